@@ -1,0 +1,3 @@
+"""keystile: a self-hosted authentication server that speaks the Stytch API."""
+
+__version__ = "0.1.0"

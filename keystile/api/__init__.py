@@ -1,0 +1,1 @@
+"""The HTTP layer: authentication, request/response schemas, routers and error rendering."""

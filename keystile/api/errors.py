@@ -1,0 +1,104 @@
+"""Rendering every failure as Stytch's error JSON: domain errors, validation errors, HTTP errors,
+database outages and anything unexpected (logged, never echoed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException
+
+from keystile.errors import KeystileError
+from keystile.ids import new_request_id
+
+log = structlog.get_logger("keystile.api")
+
+# Request fields whose invalid value has an error type of its own.
+FIELD_ERRORS = {
+    "email": "invalid_email",
+    "user_id": "invalid_user_id",
+    "email_id": "invalid_email_id",
+    "phone_id": "invalid_phone_id",
+    "phone_number": "invalid_phone_number",
+    "external_id": "invalid_external_id",
+    "name": "invalid_name",
+    "limit": "invalid_limit",
+    "cursor": "invalid_cursor",
+    "trusted_metadata": "invalid_metadata",
+    "untrusted_metadata": "invalid_metadata",
+}
+HTTP_ERRORS = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
+RETRY_AFTER_SECONDS = "5"
+
+
+def request_id(request: Request) -> str:
+    rid = getattr(request.state, "request_id", None)
+    return rid if isinstance(rid, str) else new_request_id()
+
+
+def error_response(
+    request: Request, error: KeystileError, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {
+        "status_code": error.status_code,
+        "request_id": request_id(request),
+        "error_type": error.error_type,
+        "error_message": error.error_message,
+        "error_url": error.error_url,
+    }
+    return JSONResponse(body, status_code=error.status_code, headers=headers)
+
+
+def validation_error(exc: RequestValidationError) -> KeystileError:
+    """The first problem in the request, as a 400 with the most specific error type."""
+    problems: list[Any] = list(exc.errors())
+    if not problems:
+        return KeystileError("bad_request")
+    first = problems[0]
+    if first.get("type") == "json_invalid":
+        return KeystileError("invalid_json")
+    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    field = location[0] if location else ""
+    where = ".".join(location) or "request"
+    message = f"{where}: {first.get('msg', 'invalid value')}"
+    return KeystileError(FIELD_ERRORS.get(field, "invalid_argument"), message[:300])
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(KeystileError)
+    async def on_keystile_error(request: Request, exc: KeystileError) -> JSONResponse:
+        return error_response(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(request, validation_error(exc))
+
+    @app.exception_handler(HTTPException)
+    async def on_http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        error_type = HTTP_ERRORS.get(exc.status_code, "bad_request")
+        return error_response(request, KeystileError(error_type))
+
+    @app.exception_handler(PoolTimeoutError)
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(ConnectionError)
+    @app.exception_handler(OSError)
+    async def on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("database_unavailable", error_class=type(exc).__name__)
+        return error_response(
+            request,
+            KeystileError("service_unavailable"),
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The exception class and request id are enough to find it; its text may hold input.
+        log.error("unhandled_error", error_class=type(exc).__name__, request_id=request_id(request))
+        return error_response(request, KeystileError("internal_server_error"))

@@ -1,0 +1,1 @@
+"""Pydantic request and response bodies, shaped exactly as the official Stytch SDKs send and expect."""

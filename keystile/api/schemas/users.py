@@ -1,0 +1,154 @@
+"""Request and response bodies of the consumer Users API, field for field as the SDK models them."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.clock import rfc3339
+from keystile.identity.views import UserView
+
+Metadata = dict[str, Any]
+
+
+class NameIn(RequestBody):
+    first_name: str | None = Field(default=None, max_length=256)
+    middle_name: str | None = Field(default=None, max_length=256)
+    last_name: str | None = Field(default=None, max_length=256)
+
+
+class CreateUserRequest(RequestBody):
+    email: str | None = Field(default=None, max_length=320)
+    phone_number: str | None = Field(default=None, max_length=32)
+    name: NameIn | None = None
+    attributes: dict[str, Any] | None = None
+    create_user_as_pending: bool = False
+    trusted_metadata: Metadata | None = None
+    untrusted_metadata: Metadata | None = None
+    external_id: str | None = Field(default=None, max_length=128)
+    roles: list[str] | None = Field(default=None, max_length=100)
+
+
+class UpdateUserRequest(RequestBody):
+    name: NameIn | None = None
+    attributes: dict[str, Any] | None = None
+    trusted_metadata: Metadata | None = None
+    untrusted_metadata: Metadata | None = None
+    external_id: str | None = Field(default=None, max_length=128)
+    roles: list[str] | None = Field(default=None, max_length=100)
+
+
+class SearchQuery(RequestBody):
+    operator: Literal["AND", "OR"] = "AND"
+    operands: list[dict[str, Any]] = Field(default_factory=list, max_length=50)
+
+
+class SearchUsersRequest(RequestBody):
+    cursor: str | None = Field(default=None, max_length=512)
+    limit: int | None = None
+    query: SearchQuery | None = None
+
+
+class EmailOut(BaseModel):
+    email_id: str
+    email: str
+    verified: bool
+
+
+class PhoneNumberOut(BaseModel):
+    phone_id: str
+    phone_number: str
+    verified: bool
+
+
+class NameOut(BaseModel):
+    first_name: str
+    middle_name: str
+    last_name: str
+
+
+class UserOut(BaseModel):
+    user_id: str
+    emails: list[EmailOut]
+    status: str
+    phone_numbers: list[PhoneNumberOut]
+    webauthn_registrations: list[dict[str, Any]] = Field(default_factory=list)
+    providers: list[dict[str, Any]] = Field(default_factory=list)
+    totps: list[dict[str, Any]] = Field(default_factory=list)
+    crypto_wallets: list[dict[str, Any]] = Field(default_factory=list)
+    biometric_registrations: list[dict[str, Any]] = Field(default_factory=list)
+    is_locked: bool = False
+    roles: list[str]
+    name: NameOut
+    created_at: str | None
+    password: dict[str, Any] | None = None
+    trusted_metadata: Metadata
+    untrusted_metadata: Metadata
+    external_id: str
+    lock_created_at: str | None = None
+    lock_expires_at: str | None = None
+
+
+class GetUserResponse(StytchResponse, UserOut):
+    pass
+
+
+class CreateUserResponse(StytchResponse):
+    user_id: str
+    email_id: str
+    status: str
+    phone_id: str
+    user: UserOut
+
+
+class UpdateUserResponse(StytchResponse):
+    user_id: str
+    emails: list[EmailOut]
+    phone_numbers: list[PhoneNumberOut]
+    crypto_wallets: list[dict[str, Any]]
+    user: UserOut
+
+
+class UserResponse(StytchResponse):
+    user_id: str
+    user: UserOut
+
+
+class DeleteUserResponse(StytchResponse):
+    user_id: str
+
+
+class ResultsMetadata(BaseModel):
+    total: int
+    next_cursor: str | None
+
+
+class SearchUsersResponse(StytchResponse):
+    results: list[UserOut]
+    results_metadata: ResultsMetadata
+
+
+def user_out(view: UserView) -> UserOut:
+    """The SDK's `User` model for a stored user."""
+    user = view.user
+    return UserOut(
+        user_id=user.user_id,
+        emails=[EmailOut(email_id=e.email_id, email=e.email, verified=e.verified) for e in view.emails],
+        status=user.status,
+        phone_numbers=[
+            PhoneNumberOut(phone_id=p.phone_id, phone_number=p.phone_number, verified=p.verified)
+            for p in view.phones
+        ],
+        roles=list(user.roles),
+        name=NameOut(
+            first_name=user.first_name or "",
+            middle_name=user.middle_name or "",
+            last_name=user.last_name or "",
+        ),
+        created_at=rfc3339(user.created_at),
+        trusted_metadata=dict(user.trusted_metadata),
+        untrusted_metadata=dict(user.untrusted_metadata),
+        external_id=user.external_id or "",
+    )

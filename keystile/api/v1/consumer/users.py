@@ -1,0 +1,124 @@
+"""`/v1/users`: the consumer Users API. Each handler calls one service function."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from keystile.api.auth import ProjectAuth
+from keystile.api.errors import request_id
+from keystile.api.schemas.users import (
+    CreateUserRequest,
+    CreateUserResponse,
+    DeleteUserResponse,
+    GetUserResponse,
+    ResultsMetadata,
+    SearchUsersRequest,
+    SearchUsersResponse,
+    UpdateUserRequest,
+    UpdateUserResponse,
+    UserResponse,
+    user_out,
+)
+from keystile.api.state import app_state
+from keystile.db.uow import unit_of_work
+from keystile.identity import service
+from keystile.identity.service import NewUser, UserChanges
+
+router = APIRouter(prefix="/v1/users", tags=["users"])
+
+
+def _dump_name(body: CreateUserRequest | UpdateUserRequest) -> dict[str, str | None] | None:
+    return body.name.model_dump() if body.name is not None else None
+
+
+@router.post("", response_model=CreateUserResponse)
+async def create_user(body: CreateUserRequest, request: Request, project: ProjectAuth) -> CreateUserResponse:
+    state = app_state(request)
+    new = NewUser(
+        email=body.email,
+        phone_number=body.phone_number,
+        name=_dump_name(body),
+        create_user_as_pending=body.create_user_as_pending,
+        trusted_metadata=body.trusted_metadata,
+        untrusted_metadata=body.untrusted_metadata,
+        external_id=body.external_id,
+        roles=body.roles,
+    )
+    async with unit_of_work(state.sessions) as session:
+        view = await service.create_user(session, project.project_id, new, now=state.clock.now())
+    return CreateUserResponse(
+        request_id=request_id(request),
+        user_id=view.user.user_id,
+        email_id=view.emails[0].email_id if view.emails else "",
+        status=view.user.status,
+        phone_id=view.phones[0].phone_id if view.phones else "",
+        user=user_out(view),
+    )
+
+
+@router.post("/search", response_model=SearchUsersResponse)
+async def search_users(
+    body: SearchUsersRequest, request: Request, project: ProjectAuth
+) -> SearchUsersResponse:
+    query = body.query.model_dump() if body.query is not None else None
+    async with unit_of_work(app_state(request).sessions) as session:
+        page = await service.search_users(
+            session, project.project_id, query=query, cursor=body.cursor, limit=body.limit
+        )
+    return SearchUsersResponse(
+        request_id=request_id(request),
+        results=[user_out(view) for view in page.results],
+        results_metadata=ResultsMetadata(total=page.total, next_cursor=page.next_cursor),
+    )
+
+
+@router.delete("/emails/{email_id}", response_model=UserResponse)
+async def delete_email(email_id: str, request: Request, project: ProjectAuth) -> UserResponse:
+    async with unit_of_work(app_state(request).sessions) as session:
+        view = await service.delete_email(session, project.project_id, email_id)
+    return UserResponse(request_id=request_id(request), user_id=view.user.user_id, user=user_out(view))
+
+
+@router.delete("/phone_numbers/{phone_id}", response_model=UserResponse)
+async def delete_phone_number(phone_id: str, request: Request, project: ProjectAuth) -> UserResponse:
+    async with unit_of_work(app_state(request).sessions) as session:
+        view = await service.delete_phone(session, project.project_id, phone_id)
+    return UserResponse(request_id=request_id(request), user_id=view.user.user_id, user=user_out(view))
+
+
+@router.get("/{user_id}", response_model=GetUserResponse)
+async def get_user(user_id: str, request: Request, project: ProjectAuth) -> GetUserResponse:
+    async with unit_of_work(app_state(request).sessions) as session:
+        view = await service.get_user(session, project.project_id, user_id)
+    return GetUserResponse(request_id=request_id(request), **user_out(view).model_dump())
+
+
+@router.put("/{user_id}", response_model=UpdateUserResponse)
+async def update_user(
+    user_id: str, body: UpdateUserRequest, request: Request, project: ProjectAuth
+) -> UpdateUserResponse:
+    changes = UserChanges(
+        name=_dump_name(body),
+        trusted_metadata=body.trusted_metadata,
+        untrusted_metadata=body.untrusted_metadata,
+        external_id=body.external_id,
+        roles=body.roles,
+    )
+    async with unit_of_work(app_state(request).sessions) as session:
+        view = await service.update_user(session, project.project_id, user_id, changes)
+    user = user_out(view)
+    return UpdateUserResponse(
+        request_id=request_id(request),
+        user_id=user.user_id,
+        emails=user.emails,
+        phone_numbers=user.phone_numbers,
+        crypto_wallets=user.crypto_wallets,
+        user=user,
+    )
+
+
+@router.delete("/{user_id}", response_model=DeleteUserResponse)
+async def delete_user(user_id: str, request: Request, project: ProjectAuth) -> DeleteUserResponse:
+    async with unit_of_work(app_state(request).sessions) as session:
+        await service.delete_user(session, project.project_id, user_id)
+    return DeleteUserResponse(request_id=request_id(request), user_id=user_id)

@@ -1,0 +1,89 @@
+"""The `keystile` command: serve, db, projects."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.panel import Panel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.cli import projects
+from keystile.cli.runtime import run_in_transaction
+from keystile.clock import SystemClock
+from keystile.config import Settings, get_settings
+from keystile.db.engine import async_url, sqlite_path
+from keystile.db.migrate import upgrade
+from keystile.logs import configure_logging
+from keystile.projects import service
+from keystile.projects.service import CreatedProject
+
+app = typer.Typer(help="keystile: a self-hosted auth server that speaks the Stytch API.")
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(projects.app, name="projects")
+
+DEV_REDIRECT_URL = "http://localhost:3000/authenticate"
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations to the configured database (any engine)."""
+    settings = get_settings()
+    configure_logging(settings)
+    upgrade(settings.database_url, revision)
+    Console(stderr=True).print(f"database at revision {revision}")
+
+
+def _first_start(settings: Settings) -> None:
+    """On an empty database, create a test project and show its secret once."""
+
+    async def create_if_empty(session: AsyncSession) -> CreatedProject | None:
+        if await service.count_projects(session) > 0:
+            return None
+        return await service.create_project(
+            session,
+            name="Default test project",
+            vertical="consumer",
+            redirect_urls=[DEV_REDIRECT_URL],
+            now=SystemClock().now(),
+        )
+
+    created = run_in_transaction(settings, create_if_empty)
+    if created is None:
+        return
+    Console().print(
+        Panel.fit(
+            f"project_id: {created.project.project_id}\n"
+            f"secret:     {created.secret}\n"
+            f"redirect:   {DEV_REDIRECT_URL}\n\n"
+            "The secret is shown only this once.",
+            title="keystile created a test project",
+        )
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the Stytch API at the root (`/v1/...`), `/healthz` and `/docs`."""
+    settings = get_settings()
+    configure_logging(settings)
+    if sqlite_path(async_url(settings.database_url)) is not None:
+        upgrade(settings.database_url)
+    _first_start(settings)
+    uvicorn.run(
+        "keystile.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+    )

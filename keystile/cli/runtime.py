@@ -1,0 +1,29 @@
+"""Helpers the CLI commands share: run a coroutine inside one unit of work on the configured DB."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.config import Settings
+from keystile.db.engine import create_engine, session_factory
+from keystile.db.uow import unit_of_work
+
+T = TypeVar("T")
+
+
+def run_in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction against the configured database and return its result."""
+
+    async def main() -> T:
+        engine = create_engine(settings.database_url)
+        try:
+            async with unit_of_work(session_factory(engine)) as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())

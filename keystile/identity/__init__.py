@@ -1,0 +1,1 @@
+"""Consumer identities: users with their emails and phone numbers."""

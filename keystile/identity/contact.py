@@ -1,0 +1,60 @@
+"""Normalising and validating email addresses, phone numbers, external ids and names."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+
+from keystile.errors import KeystileError
+
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+EXTERNAL_ID = re.compile(r"^[A-Za-z0-9._\-|]{1,128}$")
+NAME_FIELDS = ("first_name", "middle_name", "last_name")
+
+
+def normalize_email(raw: object) -> str:
+    """One canonical form per address: syntax-checked, IDN-normalised, lower-cased.
+
+    Lower-casing the local part matches Stytch, which treats addresses case-insensitively.
+    """
+    if not isinstance(raw, str) or len(raw) > 320:
+        raise KeystileError("invalid_email")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in raw):
+        raise KeystileError("invalid_email")
+    try:
+        checked = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise KeystileError("invalid_email") from error
+    return checked.normalized.lower()
+
+
+def normalize_phone(raw: object) -> str:
+    """An E.164 phone number such as `+12025550123`."""
+    if not isinstance(raw, str):
+        raise KeystileError("invalid_phone_number")
+    compact = re.sub(r"[\s().-]", "", raw)
+    if not E164.match(compact):
+        raise KeystileError("invalid_phone_number")
+    return compact
+
+
+def check_external_id(raw: str) -> str:
+    if not EXTERNAL_ID.match(raw):
+        raise KeystileError("invalid_external_id")
+    return raw
+
+
+def check_name(name: dict[str, Any]) -> dict[str, str | None]:
+    """Only the three name fields, each a short string or null."""
+    unknown = set(name) - set(NAME_FIELDS)
+    if unknown:
+        raise KeystileError("invalid_name", f"Unknown name fields: {', '.join(sorted(unknown))}.")
+    checked: dict[str, str | None] = {}
+    for field in NAME_FIELDS:
+        value = name.get(field)
+        if value is not None and (not isinstance(value, str) or len(value) > 256):
+            raise KeystileError("invalid_name")
+        checked[field] = value
+    return checked

@@ -1,0 +1,163 @@
+"""Translating the Users search query (`operator` + `operands`) into SQL conditions, and cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
+
+from keystile.errors import KeystileError
+from keystile.identity.contact import normalize_email, normalize_phone
+from keystile.identity.models import User, UserEmail, UserPhone
+
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 100
+
+
+def _strings(value: Any, *, field: str) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise KeystileError("invalid_search_query", f"{field} takes a non-empty list of strings.")
+    return value
+
+
+def _string(value: Any, *, field: str) -> str:
+    if not isinstance(value, str) or not value or len(value) > 320:
+        raise KeystileError("invalid_search_query", f"{field} takes a non-empty string.")
+    return value
+
+
+def _bool(value: Any, *, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise KeystileError("invalid_search_query", f"{field} takes a boolean.")
+    return value
+
+
+def _instant(value: Any, *, field: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(_string(value, field=field).replace("Z", "+00:00"))
+    except ValueError as error:
+        raise KeystileError("invalid_search_query", f"{field} takes an RFC 3339 time.") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _like(value: str) -> str:
+    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _email_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists(
+        select(UserEmail.email_id).where(
+            UserEmail.project_id == User.project_id, UserEmail.user_id == User.user_id, *conditions
+        )
+    )
+
+
+def _phone_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists(
+        select(UserPhone.phone_id).where(
+            UserPhone.project_id == User.project_id, UserPhone.user_id == User.user_id, *conditions
+        )
+    )
+
+
+def _full_name_fuzzy(value: Any) -> ColumnElement[bool]:
+    pattern = _like(_string(value, field="full_name_fuzzy"))
+    return or_(
+        *(
+            func.lower(column).like(pattern, escape="\\")
+            for column in (User.first_name, User.middle_name, User.last_name)
+        )
+    )
+
+
+def _created_between(value: Any) -> ColumnElement[bool]:
+    if not isinstance(value, dict):
+        raise KeystileError("invalid_search_query", "created_at_between takes an object.")
+    return and_(
+        User.created_at > _instant(value.get("greater_than"), field="greater_than"),
+        User.created_at < _instant(value.get("less_than"), field="less_than"),
+    )
+
+
+def _status(value: Any) -> ColumnElement[bool]:
+    status = _string(value, field="status")
+    if status not in ("active", "pending"):
+        raise KeystileError("invalid_search_query", "status is 'active' or 'pending'.")
+    return User.status == status
+
+
+FILTERS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
+    "user_id": lambda v: User.user_id.in_(_strings(v, field="user_id")),
+    "status": _status,
+    "email_address": lambda v: _email_exists(
+        UserEmail.email.in_([normalize_email(e) for e in _strings(v, field="email_address")])
+    ),
+    "email_address_fuzzy": lambda v: _email_exists(
+        UserEmail.email.like(_like(_string(v, field="email_address_fuzzy")), escape="\\")
+    ),
+    "email_verified": lambda v: _email_exists(UserEmail.verified.is_(_bool(v, field="email_verified"))),
+    "phone_number": lambda v: _phone_exists(
+        UserPhone.phone_number.in_([normalize_phone(p) for p in _strings(v, field="phone_number")])
+    ),
+    "phone_number_fuzzy": lambda v: _phone_exists(
+        UserPhone.phone_number.like(_like(_string(v, field="phone_number_fuzzy")), escape="\\")
+    ),
+    "phone_verified": lambda v: _phone_exists(UserPhone.verified.is_(_bool(v, field="phone_verified"))),
+    "full_name_fuzzy": _full_name_fuzzy,
+    "created_at_greater_than": lambda v: User.created_at > _instant(v, field="created_at_greater_than"),
+    "created_at_less_than": lambda v: User.created_at < _instant(v, field="created_at_less_than"),
+    "created_at_between": _created_between,
+}
+
+
+def query_conditions(query: dict[str, Any] | None) -> list[ColumnElement[bool]]:
+    """The SQL conditions for a search query; an empty or absent query matches every user."""
+    if not query:
+        return []
+    operator = query.get("operator", "AND")
+    operands = query.get("operands", [])
+    if operator not in ("AND", "OR") or not isinstance(operands, list) or len(operands) > 50:
+        raise KeystileError("invalid_search_query", "operator is AND or OR with a list of operands.")
+    conditions = []
+    for operand in operands:
+        if not isinstance(operand, dict) or operand.get("filter_name") not in FILTERS:
+            raise KeystileError(
+                "invalid_search_query",
+                f"Unknown filter; supported: {', '.join(sorted(FILTERS))}.",
+            )
+        conditions.append(FILTERS[operand["filter_name"]](operand.get("filter_value")))
+    if not conditions:
+        return []
+    if operator == "OR":
+        return [or_(false(), *conditions)]
+    return conditions
+
+
+def encode_cursor(user: User) -> str:
+    raw = json.dumps([user.created_at.isoformat(), user.user_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created_at, user_id = json.loads(base64.urlsafe_b64decode(padded))
+        return datetime.fromisoformat(created_at), str(user_id)
+    except (ValueError, TypeError, binascii.Error) as error:
+        raise KeystileError("invalid_cursor") from error
+
+
+def check_limit(limit: int | None) -> int:
+    if limit is None:
+        return DEFAULT_LIMIT
+    if not 1 <= limit <= MAX_LIMIT:
+        raise KeystileError("invalid_limit")
+    return limit

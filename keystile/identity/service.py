@@ -1,0 +1,218 @@
+"""Use cases for consumer users: create, read, update, delete, search, detach emails and phones."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.db.uow import violated_constraint
+from keystile.errors import KeystileError
+from keystile.identity import search
+from keystile.identity.contact import (
+    check_external_id,
+    check_name,
+    normalize_email,
+    normalize_phone,
+)
+from keystile.identity.models import User, UserEmail, UserPhone
+from keystile.identity.repository import UserRepository
+from keystile.identity.views import UserView
+from keystile.ids import new_id
+
+MAX_METADATA_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class NewUser:
+    """What a caller may set when creating a user."""
+
+    email: str | None = None
+    phone_number: str | None = None
+    name: dict[str, Any] | None = None
+    create_user_as_pending: bool = False
+    trusted_metadata: dict[str, Any] | None = None
+    untrusted_metadata: dict[str, Any] | None = None
+    external_id: str | None = None
+    roles: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class UserChanges:
+    """What a caller may change on a user; None leaves a field as it is."""
+
+    name: dict[str, Any] | None = None
+    trusted_metadata: dict[str, Any] | None = None
+    untrusted_metadata: dict[str, Any] | None = None
+    external_id: str | None = None
+    roles: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    results: list[UserView]
+    total: int
+    next_cursor: str | None
+
+
+def _check_metadata(value: dict[str, Any] | None) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if len(json.dumps(value)) > MAX_METADATA_BYTES:
+        raise KeystileError("invalid_metadata", f"Metadata is limited to {MAX_METADATA_BYTES} bytes.")
+    return value
+
+
+def _unique_violation(error: IntegrityError) -> KeystileError:
+    text = violated_constraint(error)
+    if "external_id" in text:
+        return KeystileError("duplicate_external_id")
+    if "phone" in text:
+        return KeystileError("duplicate_phone_number")
+    return KeystileError("duplicate_email")
+
+
+async def create_user(session: AsyncSession, project_id: str, new: NewUser, *, now: datetime) -> UserView:
+    """Create a user; its email and phone must be free in the project."""
+    repo = UserRepository(session, project_id)
+    email = normalize_email(new.email) if new.email is not None else None
+    phone = normalize_phone(new.phone_number) if new.phone_number is not None else None
+    name = check_name(new.name or {})
+    external_id = check_external_id(new.external_id) if new.external_id is not None else None
+    if email is not None and await repo.email_owner(email) is not None:
+        raise KeystileError("duplicate_email")
+    if phone is not None and await repo.phone_owner(phone) is not None:
+        raise KeystileError("duplicate_phone_number")
+    if external_id is not None and await repo.external_id_owner(external_id) is not None:
+        raise KeystileError("duplicate_external_id")
+    user = User(
+        user_id=new_id("user"),
+        project_id=project_id,
+        status="pending" if new.create_user_as_pending else "active",
+        first_name=name["first_name"],
+        middle_name=name["middle_name"],
+        last_name=name["last_name"],
+        external_id=external_id,
+        trusted_metadata=_check_metadata(new.trusted_metadata),
+        untrusted_metadata=_check_metadata(new.untrusted_metadata),
+        roles=list(new.roles or []),
+        created_at=now,
+    )
+    view = UserView(user)
+    session.add(user)
+    if email is not None:
+        view.emails.append(
+            UserEmail(
+                email_id=new_id("email"),
+                project_id=project_id,
+                user_id=user.user_id,
+                email=email,
+                verified=False,
+                created_at=now,
+            )
+        )
+    if phone is not None:
+        view.phones.append(
+            UserPhone(
+                phone_id=new_id("phone-number"),
+                project_id=project_id,
+                user_id=user.user_id,
+                phone_number=phone,
+                verified=False,
+                created_at=now,
+            )
+        )
+    session.add_all([*view.emails, *view.phones])
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        # Another request took the same email, phone or external id between check and insert.
+        raise _unique_violation(error) from error
+    return view
+
+
+async def get_user(session: AsyncSession, project_id: str, user_id: str) -> UserView:
+    repo = UserRepository(session, project_id)
+    user = await repo.get(user_id)
+    if user is None:
+        raise KeystileError("user_not_found")
+    return (await repo.views([user]))[0]
+
+
+async def update_user(session: AsyncSession, project_id: str, user_id: str, changes: UserChanges) -> UserView:
+    repo = UserRepository(session, project_id)
+    user = await repo.get_for_update(user_id)
+    if user is None:
+        raise KeystileError("user_not_found")
+    if changes.name is not None:
+        name = check_name(changes.name)
+        user.first_name = name["first_name"]
+        user.middle_name = name["middle_name"]
+        user.last_name = name["last_name"]
+    if changes.trusted_metadata is not None:
+        user.trusted_metadata = _check_metadata(changes.trusted_metadata)
+    if changes.untrusted_metadata is not None:
+        user.untrusted_metadata = _check_metadata(changes.untrusted_metadata)
+    if changes.roles is not None:
+        user.roles = list(changes.roles)
+    if changes.external_id is not None and changes.external_id != user.external_id:
+        external_id = check_external_id(changes.external_id)
+        if await repo.external_id_owner(external_id) is not None:
+            raise KeystileError("duplicate_external_id")
+        user.external_id = external_id
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        raise _unique_violation(error) from error
+    return (await repo.views([user]))[0]
+
+
+async def delete_user(session: AsyncSession, project_id: str, user_id: str) -> None:
+    repo = UserRepository(session, project_id)
+    if await repo.get_for_update(user_id) is None:
+        raise KeystileError("user_not_found")
+    await repo.delete_user(user_id)
+
+
+async def delete_email(session: AsyncSession, project_id: str, email_id: str) -> UserView:
+    """Detach an email address from its user; the address becomes free in the project."""
+    repo = UserRepository(session, project_id)
+    email = await repo.get_email(email_id)
+    if email is None:
+        raise KeystileError("email_not_found")
+    await session.delete(email)
+    await session.flush()
+    return await get_user(session, project_id, email.user_id)
+
+
+async def delete_phone(session: AsyncSession, project_id: str, phone_id: str) -> UserView:
+    """Detach a phone number from its user."""
+    repo = UserRepository(session, project_id)
+    phone = await repo.get_phone(phone_id)
+    if phone is None:
+        raise KeystileError("phone_number_not_found")
+    await session.delete(phone)
+    await session.flush()
+    return await get_user(session, project_id, phone.user_id)
+
+
+async def search_users(
+    session: AsyncSession,
+    project_id: str,
+    *,
+    query: dict[str, Any] | None,
+    cursor: str | None,
+    limit: int | None,
+) -> SearchPage:
+    """A page of users matching `query`, with a cursor for the next page when there is one."""
+    repo = UserRepository(session, project_id)
+    page_size = search.check_limit(limit)
+    users, total = await repo.search(
+        search.query_conditions(query), after=search.decode_cursor(cursor), limit=page_size + 1
+    )
+    next_cursor = search.encode_cursor(users[page_size - 1]) if len(users) > page_size else None
+    return SearchPage(await repo.views(users[:page_size]), total, next_cursor)

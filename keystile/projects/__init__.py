@@ -1,0 +1,1 @@
+"""Projects: their API secrets, public tokens and redirect-URL allowlists."""

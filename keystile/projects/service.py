@@ -1,0 +1,206 @@
+"""Use cases for projects: create, list, rotate secrets, manage the redirect-URL allowlist."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.errors import KeystileError
+from keystile.ids import new_id
+from keystile.projects.models import Project, ProjectSecret, RedirectURL
+from keystile.projects.redirects import (
+    URL_TYPES,
+    url_digest,
+    validate_redirect_url,
+    validate_url_types,
+)
+from keystile.projects.secrets import new_public_token, new_secret, secret_digest
+
+VERTICALS = ("consumer", "b2b")
+
+
+@dataclass(frozen=True)
+class CreatedProject:
+    """A new project with the one plaintext secret that will ever be shown."""
+
+    project: Project
+    secret_id: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class CreatedSecret:
+    secret_id: str
+    secret: str
+
+
+async def create_project(
+    session: AsyncSession, *, name: str, vertical: str, redirect_urls: list[str], now: datetime
+) -> CreatedProject:
+    """Create a project with one secret; each redirect URL is allowed for every type,
+    and the first one is the default for each type."""
+    if vertical not in VERTICALS:
+        raise KeystileError("invalid_argument", f"vertical must be one of {', '.join(VERTICALS)}.")
+    project = Project(
+        project_id=new_id("project"),
+        name=name,
+        vertical=vertical,
+        public_token=new_public_token(),
+        created_at=now,
+    )
+    session.add(project)
+    created = await create_secret(session, project.project_id, now=now, check_project=False)
+    for position, url in enumerate(redirect_urls):
+        await add_redirect_url(
+            session, project.project_id, url, list(URL_TYPES), is_default=position == 0, now=now
+        )
+    return CreatedProject(project=project, secret_id=created.secret_id, secret=created.secret)
+
+
+async def list_projects(session: AsyncSession) -> list[Project]:
+    return list((await session.scalars(select(Project).order_by(Project.created_at))).all())
+
+
+async def get_project(session: AsyncSession, project_id: str) -> Project:
+    project = await session.get(Project, project_id)
+    if project is None:
+        raise KeystileError("project_not_found")
+    return project
+
+
+async def count_projects(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Project)) or 0)
+
+
+async def create_secret(
+    session: AsyncSession, project_id: str, *, now: datetime, check_project: bool = True
+) -> CreatedSecret:
+    """Add a secret; older ones stay valid until deleted, so secrets rotate without downtime."""
+    if check_project:
+        await get_project(session, project_id)
+    plaintext = new_secret()
+    row = ProjectSecret(
+        secret_id=new_id("secret"),
+        project_id=project_id,
+        digest=secret_digest(plaintext),
+        last_four=plaintext[-4:],
+        created_at=now,
+    )
+    session.add(row)
+    return CreatedSecret(secret_id=row.secret_id, secret=plaintext)
+
+
+async def list_secrets(session: AsyncSession, project_id: str) -> list[ProjectSecret]:
+    await get_project(session, project_id)
+    query = select(ProjectSecret).where(ProjectSecret.project_id == project_id)
+    return list((await session.scalars(query.order_by(ProjectSecret.created_at))).all())
+
+
+async def delete_secret(session: AsyncSession, project_id: str, secret_id: str) -> None:
+    """Delete a secret, refusing to delete a project's last one."""
+    secrets = await list_secrets(session, project_id)
+    if secret_id not in {s.secret_id for s in secrets}:
+        raise KeystileError("not_found", "Secret could not be found.")
+    if len(secrets) == 1:
+        raise KeystileError("invalid_argument", "A project must keep at least one secret.")
+    await session.execute(
+        delete(ProjectSecret).where(
+            ProjectSecret.project_id == project_id, ProjectSecret.secret_id == secret_id
+        )
+    )
+
+
+async def authenticate_secret(session: AsyncSession, project_id: str, secret: str) -> Project:
+    """The project whose `secret` this is, or `unauthorized_credentials`.
+
+    One indexed lookup by the secret's digest: the digest of a 256-bit random secret reveals
+    nothing through timing, and the project id is then compared in constant time.
+    """
+    query = (
+        select(Project)
+        .join(ProjectSecret, ProjectSecret.project_id == Project.project_id)
+        .where(ProjectSecret.digest == secret_digest(secret))
+    )
+    project = await session.scalar(query)
+    if project is None or not _same(project.project_id, project_id):
+        raise KeystileError("unauthorized_credentials")
+    return project
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+async def add_redirect_url(
+    session: AsyncSession,
+    project_id: str,
+    url: str,
+    url_types: list[str],
+    *,
+    is_default: bool,
+    now: datetime,
+) -> None:
+    """Allow `url` for each of `url_types`; a new default replaces the old default of its type."""
+    validate_redirect_url(url)
+    validate_url_types(url_types)
+    for url_type in url_types:
+        if is_default:
+            await _clear_default(session, project_id, url_type)
+        existing = await session.scalar(
+            select(RedirectURL).where(
+                RedirectURL.project_id == project_id,
+                RedirectURL.url_type == url_type,
+                RedirectURL.url_digest == url_digest(url),
+            )
+        )
+        if existing is not None:
+            existing.is_default = existing.is_default or is_default
+            continue
+        session.add(
+            RedirectURL(
+                redirect_url_id=new_id("redirect-url"),
+                project_id=project_id,
+                url_type=url_type,
+                url=url,
+                url_digest=url_digest(url),
+                is_default=is_default,
+                created_at=now,
+            )
+        )
+        await session.flush()
+
+
+async def _clear_default(session: AsyncSession, project_id: str, url_type: str) -> None:
+    rows = await session.scalars(
+        select(RedirectURL).where(
+            RedirectURL.project_id == project_id,
+            RedirectURL.url_type == url_type,
+            RedirectURL.is_default.is_(True),
+        )
+    )
+    for row in rows:
+        row.is_default = False
+
+
+async def list_redirect_urls(session: AsyncSession, project_id: str) -> list[RedirectURL]:
+    await get_project(session, project_id)
+    query = select(RedirectURL).where(RedirectURL.project_id == project_id)
+    return list((await session.scalars(query.order_by(RedirectURL.url, RedirectURL.url_type))).all())
+
+
+async def remove_redirect_url(session: AsyncSession, project_id: str, url: str, url_types: list[str]) -> int:
+    """Stop allowing `url` for `url_types` (all types when empty); returns how many were removed."""
+    await get_project(session, project_id)
+    types = validate_url_types(url_types) if url_types else list(URL_TYPES)
+    result = await session.execute(
+        delete(RedirectURL).where(
+            RedirectURL.project_id == project_id,
+            RedirectURL.url_digest == url_digest(url),
+            RedirectURL.url_type.in_(types),
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
