@@ -1,0 +1,51 @@
+"""Shared fixtures: a migrated database and a running keystile server per engine, fresh projects,
+and the official Stytch SDK pointed at the server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import stytch
+
+from tests.databases import fresh_database, selected_engines
+from tests.server import KeystileServer, Project
+
+
+def worker_name() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("keystile")
+
+
+@pytest.fixture(scope="session", params=selected_engines())
+def database_url(request: pytest.FixtureRequest, run_dir: Path) -> str:
+    """A fresh, migrated database on each engine under test."""
+    engine = str(request.param)
+    return fresh_database(engine, f"keystile_test_{worker_name()}", run_dir)
+
+
+@pytest.fixture(scope="session")
+def server(database_url: str, run_dir: Path) -> Iterator[KeystileServer]:
+    """One running keystile per engine; tests isolate themselves with their own projects."""
+    engine = database_url.split(":", 1)[0]
+    srv = KeystileServer(database_url, run_dir / f"server-{engine}.log").start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def project(server: KeystileServer) -> Project:
+    return server.create_project()
+
+
+@pytest.fixture
+def client(server: KeystileServer, project: Project) -> stytch.Client:
+    return stytch.Client(
+        project.project_id, project.secret, environment=server.base_url, suppress_warnings=True
+    )

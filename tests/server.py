@@ -1,0 +1,116 @@
+"""A real keystile server process for tests, and helpers to create projects on its database."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from keystile.cli.runtime import run_in_transaction
+from keystile.clock import SystemClock
+from keystile.config import Settings
+from keystile.projects import service
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Project:
+    project_id: str
+    secret: str
+    public_token: str
+    vertical: str
+
+
+@dataclass
+class KeystileServer:
+    """`keystile serve` in a subprocess, on its own port, against `database_url`."""
+
+    database_url: str
+    log_path: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KEYSTILE_")}
+        env.update({"KEYSTILE_DATABASE_URL": self.database_url, **self.extra_env})
+        return env
+
+    def start(self) -> KeystileServer:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "keystile", "serve", "--port", str(self.port)],
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"keystile exited early:\n{self.log_path.read_text()}")
+            try:
+                if httpx.get(f"{self.base_url}healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"keystile did not become healthy:\n{self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def create_project(
+        self, *, vertical: str = "consumer", redirect_urls: list[str] | None = None
+    ) -> Project:
+        """A fresh project, created directly in the server's database (fast, in-process)."""
+        settings = Settings(database_url=self.database_url)
+        created = run_in_transaction(
+            settings,
+            lambda s: service.create_project(
+                s,
+                name="test",
+                vertical=vertical,
+                redirect_urls=redirect_urls or ["http://localhost:3000/authenticate"],
+                now=SystemClock().now(),
+            ),
+        )
+        return Project(
+            created.project.project_id, created.secret, created.project.public_token, vertical
+        )
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run the `keystile` CLI against this server's database."""
+        return subprocess.run(
+            [sys.executable, "-m", "keystile", *args],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    def cli_json(self, *args: str) -> object:
+        done = self.cli(*args)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
