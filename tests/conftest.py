@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 import stytch
 
-from tests.databases import fresh_database, selected_engines
+from tests.databases import drop_database, fresh_database, selected_engines
 from tests.server import KeystileServer, Project
 
 
-def worker_name() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+def database_name() -> str:
+    """Unique per test process (each xdist worker is one), so parallel runs never share a database."""
+    return f"keystile_t{os.getpid()}"
 
 
 @pytest.fixture(scope="session")
@@ -24,10 +25,13 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session", params=selected_engines())
-def database_url(request: pytest.FixtureRequest, run_dir: Path) -> str:
+def database_url(request: pytest.FixtureRequest, run_dir: Path) -> Iterator[str]:
     """A fresh, migrated database on each engine under test."""
     engine = str(request.param)
-    return fresh_database(engine, f"keystile_test_{worker_name()}", run_dir)
+    name = database_name()
+    url = fresh_database(engine, name, run_dir)
+    yield url
+    drop_database(engine, name)
 
 
 @pytest.fixture(scope="session")

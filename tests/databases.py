@@ -23,25 +23,35 @@ def selected_engines() -> tuple[str, ...]:
     return chosen or ALL_ENGINES
 
 
-async def _recreate_postgres(name: str) -> None:
+async def _recreate_postgres(name: str, *, create: bool = True) -> None:
     conn = await asyncpg.connect(PG_DSN)
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        if create:
+            await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
 
 
-async def _recreate_mariadb(name: str) -> None:
+async def _recreate_mariadb(name: str, *, create: bool = True) -> None:
     conn = await aiomysql.connect(host=MARIADB_HOST, port=3306, user="root", password="")
     try:
         async with conn.cursor() as cursor:
             await cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-            await cursor.execute(
-                f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-            )
+            if create:
+                await cursor.execute(
+                    f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+                )
     finally:
         conn.close()
+
+
+def drop_database(engine: str, name: str) -> None:
+    """Remove a test database from a server engine (SQLite files go with the temp dir)."""
+    if engine == "postgresql":
+        asyncio.run(_recreate_postgres(name, create=False))
+    elif engine == "mariadb":
+        asyncio.run(_recreate_mariadb(name, create=False))
 
 
 def fresh_database(engine: str, name: str, tmp_dir: Path) -> str:

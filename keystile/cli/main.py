@@ -29,7 +29,7 @@ DEV_REDIRECT_URL = "http://localhost:3000/authenticate"
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(revision: str = "heads") -> None:
     """Apply migrations to the configured database (any engine)."""
     settings = get_settings()
     configure_logging(settings)
