@@ -15,10 +15,14 @@ from keystile.api.errors import install_error_handlers
 from keystile.api.middleware import RequestGuard
 from keystile.api.schemas.common import ErrorResponse
 from keystile.api.state import AppState, app_state
-from keystile.api.v1.consumer import users
+from keystile.api.v1.consumer import magic_links, sessions, users
 from keystile.clock import Clock, SystemClock
 from keystile.config import Settings
 from keystile.db.engine import create_engine, session_factory
+from keystile.delivery.worker import outbox_worker_running
+from keystile.encryption import at_rest_cipher
+from keystile.sessions.keys import KeyRing
+from keystile.ui import dev_inbox
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
@@ -32,10 +36,13 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
             engine=engine,
             sessions=session_factory(engine),
             clock=clock or SystemClock(),
+            keys=KeyRing(at_rest_cipher(settings), cache_seconds=settings.signing_key_cache_seconds),
             credentials=CredentialCache(ttl_seconds=settings.credential_cache_seconds),
         )
         try:
-            yield
+            state = app.state.keystile
+            async with outbox_worker_running(state.sessions, settings, state.clock, state.outbox_wakeup):
+                yield
         finally:
             await engine.dispose()
 
@@ -45,10 +52,16 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         description="A self-hosted authentication server that speaks the Stytch API.",
         lifespan=lifespan,
         responses={400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}},
+        # Paths are exact, as the SDKs build them: `/v1/users/` is a Stytch-shaped 404, not a
+        # redirect built from the caller's Host header.
+        redirect_slashes=False,
     )
     install_error_handlers(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     app.include_router(users.router)
+    app.include_router(magic_links.router)
+    app.include_router(sessions.router)
+    app.include_router(dev_inbox.router)
 
     @app.get("/healthz", tags=["operations"])
     async def healthz(request: Request) -> JSONResponse:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from typing import Final
+
+# What any identifier keystile issues looks like (`user-test-<uuid>`), bounded by its column size.
+ID_PATTERN: Final = r"^[A-Za-z0-9_-]+$"
+MAX_ID_LENGTH: Final = 96
 
 
 def new_id(kind: str, environment: str = "test") -> str:
@@ -13,3 +19,8 @@ def new_id(kind: str, environment: str = "test") -> str:
 def new_request_id() -> str:
     """A request id as Stytch formats them."""
     return new_id("request-id")
+
+
+def is_well_formed_id(text: str) -> bool:
+    """Whether `text` could be an identifier keystile issued (it may still not exist)."""
+    return len(text) <= MAX_ID_LENGTH and re.fullmatch(ID_PATTERN, text) is not None

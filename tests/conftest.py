@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 import stytch
+from cryptography.fernet import Fernet
 
 from tests.databases import drop_database, fresh_database, selected_engines
 from tests.server import KeystileServer, Project
+from tests.smtp_sink import SmtpSink, smtp_sink
+
+__all__ = ["smtp_sink"]
 
 
 def database_name() -> str:
@@ -35,10 +39,17 @@ def database_url(request: pytest.FixtureRequest, run_dir: Path) -> Iterator[str]
 
 
 @pytest.fixture(scope="session")
-def server(database_url: str, run_dir: Path) -> Iterator[KeystileServer]:
-    """One running keystile per engine; tests isolate themselves with their own projects."""
+def server(database_url: str, run_dir: Path, smtp_sink: SmtpSink) -> Iterator[KeystileServer]:
+    """One running keystile per engine, mailing through the session's SMTP sink; tests isolate
+    themselves with their own projects (and their own recipient addresses)."""
     engine = database_url.split(":", 1)[0]
-    srv = KeystileServer(database_url, run_dir / f"server-{engine}.log").start()
+    env = {
+        # The tests create sessions directly in the server's database: they share its encryption key.
+        "KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "KEYSTILE_SMTP_URL": smtp_sink.url,
+        "KEYSTILE_OUTBOX_POLL_SECONDS": "0.1",
+    }
+    srv = KeystileServer(database_url, run_dir / f"server-{engine}.log", extra_env=env).start()
     yield srv
     srv.stop()
 

@@ -95,9 +95,7 @@ class KeystileServer:
                 now=SystemClock().now(),
             ),
         )
-        return Project(
-            created.project.project_id, created.secret, created.project.public_token, vertical
-        )
+        return Project(created.project.project_id, created.secret, created.project.public_token, vertical)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run the `keystile` CLI against this server's database."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 from typing import Annotated
 
@@ -22,7 +21,7 @@ def _basic_credentials(header: str | None) -> tuple[str, str]:
         raise KeystileError("unauthorized_credentials")
     try:
         decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError) as error:
+    except ValueError as error:  # not ASCII, not base64, or not UTF-8 once decoded
         raise KeystileError("unauthorized_credentials") from error
     project_id, sep, secret = decoded.partition(":")
     if not sep or not project_id or not secret or len(secret) > 256:

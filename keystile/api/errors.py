@@ -1,5 +1,5 @@
-"""Rendering every failure as Stytch's error JSON: domain errors, validation errors, HTTP errors,
-database outages and anything unexpected (logged, never echoed)."""
+"""Rendering every failure as Stytch's error JSON: domain errors, validation errors, HTTP errors and
+database outages. Anything else is rendered by `RequestGuard` (logged, never echoed)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 
@@ -31,6 +31,7 @@ FIELD_ERRORS = {
     "cursor": "invalid_cursor",
     "trusted_metadata": "invalid_metadata",
     "untrusted_metadata": "invalid_metadata",
+    "session_duration_minutes": "invalid_session_duration_minutes",
 }
 HTTP_ERRORS = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
 RETRY_AFTER_SECONDS = "5"
@@ -41,16 +42,21 @@ def request_id(request: Request) -> str:
     return rid if isinstance(rid, str) else new_request_id()
 
 
-def error_response(
-    request: Request, error: KeystileError, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    body = {
+def error_body(error: KeystileError, rid: str) -> dict[str, Any]:
+    """Stytch's error JSON for `error` in the request `rid`."""
+    return {
         "status_code": error.status_code,
-        "request_id": request_id(request),
+        "request_id": rid,
         "error_type": error.error_type,
         "error_message": error.error_message,
         "error_url": error.error_url,
     }
+
+
+def error_response(
+    request: Request, error: KeystileError, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = error_body(error, request_id(request))
     return JSONResponse(body, status_code=error.status_code, headers=headers)
 
 
@@ -95,10 +101,3 @@ def install_error_handlers(app: FastAPI) -> None:
             KeystileError("service_unavailable"),
             headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
-
-    @app.exception_handler(DBAPIError)
-    @app.exception_handler(Exception)
-    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # The exception class and request id are enough to find it; its text may hold input.
-        log.error("unhandled_error", error_class=type(exc).__name__, request_id=request_id(request))
-        return error_response(request, KeystileError("internal_server_error"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from keystile.api.credential_cache import CredentialCache
 from keystile.clock import Clock
 from keystile.config import Settings
+from keystile.sessions.keys import KeyRing
 
 
 @dataclass
@@ -19,7 +21,14 @@ class AppState:
     engine: AsyncEngine
     sessions: async_sessionmaker[Any]
     clock: Clock
+    keys: KeyRing
     credentials: CredentialCache = field(default_factory=CredentialCache)
+    # Set to make the in-process outbox worker look now instead of at its next poll.
+    outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def wake_outbox(self) -> None:
+        """Call after committing outbox messages, so they leave without waiting for the poll."""
+        self.outbox_wakeup.set()
 
 
 def app_state(request: Request) -> AppState:

@@ -1,7 +1,8 @@
-"""The `keystile` command: serve, db, projects."""
+"""The `keystile` command: serve, worker, db, projects."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import typer
@@ -10,12 +11,13 @@ from rich.console import Console
 from rich.panel import Panel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.cli import projects
+from keystile.cli import keys, projects
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings, get_settings
 from keystile.db.engine import async_url, sqlite_path
 from keystile.db.migrate import upgrade
+from keystile.delivery.worker import run_until_signalled
 from keystile.logs import configure_logging
 from keystile.projects import service
 from keystile.projects.service import CreatedProject
@@ -24,6 +26,7 @@ app = typer.Typer(help="keystile: a self-hosted auth server that speaks the Styt
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(projects.app, name="projects")
+app.add_typer(keys.app, name="keys")
 
 DEV_REDIRECT_URL = "http://localhost:3000/authenticate"
 
@@ -87,3 +90,11 @@ def serve(
         log_level="warning",
         server_header=False,
     )
+
+
+@app.command()
+def worker() -> None:
+    """Send outbox email until stopped (run servers with KEYSTILE_OUTBOX_WORKER=false)."""
+    settings = get_settings()
+    configure_logging(settings)
+    asyncio.run(run_until_signalled(settings))

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from keystile.cli.runtime import run_in_transaction
@@ -24,10 +25,11 @@ app.add_typer(redirects_app, name="redirect-urls")
 
 out = Console()
 err = Console(stderr=True)
+# Whatever a user typed (names, URLs, ids) goes through `escape`: Rich would read `[/x]` as markup.
 
 
 def _fail(error: KeystileError) -> typer.Exit:
-    err.print(f"[red]error[/red] {error.error_type}: {error.error_message}")
+    err.print(f"[red]error[/red] {error.error_type}: {escape(error.error_message)}")
     return typer.Exit(code=1)
 
 
@@ -64,7 +66,7 @@ def create(
         print(json.dumps(result))
         return
     for key, value in result.items():
-        out.print(f"[bold]{key}[/bold]: {value}")
+        out.print(f"[bold]{key}[/bold]: {escape(value)}")
     err.print("Keep the secret safe: it will not be shown again.")
 
 
@@ -87,7 +89,7 @@ def list_projects(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
         return
     table = Table("project_id", "name", "vertical", "created_at")
     for row in rows:
-        table.add_row(row["project_id"], row["name"], row["vertical"], row["created_at"])
+        table.add_row(row["project_id"], escape(str(row["name"])), row["vertical"], row["created_at"])
     out.print(table)
 
 
@@ -132,7 +134,7 @@ def delete_secret(project_id: str, secret_id: str) -> None:
         run_in_transaction(get_settings(), lambda s: service.delete_secret(s, project_id, secret_id))
     except KeystileError as error:
         raise _fail(error) from None
-    err.print(f"deleted {secret_id}")
+    err.print(f"deleted {escape(secret_id)}")
 
 
 TypesOption = Annotated[
@@ -158,7 +160,7 @@ def add_redirect_url(
         )
     except KeystileError as error:
         raise _fail(error) from None
-    err.print(f"allowed {url} for {', '.join(types)}")
+    err.print(f"allowed {escape(url)} for {', '.join(types)}")
 
 
 @redirects_app.command("list")
@@ -174,7 +176,7 @@ def list_redirect_urls(project_id: str, as_json: Annotated[bool, typer.Option("-
         return
     table = Table("url", "type", "default")
     for row in listed:
-        table.add_row(str(row["url"]), str(row["type"]), "yes" if row["is_default"] else "")
+        table.add_row(escape(str(row["url"])), str(row["type"]), "yes" if row["is_default"] else "")
     out.print(table)
 
 

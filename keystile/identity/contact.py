@@ -8,6 +8,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from keystile.errors import KeystileError
+from keystile.text import has_control_characters
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9._\-|]{1,128}$")
@@ -19,9 +20,7 @@ def normalize_email(raw: object) -> str:
 
     Lower-casing the local part matches Stytch, which treats addresses case-insensitively.
     """
-    if not isinstance(raw, str) or len(raw) > 320:
-        raise KeystileError("invalid_email")
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in raw):
+    if not isinstance(raw, str) or len(raw) > 320 or has_control_characters(raw):
         raise KeystileError("invalid_email")
     try:
         checked = validate_email(raw.strip(), check_deliverability=False)
@@ -47,14 +46,16 @@ def check_external_id(raw: str) -> str:
 
 
 def check_name(name: dict[str, Any]) -> dict[str, str | None]:
-    """Only the three name fields, each a short string or null."""
+    """Only the three name fields, each a short string without control characters, or null."""
     unknown = set(name) - set(NAME_FIELDS)
     if unknown:
         raise KeystileError("invalid_name", f"Unknown name fields: {', '.join(sorted(unknown))}.")
     checked: dict[str, str | None] = {}
     for field in NAME_FIELDS:
         value = name.get(field)
-        if value is not None and (not isinstance(value, str) or len(value) > 256):
+        if value is not None and (
+            not isinstance(value, str) or len(value) > 256 or has_control_characters(value)
+        ):
             raise KeystileError("invalid_name")
         checked[field] = value
     return checked

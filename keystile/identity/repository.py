@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.factors.magic_links.models import MagicLinkToken
 from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.views import UserView
+from keystile.sessions.models import Session
 
 
 class UserRepository:
@@ -78,7 +80,7 @@ class UserRepository:
 
     async def delete_user(self, user_id: str) -> None:
         """Delete a user and everything that belongs to it (no foreign keys cascade for us)."""
-        for table in (UserEmail, UserPhone):
+        for table in (UserEmail, UserPhone, Session, MagicLinkToken):
             await self.session.execute(
                 delete(table).where(table.project_id == self.project_id, table.user_id == user_id)
             )

@@ -14,21 +14,35 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from keystile.errors import KeystileError
 from keystile.identity.contact import normalize_email, normalize_phone
 from keystile.identity.models import User, UserEmail, UserPhone
+from keystile.ids import is_well_formed_id
+from keystile.text import has_control_characters
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
+# Per filter; with at most 50 operands this keeps a query far below every driver's bind-parameter cap.
+MAX_FILTER_VALUES = 100
+
+
+def _is_short_text(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 320 and not has_control_characters(value)
 
 
 def _strings(value: Any, *, field: str) -> list[str]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise KeystileError("invalid_search_query", f"{field} takes a non-empty list of strings.")
+    if (
+        not isinstance(value, list)
+        or not 0 < len(value) <= MAX_FILTER_VALUES
+        or not all(_is_short_text(v) for v in value)
+    ):
+        raise KeystileError(
+            "invalid_search_query", f"{field} takes a list of 1 to {MAX_FILTER_VALUES} short strings."
+        )
     return value
 
 
 def _string(value: Any, *, field: str) -> str:
-    if not isinstance(value, str) or not value or len(value) > 320:
-        raise KeystileError("invalid_search_query", f"{field} takes a non-empty string.")
-    return value
+    if not _is_short_text(value):
+        raise KeystileError("invalid_search_query", f"{field} takes a non-empty short string.")
+    return str(value)
 
 
 def _bool(value: Any, *, field: str) -> bool:
@@ -37,12 +51,23 @@ def _bool(value: Any, *, field: str) -> bool:
     return value
 
 
+def _utc(text: str) -> datetime:
+    """An ISO 8601 / RFC 3339 time as an aware UTC datetime (naive means UTC); ValueError if it is
+    not one, or if it is one that cannot be expressed in UTC (such as year 1 at +14:00)."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("time out of range") from error
+
+
 def _instant(value: Any, *, field: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(_string(value, field=field).replace("Z", "+00:00"))
+        return _utc(_string(value, field=field))
     except ValueError as error:
         raise KeystileError("invalid_search_query", f"{field} takes an RFC 3339 time.") from error
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _like(value: str) -> str:
@@ -126,12 +151,13 @@ def query_conditions(query: dict[str, Any] | None) -> list[ColumnElement[bool]]:
         raise KeystileError("invalid_search_query", "operator is AND or OR with a list of operands.")
     conditions = []
     for operand in operands:
-        if not isinstance(operand, dict) or operand.get("filter_name") not in FILTERS:
+        name = operand.get("filter_name") if isinstance(operand, dict) else None
+        if not isinstance(name, str) or name not in FILTERS:
             raise KeystileError(
                 "invalid_search_query",
                 f"Unknown filter; supported: {', '.join(sorted(FILTERS))}.",
             )
-        conditions.append(FILTERS[operand["filter_name"]](operand.get("filter_value")))
+        conditions.append(FILTERS[name](operand.get("filter_value")))
     if not conditions:
         return []
     if operator == "OR":
@@ -145,12 +171,15 @@ def encode_cursor(user: User) -> str:
 
 
 def decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+    """The position `encode_cursor` wrote; anything else (a forged or damaged cursor) is refused."""
     if not cursor:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         created_at, user_id = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(created_at), str(user_id)
+        if not isinstance(created_at, str) or not isinstance(user_id, str) or not is_well_formed_id(user_id):
+            raise ValueError("not a cursor")
+        return _utc(created_at), user_id
     except (ValueError, TypeError, binascii.Error) as error:
         raise KeystileError("invalid_cursor") from error
 

@@ -25,6 +25,8 @@ from keystile.identity.views import UserView
 from keystile.ids import new_id
 
 MAX_METADATA_BYTES = 4096
+# MariaDB refuses JSON documents nested deeper than 32 levels; stay well inside that.
+MAX_METADATA_DEPTH = 16
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,28 @@ class SearchPage:
     next_cursor: str | None
 
 
+def _depth(value: Any) -> int:
+    """How deeply objects and arrays nest in `value`: 0 for a scalar, 1 for `{}` or `{"a": 1}`."""
+    depth, level = 0, [value]
+    while containers := [node for node in level if isinstance(node, dict | list)]:
+        depth += 1
+        level = [
+            child for node in containers for child in (node.values() if isinstance(node, dict) else node)
+        ]
+    return depth
+
+
 def _check_metadata(value: dict[str, Any] | None) -> dict[str, Any]:
     if value is None:
         return {}
-    if len(json.dumps(value)) > MAX_METADATA_BYTES:
+    if _depth(value) > MAX_METADATA_DEPTH:
+        raise KeystileError("invalid_metadata", f"Metadata nests at most {MAX_METADATA_DEPTH} levels.")
+    try:
+        # Measured as UTF-8, as stored: escaping non-ASCII text would count an emoji as 12 bytes.
+        size = len(json.dumps(value, allow_nan=False, ensure_ascii=False).encode())
+    except ValueError as error:  # NaN, Infinity or a lone surrogate: not JSON that any database stores
+        raise KeystileError("invalid_metadata", "Metadata must be finite numbers and valid text.") from error
+    if size > MAX_METADATA_BYTES:
         raise KeystileError("invalid_metadata", f"Metadata is limited to {MAX_METADATA_BYTES} bytes.")
     return value
 

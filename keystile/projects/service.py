@@ -19,8 +19,10 @@ from keystile.projects.redirects import (
     validate_url_types,
 )
 from keystile.projects.secrets import new_public_token, new_secret, secret_digest
+from keystile.text import has_control_characters
 
 VERTICALS = ("consumer", "b2b")
+MAX_NAME_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,11 @@ async def create_project(
     and the first one is the default for each type."""
     if vertical not in VERTICALS:
         raise KeystileError("invalid_argument", f"vertical must be one of {', '.join(VERTICALS)}.")
+    if not 0 < len(name) <= MAX_NAME_LENGTH or has_control_characters(name):
+        raise KeystileError(
+            "invalid_argument",
+            f"Project name must be 1 to {MAX_NAME_LENGTH} characters without control characters.",
+        )
     project = Project(
         project_id=new_id("project"),
         name=name,
@@ -56,7 +63,13 @@ async def create_project(
     created = await create_secret(session, project.project_id, now=now, check_project=False)
     for position, url in enumerate(redirect_urls):
         await add_redirect_url(
-            session, project.project_id, url, list(URL_TYPES), is_default=position == 0, now=now
+            session,
+            project.project_id,
+            url,
+            list(URL_TYPES),
+            is_default=position == 0,
+            now=now,
+            check_project=False,
         )
     return CreatedProject(project=project, secret_id=created.secret_id, secret=created.secret)
 
@@ -143,10 +156,13 @@ async def add_redirect_url(
     *,
     is_default: bool,
     now: datetime,
+    check_project: bool = True,
 ) -> None:
     """Allow `url` for each of `url_types`; a new default replaces the old default of its type."""
     validate_redirect_url(url)
     validate_url_types(url_types)
+    if check_project:
+        await get_project(session, project_id)
     for url_type in url_types:
         if is_default:
             await _clear_default(session, project_id, url_type)
@@ -204,3 +220,28 @@ async def remove_redirect_url(session: AsyncSession, project_id: str, url: str, 
         )
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def resolve_redirect_url(
+    session: AsyncSession, project_id: str, url_type: str, requested: str | None
+) -> str:
+    """The URL a link of `url_type` should point at: the exact `requested` URL when the project
+    allows it, the project's default for the type when none is requested; otherwise a 400."""
+    rows = list(
+        await session.scalars(
+            select(RedirectURL).where(RedirectURL.project_id == project_id, RedirectURL.url_type == url_type)
+        )
+    )
+    if requested is None or requested == "":
+        for row in rows:
+            if row.is_default:
+                return row.url
+        raise KeystileError(
+            "invalid_magic_link_url", f"No {url_type} redirect URL was given and none is set as default."
+        )
+    for row in rows:
+        if hmac.compare_digest(row.url.encode(), requested.encode()):
+            return row.url
+    raise KeystileError(
+        "invalid_magic_link_url", f"The {url_type} redirect URL is not in the project's allowlist."
+    )

@@ -107,9 +107,7 @@ def test_one_project_cannot_reach_another(server: KeystileServer, client: stytch
 
 def test_search_filters_and_pagination(client: stytch.Client) -> None:
     ids = [
-        client.users.create(
-            email=f"person{i}@search.example", name={"first_name": f"Name{i}"}
-        ).user_id
+        client.users.create(email=f"person{i}@search.example", name={"first_name": f"Name{i}"}).user_id
         for i in range(7)
     ]
     client.users.create(email="other@else.example", create_user_as_pending=True)

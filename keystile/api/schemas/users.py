@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -11,6 +11,7 @@ from keystile.clock import rfc3339
 from keystile.identity.views import UserView
 
 Metadata = dict[str, Any]
+Roles = list[Annotated[str, Field(max_length=256)]]
 
 
 class NameIn(RequestBody):
@@ -28,7 +29,7 @@ class CreateUserRequest(RequestBody):
     trusted_metadata: Metadata | None = None
     untrusted_metadata: Metadata | None = None
     external_id: str | None = Field(default=None, max_length=128)
-    roles: list[str] | None = Field(default=None, max_length=100)
+    roles: Roles | None = Field(default=None, max_length=100)
 
 
 class UpdateUserRequest(RequestBody):
@@ -37,7 +38,7 @@ class UpdateUserRequest(RequestBody):
     trusted_metadata: Metadata | None = None
     untrusted_metadata: Metadata | None = None
     external_id: str | None = Field(default=None, max_length=128)
-    roles: list[str] | None = Field(default=None, max_length=100)
+    roles: Roles | None = Field(default=None, max_length=100)
 
 
 class SearchQuery(RequestBody):

@@ -1,0 +1,84 @@
+"""Request and response bodies of the consumer Sessions API, field for field as the SDK models them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.users import UserOut
+from keystile.clock import rfc3339
+from keystile.sessions.models import Session
+
+# Generous bounds: tokens are 43 characters, and JWTs carry at most 4 KB of custom claims.
+TOKEN_MAX = 256
+JWT_MAX = 16_384
+
+
+class AuthenticateSessionRequest(RequestBody):
+    session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
+    session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
+    session_duration_minutes: int | None = None
+    session_custom_claims: dict[str, Any] | None = None
+    authorization_check: dict[str, Any] | None = None
+
+
+class RevokeSessionRequest(RequestBody):
+    session_id: str | None = Field(default=None, max_length=96)
+    session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
+    session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
+
+
+class AttributesOut(BaseModel):
+    ip_address: str
+    user_agent: str
+
+
+class SessionOut(BaseModel):
+    session_id: str
+    user_id: str
+    started_at: str | None
+    last_accessed_at: str | None
+    expires_at: str | None
+    attributes: AttributesOut
+    authentication_factors: list[dict[str, Any]]
+    custom_claims: dict[str, Any]
+    roles: list[str]
+
+
+class AuthenticateSessionResponse(StytchResponse):
+    session: SessionOut
+    session_token: str
+    session_jwt: str
+    user: UserOut
+
+
+class GetSessionsResponse(StytchResponse):
+    sessions: list[SessionOut]
+
+
+class RevokeSessionResponse(StytchResponse):
+    pass
+
+
+class JWKSResponse(StytchResponse):
+    keys: list[dict[str, Any]]
+
+
+def session_out(session: Session, roles: list[str]) -> SessionOut:
+    """The SDK's `Session` model for a stored session."""
+    return SessionOut(
+        session_id=session.session_id,
+        user_id=session.user_id,
+        started_at=rfc3339(session.started_at),
+        last_accessed_at=rfc3339(session.last_accessed_at),
+        expires_at=rfc3339(session.expires_at),
+        attributes=AttributesOut(
+            ip_address=session.attributes.get("ip_address", ""),
+            user_agent=session.attributes.get("user_agent", ""),
+        ),
+        authentication_factors=list(session.authentication_factors),
+        custom_claims=dict(session.custom_claims),
+        roles=roles,
+    )

@@ -1,0 +1,94 @@
+"""`/v1/sessions`: the consumer Sessions API and the public JWKS. Each handler calls one service
+function."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from keystile.api.auth import ProjectAuth
+from keystile.api.errors import request_id
+from keystile.api.schemas.sessions import (
+    AuthenticateSessionRequest,
+    AuthenticateSessionResponse,
+    GetSessionsResponse,
+    JWKSResponse,
+    RevokeSessionRequest,
+    RevokeSessionResponse,
+    session_out,
+)
+from keystile.api.schemas.users import user_out
+from keystile.api.state import app_state
+from keystile.db.uow import unit_of_work
+from keystile.errors import KeystileError
+from keystile.sessions import service
+
+router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
+
+
+@router.post("/authenticate", response_model=AuthenticateSessionResponse)
+async def authenticate_session(
+    body: AuthenticateSessionRequest, request: Request, project: ProjectAuth
+) -> AuthenticateSessionResponse:
+    if body.authorization_check is not None:
+        # Answering 200 without checking would read as "authorized": refuse until RBAC exists.
+        raise KeystileError("invalid_argument", "authorization_check is not supported yet.")
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        authenticated = await service.authenticate_session(
+            db,
+            state.keys,
+            project_id=project.project_id,
+            session_token=body.session_token,
+            session_jwt=body.session_jwt,
+            duration_minutes=body.session_duration_minutes,
+            custom_claims=body.session_custom_claims,
+            now=state.clock.now(),
+        )
+    return AuthenticateSessionResponse(
+        request_id=request_id(request),
+        session=session_out(authenticated.session, authenticated.roles),
+        session_token=authenticated.session_token,
+        session_jwt=authenticated.session_jwt,
+        user=user_out(authenticated.user),
+    )
+
+
+@router.get("", response_model=GetSessionsResponse)
+async def get_sessions(user_id: str, request: Request, project: ProjectAuth) -> GetSessionsResponse:
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        active = await service.list_sessions(db, project.project_id, user_id, now=state.clock.now())
+    return GetSessionsResponse(
+        request_id=request_id(request),
+        sessions=[session_out(item.session, item.roles) for item in active],
+    )
+
+
+@router.post("/revoke", response_model=RevokeSessionResponse)
+async def revoke_session(
+    body: RevokeSessionRequest, request: Request, project: ProjectAuth
+) -> RevokeSessionResponse:
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        await service.revoke_session(
+            db,
+            state.keys,
+            project_id=project.project_id,
+            session_id=body.session_id,
+            session_token=body.session_token,
+            session_jwt=body.session_jwt,
+            now=state.clock.now(),
+        )
+    return RevokeSessionResponse(request_id=request_id(request))
+
+
+@router.get("/jwks/{project_id}", response_model=JWKSResponse)
+async def get_jwks(project_id: str, request: Request, response: Response) -> JWKSResponse:
+    """The project's public signing keys, without authentication (as Stytch serves them)."""
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        keys = await state.keys.jwks(db, project_id, state.clock.now())
+    # max-age matches the server's own key cache: rotation publishes a key for twice that long
+    # before it signs (see keystile/sessions/keys.py).
+    response.headers["Cache-Control"] = f"public, max-age={int(state.settings.signing_key_cache_seconds)}"
+    return JWKSResponse(request_id=request_id(request), keys=keys)

@@ -1,0 +1,71 @@
+"""The dev inbox, used when no SMTP server is configured: messages are marked sent without leaving
+the database, their first link is logged, and test projects' mail can be read at `/dev/inbox`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.delivery.models import OutboxMessage
+from keystile.delivery.repository import OutboxRepository
+
+LINK = re.compile(r"https?://[^\s<>\"']+")
+
+log = structlog.get_logger("keystile.delivery")
+
+
+def find_links(text: str) -> list[str]:
+    """Every http(s) URL in `text`, in order."""
+    return LINK.findall(text)
+
+
+class DevInboxSender:
+    """Delivers into the dev inbox: nothing leaves the machine."""
+
+    async def send(self, message: OutboxMessage) -> None:
+        links = find_links(message.body_text)
+        # Dev mode only: the one place a link (which carries a token) is ever logged.
+        log.info(
+            "dev_inbox_email",
+            message_id=message.message_id,
+            project_id=message.project_id,
+            to=message.recipient,
+            subject=message.subject,
+            link=links[0] if links else None,
+        )
+
+
+@dataclass(frozen=True)
+class DevInboxMessage:
+    message_id: str
+    project_id: str
+    to: str
+    subject: str
+    body_text: str
+    body_html: str | None
+    created_at: datetime
+    links: list[str]
+
+
+async def list_dev_inbox(
+    session: AsyncSession, *, project_id: str | None, limit: int
+) -> list[DevInboxMessage]:
+    """Emails delivered to test projects' dev inbox (optionally one project's), newest first."""
+    messages = await OutboxRepository(session).sent_to_test_projects(project_id=project_id, limit=limit)
+    return [
+        DevInboxMessage(
+            message_id=m.message_id,
+            project_id=m.project_id,
+            to=m.recipient,
+            subject=m.subject,
+            body_text=m.body_text,
+            body_html=m.body_html,
+            created_at=m.created_at,
+            links=find_links(m.body_text),
+        )
+        for m in messages
+    ]

@@ -1,0 +1,1 @@
+"""Authentication factors, one package each: magic links (and, later, OTP, passwords, TOTP…)."""

@@ -1,0 +1,1 @@
+"""Consumer sessions: opaque tokens, session JWTs, the JWKS and signing-key rotation."""

@@ -1,0 +1,141 @@
+"""Session JWTs exactly as Stytch issues them and its SDKs verify them: RS256 with `kid` and `typ`,
+`aud` [project_id], `iss` stytch.com/{project_id}, `sub`, `iat`/`nbf`/`exp`, the session claim, and
+custom claims at the top level."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from keystile.clock import rfc3339
+from keystile.errors import KeystileError
+from keystile.sessions.models import Session
+
+ALGORITHM = "RS256"
+JWT_LIFETIME = timedelta(minutes=5)
+SESSION_CLAIM = "https://stytch.com/session"
+REQUIRED_CLAIMS = ["aud", "iss", "sub", "iat", "nbf", "exp"]
+
+
+@dataclass(frozen=True)
+class SigningMaterial:
+    kid: str
+    private_key: rsa.RSAPrivateKey
+
+
+@dataclass(frozen=True)
+class VerifiedClaims:
+    session_id: str
+    user_id: str
+    claims: dict[str, Any]
+
+
+def issuer(project_id: str) -> str:
+    return f"stytch.com/{project_id}"
+
+
+def session_claim(session: Session, roles: list[str]) -> dict[str, Any]:
+    """The `https://stytch.com/session` claim (the SDKs read every one of these keys)."""
+    return {
+        "id": session.session_id,
+        "started_at": rfc3339(session.started_at),
+        "last_accessed_at": rfc3339(session.last_accessed_at),
+        "expires_at": rfc3339(session.expires_at),
+        "attributes": {
+            "ip_address": session.attributes.get("ip_address", ""),
+            "user_agent": session.attributes.get("user_agent", ""),
+        },
+        "authentication_factors": session.authentication_factors,
+        "roles": roles,
+    }
+
+
+def mint_session_jwt(session: Session, *, roles: list[str], key: SigningMaterial, now: datetime) -> str:
+    """A JWT for `session`, valid for five minutes but never past the session's own expiry."""
+    issued_at = int(now.timestamp())
+    expires = min(issued_at + int(JWT_LIFETIME.total_seconds()), int(session.expires_at.timestamp()))
+    claims = {
+        **session.custom_claims,
+        "aud": [session.project_id],
+        "iss": issuer(session.project_id),
+        "sub": session.user_id,
+        "iat": issued_at,
+        "nbf": issued_at,
+        "exp": expires,
+        SESSION_CLAIM: session_claim(session, roles),
+    }
+    return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": "JWT"})
+
+
+def unverified_kid(token: str) -> str:
+    """The `kid` of a JWT's header, refusing any algorithm but RS256 before a key is even looked up."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as error:
+        raise KeystileError("unable_to_parse_session_jwt") from error
+    kid = header.get("kid")
+    if header.get("alg") != ALGORITHM or not isinstance(kid, str) or not kid:
+        raise KeystileError("unable_to_parse_session_jwt", "The JWT must be RS256 with a key id.")
+    return kid
+
+
+def _instant(claims: dict[str, Any], name: str) -> float:
+    value = claims[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise KeystileError("jwt_invalid_claims", f"'{name}' must be a number.")
+    return float(value)
+
+
+def verify_session_jwt(
+    token: str,
+    *,
+    public_key: rsa.RSAPublicKey | None,
+    project_id: str,
+    now: datetime,
+    allow_expired: bool = False,
+) -> VerifiedClaims:
+    """The claims of a session JWT signed by `public_key` (the project's key for the JWT's `kid`;
+    None when the project has no such key) for `project_id`, checked at `now` with no leeway."""
+    if public_key is None:
+        raise KeystileError("unable_to_parse_session_jwt", "The JWT was not signed by a key of this project.")
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            public_key,
+            algorithms=[ALGORITHM],
+            audience=project_id,
+            issuer=issuer(project_id),
+            # Times are checked below against the injected clock rather than PyJWT's.
+            options={
+                "require": REQUIRED_CLAIMS,
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+            },
+        )
+    except jwt.InvalidAudienceError as error:
+        raise KeystileError("jwt_invalid_audience") from error
+    except jwt.InvalidIssuerError as error:
+        raise KeystileError("jwt_invalid_issuer") from error
+    except jwt.MissingRequiredClaimError as error:
+        raise KeystileError("jwt_invalid_claims", f"The JWT lacks the '{error.claim}' claim.") from error
+    except jwt.PyJWTError as error:
+        raise KeystileError("unable_to_parse_session_jwt") from error
+    moment = now.timestamp()
+    if _instant(claims, "nbf") > moment or _instant(claims, "iat") > moment:
+        raise KeystileError("jwt_invalid_claims", "The JWT is not valid yet.")
+    if not allow_expired and _instant(claims, "exp") <= moment:
+        raise KeystileError("jwt_invalid_claims", "The JWT has expired.")
+    session = claims.get(SESSION_CLAIM)
+    subject = claims["sub"]
+    if (
+        not isinstance(session, dict)
+        or not isinstance(session.get("id"), str)
+        or not isinstance(subject, str)
+    ):
+        raise KeystileError("jwt_invalid_claims", f"The JWT lacks the '{SESSION_CLAIM}' claim.")
+    return VerifiedClaims(session_id=session["id"], user_id=subject, claims=claims)

@@ -1,0 +1,237 @@
+"""Use cases for consumer sessions: start or extend one when a factor authenticates, authenticate
+by token or JWT, list a user's sessions, revoke one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.errors import KeystileError
+from keystile.identity.models import User
+from keystile.identity.views import UserView
+from keystile.ids import new_id
+from keystile.sessions import jwts, policy
+from keystile.sessions.keys import KeyRing
+from keystile.sessions.models import Session
+from keystile.sessions.repository import SessionRepository
+from keystile.sessions.tokens import new_session_token, token_digest
+
+# last_accessed_at is written at most this often: writing it on every authenticate would turn the
+# hottest read of the API into a write (row locks, WAL and replication traffic) for a timestamp that
+# nobody needs to the second.
+LAST_ACCESS_PRECISION = timedelta(seconds=60)
+
+
+@dataclass
+class IssuedSession:
+    session: Session | None  # the ORM row (None when no session was requested)
+    session_token: str  # "" when no session
+    session_jwt: str  # "" when no session
+    roles: list[str] = field(default_factory=list)  # the session's roles (also in its JWT)
+
+
+@dataclass
+class AuthenticatedSession:
+    session: Session
+    user: UserView
+    roles: list[str]
+    # The token that was presented; "" when a JWT was (tokens are stored only as digests).
+    session_token: str
+    session_jwt: str
+
+
+@dataclass
+class ActiveSession:
+    session: Session
+    roles: list[str]
+
+
+async def _verified_jwt_claims(
+    db: AsyncSession, keys: KeyRing, *, project_id: str, session_jwt: str, now: datetime
+) -> jwts.VerifiedClaims:
+    """The claims of a JWT signed by one of the project's published keys.
+
+    An expired JWT is accepted, as Stytch does: every caller goes on to require the session row to be
+    active, which is what makes the JWT worth refreshing (or revoking) at all.
+    """
+    kid = jwts.unverified_kid(session_jwt)
+    return jwts.verify_session_jwt(
+        session_jwt,
+        public_key=await keys.public_key(db, project_id, kid, now),
+        project_id=project_id,
+        now=now,
+        allow_expired=True,
+    )
+
+
+async def _find_active(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    session_token: str | None,
+    session_jwt: str | None,
+    now: datetime,
+) -> tuple[Session, User]:
+    """The active session named by exactly one of a token and a JWT, with its user."""
+    if session_token and session_jwt:
+        raise KeystileError("too_many_session_arguments")
+    repo = SessionRepository(db, project_id)
+    if session_token:
+        found = await repo.active_with_user(token_digest=token_digest(session_token), now=now)
+    elif session_jwt:
+        claims = await _verified_jwt_claims(db, keys, project_id=project_id, session_jwt=session_jwt, now=now)
+        found = await repo.active_with_user(session_id=claims.session_id, now=now)
+        if found is not None and found[0].user_id != claims.user_id:
+            found = None
+    else:
+        raise KeystileError("no_session_arguments")
+    if found is None:
+        raise KeystileError("session_not_found")
+    return found
+
+
+async def _signed(
+    db: AsyncSession, keys: KeyRing, session: Session, *, roles: list[str], now: datetime
+) -> str:
+    key = await keys.signer(db, session.project_id, now)
+    return jwts.mint_session_jwt(session, roles=roles, key=key, now=now)
+
+
+async def start_or_extend_session(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    user_id: str,
+    factor: dict[str, Any],
+    duration_minutes: int | None,
+    existing_token: str | None,
+    existing_jwt: str | None,
+    custom_claims: dict[str, Any] | None,
+    now: datetime,
+    attributes: dict[str, str] | None = None,
+) -> IssuedSession:
+    """After `factor` authenticated `user_id`: add it to the existing session (named by token or JWT)
+    with a new token, or start a session when a duration is given; otherwise no session.
+
+    `factor` is shaped like the SDK's AuthenticationFactor (`type`, `delivery_method`, RFC 3339
+    timestamps, `email_factor`…). Extending a session replaces its token, so a token planted before
+    the factor was authenticated is worthless afterwards (no session fixation).
+    """
+    lifetime = policy.session_lifetime(duration_minutes) if duration_minutes is not None else None
+    if existing_token or existing_jwt:
+        session, user = await _find_active(
+            db, keys, project_id=project_id, session_token=existing_token, session_jwt=existing_jwt, now=now
+        )
+        if session.user_id != user_id:
+            raise KeystileError("user_id_mismatch")
+        session.authentication_factors = policy.add_factor(session.authentication_factors, factor)
+        session.custom_claims = policy.merge_custom_claims(session.custom_claims, custom_claims)
+        session.last_accessed_at = now
+        if lifetime is not None:
+            session.expires_at = now + lifetime
+    elif lifetime is not None:
+        found_user = await db.get(User, user_id)
+        if found_user is None or found_user.project_id != project_id:
+            raise KeystileError("user_not_found")
+        user = found_user
+        session = Session(
+            session_id=new_id("session"),
+            project_id=project_id,
+            user_id=user_id,
+            started_at=now,
+            last_accessed_at=now,
+            expires_at=now + lifetime,
+            authentication_factors=[factor],
+            custom_claims=policy.merge_custom_claims({}, custom_claims),
+            attributes={
+                "ip_address": (attributes or {}).get("ip_address", ""),
+                "user_agent": (attributes or {}).get("user_agent", ""),
+            },
+        )
+        db.add(session)
+    else:
+        return IssuedSession(None, "", "")
+    token = new_session_token()
+    session.token_digest = token_digest(token)
+    await db.flush()
+    roles = policy.session_roles(user.roles)
+    return IssuedSession(session, token, await _signed(db, keys, session, roles=roles, now=now), roles)
+
+
+async def authenticate_session(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    session_token: str | None,
+    session_jwt: str | None,
+    duration_minutes: int | None,
+    custom_claims: dict[str, Any] | None,
+    now: datetime,
+) -> AuthenticatedSession:
+    """The active session named by a token or a JWT (an expired JWT refreshes), with its user and a
+    fresh JWT; a duration extends it from now, custom claims merge into it (null removes a claim).
+
+    Two queries in the common case: the session with its user, then the user's emails and phones.
+    """
+    lifetime = policy.session_lifetime(duration_minutes) if duration_minutes is not None else None
+    session, user = await _find_active(
+        db, keys, project_id=project_id, session_token=session_token, session_jwt=session_jwt, now=now
+    )
+    if custom_claims is not None:
+        session.custom_claims = policy.merge_custom_claims(session.custom_claims, custom_claims)
+    if lifetime is not None:
+        session.expires_at = now + lifetime
+    if now - session.last_accessed_at >= LAST_ACCESS_PRECISION:
+        session.last_accessed_at = now
+    view = await SessionRepository(db, project_id).user_view(user)
+    roles = policy.session_roles(user.roles)
+    return AuthenticatedSession(
+        session=session,
+        user=view,
+        roles=roles,
+        session_token=session_token or "",
+        session_jwt=await _signed(db, keys, session, roles=roles, now=now),
+    )
+
+
+async def list_sessions(
+    db: AsyncSession, project_id: str, user_id: str, *, now: datetime
+) -> list[ActiveSession]:
+    """The active sessions of the user with this id (or external id), oldest first."""
+    rows = await SessionRepository(db, project_id).active_for_user(user_id, now=now)
+    return [ActiveSession(session, policy.session_roles(user.roles)) for session, user in rows]
+
+
+async def revoke_session(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    session_id: str | None,
+    session_token: str | None,
+    session_jwt: str | None,
+    now: datetime,
+) -> None:
+    """Delete the session named by exactly one of its id, a token or a JWT; its tokens and JWTs stop
+    authenticating at once (nothing caches sessions)."""
+    given = [value for value in (session_id, session_token, session_jwt) if value]
+    if not given:
+        raise KeystileError("no_session_revoke_arguments")
+    if len(given) > 1:
+        raise KeystileError("too_many_session_revoke_arguments")
+    repo = SessionRepository(db, project_id)
+    if session_token:
+        deleted = await repo.delete(token_digest=token_digest(session_token))
+    elif session_jwt:
+        claims = await _verified_jwt_claims(db, keys, project_id=project_id, session_jwt=session_jwt, now=now)
+        deleted = await repo.delete(session_id=claims.session_id)
+    else:
+        deleted = await repo.delete(session_id=session_id)
+    if not deleted:
+        raise KeystileError("session_not_found")

@@ -1,0 +1,1 @@
+"""Send throttles that hold across every keystile process sharing one database."""

@@ -1,0 +1,255 @@
+"""The consumer Sessions API and session JWTs driven by the official `stytch` Python SDK against a
+real server; sessions are started directly in the server's database (as a factor would start them)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+import stytch
+from stytch.core.response_base import StytchError
+
+from keystile.cli.runtime import run_in_transaction
+from keystile.clock import SystemClock
+from keystile.config import Settings
+from keystile.encryption import at_rest_cipher
+from keystile.sessions.keys import KeyRing
+from keystile.sessions.service import IssuedSession, start_or_extend_session
+from tests.server import KeystileServer, Project
+
+SESSION_CLAIM = "https://stytch.com/session"
+
+
+def error_type(call: object) -> str:
+    assert callable(call)
+    with pytest.raises(StytchError) as caught:
+        call()
+    return str(caught.value.details.error_type)
+
+
+def start_session(
+    server: KeystileServer, project: Project, user_id: str, *, claims: dict[str, Any] | None = None
+) -> IssuedSession:
+    """A 60-minute session for `user_id`, as a magic link would start it."""
+    settings = Settings(
+        database_url=server.database_url, encryption_key=server.extra_env["KEYSTILE_ENCRYPTION_KEY"]
+    )
+    keys = KeyRing(at_rest_cipher(settings))
+    now = SystemClock().now()
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    factor = {
+        "type": "magic_link",
+        "delivery_method": "email",
+        "last_authenticated_at": stamp,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "email_factor": {"email_id": "email-test-x", "email_address": "ada@example.com"},
+    }
+    return run_in_transaction(
+        settings,
+        lambda db: start_or_extend_session(
+            db,
+            keys,
+            project_id=project.project_id,
+            user_id=user_id,
+            factor=factor,
+            duration_minutes=60,
+            existing_token=None,
+            existing_jwt=None,
+            custom_claims=claims,
+            now=now,
+        ),
+    )
+
+
+def fresh_client(server: KeystileServer, project: Project) -> stytch.Client:
+    """A client with an empty JWKS cache (PyJWKClient refetches an unknown kid only every 30 s)."""
+    return stytch.Client(
+        project.project_id, project.secret, environment=server.base_url, suppress_warnings=True
+    )
+
+
+def kid_of(token: str) -> str:
+    return str(jwt.get_unverified_header(token)["kid"])
+
+
+def test_authenticate_by_token_and_jwt(
+    server: KeystileServer, project: Project, client: stytch.Client
+) -> None:
+    user = client.users.create(email="ada@example.com", roles=["editor"])
+    issued = start_session(server, project, user.user_id)
+    assert issued.session is not None
+
+    by_token = client.sessions.authenticate(session_token=issued.session_token)
+    assert by_token.user.user_id == user.user_id
+    assert by_token.user.emails[0].email == "ada@example.com"
+    assert by_token.session.session_id == issued.session.session_id
+    assert by_token.session.user_id == user.user_id
+    assert by_token.session.authentication_factors[0].email_factor is not None
+    assert by_token.session.roles == ["stytch_user", "editor"]
+    assert by_token.session_token == issued.session_token
+    assert (
+        by_token.session.expires_at is not None and by_token.session.expires_at > datetime.now().astimezone()
+    )
+
+    by_jwt = client.sessions.authenticate(session_jwt=issued.session_jwt)
+    assert by_jwt.session.session_id == issued.session.session_id
+    assert by_jwt.session_jwt != ""
+
+    local = client.sessions.authenticate_jwt_local(session_jwt=by_jwt.session_jwt)
+    assert local is not None
+    assert local.session_id == issued.session.session_id
+    assert local.user_id == user.user_id
+    assert local.roles == ["stytch_user", "editor"]
+    assert local.authentication_factors[0].type.value == "magic_link"
+
+
+def test_jwks_is_public_and_cacheable(
+    server: KeystileServer, project: Project, client: stytch.Client
+) -> None:
+    user = client.users.create(email="jwks@example.com")
+    issued = start_session(server, project, user.user_id)
+    response = httpx.get(f"{server.base_url}v1/sessions/jwks/{project.project_id}")
+    assert response.status_code == 200
+    assert response.headers["cache-control"].startswith("public, max-age=")
+    [key] = response.json()["keys"]
+    assert key["kid"] == kid_of(issued.session_jwt)
+    assert {"d", "p", "q", "dp", "dq", "qi"}.isdisjoint(key)
+    assert [k.kid for k in client.sessions.get_jwks(project.project_id).keys] == [key["kid"]]
+    assert httpx.get(f"{server.base_url}v1/sessions/jwks/project-test-unknown").json()["keys"] == []
+
+
+def test_custom_claims_reach_the_jwt(server: KeystileServer, project: Project, client: stytch.Client) -> None:
+    user = client.users.create(email="claims@example.com")
+    issued = start_session(server, project, user.user_id, claims={"plan": "pro", "org": {"id": 7}})
+    updated = client.sessions.authenticate(
+        session_token=issued.session_token,
+        session_custom_claims={"plan": None, "team": "blue", "org": {"name": "acme"}},
+    )
+    assert updated.session.custom_claims == {"team": "blue", "org": {"id": 7, "name": "acme"}}
+    local = client.sessions.authenticate_jwt_local(session_jwt=updated.session_jwt)
+    assert local is not None
+    assert local.custom_claims == {"team": "blue", "org": {"id": 7, "name": "acme"}}
+    claims = jwt.decode(updated.session_jwt, options={"verify_signature": False})
+    assert claims["aud"] == [project.project_id]
+    assert claims["iss"] == f"stytch.com/{project.project_id}"
+    assert claims["exp"] - claims["iat"] == 300
+    assert error_type(
+        lambda: client.sessions.authenticate(
+            session_token=issued.session_token, session_custom_claims={"sub": "x"}
+        )
+    ) == ("reserved_claims_in_custom_claims")
+
+
+def test_list_and_revoke_by_id_token_and_jwt(
+    server: KeystileServer, project: Project, client: stytch.Client
+) -> None:
+    user = client.users.create(email="revoke@example.com")
+    issued = [start_session(server, project, user.user_id) for _ in range(3)]
+    listed = client.sessions.get(user.user_id).sessions
+    assert [s.session_id for s in listed] == [i.session.session_id for i in issued if i.session is not None]
+    assert client.sessions.get("user-test-nobody").sessions == []
+
+    first, second, third = issued
+    assert first.session is not None
+    client.sessions.revoke(session_id=first.session.session_id)
+    client.sessions.revoke(session_token=second.session_token)
+    client.sessions.revoke(session_jwt=third.session_jwt)
+    for gone in issued:
+        assert error_type(
+            lambda gone=gone: client.sessions.authenticate(session_token=gone.session_token)
+        ) == ("session_not_found")
+        assert error_type(lambda gone=gone: client.sessions.authenticate(session_jwt=gone.session_jwt)) == (
+            "session_not_found"
+        )
+    assert client.sessions.get(user.user_id).sessions == []
+    assert (
+        error_type(lambda: client.sessions.revoke(session_id=first.session.session_id)) == "session_not_found"
+    )
+
+
+def test_error_types(server: KeystileServer, project: Project, client: stytch.Client) -> None:
+    user = client.users.create(email="errors@example.com")
+    issued = start_session(server, project, user.user_id)
+    token = issued.session_token
+    assert error_type(lambda: client.sessions.authenticate(session_token="nope")) == "session_not_found"
+    assert (
+        error_type(lambda: client.sessions.authenticate(session_jwt="a.b.c")) == "unable_to_parse_session_jwt"
+    )
+    assert error_type(lambda: client.sessions.authenticate()) == "no_session_arguments"
+    assert error_type(
+        lambda: client.sessions.authenticate(session_token=token, session_jwt=issued.session_jwt)
+    ) == ("too_many_session_arguments")
+    for minutes in (4, 527_041):
+        assert error_type(
+            lambda minutes=minutes: client.sessions.authenticate(
+                session_token=token, session_duration_minutes=minutes
+            )
+        ) == ("invalid_session_duration_minutes")
+    raw = httpx.post(
+        f"{server.base_url}v1/sessions/authenticate",
+        json={"session_token": token, "session_duration_minutes": "soon"},
+        auth=(project.project_id, project.secret),
+    )
+    assert (raw.status_code, raw.json()["error_type"]) == (400, "invalid_session_duration_minutes")
+    assert error_type(
+        lambda: client.sessions.authenticate(
+            session_token=token, authorization_check={"resource_id": "doc", "action": "read"}
+        )
+    ) == ("invalid_argument")
+    # The JWT of one project means nothing to another.
+    other = server.create_project()
+    other_client = fresh_client(server, other)
+    assert error_type(lambda: other_client.sessions.authenticate(session_jwt=issued.session_jwt)) == (
+        "unable_to_parse_session_jwt"
+    )
+    # The SDK raises (rather than returns None) when the JWKS has no key with the JWT's kid.
+    with pytest.raises(jwt.PyJWTError):
+        other_client.sessions.authenticate_jwt_local(session_jwt=issued.session_jwt)
+
+
+@pytest.fixture(scope="module")
+def rotating_server(database_url: str, run_dir: Path, server: KeystileServer) -> Iterator[KeystileServer]:
+    """A second server on the same database whose key cache lasts 1 s, so a rotated key signs after 2 s."""
+    fast = {**server.extra_env, "KEYSTILE_SIGNING_KEY_CACHE_SECONDS": "1"}
+    engine = database_url.split(":", 1)[0]
+    srv = KeystileServer(database_url, run_dir / f"server-rotating-{engine}.log", extra_env=fast).start()
+    yield srv
+    srv.stop()
+
+
+def test_key_rotation_keeps_old_jwts_valid(rotating_server: KeystileServer) -> None:
+    server = rotating_server
+    project = server.create_project()
+    client = fresh_client(server, project)
+    user = client.users.create(email="rotate@example.com")
+    issued = start_session(server, project, user.user_id)
+    old_kid = kid_of(issued.session_jwt)
+
+    rotated = server.cli_json("keys", "rotate", "--project", project.project_id, "--json")
+    assert isinstance(rotated, dict)
+    new_kid = rotated["kid"]
+    assert new_kid != old_kid
+    time.sleep(1.1)  # the server's key cache (1 s) catches up; the new key is published, not signing
+    assert {k.kid for k in client.sessions.get_jwks(project.project_id).keys} == {old_kid, new_kid}
+    assert kid_of(client.sessions.authenticate(session_token=issued.session_token).session_jwt) == old_kid
+
+    deadline = time.monotonic() + 10
+    while True:
+        refreshed = client.sessions.authenticate(session_token=issued.session_token).session_jwt
+        if kid_of(refreshed) == new_kid or time.monotonic() > deadline:
+            break
+        time.sleep(0.25)
+    assert kid_of(refreshed) == new_kid
+    verifier = fresh_client(server, project)
+    assert verifier.sessions.authenticate_jwt_local(session_jwt=refreshed) is not None
+    assert verifier.sessions.authenticate_jwt_local(session_jwt=issued.session_jwt) is not None
+    assert {k.kid for k in verifier.sessions.get_jwks(project.project_id).keys} == {old_kid, new_kid}
+
+    assert server.cli("keys", "rotate", "--project", "project-test-missing").returncode == 1

@@ -1,0 +1,57 @@
+"""Fixtures for the sessions domain: a database per engine, a fresh project and user, a key ring."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet, MultiFernet
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from keystile.db.engine import create_engine, session_factory
+from keystile.db.uow import unit_of_work
+from keystile.identity.service import NewUser, create_user
+from keystile.projects.service import create_project
+from keystile.sessions.keys import KeyRing
+
+NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def db_sessions(engine: AsyncEngine) -> async_sessionmaker[Any]:
+    return session_factory(engine)
+
+
+@pytest.fixture
+def cipher() -> MultiFernet:
+    return MultiFernet([Fernet(Fernet.generate_key())])
+
+
+@pytest.fixture
+def keys(cipher: MultiFernet) -> KeyRing:
+    return KeyRing(cipher, cache_seconds=60)
+
+
+@pytest.fixture
+async def project_id(db_sessions: async_sessionmaker[Any]) -> str:
+    async with unit_of_work(db_sessions) as db:
+        created = await create_project(db, name="sessions", vertical="consumer", redirect_urls=[], now=NOW)
+    return created.project.project_id
+
+
+@pytest.fixture
+async def user_id(db_sessions: async_sessionmaker[Any], project_id: str) -> str:
+    async with unit_of_work(db_sessions) as db:
+        view = await create_user(
+            db, project_id, NewUser(email="ada@example.com", external_id="ada", roles=["editor"]), now=NOW
+        )
+    return view.user.user_id
