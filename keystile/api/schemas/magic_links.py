@@ -14,18 +14,6 @@ Minutes = int | None
 URL = str | None
 
 
-class LoginOrCreateRequest(RequestBody):
-    email: str = Field(max_length=320)
-    login_magic_link_url: URL = Field(default=None, max_length=2048)
-    signup_magic_link_url: URL = Field(default=None, max_length=2048)
-    login_expiration_minutes: Minutes = None
-    signup_expiration_minutes: Minutes = None
-    create_user_as_pending: bool = False
-    code_challenge: str | None = Field(default=None, max_length=128)
-    attributes: dict[str, Any] | None = None
-    locale: str | None = Field(default=None, max_length=16)
-
-
 class SendRequest(RequestBody):
     email: str = Field(max_length=320)
     login_magic_link_url: URL = Field(default=None, max_length=2048)
@@ -35,6 +23,10 @@ class SendRequest(RequestBody):
     code_challenge: str | None = Field(default=None, max_length=128)
     attributes: dict[str, Any] | None = None
     locale: str | None = Field(default=None, max_length=16)
+
+
+class LoginOrCreateRequest(SendRequest):
+    create_user_as_pending: bool = False
 
 
 class InviteRequest(RequestBody):

@@ -136,6 +136,49 @@ async def _ensure_user(
     return view.user, view.emails[0], True
 
 
+@dataclass(frozen=True)
+class _LoginOrSignup:
+    """A checked request for a login-or-signup link: where each kind points and how long it lives."""
+
+    challenge: str | None
+    login_url: str
+    signup_url: str
+    login_minutes: int
+    signup_minutes: int
+
+    async def issue(
+        self, db: AsyncSession, *, project_id: str, email: UserEmail, signup: bool, now: datetime
+    ) -> None:
+        await _issue_link(
+            db,
+            project_id=project_id,
+            email=email,
+            kind="signup" if signup else "login",
+            redirect_url=self.signup_url if signup else self.login_url,
+            lifetime_minutes=self.signup_minutes if signup else self.login_minutes,
+            code_challenge=self.challenge,
+            now=now,
+        )
+
+
+async def _login_or_signup(db: AsyncSession, project_id: str, options: LinkOptions) -> _LoginOrSignup:
+    return _LoginOrSignup(
+        challenge=tokens.check_code_challenge(options.code_challenge),
+        login_minutes=tokens.expiration_minutes(
+            options.login_expiration_minutes, tokens.LOGIN_EXPIRATION_MINUTES
+        ),
+        signup_minutes=tokens.expiration_minutes(
+            options.signup_expiration_minutes, tokens.SIGNUP_EXPIRATION_MINUTES
+        ),
+        login_url=await resolve_redirect_url(db, project_id, "login", options.login_url),
+        signup_url=await resolve_redirect_url(db, project_id, "signup", options.signup_url),
+    )
+
+
+def _is_sandbox(project_id: str, address: str) -> bool:
+    return sandbox.is_test_project(project_id) and address == sandbox.SANDBOX_EMAIL
+
+
 async def login_or_create(
     db: AsyncSession,
     *,
@@ -151,15 +194,7 @@ async def login_or_create(
     does not depend on whether the address was known beyond the documented `user_created` flag.
     """
     address = normalize_email(email)
-    challenge = tokens.check_code_challenge(options.code_challenge)
-    login_minutes = tokens.expiration_minutes(
-        options.login_expiration_minutes, tokens.LOGIN_EXPIRATION_MINUTES
-    )
-    signup_minutes = tokens.expiration_minutes(
-        options.signup_expiration_minutes, tokens.SIGNUP_EXPIRATION_MINUTES
-    )
-    login_url = await resolve_redirect_url(db, project_id, "login", options.login_url)
-    signup_url = await resolve_redirect_url(db, project_id, "signup", options.signup_url)
+    plan = await _login_or_signup(db, project_id, options)
     user, email_row, created = await _ensure_user(
         db,
         project_id,
@@ -167,19 +202,9 @@ async def login_or_create(
         new_user=users.NewUser(email=address, create_user_as_pending=create_user_as_pending),
         now=now,
     )
-    if sandbox.is_test_project(project_id) and address == sandbox.SANDBOX_EMAIL:
-        return SentLink(user.user_id, email_row.email_id, created)
-    signup = created or user.status == "pending"
-    await _issue_link(
-        db,
-        project_id=project_id,
-        email=email_row,
-        kind="signup" if signup else "login",
-        redirect_url=signup_url if signup else login_url,
-        lifetime_minutes=signup_minutes if signup else login_minutes,
-        code_challenge=challenge,
-        now=now,
-    )
+    if not _is_sandbox(project_id, address):
+        signup = created or user.status == "pending"
+        await plan.issue(db, project_id=project_id, email=email_row, signup=signup, now=now)
     return SentLink(user.user_id, email_row.email_id, created)
 
 
@@ -188,16 +213,8 @@ async def send(
 ) -> SentLink:
     """Send a login (or, for a pending user, signup) link to an existing user's address."""
     address = normalize_email(email)
-    challenge = tokens.check_code_challenge(options.code_challenge)
-    login_minutes = tokens.expiration_minutes(
-        options.login_expiration_minutes, tokens.LOGIN_EXPIRATION_MINUTES
-    )
-    signup_minutes = tokens.expiration_minutes(
-        options.signup_expiration_minutes, tokens.SIGNUP_EXPIRATION_MINUTES
-    )
-    login_url = await resolve_redirect_url(db, project_id, "login", options.login_url)
-    signup_url = await resolve_redirect_url(db, project_id, "signup", options.signup_url)
-    if sandbox.is_test_project(project_id) and address == sandbox.SANDBOX_EMAIL:
+    plan = await _login_or_signup(db, project_id, options)
+    if _is_sandbox(project_id, address):
         user, email_row, _ = await _ensure_user(
             db, project_id, address, new_user=users.NewUser(email=address), now=now
         )
@@ -206,17 +223,7 @@ async def send(
     if found is None:
         raise KeystileError("email_not_found")
     user, email_row = found
-    pending = user.status == "pending"
-    await _issue_link(
-        db,
-        project_id=project_id,
-        email=email_row,
-        kind="signup" if pending else "login",
-        redirect_url=signup_url if pending else login_url,
-        lifetime_minutes=signup_minutes if pending else login_minutes,
-        code_challenge=challenge,
-        now=now,
-    )
+    await plan.issue(db, project_id=project_id, email=email_row, signup=user.status == "pending", now=now)
     return SentLink(user.user_id, email_row.email_id, False)
 
 
@@ -242,7 +249,7 @@ async def invite(
         roles=new_user.roles,
     )
     user, email_row, created = await _ensure_user(db, project_id, address, new_user=pending_user, now=now)
-    if sandbox.is_test_project(project_id) and address == sandbox.SANDBOX_EMAIL:
+    if _is_sandbox(project_id, address):
         return SentLink(user.user_id, email_row.email_id, created)
     if user.status != "pending":
         raise KeystileError("duplicate_email", "This email already belongs to an active user.")

@@ -19,18 +19,22 @@ from keystile.identity.service import NewUser
 router = APIRouter(prefix="/v1/magic_links", tags=["magic links"])
 
 
-@router.post("/email/login_or_create", response_model=schemas.LoginOrCreateResponse)
-async def login_or_create(
-    body: schemas.LoginOrCreateRequest, request: Request, project: ProjectAuth
-) -> schemas.LoginOrCreateResponse:
-    state = app_state(request)
-    options = LinkOptions(
+def _login_or_signup_options(body: schemas.SendRequest) -> LinkOptions:
+    return LinkOptions(
         login_url=body.login_magic_link_url,
         signup_url=body.signup_magic_link_url,
         login_expiration_minutes=body.login_expiration_minutes,
         signup_expiration_minutes=body.signup_expiration_minutes,
         code_challenge=body.code_challenge,
     )
+
+
+@router.post("/email/login_or_create", response_model=schemas.LoginOrCreateResponse)
+async def login_or_create(
+    body: schemas.LoginOrCreateRequest, request: Request, project: ProjectAuth
+) -> schemas.LoginOrCreateResponse:
+    state = app_state(request)
+    options = _login_or_signup_options(body)
     async with unit_of_work(state.sessions) as db:
         sent = await service.login_or_create(
             db,
@@ -52,13 +56,7 @@ async def login_or_create(
 @router.post("/email/send", response_model=schemas.SendResponse)
 async def send(body: schemas.SendRequest, request: Request, project: ProjectAuth) -> schemas.SendResponse:
     state = app_state(request)
-    options = LinkOptions(
-        login_url=body.login_magic_link_url,
-        signup_url=body.signup_magic_link_url,
-        login_expiration_minutes=body.login_expiration_minutes,
-        signup_expiration_minutes=body.signup_expiration_minutes,
-        code_challenge=body.code_challenge,
-    )
+    options = _login_or_signup_options(body)
     async with unit_of_work(state.sessions) as db:
         sent = await service.send(
             db, project_id=project.project_id, email=body.email, options=options, now=state.clock.now()
