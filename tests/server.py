@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -20,9 +21,20 @@ from keystile.projects import service
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free port below the kernel's ephemeral range (32768+).
+
+    A port from the ephemeral range can be handed to an outgoing connection before the test binds
+    it, and a client connecting to such a port on loopback while nothing listens can connect to
+    itself (TCP simultaneous open) and hang: that made SMTP-outage tests flaky.
+    """
+    while True:
+        port = random.randint(20000, 32000)  # noqa: S311 - not a secret
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 @dataclass
