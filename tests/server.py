@@ -28,7 +28,7 @@ def free_port() -> int:
     itself (TCP simultaneous open) and hang: that made SMTP-outage tests flaky.
     """
     while True:
-        port = random.randint(20000, 32000)  # noqa: S311 - not a secret
+        port = random.randint(20000, 32000)
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
