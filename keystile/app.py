@@ -15,7 +15,13 @@ from keystile.api.errors import install_error_handlers
 from keystile.api.middleware import RequestGuard
 from keystile.api.schemas.common import ErrorResponse
 from keystile.api.state import AppState, app_state
-from keystile.api.v1.consumer import magic_links, sessions, users
+from keystile.api.v1 import oauth2
+from keystile.api.v1.b2b import discovery as b2b_discovery
+from keystile.api.v1.b2b import magic_links as b2b_magic_links
+from keystile.api.v1.b2b import members as b2b_members
+from keystile.api.v1.b2b import organizations as b2b_organizations
+from keystile.api.v1.b2b import sessions as b2b_sessions
+from keystile.api.v1.consumer import m2m, magic_links, otps, passwords, sessions, totps, users
 from keystile.clock import Clock, SystemClock
 from keystile.config import Settings
 from keystile.db.engine import create_engine, session_factory
@@ -36,7 +42,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
             engine=engine,
             sessions=session_factory(engine),
             clock=clock or SystemClock(),
-            keys=KeyRing(at_rest_cipher(settings), cache_seconds=settings.signing_key_cache_seconds),
+            keys=KeyRing(
+                at_rest_cipher(settings),
+                cache_seconds=settings.signing_key_cache_seconds,
+                jwt_reuse_seconds=settings.session_jwt_reuse_seconds,
+            ),
             credentials=CredentialCache(ttl_seconds=settings.credential_cache_seconds),
         )
         try:
@@ -61,6 +71,16 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.include_router(users.router)
     app.include_router(magic_links.router)
     app.include_router(sessions.router)
+    app.include_router(passwords.router)
+    app.include_router(otps.router)
+    app.include_router(totps.router)
+    app.include_router(m2m.router)
+    app.include_router(oauth2.router)
+    app.include_router(b2b_organizations.router)
+    app.include_router(b2b_members.router)
+    app.include_router(b2b_magic_links.router)
+    app.include_router(b2b_discovery.router)
+    app.include_router(b2b_sessions.router)
     app.include_router(dev_inbox.router)
 
     @app.get("/healthz", tags=["operations"])

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path(".keystile")
@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     # The From header of every email; unset SMTP_URL means mail goes to the dev inbox instead.
     smtp_from: str = "keystile <no-reply@localhost>"
+    # A Twilio-compatible Messages API for SMS and WhatsApp: `https://ACCOUNT_SID:AUTH_TOKEN@HOST`;
+    # unset, text messages go to the dev inbox like email without SMTP.
+    sms_url: str | None = None
+    # The sending phone number (E.164); WhatsApp messages go from `whatsapp:` and this number.
+    sms_from: str = "+15005550006"
     # Run the outbox worker inside each server process; turn off when `keystile worker` runs apart.
     outbox_worker: bool = True
     # How long the outbox worker waits before looking again when the outbox is empty.
@@ -32,14 +37,25 @@ class Settings(BaseSettings):
     # Cache of verified (project_id, secret digest) pairs; deleting a secret takes effect
     # on every server within this many seconds.
     credential_cache_seconds: float = 5.0
-    # Fernet key(s) that encrypt JWT signing keys at rest; comma-separate several to rotate it (the
-    # first encrypts, all decrypt). Unset: a random key is generated once into
+    # Fernet key(s) that encrypt JWT signing keys, TOTP secrets and passcode keys at rest;
+    # comma-separate several to rotate it (the first encrypts, all decrypt). Unset: a random key is
+    # generated once into
     # `.keystile/encryption.key` (mode 0600, beside the default SQLite database) and a warning is
     # logged; set it, the same on every server, in production.
     encryption_key: SecretStr | None = None
     # How long a server caches a project's signing keys and JWKS (also the JWKS `max-age`); a rotated
     # key is published for twice this long before it signs.
     signing_key_cache_seconds: float = 60.0
+    # sessions.authenticate hands out the session JWT it minted for the same claims less than this long
+    # ago instead of signing a new one (RS256 signing dominates its cost); 0 signs every time.
+    session_jwt_reuse_seconds: float = Field(default=5.0, ge=0, le=60)
+    # Lifetime of M2M access tokens (`expires_in`): Stytch's one hour by default, 5 minutes to 24 hours.
+    m2m_token_minutes: int = Field(default=60, ge=5, le=1440)
+    # argon2id cost of stored passwords: OWASP's minimum by default (19 MiB, 2 passes, 1 lane). A hash
+    # made with other parameters, or imported with `passwords.migrate`, is rehashed at the next login.
+    password_argon2_memory_kib: int = Field(default=19_456, ge=8_192, le=4_194_304)
+    password_argon2_time_cost: int = Field(default=2, ge=1, le=100)
+    password_argon2_parallelism: int = Field(default=1, ge=1, le=64)
 
 
 @lru_cache(maxsize=1)

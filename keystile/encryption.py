@@ -1,5 +1,6 @@
-"""Encryption at rest (JWT signing keys) with Fernet, under the key(s) from `KEYSTILE_ENCRYPTION_KEY`
-or, when that is unset, a key generated once into `.keystile/encryption.key`."""
+"""Encryption at rest (JWT signing keys, TOTP secrets, passcode keys) with Fernet, under the key(s)
+from `KEYSTILE_ENCRYPTION_KEY` or, when that is unset, a key generated once into
+`.keystile/encryption.key`."""
 
 from __future__ import annotations
 

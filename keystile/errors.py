@@ -59,6 +59,92 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
         401,
         "Magic link could not be authenticated because it was already used or has expired.",
     ),
+    # M2M clients
+    "invalid_client_id": (
+        400,
+        "client_id may contain only letters, digits, '_' and '-', up to 96 characters.",
+    ),
+    "invalid_client_secret": (
+        400,
+        "client_secret must be 8 to 256 visible ASCII characters carrying at least 64 bits of entropy.",
+    ),
+    "invalid_client_name": (400, "client_name must be at most 256 characters without control characters."),
+    "invalid_client_description": (
+        400,
+        "client_description must be at most 1024 characters without control characters.",
+    ),
+    "invalid_scopes": (
+        400,
+        "scopes must be a list of at most 100 scopes, each 1 to 128 visible ASCII characters "
+        "other than a double quote or a backslash.",
+    ),
+    "invalid_client_status": (400, "status must be 'active' or 'inactive'."),
+    "invalid_claims_template": (400, "The M2M custom claims template is invalid."),
+    "client_secret_rotation_not_started": (
+        400,
+        "The client has no secret rotation in progress: call rotate_start first.",
+    ),
+    "m2m_client_not_found": (404, "M2M client could not be found."),
+    "duplicate_client_id": (409, "An M2M client with this client_id already exists in this project."),
+    # OAuth 2.0 token endpoint (RFC 6749 section 5.2)
+    "invalid_request": (400, "The token request is missing a parameter or is malformed."),
+    "invalid_client": (401, "Client authentication failed."),
+    "unsupported_grant_type": (400, "Only the client_credentials grant type is supported."),
+    "invalid_scope": (400, "The requested scope is not among the client's scopes."),
+    # Passwords and imported password hashes
+    "weak_password": (400, "The password does not meet the project's strength requirements."),
+    "breached_password": (400, "This password has appeared in a data breach: choose a different one."),
+    "session_too_old_to_reset_password": (
+        400,
+        "The session must have authenticated a factor in the last 5 minutes to reset the password.",
+    ),
+    "invalid_hash_type": (400, "hash_type is not one of the supported password hash types."),
+    "invalid_hash": (400, "The password hash is malformed for its hash_type."),
+    "invalid_bcrypt_hash": (
+        400,
+        "The bcrypt hash is malformed: expected $2a$, $2b$ or $2y$ with cost 4 to 31.",
+    ),
+    "invalid_md_5_hash": (400, "The MD-5 hash is malformed: expected 32 hexadecimal characters."),
+    "invalid_sha_1_hash": (400, "The SHA-1 hash is malformed: expected 40 hexadecimal characters."),
+    "invalid_prepend_salt": (400, "prepend_salt must be a short string."),
+    "invalid_append_salt": (400, "append_salt must be a short string."),
+    "invalid_argon_2_salt": (400, "The argon2 salt must be a string of 8 to 1024 bytes."),
+    "invalid_argon_2_memory": (400, "The argon2 memory is out of range."),
+    "invalid_argon_2_iteration_amount": (400, "The argon2 iteration_amount is out of range."),
+    "invalid_argon_2_threads": (400, "The argon2 threads value is out of range."),
+    "invalid_argon_2_key_length": (400, "The argon2 key_length is out of range."),
+    "argon_2_key_length_mismatch": (
+        400,
+        "The key_length value doesn't match the length of the provided hash.",
+    ),
+    "invalid_base64_scrypt_hash": (400, "The scrypt hash must be base64."),
+    "invalid_base64_scrypt_salt": (400, "The scrypt salt must be base64."),
+    "invalid_scrypt_n_parameter": (400, "n_parameter must be a power of two from 2 to 262144."),
+    "invalid_scrypt_parameters": (400, "The scrypt parameters are invalid."),
+    "scrypt_key_length_mismatch": (
+        400,
+        "The key_length value doesn't match the length of the provided hash.",
+    ),
+    "invalid_pbkdf_2_hash": (400, "The PBKDF2 hash or its configuration is invalid."),
+    "invalid_pbkdf_2_salt": (400, "The PBKDF2 salt must be base64."),
+    "invalid_pbkdf_2_iteration_amount": (400, "The PBKDF2 iteration_amount is out of range."),
+    "pbkdf_2_key_length_mismatch": (
+        400,
+        "The key_length value doesn't match the length of the provided hash.",
+    ),
+    "invalid_phpass_hash_format": (
+        400,
+        "The phpass hash is malformed: expected $P$ or $H$ and 31 characters.",
+    ),
+    "reset_password": (
+        401,
+        "The password must be reset before it can be used: start a password reset by email.",
+    ),
+    "unable_to_auth_password_reset_token": (
+        401,
+        "The password reset token could not be authenticated: it does not exist, was used, or has expired.",
+    ),
+    "password_already_exists": (409, "This user already has a password; reset it instead of migrating."),
     # 401 / 403
     "unauthorized_credentials": (401, "Unauthorized credentials."),
     "no_secret_provided": (401, "Request is missing HTTP Basic authentication credentials."),
@@ -79,6 +165,61 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
     ),
     "duplicate_external_id": (409, "A user with this external_id already exists for this project."),
     "signing_key_conflict": (409, "Another signing-key rotation of this project happened at once; retry."),
+    # B2B: organizations, members, discovery, member sessions
+    "wrong_project_vertical": (400, "This endpoint does not serve projects of this vertical."),
+    "invalid_organization_name": (
+        400,
+        "organization_name must be 1 to 128 characters without control characters.",
+    ),
+    "invalid_organization_slug": (
+        400,
+        "organization_slug must be 2 to 128 letters, digits, '-', '.', '_' or '~'.",
+    ),
+    "invalid_email_domain": (
+        400,
+        "Email domains must be domain names; common providers such as gmail.com are not allowed.",
+    ),
+    "invalid_email_for_jit_provisioning": (
+        403,
+        "This email address may not join the organization: its domain is not allowed for JIT provisioning.",
+    ),
+    "invalid_email_for_invites": (403, "The organization's invite policy does not allow this email address."),
+    "tenancy_mismatch": (403, "The member session belongs to a different organization."),
+    "unauthorized_action": (403, "The member session is not allowed to perform this action."),
+    "organization_not_found": (404, "Organization could not be found."),
+    "member_not_found": (404, "Member could not be found."),
+    "intermediate_session_not_found": (
+        404,
+        "Intermediate session could not be found: it does not exist, was used, or has expired.",
+    ),
+    "organization_slug_already_used": (409, "An organization with this slug already exists in this project."),
+    "duplicate_member_email": (409, "A member with this email already exists in this organization."),
+    # One-time passcodes, SMS toll-fraud limits, TOTP and recovery codes
+    "invalid_method_id": (400, "method_id format is invalid."),
+    "invalid_code": (400, "The passcode must be six digits."),
+    "invalid_expiration_otp": (400, "expiration_minutes must be between 1 and 10 minutes."),
+    "invalid_phone_number_country_code": (
+        400,
+        "This project does not send text messages to phone numbers of this country.",
+    ),
+    "invalid_ip_address": (400, "attributes.ip_address is not an IP address."),
+    "invalid_totp_code": (400, "totp_code must be six digits."),
+    "invalid_recovery_code": (400, "The recovery code format is invalid."),
+    "otp_code_not_found": (404, "The passcode is incorrect, or no passcode was sent to this method."),
+    "unable_to_auth_otp_code": (
+        401,
+        "The passcode could not be authenticated because it was already used, expired or tried too "
+        "many times. Send another passcode to this user.",
+    ),
+    "user_lock_limit_reached": (
+        401,
+        "The user has been locked out due to too many failed authentication attempts. Try again later.",
+    ),
+    "unable_to_authenticate_totp": (401, "The TOTP code is incorrect."),
+    "totp_code_already_authenticated": (401, "This TOTP code was already used: wait for the next one."),
+    "unable_to_authenticate_recovery_code": (401, "The recovery code is incorrect or was already used."),
+    "totp_not_found": (404, "The user has no usable TOTP registration."),
+    "active_totp_exists": (409, "The user already has an active TOTP registration."),
     # 429
     "too_many_requests": (429, "Too many requests have been made."),
     # 5xx
@@ -100,3 +241,8 @@ class KeystileError(Exception):
     @property
     def error_url(self) -> str:
         return f"https://stytch.com/docs/api/errors/{self.status_code}#{self.error_type}"
+
+
+class CommittedRefusal(KeystileError):
+    """A refusal whose bookkeeping must outlive it (failed-attempt counters, locks): the unit of work
+    commits what the request wrote, then reports the error. Raise it only after writing nothing else."""

@@ -11,11 +11,13 @@ import pytest
 import stytch
 from cryptography.fernet import Fernet
 
+from keystile.delivery.sms_sink import SmsSink
 from tests.databases import drop_database, fresh_database, selected_engines
 from tests.server import KeystileServer, Project
+from tests.sms_sink import sms_sink
 from tests.smtp_sink import SmtpSink, smtp_sink
 
-__all__ = ["smtp_sink"]
+__all__ = ["sms_sink", "smtp_sink"]
 
 
 def database_name() -> str:
@@ -39,14 +41,17 @@ def database_url(request: pytest.FixtureRequest, run_dir: Path) -> Iterator[str]
 
 
 @pytest.fixture(scope="session")
-def server(database_url: str, run_dir: Path, smtp_sink: SmtpSink) -> Iterator[KeystileServer]:
-    """One running keystile per engine, mailing through the session's SMTP sink; tests isolate
-    themselves with their own projects (and their own recipient addresses)."""
+def server(
+    database_url: str, run_dir: Path, smtp_sink: SmtpSink, sms_sink: SmsSink
+) -> Iterator[KeystileServer]:
+    """One running keystile per engine, mailing through the session's SMTP sink and texting through
+    its SMS sink; tests isolate themselves with their own projects (and their own recipients)."""
     engine = database_url.split(":", 1)[0]
     env = {
         # The tests create sessions directly in the server's database: they share its encryption key.
         "KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "KEYSTILE_SMTP_URL": smtp_sink.url,
+        "KEYSTILE_SMS_URL": sms_sink.url,
         "KEYSTILE_OUTBOX_POLL_SECONDS": "0.1",
     }
     srv = KeystileServer(database_url, run_dir / f"server-{engine}.log", extra_env=env).start()
@@ -63,4 +68,16 @@ def project(server: KeystileServer) -> Project:
 def client(server: KeystileServer, project: Project) -> stytch.Client:
     return stytch.Client(
         project.project_id, project.secret, environment=server.base_url, suppress_warnings=True
+    )
+
+
+@pytest.fixture
+def b2b_project(server: KeystileServer) -> Project:
+    return server.create_project(vertical="b2b")
+
+
+@pytest.fixture
+def b2b_client(server: KeystileServer, b2b_project: Project) -> stytch.B2BClient:
+    return stytch.B2BClient(
+        b2b_project.project_id, b2b_project.secret, environment=server.base_url, suppress_warnings=True
     )

@@ -22,7 +22,8 @@ def received_link(sink: SmtpSink, to: str, timeout: float = 15.0) -> str:
     return found.group(0)
 
 
-def token_of(link: str) -> str:
+def token_of(link: str, token_type: str = "magic_links") -> str:
+    """The token of a link of `token_type` (B2B: `discovery` or `multi_tenant_magic_links`)."""
     query = parse_qs(urlsplit(link).query)
-    assert query["stytch_token_type"] == ["magic_links"]
+    assert query["stytch_token_type"] == [token_type]
     return query["token"][0]

@@ -6,10 +6,11 @@ import base64
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from keystile.api.credential_cache import CachedProject
 from keystile.api.state import app_state
+from keystile.b2b.sessions import MemberCredentials
 from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
 from keystile.projects.secrets import secret_digest
@@ -47,3 +48,41 @@ async def authenticated_project(request: Request) -> CachedProject:
 
 
 ProjectAuth = Annotated[CachedProject, Depends(authenticated_project)]
+
+
+def _same_vertical(project: CachedProject, vertical: str) -> CachedProject:
+    if project.vertical != vertical:
+        client = "B2BClient" if project.vertical == "b2b" else "Client"
+        raise KeystileError(
+            "wrong_project_vertical",
+            f"This is a {vertical} endpoint and this is a {project.vertical} project: "
+            f"use the {project.vertical} API (the SDK's {client}).",
+        )
+    return project
+
+
+async def consumer_project(project: ProjectAuth) -> CachedProject:
+    """The authenticated project, which must be a consumer project."""
+    return _same_vertical(project, "consumer")
+
+
+async def b2b_project(project: ProjectAuth) -> CachedProject:
+    """The authenticated project, which must be a B2B project."""
+    return _same_vertical(project, "b2b")
+
+
+ConsumerProject = Annotated[CachedProject, Depends(consumer_project)]
+B2BProject = Annotated[CachedProject, Depends(b2b_project)]
+
+
+async def acting_member(
+    x_stytch_member_session: Annotated[str | None, Header(max_length=256)] = None,
+    x_stytch_member_sessionjwt: Annotated[str | None, Header(max_length=16_384)] = None,
+) -> MemberCredentials | None:
+    """The member session a B2B request is made with, if any (the SDKs' `method_options`)."""
+    if not x_stytch_member_session and not x_stytch_member_sessionjwt:
+        return None
+    return MemberCredentials(x_stytch_member_session, x_stytch_member_sessionjwt)
+
+
+ActingMember = Annotated[MemberCredentials | None, Depends(acting_member)]

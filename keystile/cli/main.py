@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.panel import Panel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.cli import keys, projects
+from keystile.cli import keys, m2m, passwords, projects, sms, users
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings, get_settings
@@ -27,6 +27,10 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(projects.app, name="projects")
 app.add_typer(keys.app, name="keys")
+app.add_typer(m2m.app, name="m2m")
+app.add_typer(users.app, name="users")
+app.add_typer(passwords.app, name="passwords")
+app.add_typer(sms.app, name="sms")
 
 DEV_REDIRECT_URL = "http://localhost:3000/authenticate"
 

@@ -23,9 +23,9 @@ redirects_app = typer.Typer(help="The redirect-URL allowlist.", no_args_is_help=
 app.add_typer(secrets_app, name="secrets")
 app.add_typer(redirects_app, name="redirect-urls")
 
+# Whatever a user typed (names, URLs, ids) goes through `escape`: Rich would read `[/x]` as markup.
 out = Console()
 err = Console(stderr=True)
-# Whatever a user typed (names, URLs, ids) goes through `escape`: Rich would read `[/x]` as markup.
 
 
 def _fail(error: KeystileError) -> typer.Exit:

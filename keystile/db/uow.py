@@ -9,12 +9,21 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from keystile.errors import CommittedRefusal
+
 
 @asynccontextmanager
 async def unit_of_work(sessions: async_sessionmaker[Any]) -> AsyncIterator[AsyncSession]:
-    """A session inside one transaction: committed on success, rolled back on any error."""
+    """A session inside one transaction: committed on success, rolled back on any error except a
+    `CommittedRefusal`, which is raised once the transaction has committed."""
+    refusal: CommittedRefusal | None = None
     async with sessions() as session, session.begin():
-        yield session
+        try:
+            yield session
+        except CommittedRefusal as error:
+            refusal = error
+    if refusal is not None:
+        raise refusal
 
 
 def violated_constraint(error: IntegrityError) -> str:

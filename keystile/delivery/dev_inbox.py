@@ -1,5 +1,6 @@
-"""The dev inbox, used when no SMTP server is configured: messages are marked sent without leaving
-the database, their first link is logged, and test projects' mail can be read at `/dev/inbox`."""
+"""The dev inbox, used for email when no SMTP server is configured and for SMS and WhatsApp when no
+SMS provider is: messages are marked sent without leaving the database, an email's first link is
+logged, and test projects' messages can be read at `/dev/inbox`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from datetime import datetime
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.delivery.models import OutboxMessage
+from keystile.config import Settings
+from keystile.delivery.models import EMAIL, TEXT_CHANNELS, OutboxMessage
 from keystile.delivery.repository import OutboxRepository
 
 LINK = re.compile(r"https?://[^\s<>\"']+")
@@ -27,6 +29,15 @@ class DevInboxSender:
     """Delivers into the dev inbox: nothing leaves the machine."""
 
     async def send(self, message: OutboxMessage) -> None:
+        if message.channel != EMAIL:
+            # A text message carries a passcode: it is read at /dev/inbox, never logged.
+            log.info(
+                "dev_inbox_text",
+                message_id=message.message_id,
+                project_id=message.project_id,
+                channel=message.channel,
+            )
+            return
         links = find_links(message.body_text)
         # Dev mode only: the one place a link (which carries a token) is ever logged.
         log.info(
@@ -39,10 +50,18 @@ class DevInboxSender:
         )
 
 
+def dev_inbox_channels(settings: Settings) -> tuple[str, ...]:
+    """The channels whose messages go to the dev inbox: those with no real transport configured."""
+    email = (EMAIL,) if settings.smtp_url is None else ()
+    texts = TEXT_CHANNELS if settings.sms_url is None else ()
+    return email + texts
+
+
 @dataclass(frozen=True)
 class DevInboxMessage:
     message_id: str
     project_id: str
+    channel: str
     to: str
     subject: str
     body_text: str
@@ -52,14 +71,18 @@ class DevInboxMessage:
 
 
 async def list_dev_inbox(
-    session: AsyncSession, *, project_id: str | None, limit: int
+    session: AsyncSession, *, channels: tuple[str, ...], project_id: str | None, limit: int
 ) -> list[DevInboxMessage]:
-    """Emails delivered to test projects' dev inbox (optionally one project's), newest first."""
-    messages = await OutboxRepository(session).sent_to_test_projects(project_id=project_id, limit=limit)
+    """Messages on `channels` delivered to test projects' dev inbox (optionally one project's),
+    newest first."""
+    messages = await OutboxRepository(session).sent_to_test_projects(
+        channels=channels, project_id=project_id, limit=limit
+    )
     return [
         DevInboxMessage(
             message_id=m.message_id,
             project_id=m.project_id,
+            channel=m.channel,
             to=m.recipient,
             subject=m.subject,
             body_text=m.body_text,

@@ -1,4 +1,5 @@
-"""The outbox table: one row per message, written with the state it announces, drained by the worker."""
+"""The outbox table (one row per message, written with the state it announces, drained by the worker)
+and each project's text-message policy."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from keystile.db.base import Base, UTCDateTime, id_column_type
+from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
 
 EMAIL = "email"
+SMS = "sms"
+WHATSAPP = "whatsapp"
+TEXT_CHANNELS = (SMS, WHATSAPP)
 
 PENDING = "pending"
 SENT = "sent"
@@ -40,3 +44,18 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SmsPolicy(Base):
+    """A project's limits on SMS and WhatsApp messages (toll-fraud protection); a project without a
+    row uses the defaults in `keystile.delivery.tollfraud`."""
+
+    __tablename__ = "sms_policies"
+
+    project_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    # ISO 3166 alpha-2 codes of the countries whose numbers may receive messages.
+    allowed_countries: Mapped[list[str]] = mapped_column(JSONDocument)
+    per_phone_per_hour: Mapped[int] = mapped_column(Integer)
+    per_ip_per_hour: Mapped[int] = mapped_column(Integer)
+    project_per_hour: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

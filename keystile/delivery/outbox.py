@@ -1,4 +1,5 @@
-"""Queueing email: render it and add it to the outbox inside the caller's transaction."""
+"""Queueing messages: render an email or a text message (SMS, WhatsApp) and add it to the outbox
+inside the caller's transaction."""
 
 from __future__ import annotations
 
@@ -7,9 +8,39 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.delivery.models import EMAIL, PENDING, OutboxMessage
-from keystile.delivery.templates import render_email
+from keystile.delivery.models import EMAIL, PENDING, TEXT_CHANNELS, OutboxMessage
+from keystile.delivery.templates import render_email, render_text
 from keystile.ids import new_id
+
+
+def _add(
+    session: AsyncSession,
+    *,
+    project_id: str,
+    channel: str,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str | None,
+    now: datetime,
+) -> str:
+    message_id = new_id("message")
+    session.add(
+        OutboxMessage(
+            message_id=message_id,
+            project_id=project_id,
+            channel=channel,
+            recipient=to,
+            subject=subject,
+            body_text=body_text,
+            body_html=body_html,
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+    return message_id
 
 
 async def enqueue_email(
@@ -26,20 +57,39 @@ async def enqueue_email(
     Nothing is committed here: the caller's unit of work commits the message together with the
     state it announces (or rolls both back)."""
     rendered = render_email(template, context)
-    message_id = new_id("message")
-    session.add(
-        OutboxMessage(
-            message_id=message_id,
-            project_id=project_id,
-            channel=EMAIL,
-            recipient=to,
-            subject=rendered.subject,
-            body_text=rendered.body_text,
-            body_html=rendered.body_html,
-            status=PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
+    return _add(
+        session,
+        project_id=project_id,
+        channel=EMAIL,
+        to=to,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        now=now,
     )
-    return message_id
+
+
+async def enqueue_text(
+    session: AsyncSession,
+    *,
+    project_id: str,
+    channel: str,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    now: datetime,
+) -> str:
+    """Queue the text message `template` for the E.164 number `to` on `channel` (sms or whatsapp),
+    in the caller's transaction like `enqueue_email`; return its message_id."""
+    if channel not in TEXT_CHANNELS:
+        raise ValueError(f"not a text channel: {channel!r}")
+    return _add(
+        session,
+        project_id=project_id,
+        channel=channel,
+        to=to,
+        subject="",
+        body_text=render_text(template, context),
+        body_html=None,
+        now=now,
+    )

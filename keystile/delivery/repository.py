@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.delivery.models import EMAIL, FAILED, PENDING, SENT, OutboxMessage
+from keystile.delivery.models import FAILED, PENDING, SENT, OutboxMessage
 
 TEST_PROJECT_PREFIX = "project-test-"
 
@@ -76,11 +76,14 @@ class OutboxRepository:
             )
         )
 
-    async def sent_to_test_projects(self, *, project_id: str | None, limit: int) -> list[OutboxMessage]:
-        """Sent emails of test projects (optionally one of them), newest first: the dev inbox."""
+    async def sent_to_test_projects(
+        self, *, channels: tuple[str, ...], project_id: str | None, limit: int
+    ) -> list[OutboxMessage]:
+        """Sent messages on `channels` of test projects (optionally one of them), newest first: the
+        dev inbox."""
         query = select(OutboxMessage).where(
             OutboxMessage.project_id.startswith(TEST_PROJECT_PREFIX, autoescape=True),
-            OutboxMessage.channel == EMAIL,
+            OutboxMessage.channel.in_(channels),
             OutboxMessage.status == SENT,
         )
         if project_id is not None:

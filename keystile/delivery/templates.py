@@ -1,5 +1,5 @@
-"""Rendering the emails keystile sends (subject, text and HTML) from the Jinja2 templates beside this
-module; HTML is autoescaped, text is not."""
+"""Rendering the emails (subject, text and HTML) and text messages keystile sends from the Jinja2
+templates beside this module; HTML is autoescaped, text is not."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from typing import Any, Final
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-EMAIL_TEMPLATES: Final = ("login", "signup", "invite", "reset_password")
+# Emails carrying a link (context: `link`, `expiration_minutes`).
+EMAIL_TEMPLATES: Final = ("login", "signup", "invite", "reset_password", "discovery")
+# Emails carrying a one-time passcode (context: `code`, `expiration_minutes`).
+CODE_EMAIL_TEMPLATES: Final = ("otp",)
+# SMS and WhatsApp bodies, `<name>.sms.txt` (context: `code`, `expiration_minutes`).
+TEXT_TEMPLATES: Final = ("otp",)
 # Context keys a template may use without the caller passing them.
 OPTIONAL_CONTEXT: Final[dict[str, Any]] = {"project_name": None}
 
@@ -46,8 +51,9 @@ ENVIRONMENT: Final = _environment()
 
 
 def render_email(template: str, context: dict[str, Any]) -> RenderedEmail:
-    """Render the email `template` (one of EMAIL_TEMPLATES); a missing required key raises."""
-    if template not in EMAIL_TEMPLATES:
+    """Render the email `template` (one of EMAIL_TEMPLATES or CODE_EMAIL_TEMPLATES); a missing
+    required key raises."""
+    if template not in EMAIL_TEMPLATES + CODE_EMAIL_TEMPLATES:
         raise ValueError(f"unknown email template: {template!r}")
     values = {**OPTIONAL_CONTEXT, **context}
     return RenderedEmail(
@@ -55,3 +61,11 @@ def render_email(template: str, context: dict[str, Any]) -> RenderedEmail:
         body_text=ENVIRONMENT.get_template(f"{template}.txt").render(values),
         body_html=ENVIRONMENT.get_template(f"{template}.html").render(values),
     )
+
+
+def render_text(template: str, context: dict[str, Any]) -> str:
+    """Render the text-message `template` (one of TEXT_TEMPLATES) as one line."""
+    if template not in TEXT_TEMPLATES:
+        raise ValueError(f"unknown text template: {template!r}")
+    values = {**OPTIONAL_CONTEXT, **context}
+    return " ".join(ENVIRONMENT.get_template(f"{template}.sms.txt").render(values).split())

@@ -1,5 +1,6 @@
 """The outbox worker: claims due messages with a lease (one winner across workers and servers),
-sends them, and retries failures with capped exponential backoff."""
+sends each through its channel's transport (email, SMS, WhatsApp), and retries failures with capped
+exponential backoff."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from keystile.config import Settings
 from keystile.db.engine import create_engine, session_factory
 from keystile.db.uow import unit_of_work
 from keystile.delivery.dev_inbox import DevInboxSender
-from keystile.delivery.models import OutboxMessage
+from keystile.delivery.models import EMAIL, SMS, WHATSAPP, OutboxMessage
 from keystile.delivery.repository import OutboxRepository
+from keystile.delivery.sms import text_sender
 from keystile.delivery.smtp import SmtpSender, SmtpServer
 
 MAX_ATTEMPTS = 20
@@ -34,11 +36,11 @@ SHUTDOWN_GRACE_SECONDS = 10.0
 log = structlog.get_logger("keystile.delivery")
 
 
-class EmailSender(Protocol):
+class MessageSender(Protocol):
     async def send(self, message: OutboxMessage) -> None: ...
 
 
-def email_sender(settings: Settings) -> EmailSender:
+def email_sender(settings: Settings) -> MessageSender:
     """SMTP when `smtp_url` is set, the dev inbox otherwise."""
     if settings.smtp_url is None:
         return DevInboxSender()
@@ -65,7 +67,8 @@ class OutboxWorker:
         # Set by whoever just committed messages, to end the current pause early.
         self.wakeup = wakeup or asyncio.Event()
         self.poll_seconds = settings.outbox_poll_seconds
-        self.sender = email_sender(settings)
+        texts = text_sender(settings)
+        self.senders: dict[str, MessageSender] = {EMAIL: email_sender(settings), SMS: texts, WHATSAPP: texts}
 
     async def drain_once(self) -> int:
         """Try every message due now (at most BATCH_SIZE); return how many were sent."""
@@ -106,7 +109,7 @@ class OutboxWorker:
             return False
         try:
             async with asyncio.timeout(SEND_DEADLINE_SECONDS):
-                await self.sender.send(message)
+                await self.senders[message.channel].send(message)
         except Exception as error:
             # Whatever the transport raised, this message waits for its next attempt and the
             # others still go out; only the class is kept (the text may echo server replies).

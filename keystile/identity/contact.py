@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from keystile.errors import KeystileError
 from keystile.text import has_control_characters
 
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+# E.164 allows 15 digits; the rest is room for the spaces, dashes and brackets people type.
+MAX_PHONE_INPUT = 32
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9._\-|]{1,128}$")
 NAME_FIELDS = ("first_name", "middle_name", "last_name")
 
@@ -30,17 +32,21 @@ def normalize_email(raw: object) -> str:
 
 
 def normalize_phone(raw: object) -> str:
-    """An E.164 phone number such as `+12025550123`."""
-    if not isinstance(raw, str):
+    """The E.164 form (`+12025550123`) of a phone number given in international form (`+`, country
+    code, number; spaces, dashes and brackets allowed) that is valid for its country."""
+    if not isinstance(raw, str) or len(raw) > MAX_PHONE_INPUT or has_control_characters(raw):
         raise KeystileError("invalid_phone_number")
-    compact = re.sub(r"[\s().-]", "", raw)
-    if not E164.match(compact):
+    try:
+        parsed = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException as error:
+        raise KeystileError("invalid_phone_number") from error
+    if not phonenumbers.is_valid_number(parsed):
         raise KeystileError("invalid_phone_number")
-    return compact
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def check_external_id(raw: str) -> str:
-    if not EXTERNAL_ID.match(raw):
+    if not EXTERNAL_ID.fullmatch(raw):
         raise KeystileError("invalid_external_id")
     return raw
 

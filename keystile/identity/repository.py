@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.clock import SystemClock
 from keystile.factors.magic_links.models import MagicLinkToken
+from keystile.factors.otp.models import OtpCode
+from keystile.factors.passwords.models import PasswordResetToken, UserLock, UserPassword
+from keystile.factors.passwords.repository import attach_credential_state
+from keystile.factors.totp.models import Totp, TotpRecoveryCode
+from keystile.factors.totp.repository import attach_totps
 from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.views import UserView
 from keystile.sessions.models import Session
@@ -21,15 +28,21 @@ class UserRepository:
         self.session = session
         self.project_id = project_id
 
-    async def get(self, user_id: str) -> User | None:
-        return await self.session.scalar(
-            select(User).where(User.project_id == self.project_id, User.user_id == user_id)
+    def _named(self, ref: str) -> Select[User]:
+        """The user whose user_id is `ref` or, as Stytch allows wherever a user_id goes, whose
+        external_id is (so apps migrating lazily can keep their own ids); a user_id wins a tie."""
+        return (
+            select(User)
+            .where(User.project_id == self.project_id, or_(User.user_id == ref, User.external_id == ref))
+            .order_by((User.user_id == ref).desc())
+            .limit(1)
         )
 
+    async def get(self, user_id: str) -> User | None:
+        return await self.session.scalar(self._named(user_id))
+
     async def get_for_update(self, user_id: str) -> User | None:
-        return await self.session.scalar(
-            select(User).where(User.project_id == self.project_id, User.user_id == user_id).with_for_update()
-        )
+        return await self.session.scalar(self._named(user_id).with_for_update())
 
     async def email_owner(self, email: str) -> UserEmail | None:
         return await self.session.scalar(
@@ -58,8 +71,9 @@ class UserRepository:
             select(UserPhone).where(UserPhone.project_id == self.project_id, UserPhone.phone_id == phone_id)
         )
 
-    async def views(self, users: Sequence[User]) -> list[UserView]:
-        """Each user with its emails and phones, in two queries for the whole batch."""
+    async def views(self, users: Sequence[User], now: datetime | None = None) -> list[UserView]:
+        """Each user with its emails, phones, password, lock and TOTPs, in four queries for the whole
+        batch."""
         ids = [user.user_id for user in users]
         emails: dict[str, list[UserEmail]] = defaultdict(list)
         phones: dict[str, list[UserPhone]] = defaultdict(list)
@@ -76,11 +90,19 @@ class UserRepository:
                 .order_by(UserPhone.created_at, UserPhone.phone_id)
             ):
                 phones[phone.user_id].append(phone)
-        return [UserView(u, emails[u.user_id], phones[u.user_id]) for u in users]
+        views = [UserView(u, emails[u.user_id], phones[u.user_id]) for u in users]
+        moment = now or SystemClock().now()
+        await attach_credential_state(self.session, self.project_id, views, moment)
+        await attach_totps(self.session, self.project_id, views, moment)
+        return views
 
     async def delete_user(self, user_id: str) -> None:
         """Delete a user and everything that belongs to it (no foreign keys cascade for us)."""
-        for table in (UserEmail, UserPhone, Session, MagicLinkToken):
+        owned = (
+            *(UserEmail, UserPhone, Session, MagicLinkToken, UserPassword, PasswordResetToken, UserLock),
+            *(OtpCode, Totp, TotpRecoveryCode),
+        )
+        for table in owned:
             await self.session.execute(
                 delete(table).where(table.project_id == self.project_id, table.user_id == user_id)
             )

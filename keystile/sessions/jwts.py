@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -38,7 +38,20 @@ def issuer(project_id: str) -> str:
     return f"stytch.com/{project_id}"
 
 
-def session_claim(session: Session, roles: list[str]) -> dict[str, Any]:
+class SessionRecord(Protocol):
+    """What a session JWT is minted from: a consumer `Session` or a B2B member session."""
+
+    project_id: str
+    session_id: str
+    started_at: datetime
+    last_accessed_at: datetime
+    expires_at: datetime
+    attributes: dict[str, str]
+    authentication_factors: list[dict[str, Any]]
+    custom_claims: dict[str, Any]
+
+
+def session_claim(session: SessionRecord, roles: list[str]) -> dict[str, Any]:
     """The `https://stytch.com/session` claim (the SDKs read every one of these keys)."""
     return {
         "id": session.session_id,
@@ -56,17 +69,32 @@ def session_claim(session: Session, roles: list[str]) -> dict[str, Any]:
 
 def mint_session_jwt(session: Session, *, roles: list[str], key: SigningMaterial, now: datetime) -> str:
     """A JWT for `session`, valid for five minutes but never past the session's own expiry."""
+    return mint_jwt(session, subject=session.user_id, roles=roles, key=key, now=now)
+
+
+def mint_jwt(
+    session: SessionRecord,
+    *,
+    subject: str,
+    roles: list[str],
+    key: SigningMaterial,
+    now: datetime,
+    stytch_claims: dict[str, Any] | None = None,
+) -> str:
+    """A JWT for any kind of session of `subject`, with further `https://stytch.com/…` claims (B2B's
+    organization claim) beside the session claim."""
     issued_at = int(now.timestamp())
     expires = min(issued_at + int(JWT_LIFETIME.total_seconds()), int(session.expires_at.timestamp()))
     claims = {
         **session.custom_claims,
         "aud": [session.project_id],
         "iss": issuer(session.project_id),
-        "sub": session.user_id,
+        "sub": subject,
         "iat": issued_at,
         "nbf": issued_at,
         "exp": expires,
         SESSION_CLAIM: session_claim(session, roles),
+        **(stytch_claims or {}),
     }
     return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": "JWT"})
 

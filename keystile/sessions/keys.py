@@ -45,6 +45,7 @@ from keystile.ids import new_id
 from keystile.projects.models import Project
 from keystile.sessions.jwts import ALGORITHM, JWT_LIFETIME, SigningMaterial
 from keystile.sessions.models import SigningKey
+from keystile.sessions.recent_jwts import RecentJwts
 from keystile.sessions.repository import SigningKeyRepository
 
 RSA_KEY_BITS = 2048
@@ -74,17 +75,20 @@ class _ProjectKeys:
 
 
 class KeyRing:
-    """The signing keys of every project, read through a short in-process cache."""
+    """The signing keys of every project, read through a short in-process cache, and the session JWTs
+    they signed in the last few seconds (`recent_jwts`)."""
 
     def __init__(
         self,
         cipher: MultiFernet,
         *,
         cache_seconds: float = 60.0,
+        jwt_reuse_seconds: float = 5.0,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.cipher = cipher
         self.cache_seconds = cache_seconds
+        self.recent_jwts = RecentJwts(reuse_seconds=jwt_reuse_seconds)
         self._monotonic = monotonic
         self._projects: dict[str, _ProjectKeys] = {}
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, String, delete, literal_column, or_, select, union_all
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.identity.models import User, UserEmail, UserPhone
+from keystile.identity.models import User
 from keystile.identity.views import UserView
+from keystile.sessions import active_query
 from keystile.sessions.models import Session, SigningKey
 
 
@@ -63,33 +65,23 @@ class SessionRepository:
         result = await self.db.execute(delete(Session).where(Session.project_id == self.project_id, match))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def user_view(self, user: User) -> UserView:
-        """The user with its emails and phone numbers, read in one query (a UNION of both tables)."""
-        emails = select(
-            literal_column("'email'", String).label("kind"),
-            UserEmail.email_id.label("contact_id"),
-            UserEmail.email.label("contact"),
-            UserEmail.verified,
-            UserEmail.created_at,
-        ).where(UserEmail.project_id == self.project_id, UserEmail.user_id == user.user_id)
-        phones = select(
-            literal_column("'phone'", String),
-            UserPhone.phone_id,
-            UserPhone.phone_number,
-            UserPhone.verified,
-            UserPhone.created_at,
-        ).where(UserPhone.project_id == self.project_id, UserPhone.user_id == user.user_id)
-        rows = sorted(await self.db.execute(union_all(emails, phones)), key=lambda r: (r[4], r[1]))
-        view = UserView(user)
-        for kind, contact_id, contact, verified, created_at in rows:
-            common = {"project_id": self.project_id, "user_id": user.user_id, "created_at": created_at}
-            if kind == "email":
-                view.emails.append(UserEmail(email_id=contact_id, email=contact, verified=verified, **common))
-            else:
-                view.phones.append(
-                    UserPhone(phone_id=contact_id, phone_number=contact, verified=verified, **common)
-                )
-        return view
+    async def active_with_user_view(
+        self, *, now: datetime, token_digest: str | None = None, session_id: str | None = None
+    ) -> tuple[Session, UserView] | None:
+        """The unexpired session with this token digest or id, with its user and all that a User
+        response lists, in one query. The objects are detached: write changes with `update`."""
+        await self.db.flush()  # the query goes around the ORM: let it see this transaction's changes
+        statement = active_query.BY_TOKEN_DIGEST if token_digest is not None else active_query.BY_SESSION_ID
+        parameters = {"project_id": self.project_id, "now": now, "match": token_digest or session_id}
+        return active_query.session_and_view(list(await self.db.execute(statement, parameters)))
+
+    async def update(self, session_id: str, changes: dict[str, Any]) -> None:
+        """Write `changes` (column name to value) to the session with this id."""
+        await self.db.execute(
+            update(Session)
+            .where(Session.project_id == self.project_id, Session.session_id == session_id)
+            .values(changes)
+        )
 
 
 class SigningKeyRepository:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +24,8 @@ from keystile.sessions.tokens import new_session_token, token_digest
 # nobody needs to the second.
 LAST_ACCESS_PRECISION = timedelta(seconds=60)
 
+T = TypeVar("T")
+
 
 @dataclass
 class IssuedSession:
@@ -35,7 +37,7 @@ class IssuedSession:
 
 @dataclass
 class AuthenticatedSession:
-    session: Session
+    session: Session  # detached, with any change the call made (already written)
     user: UserView
     roles: list[str]
     # The token that was presented; "" when a JWT was (tokens are stored only as digests).
@@ -49,7 +51,7 @@ class ActiveSession:
     roles: list[str]
 
 
-async def _verified_jwt_claims(
+async def verified_jwt_claims(
     db: AsyncSession, keys: KeyRing, *, project_id: str, session_jwt: str, now: datetime
 ) -> jwts.VerifiedClaims:
     """The claims of a JWT signed by one of the project's published keys.
@@ -67,6 +69,43 @@ async def _verified_jwt_claims(
     )
 
 
+@dataclass(frozen=True)
+class _SessionName:
+    """How a request names a session: by the digest of its token, or by the id in a verified JWT
+    (with the user that JWT is about)."""
+
+    token_digest: str | None = None
+    session_id: str | None = None
+    user_id: str | None = None
+
+
+async def _named_session(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    session_token: str | None,
+    session_jwt: str | None,
+    now: datetime,
+) -> _SessionName:
+    """The session named by exactly one of a token and a JWT."""
+    if session_token and session_jwt:
+        raise KeystileError("too_many_session_arguments")
+    if session_token:
+        return _SessionName(token_digest=token_digest(session_token))
+    if session_jwt:
+        claims = await verified_jwt_claims(db, keys, project_id=project_id, session_jwt=session_jwt, now=now)
+        return _SessionName(session_id=claims.session_id, user_id=claims.user_id)
+    raise KeystileError("no_session_arguments")
+
+
+def _found(name: _SessionName, found: tuple[Session, T] | None) -> tuple[Session, T]:
+    """`found` if it is the named session (of the JWT's user, for a JWT); else `session_not_found`."""
+    if found is None or (name.user_id is not None and found[0].user_id != name.user_id):
+        raise KeystileError("session_not_found")
+    return found
+
+
 async def _find_active(
     db: AsyncSession,
     keys: KeyRing,
@@ -77,28 +116,20 @@ async def _find_active(
     now: datetime,
 ) -> tuple[Session, User]:
     """The active session named by exactly one of a token and a JWT, with its user."""
-    if session_token and session_jwt:
-        raise KeystileError("too_many_session_arguments")
+    name = await _named_session(
+        db, keys, project_id=project_id, session_token=session_token, session_jwt=session_jwt, now=now
+    )
     repo = SessionRepository(db, project_id)
-    if session_token:
-        found = await repo.active_with_user(token_digest=token_digest(session_token), now=now)
-    elif session_jwt:
-        claims = await _verified_jwt_claims(db, keys, project_id=project_id, session_jwt=session_jwt, now=now)
-        found = await repo.active_with_user(session_id=claims.session_id, now=now)
-        if found is not None and found[0].user_id != claims.user_id:
-            found = None
-    else:
-        raise KeystileError("no_session_arguments")
-    if found is None:
-        raise KeystileError("session_not_found")
-    return found
+    return _found(
+        name, await repo.active_with_user(token_digest=name.token_digest, session_id=name.session_id, now=now)
+    )
 
 
 async def _signed(
     db: AsyncSession, keys: KeyRing, session: Session, *, roles: list[str], now: datetime
 ) -> str:
     key = await keys.signer(db, session.project_id, now)
-    return jwts.mint_session_jwt(session, roles=roles, key=key, now=now)
+    return keys.recent_jwts.session_jwt(session, roles=roles, key=key, now=now)
 
 
 async def start_or_extend_session(
@@ -177,20 +208,32 @@ async def authenticate_session(
     """The active session named by a token or a JWT (an expired JWT refreshes), with its user and a
     fresh JWT; a duration extends it from now, custom claims merge into it (null removes a claim).
 
-    Two queries in the common case: the session with its user, then the user's emails and phones.
+    One query: the session with its user and all the user's listed parts (`active_query`); then an
+    UPDATE only when the session changes (a duration, new claims, or last_accessed_at once a minute).
     """
     lifetime = policy.session_lifetime(duration_minutes) if duration_minutes is not None else None
-    session, user = await _find_active(
+    name = await _named_session(
         db, keys, project_id=project_id, session_token=session_token, session_jwt=session_jwt, now=now
     )
+    repo = SessionRepository(db, project_id)
+    session, view = _found(
+        name,
+        await repo.active_with_user_view(token_digest=name.token_digest, session_id=name.session_id, now=now),
+    )
+    changes: dict[str, Any] = {}
     if custom_claims is not None:
-        session.custom_claims = policy.merge_custom_claims(session.custom_claims, custom_claims)
+        merged = policy.merge_custom_claims(session.custom_claims, custom_claims)
+        if merged != session.custom_claims:
+            changes["custom_claims"] = merged
     if lifetime is not None:
-        session.expires_at = now + lifetime
+        changes["expires_at"] = now + lifetime
     if now - session.last_accessed_at >= LAST_ACCESS_PRECISION:
-        session.last_accessed_at = now
-    view = await SessionRepository(db, project_id).user_view(user)
-    roles = policy.session_roles(user.roles)
+        changes["last_accessed_at"] = now
+    if changes:
+        await repo.update(session.session_id, changes)
+        for column, value in changes.items():
+            setattr(session, column, value)
+    roles = policy.session_roles(view.user.roles)
     return AuthenticatedSession(
         session=session,
         user=view,
@@ -229,7 +272,7 @@ async def revoke_session(
     if session_token:
         deleted = await repo.delete(token_digest=token_digest(session_token))
     elif session_jwt:
-        claims = await _verified_jwt_claims(db, keys, project_id=project_id, session_jwt=session_jwt, now=now)
+        claims = await verified_jwt_claims(db, keys, project_id=project_id, session_jwt=session_jwt, now=now)
         deleted = await repo.delete(session_id=claims.session_id)
     else:
         deleted = await repo.delete(session_id=session_id)

@@ -1,5 +1,6 @@
-"""`/dev/inbox` (HTML) and `/dev/inbox.json`: test projects' email, served only while no SMTP server
-is configured. No authentication: it is a development tool and holds only test projects' mail."""
+"""`/dev/inbox` (HTML) and `/dev/inbox.json`: test projects' email (while no SMTP server is configured)
+and SMS/WhatsApp messages (while no SMS provider is), served only while one of them goes there. No
+authentication: it is a development tool and holds only test projects' messages."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from keystile.api.state import app_state
 from keystile.clock import rfc3339
 from keystile.db.uow import unit_of_work
-from keystile.delivery.dev_inbox import DevInboxMessage, list_dev_inbox
+from keystile.delivery.dev_inbox import DevInboxMessage, dev_inbox_channels, list_dev_inbox
 from keystile.errors import KeystileError
 from keystile.ui.pages import render_page
 
@@ -20,10 +21,13 @@ router = APIRouter(prefix="/dev", include_in_schema=False)
 
 async def _dev_inbox(request: Request, project_id: str | None) -> list[DevInboxMessage]:
     state = app_state(request)
-    if state.settings.smtp_url is not None:
-        raise KeystileError("not_found", "The dev inbox is served only when no SMTP server is configured.")
+    channels = dev_inbox_channels(state.settings)
+    if not channels:
+        raise KeystileError(
+            "not_found", "The dev inbox is served only while SMTP or an SMS provider is not configured."
+        )
     async with unit_of_work(state.sessions) as session:
-        return await list_dev_inbox(session, project_id=project_id, limit=INBOX_LIMIT)
+        return await list_dev_inbox(session, channels=channels, project_id=project_id, limit=INBOX_LIMIT)
 
 
 @router.get("/inbox.json")
@@ -34,6 +38,7 @@ async def dev_inbox_json(request: Request, project_id: str | None = None) -> JSO
             {
                 "message_id": m.message_id,
                 "project_id": m.project_id,
+                "channel": m.channel,
                 "to": m.to,
                 "subject": m.subject,
                 "body_text": m.body_text,

@@ -384,7 +384,7 @@ def test_non_finite_numbers_in_metadata_are_refused(api: httpx.Client) -> None:
 
 CONTROL = {"nul": "\x00", "newline": "\n", "escape": "\x1b", "delete": "\x7f", "bell": "\x07"}
 
-CONTROL_FIELDS = {
+CONTROL_FIELDS: dict[str, tuple[Callable[[str], tuple[str, dict[str, Any]]], str]] = {
     "email": (lambda c: ("create", {"email": f"a{c}b@example.com"}), "invalid_email"),
     "phone": (lambda c: ("create", {"phone_number": f"+1202555{c}0123"}), "invalid_phone_number"),
     "first-name": (lambda c: ("create", {"name": {"first_name": f"Ada{c}"}}), "invalid_name"),
@@ -429,10 +429,6 @@ CONTROL_FIELDS = {
 }
 
 
-# Whitespace is formatting in a phone number: stripped, not refused.
-STRIPPED = {("phone", "newline")}
-
-
 @pytest.mark.parametrize("char_name", CONTROL)
 @pytest.mark.parametrize("field", CONTROL_FIELDS)
 def test_control_characters_are_refused(api: httpx.Client, user_id: str, field: str, char_name: str) -> None:
@@ -440,10 +436,7 @@ def test_control_characters_are_refused(api: httpx.Client, user_id: str, field: 
     endpoint, body = build(CONTROL[char_name])
     method, path = BODY_ENDPOINTS[endpoint]
     response = api.request(method, path.replace(MISSING_USER, user_id), json=body)
-    if (field, char_name) in STRIPPED:
-        assert response.json()["user"]["phone_numbers"][0]["phone_number"] == "+12025550123"
-    else:
-        assert_stytch_error(response, 400, error_type)
+    assert_stytch_error(response, 400, error_type)
 
 
 def test_nul_bytes_in_free_form_json_are_stored_verbatim(api: httpx.Client) -> None:
@@ -633,9 +626,9 @@ PATHS = {
     "surrogate-utf8": (b"/v1/users/%ED%A0%80", 400, "invalid_user_id"),
     "emoji": (b"/v1/users/%F0%9F%98%80", 400, "invalid_user_id"),
     "right-to-left-override": (b"/v1/users/%E2%80%AEuser", 400, "invalid_user_id"),
-    "id-of-97": (b"/v1/users/" + b"u" * 97, 400, "invalid_user_id"),
+    "id-of-129": (b"/v1/users/" + b"u" * 129, 400, "invalid_user_id"),
     "id-of-10000": (b"/v1/users/" + b"u" * 10_000, 400, "invalid_user_id"),
-    "id-of-96": (b"/v1/users/" + b"u" * 96, 404, "user_not_found"),
+    "id-of-128": (b"/v1/users/" + b"u" * 128, 404, "user_not_found"),  # as long as an external id
     "trailing-slash": (b"/v1/users/" + MISSING_USER.encode() + b"/", 404, "not_found"),
     "collection-trailing-slash": (b"/v1/users/", 404, "not_found"),
     "double-slashes": (b"//v1//users//" + MISSING_USER.encode(), 404, "not_found"),

@@ -10,8 +10,12 @@ from typing import Any
 
 import pytest
 import stytch
+from sqlalchemy.ext.asyncio import AsyncSession
 from stytch.core.response_base import StytchError
 
+from keystile.cli.runtime import run_in_transaction
+from keystile.config import Settings
+from keystile.projects import service
 from keystile.projects.redirects import URL_TYPES
 from tests.server import KeystileServer
 
@@ -25,10 +29,14 @@ def sdk(server: KeystileServer, project_id: str, secret: str) -> stytch.Client:
     return stytch.Client(project_id, secret, environment=server.base_url, suppress_warnings=True)
 
 
-def works(server: KeystileServer, project_id: str, secret: str) -> bool:
+def works(server: KeystileServer, project_id: str, secret: str, vertical: str = "consumer") -> bool:
     """Whether the official SDK gets through with these credentials (False on 401)."""
     try:
-        sdk(server, project_id, secret).users.search(limit=1)
+        if vertical == "b2b":
+            b2b = stytch.B2BClient(project_id, secret, environment=server.base_url, suppress_warnings=True)
+            b2b.organizations.search(limit=1)
+        else:
+            sdk(server, project_id, secret).users.search(limit=1)
     except StytchError as error:
         assert error.details.error_type == "unauthorized_credentials", error.details
         return False
@@ -78,7 +86,7 @@ def test_create_prints_one_json_object_whose_secret_works(server: KeystileServer
         user = client.users.create(email="first@example.com")
         assert client.users.get(user.user_id).emails[0].email == "first@example.com"
     else:
-        assert works(server, created["project_id"], created["secret"])
+        assert works(server, created["project_id"], created["secret"], vertical="b2b")
 
 
 def test_list_never_shows_secrets(server: KeystileServer) -> None:
@@ -250,24 +258,35 @@ REFUSED = {
 }
 
 
+def stored(server: KeystileServer, project_id: str) -> tuple[list[str], list[tuple[str, str, bool]]]:
+    """Every project id, and the redirect URLs of `project_id`, read straight from the database."""
+
+    async def read(session: AsyncSession) -> tuple[list[str], list[tuple[str, str, bool]]]:
+        projects = [p.project_id for p in await service.list_projects(session)]
+        urls = [
+            (u.url, u.url_type, u.is_default) for u in await service.list_redirect_urls(session, project_id)
+        ]
+        return projects, urls
+
+    return run_in_transaction(Settings(database_url=server.database_url), read)
+
+
 @pytest.mark.parametrize("case", REFUSED.values(), ids=REFUSED.keys())
 def test_bad_input_is_refused_on_stderr(server: KeystileServer, case: tuple[list[str], str]) -> None:
     args, message = case
-    project = create_project(server, "--name", "Existing", "--redirect-url", LOGIN)
-    before = server.cli_json("projects", "list", "--json")
-    urls_before = redirect_urls(server, project["project_id"])
+    project = server.create_project(redirect_urls=[LOGIN])
+    before = stored(server, project.project_id)
 
-    done = server.cli("projects", *(a.replace("{P}", project["project_id"]) for a in args))
+    done = server.cli("projects", *(a.replace("{P}", project.project_id) for a in args))
     assert done.returncode != 0
     assert done.stdout == ""
     stderr = " ".join(done.stderr.split())  # Rich wraps long lines
     assert stderr.startswith("error "), stderr
     assert message in stderr
     assert "Traceback" not in stderr
-    # Nothing was half-done: no new project, no new URL.
-    assert server.cli_json("projects", "list", "--json") == before
-    assert redirect_urls(server, project["project_id"]) == urls_before
-    assert works(server, project["project_id"], project["secret"])
+    # Nothing was half-done: no new project, no new URL, no lost secret.
+    assert stored(server, project.project_id) == before
+    assert works(server, project.project_id, project.secret)
 
 
 def test_first_start_creates_a_project_and_shows_its_secret_once(tmp_path: Path) -> None:

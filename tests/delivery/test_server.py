@@ -25,6 +25,7 @@ from tests.smtp_sink import SmtpSink, body_text
 
 LINK = "http://localhost:3000/authenticate?token=dev&type=magic_links"
 FAST_POLL = {"KEYSTILE_OUTBOX_POLL_SECONDS": "0.05"}
+SMS_URL = "http://AC0:token@127.0.0.1:9"
 
 
 def enqueue(database_url: str, project_id: str, to: str) -> str:
@@ -95,7 +96,8 @@ def test_without_smtp_mail_goes_to_the_dev_inbox(start_server: Any, outbox_datab
 def test_with_smtp_mail_is_sent_and_the_dev_inbox_is_hidden(
     start_server: Any, outbox_database_url: str, smtp_sink: SmtpSink
 ) -> None:
-    server: KeystileServer = start_server({"KEYSTILE_SMTP_URL": smtp_sink.url})
+    # With an SMS provider too, nothing goes to the dev inbox any more.
+    server: KeystileServer = start_server({"KEYSTILE_SMTP_URL": smtp_sink.url, "KEYSTILE_SMS_URL": SMS_URL})
     to = f"{new_id('smtp')}@example.com"
     enqueue(outbox_database_url, new_id("project"), to)
 

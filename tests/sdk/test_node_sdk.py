@@ -1,11 +1,15 @@
-"""The consumer Users API driven by the official `stytch` Node SDK (tests/node) against a real server."""
+"""The consumer Users API and the magic-link flow driven by the official `stytch` Node SDK (tests/node)
+against a real server."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from tests.magic_links import new_address, received_link, token_of
 from tests.node_sdk import run_node_scenario
 from tests.server import KeystileServer, Project
+from tests.smtp_sink import SmtpSink
 
 CUSTOM_ENV_WARNING = "[Stytch] Warning: Using a custom 'env' value"
 
@@ -85,3 +89,50 @@ def test_users(server: KeystileServer, project: Project) -> None:
     assert len(result["warnings"]) == 2
     assert all(w.startswith(CUSTOM_ENV_WARNING) for w in result["warnings"])
     assert server.base_url in result["warnings"][0]
+
+
+def test_magic_link_flow(server: KeystileServer, project: Project, smtp_sink: SmtpSink) -> None:
+    """login_or_create → mail → authenticate into a week-long session → gate by token and by JWT
+    (verified locally by the SDK) → reusing the link fails → revoke → the session is gone."""
+    email = new_address("node")
+    sent = run_node_scenario(
+        server, project, "magic_link_flow", MAGIC_LINK_PHASE="send", MAGIC_LINK_EMAIL=email
+    )["steps"]["login_or_create"]
+    assert sent["user_created"] is True
+    assert sent["user_id"].startswith("user-test-") and sent["email_id"].startswith("email-test-")
+    token = token_of(received_link(smtp_sink, email))
+
+    result = run_node_scenario(
+        server, project, "magic_link_flow", MAGIC_LINK_PHASE="authenticate", MAGIC_LINK_TOKEN=token
+    )
+    steps = result["steps"]
+    auth = steps["authenticate"]
+    assert (auth["user_id"], auth["method_id"]) == (sent["user_id"], sent["email_id"])
+    assert auth["user"]["emails"] == [{"email_id": sent["email_id"], "email": email, "verified": True}]
+    session = auth["session"]
+    assert session["user_id"] == sent["user_id"]
+    lifetime = datetime.fromisoformat(session["expires_at"]) - datetime.fromisoformat(session["started_at"])
+    assert abs(lifetime.total_seconds() - 10080 * 60) < 5
+    assert session["authentication_factors"][0]["email_factor"]["email_address"] == email
+
+    gated = steps["session"]
+    assert gated["user"]["user_id"] == sent["user_id"]
+    assert gated["session"]["session_id"] == session["session_id"]
+    assert gated["session_token"] == auth["session_token"]
+    local = steps["jwt_local"]
+    assert (local["session_id"], local["user_id"]) == (session["session_id"], sent["user_id"])
+    assert local["roles"] == ["stytch_user"]
+
+    stytch_error(steps["reuse"], 401, "unable_to_auth_magic_link")
+    stytch_error(steps["session_after_revoke"], 404, "session_not_found")
+    stytch_error(steps["jwt_after_revoke"], 404, "session_not_found")
+    # The JWT was verified locally: it never reached /v1/sessions/authenticate before the revoke.
+    assert [(r["path"], r["status"]) for r in result["requests"]] == [
+        ("/v1/magic_links/authenticate", 200),
+        ("/v1/sessions/authenticate", 200),
+        ("/v1/magic_links/authenticate", 401),
+        ("/v1/sessions/revoke", 200),
+        ("/v1/sessions/authenticate", 404),
+        ("/v1/sessions/authenticate", 404),
+    ]
+    assert result["requests"][0]["body"] == {"token": token, "session_duration_minutes": 10080}

@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict
 
-from keystile.ids import ID_PATTERN, MAX_ID_LENGTH
+from keystile.identity.contact import EXTERNAL_ID
 
-# An identifier in a URL path; anything else is refused before it reaches a query.
-PathId = Annotated[str, Path(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
+# An identifier in a URL path: one keystile issued (`user-test-<uuid>`) or, where Stytch takes one
+# instead, an external id. Anything else is refused before it reaches a query.
+PathId = Annotated[str, Path(pattern=EXTERNAL_ID.pattern)]
 
 
 class RequestBody(BaseModel):

@@ -70,6 +70,11 @@ class NameOut(BaseModel):
     last_name: str
 
 
+class PasswordOut(BaseModel):
+    password_id: str
+    requires_reset: bool
+
+
 class UserOut(BaseModel):
     user_id: str
     emails: list[EmailOut]
@@ -84,7 +89,7 @@ class UserOut(BaseModel):
     roles: list[str]
     name: NameOut
     created_at: str | None
-    password: dict[str, Any] | None = None
+    password: PasswordOut | None = None
     trusted_metadata: Metadata
     untrusted_metadata: Metadata
     external_id: str
@@ -152,4 +157,13 @@ def user_out(view: UserView) -> UserOut:
         trusted_metadata=dict(user.trusted_metadata),
         untrusted_metadata=dict(user.untrusted_metadata),
         external_id=user.external_id or "",
+        password=(
+            PasswordOut(password_id=view.password.password_id, requires_reset=view.password.requires_reset)
+            if view.password is not None
+            else None
+        ),
+        totps=[{"totp_id": totp.totp_id, "verified": totp.verified} for totp in view.totps],
+        is_locked=view.lock is not None,
+        lock_created_at=rfc3339(view.lock.created_at) if view.lock is not None else None,
+        lock_expires_at=rfc3339(view.lock.expires_at) if view.lock is not None else None,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from keystile.api.auth import ProjectAuth
+from keystile.api.auth import ConsumerProject
 from keystile.api.errors import request_id
 from keystile.api.schemas import magic_links as schemas
 from keystile.api.schemas.sessions import session_out
@@ -31,7 +31,7 @@ def _login_or_signup_options(body: schemas.SendRequest) -> LinkOptions:
 
 @router.post("/email/login_or_create", response_model=schemas.LoginOrCreateResponse)
 async def login_or_create(
-    body: schemas.LoginOrCreateRequest, request: Request, project: ProjectAuth
+    body: schemas.LoginOrCreateRequest, request: Request, project: ConsumerProject
 ) -> schemas.LoginOrCreateResponse:
     state = app_state(request)
     options = _login_or_signup_options(body)
@@ -54,7 +54,7 @@ async def login_or_create(
 
 
 @router.post("/email/send", response_model=schemas.SendResponse)
-async def send(body: schemas.SendRequest, request: Request, project: ProjectAuth) -> schemas.SendResponse:
+async def send(body: schemas.SendRequest, request: Request, project: ConsumerProject) -> schemas.SendResponse:
     state = app_state(request)
     options = _login_or_signup_options(body)
     async with unit_of_work(state.sessions) as db:
@@ -66,7 +66,9 @@ async def send(body: schemas.SendRequest, request: Request, project: ProjectAuth
 
 
 @router.post("/email/invite", response_model=schemas.SendResponse)
-async def invite(body: schemas.InviteRequest, request: Request, project: ProjectAuth) -> schemas.SendResponse:
+async def invite(
+    body: schemas.InviteRequest, request: Request, project: ConsumerProject
+) -> schemas.SendResponse:
     state = app_state(request)
     new_user = NewUser(
         name=body.name.model_dump() if body.name is not None else None,
@@ -92,7 +94,7 @@ async def invite(body: schemas.InviteRequest, request: Request, project: Project
 
 @router.post("/email/revoke_invite", response_model=schemas.RevokeInviteResponse)
 async def revoke_invite(
-    body: schemas.RevokeInviteRequest, request: Request, project: ProjectAuth
+    body: schemas.RevokeInviteRequest, request: Request, project: ConsumerProject
 ) -> schemas.RevokeInviteResponse:
     state = app_state(request)
     async with unit_of_work(state.sessions) as db:
@@ -104,7 +106,7 @@ async def revoke_invite(
 
 @router.post("", response_model=schemas.CreateResponse)
 async def create(
-    body: schemas.CreateRequest, request: Request, project: ProjectAuth
+    body: schemas.CreateRequest, request: Request, project: ConsumerProject
 ) -> schemas.CreateResponse:
     state = app_state(request)
     async with unit_of_work(state.sessions) as db:
@@ -120,7 +122,7 @@ async def create(
 
 @router.post("/authenticate", response_model=schemas.AuthenticateResponse)
 async def authenticate(
-    body: schemas.AuthenticateRequest, request: Request, project: ProjectAuth
+    body: schemas.AuthenticateRequest, request: Request, project: ConsumerProject
 ) -> schemas.AuthenticateResponse:
     state = app_state(request)
     session_request = SessionRequest(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from keystile.api.auth import ProjectAuth
+from keystile.api.auth import ConsumerProject
 from keystile.api.errors import request_id
 from keystile.api.schemas.sessions import (
     AuthenticateSessionRequest,
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 
 @router.post("/authenticate", response_model=AuthenticateSessionResponse)
 async def authenticate_session(
-    body: AuthenticateSessionRequest, request: Request, project: ProjectAuth
+    body: AuthenticateSessionRequest, request: Request, project: ConsumerProject
 ) -> AuthenticateSessionResponse:
     if body.authorization_check is not None:
         # Answering 200 without checking would read as "authorized": refuse until RBAC exists.
@@ -54,7 +54,7 @@ async def authenticate_session(
 
 
 @router.get("", response_model=GetSessionsResponse)
-async def get_sessions(user_id: str, request: Request, project: ProjectAuth) -> GetSessionsResponse:
+async def get_sessions(user_id: str, request: Request, project: ConsumerProject) -> GetSessionsResponse:
     state = app_state(request)
     async with unit_of_work(state.sessions) as db:
         active = await service.list_sessions(db, project.project_id, user_id, now=state.clock.now())
@@ -66,7 +66,7 @@ async def get_sessions(user_id: str, request: Request, project: ProjectAuth) -> 
 
 @router.post("/revoke", response_model=RevokeSessionResponse)
 async def revoke_session(
-    body: RevokeSessionRequest, request: Request, project: ProjectAuth
+    body: RevokeSessionRequest, request: Request, project: ConsumerProject
 ) -> RevokeSessionResponse:
     state = app_state(request)
     async with unit_of_work(state.sessions) as db:

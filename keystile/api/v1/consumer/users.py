@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from keystile.api.auth import ProjectAuth
+from keystile.api.auth import ConsumerProject
 from keystile.api.errors import request_id
 from keystile.api.schemas.common import PathId
 from keystile.api.schemas.users import (
@@ -33,7 +33,9 @@ def _dump_name(body: CreateUserRequest | UpdateUserRequest) -> dict[str, str | N
 
 
 @router.post("", response_model=CreateUserResponse)
-async def create_user(body: CreateUserRequest, request: Request, project: ProjectAuth) -> CreateUserResponse:
+async def create_user(
+    body: CreateUserRequest, request: Request, project: ConsumerProject
+) -> CreateUserResponse:
     state = app_state(request)
     new = NewUser(
         email=body.email,
@@ -59,7 +61,7 @@ async def create_user(body: CreateUserRequest, request: Request, project: Projec
 
 @router.post("/search", response_model=SearchUsersResponse)
 async def search_users(
-    body: SearchUsersRequest, request: Request, project: ProjectAuth
+    body: SearchUsersRequest, request: Request, project: ConsumerProject
 ) -> SearchUsersResponse:
     query = body.query.model_dump() if body.query is not None else None
     async with unit_of_work(app_state(request).sessions) as session:
@@ -74,21 +76,21 @@ async def search_users(
 
 
 @router.delete("/emails/{email_id}", response_model=UserResponse)
-async def delete_email(email_id: PathId, request: Request, project: ProjectAuth) -> UserResponse:
+async def delete_email(email_id: PathId, request: Request, project: ConsumerProject) -> UserResponse:
     async with unit_of_work(app_state(request).sessions) as session:
         view = await service.delete_email(session, project.project_id, email_id)
     return UserResponse(request_id=request_id(request), user_id=view.user.user_id, user=user_out(view))
 
 
 @router.delete("/phone_numbers/{phone_id}", response_model=UserResponse)
-async def delete_phone_number(phone_id: PathId, request: Request, project: ProjectAuth) -> UserResponse:
+async def delete_phone_number(phone_id: PathId, request: Request, project: ConsumerProject) -> UserResponse:
     async with unit_of_work(app_state(request).sessions) as session:
         view = await service.delete_phone(session, project.project_id, phone_id)
     return UserResponse(request_id=request_id(request), user_id=view.user.user_id, user=user_out(view))
 
 
 @router.get("/{user_id}", response_model=GetUserResponse)
-async def get_user(user_id: PathId, request: Request, project: ProjectAuth) -> GetUserResponse:
+async def get_user(user_id: PathId, request: Request, project: ConsumerProject) -> GetUserResponse:
     async with unit_of_work(app_state(request).sessions) as session:
         view = await service.get_user(session, project.project_id, user_id)
     return GetUserResponse(request_id=request_id(request), **user_out(view).model_dump())
@@ -96,7 +98,7 @@ async def get_user(user_id: PathId, request: Request, project: ProjectAuth) -> G
 
 @router.put("/{user_id}", response_model=UpdateUserResponse)
 async def update_user(
-    user_id: PathId, body: UpdateUserRequest, request: Request, project: ProjectAuth
+    user_id: PathId, body: UpdateUserRequest, request: Request, project: ConsumerProject
 ) -> UpdateUserResponse:
     changes = UserChanges(
         name=_dump_name(body),
@@ -119,7 +121,7 @@ async def update_user(
 
 
 @router.delete("/{user_id}", response_model=DeleteUserResponse)
-async def delete_user(user_id: PathId, request: Request, project: ProjectAuth) -> DeleteUserResponse:
+async def delete_user(user_id: PathId, request: Request, project: ConsumerProject) -> DeleteUserResponse:
     async with unit_of_work(app_state(request).sessions) as session:
         await service.delete_user(session, project.project_id, user_id)
     return DeleteUserResponse(request_id=request_id(request), user_id=user_id)

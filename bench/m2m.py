@@ -1,0 +1,236 @@
+"""Load test of the client-credentials token endpoint beside a bare FastAPI route in the same app:
+starts its own keystile, drives it over keep-alive HTTP/1.1 connections, prints tokens/s, p50, p99.
+
+    .venv/bin/python bench/m2m.py [--database-url URL] [--seconds 10] [--concurrency 32] [--workers 2]
+
+Without `--database-url` it runs on a fresh SQLite file in a temporary folder. Traffic goes to
+127.0.0.1 only, and every scenario stops after `--seconds`. The token requests are those of the
+official SDKs: JSON with the project's Basic credentials (Python) and a form (Node). The load comes
+from pre-encoded requests on raw sockets, so that the client spends little of the machine's CPU:
+an HTTP client library would cost about as much per request as the server's framework does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from cryptography.fernet import Fernet
+from fastapi import FastAPI
+
+# Run as a script, this folder is on sys.path: share the reporting of the sessions benchmark.
+from sessions import Result, report, wait_healthy
+
+from keystile.app import create_app
+from keystile.cli.runtime import run_in_transaction
+from keystile.clock import SystemClock
+from keystile.config import Settings
+from keystile.db.migrate import upgrade
+from keystile.m2m.service import NewClient, create_client
+from keystile.projects.service import create_project
+
+HOST = "127.0.0.1"
+CEILING_PATH = "/bench/ceiling"
+CONTENT_LENGTH = re.compile(rb"\r\ncontent-length: *(\d+)", re.IGNORECASE)
+
+
+def bench_app() -> FastAPI:
+    """keystile plus a bare route that does nothing (the framework's ceiling on this machine)."""
+    app = create_app(Settings())
+
+    @app.post(CEILING_PATH)
+    async def ceiling() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def serve(port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "m2m:bench_app",
+        factory=True,
+        host=HOST,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        # A worker answers uvicorn's health check once it has imported keystile, which takes longer
+        # than the default 5 s on a busy machine.
+        timeout_worker_healthcheck=60,
+    )
+
+
+def create_fixture(settings: Settings) -> dict[str, str]:
+    """A project and an M2M client with two scopes, written straight to the database."""
+    now = SystemClock().now()
+
+    async def work(db: Any) -> dict[str, str]:
+        created = await create_project(db, name="bench", vertical="consumer", redirect_urls=[], now=now)
+        project_id = created.project.project_id
+        client = await create_client(db, project_id, NewClient(scopes=["read:users", "write:users"]), now=now)
+        return {
+            "project_id": project_id,
+            "secret": created.secret,
+            "client_id": client.client.client_id,
+            "client_secret": client.secret,
+        }
+
+    return run_in_transaction(settings, work)
+
+
+def http_post(path: str, body: bytes, content_type: str, headers: dict[str, str]) -> bytes:
+    lines = [f"POST {path} HTTP/1.1", f"Host: {HOST}", f"Content-Type: {content_type}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    lines += [f"Content-Length: {len(body)}", "", ""]
+    return "\r\n".join(lines).encode() + body
+
+
+async def drive(port: int, request: bytes, *, seconds: float, concurrency: int) -> tuple[Result, float]:
+    """`concurrency` connections sending `request` back to back until `seconds` have passed."""
+    result = Result()
+    deadline = time.perf_counter() + seconds
+
+    async def connection() -> None:
+        reader, writer = await asyncio.open_connection(HOST, port)
+        try:
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                writer.write(request)
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = CONTENT_LENGTH.search(head)
+                await reader.readexactly(int(length.group(1)) if length else 0)
+                if head.startswith(b"HTTP/1.1 200 "):
+                    result.latencies.append(time.perf_counter() - started)
+                else:
+                    result.errors += 1
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(connection() for _ in range(concurrency)))
+    return result, time.perf_counter() - started
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU time used so far by process `root` and its descendants (Linux `/proc`): what the server
+    spent, whatever else the machine was running meanwhile."""
+    ticks: dict[int, tuple[int, float]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        ticks[int(stat.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])))
+    family, total = {root}, 0.0
+    for pid in sorted(ticks):  # a child's pid is usually, not always, above its parent's
+        if pid in family or ticks[pid][0] in family:
+            family.add(pid)
+            total += ticks[pid][1]
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def run_scenarios(
+    fixture: dict[str, str], port: int, server_pid: int, seconds: float, concurrency: int
+) -> None:
+    token_path = f"/v1/public/{fixture['project_id']}/oauth2/token"
+    credentials = {
+        "grant_type": "client_credentials",
+        "client_id": fixture["client_id"],
+        "client_secret": fixture["client_secret"],
+    }
+    # The Python SDK sends the project's own Basic credentials along; the endpoint ignores them.
+    project_auth = base64.b64encode(f"{fixture['project_id']}:{fixture['secret']}".encode()).decode()
+    as_json = json.dumps(credentials).encode()
+    scenarios = {
+        "ceiling (bare FastAPI route)": http_post(CEILING_PATH, as_json, "application/json", {}),
+        "m2m token (JSON, Python SDK)": http_post(
+            token_path, as_json, "application/json", {"Authorization": f"Basic {project_auth}"}
+        ),
+        "m2m token (form, Node SDK)": http_post(
+            token_path, urlencode(credentials).encode(), "application/x-www-form-urlencoded", {}
+        ),
+    }
+    for name, request in scenarios.items():
+        await drive(port, request, seconds=min(1.0, seconds), concurrency=4)  # warm-up
+        before = cpu_seconds(server_pid)
+        result, elapsed = await drive(port, request, seconds=seconds, concurrency=concurrency)
+        spent = cpu_seconds(server_pid) - before
+        report(name, result, elapsed)
+        if result.latencies:
+            per_request = spent / (len(result.latencies) + result.errors)
+            print(
+                f"{'':<34} server CPU {per_request * 1e6:>6.0f} us/request"
+                f" = {1 / per_request:>6.0f} req/s per core"
+            )
+
+
+def started_workers(port: int, server: subprocess.Popen[bytes]) -> None:
+    """Wait for the server: each worker imports keystile afresh, which takes a while when the
+    machine is busy (`wait_healthy` gives up after 30 s, so give it a few tries)."""
+    for _ in range(3):
+        try:
+            wait_healthy(f"http://{HOST}:{port}", server)
+            return
+        except SystemExit:
+            if server.poll() is not None:
+                raise
+    wait_healthy(f"http://{HOST}:{port}", server)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--database-url", help="default: a fresh SQLite file in a temporary folder")
+    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each scenario")
+    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (one per core)")
+    parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve is not None:
+        serve(args.serve, args.workers)
+        return
+
+    with tempfile.TemporaryDirectory(prefix="keystile-bench-") as scratch:
+        database_url = args.database_url or f"sqlite:///{Path(scratch) / 'bench.db'}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KEYSTILE_")}
+        env |= {
+            "KEYSTILE_DATABASE_URL": database_url,
+            "KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "KEYSTILE_LOG_LEVEL": "WARNING",
+        }
+        settings = Settings(database_url=database_url, encryption_key=env["KEYSTILE_ENCRYPTION_KEY"])
+        upgrade(database_url)
+        fixture = create_fixture(settings)
+        with socket.socket() as sock:
+            sock.bind((HOST, 0))
+            port = int(sock.getsockname()[1])
+        command = [sys.executable, __file__, "--serve", str(port), "--workers", str(args.workers)]
+        server = subprocess.Popen(command, env=env, cwd=scratch)
+        try:
+            started_workers(port, server)
+            engine = database_url.split(":", 1)[0]
+            print(
+                f"keystile on {engine}, {args.workers} worker(s) on {os.cpu_count()} CPUs, "
+                f"{args.concurrency} in flight, {args.seconds:g} s per scenario"
+            )
+            asyncio.run(run_scenarios(fixture, port, server.pid, args.seconds, args.concurrency))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

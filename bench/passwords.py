@@ -1,0 +1,194 @@
+"""`passwords.authenticate` throughput against the bare argon2id verification it is built on: starts
+its own keystile, measures the argon2id verify rate of the same parameters on the same cores, then
+drives the endpoint with async httpx clients and prints req/s, p50, p99 and the server's overhead,
+both by rate and by CPU time (the server process's CPU per request over the CPU of one bare verify,
+which other work on a shared machine does not distort).
+
+    .venv/bin/python bench/passwords.py [--database-url URL] [--seconds 10] [--concurrency 8]
+
+Without `--database-url` it runs on a fresh SQLite file in a temporary folder. Traffic goes to
+127.0.0.1 only, and every scenario stops after `--seconds`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet
+from sessions import drive, report, serve, wait_healthy  # bench/sessions.py, beside this script
+
+from keystile.cli.runtime import run_in_transaction
+from keystile.clock import SystemClock
+from keystile.config import Settings
+from keystile.db.migrate import upgrade
+from keystile.encryption import at_rest_cipher
+from keystile.factors.magic_links.service import SessionRequest
+from keystile.factors.passwords import service
+from keystile.factors.passwords.hashes import Argon2Parameters, hasher
+from keystile.identity.service import NewUser
+from keystile.projects.service import create_project
+from keystile.sessions.keys import KeyRing
+
+EMAIL = "bench@example.com"
+PASSWORD = "violet tangerine oboe 71"
+
+
+@dataclass
+class Rate:
+    per_second: float
+    cpu_seconds: float  # per verification or request
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system, all threads) of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Fixture:
+    project_id: str
+    secret: str
+    password_hash: str
+
+
+def create_fixture(settings: Settings) -> Fixture:
+    """A project and a user with a password, written straight to the database."""
+    now = SystemClock().now()
+    parameters = Argon2Parameters.from_settings(settings)
+
+    async def work(db: Any) -> Fixture:
+        created = await create_project(db, name="bench", vertical="consumer", redirect_urls=[], now=now)
+        await service.create(
+            db,
+            KeyRing(at_rest_cipher(settings)),
+            project_id=created.project.project_id,
+            email=EMAIL,
+            password=PASSWORD,
+            profile=NewUser(),
+            session_request=SessionRequest(),
+            parameters=parameters,
+            now=now,
+        )
+        return Fixture(created.project.project_id, created.secret, hasher(parameters).hash(PASSWORD))
+
+    return run_in_transaction(settings, work)
+
+
+def bare_verify_rate(password_hash: str, parameters: Argon2Parameters, seconds: float) -> Rate:
+    """argon2id verifications per second on every core (argon2 releases the GIL), as the server runs them."""
+    verifier = hasher(parameters)
+    deadline = time.perf_counter() + seconds
+    threads = os.cpu_count() or 1
+
+    def worker() -> list[float]:
+        latencies = []
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            verifier.verify(password_hash, PASSWORD)
+            latencies.append(time.perf_counter() - started)
+        return latencies
+
+    started, cpu = time.perf_counter(), process_cpu(os.getpid())
+    with ThreadPoolExecutor(threads) as pool:
+        latencies = sorted(t for batch in pool.map(lambda _: worker(), range(threads)) for t in batch)
+    elapsed, cpu = time.perf_counter() - started, process_cpu(os.getpid()) - cpu
+    quantiles = statistics.quantiles(latencies, n=100)
+    rate = Rate(len(latencies) / elapsed, cpu / len(latencies))
+    print(
+        f"{'argon2id verify, bare (' + str(threads) + ' threads)':<34} {rate.per_second:>9.1f} /s      "
+        f"p50 {quantiles[49] * 1000:>7.2f} ms   p99 {quantiles[98] * 1000:>7.2f} ms   "
+        f"CPU {rate.cpu_seconds * 1000:6.2f} ms per verify"
+    )
+    return rate
+
+
+async def run_scenarios(
+    fixture: Fixture, server_pid: int, base_url: str, seconds: float, concurrency: int
+) -> dict[str, Rate]:
+    body = {"email": EMAIL, "password": PASSWORD}
+    scenarios = [
+        ("passwords.authenticate", body),
+        ("passwords.authenticate + session", {**body, "session_duration_minutes": 60}),
+    ]
+    auth = (fixture.project_id, fixture.secret)
+    rates = {}
+    for name, payload in scenarios:
+
+        async def call(client: Any, payload: dict[str, Any] = payload) -> Any:
+            return await client.post("/v1/passwords/authenticate", json=payload)
+
+        await drive(call, base_url=base_url, auth=auth, seconds=min(1.0, seconds), concurrency=2)  # warm-up
+        cpu = process_cpu(server_pid)
+        result, elapsed = await drive(
+            call, base_url=base_url, auth=auth, seconds=seconds, concurrency=concurrency
+        )
+        served = len(result.latencies) + result.errors
+        rates[name] = Rate(len(result.latencies) / elapsed, (process_cpu(server_pid) - cpu) / max(served, 1))
+        report(name, result, elapsed)
+        print(f"{'':<34} server CPU {rates[name].cpu_seconds * 1000:6.2f} ms per request")
+    return rates
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--database-url", help="default: a fresh SQLite file in a temporary folder")
+    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each scenario")
+    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight")
+    parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve is not None:
+        serve(args.serve)
+        return
+
+    with tempfile.TemporaryDirectory(prefix="keystile-bench-") as scratch:
+        database_url = args.database_url or f"sqlite:///{Path(scratch) / 'bench.db'}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KEYSTILE_")}
+        env |= {
+            "KEYSTILE_DATABASE_URL": database_url,
+            "KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "KEYSTILE_LOG_LEVEL": "WARNING",
+        }
+        settings = Settings(database_url=database_url, encryption_key=env["KEYSTILE_ENCRYPTION_KEY"])
+        upgrade(database_url)
+        fixture = create_fixture(settings)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        base_url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], env=env, cwd=scratch)
+        try:
+            wait_healthy(base_url, server)
+            parameters = Argon2Parameters.from_settings(settings)
+            engine = database_url.split(":", 1)[0]
+            print(
+                f"keystile on {engine}, argon2id m={parameters.memory_kib} KiB t={parameters.time_cost} "
+                f"p={parameters.parallelism}, {args.concurrency} in flight, {args.seconds:g} s per scenario"
+            )
+            bare = bare_verify_rate(fixture.password_hash, parameters, args.seconds)
+            rates = asyncio.run(run_scenarios(fixture, server.pid, base_url, args.seconds, args.concurrency))
+            for name, rate in rates.items():
+                by_rate = (1 - rate.per_second / bare.per_second) * 100
+                by_cpu = (rate.cpu_seconds / bare.cpu_seconds - 1) * 100
+                print(
+                    f"overhead over the bare hash, {name}: {by_rate:5.1f} % by rate, {by_cpu:5.1f} % by CPU"
+                )
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

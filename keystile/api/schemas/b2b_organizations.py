@@ -1,0 +1,293 @@
+"""Request and response bodies of the B2B Organizations and Members APIs, field for field as the SDK
+models them (every field its `Organization` and `Member` models require)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path
+from pydantic import BaseModel, Field
+
+from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.users import Metadata, ResultsMetadata, Roles, SearchQuery
+from keystile.b2b.organizations import FIELD_NAMES, OrganizationFields
+from keystile.b2b.policy import ADMIN_ROLE
+from keystile.b2b.views import MemberView, OrganizationView
+from keystile.clock import rfc3339
+
+# Bounds that keep hostile input small; the services check the exact rules with Stytch's error types.
+Text = Annotated[str, Field(max_length=512)]
+Url = Annotated[str, Field(max_length=4096)]
+Setting = Annotated[str, Field(max_length=32)]
+Strings = list[Annotated[str, Field(max_length=512)]]
+Email = Annotated[str, Field(max_length=320)]
+Ref = Annotated[str, Field(max_length=128)]
+# An organization or member named in a URL path: its id, or its slug or external id.
+PathRef = Annotated[str, Path(pattern=r"^[A-Za-z0-9._~|-]+$", max_length=128)]
+
+
+class RoleAssignmentIn(RequestBody):
+    domain: Text
+    role_id: Text
+
+
+class OrganizationSettingsIn(RequestBody):
+    """The fields create, update and create-via-discovery share."""
+
+    organization_slug: Text | None = None
+    organization_logo_url: Url | None = None
+    trusted_metadata: Metadata | None = None
+    organization_external_id: Text | None = None
+    sso_jit_provisioning: Setting | None = None
+    sso_jit_provisioning_allowed_connections: Strings | None = Field(default=None, max_length=100)
+    email_allowed_domains: Strings | None = Field(default=None, max_length=100)
+    email_jit_provisioning: Setting | None = None
+    email_invites: Setting | None = None
+    auth_methods: Setting | None = None
+    allowed_auth_methods: Strings | None = Field(default=None, max_length=100)
+    mfa_policy: Setting | None = None
+    rbac_email_implicit_role_assignments: list[RoleAssignmentIn] | None = Field(default=None, max_length=100)
+    mfa_methods: Setting | None = None
+    allowed_mfa_methods: Strings | None = Field(default=None, max_length=100)
+    oauth_tenant_jit_provisioning: Setting | None = None
+    allowed_oauth_tenants: Metadata | None = None
+    claimed_email_domains: Strings | None = Field(default=None, max_length=100)
+    first_party_connected_apps_allowed_type: Setting | None = None
+    allowed_first_party_connected_apps: Strings | None = Field(default=None, max_length=100)
+    third_party_connected_apps_allowed_type: Setting | None = None
+    allowed_third_party_connected_apps: Strings | None = Field(default=None, max_length=100)
+
+    def organization_fields(self) -> OrganizationFields:
+        """The fields the caller gave, for the organizations service."""
+        return OrganizationFields(**self.model_dump(include=set(FIELD_NAMES), exclude_none=True))
+
+
+class CreateOrganizationRequest(OrganizationSettingsIn):
+    organization_name: Text
+
+
+class UpdateOrganizationRequest(OrganizationSettingsIn):
+    organization_name: Text | None = None
+    sso_default_connection_id: Text | None = None
+
+
+class SearchOrganizationsRequest(RequestBody):
+    cursor: str | None = Field(default=None, max_length=512)
+    limit: int | None = None
+    query: SearchQuery | None = None
+
+
+class NewMemberIn(RequestBody):
+    """The fields create and invite share."""
+
+    email_address: Email
+    name: Text | None = None
+    trusted_metadata: Metadata | None = None
+    untrusted_metadata: Metadata | None = None
+    roles: Roles | None = Field(default=None, max_length=100)
+
+
+class CreateMemberRequest(NewMemberIn):
+    create_member_as_pending: bool = False
+    is_breakglass: bool = False
+    mfa_phone_number: Annotated[str, Field(max_length=32)] | None = None
+    mfa_enrolled: bool = False
+    external_id: Text | None = None
+
+
+class UpdateMemberRequest(RequestBody):
+    name: Text | None = None
+    trusted_metadata: Metadata | None = None
+    untrusted_metadata: Metadata | None = None
+    is_breakglass: bool | None = None
+    mfa_phone_number: Annotated[str, Field(max_length=32)] | None = None
+    mfa_enrolled: bool | None = None
+    roles: Roles | None = Field(default=None, max_length=100)
+    preserve_existing_sessions: bool | None = None
+    default_mfa_method: Setting | None = None
+    email_address: Email | None = None
+    external_id: Text | None = None
+    unlink_email: bool | None = None
+
+
+class SearchMembersRequest(RequestBody):
+    organization_ids: list[Ref] = Field(max_length=100)
+    cursor: str | None = Field(default=None, max_length=512)
+    limit: int | None = None
+    query: SearchQuery | None = None
+
+
+class ActiveSSOConnectionOut(BaseModel):
+    connection_id: str
+    display_name: str
+    identity_provider: str
+
+
+class OrganizationOut(BaseModel):
+    organization_id: str
+    organization_name: str
+    organization_logo_url: str
+    organization_slug: str
+    sso_jit_provisioning: str
+    sso_jit_provisioning_allowed_connections: list[str]
+    sso_active_connections: list[ActiveSSOConnectionOut] = Field(default_factory=list)
+    email_allowed_domains: list[str]
+    email_jit_provisioning: str
+    email_invites: str
+    auth_methods: str
+    allowed_auth_methods: list[str]
+    mfa_policy: str
+    rbac_email_implicit_role_assignments: list[dict[str, str]]
+    mfa_methods: str
+    allowed_mfa_methods: list[str]
+    oauth_tenant_jit_provisioning: str
+    claimed_email_domains: list[str]
+    first_party_connected_apps_allowed_type: str
+    allowed_first_party_connected_apps: list[str]
+    third_party_connected_apps_allowed_type: str
+    allowed_third_party_connected_apps: list[str]
+    custom_roles: list[dict[str, Any]] = Field(default_factory=list)
+    trusted_metadata: Metadata
+    created_at: str | None
+    updated_at: str | None
+    organization_external_id: str
+    sso_default_connection_id: str | None = None
+    scim_active_connection: dict[str, Any] | None = None
+    allowed_oauth_tenants: dict[str, Any]
+
+
+class MemberRoleSourceOut(BaseModel):
+    type: str
+    details: dict[str, Any]
+
+
+class MemberRoleOut(BaseModel):
+    role_id: str
+    sources: list[MemberRoleSourceOut]
+
+
+class MemberOut(BaseModel):
+    organization_id: str
+    member_id: str
+    email_address: str
+    status: str
+    name: str
+    sso_registrations: list[dict[str, Any]] = Field(default_factory=list)
+    is_breakglass: bool
+    member_password_id: str = ""
+    oauth_registrations: list[dict[str, Any]] = Field(default_factory=list)
+    email_address_verified: bool
+    mfa_phone_number_verified: bool
+    is_admin: bool
+    totp_registration_id: str = ""
+    retired_email_addresses: list[dict[str, str]] = Field(default_factory=list)
+    is_locked: bool = False
+    mfa_enrolled: bool
+    mfa_phone_number: str
+    default_mfa_method: str
+    roles: list[MemberRoleOut]
+    trusted_metadata: Metadata
+    untrusted_metadata: Metadata
+    created_at: str | None
+    updated_at: str | None
+    scim_registration: dict[str, Any] | None = None
+    external_id: str
+    lock_created_at: str | None = None
+    lock_expires_at: str | None = None
+
+
+class OrganizationResponse(StytchResponse):
+    organization: OrganizationOut
+
+
+class DeleteOrganizationResponse(StytchResponse):
+    organization_id: str
+
+
+class SearchOrganizationsResponse(StytchResponse):
+    organizations: list[OrganizationOut]
+    results_metadata: ResultsMetadata
+
+
+class MemberResponse(StytchResponse):
+    member_id: str
+    member: MemberOut
+    organization: OrganizationOut
+
+
+class DeleteMemberResponse(StytchResponse):
+    member_id: str
+
+
+class SearchMembersResponse(StytchResponse):
+    members: list[MemberOut]
+    results_metadata: ResultsMetadata
+    organizations: dict[str, OrganizationOut]
+
+
+def organization_out(view: OrganizationView) -> OrganizationOut:
+    """The SDK's `Organization` model for a stored organization."""
+    org = view.organization
+    return OrganizationOut(
+        organization_id=org.organization_id,
+        organization_name=org.organization_name,
+        organization_logo_url=org.organization_logo_url,
+        organization_slug=org.organization_slug,
+        sso_jit_provisioning=org.sso_jit_provisioning,
+        sso_jit_provisioning_allowed_connections=list(org.sso_jit_provisioning_allowed_connections),
+        email_allowed_domains=list(view.allowed_domains),
+        email_jit_provisioning=org.email_jit_provisioning,
+        email_invites=org.email_invites,
+        auth_methods=org.auth_methods,
+        allowed_auth_methods=list(org.allowed_auth_methods),
+        mfa_policy=org.mfa_policy,
+        rbac_email_implicit_role_assignments=list(org.rbac_email_implicit_role_assignments),
+        mfa_methods=org.mfa_methods,
+        allowed_mfa_methods=list(org.allowed_mfa_methods),
+        oauth_tenant_jit_provisioning=org.oauth_tenant_jit_provisioning,
+        claimed_email_domains=list(view.claimed_domains),
+        first_party_connected_apps_allowed_type=org.first_party_connected_apps_allowed_type,
+        allowed_first_party_connected_apps=list(org.allowed_first_party_connected_apps),
+        third_party_connected_apps_allowed_type=org.third_party_connected_apps_allowed_type,
+        allowed_third_party_connected_apps=list(org.allowed_third_party_connected_apps),
+        trusted_metadata=dict(org.trusted_metadata),
+        created_at=rfc3339(org.created_at),
+        updated_at=rfc3339(org.updated_at),
+        organization_external_id=org.organization_external_id or "",
+        allowed_oauth_tenants=dict(org.allowed_oauth_tenants),
+    )
+
+
+def member_out(view: MemberView) -> MemberOut:
+    """The SDK's `Member` model for a stored member."""
+    member = view.member
+    roles = view.roles
+    return MemberOut(
+        organization_id=member.organization_id,
+        member_id=member.member_id,
+        email_address=member.email_address,
+        status=member.status,
+        name=member.name,
+        is_breakglass=member.is_breakglass,
+        email_address_verified=member.email_address_verified,
+        mfa_phone_number_verified=member.mfa_phone_number_verified,
+        is_admin=ADMIN_ROLE in view.role_ids,
+        mfa_enrolled=member.mfa_enrolled,
+        mfa_phone_number=member.mfa_phone_number,
+        default_mfa_method=member.default_mfa_method,
+        roles=[MemberRoleOut.model_validate(role) for role in roles],
+        trusted_metadata=dict(member.trusted_metadata),
+        untrusted_metadata=dict(member.untrusted_metadata),
+        created_at=rfc3339(member.created_at),
+        updated_at=rfc3339(member.updated_at),
+        external_id=member.external_id or "",
+    )
+
+
+def member_response(view: MemberView, request_id: str) -> MemberResponse:
+    return MemberResponse(
+        request_id=request_id,
+        member_id=view.member.member_id,
+        member=member_out(view),
+        organization=organization_out(view.organization),
+    )

@@ -1,0 +1,157 @@
+"""Request and response bodies of the consumer Passwords API, field for field as the SDK models them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX, SessionOut
+from keystile.api.schemas.users import Metadata, NameIn, Roles, UserOut
+
+# Any UTF-8 is allowed in a password; the bound keeps hashing and strength estimation cheap.
+PASSWORD_MAX = 256
+EMAIL_MAX = 320
+URL_MAX = 2048
+
+
+class SessionFields(RequestBody):
+    session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
+    session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
+    session_duration_minutes: int | None = None
+    session_custom_claims: dict[str, Any] | None = None
+    telemetry_id: str | None = Field(default=None, max_length=256)
+
+
+class CreateRequest(RequestBody):
+    email: str = Field(max_length=EMAIL_MAX)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    session_duration_minutes: int | None = None
+    session_custom_claims: dict[str, Any] | None = None
+    trusted_metadata: Metadata | None = None
+    untrusted_metadata: Metadata | None = None
+    name: NameIn | None = None
+    telemetry_id: str | None = Field(default=None, max_length=256)
+
+
+class AuthenticateRequest(SessionFields):
+    email: str = Field(max_length=EMAIL_MAX)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+
+
+class StrengthCheckRequest(RequestBody):
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    email: str | None = Field(default=None, max_length=EMAIL_MAX)
+
+
+class MigrateRequest(RequestBody):
+    email: str = Field(max_length=EMAIL_MAX)
+    hash: str = Field(min_length=1, max_length=4096)
+    hash_type: str = Field(max_length=32)
+    md_5_config: dict[str, Any] | None = None
+    argon_2_config: dict[str, Any] | None = None
+    sha_1_config: dict[str, Any] | None = None
+    sha_512_config: dict[str, Any] | None = None
+    scrypt_config: dict[str, Any] | None = None
+    pbkdf_2_config: dict[str, Any] | None = None
+    trusted_metadata: Metadata | None = None
+    untrusted_metadata: Metadata | None = None
+    set_email_verified: bool = False
+    name: NameIn | None = None
+    phone_number: str | None = Field(default=None, max_length=32)
+    set_phone_number_verified: bool = False
+    external_id: str | None = Field(default=None, max_length=128)
+    roles: Roles | None = Field(default=None, max_length=100)
+
+    def hash_config(self) -> dict[str, Any] | None:
+        """The config object that goes with `hash_type` (`md_5` -> `md_5_config`, …)."""
+        configs: dict[str, dict[str, Any] | None] = {
+            "md_5": self.md_5_config,
+            "argon_2i": self.argon_2_config,
+            "argon_2id": self.argon_2_config,
+            "sha_1": self.sha_1_config,
+            "sha_512": self.sha_512_config,
+            "scrypt": self.scrypt_config,
+            "pbkdf_2": self.pbkdf_2_config,
+        }
+        return configs.get(self.hash_type)
+
+
+class ResetStartRequest(RequestBody):
+    email: str = Field(max_length=EMAIL_MAX)
+    reset_password_redirect_url: str | None = Field(default=None, max_length=URL_MAX)
+    reset_password_expiration_minutes: int | None = None
+    code_challenge: str | None = Field(default=None, max_length=128)
+    attributes: dict[str, Any] | None = None
+    login_redirect_url: str | None = Field(default=None, max_length=URL_MAX)
+    locale: str | None = Field(default=None, max_length=16)
+    reset_password_template_id: str | None = Field(default=None, max_length=128)
+
+
+class EmailResetRequest(SessionFields):
+    token: str = Field(min_length=1, max_length=TOKEN_MAX)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    code_verifier: str | None = Field(default=None, max_length=256)
+    attributes: dict[str, Any] | None = None
+    options: dict[str, Any] | None = None
+
+
+class ExistingPasswordResetRequest(SessionFields):
+    email: str = Field(max_length=EMAIL_MAX)
+    existing_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    new_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+
+
+class SessionResetRequest(SessionFields):
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+
+
+class SessionResponse(StytchResponse):
+    """authenticate and the three resets answer alike."""
+
+    user_id: str
+    session_token: str
+    session_jwt: str
+    user: UserOut
+    session: SessionOut | None = None
+
+
+class CreateResponse(SessionResponse):
+    email_id: str
+
+
+class MigrateResponse(StytchResponse):
+    user_id: str
+    email_id: str
+    user_created: bool
+    user: UserOut
+
+
+class ResetStartResponse(StytchResponse):
+    user_id: str
+    email_id: str
+
+
+class LudsRequirementsOut(BaseModel):
+    has_lower_case: bool
+    has_upper_case: bool
+    has_digit: bool
+    has_symbol: bool
+    missing_complexity: int
+    missing_characters: int
+
+
+class FeedbackOut(BaseModel):
+    warning: str
+    suggestions: list[str]
+    luds_requirements: LudsRequirementsOut | None = None
+
+
+class StrengthCheckResponse(StytchResponse):
+    valid_password: bool
+    score: int
+    breached_password: bool
+    strength_policy: str
+    breach_detection_on_create: bool
+    feedback: FeedbackOut

@@ -1,0 +1,158 @@
+"""`/v1/b2b/magic_links`: an organization's email magic links (login_or_signup, invite, authenticate)
+and discovery links (send, authenticate). Each handler calls one service function."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from keystile.api.auth import ActingMember, B2BProject
+from keystile.api.errors import request_id
+from keystile.api.schemas import b2b_magic_links as schemas
+from keystile.api.schemas.b2b_discovery import discovery_fields
+from keystile.api.schemas.b2b_organizations import member_out, organization_out
+from keystile.api.schemas.b2b_sessions import entry_fields
+from keystile.api.state import app_state
+from keystile.b2b import discovery, magic_links
+from keystile.b2b.members import NewMember
+from keystile.clock import rfc3339
+from keystile.db.uow import unit_of_work
+from keystile.factors.magic_links.service import LinkOptions, SessionRequest
+
+router = APIRouter(prefix="/v1/b2b/magic_links", tags=["b2b magic links"])
+
+
+@router.post("/email/login_or_signup", response_model=schemas.LoginOrSignupResponse)
+async def login_or_signup(
+    body: schemas.LoginOrSignupRequest, request: Request, project: B2BProject
+) -> schemas.LoginOrSignupResponse:
+    state = app_state(request)
+    options = LinkOptions(
+        login_url=body.login_redirect_url,
+        signup_url=body.signup_redirect_url,
+        login_expiration_minutes=body.login_expiration_minutes,
+        signup_expiration_minutes=body.signup_expiration_minutes,
+        code_challenge=body.pkce_code_challenge,
+    )
+    async with unit_of_work(state.sessions) as db:
+        sent = await magic_links.login_or_signup(
+            db,
+            project_id=project.project_id,
+            organization_ref=body.organization_id,
+            email=body.email_address,
+            options=options,
+            now=state.clock.now(),
+        )
+    state.wake_outbox()
+    return schemas.LoginOrSignupResponse(
+        request_id=request_id(request),
+        member_id=sent.member.member.member_id,
+        member_created=sent.member_created,
+        member=member_out(sent.member),
+        organization=organization_out(sent.member.organization),
+    )
+
+
+@router.post("/email/invite", response_model=schemas.InviteResponse)
+async def invite(
+    body: schemas.InviteRequest, request: Request, project: B2BProject, acting: ActingMember
+) -> schemas.InviteResponse:
+    state = app_state(request)
+    new = NewMember(
+        name=body.name,
+        trusted_metadata=body.trusted_metadata,
+        untrusted_metadata=body.untrusted_metadata,
+        roles=body.roles,
+    )
+    options = LinkOptions(
+        invite_url=body.invite_redirect_url, invite_expiration_minutes=body.invite_expiration_minutes
+    )
+    async with unit_of_work(state.sessions) as db:
+        member = await magic_links.invite(
+            db,
+            state.keys,
+            project_id=project.project_id,
+            organization_ref=body.organization_id,
+            email=body.email_address,
+            new=new,
+            options=options,
+            acting=acting,
+            now=state.clock.now(),
+        )
+    state.wake_outbox()
+    return schemas.InviteResponse(
+        request_id=request_id(request),
+        member_id=member.member.member_id,
+        member=member_out(member),
+        organization=organization_out(member.organization),
+    )
+
+
+@router.post("/authenticate", response_model=schemas.AuthenticateResponse)
+async def authenticate(
+    body: schemas.AuthenticateRequest, request: Request, project: B2BProject
+) -> schemas.AuthenticateResponse:
+    state = app_state(request)
+    session_request = SessionRequest(
+        duration_minutes=body.session_duration_minutes,
+        session_token=body.session_token,
+        session_jwt=body.session_jwt,
+        custom_claims=body.session_custom_claims,
+    )
+    async with unit_of_work(state.sessions) as db:
+        entry = await magic_links.authenticate(
+            db,
+            state.keys,
+            project_id=project.project_id,
+            token=body.magic_links_token,
+            code_verifier=body.pkce_code_verifier,
+            request=session_request,
+            intermediate_session_token=body.intermediate_session_token,
+            now=state.clock.now(),
+        )
+    return schemas.AuthenticateResponse(
+        request_id=request_id(request),
+        method_id=entry.member.member.email_id,
+        organization_id=entry.member.member.organization_id,
+        **entry_fields(entry),
+    )
+
+
+@router.post("/email/discovery/send", response_model=schemas.DiscoverySendResponse)
+async def send_discovery(
+    body: schemas.DiscoverySendRequest, request: Request, project: B2BProject
+) -> schemas.DiscoverySendResponse:
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        await discovery.send(
+            db,
+            project_id=project.project_id,
+            email=body.email_address,
+            redirect_url=body.discovery_redirect_url,
+            code_challenge=body.pkce_code_challenge,
+            expiration_minutes=body.discovery_expiration_minutes,
+            now=state.clock.now(),
+        )
+    state.wake_outbox()
+    return schemas.DiscoverySendResponse(request_id=request_id(request))
+
+
+@router.post("/discovery/authenticate", response_model=schemas.DiscoveryAuthenticateResponse)
+async def authenticate_discovery(
+    body: schemas.DiscoveryAuthenticateRequest, request: Request, project: B2BProject
+) -> schemas.DiscoveryAuthenticateResponse:
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        found = await discovery.authenticate(
+            db,
+            project_id=project.project_id,
+            token=body.discovery_magic_links_token,
+            code_verifier=body.pkce_code_verifier,
+            now=state.clock.now(),
+        )
+    ist = found.intermediate
+    return schemas.DiscoveryAuthenticateResponse(
+        request_id=request_id(request),
+        intermediate_session_token=ist.token if ist is not None else "",
+        intermediate_session_token_expires_at=rfc3339(ist.expires_at) if ist is not None else None,
+        **discovery_fields(found),
+    )

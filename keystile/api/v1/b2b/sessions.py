@@ -1,0 +1,120 @@
+"""`/v1/b2b/sessions`: member sessions (authenticate, get, revoke, exchange) and the public JWKS. Each
+handler calls one service function."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from keystile.api.auth import ActingMember, B2BProject
+from keystile.api.errors import request_id
+from keystile.api.schemas.b2b_organizations import member_out, organization_out
+from keystile.api.schemas.b2b_sessions import (
+    AuthenticateMemberSessionRequest,
+    AuthenticateMemberSessionResponse,
+    EntryResponse,
+    ExchangeMemberSessionRequest,
+    GetMemberSessionsResponse,
+    RevokeMemberSessionRequest,
+    RevokeMemberSessionResponse,
+    entry_fields,
+    member_session_out,
+)
+from keystile.api.schemas.sessions import JWKSResponse
+from keystile.api.state import app_state
+from keystile.api.v1.consumer.sessions import get_jwks
+from keystile.b2b import admission, sessions
+from keystile.b2b.sessions import MemberCredentials
+from keystile.db.uow import unit_of_work
+from keystile.factors.magic_links.service import SessionRequest
+
+router = APIRouter(prefix="/v1/b2b/sessions", tags=["b2b sessions"])
+QueryRef = Annotated[str, Query(max_length=128)]
+# The same keys sign consumer and member sessions: one handler serves both JWKS paths, without auth.
+router.add_api_route("/jwks/{project_id}", get_jwks, methods=["GET"], response_model=JWKSResponse)
+
+
+@router.post("/authenticate", response_model=AuthenticateMemberSessionResponse)
+async def authenticate_session(
+    body: AuthenticateMemberSessionRequest, request: Request, project: B2BProject
+) -> AuthenticateMemberSessionResponse:
+    state = app_state(request)
+    check = body.authorization_check.model_dump() if body.authorization_check is not None else None
+    async with unit_of_work(state.sessions) as db:
+        found = await sessions.authenticate(
+            db,
+            state.keys,
+            project_id=project.project_id,
+            credentials=MemberCredentials(body.session_token, body.session_jwt),
+            duration_minutes=body.session_duration_minutes,
+            custom_claims=body.session_custom_claims,
+            authorization_check=check,
+            now=state.clock.now(),
+        )
+    return AuthenticateMemberSessionResponse(
+        request_id=request_id(request),
+        member_session=member_session_out(found.issued),
+        session_token=found.issued.session_token,
+        session_jwt=found.issued.session_jwt,
+        member=member_out(found.member),
+        organization=organization_out(found.member.organization),
+    )
+
+
+@router.get("", response_model=GetMemberSessionsResponse)
+async def get_sessions(
+    organization_id: QueryRef, member_id: QueryRef, request: Request, project: B2BProject
+) -> GetMemberSessionsResponse:
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        found = await sessions.list_sessions(
+            db,
+            project_id=project.project_id,
+            organization_ref=organization_id,
+            member_ref=member_id,
+            now=state.clock.now(),
+        )
+    return GetMemberSessionsResponse(
+        request_id=request_id(request), member_sessions=[member_session_out(issued) for issued in found]
+    )
+
+
+@router.post("/revoke", response_model=RevokeMemberSessionResponse)
+async def revoke_session(
+    body: RevokeMemberSessionRequest, request: Request, project: B2BProject, acting: ActingMember
+) -> RevokeMemberSessionResponse:
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        await sessions.revoke(
+            db,
+            state.keys,
+            project_id=project.project_id,
+            member_session_id=body.member_session_id,
+            credentials=MemberCredentials(body.session_token, body.session_jwt),
+            member_id=body.member_id,
+            acting=acting,
+            now=state.clock.now(),
+        )
+    return RevokeMemberSessionResponse(request_id=request_id(request))
+
+
+@router.post("/exchange", response_model=EntryResponse)
+async def exchange_session(
+    body: ExchangeMemberSessionRequest, request: Request, project: B2BProject
+) -> EntryResponse:
+    state = app_state(request)
+    session_request = SessionRequest(
+        duration_minutes=body.session_duration_minutes, custom_claims=body.session_custom_claims
+    )
+    async with unit_of_work(state.sessions) as db:
+        entry = await admission.exchange_session(
+            db,
+            state.keys,
+            project_id=project.project_id,
+            credentials=MemberCredentials(body.session_token, body.session_jwt),
+            organization_ref=body.organization_id,
+            request=session_request,
+            now=state.clock.now(),
+        )
+    return EntryResponse(request_id=request_id(request), **entry_fields(entry))

@@ -1,0 +1,211 @@
+"""`/v1/otps`: one-time passcodes by email, SMS and WhatsApp (login_or_create, send), and authenticate."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from keystile.api.auth import ProjectAuth
+from keystile.api.errors import request_id
+from keystile.api.schemas import otps as schemas
+from keystile.api.schemas.magic_links import AuthenticateResponse
+from keystile.api.schemas.sessions import session_out
+from keystile.api.schemas.users import user_out
+from keystile.api.state import app_state
+from keystile.db.uow import unit_of_work
+from keystile.delivery.models import EMAIL, SMS, WHATSAPP
+from keystile.errors import KeystileError
+from keystile.factors.otp import service
+from keystile.factors.otp.service import NamedUser, SendOptions, SentCode
+
+router = APIRouter(prefix="/v1/otps", tags=["one-time passcodes"])
+
+
+def _options(body: schemas.SendOptionsIn) -> SendOptions:
+    ip_address = body.attributes.ip_address if body.attributes is not None else None
+    return SendOptions(expiration_minutes=body.expiration_minutes, ip_address=ip_address)
+
+
+def _named(body: schemas.NamedUserIn) -> NamedUser:
+    return NamedUser(user_id=body.user_id, session_token=body.session_token, session_jwt=body.session_jwt)
+
+
+async def _login_or_create(
+    request: Request,
+    project: ProjectAuth,
+    *,
+    channel: str,
+    contact: str,
+    create_user_as_pending: bool,
+    options: SendOptions,
+) -> SentCode:
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        sent = await service.login_or_create(
+            db,
+            state.keys.cipher,
+            project_id=project.project_id,
+            channel=channel,
+            contact=contact,
+            create_user_as_pending=create_user_as_pending,
+            options=options,
+            now=state.clock.now(),
+        )
+    state.wake_outbox()
+    return sent
+
+
+async def _send(
+    request: Request,
+    project: ProjectAuth,
+    *,
+    channel: str,
+    contact: str,
+    named: NamedUser,
+    options: SendOptions,
+) -> SentCode:
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        sent = await service.send(
+            db,
+            state.keys.cipher,
+            state.keys,
+            project_id=project.project_id,
+            channel=channel,
+            contact=contact,
+            named=named,
+            options=options,
+            now=state.clock.now(),
+        )
+    state.wake_outbox()
+    return sent
+
+
+@router.post("/email/login_or_create", response_model=schemas.EmailLoginOrCreateResponse)
+async def email_login_or_create(
+    body: schemas.EmailLoginOrCreateRequest, request: Request, project: ProjectAuth
+) -> schemas.EmailLoginOrCreateResponse:
+    sent = await _login_or_create(
+        request,
+        project,
+        channel=EMAIL,
+        contact=body.email,
+        create_user_as_pending=body.create_user_as_pending,
+        options=_options(body),
+    )
+    return schemas.EmailLoginOrCreateResponse(
+        request_id=request_id(request),
+        user_id=sent.user_id,
+        email_id=sent.method_id,
+        user_created=sent.user_created,
+    )
+
+
+@router.post("/email/send", response_model=schemas.EmailSendResponse)
+async def email_send(
+    body: schemas.EmailSendRequest, request: Request, project: ProjectAuth
+) -> schemas.EmailSendResponse:
+    sent = await _send(
+        request, project, channel=EMAIL, contact=body.email, named=_named(body), options=_options(body)
+    )
+    return schemas.EmailSendResponse(
+        request_id=request_id(request), user_id=sent.user_id, email_id=sent.method_id
+    )
+
+
+async def _phone_login_or_create(
+    channel: str, body: schemas.PhoneLoginOrCreateRequest, request: Request, project: ProjectAuth
+) -> schemas.PhoneLoginOrCreateResponse:
+    sent = await _login_or_create(
+        request,
+        project,
+        channel=channel,
+        contact=body.phone_number,
+        create_user_as_pending=body.create_user_as_pending,
+        options=_options(body),
+    )
+    return schemas.PhoneLoginOrCreateResponse(
+        request_id=request_id(request),
+        user_id=sent.user_id,
+        phone_id=sent.method_id,
+        user_created=sent.user_created,
+    )
+
+
+async def _phone_send(
+    channel: str, body: schemas.PhoneSendRequest, request: Request, project: ProjectAuth
+) -> schemas.PhoneSendResponse:
+    sent = await _send(
+        request,
+        project,
+        channel=channel,
+        contact=body.phone_number,
+        named=_named(body),
+        options=_options(body),
+    )
+    return schemas.PhoneSendResponse(
+        request_id=request_id(request), user_id=sent.user_id, phone_id=sent.method_id
+    )
+
+
+@router.post("/sms/login_or_create", response_model=schemas.PhoneLoginOrCreateResponse)
+async def sms_login_or_create(
+    body: schemas.PhoneLoginOrCreateRequest, request: Request, project: ProjectAuth
+) -> schemas.PhoneLoginOrCreateResponse:
+    return await _phone_login_or_create(SMS, body, request, project)
+
+
+@router.post("/sms/send", response_model=schemas.PhoneSendResponse)
+async def sms_send(
+    body: schemas.PhoneSendRequest, request: Request, project: ProjectAuth
+) -> schemas.PhoneSendResponse:
+    return await _phone_send(SMS, body, request, project)
+
+
+@router.post("/whatsapp/login_or_create", response_model=schemas.PhoneLoginOrCreateResponse)
+async def whatsapp_login_or_create(
+    body: schemas.PhoneLoginOrCreateRequest, request: Request, project: ProjectAuth
+) -> schemas.PhoneLoginOrCreateResponse:
+    return await _phone_login_or_create(WHATSAPP, body, request, project)
+
+
+@router.post("/whatsapp/send", response_model=schemas.PhoneSendResponse)
+async def whatsapp_send(
+    body: schemas.PhoneSendRequest, request: Request, project: ProjectAuth
+) -> schemas.PhoneSendResponse:
+    return await _phone_send(WHATSAPP, body, request, project)
+
+
+@router.post("/authenticate", response_model=AuthenticateResponse)
+async def authenticate(
+    body: schemas.AuthenticateRequest, request: Request, project: ProjectAuth
+) -> AuthenticateResponse:
+    if body.options is not None and (
+        body.options.ip_match_required or body.options.user_agent_match_required
+    ):
+        # Answering 200 without the check would read as "matched": refuse until it exists.
+        raise KeystileError(
+            "invalid_argument",
+            "options.ip_match_required and user_agent_match_required are not supported yet.",
+        )
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        result = await service.authenticate(
+            db,
+            state.keys.cipher,
+            state.keys,
+            project_id=project.project_id,
+            method_id=body.method_id,
+            code=body.code,
+            session_request=body.session_request(),
+            now=state.clock.now(),
+        )
+    issued = result.issued
+    return AuthenticateResponse(
+        request_id=request_id(request),
+        user_id=result.user.user.user_id,
+        method_id=result.method_id,
+        session_token=issued.session_token,
+        session_jwt=issued.session_jwt,
+        user=user_out(result.user),
+        session=session_out(issued.session, issued.roles) if issued.session is not None else None,
+    )

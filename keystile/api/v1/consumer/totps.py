@@ -1,0 +1,94 @@
+"""`/v1/totps`: TOTP authenticator apps (create, authenticate) and their recovery codes (list, recover)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from keystile.api.auth import ProjectAuth
+from keystile.api.errors import request_id
+from keystile.api.schemas import totps as schemas
+from keystile.api.schemas.users import user_out
+from keystile.api.state import app_state
+from keystile.db.uow import unit_of_work
+from keystile.factors.totp import service
+
+router = APIRouter(prefix="/v1/totps", tags=["totps"])
+
+
+@router.post("", response_model=schemas.CreateResponse)
+async def create(
+    body: schemas.CreateRequest, request: Request, project: ProjectAuth
+) -> schemas.CreateResponse:
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        created = await service.create(
+            db,
+            state.keys.cipher,
+            project_id=project.project_id,
+            user_id=body.user_id,
+            expiration_minutes=body.expiration_minutes,
+            now=state.clock.now(),
+        )
+    return schemas.CreateResponse(
+        request_id=request_id(request),
+        totp_id=created.totp_id,
+        secret=created.secret,
+        qr_code=created.qr_code,
+        recovery_codes=created.recovery_codes,
+        user=user_out(created.user),
+        user_id=created.user.user.user_id,
+    )
+
+
+@router.post("/authenticate", response_model=schemas.AuthenticateResponse)
+async def authenticate(
+    body: schemas.AuthenticateRequest, request: Request, project: ProjectAuth
+) -> schemas.AuthenticateResponse:
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        result = await service.authenticate(
+            db,
+            state.keys.cipher,
+            state.keys,
+            project_id=project.project_id,
+            user_id=body.user_id,
+            totp_code=body.totp_code,
+            session_request=body.session_request(),
+            now=state.clock.now(),
+        )
+    return schemas.authenticated(request_id(request), result)
+
+
+@router.post("/recovery_codes", response_model=schemas.RecoveryCodesResponse)
+async def recovery_codes(
+    body: schemas.RecoveryCodesRequest, request: Request, project: ProjectAuth
+) -> schemas.RecoveryCodesResponse:
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        user_id, totps = await service.recovery_codes(
+            db, project_id=project.project_id, user_id=body.user_id, now=state.clock.now()
+        )
+    return schemas.RecoveryCodesResponse(
+        request_id=request_id(request),
+        user_id=user_id,
+        totps=[schemas.TotpOut(totp_id=t.totp_id, verified=t.verified, recovery_codes=[]) for t in totps],
+    )
+
+
+@router.post("/recover", response_model=schemas.AuthenticateResponse)
+async def recover(
+    body: schemas.RecoverRequest, request: Request, project: ProjectAuth
+) -> schemas.AuthenticateResponse:
+    state = app_state(request)
+    async with unit_of_work(state.sessions) as db:
+        result = await service.recover(
+            db,
+            state.keys.cipher,
+            state.keys,
+            project_id=project.project_id,
+            user_id=body.user_id,
+            recovery_code=body.recovery_code,
+            session_request=body.session_request(),
+            now=state.clock.now(),
+        )
+    return schemas.authenticated(request_id(request), result)

@@ -1,0 +1,159 @@
+"""`POST /v1/public/{project_id}/oauth2/token`: the OAuth 2.0 token endpoint (client-credentials grant)
+for M2M clients. Public: the client's credentials authenticate the request, not the project's.
+
+Both SDKs are served: Python posts JSON (with the project's Basic credentials, which are ignored here),
+Node posts a form; a client may instead authenticate with HTTP Basic `client_id:client_secret`
+(RFC 6749 section 2.3.1). Errors are RFC 6749's (`error`, `error_description`, `error_uri`) beside
+Stytch's `status_code` and `request_id`, which is what both SDKs parse from this endpoint."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pydantic_core
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from keystile.api.errors import request_id
+from keystile.api.schemas.m2m import OAuthErrorResponse, TokenResponse
+from keystile.api.state import app_state
+from keystile.db.uow import unit_of_work
+from keystile.errors import KeystileError
+from keystile.m2m import service
+from keystile.m2m.service import TokenRequest
+
+router = APIRouter(tags=["m2m"])
+
+FORM = "application/x-www-form-urlencoded"
+# RFC 6749 section 5.1: token responses, errors included, must not be cached.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+MAX_PARAMETERS = 100
+
+
+class TokenParameters(BaseModel):
+    """The parameters of a token request (documentation only: the body is read by hand, as a form or
+    as JSON)."""
+
+    grant_type: str
+    client_id: str | None = None
+    client_secret: str | None = None
+    scope: str | None = None
+
+
+def _form(body: bytes) -> dict[str, Any]:
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_PARAMETERS)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise KeystileError("invalid_request", "The form is not valid UTF-8 URL encoding.") from error
+    params = dict(pairs)
+    if len(params) != len(pairs):
+        raise KeystileError("invalid_request", "A parameter is repeated.")
+    return params
+
+
+def _json(body: bytes) -> dict[str, Any]:
+    try:
+        params = pydantic_core.from_json(body or b"{}", allow_inf_nan=False)
+    except ValueError as error:
+        raise KeystileError("invalid_request", "The body is not valid JSON.") from error
+    if not isinstance(params, dict):
+        raise KeystileError("invalid_request", "The body must be a JSON object.")
+    return params
+
+
+def _text(params: dict[str, Any], name: str) -> str | None:
+    value = params.get(name)
+    if value is not None and not isinstance(value, str):
+        raise KeystileError("invalid_request", f"{name} must be a string.")
+    return value
+
+
+def _basic_client(header: str | None) -> tuple[str | None, str | None]:
+    """`client_id:client_secret` from an HTTP Basic header; (None, None) without one."""
+    if not header or not header.lower().startswith("basic "):
+        return None, None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError) as error:
+        raise KeystileError("invalid_client", "The Basic credentials are not valid base64.") from error
+    client_id, _, client_secret = decoded.partition(":")
+    return client_id, client_secret
+
+
+async def _token_request(request: Request) -> TokenRequest:
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type not in (FORM, "application/json", ""):
+        raise KeystileError("invalid_request", f"Send the parameters as {FORM} or as JSON.")
+    body = await request.body()
+    params = _form(body) if media_type == FORM else _json(body)
+    client_id, client_secret = _text(params, "client_id"), _text(params, "client_secret")
+    if client_secret is None:
+        # client_secret_basic; some libraries repeat the client_id in the body.
+        basic_id, basic_secret = _basic_client(request.headers.get("authorization"))
+        if client_id is None or client_id == basic_id:
+            client_id, client_secret = basic_id, basic_secret
+    return TokenRequest(
+        grant_type=_text(params, "grant_type"),
+        client_id=client_id,
+        client_secret=client_secret,
+        scope=_text(params, "scope"),
+        params=params,
+    )
+
+
+def _oauth_error(request: Request, error: KeystileError) -> JSONResponse:
+    body = OAuthErrorResponse(
+        status_code=error.status_code,
+        request_id=request_id(request),
+        error=error.error_type,
+        error_description=error.error_message,
+        error_uri=error.error_url,
+    )
+    headers = dict(NO_STORE)
+    if error.error_type == "invalid_client" and "authorization" in request.headers:
+        headers["WWW-Authenticate"] = 'Basic realm="keystile"'
+    return JSONResponse(body.model_dump(), status_code=error.status_code, headers=headers)
+
+
+@router.post(
+    "/v1/public/{project_id}/oauth2/token",
+    response_model=TokenResponse,
+    responses={400: {"model": OAuthErrorResponse}, 401: {"model": OAuthErrorResponse}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                media_type: {"schema": TokenParameters.model_json_schema()}
+                for media_type in (FORM, "application/json")
+            },
+        }
+    },
+)
+async def token(project_id: str, request: Request) -> JSONResponse:
+    """An access token for an M2M client (RFC 6749 section 4.4)."""
+    state = app_state(request)
+    try:
+        token_request = await _token_request(request)
+        async with unit_of_work(state.sessions) as db:
+            issued = await service.issue_token(
+                db,
+                state.keys,
+                project_id,
+                token_request,
+                lifetime=timedelta(minutes=state.settings.m2m_token_minutes),
+                now=state.clock.now(),
+            )
+    except KeystileError as error:
+        return _oauth_error(request, error)
+    body = TokenResponse(
+        request_id=request_id(request),
+        access_token=issued.access_token,
+        expires_in=issued.expires_in,
+        scope=" ".join(issued.scopes),
+    )
+    return JSONResponse(body.model_dump(), headers=NO_STORE)

@@ -1,0 +1,1 @@
+"""B2B: organizations, members, discovery, intermediate sessions and member sessions."""

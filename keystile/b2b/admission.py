@@ -1,0 +1,168 @@
+"""Entering an organization with a verified email address (every login path ends here): who may join,
+what the organization still demands (primary factor, MFA), and the session or intermediate session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.b2b import intermediate, policy
+from keystile.b2b.intermediate import IssuedIntermediateSession, PresentedIntermediateSession
+from keystile.b2b.members import add_member
+from keystile.b2b.models import Member, Organization
+from keystile.b2b.organizations import organization_view
+from keystile.b2b.repository import MemberRepository
+from keystile.b2b.sessions import (
+    IssuedMemberSession,
+    MemberCredentials,
+    current,
+    email_factor,
+    start_or_extend,
+)
+from keystile.b2b.views import MemberView, OrganizationView
+from keystile.errors import KeystileError
+from keystile.factors.magic_links.service import SessionRequest
+from keystile.sessions.keys import KeyRing
+
+
+@dataclass
+class Entry:
+    """The outcome of entering an organization: a session, or an intermediate session plus what is
+    still missing."""
+
+    member: MemberView
+    issued: IssuedMemberSession | None = None
+    intermediate: IssuedIntermediateSession | None = None
+    primary_required: list[str] | None = None
+    mfa_required: bool = False
+
+    @property
+    def member_authenticated(self) -> bool:
+        return self.issued is not None
+
+
+def unmet_requirements(organization: Organization, member: Member | None) -> tuple[list[str] | None, bool]:
+    """(the primary methods the organization wants when an email magic link is not one of them, whether
+    it wants MFA) for `member`, or for a new member when None."""
+    primary_ok = policy.primary_auth_allowed(
+        organization.auth_methods,
+        organization.allowed_auth_methods,
+        is_breakglass=member is not None and member.is_breakglass,
+    )
+    mfa = policy.mfa_required(
+        organization.mfa_policy, mfa_enrolled=member is not None and member.mfa_enrolled
+    )
+    return (None if primary_ok else list(organization.allowed_auth_methods)), mfa
+
+
+async def admit(
+    db: AsyncSession, organization: OrganizationView, email: str, *, verified: bool, now: datetime
+) -> Member:
+    """The member `email` is in the organization: an existing one, or, when the organization provisions
+    new members of its email domains (and the address is verified), a new pending one."""
+    repo = MemberRepository(db, organization.organization.project_id)
+    member = await repo.by_email(organization.organization_id, email, for_update=True)
+    if member is None:
+        if not (verified and organization.admits_by_email_domain(email)):
+            raise KeystileError("invalid_email_for_jit_provisioning")
+        return await add_member(db, organization, email, status="pending", verified=True, now=now)
+    if member.status == "deleted":
+        raise KeystileError("member_not_found", "This member was deleted; reactivate it to let it log in.")
+    return member
+
+
+async def enter(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    member: MemberView,
+    factors: list[dict[str, Any]],
+    request: SessionRequest,
+    presented: PresentedIntermediateSession | None,
+    now: datetime,
+) -> Entry:
+    """`member`, whose email was just proven, gets a session (a pending or invited member becomes
+    active), unless the organization demands more: then an intermediate session comes back, the one
+    presented (still unused) or a new one tied to the organization."""
+    row = member.member
+    primary, mfa = unmet_requirements(member.organization.organization, row)
+    if primary is not None or mfa:
+        ist = (
+            presented.issued
+            if presented is not None
+            else intermediate.issue(
+                db,
+                project_id=row.project_id,
+                email=row.email_address,
+                organization_id=row.organization_id,
+                member_id=row.member_id,
+                now=now,
+            )
+        )
+        return Entry(member, intermediate=ist, primary_required=primary, mfa_required=mfa)
+    if presented is not None:
+        await intermediate.consume(db, presented, now)
+    row.status, row.email_address_verified, row.updated_at = "active", True, now
+    issued = await start_or_extend(db, keys, member=member, factors=factors, request=request, now=now)
+    return Entry(member, issued=issued)
+
+
+async def exchange_intermediate_session(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    token: str,
+    organization_ref: str,
+    request: SessionRequest,
+    now: datetime,
+) -> Entry:
+    """Use an intermediate session to log in to (or join) an organization."""
+    presented = await intermediate.presented(db, project_id=project_id, token=token, now=now)
+    organization = await organization_view(db, project_id, organization_ref)
+    member = await admit(db, organization, presented.row.email_address, verified=True, now=now)
+    return await enter(
+        db,
+        keys,
+        member=MemberView(member, organization),
+        factors=[email_factor(member, now)],
+        request=request,
+        presented=presented,
+        now=now,
+    )
+
+
+async def exchange_session(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    credentials: MemberCredentials,
+    organization_ref: str,
+    request: SessionRequest,
+    now: datetime,
+) -> Entry:
+    """Switch organization: the member of the session, by its email address, enters another
+    organization with the factors it has already authenticated (the session itself stays)."""
+    session, present = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
+    organization = await organization_view(db, project_id, organization_ref)
+    email = present.member.email_address
+    member = await admit(db, organization, email, verified=present.member.email_address_verified, now=now)
+    factors = [
+        {**factor, "email_factor": {"email_id": member.email_id, "email_address": email}}
+        if "email_factor" in factor
+        else factor
+        for factor in session.authentication_factors
+    ]
+    return await enter(
+        db,
+        keys,
+        member=MemberView(member, organization),
+        factors=factors,
+        request=request,
+        presented=None,
+        now=now,
+    )

@@ -1,0 +1,195 @@
+"""Discovery: log in by email without naming an organization (a discovery magic link becomes an
+intermediate session), see the organizations the address belongs to or may join, and create one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.b2b import intermediate, policy, sandbox
+from keystile.b2b.admission import Entry, enter, unmet_requirements
+from keystile.b2b.intermediate import IssuedIntermediateSession
+from keystile.b2b.links import DISCOVERY, DISCOVERY_EXPIRATION_MINUTES, Link, redeem_link, send_link
+from keystile.b2b.members import NewMember, add_member
+from keystile.b2b.models import Member
+from keystile.b2b.organizations import OrganizationFields, create_organization
+from keystile.b2b.repository import MemberRepository, OrganizationRepository
+from keystile.b2b.sessions import MemberCredentials, current, email_factor
+from keystile.b2b.views import MemberView, OrganizationView
+from keystile.errors import KeystileError
+from keystile.factors.magic_links import tokens
+from keystile.factors.magic_links.service import SessionRequest
+from keystile.identity.contact import normalize_email
+from keystile.projects.service import resolve_redirect_url
+from keystile.sessions.keys import KeyRing
+
+MEMBERSHIP_TYPES = {"active": "active_member", "pending": "pending_member", "invited": "invited_member"}
+ELIGIBLE_BY_DOMAIN = "eligible_to_join_by_email_domain"
+
+
+@dataclass
+class DiscoveredOrganization:
+    organization: OrganizationView
+    membership_type: str
+    member: Member | None
+    member_authenticated: bool
+    primary_required: list[str] | None
+    mfa_required: bool
+    details: dict[str, Any] | None = None
+
+
+@dataclass
+class Discovery:
+    email: str
+    organizations: list[DiscoveredOrganization] = field(default_factory=list)
+    intermediate: IssuedIntermediateSession | None = None
+
+
+async def send(
+    db: AsyncSession,
+    *,
+    project_id: str,
+    email: object,
+    redirect_url: str | None,
+    code_challenge: str | None,
+    expiration_minutes: int | None,
+    now: datetime,
+) -> None:
+    """Email a discovery link to any address (whether or not it belongs to a member)."""
+    address = normalize_email(email)
+    challenge = tokens.check_code_challenge(code_challenge)
+    minutes = tokens.expiration_minutes(expiration_minutes, DISCOVERY_EXPIRATION_MINUTES)
+    url = await resolve_redirect_url(db, project_id, DISCOVERY, redirect_url)
+    if sandbox.is_sandbox_email(project_id, address):
+        return
+    link = Link(
+        kind=DISCOVERY, email=address, redirect_url=url, lifetime_minutes=minutes, code_challenge=challenge
+    )
+    await send_link(db, project_id=project_id, link=link, now=now)
+
+
+async def _discovered(
+    db: AsyncSession, project_id: str, email: str, *, eligible: bool, authenticated_in: str | None
+) -> list[DiscoveredOrganization]:
+    """The organizations `email` is a member of (not deleted), then, with `eligible`, those whose JIT
+    provisioning would admit it; `authenticated_in` is the organization of a presented member session."""
+    organizations = OrganizationRepository(db, project_id)
+    memberships = await MemberRepository(db, project_id).memberships(email)
+    joinable = await organizations.admitting_domain(policy.email_domain(email)) if eligible else []
+    known = {member.organization_id for member in memberships}
+    joinable = [org for org in joinable if org.organization_id not in known]
+    member_orgs = await organizations.by_ids(sorted(known))
+    views = {view.organization_id: view for view in await organizations.views([*member_orgs, *joinable])}
+    found = []
+    for member in memberships:
+        if member.status in MEMBERSHIP_TYPES:
+            view = views[member.organization_id]
+            primary, mfa = unmet_requirements(view.organization, member)
+            found.append(
+                DiscoveredOrganization(
+                    organization=view,
+                    membership_type=MEMBERSHIP_TYPES[member.status],
+                    member=member,
+                    member_authenticated=member.organization_id == authenticated_in,
+                    primary_required=primary,
+                    mfa_required=mfa,
+                )
+            )
+    for organization in joinable:
+        primary, mfa = unmet_requirements(organization, None)
+        found.append(
+            DiscoveredOrganization(
+                organization=views[organization.organization_id],
+                membership_type=ELIGIBLE_BY_DOMAIN,
+                member=None,
+                member_authenticated=False,
+                primary_required=primary,
+                mfa_required=mfa,
+                details={"domain": policy.email_domain(email)},
+            )
+        )
+    return found
+
+
+async def authenticate(
+    db: AsyncSession, *, project_id: str, token: str, code_verifier: str | None, now: datetime
+) -> Discovery:
+    """Redeem a discovery link for an intermediate session and the organizations of its address."""
+    row = await redeem_link(
+        db, project_id=project_id, token=token, discovery=True, code_verifier=code_verifier, now=now
+    )
+    email = row.email_address
+    ist = intermediate.issue(db, project_id=project_id, email=email, now=now)
+    organizations = await _discovered(db, project_id, email, eligible=True, authenticated_in=None)
+    return Discovery(email, organizations, ist)
+
+
+async def list_organizations(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    intermediate_session_token: str | None,
+    credentials: MemberCredentials,
+    now: datetime,
+) -> Discovery:
+    """The organizations of the address behind an intermediate session (memberships and those it may
+    join), or behind a member session (its memberships); neither is used up."""
+    given = [intermediate_session_token, credentials.session_token, credentials.session_jwt]
+    if sum(1 for value in given if value) != 1:
+        raise KeystileError(
+            "invalid_argument",
+            "Give exactly one of intermediate_session_token, session_token and session_jwt.",
+        )
+    if intermediate_session_token:
+        ist = await intermediate.presented(
+            db, project_id=project_id, token=intermediate_session_token, now=now
+        )
+        email = ist.row.email_address
+        return Discovery(
+            email, await _discovered(db, project_id, email, eligible=True, authenticated_in=None)
+        )
+    session, member = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
+    email = member.member.email_address
+    organizations = await _discovered(
+        db, project_id, email, eligible=False, authenticated_in=session.organization_id
+    )
+    return Discovery(email, organizations)
+
+
+async def create_organization_and_enter(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    intermediate_session_token: str,
+    given: OrganizationFields,
+    request: SessionRequest,
+    now: datetime,
+) -> Entry:
+    """Create an organization (named after the address when no name is given) whose first member,
+    a `stytch_admin`, is the address behind the intermediate session; log that member in."""
+    ist = await intermediate.presented(db, project_id=project_id, token=intermediate_session_token, now=now)
+    email = ist.row.email_address
+    organization = await create_organization(db, project_id, given, now=now, creator_email=email)
+    member = await add_member(
+        db,
+        organization,
+        email,
+        status="pending",
+        verified=True,
+        now=now,
+        new=NewMember(roles=[policy.ADMIN_ROLE]),
+    )
+    return await enter(
+        db,
+        keys,
+        member=MemberView(member, organization),
+        factors=[email_factor(member, now)],
+        request=request,
+        presented=ist,
+        now=now,
+    )

@@ -1,0 +1,75 @@
+"""Intermediate sessions: what a discovery login proves (control of an email address) until the person
+picks, joins or creates an organization; ten minutes, single use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.b2b import tokens
+from keystile.b2b.models import IntermediateSession
+from keystile.errors import KeystileError
+from keystile.factors.magic_links.tokens import new_token, token_digest
+from keystile.ids import new_id
+
+LIFETIME = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class IssuedIntermediateSession:
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class PresentedIntermediateSession:
+    """A valid intermediate session and the token that named it (handed back while unconsumed)."""
+
+    row: IntermediateSession
+    token: str
+
+    @property
+    def issued(self) -> IssuedIntermediateSession:
+        return IssuedIntermediateSession(self.token, self.row.expires_at)
+
+
+def issue(
+    db: AsyncSession,
+    *,
+    project_id: str,
+    email: str,
+    now: datetime,
+    organization_id: str | None = None,
+    member_id: str | None = None,
+) -> IssuedIntermediateSession:
+    token = new_token()
+    row = IntermediateSession(
+        intermediate_session_id=new_id("intermediate-session"),
+        project_id=project_id,
+        token_digest=token_digest(token),
+        email_address=email,
+        organization_id=organization_id,
+        member_id=member_id,
+        created_at=now,
+        expires_at=now + LIFETIME,
+    )
+    db.add(row)
+    return IssuedIntermediateSession(token, row.expires_at)
+
+
+async def presented(
+    db: AsyncSession, *, project_id: str, token: str, now: datetime
+) -> PresentedIntermediateSession:
+    """The unused, unexpired intermediate session `token` names (it stays usable)."""
+    row = await tokens.find(db, IntermediateSession, project_id, token)
+    if row is None or not tokens.usable(row, now):
+        raise KeystileError("intermediate_session_not_found")
+    return PresentedIntermediateSession(row, token)
+
+
+async def consume(db: AsyncSession, ist: PresentedIntermediateSession, now: datetime) -> None:
+    """Use the intermediate session up; only one of several concurrent callers succeeds."""
+    if not await tokens.redeem(db, ist.row, now):
+        raise KeystileError("intermediate_session_not_found")

@@ -1,0 +1,201 @@
+"""Use cases for an organization's email magic links: login_or_signup (honouring JIT provisioning by
+email domain), invite (honouring the invite policy), and authenticate into a member session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.b2b import intermediate, policy, sandbox
+from keystile.b2b.admission import Entry, enter
+from keystile.b2b.links import Link, redeem_link, send_link
+from keystile.b2b.members import NewMember, add_member
+from keystile.b2b.models import Member
+from keystile.b2b.organizations import organization_view
+from keystile.b2b.repository import MemberRepository
+from keystile.b2b.sessions import MemberCredentials, authorize, email_factor
+from keystile.b2b.views import MemberView, OrganizationView
+from keystile.errors import KeystileError
+from keystile.factors.magic_links import tokens
+from keystile.factors.magic_links.sandbox import (
+    NOT_FOUND_TOKEN,
+    SUCCESS_TOKEN,
+    UNABLE_TO_AUTH_TOKEN,
+    is_test_project,
+)
+from keystile.factors.magic_links.service import LinkOptions, SessionRequest
+from keystile.identity.contact import normalize_email
+from keystile.projects.service import resolve_redirect_url
+from keystile.sessions.keys import KeyRing
+
+
+@dataclass(frozen=True)
+class SentMemberLink:
+    member: MemberView
+    member_created: bool
+
+
+async def _existing(db: AsyncSession, organization: OrganizationView, email: str) -> Member | None:
+    """The member `email` is in the organization; a deleted one cannot receive links."""
+    repo = MemberRepository(db, organization.organization.project_id)
+    member = await repo.by_email(organization.organization_id, email, for_update=True)
+    if member is not None and member.status == "deleted":
+        raise KeystileError("member_not_found", "This member was deleted; reactivate it first.")
+    return member
+
+
+async def login_or_signup(
+    db: AsyncSession,
+    *,
+    project_id: str,
+    organization_ref: str,
+    email: object,
+    options: LinkOptions,
+    now: datetime,
+) -> SentMemberLink:
+    """Send a login link to a member, or a signup link to a pending or invited one, or create a pending
+    member when the organization provisions new members of the address's domain."""
+    address = normalize_email(email)
+    challenge = tokens.check_code_challenge(options.code_challenge)
+    login_minutes = tokens.expiration_minutes(
+        options.login_expiration_minutes, tokens.LOGIN_EXPIRATION_MINUTES
+    )
+    signup_minutes = tokens.expiration_minutes(
+        options.signup_expiration_minutes, tokens.SIGNUP_EXPIRATION_MINUTES
+    )
+    if sandbox.is_sandbox_login(project_id, organization_ref, address):
+        return SentMemberLink(sandbox.sandbox_member(project_id, now), member_created=False)
+    organization = await organization_view(db, project_id, organization_ref)
+    login_url = await resolve_redirect_url(db, project_id, "login", options.login_url)
+    signup_url = await resolve_redirect_url(db, project_id, "signup", options.signup_url)
+    member = await _existing(db, organization, address)
+    created = member is None
+    if member is None:
+        if not organization.admits_by_email_domain(address):
+            raise KeystileError("invalid_email_for_jit_provisioning")
+        member = await add_member(db, organization, address, status="pending", verified=False, now=now)
+    signup = member.status != "active"
+    await send_link(
+        db,
+        project_id=project_id,
+        link=Link(
+            kind="signup" if signup else "login",
+            email=address,
+            redirect_url=signup_url if signup else login_url,
+            lifetime_minutes=signup_minutes if signup else login_minutes,
+            code_challenge=challenge,
+            organization_id=organization.organization_id,
+            member_id=member.member_id,
+        ),
+        now=now,
+    )
+    return SentMemberLink(MemberView(member, organization), created)
+
+
+async def invite(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    organization_ref: str,
+    email: object,
+    new: NewMember,
+    options: LinkOptions,
+    acting: MemberCredentials | None,
+    now: datetime,
+) -> MemberView:
+    """Invite `email` into the organization (a new member, or one not active yet), as its invite policy
+    allows, and email the invite link."""
+    address = normalize_email(email)
+    minutes = tokens.expiration_minutes(options.invite_expiration_minutes, tokens.INVITE_EXPIRATION_MINUTES)
+    if sandbox.is_sandbox_login(project_id, organization_ref, address):
+        return sandbox.sandbox_member(project_id, now)
+    organization = await organization_view(db, project_id, organization_ref)
+    await authorize(
+        db,
+        keys,
+        project_id=project_id,
+        credentials=acting,
+        organization_id=organization.organization_id,
+        now=now,
+    )
+    invite_url = await resolve_redirect_url(db, project_id, "invite", options.invite_url)
+    settings = organization.organization
+    if not policy.may_be_invited(settings.email_invites, organization.allowed_domains, address):
+        raise KeystileError("invalid_email_for_invites")
+    member = await _existing(db, organization, address)
+    if member is None:
+        member = await add_member(
+            db, organization, address, status="invited", verified=False, now=now, new=new
+        )
+    elif member.status == "active":
+        raise KeystileError("duplicate_member_email", "This email already belongs to an active member.")
+    else:
+        member.status, member.updated_at = "invited", now
+    await send_link(
+        db,
+        project_id=project_id,
+        link=Link(
+            kind="invite",
+            email=address,
+            redirect_url=invite_url,
+            lifetime_minutes=minutes,
+            organization_id=organization.organization_id,
+            member_id=member.member_id,
+        ),
+        now=now,
+    )
+    return MemberView(member, organization)
+
+
+def _sandbox_token(project_id: str, token: str, now: datetime) -> Entry | None:
+    if not is_test_project(project_id):
+        return None
+    if token == UNABLE_TO_AUTH_TOKEN:
+        raise KeystileError("unable_to_auth_magic_link")
+    if token == NOT_FOUND_TOKEN:
+        raise KeystileError("magic_link_not_found")
+    return Entry(sandbox.sandbox_member(project_id, now)) if token == SUCCESS_TOKEN else None
+
+
+async def authenticate(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    token: str,
+    code_verifier: str | None,
+    request: SessionRequest,
+    intermediate_session_token: str | None,
+    now: datetime,
+) -> Entry:
+    """Redeem an organization's magic link: verify the member's email, activate the member, and start
+    or extend its session (or hand back an intermediate session when the organization wants more)."""
+    sandboxed = _sandbox_token(project_id, token, now)
+    if sandboxed is not None:
+        return sandboxed
+    row = await redeem_link(
+        db, project_id=project_id, token=token, discovery=False, code_verifier=code_verifier, now=now
+    )
+    organization = await organization_view(db, project_id, row.organization_id or "")
+    member = await MemberRepository(db, project_id).get(
+        organization.organization_id, row.member_id or "", for_update=True
+    )
+    if member is None or member.status == "deleted" or member.email_address != row.email_address:
+        raise KeystileError("unable_to_auth_magic_link", "The member of this link was deleted or changed.")
+    presented = (
+        await intermediate.presented(db, project_id=project_id, token=intermediate_session_token, now=now)
+        if intermediate_session_token
+        else None
+    )
+    return await enter(
+        db,
+        keys,
+        member=MemberView(member, organization),
+        factors=[email_factor(member, now)],
+        request=request,
+        presented=presented,
+        now=now,
+    )

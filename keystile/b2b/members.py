@@ -1,0 +1,375 @@
+"""Use cases for members: create, read (by id, external id or email), update, delete, reactivate,
+search; and `add_member`, which every way of joining an organization goes through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.b2b import policy, search
+from keystile.b2b.models import Member
+from keystile.b2b.organizations import organization_view
+from keystile.b2b.repository import MemberRepository, MemberSessionRepository, OrganizationRepository
+from keystile.b2b.sessions import MemberCredentials, authorize
+from keystile.b2b.views import MemberView, OrganizationView
+from keystile.db.uow import violated_constraint
+from keystile.errors import KeystileError
+from keystile.identity.contact import check_external_id, normalize_email, normalize_phone
+from keystile.identity.search import check_limit, decode_cursor
+from keystile.identity.service import _check_metadata
+from keystile.ids import new_id
+from keystile.sessions.keys import KeyRing
+from keystile.text import has_control_characters
+
+NAME_MAX = 256
+MFA_DEFAULTS = ("", "sms_otp", "totp")
+MAX_SEARCH_ORGANIZATIONS = 100
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """What a caller may set when creating or inviting a member."""
+
+    name: str | None = None
+    trusted_metadata: dict[str, Any] | None = None
+    untrusted_metadata: dict[str, Any] | None = None
+    is_breakglass: bool = False
+    mfa_phone_number: str | None = None
+    mfa_enrolled: bool = False
+    roles: list[str] | None = None
+    external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberChanges:
+    """What a caller may change on a member; None leaves a field as it is."""
+
+    name: str | None = None
+    trusted_metadata: dict[str, Any] | None = None
+    untrusted_metadata: dict[str, Any] | None = None
+    is_breakglass: bool | None = None
+    mfa_phone_number: str | None = None
+    mfa_enrolled: bool | None = None
+    roles: list[str] | None = None
+    default_mfa_method: str | None = None
+    email_address: str | None = None
+    external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    members: list[MemberView]
+    organizations: list[OrganizationView]
+    total: int
+    next_cursor: str | None
+
+
+def _check_name(name: str) -> str:
+    if len(name) > NAME_MAX or has_control_characters(name):
+        raise KeystileError(
+            "invalid_name", f"name must be at most {NAME_MAX} characters without control characters."
+        )
+    return name
+
+
+def _check_roles(roles: list[str]) -> list[str]:
+    if len(roles) > policy.LIST_MAX:
+        raise KeystileError("invalid_argument", f"At most {policy.LIST_MAX} roles.")
+    return [policy.check_role_id(role) for role in dict.fromkeys(roles) if role != policy.MEMBER_ROLE]
+
+
+def _duplicate_external_id() -> KeystileError:
+    return KeystileError("duplicate_external_id", "A member with this external id already exists.")
+
+
+def _unique_violation(error: IntegrityError) -> KeystileError:
+    if "external_id" in violated_constraint(error):
+        return _duplicate_external_id()
+    return KeystileError("duplicate_member_email")
+
+
+async def _flush(db: AsyncSession) -> None:
+    try:
+        await db.flush()
+    except IntegrityError as error:
+        # Another request took the same email or external id between check and write.
+        raise _unique_violation(error) from error
+
+
+async def add_member(
+    db: AsyncSession,
+    organization: OrganizationView,
+    email: str,
+    *,
+    status: str,
+    verified: bool,
+    now: datetime,
+    new: NewMember | None = None,
+) -> Member:
+    """Add `email` (normalised) to the organization; the address and external id must be free in it."""
+    new = new or NewMember()
+    project_id = organization.organization.project_id
+    repo = MemberRepository(db, project_id)
+    if await repo.by_email(organization.organization_id, email) is not None:
+        raise KeystileError("duplicate_member_email")
+    external_id = check_external_id(new.external_id) if new.external_id is not None else None
+    if external_id is not None and await repo.external_id_owner(organization.organization_id, external_id):
+        raise _duplicate_external_id()
+    member = Member(
+        member_id=new_id("member"),
+        project_id=project_id,
+        organization_id=organization.organization_id,
+        email_id=new_id("member-email"),
+        email_address=email,
+        email_address_verified=verified,
+        status=status,
+        name=_check_name(new.name or ""),
+        is_breakglass=new.is_breakglass,
+        mfa_enrolled=new.mfa_enrolled,
+        mfa_phone_number=normalize_phone(new.mfa_phone_number) if new.mfa_phone_number else "",
+        mfa_phone_number_verified=False,
+        default_mfa_method="",
+        external_id=external_id,
+        roles=_check_roles(new.roles or []),
+        trusted_metadata=_check_metadata(new.trusted_metadata),
+        untrusted_metadata=_check_metadata(new.untrusted_metadata),
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(member)
+    await _flush(db)
+    return member
+
+
+async def _member(
+    db: AsyncSession, organization: OrganizationView, ref: str, *, for_update: bool = False
+) -> Member:
+    member = await MemberRepository(db, organization.organization.project_id).get(
+        organization.organization_id, ref, for_update=for_update
+    )
+    if member is None or member.status == "deleted":
+        raise KeystileError("member_not_found")
+    return member
+
+
+async def create_member(
+    db: AsyncSession,
+    keys: KeyRing,
+    project_id: str,
+    organization_ref: str,
+    email: object,
+    new: NewMember,
+    *,
+    pending: bool,
+    acting: MemberCredentials | None,
+    now: datetime,
+) -> MemberView:
+    organization = await organization_view(db, project_id, organization_ref)
+    await authorize(
+        db,
+        keys,
+        project_id=project_id,
+        credentials=acting,
+        organization_id=organization.organization_id,
+        now=now,
+    )
+    member = await add_member(
+        db,
+        organization,
+        normalize_email(email),
+        status="pending" if pending else "active",
+        verified=False,
+        now=now,
+        new=new,
+    )
+    return MemberView(member, organization)
+
+
+async def get_member(
+    db: AsyncSession, project_id: str, organization_ref: str, *, member_ref: str | None, email: object | None
+) -> MemberView:
+    """The member named by id (or external id) or by email address."""
+    organization = await organization_view(db, project_id, organization_ref)
+    if member_ref:
+        return MemberView(await _member(db, organization, member_ref), organization)
+    if email is None:
+        raise KeystileError("invalid_argument", "Give a member_id or an email_address.")
+    found = await MemberRepository(db, project_id).by_email(
+        organization.organization_id, normalize_email(email)
+    )
+    if found is None or found.status == "deleted":
+        raise KeystileError("member_not_found")
+    return MemberView(found, organization)
+
+
+async def dangerously_get_member(
+    db: AsyncSession, project_id: str, member_id: str, *, include_deleted: bool
+) -> MemberView:
+    """A member by id alone, in whichever organization it is."""
+    member = await MemberRepository(db, project_id).get_anywhere(member_id)
+    if member is None or (member.status == "deleted" and not include_deleted):
+        raise KeystileError("member_not_found")
+    return MemberView(member, await organization_view(db, project_id, member.organization_id))
+
+
+async def update_member(
+    db: AsyncSession,
+    keys: KeyRing,
+    project_id: str,
+    organization_ref: str,
+    member_ref: str,
+    changes: MemberChanges,
+    *,
+    acting: MemberCredentials | None,
+    now: datetime,
+) -> MemberView:
+    organization = await organization_view(db, project_id, organization_ref)
+    member = await _member(db, organization, member_ref, for_update=True)
+    await authorize(
+        db,
+        keys,
+        project_id=project_id,
+        credentials=acting,
+        organization_id=organization.organization_id,
+        member_id=member.member_id,
+        now=now,
+    )
+    repo = MemberRepository(db, project_id)
+    if changes.name is not None:
+        member.name = _check_name(changes.name)
+    if changes.trusted_metadata is not None:
+        member.trusted_metadata = _check_metadata(changes.trusted_metadata)
+    if changes.untrusted_metadata is not None:
+        member.untrusted_metadata = _check_metadata(changes.untrusted_metadata)
+    if changes.is_breakglass is not None:
+        member.is_breakglass = changes.is_breakglass
+    if changes.mfa_enrolled is not None:
+        member.mfa_enrolled = changes.mfa_enrolled
+    if changes.mfa_phone_number is not None:
+        member.mfa_phone_number = (
+            normalize_phone(changes.mfa_phone_number) if changes.mfa_phone_number else ""
+        )
+        member.mfa_phone_number_verified = False
+    if changes.default_mfa_method is not None:
+        if changes.default_mfa_method not in MFA_DEFAULTS:
+            raise KeystileError("invalid_argument", "default_mfa_method is 'sms_otp' or 'totp'.")
+        member.default_mfa_method = changes.default_mfa_method
+    if changes.roles is not None:
+        member.roles = _check_roles(changes.roles)
+    if changes.email_address is not None:
+        email = normalize_email(changes.email_address)
+        if email != member.email_address:
+            if await repo.by_email(organization.organization_id, email) is not None:
+                raise KeystileError("duplicate_member_email")
+            member.email_address, member.email_address_verified = email, False
+    if changes.external_id is not None and changes.external_id != member.external_id:
+        external_id = check_external_id(changes.external_id)
+        if await repo.external_id_owner(organization.organization_id, external_id) is not None:
+            raise _duplicate_external_id()
+        member.external_id = external_id
+    member.updated_at = now
+    await _flush(db)
+    return MemberView(member, organization)
+
+
+async def delete_member(
+    db: AsyncSession,
+    keys: KeyRing,
+    project_id: str,
+    organization_ref: str,
+    member_ref: str,
+    *,
+    acting: MemberCredentials | None,
+    now: datetime,
+) -> str:
+    """Mark the member deleted: its sessions end and its outstanding links stop working at once."""
+    organization = await organization_view(db, project_id, organization_ref)
+    member = await _member(db, organization, member_ref, for_update=True)
+    await authorize(
+        db,
+        keys,
+        project_id=project_id,
+        credentials=acting,
+        organization_id=organization.organization_id,
+        member_id=member.member_id,
+        now=now,
+    )
+    member.status, member.updated_at = "deleted", now
+    await MemberSessionRepository(db, project_id).delete_for_member(member.member_id)
+    await MemberRepository(db, project_id).retire_links(member.member_id, now)
+    return member.member_id
+
+
+async def reactivate_member(
+    db: AsyncSession,
+    keys: KeyRing,
+    project_id: str,
+    organization_ref: str,
+    member_id: str,
+    *,
+    acting: MemberCredentials | None,
+    now: datetime,
+) -> MemberView:
+    organization = await organization_view(db, project_id, organization_ref)
+    member = await MemberRepository(db, project_id).get(
+        organization.organization_id, member_id, for_update=True
+    )
+    if member is None or member.member_id != member_id:
+        raise KeystileError("member_not_found")
+    await authorize(
+        db,
+        keys,
+        project_id=project_id,
+        credentials=acting,
+        organization_id=organization.organization_id,
+        now=now,
+    )
+    member.status, member.updated_at = "active", now
+    return MemberView(member, organization)
+
+
+async def search_members(
+    db: AsyncSession,
+    keys: KeyRing,
+    project_id: str,
+    organization_ids: list[str],
+    *,
+    query: dict[str, Any] | None,
+    cursor: str | None,
+    limit: int | None,
+    acting: MemberCredentials | None,
+    now: datetime,
+) -> MemberPage:
+    """A page of the members of `organization_ids` matching `query`; deleted members only when the
+    query asks for them by status."""
+    if not 0 < len(organization_ids) <= MAX_SEARCH_ORGANIZATIONS:
+        raise KeystileError("invalid_argument", f"Give 1 to {MAX_SEARCH_ORGANIZATIONS} organization_ids.")
+    for organization_id in dict.fromkeys(organization_ids):
+        await authorize(
+            db, keys, project_id=project_id, credentials=acting, organization_id=organization_id, now=now
+        )
+    page_size = check_limit(limit)
+    conditions = search.query_conditions(query, search.MEMBER_FILTERS)
+    if not search.filters_statuses(query):
+        conditions.append(Member.status != "deleted")
+    found, total = await MemberRepository(db, project_id).search(
+        organization_ids, conditions, after=decode_cursor(cursor), limit=page_size + 1
+    )
+    last = found[page_size - 1] if len(found) > page_size else None
+    organizations_repo = OrganizationRepository(db, project_id)
+    views = {
+        view.organization_id: view
+        for view in await organizations_repo.views(
+            await organizations_repo.by_ids(list({m.organization_id for m in found[:page_size]}))
+        )
+    }
+    return MemberPage(
+        members=[MemberView(member, views[member.organization_id]) for member in found[:page_size]],
+        organizations=list(views.values()),
+        total=total,
+        next_cursor=search.encode_cursor(last.created_at, last.member_id) if last is not None else None,
+    )

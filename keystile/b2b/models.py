@@ -1,0 +1,152 @@
+"""Tables for organizations (with their email domains), members, member sessions, intermediate
+sessions and B2B magic-link tokens; tokens of every kind are stored as SHA-256 digests only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+    __table_args__ = (
+        UniqueConstraint("project_id", "organization_slug"),
+        UniqueConstraint("project_id", "organization_external_id"),
+        Index(None, "project_id", "created_at", "organization_id"),
+    )
+
+    organization_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    organization_name: Mapped[str] = mapped_column(String(128))
+    organization_slug: Mapped[str] = mapped_column(String(128))
+    organization_logo_url: Mapped[str] = mapped_column(String(2048))
+    organization_external_id: Mapped[str | None] = mapped_column(String(128))
+    trusted_metadata: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    # The authentication settings: each one of the values `policy.SETTING_VALUES` allows.
+    sso_jit_provisioning: Mapped[str] = mapped_column(String(16))
+    email_jit_provisioning: Mapped[str] = mapped_column(String(16))
+    email_invites: Mapped[str] = mapped_column(String(16))
+    auth_methods: Mapped[str] = mapped_column(String(16))
+    mfa_policy: Mapped[str] = mapped_column(String(16))
+    mfa_methods: Mapped[str] = mapped_column(String(16))
+    oauth_tenant_jit_provisioning: Mapped[str] = mapped_column(String(16))
+    first_party_connected_apps_allowed_type: Mapped[str] = mapped_column(String(16))
+    third_party_connected_apps_allowed_type: Mapped[str] = mapped_column(String(16))
+    allowed_auth_methods: Mapped[list[str]] = mapped_column(JSONDocument)
+    allowed_mfa_methods: Mapped[list[str]] = mapped_column(JSONDocument)
+    # [{"domain": ..., "role_id": ...}]: members of that email domain hold the role.
+    rbac_email_implicit_role_assignments: Mapped[list[dict[str, str]]] = mapped_column(JSONDocument)
+    sso_jit_provisioning_allowed_connections: Mapped[list[str]] = mapped_column(JSONDocument)
+    allowed_oauth_tenants: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    allowed_first_party_connected_apps: Mapped[list[str]] = mapped_column(JSONDocument)
+    allowed_third_party_connected_apps: Mapped[list[str]] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OrganizationDomain(Base):
+    """An email domain of an organization: `allowed` (invites, JIT provisioning) or `claimed`. A table
+    rather than a JSON list, so that discovery finds the organizations of a domain by an index."""
+
+    __tablename__ = "organization_domains"
+    __table_args__ = (Index(None, "project_id", "kind", "domain"),)
+
+    organization_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    domain: Mapped[str] = mapped_column(String(253), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+
+
+class Member(Base):
+    __tablename__ = "members"
+    __table_args__ = (
+        UniqueConstraint("project_id", "organization_id", "email_address"),
+        UniqueConstraint("project_id", "organization_id", "external_id"),
+        Index(None, "project_id", "email_address"),
+        Index(None, "project_id", "organization_id", "created_at", "member_id"),
+    )
+
+    member_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    organization_id: Mapped[str] = mapped_column(id_column_type())
+    # The id of the member's email address, the `method_id` of magic links sent to it.
+    email_id: Mapped[str] = mapped_column(id_column_type())
+    email_address: Mapped[str] = mapped_column(String(320))
+    email_address_verified: Mapped[bool] = mapped_column(Boolean)
+    # active, pending, invited or deleted
+    status: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(256))
+    is_breakglass: Mapped[bool] = mapped_column(Boolean)
+    mfa_enrolled: Mapped[bool] = mapped_column(Boolean)
+    mfa_phone_number: Mapped[str] = mapped_column(String(32))
+    mfa_phone_number_verified: Mapped[bool] = mapped_column(Boolean)
+    default_mfa_method: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    # Roles assigned explicitly; `stytch_member` and email-domain roles are implicit.
+    roles: Mapped[list[str]] = mapped_column(JSONDocument)
+    trusted_metadata: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    untrusted_metadata: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MemberSession(Base):
+    """A member's session in one organization; the column names of consumer sessions, so that the
+    session JWT code serves both."""
+
+    __tablename__ = "member_sessions"
+    __table_args__ = (Index(None, "project_id", "member_id"),)
+
+    session_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    member_id: Mapped[str] = mapped_column(id_column_type())
+    organization_id: Mapped[str] = mapped_column(id_column_type())
+    # SHA-256 of the current opaque session token; replaced whenever a new token is issued.
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_accessed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    authentication_factors: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    custom_claims: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    attributes: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+
+
+class IntermediateSession(Base):
+    """Proof that someone controls `email_address`, not yet tied to an organization (or, when an
+    organization asked for more factors, tied to one): single use, ten minutes."""
+
+    __tablename__ = "intermediate_sessions"
+
+    intermediate_session_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    email_address: Mapped[str] = mapped_column(String(320))
+    organization_id: Mapped[str | None] = mapped_column(id_column_type())
+    member_id: Mapped[str | None] = mapped_column(id_column_type())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class B2BMagicLinkToken(Base):
+    __tablename__ = "b2b_magic_link_tokens"
+    __table_args__ = (Index(None, "project_id", "member_id"),)
+
+    token_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    # discovery, login, signup or invite
+    kind: Mapped[str] = mapped_column(String(16))
+    email_address: Mapped[str] = mapped_column(String(320))
+    # Null for discovery links, which belong to an address rather than a member.
+    organization_id: Mapped[str | None] = mapped_column(id_column_type())
+    member_id: Mapped[str | None] = mapped_column(id_column_type())
+    code_challenge: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

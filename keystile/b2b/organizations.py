@@ -1,0 +1,285 @@
+"""Use cases for organizations: create (also from an email address alone), read, update, delete, search."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.b2b import policy, search
+from keystile.b2b.models import Organization
+from keystile.b2b.repository import ALLOWED, CLAIMED, OrganizationRepository
+from keystile.b2b.sessions import MemberCredentials, authorize
+from keystile.b2b.views import OrganizationView
+from keystile.db.uow import violated_constraint
+from keystile.errors import KeystileError
+from keystile.identity.contact import check_external_id
+from keystile.identity.search import check_limit, decode_cursor
+from keystile.identity.service import _check_metadata
+from keystile.ids import new_id
+from keystile.sessions.keys import KeyRing
+
+
+@dataclass(frozen=True)
+class OrganizationFields:
+    """What a caller may set on an organization; None leaves a field as it is (or at its default)."""
+
+    organization_name: str | None = None
+    organization_slug: str | None = None
+    organization_logo_url: str | None = None
+    organization_external_id: str | None = None
+    trusted_metadata: dict[str, Any] | None = None
+    sso_jit_provisioning: str | None = None
+    sso_jit_provisioning_allowed_connections: list[str] | None = None
+    email_allowed_domains: list[str] | None = None
+    email_jit_provisioning: str | None = None
+    email_invites: str | None = None
+    auth_methods: str | None = None
+    allowed_auth_methods: list[str] | None = None
+    mfa_policy: str | None = None
+    rbac_email_implicit_role_assignments: list[dict[str, str]] | None = None
+    mfa_methods: str | None = None
+    allowed_mfa_methods: list[str] | None = None
+    oauth_tenant_jit_provisioning: str | None = None
+    allowed_oauth_tenants: dict[str, Any] | None = None
+    claimed_email_domains: list[str] | None = None
+    first_party_connected_apps_allowed_type: str | None = None
+    allowed_first_party_connected_apps: list[str] | None = None
+    third_party_connected_apps_allowed_type: str | None = None
+    allowed_third_party_connected_apps: list[str] | None = None
+
+    def any_auth_setting(self) -> bool:
+        """Whether any authentication setting was given (Stytch's `email_invites` default hangs on it)."""
+        names = [
+            *policy.SETTING_VALUES,
+            "email_allowed_domains",
+            "allowed_auth_methods",
+            "allowed_mfa_methods",
+        ]
+        return any(getattr(self, name) is not None for name in names)
+
+
+FIELD_NAMES = frozenset(field.name for field in fields(OrganizationFields))
+
+
+@dataclass(frozen=True)
+class OrganizationPage:
+    organizations: list[OrganizationView]
+    total: int
+    next_cursor: str | None
+
+
+def _apply(organization: Organization, given: OrganizationFields) -> None:
+    """Check and set every given field but the name, the slug, the external id and the domains."""
+    if given.organization_logo_url is not None:
+        organization.organization_logo_url = policy.check_logo_url(given.organization_logo_url)
+    if given.trusted_metadata is not None:
+        organization.trusted_metadata = _check_metadata(given.trusted_metadata)
+    for name in policy.SETTING_VALUES:
+        value = getattr(given, name)
+        if value is not None:
+            setattr(organization, name, policy.check_setting(name, value))
+    if given.allowed_auth_methods is not None:
+        organization.allowed_auth_methods = policy.check_choices(
+            given.allowed_auth_methods, policy.AUTH_METHODS, field="allowed_auth_methods"
+        )
+    if given.allowed_mfa_methods is not None:
+        organization.allowed_mfa_methods = policy.check_choices(
+            given.allowed_mfa_methods, policy.MFA_METHODS, field="allowed_mfa_methods"
+        )
+    if given.rbac_email_implicit_role_assignments is not None:
+        organization.rbac_email_implicit_role_assignments = policy.check_role_assignments(
+            given.rbac_email_implicit_role_assignments
+        )
+    if given.allowed_oauth_tenants is not None:
+        organization.allowed_oauth_tenants = _check_metadata(given.allowed_oauth_tenants)
+    for name in (
+        "sso_jit_provisioning_allowed_connections",
+        "allowed_first_party_connected_apps",
+        "allowed_third_party_connected_apps",
+    ):
+        value = getattr(given, name)
+        if value is not None:
+            setattr(organization, name, policy.check_ids(value, field=name))
+
+
+async def _set_identity(
+    repo: OrganizationRepository, organization: Organization, given: OrganizationFields
+) -> None:
+    """Name, slug and external id, each checked and free in the project."""
+    if given.organization_name is not None:
+        organization.organization_name = policy.check_organization_name(given.organization_name)
+    slug = given.organization_slug
+    if slug is not None and slug != organization.organization_slug:
+        if await repo.slug_owner(policy.check_slug(slug)) is not None:
+            raise KeystileError("organization_slug_already_used")
+        organization.organization_slug = slug
+    external_id = given.organization_external_id
+    if external_id is not None and external_id != organization.organization_external_id:
+        if await repo.external_id_owner(check_external_id(external_id)) is not None:
+            raise _duplicate_external_id()
+        organization.organization_external_id = external_id
+
+
+async def _set_domains(repo: OrganizationRepository, organization_id: str, given: OrganizationFields) -> None:
+    if given.email_allowed_domains is not None:
+        await repo.set_domains(organization_id, ALLOWED, policy.check_domains(given.email_allowed_domains))
+    if given.claimed_email_domains is not None:
+        await repo.set_domains(organization_id, CLAIMED, policy.check_domains(given.claimed_email_domains))
+
+
+def _duplicate_external_id() -> KeystileError:
+    return KeystileError("duplicate_external_id", "An organization with this external id already exists.")
+
+
+async def _flush(repo: OrganizationRepository) -> None:
+    try:
+        await repo.db.flush()
+    except IntegrityError as error:
+        # Another request took the same slug or external id between check and write.
+        if "external_id" in violated_constraint(error):
+            raise _duplicate_external_id() from error
+        raise KeystileError("organization_slug_already_used") from error
+
+
+async def _free_slug(repo: OrganizationRepository, base: str) -> str:
+    """`base`, or `base` with a random suffix when it is too short or already taken."""
+    if len(base) >= policy.SLUG_MIN and await repo.slug_owner(base) is None:
+        return base
+    return f"{base[: policy.SLUG_MAX - 7]}-{secrets.token_hex(3)}"
+
+
+async def create_organization(
+    db: AsyncSession,
+    project_id: str,
+    given: OrganizationFields,
+    *,
+    now: datetime,
+    creator_email: str | None = None,
+) -> OrganizationView:
+    """Create an organization; with `creator_email` (discovery) a missing name or slug is derived from
+    that address, otherwise both are required."""
+    repo = OrganizationRepository(db, project_id)
+    name, slug = given.organization_name, given.organization_slug
+    if creator_email is not None:
+        derived_name, derived_slug = policy.derived_name_and_slug(creator_email)
+        name = name if name is not None else derived_name
+        slug = slug if slug is not None else await _free_slug(repo, derived_slug)
+    if name is None:
+        raise KeystileError("invalid_organization_name")
+    if slug is None:
+        slug = await _free_slug(repo, policy.slugify(name))
+    settings = dict(policy.SETTING_DEFAULTS)
+    if not given.any_auth_setting():
+        settings["email_invites"] = policy.ALL_ALLOWED
+    organization = Organization(
+        organization_id=new_id("organization"),
+        project_id=project_id,
+        organization_name="",
+        organization_slug="",
+        organization_logo_url="",
+        organization_external_id=None,
+        trusted_metadata={},
+        allowed_auth_methods=[],
+        allowed_mfa_methods=[],
+        rbac_email_implicit_role_assignments=[],
+        sso_jit_provisioning_allowed_connections=[],
+        allowed_oauth_tenants={},
+        allowed_first_party_connected_apps=[],
+        allowed_third_party_connected_apps=[],
+        created_at=now,
+        updated_at=now,
+        **settings,
+    )
+    _apply(organization, given)
+    named = OrganizationFields(
+        organization_name=name,
+        organization_slug=slug,
+        organization_external_id=given.organization_external_id,
+    )
+    await _set_identity(repo, organization, named)
+    db.add(organization)
+    await _set_domains(repo, organization.organization_id, given)
+    await _flush(repo)
+    return (await repo.views([organization]))[0]
+
+
+async def organization_view(
+    db: AsyncSession, project_id: str, ref: str, *, for_update: bool = False
+) -> OrganizationView:
+    """The organization whose id, slug or external id is `ref`, or `organization_not_found`."""
+    repo = OrganizationRepository(db, project_id)
+    organization = await repo.resolve(ref, for_update=for_update)
+    if organization is None:
+        raise KeystileError("organization_not_found")
+    return (await repo.views([organization]))[0]
+
+
+async def update_organization(
+    db: AsyncSession,
+    keys: KeyRing,
+    project_id: str,
+    ref: str,
+    given: OrganizationFields,
+    *,
+    acting: MemberCredentials | None,
+    now: datetime,
+) -> OrganizationView:
+    repo = OrganizationRepository(db, project_id)
+    organization = (await organization_view(db, project_id, ref, for_update=True)).organization
+    await authorize(
+        db,
+        keys,
+        project_id=project_id,
+        credentials=acting,
+        organization_id=organization.organization_id,
+        now=now,
+    )
+    _apply(organization, given)
+    await _set_identity(repo, organization, given)
+    await _set_domains(repo, organization.organization_id, given)
+    organization.updated_at = now
+    await _flush(repo)
+    return (await repo.views([organization]))[0]
+
+
+async def delete_organization(
+    db: AsyncSession,
+    keys: KeyRing,
+    project_id: str,
+    ref: str,
+    *,
+    acting: MemberCredentials | None,
+    now: datetime,
+) -> str:
+    """Delete the organization with its members and their sessions; returns its id."""
+    organization = (await organization_view(db, project_id, ref, for_update=True)).organization
+    await authorize(
+        db,
+        keys,
+        project_id=project_id,
+        credentials=acting,
+        organization_id=organization.organization_id,
+        now=now,
+    )
+    await OrganizationRepository(db, project_id).delete(organization.organization_id)
+    return organization.organization_id
+
+
+async def search_organizations(
+    db: AsyncSession, project_id: str, *, query: dict[str, Any] | None, cursor: str | None, limit: int | None
+) -> OrganizationPage:
+    repo = OrganizationRepository(db, project_id)
+    page_size = check_limit(limit)
+    found, total = await repo.search(
+        search.query_conditions(query, search.ORGANIZATION_FILTERS),
+        after=decode_cursor(cursor),
+        limit=page_size + 1,
+    )
+    last = found[page_size - 1] if len(found) > page_size else None
+    next_cursor = search.encode_cursor(last.created_at, last.organization_id) if last is not None else None
+    return OrganizationPage(await repo.views(found[:page_size]), total, next_cursor)

@@ -1,0 +1,310 @@
+"""Queries for organizations, members and member sessions; every call is scoped to one project."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from keystile.b2b import policy
+from keystile.b2b.models import (
+    B2BMagicLinkToken,
+    IntermediateSession,
+    Member,
+    MemberSession,
+    Organization,
+    OrganizationDomain,
+)
+from keystile.b2b.views import OrganizationView
+
+ALLOWED, CLAIMED = "allowed", "claimed"
+
+
+def _after(
+    created_at: InstrumentedAttribute[datetime],
+    key: InstrumentedAttribute[str],
+    after: tuple[datetime, str] | None,
+) -> list[ColumnElement[bool]]:
+    """Keyset pagination: rows strictly after the cursor's (created_at, id)."""
+    if after is None:
+        return []
+    moment, last_id = after
+    return [(created_at > moment) | ((created_at == moment) & (key > last_id))]
+
+
+class OrganizationRepository:
+    """Reads and writes the organizations of one project."""
+
+    def __init__(self, db: AsyncSession, project_id: str) -> None:
+        self.db = db
+        self.project_id = project_id
+
+    async def resolve(self, ref: str, *, for_update: bool = False) -> Organization | None:
+        """The organization whose id, slug or external id is `ref` (Stytch accepts all three)."""
+        query = select(Organization).where(
+            Organization.project_id == self.project_id,
+            or_(
+                Organization.organization_id == ref,
+                Organization.organization_slug == ref,
+                Organization.organization_external_id == ref,
+            ),
+        )
+        found = list(await self.db.scalars(query.with_for_update() if for_update else query))
+        # An id wins over a slug or external id that happens to spell it.
+        return next((org for org in found if org.organization_id == ref), found[0] if found else None)
+
+    async def slug_owner(self, slug: str) -> Organization | None:
+        return await self.db.scalar(
+            select(Organization).where(
+                Organization.project_id == self.project_id, Organization.organization_slug == slug
+            )
+        )
+
+    async def external_id_owner(self, external_id: str) -> Organization | None:
+        return await self.db.scalar(
+            select(Organization).where(
+                Organization.project_id == self.project_id,
+                Organization.organization_external_id == external_id,
+            )
+        )
+
+    async def views(self, organizations: Sequence[Organization]) -> list[OrganizationView]:
+        """Each organization with its email domains, in one query for the whole batch."""
+        ids = [org.organization_id for org in organizations]
+        domains: dict[tuple[str, str], list[str]] = defaultdict(list)
+        if ids:
+            for row in await self.db.scalars(
+                select(OrganizationDomain)
+                .where(
+                    OrganizationDomain.project_id == self.project_id,
+                    OrganizationDomain.organization_id.in_(ids),
+                )
+                .order_by(OrganizationDomain.domain)
+            ):
+                domains[(row.organization_id, row.kind)].append(row.domain)
+        return [
+            OrganizationView(
+                org, domains[(org.organization_id, ALLOWED)], domains[(org.organization_id, CLAIMED)]
+            )
+            for org in organizations
+        ]
+
+    async def set_domains(self, organization_id: str, kind: str, domains: list[str]) -> None:
+        await self.db.execute(
+            delete(OrganizationDomain).where(
+                OrganizationDomain.project_id == self.project_id,
+                OrganizationDomain.organization_id == organization_id,
+                OrganizationDomain.kind == kind,
+            )
+        )
+        self.db.add_all(
+            OrganizationDomain(
+                organization_id=organization_id, kind=kind, domain=domain, project_id=self.project_id
+            )
+            for domain in domains
+        )
+
+    async def admitting_domain(self, domain: str) -> list[Organization]:
+        """The organizations whose JIT provisioning admits new members of `domain`."""
+        query = (
+            select(Organization)
+            .join(
+                OrganizationDomain,
+                (OrganizationDomain.project_id == Organization.project_id)
+                & (OrganizationDomain.organization_id == Organization.organization_id),
+            )
+            .where(
+                OrganizationDomain.project_id == self.project_id,
+                OrganizationDomain.kind == ALLOWED,
+                OrganizationDomain.domain == domain,
+                Organization.email_jit_provisioning == policy.RESTRICTED,
+            )
+            .order_by(Organization.created_at, Organization.organization_id)
+        )
+        return list(await self.db.scalars(query))
+
+    async def by_ids(self, ids: list[str]) -> list[Organization]:
+        if not ids:
+            return []
+        query = select(Organization).where(
+            Organization.project_id == self.project_id, Organization.organization_id.in_(ids)
+        )
+        return list(
+            await self.db.scalars(query.order_by(Organization.created_at, Organization.organization_id))
+        )
+
+    async def search(
+        self, conditions: list[ColumnElement[bool]], *, after: tuple[datetime, str] | None, limit: int
+    ) -> tuple[list[Organization], int]:
+        """One page of organizations matching all `conditions`, in creation order, and the total."""
+        base = [Organization.project_id == self.project_id, *conditions]
+        total = await self.db.scalar(select(func.count()).select_from(Organization).where(*base))
+        page = await self.db.scalars(
+            select(Organization)
+            .where(*base, *_after(Organization.created_at, Organization.organization_id, after))
+            .order_by(Organization.created_at, Organization.organization_id)
+            .limit(limit)
+        )
+        return list(page), int(total or 0)
+
+    async def delete(self, organization_id: str) -> None:
+        """Delete an organization and everything that belongs to it (no foreign keys cascade for us)."""
+        for table in (OrganizationDomain, Member, MemberSession, B2BMagicLinkToken, IntermediateSession):
+            await self.db.execute(
+                delete(table).where(
+                    table.project_id == self.project_id, table.organization_id == organization_id
+                )
+            )
+        await self.db.execute(
+            delete(Organization).where(
+                Organization.project_id == self.project_id, Organization.organization_id == organization_id
+            )
+        )
+
+
+class MemberRepository:
+    """Reads and writes the members of one project."""
+
+    def __init__(self, db: AsyncSession, project_id: str) -> None:
+        self.db = db
+        self.project_id = project_id
+
+    async def get(self, organization_id: str, ref: str, *, for_update: bool = False) -> Member | None:
+        """The member of the organization whose id or external id is `ref`."""
+        query = select(Member).where(
+            Member.project_id == self.project_id,
+            Member.organization_id == organization_id,
+            or_(Member.member_id == ref, Member.external_id == ref),
+        )
+        found = list(await self.db.scalars(query.with_for_update() if for_update else query))
+        return next((m for m in found if m.member_id == ref), found[0] if found else None)
+
+    async def get_anywhere(self, member_id: str) -> Member | None:
+        return await self.db.scalar(
+            select(Member).where(Member.project_id == self.project_id, Member.member_id == member_id)
+        )
+
+    async def by_email(self, organization_id: str, email: str, *, for_update: bool = False) -> Member | None:
+        query = select(Member).where(
+            Member.project_id == self.project_id,
+            Member.organization_id == organization_id,
+            Member.email_address == email,
+        )
+        return await self.db.scalar(query.with_for_update() if for_update else query)
+
+    async def external_id_owner(self, organization_id: str, external_id: str) -> Member | None:
+        return await self.db.scalar(
+            select(Member).where(
+                Member.project_id == self.project_id,
+                Member.organization_id == organization_id,
+                Member.external_id == external_id,
+            )
+        )
+
+    async def memberships(self, email: str) -> list[Member]:
+        """Every member `email` is (deleted ones included), oldest first."""
+        query = select(Member).where(Member.project_id == self.project_id, Member.email_address == email)
+        return list(await self.db.scalars(query.order_by(Member.created_at, Member.member_id)))
+
+    async def search(
+        self,
+        organization_ids: list[str],
+        conditions: list[ColumnElement[bool]],
+        *,
+        after: tuple[datetime, str] | None,
+        limit: int,
+    ) -> tuple[list[Member], int]:
+        base = [
+            Member.project_id == self.project_id,
+            Member.organization_id.in_(organization_ids),
+            *conditions,
+        ]
+        total = await self.db.scalar(select(func.count()).select_from(Member).where(*base))
+        page = await self.db.scalars(
+            select(Member)
+            .where(*base, *_after(Member.created_at, Member.member_id, after))
+            .order_by(Member.created_at, Member.member_id)
+            .limit(limit)
+        )
+        return list(page), int(total or 0)
+
+    async def retire_links(self, member_id: str, now: datetime) -> None:
+        """Make the member's outstanding magic links unusable."""
+        await self.db.execute(
+            update(B2BMagicLinkToken)
+            .where(
+                B2BMagicLinkToken.project_id == self.project_id,
+                B2BMagicLinkToken.member_id == member_id,
+                B2BMagicLinkToken.consumed_at.is_(None),
+            )
+            .values(consumed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _one_session(token_digest: str | None, session_id: str | None) -> ColumnElement[bool]:
+    if token_digest is not None:
+        return MemberSession.token_digest == token_digest
+    return MemberSession.session_id == session_id
+
+
+class MemberSessionRepository:
+    """Reads and writes the member sessions of one project."""
+
+    def __init__(self, db: AsyncSession, project_id: str) -> None:
+        self.db = db
+        self.project_id = project_id
+
+    async def active(
+        self, *, now: datetime, token_digest: str | None = None, session_id: str | None = None
+    ) -> tuple[MemberSession, Member, Organization] | None:
+        """The unexpired session with this token digest or id, with its member and organization."""
+        row = (
+            await self.db.execute(
+                select(MemberSession, Member, Organization)
+                .join(
+                    Member,
+                    (Member.project_id == MemberSession.project_id)
+                    & (Member.member_id == MemberSession.member_id),
+                )
+                .join(
+                    Organization,
+                    (Organization.project_id == MemberSession.project_id)
+                    & (Organization.organization_id == MemberSession.organization_id),
+                )
+                .where(
+                    MemberSession.project_id == self.project_id,
+                    _one_session(token_digest, session_id),
+                    MemberSession.expires_at > now,
+                    Member.status != "deleted",
+                )
+            )
+        ).first()
+        return None if row is None else (row[0], row[1], row[2])
+
+    async def of_member(self, organization_id: str, member_id: str, *, now: datetime) -> list[MemberSession]:
+        query = select(MemberSession).where(
+            MemberSession.project_id == self.project_id,
+            MemberSession.organization_id == organization_id,
+            MemberSession.member_id == member_id,
+            MemberSession.expires_at > now,
+        )
+        return list(await self.db.scalars(query.order_by(MemberSession.started_at, MemberSession.session_id)))
+
+    async def delete(self, *, token_digest: str | None = None, session_id: str | None = None) -> bool:
+        match = _one_session(token_digest, session_id)
+        result = await self.db.execute(
+            delete(MemberSession).where(MemberSession.project_id == self.project_id, match)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def delete_for_member(self, member_id: str) -> None:
+        await self.db.execute(
+            delete(MemberSession).where(
+                MemberSession.project_id == self.project_id, MemberSession.member_id == member_id
+            )
+        )

@@ -1,0 +1,68 @@
+"""Stytch's documented B2B sandbox values on test projects: `sandbox@stytch.com` in the sandbox
+organization answers 200 and sends nothing. Public test fixtures, not credentials."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+from keystile.b2b import policy
+from keystile.b2b.models import Member, Organization
+from keystile.b2b.views import MemberView, OrganizationView
+from keystile.factors.magic_links.sandbox import SANDBOX_EMAIL, is_test_project
+
+SANDBOX_ORGANIZATION_ID: Final = "organization-test-007d9d4a-deac-4a87-ba0a-e6e8afba4d4b"
+SANDBOX_MEMBER_ID: Final = "member-test-32fc5024-9c09-4da3-bd2e-c9ce4da9375f"
+
+
+def is_sandbox_email(project_id: str, email: str) -> bool:
+    return is_test_project(project_id) and email == SANDBOX_EMAIL
+
+
+def is_sandbox_login(project_id: str, organization_ref: str, email: str) -> bool:
+    return is_sandbox_email(project_id, email) and organization_ref == SANDBOX_ORGANIZATION_ID
+
+
+def sandbox_member(project_id: str, now: datetime) -> MemberView:
+    """The sandbox member of the sandbox organization, made up for the response (never stored)."""
+    organization = Organization(
+        organization_id=SANDBOX_ORGANIZATION_ID,
+        project_id=project_id,
+        organization_name="Sandbox Organization",
+        organization_slug="sandbox-organization",
+        organization_logo_url="",
+        organization_external_id=None,
+        trusted_metadata={},
+        allowed_auth_methods=[],
+        allowed_mfa_methods=[],
+        rbac_email_implicit_role_assignments=[],
+        sso_jit_provisioning_allowed_connections=[],
+        allowed_oauth_tenants={},
+        allowed_first_party_connected_apps=[],
+        allowed_third_party_connected_apps=[],
+        created_at=now,
+        updated_at=now,
+        **policy.SETTING_DEFAULTS,
+    )
+    member = Member(
+        member_id=SANDBOX_MEMBER_ID,
+        project_id=project_id,
+        organization_id=SANDBOX_ORGANIZATION_ID,
+        email_id="member-email-test-sandbox",
+        email_address=SANDBOX_EMAIL,
+        email_address_verified=True,
+        status="active",
+        name="",
+        is_breakglass=False,
+        mfa_enrolled=False,
+        mfa_phone_number="",
+        mfa_phone_number_verified=False,
+        default_mfa_method="",
+        external_id=None,
+        roles=[],
+        trusted_metadata={},
+        untrusted_metadata={},
+        created_at=now,
+        updated_at=now,
+    )
+    return MemberView(member, OrganizationView(organization))

@@ -1,0 +1,157 @@
+"""Translating the Organizations and Members search queries (`operator` + `operands`) into SQL
+conditions, with the value checks and cursors of the consumer Users search."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
+
+from keystile.b2b import policy
+from keystile.b2b.models import Member, Organization, OrganizationDomain
+from keystile.b2b.repository import ALLOWED, CLAIMED
+from keystile.errors import KeystileError
+from keystile.identity.contact import normalize_email, normalize_phone
+from keystile.identity.search import _bool, _like, _string, _strings
+
+MIN_FUZZY = 3
+
+Filters = dict[str, Callable[[Any], ColumnElement[bool]]]
+
+
+def _fuzzy(value: Any, *, field: str) -> str:
+    text = _string(value, field=field)
+    if len(text) < MIN_FUZZY:
+        raise KeystileError("invalid_search_query", f"{field} needs at least {MIN_FUZZY} characters.")
+    return _like(text)
+
+
+def _domain_exists(kind: str, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists(
+        select(OrganizationDomain.domain).where(
+            OrganizationDomain.project_id == Organization.project_id,
+            OrganizationDomain.organization_id == Organization.organization_id,
+            OrganizationDomain.kind == kind,
+            *conditions,
+        )
+    )
+
+
+def _member_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists(
+        select(Member.member_id).where(
+            Member.project_id == Organization.project_id,
+            Member.organization_id == Organization.organization_id,
+            Member.status != "deleted",
+            *conditions,
+        )
+    )
+
+
+def _domains(value: Any, *, field: str) -> list[str]:
+    return [policy.normalize_domain(domain) for domain in _strings(value, field=field)]
+
+
+def _no_sso(value: Any) -> ColumnElement[bool]:
+    """keystile has no SSO connections yet: no organization has an active one."""
+    return false() if _bool(value, field="has_active_sso_connection") else true()
+
+
+def _no_sso_connection(value: Any) -> ColumnElement[bool]:
+    _string(value, field="sso_connection_id")
+    return false()
+
+
+ORGANIZATION_FILTERS: Filters = {
+    "organization_ids": lambda v: Organization.organization_id.in_(_strings(v, field="organization_ids")),
+    "organization_slugs": lambda v: Organization.organization_slug.in_(
+        _strings(v, field="organization_slugs")
+    ),
+    "organization_slug_fuzzy": lambda v: func.lower(Organization.organization_slug).like(
+        _fuzzy(v, field="organization_slug_fuzzy"), escape="\\"
+    ),
+    "organization_name_fuzzy": lambda v: func.lower(Organization.organization_name).like(
+        _fuzzy(v, field="organization_name_fuzzy"), escape="\\"
+    ),
+    "member_emails": lambda v: _member_exists(
+        Member.email_address.in_([normalize_email(e) for e in _strings(v, field="member_emails")])
+    ),
+    "member_email_fuzzy": lambda v: _member_exists(
+        Member.email_address.like(_fuzzy(v, field="member_email_fuzzy"), escape="\\")
+    ),
+    "allowed_domains": lambda v: _domain_exists(
+        ALLOWED, OrganizationDomain.domain.in_(_domains(v, field="allowed_domains"))
+    ),
+    "allowed_domain_fuzzy": lambda v: _domain_exists(
+        ALLOWED, OrganizationDomain.domain.like(_fuzzy(v, field="allowed_domain_fuzzy"), escape="\\")
+    ),
+    "claimed_email_domains": lambda v: _domain_exists(
+        CLAIMED, OrganizationDomain.domain.in_(_domains(v, field="claimed_email_domains"))
+    ),
+    "has_active_sso_connection": _no_sso,
+    "sso_connection_id": _no_sso_connection,
+}
+
+
+def _statuses(value: Any) -> ColumnElement[bool]:
+    statuses = _strings(value, field="statuses")
+    if not set(statuses) <= set(policy.MEMBER_STATUSES):
+        raise KeystileError("invalid_search_query", f"statuses are {', '.join(policy.MEMBER_STATUSES)}.")
+    return Member.status.in_(statuses)
+
+
+MEMBER_FILTERS: Filters = {
+    "member_ids": lambda v: Member.member_id.in_(_strings(v, field="member_ids")),
+    "member_emails": lambda v: Member.email_address.in_(
+        [normalize_email(e) for e in _strings(v, field="member_emails")]
+    ),
+    "member_email_fuzzy": lambda v: Member.email_address.like(
+        _fuzzy(v, field="member_email_fuzzy"), escape="\\"
+    ),
+    "member_is_breakglass": lambda v: Member.is_breakglass.is_(_bool(v, field="member_is_breakglass")),
+    "statuses": _statuses,
+    "member_mfa_phone_numbers": lambda v: Member.mfa_phone_number.in_(
+        [normalize_phone(p) for p in _strings(v, field="member_mfa_phone_numbers")]
+    ),
+    "member_mfa_phone_number_fuzzy": lambda v: Member.mfa_phone_number.like(
+        _fuzzy(v, field="member_mfa_phone_number_fuzzy"), escape="\\"
+    ),
+    "member_password_exists": lambda v: false() if _bool(v, field="member_password_exists") else true(),
+}
+
+
+def query_conditions(query: dict[str, Any] | None, filters: Filters) -> list[ColumnElement[bool]]:
+    """The SQL conditions for a search query; an empty or absent query matches everything."""
+    if not query:
+        return []
+    operator = query.get("operator", "AND")
+    operands = query.get("operands", [])
+    if operator not in ("AND", "OR") or not isinstance(operands, list) or len(operands) > 50:
+        raise KeystileError("invalid_search_query", "operator is AND or OR with a list of operands.")
+    conditions = []
+    for operand in operands:
+        name = operand.get("filter_name") if isinstance(operand, dict) else None
+        if not isinstance(name, str) or name not in filters:
+            raise KeystileError(
+                "invalid_search_query", f"Unknown filter; supported: {', '.join(sorted(filters))}."
+            )
+        conditions.append(filters[name](operand.get("filter_value")))
+    if operator == "OR" and conditions:
+        return [or_(false(), *conditions)]
+    return conditions
+
+
+def filters_statuses(query: dict[str, Any] | None) -> bool:
+    """Whether a members query names statuses itself (otherwise deleted members are left out)."""
+    operands = (query or {}).get("operands") or []
+    return any(isinstance(o, dict) and o.get("filter_name") == "statuses" for o in operands)
+
+
+def encode_cursor(created_at: datetime, key: str) -> str:
+    """The position after a row, in the format `identity.search.decode_cursor` reads."""
+    raw = json.dumps([created_at.isoformat(), key]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")

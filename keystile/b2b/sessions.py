@@ -1,0 +1,289 @@
+"""Member sessions: start or extend one when a member enters an organization, authenticate by token or
+JWT, list, revoke, and check the member session a caller acts with (tenancy and role)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.b2b import policy as b2b_policy
+from keystile.b2b.models import Member, MemberSession
+from keystile.b2b.repository import MemberRepository, MemberSessionRepository, OrganizationRepository
+from keystile.b2b.views import MemberView
+from keystile.clock import rfc3339
+from keystile.errors import KeystileError
+from keystile.factors.magic_links.service import SessionRequest
+from keystile.ids import new_id
+from keystile.sessions import jwts, policy
+from keystile.sessions.keys import KeyRing
+from keystile.sessions.service import LAST_ACCESS_PRECISION, verified_jwt_claims
+from keystile.sessions.tokens import new_session_token, token_digest
+
+ORGANIZATION_CLAIM = "https://stytch.com/organization"
+# B2B authentication always starts a session: of this length unless the caller asks for another.
+DEFAULT_DURATION_MINUTES = 60
+
+
+@dataclass
+class IssuedMemberSession:
+    session: MemberSession
+    session_token: str  # "" when a JWT authenticated it (tokens are stored only as digests)
+    session_jwt: str
+    roles: list[str]
+    organization_slug: str
+
+
+@dataclass
+class AuthenticatedMember:
+    issued: IssuedMemberSession
+    member: MemberView
+
+
+@dataclass(frozen=True)
+class MemberCredentials:
+    """The member session a request is made with (the `X-Stytch-Member-Session*` headers)."""
+
+    session_token: str | None = None
+    session_jwt: str | None = None
+
+
+def email_factor(member: Member, now: datetime) -> dict[str, Any]:
+    """The AuthenticationFactor of an email magic link to `member`."""
+    stamp = rfc3339(now)
+    return {
+        "type": "magic_link",
+        "delivery_method": "email",
+        "last_authenticated_at": stamp,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "email_factor": {"email_id": member.email_id, "email_address": member.email_address},
+    }
+
+
+async def _issued(
+    db: AsyncSession,
+    keys: KeyRing,
+    session: MemberSession,
+    member: MemberView,
+    *,
+    session_token: str,
+    now: datetime,
+) -> IssuedMemberSession:
+    organization = member.organization.organization
+    key = await keys.signer(db, session.project_id, now)
+    organization_claim = {"organization_id": session.organization_id, "slug": organization.organization_slug}
+    session_jwt = jwts.mint_jwt(
+        session,
+        subject=session.member_id,
+        roles=member.role_ids,
+        key=key,
+        now=now,
+        stytch_claims={ORGANIZATION_CLAIM: organization_claim},
+    )
+    return IssuedMemberSession(
+        session, session_token, session_jwt, member.role_ids, organization.organization_slug
+    )
+
+
+async def current(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    credentials: MemberCredentials,
+    now: datetime,
+) -> tuple[MemberSession, MemberView]:
+    """The active session named by exactly one of a token and a JWT, with its member (unchanged)."""
+    if credentials.session_token and credentials.session_jwt:
+        raise KeystileError("too_many_session_arguments")
+    repo = MemberSessionRepository(db, project_id)
+    if credentials.session_token:
+        found = await repo.active(token_digest=token_digest(credentials.session_token), now=now)
+    elif credentials.session_jwt:
+        claims = await verified_jwt_claims(
+            db, keys, project_id=project_id, session_jwt=credentials.session_jwt, now=now
+        )
+        found = await repo.active(session_id=claims.session_id, now=now)
+        if found is not None and found[0].member_id != claims.user_id:
+            found = None
+    else:
+        raise KeystileError("no_session_arguments")
+    if found is None:
+        raise KeystileError("session_not_found")
+    session, member, organization = found
+    view = (await OrganizationRepository(db, project_id).views([organization]))[0]
+    return session, MemberView(member, view)
+
+
+async def start_or_extend(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    member: MemberView,
+    factors: list[dict[str, Any]],
+    request: SessionRequest,
+    now: datetime,
+) -> IssuedMemberSession:
+    """After `factors` authenticated `member`: add them to the member's session named in `request` (with
+    a new token, so that a planted token is worthless afterwards), or start a session."""
+    project_id = member.member.project_id
+    minutes = DEFAULT_DURATION_MINUTES if request.duration_minutes is None else request.duration_minutes
+    lifetime = policy.session_lifetime(minutes)
+    if request.session_token or request.session_jwt:
+        credentials = MemberCredentials(request.session_token, request.session_jwt)
+        session, owner = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
+        if owner.member.member_id != member.member.member_id:
+            raise KeystileError("user_id_mismatch", "The session belongs to a different member.")
+        for factor in factors:
+            session.authentication_factors = policy.add_factor(session.authentication_factors, factor)
+        session.custom_claims = policy.merge_custom_claims(session.custom_claims, request.custom_claims)
+        session.last_accessed_at = now
+        if request.duration_minutes is not None:
+            session.expires_at = now + lifetime
+    else:
+        session = MemberSession(
+            session_id=new_id("member-session"),
+            project_id=project_id,
+            member_id=member.member.member_id,
+            organization_id=member.member.organization_id,
+            started_at=now,
+            last_accessed_at=now,
+            expires_at=now + lifetime,
+            authentication_factors=factors,
+            custom_claims=policy.merge_custom_claims({}, request.custom_claims),
+            attributes={"ip_address": "", "user_agent": ""},
+        )
+        db.add(session)
+    token = new_session_token()
+    session.token_digest = token_digest(token)
+    await db.flush()
+    return await _issued(db, keys, session, member, session_token=token, now=now)
+
+
+async def authenticate(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    credentials: MemberCredentials,
+    duration_minutes: int | None,
+    custom_claims: dict[str, Any] | None,
+    authorization_check: dict[str, str] | None,
+    now: datetime,
+) -> AuthenticatedMember:
+    """The active session named by a token or a JWT (an expired JWT refreshes), with its member and a
+    fresh JWT; a duration extends it from now, custom claims merge into it.
+
+    An authorization check must name the session's organization; its permission part is refused until
+    RBAC policies exist, since answering without checking would read as "authorized"."""
+    lifetime = policy.session_lifetime(duration_minutes) if duration_minutes is not None else None
+    session, member = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
+    if authorization_check is not None:
+        if authorization_check["organization_id"] != session.organization_id:
+            raise KeystileError("tenancy_mismatch")
+        raise KeystileError("invalid_argument", "authorization_check permissions are not supported yet.")
+    session.custom_claims = policy.merge_custom_claims(session.custom_claims, custom_claims)
+    if lifetime is not None:
+        session.expires_at = now + lifetime
+    if now - session.last_accessed_at >= LAST_ACCESS_PRECISION:
+        session.last_accessed_at = now
+    issued = await _issued(db, keys, session, member, session_token=credentials.session_token or "", now=now)
+    return AuthenticatedMember(issued, member)
+
+
+async def list_sessions(
+    db: AsyncSession, *, project_id: str, organization_ref: str, member_ref: str, now: datetime
+) -> list[IssuedMemberSession]:
+    """The member's active sessions, oldest first (without tokens or JWTs)."""
+    organizations = OrganizationRepository(db, project_id)
+    organization = await organizations.resolve(organization_ref)
+    if organization is None:
+        raise KeystileError("organization_not_found")
+    member = await MemberRepository(db, project_id).get(organization.organization_id, member_ref)
+    if member is None or member.status == "deleted":
+        raise KeystileError("member_not_found")
+    view = MemberView(member, (await organizations.views([organization]))[0])
+    sessions = await MemberSessionRepository(db, project_id).of_member(
+        organization.organization_id, member.member_id, now=now
+    )
+    return [IssuedMemberSession(s, "", "", view.role_ids, organization.organization_slug) for s in sessions]
+
+
+async def revoke(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    member_session_id: str | None,
+    credentials: MemberCredentials,
+    member_id: str | None,
+    acting: MemberCredentials | None,
+    now: datetime,
+) -> None:
+    """Delete the session named by exactly one of its id, a token or a JWT, or every session of
+    `member_id`; `acting` is the member session the request is made with, if any."""
+    given = [
+        v for v in (member_session_id, credentials.session_token, credentials.session_jwt, member_id) if v
+    ]
+    if not given:
+        raise KeystileError("no_session_revoke_arguments")
+    if len(given) > 1:
+        raise KeystileError("too_many_session_revoke_arguments")
+    repo = MemberSessionRepository(db, project_id)
+    if member_id:
+        member = await MemberRepository(db, project_id).get_anywhere(member_id)
+        if member is None:
+            raise KeystileError("member_not_found")
+        await authorize(
+            db,
+            keys,
+            project_id=project_id,
+            credentials=acting,
+            organization_id=member.organization_id,
+            member_id=member_id,
+            now=now,
+        )
+        await repo.delete_for_member(member_id)
+        return
+    if member_session_id:
+        found = await repo.active(session_id=member_session_id, now=now)
+        if found is None:
+            raise KeystileError("session_not_found")
+        session = found[0]
+    else:
+        session, _ = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
+    await authorize(
+        db,
+        keys,
+        project_id=project_id,
+        credentials=acting,
+        organization_id=session.organization_id,
+        member_id=session.member_id,
+        now=now,
+    )
+    if not await repo.delete(session_id=session.session_id):
+        raise KeystileError("session_not_found")
+
+
+async def authorize(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    credentials: MemberCredentials | None,
+    organization_id: str,
+    member_id: str | None = None,
+    now: datetime,
+) -> None:
+    """When a request is made with a member session: the session must belong to the organization, and,
+    until RBAC policies exist, its member must be a `stytch_admin` or act on itself (`member_id`)."""
+    if credentials is None:
+        return
+    session, member = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
+    if session.organization_id != organization_id:
+        raise KeystileError("tenancy_mismatch")
+    if b2b_policy.ADMIN_ROLE not in member.role_ids and member_id != member.member.member_id:
+        raise KeystileError("unauthorized_action", "Only a stytch_admin may do this for another member.")

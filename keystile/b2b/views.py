@@ -1,0 +1,45 @@
+"""An organization with its email domains, and a member with its organization, as the API shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from keystile.b2b import policy
+from keystile.b2b.models import Member, Organization
+
+
+@dataclass
+class OrganizationView:
+    organization: Organization
+    allowed_domains: list[str] = field(default_factory=list)
+    claimed_domains: list[str] = field(default_factory=list)
+
+    @property
+    def organization_id(self) -> str:
+        return self.organization.organization_id
+
+    def admits_by_email_domain(self, email: str) -> bool:
+        return policy.may_join_by_email_domain(
+            self.organization.email_jit_provisioning, self.allowed_domains, email
+        )
+
+    def roles_of(self, member: Member) -> list[dict[str, Any]]:
+        """The member's roles in this organization, with their sources."""
+        return policy.member_roles(
+            member.roles, member.email_address, self.organization.rbac_email_implicit_role_assignments
+        )
+
+
+@dataclass
+class MemberView:
+    member: Member
+    organization: OrganizationView
+
+    @property
+    def roles(self) -> list[dict[str, Any]]:
+        return self.organization.roles_of(self.member)
+
+    @property
+    def role_ids(self) -> list[str]:
+        return policy.role_ids(self.roles)

@@ -1,0 +1,36 @@
+"""The table of issued one-time passcodes (stored as keyed digests only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from keystile.db.base import Base, UTCDateTime, id_column_type
+
+
+class OtpCode(Base):
+    __tablename__ = "otp_codes"
+    # authenticate's query: the newest code sent to a method.
+    __table_args__ = (Index(None, "project_id", "method_id", "created_at"),)
+
+    code_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    user_id: Mapped[str] = mapped_column(id_column_type())
+    # The email_id or phone_id the code was sent to (reserved for the contact when `attach` is set).
+    method_id: Mapped[str] = mapped_column(id_column_type())
+    # email, sms or whatsapp
+    channel: Mapped[str] = mapped_column(String(16))
+    # The address or E.164 number the code was sent to.
+    destination: Mapped[str] = mapped_column(String(320))
+    # Sent to a contact the user does not have yet: it is added, verified, when the code is.
+    attach: Mapped[bool] = mapped_column(Boolean, default=False)
+    # HMAC-SHA256 of the code under a random per-code key, which is stored Fernet-encrypted.
+    code_key_encrypted: Mapped[str] = mapped_column(Text)
+    code_digest: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set when the code is used, or when a newer code to the same method replaces it.
+    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

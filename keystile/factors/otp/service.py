@@ -1,0 +1,445 @@
+"""Use cases for one-time passcodes: send one by email, SMS or WhatsApp (login_or_create, or send to a
+known contact or to a new contact of a named user), and authenticate a code into a session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from cryptography.fernet import MultiFernet
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.delivery.models import EMAIL
+from keystile.delivery.outbox import enqueue_email, enqueue_text
+from keystile.delivery.tollfraud import admit_text_message
+from keystile.errors import CommittedRefusal, KeystileError
+from keystile.factors.magic_links.sandbox import SANDBOX_EMAIL, is_test_project
+from keystile.factors.magic_links.service import Authenticated, SessionRequest
+from keystile.factors.otp import codes
+from keystile.factors.otp.models import OtpCode
+from keystile.factors.otp.sandbox import SANDBOX_CODE, SANDBOX_PHONE
+from keystile.factors.passwords.lockout import clear_failures, is_locked, lock_state, record_failure
+from keystile.factors.records import authentication_factor
+from keystile.identity import service as users
+from keystile.identity.contact import normalize_email, normalize_phone
+from keystile.identity.models import User, UserEmail, UserPhone
+from keystile.identity.repository import UserRepository
+from keystile.ids import is_well_formed_id, new_id
+from keystile.sessions.keys import KeyRing
+from keystile.sessions.service import authenticate_session, start_or_extend_session
+from keystile.throttle.service import claim_send_slot, slot_key
+
+EMAIL_SEND_INTERVAL = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Where a code goes: a normalised address or E.164 number on a channel."""
+
+    channel: str  # email, sms or whatsapp
+    value: str
+    sandbox: bool
+
+    @property
+    def is_email(self) -> bool:
+        return self.channel == EMAIL
+
+
+@dataclass(frozen=True)
+class SendOptions:
+    expiration_minutes: int | None = None
+    # The end user's address as the app reports it (`attributes.ip_address`), for the per-IP limit.
+    ip_address: str | None = None
+
+
+@dataclass(frozen=True)
+class NamedUser:
+    """The user a `send` names to receive a code at a contact it may not have yet."""
+
+    user_id: str | None = None
+    session_token: str | None = None
+    session_jwt: str | None = None
+
+
+@dataclass(frozen=True)
+class SentCode:
+    user_id: str
+    method_id: str
+    user_created: bool
+
+
+def _contact(project_id: str, channel: str, raw: object) -> Contact:
+    sandbox_allowed = is_test_project(project_id)
+    if channel == EMAIL:
+        address = normalize_email(raw)
+        return Contact(channel, address, sandbox_allowed and address == SANDBOX_EMAIL)
+    if sandbox_allowed and isinstance(raw, str) and raw.strip() == SANDBOX_PHONE:
+        # Not a valid number anywhere, so it never reaches the phone-number checks.
+        return Contact(channel, SANDBOX_PHONE, True)
+    return Contact(channel, normalize_phone(raw), False)
+
+
+async def _admit(
+    db: AsyncSession, *, project_id: str, contact: Contact, ip_address: str | None, now: datetime
+) -> None:
+    """The send limits: one email per second per address; the toll-fraud rules for texts."""
+    if contact.is_email:
+        key = slot_key("otp_email", contact.value)
+        await claim_send_slot(db, project_id=project_id, key=key, interval=EMAIL_SEND_INTERVAL, now=now)
+    else:
+        await admit_text_message(
+            db, project_id=project_id, number=contact.value, ip_address=ip_address, now=now
+        )
+
+
+async def _owner(db: AsyncSession, project_id: str, contact: Contact) -> tuple[User, str] | None:
+    """The user holding `contact`, and the contact's email_id or phone_id."""
+    repo = UserRepository(db, project_id)
+    if contact.is_email:
+        email = await repo.email_owner(contact.value)
+        found = (email.user_id, email.email_id) if email is not None else None
+    else:
+        phone = await repo.phone_owner(contact.value)
+        found = (phone.user_id, phone.phone_id) if phone is not None else None
+    if found is None:
+        return None
+    user = await repo.get(found[0])
+    return (user, found[1]) if user is not None else None
+
+
+def _taken(contact: Contact) -> KeystileError:
+    return KeystileError("duplicate_email" if contact.is_email else "duplicate_phone_number")
+
+
+async def _add_contact(
+    db: AsyncSession, *, project_id: str, user_id: str, contact: Contact, method_id: str, now: datetime
+) -> None:
+    """Give the user `contact` (unverified) as `method_id`; refused if another user got it first."""
+    common: dict[str, Any] = {
+        "project_id": project_id,
+        "user_id": user_id,
+        "verified": False,
+        "created_at": now,
+    }
+    if contact.is_email:
+        db.add(UserEmail(email_id=method_id, email=contact.value, **common))
+    else:
+        db.add(UserPhone(phone_id=method_id, phone_number=contact.value, **common))
+    try:
+        await db.flush()
+    except IntegrityError as error:
+        raise _taken(contact) from error
+
+
+def _new_method_id(contact: Contact) -> str:
+    return new_id("email" if contact.is_email else "phone-number")
+
+
+async def _sandbox_owner(
+    db: AsyncSession, project_id: str, contact: Contact, now: datetime
+) -> tuple[str, str, bool]:
+    """The user holding a sandbox contact, created on first use (the sandbox number is not a valid
+    phone number, so it is stored directly rather than through user creation)."""
+    found = await _owner(db, project_id, contact)
+    if found is not None:
+        return found[0].user_id, found[1], False
+    view = await users.create_user(db, project_id, users.NewUser(), now=now)
+    method_id = _new_method_id(contact)
+    await _add_contact(
+        db, project_id=project_id, user_id=view.user.user_id, contact=contact, method_id=method_id, now=now
+    )
+    return view.user.user_id, method_id, True
+
+
+async def _issue(
+    db: AsyncSession,
+    cipher: MultiFernet,
+    *,
+    project_id: str,
+    user_id: str,
+    method_id: str,
+    contact: Contact,
+    attach: bool,
+    minutes: int,
+    now: datetime,
+) -> None:
+    """Store a new code for the method (replacing any earlier one) and queue its message; a sandbox
+    contact gets SANDBOX_CODE and no message."""
+    await db.execute(
+        update(OtpCode)
+        .where(
+            OtpCode.project_id == project_id,
+            OtpCode.method_id == method_id,
+            OtpCode.consumed_at.is_(None),
+        )
+        .values(consumed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    code = SANDBOX_CODE if contact.sandbox else codes.new_code()
+    key_encrypted, digest = codes.seal(cipher, code)
+    db.add(
+        OtpCode(
+            code_id=new_id("otp"),
+            project_id=project_id,
+            user_id=user_id,
+            method_id=method_id,
+            channel=contact.channel,
+            destination=contact.value,
+            attach=attach,
+            code_key_encrypted=key_encrypted,
+            code_digest=digest,
+            attempts=0,
+            created_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+    )
+    if contact.sandbox:
+        return
+    context = {"code": code, "expiration_minutes": minutes}
+    if contact.is_email:
+        await enqueue_email(
+            db, project_id=project_id, to=contact.value, template="otp", context=context, now=now
+        )
+    else:
+        await enqueue_text(
+            db,
+            project_id=project_id,
+            channel=contact.channel,
+            to=contact.value,
+            template="otp",
+            context=context,
+            now=now,
+        )
+
+
+async def login_or_create(
+    db: AsyncSession,
+    cipher: MultiFernet,
+    *,
+    project_id: str,
+    channel: str,
+    contact: object,
+    create_user_as_pending: bool,
+    options: SendOptions,
+    now: datetime,
+) -> SentCode:
+    """Send a code to the user holding `contact`, creating that user first when there is none.
+
+    Both paths validate the same inputs and pass the same limits before anything is stored, so the
+    answer says no more about the contact than the documented `user_created` flag."""
+    target = _contact(project_id, channel, contact)
+    minutes = codes.expiration_minutes(options.expiration_minutes)
+    if target.sandbox:
+        user_id, method_id, created = await _sandbox_owner(db, project_id, target, now)
+    else:
+        await _admit(db, project_id=project_id, contact=target, ip_address=options.ip_address, now=now)
+        found = await _owner(db, project_id, target)
+        if found is not None:
+            user_id, method_id, created = found[0].user_id, found[1], False
+        else:
+            new_user = users.NewUser(
+                email=target.value if target.is_email else None,
+                phone_number=None if target.is_email else target.value,
+                create_user_as_pending=create_user_as_pending,
+            )
+            view = await users.create_user(db, project_id, new_user, now=now)
+            method_id = view.emails[0].email_id if target.is_email else view.phones[0].phone_id
+            user_id, created = view.user.user_id, True
+    await _issue(
+        db,
+        cipher,
+        project_id=project_id,
+        user_id=user_id,
+        method_id=method_id,
+        contact=target,
+        attach=False,
+        minutes=minutes,
+        now=now,
+    )
+    return SentCode(user_id, method_id, created)
+
+
+async def _named_user_id(
+    db: AsyncSession, keys: KeyRing, *, project_id: str, named: NamedUser, now: datetime
+) -> str | None:
+    """The user a send names by id (or external id), by session, or both; None when it names none."""
+    from_session: str | None = None
+    if named.session_token or named.session_jwt:
+        session = await authenticate_session(
+            db,
+            keys,
+            project_id=project_id,
+            session_token=named.session_token,
+            session_jwt=named.session_jwt,
+            duration_minutes=None,
+            custom_claims=None,
+            now=now,
+        )
+        from_session = session.user.user.user_id
+    if not named.user_id:
+        return from_session
+    user = await UserRepository(db, project_id).get(named.user_id)
+    if user is None:
+        raise KeystileError("user_not_found")
+    if from_session is not None and from_session != user.user_id:
+        raise KeystileError("user_id_mismatch")
+    return user.user_id
+
+
+async def send(
+    db: AsyncSession,
+    cipher: MultiFernet,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    channel: str,
+    contact: object,
+    named: NamedUser,
+    options: SendOptions,
+    now: datetime,
+) -> SentCode:
+    """Send a code to the user holding `contact`. A send naming a user (by id or session) may go to
+    a contact that user lacks: the contact is added, verified, once the code is authenticated."""
+    target = _contact(project_id, channel, contact)
+    minutes = codes.expiration_minutes(options.expiration_minutes)
+    named_user_id = await _named_user_id(db, keys, project_id=project_id, named=named, now=now)
+    attach = False
+    if target.sandbox:
+        user_id, method_id, _ = await _sandbox_owner(db, project_id, target, now)
+    else:
+        await _admit(db, project_id=project_id, contact=target, ip_address=options.ip_address, now=now)
+        found = await _owner(db, project_id, target)
+        if found is not None:
+            if named_user_id not in (None, found[0].user_id):
+                raise _taken(target)
+            user_id, method_id = found[0].user_id, found[1]
+        elif named_user_id is not None:
+            user_id, method_id, attach = named_user_id, _new_method_id(target), True
+        else:
+            raise KeystileError("email_not_found" if target.is_email else "phone_number_not_found")
+    await _issue(
+        db,
+        cipher,
+        project_id=project_id,
+        user_id=user_id,
+        method_id=method_id,
+        contact=target,
+        attach=attach,
+        minutes=minutes,
+        now=now,
+    )
+    return SentCode(user_id, method_id, False)
+
+
+async def _consume(
+    db: AsyncSession, cipher: MultiFernet, *, project_id: str, method_id: str, code: str, now: datetime
+) -> OtpCode:
+    """Redeem the newest code sent to `method_id`: each try is counted by a conditional UPDATE before
+    the comparison (so concurrent guesses cannot exceed MAX_ATTEMPTS), a wrong code counts towards
+    the user lock, and the right one is consumed by a second conditional UPDATE (one winner)."""
+    row = await db.scalar(
+        select(OtpCode)
+        .where(OtpCode.project_id == project_id, OtpCode.method_id == method_id)
+        .order_by(OtpCode.created_at.desc(), OtpCode.code_id.desc())
+        .limit(1)
+    )
+    if row is None:
+        raise KeystileError("otp_code_not_found")
+    if row.consumed_at is not None or row.expires_at <= now:
+        raise KeystileError("unable_to_auth_otp_code")
+    if (lock := await lock_state(db, project_id, row.user_id)) is not None and is_locked(lock, now):
+        raise KeystileError("user_lock_limit_reached")
+    live = (OtpCode.code_id == row.code_id, OtpCode.consumed_at.is_(None), OtpCode.expires_at > now)
+    tried = await db.execute(
+        update(OtpCode)
+        .where(*live, OtpCode.attempts < codes.MAX_ATTEMPTS)
+        .values(attempts=OtpCode.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if tried.rowcount != 1:  # type: ignore[attr-defined]
+        raise KeystileError("unable_to_auth_otp_code")
+    if not codes.matches(
+        cipher, code_key_encrypted=row.code_key_encrypted, code_digest=row.code_digest, code=code
+    ):
+        await record_failure(db, project_id, row.user_id, now)
+        raise CommittedRefusal("otp_code_not_found")
+    won = await db.execute(
+        update(OtpCode).where(*live).values(consumed_at=now).execution_options(synchronize_session=False)
+    )
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        raise KeystileError("unable_to_auth_otp_code")
+    await clear_failures(db, project_id, row.user_id)
+    return row
+
+
+async def _verify_contact(db: AsyncSession, row: OtpCode, now: datetime) -> None:
+    """Mark the contact the code went to as verified, adding it to the user first when the code was
+    sent to a new contact (unless someone else has taken it since)."""
+    repo = UserRepository(db, row.project_id)
+    contact = Contact(row.channel, row.destination, False)
+    if row.attach:
+        if await _owner(db, row.project_id, contact) is not None:
+            raise _taken(contact)
+        await _add_contact(
+            db,
+            project_id=row.project_id,
+            user_id=row.user_id,
+            contact=contact,
+            method_id=row.method_id,
+            now=now,
+        )
+    existing = await (repo.get_email(row.method_id) if contact.is_email else repo.get_phone(row.method_id))
+    if existing is None:
+        raise KeystileError("unable_to_auth_otp_code", "The contact of this passcode was removed.")
+    existing.verified = True
+
+
+def _factor(row: OtpCode, now: datetime) -> dict[str, Any]:
+    if row.channel == EMAIL:
+        email = {"email_id": row.method_id, "email_address": row.destination}
+        return authentication_factor("otp", row.channel, now, email_factor=email)
+    phone = {"phone_id": row.method_id, "phone_number": row.destination}
+    return authentication_factor("otp", row.channel, now, phone_number_factor=phone)
+
+
+async def authenticate(
+    db: AsyncSession,
+    cipher: MultiFernet,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    method_id: str,
+    code: str,
+    session_request: SessionRequest,
+    now: datetime,
+) -> Authenticated:
+    """Redeem a passcode: verify its contact, activate a pending user, start or extend a session."""
+    if not is_well_formed_id(method_id):
+        raise KeystileError("invalid_method_id")
+    row = await _consume(
+        db, cipher, project_id=project_id, method_id=method_id, code=codes.check_code(code), now=now
+    )
+    repo = UserRepository(db, project_id)
+    user = await repo.get_for_update(row.user_id)
+    if user is None:
+        raise KeystileError("unable_to_auth_otp_code", "The user of this passcode no longer exists.")
+    await _verify_contact(db, row, now)
+    user.status = "active"
+    await db.flush()
+    view = (await repo.views([user]))[0]
+    issued = await start_or_extend_session(
+        db,
+        keys,
+        project_id=project_id,
+        user_id=user.user_id,
+        factor=_factor(row, now),
+        duration_minutes=session_request.duration_minutes,
+        existing_token=session_request.session_token,
+        existing_jwt=session_request.session_jwt,
+        custom_claims=session_request.custom_claims,
+        now=now,
+    )
+    return Authenticated(user=view, method_id=row.method_id, issued=issued)

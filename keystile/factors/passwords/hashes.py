@@ -1,0 +1,88 @@
+"""keystile's own password hashes (argon2id, parameters from Settings) and the one `verify` that checks
+a password against any stored hash, native or imported."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final, TypeVar
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from keystile.config import Settings
+from keystile.factors.passwords.imported import VERIFIERS, StoredHash
+
+T = TypeVar("T")
+
+NATIVE_HASH_TYPE: Final = "argon_2id"
+# argon2 is memory-hard and releases the GIL: one hashing thread per core keeps every core busy, while
+# more at once would only evict each other's memory from the caches. Requests queue for a thread.
+HASHING: Final = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="password-hash")
+ARGON2_TYPES: Final = ("argon_2i", "argon_2id")
+# Verification reads the variant and parameters from the encoded hash itself.
+ANY_ARGON2: Final = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class Argon2Parameters:
+    """argon2id cost: memory in KiB, passes, lanes."""
+
+    memory_kib: int
+    time_cost: int
+    parallelism: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Argon2Parameters:
+        return cls(
+            memory_kib=settings.password_argon2_memory_kib,
+            time_cost=settings.password_argon2_time_cost,
+            parallelism=settings.password_argon2_parallelism,
+        )
+
+
+@lru_cache(maxsize=8)
+def hasher(parameters: Argon2Parameters) -> PasswordHasher:
+    """An argon2id hasher with these parameters (16-byte salts, 32-byte hashes)."""
+    return PasswordHasher(
+        time_cost=parameters.time_cost,
+        memory_cost=parameters.memory_kib,
+        parallelism=parameters.parallelism,
+        hash_len=32,
+        salt_len=16,
+        type=Type.ID,
+    )
+
+
+def hash_password(password: str, parameters: Argon2Parameters) -> StoredHash:
+    """A fresh argon2id PHC string for `password` (CPU- and memory-bound: run it off the event loop)."""
+    return StoredHash(NATIVE_HASH_TYPE, hasher(parameters).hash(password))
+
+
+def verify_password(stored: StoredHash, password: str) -> bool:
+    """Whether `password` matches `stored`, whatever its type; a damaged stored hash matches nothing."""
+    try:
+        if stored.hash_type in ARGON2_TYPES:
+            return ANY_ARGON2.verify(stored.hash, password)
+        return VERIFIERS[stored.hash_type](password.encode("utf-8"), stored)
+    except (VerificationError, InvalidHashError, KeyError, ValueError, TypeError):
+        return False
+
+
+def needs_rehash(stored: StoredHash, parameters: Argon2Parameters) -> bool:
+    """True for every imported type, and for argon2id hashes made with other parameters."""
+    if stored.hash_type != NATIVE_HASH_TYPE:
+        return True
+    try:
+        return hasher(parameters).check_needs_rehash(stored.hash)
+    except InvalidHashError:
+        return True
+
+
+async def off_the_loop(work: Callable[..., T], *args: object) -> T:
+    """Run a hash or a verification on the hashing threads, leaving the event loop free meanwhile."""
+    return await asyncio.get_running_loop().run_in_executor(HASHING, work, *args)

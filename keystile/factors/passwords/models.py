@@ -1,0 +1,79 @@
+"""Tables for users' passwords, password-reset tokens, per-user failure counters and locks, and each
+project's password policy. None of them adds a column to `users`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
+
+
+class UserPassword(Base):
+    """A user's one password: an argon2id PHC string, or an imported hash awaiting its rehash."""
+
+    __tablename__ = "user_passwords"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    password_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    user_id: Mapped[str] = mapped_column(id_column_type())
+    # Stytch's hash_type names: argon_2id for keystile's own hashes, else the imported type.
+    hash_type: Mapped[str] = mapped_column(String(16))
+    hash: Mapped[str] = mapped_column(Text)
+    # The imported type's parameters (salts, costs) when they are not inside `hash` itself.
+    hash_config: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    requires_reset: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether the address was verified when the password was set: a password set on an unverified
+    # address must be reset once someone proves they own it (Stytch's pre-hijack protection).
+    email_verified_when_set: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PasswordResetToken(Base):
+    """An emailed reset token, stored as its SHA-256 digest and redeemed at most once."""
+
+    __tablename__ = "password_reset_tokens"
+    __table_args__ = (Index(None, "project_id", "user_id"),)
+
+    token_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(id_column_type())
+    email_id: Mapped[str] = mapped_column(id_column_type())
+    code_challenge: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class UserLock(Base):
+    """Failed authentications of one user in the current window, and the lock they led to."""
+
+    __tablename__ = "user_locks"
+
+    project_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    user_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lock_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PasswordPolicy(Base):
+    """A project's password rules; a project without a row uses Stytch's defaults."""
+
+    __tablename__ = "password_policies"
+
+    project_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    # "zxcvbn" (score >= 3) or "luds" (length plus lower/upper/digit/symbol classes)
+    strength_policy: Mapped[str] = mapped_column(String(16))
+    luds_min_length: Mapped[int] = mapped_column(Integer)
+    luds_min_complexity: Mapped[int] = mapped_column(Integer)
+    breach_detection_on_create: Mapped[bool] = mapped_column(Boolean)
+    breach_detection_on_authenticate: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,485 @@
+"""Use cases for consumer passwords: create, authenticate, strength check, migrate an imported hash, and
+the three resets (by emailed token, by existing password, by session)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.delivery.outbox import enqueue_email
+from keystile.errors import CommittedRefusal, KeystileError
+from keystile.factors.magic_links import tokens
+from keystile.factors.magic_links.service import SessionRequest
+from keystile.factors.passwords import lockout, strength
+from keystile.factors.passwords.breaches import is_breached
+from keystile.factors.passwords.hashes import (
+    Argon2Parameters,
+    hash_password,
+    needs_rehash,
+    off_the_loop,
+    verify_password,
+)
+from keystile.factors.passwords.imported import StoredHash, validate_import
+from keystile.factors.passwords.models import PasswordResetToken, UserPassword
+from keystile.factors.passwords.policy import PasswordRules, project_rules
+from keystile.factors.passwords.repository import (
+    Credentials,
+    PasswordRepository,
+    requires_reset,
+    stored_hash,
+)
+from keystile.identity import service as users
+from keystile.identity.contact import normalize_email
+from keystile.identity.models import User, UserEmail
+from keystile.identity.repository import UserRepository
+from keystile.identity.views import UserView
+from keystile.ids import new_id
+from keystile.projects.service import resolve_redirect_url
+from keystile.sessions.keys import KeyRing
+from keystile.sessions.service import IssuedSession, authenticate_session, start_or_extend_session
+from keystile.throttle.service import claim_send_slot, slot_key
+
+RESET_EXPIRATION_MINUTES: Final = 30
+RESET_SEND_INTERVAL: Final = timedelta(seconds=1)
+# A session may set a new password only if one of its factors was authenticated this recently.
+SESSION_RESET_WINDOW: Final = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class PasswordSession:
+    """A user who just proved (or set) a password, with the session it started or extended."""
+
+    user: UserView
+    email_id: str
+    issued: IssuedSession
+
+
+@dataclass(frozen=True)
+class Migrated:
+    user: UserView
+    email_id: str
+    user_created: bool
+
+
+@dataclass(frozen=True)
+class StrengthCheck:
+    report: strength.StrengthReport
+    breached: bool
+    rules: PasswordRules
+
+    @property
+    def valid(self) -> bool:
+        return self.report.valid and not self.breached
+
+
+def _stamp(now: datetime) -> str:
+    return now.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _factor(delivery_method: str, email: UserEmail | None, now: datetime) -> dict[str, Any]:
+    """Stytch's password factor: `knowledge` when the password was typed, `email` after a reset link."""
+    factor: dict[str, Any] = {
+        "type": "password",
+        "delivery_method": delivery_method,
+        "last_authenticated_at": _stamp(now),
+        "created_at": _stamp(now),
+        "updated_at": _stamp(now),
+    }
+    if email is not None:
+        factor["email_factor"] = {"email_id": email.email_id, "email_address": email.email}
+    return factor
+
+
+def _user_inputs(address: str | None) -> list[str]:
+    return [address, address.split("@", 1)[0]] if address else []
+
+
+def _check_new_password(password: str, rules: PasswordRules, address: str | None) -> None:
+    """Refuse a breached password, then one too weak for the project's policy (with feedback)."""
+    if rules.breach_detection_on_create and is_breached(password):
+        raise KeystileError("breached_password")
+    report = strength.evaluate(password, rules, _user_inputs(address))
+    if not report.valid:
+        raise KeystileError("weak_password", report.explanation())
+
+
+async def _hash(password: str, parameters: Argon2Parameters) -> StoredHash:
+    return await off_the_loop(hash_password, password, parameters)
+
+
+async def _view(db: AsyncSession, project_id: str, user: User, now: datetime) -> UserView:
+    return (await UserRepository(db, project_id).views([user], now))[0]
+
+
+async def _session(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    user_id: str,
+    factor: dict[str, Any],
+    request: SessionRequest,
+    now: datetime,
+) -> IssuedSession:
+    return await start_or_extend_session(
+        db,
+        keys,
+        project_id=project_id,
+        user_id=user_id,
+        factor=factor,
+        duration_minutes=request.duration_minutes,
+        existing_token=request.session_token,
+        existing_jwt=request.session_jwt,
+        custom_claims=request.custom_claims,
+        now=now,
+    )
+
+
+async def _credentials(db: AsyncSession, project_id: str, address: str) -> Credentials:
+    found = await PasswordRepository(db, project_id).credentials(address)
+    if found is None:
+        raise KeystileError("email_not_found")
+    return found
+
+
+async def _verified_password(
+    db: AsyncSession, project_id: str, found: Credentials, password: str, now: datetime
+) -> UserPassword:
+    """The user's password row if `password` matches it and needs no reset. A wrong guess is counted
+    towards a lock; the refusal is raised once the count is committed."""
+    user_id, lock, row = found.user.user_id, found.lock, found.password
+    if lock is not None and lockout.is_locked(lock, now):
+        raise KeystileError("user_lock_limit_reached")
+    if row is None:
+        raise KeystileError("unauthorized_credentials", "This user has no password.")
+    if not await off_the_loop(verify_password, stored_hash(row), password):
+        await lockout.record_failure(db, project_id, user_id, now)
+        raise CommittedRefusal("unauthorized_credentials")
+    if lock is not None and lock.failed_attempts:
+        await lockout.clear_failures(db, project_id, user_id)
+    if requires_reset(row.requires_reset, row.email_verified_when_set, found.email.verified):
+        raise CommittedRefusal("reset_password")
+    return row
+
+
+async def create(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    email: object,
+    password: str,
+    profile: users.NewUser,
+    session_request: SessionRequest,
+    parameters: Argon2Parameters,
+    now: datetime,
+) -> PasswordSession:
+    """A new user with this email and password; the email is unverified until proven."""
+    address = normalize_email(email)
+    _check_new_password(password, await project_rules(db, project_id), address)
+    if await UserRepository(db, project_id).email_owner(address) is not None:
+        raise KeystileError("duplicate_email")
+    stored = await _hash(password, parameters)
+    view = await users.create_user(db, project_id, replace(profile, email=address), now=now)
+    await PasswordRepository(db, project_id).set(view.user.user_id, stored, email_verified=False, now=now)
+    issued = await _session(
+        db,
+        keys,
+        project_id=project_id,
+        user_id=view.user.user_id,
+        factor=_factor("knowledge", None, now),
+        request=session_request,
+        now=now,
+    )
+    return PasswordSession(await _view(db, project_id, view.user, now), view.emails[0].email_id, issued)
+
+
+async def authenticate(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    email: object,
+    password: str,
+    session_request: SessionRequest,
+    parameters: Argon2Parameters,
+    now: datetime,
+) -> PasswordSession:
+    """Check the password; an imported or outdated hash is replaced by a fresh argon2id one."""
+    found = await _credentials(db, project_id, normalize_email(email))
+    user, email_row = found.user, found.email
+    row = await _verified_password(db, project_id, found, password, now)
+    if found.rules.breach_detection_on_authenticate and is_breached(password):
+        row.requires_reset = True
+        raise CommittedRefusal("reset_password", "This password has appeared in a data breach: reset it.")
+    if needs_rehash(stored_hash(row), parameters):
+        PasswordRepository(db, project_id).store_hash(row, await _hash(password, parameters), now=now)
+    issued = await _session(
+        db,
+        keys,
+        project_id=project_id,
+        user_id=user.user_id,
+        factor=_factor("knowledge", None, now),
+        request=session_request,
+        now=now,
+    )
+    return PasswordSession(await _view(db, project_id, user, now), email_row.email_id, issued)
+
+
+async def strength_check(
+    db: AsyncSession, *, project_id: str, password: str, email: object | None
+) -> StrengthCheck:
+    """How the password fares under the project's policy, and whether it is known to be breached."""
+    rules = await project_rules(db, project_id)
+    address = normalize_email(email) if email else None
+    report = strength.evaluate(password, rules, _user_inputs(address))
+    return StrengthCheck(report, rules.breach_detection_on_create and is_breached(password), rules)
+
+
+async def migrate(
+    db: AsyncSession,
+    *,
+    project_id: str,
+    email: object,
+    hash_type: object,
+    hash_text: object,
+    hash_config: dict[str, Any] | None,
+    profile: users.NewUser,
+    set_email_verified: bool,
+    set_phone_number_verified: bool,
+    now: datetime,
+) -> Migrated:
+    """Give a user (created if the email is new) an imported password hash, verified at login and then
+    upgraded to argon2id."""
+    address = normalize_email(email)
+    stored = validate_import(hash_type, hash_text, hash_config)
+    repo = PasswordRepository(db, project_id)
+    found = await repo.credentials(address)
+    if found is None:
+        view = await users.create_user(db, project_id, replace(profile, email=address), now=now)
+        user, email_row = view.user, view.emails[0]
+        for phone in view.phones:
+            phone.verified = set_phone_number_verified
+    elif found.password is not None:
+        raise KeystileError("password_already_exists")
+    else:
+        user, email_row = found.user, found.email
+    if set_email_verified:
+        email_row.verified = True
+    await repo.set(user.user_id, stored, email_verified=email_row.verified, now=now)
+    return Migrated(await _view(db, project_id, user, now), email_row.email_id, found is None)
+
+
+async def reset_start(
+    db: AsyncSession,
+    *,
+    project_id: str,
+    email: object,
+    redirect_url: str | None,
+    expiration_minutes: int | None,
+    code_challenge: str | None,
+    now: datetime,
+) -> tuple[str, str]:
+    """Email a single-use reset link (`?stytch_token_type=reset_password&token=…`); the user id and
+    email id it went to."""
+    address = normalize_email(email)
+    minutes = tokens.expiration_minutes(expiration_minutes, RESET_EXPIRATION_MINUTES)
+    challenge = tokens.check_code_challenge(code_challenge)
+    url = await resolve_redirect_url(db, project_id, "reset_password", redirect_url)
+    found = await _credentials(db, project_id, address)
+    user, email_row = found.user, found.email
+    await claim_send_slot(
+        db,
+        project_id=project_id,
+        key=slot_key("password_reset_email", address),
+        interval=RESET_SEND_INTERVAL,
+        now=now,
+    )
+    token = tokens.new_token()
+    db.add(
+        PasswordResetToken(
+            token_id=new_id("password-reset"),
+            project_id=project_id,
+            token_digest=tokens.token_digest(token),
+            user_id=user.user_id,
+            email_id=email_row.email_id,
+            code_challenge=challenge,
+            created_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+    )
+    await enqueue_email(
+        db,
+        project_id=project_id,
+        to=address,
+        template="reset_password",
+        context={"link": tokens.magic_link(url, token, "reset_password"), "expiration_minutes": minutes},
+        now=now,
+    )
+    return user.user_id, email_row.email_id
+
+
+async def _redeemable_reset_token(
+    db: AsyncSession, *, project_id: str, token: str, code_verifier: str | None, now: datetime
+) -> PasswordResetToken:
+    """The token's row if it can be redeemed; `_claim_reset_token` then makes the redemption exclusive."""
+    row = await PasswordRepository(db, project_id).reset_token(tokens.token_digest(token))
+    if row is None or row.consumed_at is not None or row.expires_at <= now:
+        raise KeystileError("unable_to_auth_password_reset_token")
+    # A wrong verifier leaves the token usable, so a bystander cannot burn a user's link.
+    if row.code_challenge is not None and not tokens.verifier_matches(row.code_challenge, code_verifier):
+        raise KeystileError("pkce_mismatch")
+    if row.code_challenge is None and code_verifier:
+        raise KeystileError("pkce_mismatch", "A code_verifier was given for a reset started without PKCE.")
+    return row
+
+
+async def _claim_reset_token(db: AsyncSession, row: PasswordResetToken, now: datetime) -> None:
+    """One conditional UPDATE: of concurrent redemptions of one token, exactly one wins."""
+    won = await db.execute(
+        update(PasswordResetToken)
+        .where(
+            PasswordResetToken.token_id == row.token_id,
+            PasswordResetToken.consumed_at.is_(None),
+            PasswordResetToken.expires_at > now,
+        )
+        .values(consumed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        raise KeystileError("unable_to_auth_password_reset_token")
+
+
+async def reset_by_email(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    token: str,
+    password: str,
+    code_verifier: str | None,
+    session_request: SessionRequest,
+    parameters: Argon2Parameters,
+    now: datetime,
+) -> PasswordSession:
+    """Redeem a reset token: the new password is set, the email verified, any lock lifted, and every
+    other session of the user revoked."""
+    row = await _redeemable_reset_token(
+        db, project_id=project_id, token=token, code_verifier=code_verifier, now=now
+    )
+    repo = UserRepository(db, project_id)
+    user = await repo.get_for_update(row.user_id)
+    email = await repo.get_email(row.email_id)
+    if user is None or email is None:
+        raise KeystileError("unable_to_auth_password_reset_token", "The user or email of this token is gone.")
+    _check_new_password(password, await project_rules(db, project_id), email.email)
+    stored = await _hash(password, parameters)
+    await _claim_reset_token(db, row, now)
+    email.verified = True
+    user.status = "active"
+    passwords = PasswordRepository(db, project_id)
+    await passwords.set(user.user_id, stored, email_verified=True, now=now)
+    await lockout.unlock(db, project_id, user.user_id)
+    issued = await _session(
+        db,
+        keys,
+        project_id=project_id,
+        user_id=user.user_id,
+        factor=_factor("email", email, now),
+        request=session_request,
+        now=now,
+    )
+    await passwords.revoke_other_sessions(user.user_id, issued.session.session_id if issued.session else None)
+    return PasswordSession(await _view(db, project_id, user, now), email.email_id, issued)
+
+
+async def reset_existing(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    email: object,
+    existing_password: str,
+    new_password: str,
+    session_request: SessionRequest,
+    parameters: Argon2Parameters,
+    now: datetime,
+) -> PasswordSession:
+    """Replace a password by proving the current one (a password that must be reset cannot be)."""
+    address = normalize_email(email)
+    found = await _credentials(db, project_id, address)
+    user, email_row = found.user, found.email
+    _check_new_password(new_password, found.rules, address)
+    await _verified_password(db, project_id, found, existing_password, now)
+    passwords = PasswordRepository(db, project_id)
+    await passwords.set(
+        user.user_id, await _hash(new_password, parameters), email_verified=email_row.verified, now=now
+    )
+    issued = await _session(
+        db,
+        keys,
+        project_id=project_id,
+        user_id=user.user_id,
+        factor=_factor("knowledge", None, now),
+        request=session_request,
+        now=now,
+    )
+    await passwords.revoke_other_sessions(user.user_id, issued.session.session_id if issued.session else None)
+    return PasswordSession(await _view(db, project_id, user, now), email_row.email_id, issued)
+
+
+def _recently_authenticated(factors: list[dict[str, Any]], now: datetime) -> bool:
+    for factor in factors:
+        stamp = factor.get("last_authenticated_at")
+        if isinstance(stamp, str):
+            try:
+                if now - datetime.fromisoformat(stamp) <= SESSION_RESET_WINDOW:
+                    return True
+            except (ValueError, TypeError):
+                continue
+    return False
+
+
+async def reset_by_session(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    password: str,
+    session_request: SessionRequest,
+    parameters: Argon2Parameters,
+    now: datetime,
+) -> PasswordSession:
+    """Set a new password for the user of an active session that authenticated in the last five minutes;
+    the user's other sessions are revoked."""
+    current = await authenticate_session(
+        db,
+        keys,
+        project_id=project_id,
+        session_token=session_request.session_token,
+        session_jwt=session_request.session_jwt,
+        duration_minutes=session_request.duration_minutes,
+        custom_claims=session_request.custom_claims,
+        now=now,
+    )
+    if not _recently_authenticated(current.session.authentication_factors, now):
+        raise KeystileError("session_too_old_to_reset_password")
+    email = current.user.emails[0] if current.user.emails else None
+    _check_new_password(password, await project_rules(db, project_id), email.email if email else None)
+    passwords = PasswordRepository(db, project_id)
+    user_id = current.user.user.user_id
+    await passwords.set(
+        user_id,
+        await _hash(password, parameters),
+        email_verified=email is not None and email.verified,
+        now=now,
+    )
+    await passwords.revoke_other_sessions(user_id, current.session.session_id)
+    issued = IssuedSession(current.session, current.session_token, current.session_jwt, current.roles)
+    return PasswordSession(
+        await _view(db, project_id, current.user.user, now), email.email_id if email else "", issued
+    )

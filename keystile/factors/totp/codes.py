@@ -1,0 +1,82 @@
+"""Pure helpers for TOTP: secrets, matching a code to its time step (±1 step), recovery codes and
+their keyed digests, and the provisioning QR code as a PNG data URL."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import datetime
+from typing import Final
+
+import pyotp
+import segno
+
+from keystile.errors import KeystileError
+
+STEP_SECONDS: Final = 30
+CODE_DIGITS: Final = 6
+# Steps either side of now whose code is still accepted: one covers clocks and typing delays.
+WINDOW: Final = 1
+RECOVERY_CODE_COUNT: Final = 10
+# Lower-case letters and digits without look-alikes (0/o, 1/l): 32 symbols, 5 bits each.
+RECOVERY_ALPHABET: Final = "abcdefghijkmnpqrstuvwxyz23456789"
+RECOVERY_GROUPS: Final = 3
+RECOVERY_GROUP_LENGTH: Final = 4
+RECOVERY_CODE: Final = re.compile(rf"^[{RECOVERY_ALPHABET}]{{{RECOVERY_GROUPS * RECOVERY_GROUP_LENGTH}}}$")
+
+
+def new_secret() -> str:
+    """160 random bits (RFC 4226's recommended key size) in unpadded base32, as authenticator apps
+    expect."""
+    return base64.b32encode(secrets.token_bytes(20)).decode("ascii")
+
+
+def check_code(code: object) -> str:
+    if not isinstance(code, str) or len(code) != CODE_DIGITS or not code.isascii() or not code.isdigit():
+        raise KeystileError("invalid_totp_code")
+    return code
+
+
+def matching_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step within ±WINDOW of `now` whose code is `code`, or None."""
+    totp = pyotp.TOTP(secret, digits=CODE_DIGITS, interval=STEP_SECONDS)
+    current = int(now.timestamp()) // STEP_SECONDS
+    for step in range(current - WINDOW, current + WINDOW + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def provisioning_qr_code(secret: str, *, account: str, issuer: str) -> str:
+    """The otpauth:// URI for `secret` as a QR code, a `data:image/png;base64,…` URL."""
+    uri = pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=issuer)
+    return str(segno.make(uri, error="m").png_data_uri(scale=5, border=4))
+
+
+def new_recovery_code() -> str:
+    """Sixty random bits as `xxxx-xxxx-xxxx`."""
+    symbols = "".join(
+        secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_GROUPS * RECOVERY_GROUP_LENGTH)
+    )
+    return "-".join(
+        symbols[i : i + RECOVERY_GROUP_LENGTH] for i in range(0, len(symbols), RECOVERY_GROUP_LENGTH)
+    )
+
+
+def canonical_recovery_code(code: object) -> str:
+    """A recovery code as typed (any case, with or without dashes and spaces) in its stored form."""
+    if not isinstance(code, str) or len(code) > 64:
+        raise KeystileError("invalid_recovery_code")
+    canonical = re.sub(r"[\s-]", "", code).lower()
+    if not RECOVERY_CODE.match(canonical):
+        raise KeystileError("invalid_recovery_code")
+    return canonical
+
+
+def recovery_code_digest(secret: str, canonical_code: str) -> str:
+    """A recovery code's stored digest, keyed by the registration's secret: a database dump without
+    the encryption key cannot test the 2^60 candidates."""
+    return hmac.new(secret.encode(), canonical_code.encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,75 @@
+"""Queries for TOTP registrations and recovery codes of one project, and the `totps` list every User
+response carries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.factors.totp.models import Totp, TotpRecoveryCode
+from keystile.identity.views import TotpSummary, UserView
+
+
+def listed(now: datetime) -> ColumnElement[bool]:
+    """The registrations a user has: verified ones, and pending ones still in time to be verified."""
+    return or_(Totp.verified.is_(True), Totp.expires_at > now)
+
+
+class TotpRepository:
+    """Reads and writes the TOTP registrations of one project."""
+
+    def __init__(self, db: AsyncSession, project_id: str) -> None:
+        self.db = db
+        self.project_id = project_id
+
+    async def of_user(self, user_id: str, now: datetime) -> list[Totp]:
+        """The user's registrations, verified first, then the newest pending one first."""
+        rows = await self.db.scalars(
+            select(Totp)
+            .where(Totp.project_id == self.project_id, Totp.user_id == user_id, listed(now))
+            .order_by(Totp.verified.desc(), Totp.created_at.desc(), Totp.totp_id)
+        )
+        return list(rows.all())
+
+    async def discard_pending(self, user_id: str) -> None:
+        """Delete the user's unverified registrations and their recovery codes."""
+        pending = select(Totp.totp_id).where(
+            Totp.project_id == self.project_id, Totp.user_id == user_id, Totp.verified.is_(False)
+        )
+        ids = list((await self.db.scalars(pending)).all())
+        if ids:
+            await self.db.execute(
+                delete(TotpRecoveryCode).where(
+                    TotpRecoveryCode.project_id == self.project_id, TotpRecoveryCode.totp_id.in_(ids)
+                )
+            )
+            await self.db.execute(
+                delete(Totp).where(Totp.project_id == self.project_id, Totp.totp_id.in_(ids))
+            )
+
+    async def unused_recovery_code(self, totp_id: str, code_digest: str) -> TotpRecoveryCode | None:
+        return await self.db.scalar(
+            select(TotpRecoveryCode).where(
+                TotpRecoveryCode.project_id == self.project_id,
+                TotpRecoveryCode.totp_id == totp_id,
+                TotpRecoveryCode.code_digest == code_digest,
+                TotpRecoveryCode.consumed_at.is_(None),
+            )
+        )
+
+
+async def attach_totps(db: AsyncSession, project_id: str, views: Sequence[UserView], now: datetime) -> None:
+    """Fill in each view's `totps` ({totp_id, verified}), in one query for the whole batch."""
+    by_id = {view.user.user_id: view for view in views}
+    if not by_id:
+        return
+    rows = await db.execute(
+        select(Totp.user_id, Totp.totp_id, Totp.verified)
+        .where(Totp.project_id == project_id, Totp.user_id.in_(by_id), listed(now))
+        .order_by(Totp.created_at, Totp.totp_id)
+    )
+    for user_id, totp_id, verified in rows:
+        by_id[user_id].totps.append(TotpSummary(totp_id=totp_id, verified=bool(verified)))

@@ -1,0 +1,264 @@
+"""Use cases for TOTP: create a registration (secret, QR code, recovery codes), authenticate a code,
+list registrations with their recovery codes, and recover with a recovery code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from cryptography.fernet import MultiFernet
+from sqlalchemy import or_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.errors import CommittedRefusal, KeystileError
+from keystile.factors.magic_links.service import SessionRequest
+from keystile.factors.passwords.lockout import clear_failures, is_locked, lock_state, record_failure
+from keystile.factors.records import authentication_factor
+from keystile.factors.totp import codes
+from keystile.factors.totp.models import Totp, TotpRecoveryCode
+from keystile.factors.totp.repository import TotpRepository
+from keystile.identity.models import User
+from keystile.identity.repository import UserRepository
+from keystile.identity.views import UserView
+from keystile.ids import new_id
+from keystile.projects.service import get_project
+from keystile.sessions.keys import KeyRing
+from keystile.sessions.service import IssuedSession, start_or_extend_session
+
+# Stytch's bounds on how long a new registration waits for its first code.
+MIN_EXPIRATION_MINUTES: Final = 5
+MAX_EXPIRATION_MINUTES: Final = 1440
+DEFAULT_EXPIRATION_MINUTES: Final = 1440
+
+
+@dataclass(frozen=True)
+class CreatedTotp:
+    totp_id: str
+    secret: str
+    qr_code: str
+    recovery_codes: list[str]
+    user: UserView
+
+
+@dataclass(frozen=True)
+class TotpAuthenticated:
+    user: UserView
+    totp_id: str
+    issued: IssuedSession
+
+
+def _expiration_minutes(requested: int | None) -> int:
+    if requested is None:
+        return DEFAULT_EXPIRATION_MINUTES
+    if not MIN_EXPIRATION_MINUTES <= requested <= MAX_EXPIRATION_MINUTES:
+        raise KeystileError(
+            "invalid_expiration",
+            f"expiration_minutes must be between {MIN_EXPIRATION_MINUTES} and {MAX_EXPIRATION_MINUTES}.",
+        )
+    return requested
+
+
+async def _unlocked_user(db: AsyncSession, project_id: str, user_id: str, now: datetime) -> User:
+    """The user (by id or external id), unless missing or locked."""
+    user = await UserRepository(db, project_id).get(user_id)
+    if user is None:
+        raise KeystileError("user_not_found")
+    if (lock := await lock_state(db, project_id, user.user_id)) is not None and is_locked(lock, now):
+        raise KeystileError("user_lock_limit_reached")
+    return user
+
+
+def _account_name(view: UserView) -> str:
+    """What the authenticator app shows beside the issuer: the user's email, phone number or id."""
+    if view.emails:
+        return view.emails[0].email
+    if view.phones:
+        return view.phones[0].phone_number
+    return view.user.user_id
+
+
+async def create(
+    db: AsyncSession,
+    cipher: MultiFernet,
+    *,
+    project_id: str,
+    user_id: str,
+    expiration_minutes: int | None,
+    now: datetime,
+) -> CreatedTotp:
+    """A new pending registration, replacing any other pending one; refused while the user has a
+    verified one. The secret and recovery codes are shown only in this answer."""
+    minutes = _expiration_minutes(expiration_minutes)
+    users = UserRepository(db, project_id)
+    user = await users.get_for_update(user_id)
+    if user is None:
+        raise KeystileError("user_not_found")
+    totps = TotpRepository(db, project_id)
+    if any(totp.verified for totp in await totps.of_user(user.user_id, now)):
+        raise KeystileError("active_totp_exists")
+    await totps.discard_pending(user.user_id)
+    secret = codes.new_secret()
+    totp = Totp(
+        totp_id=new_id("totp"),
+        project_id=project_id,
+        user_id=user.user_id,
+        secret_encrypted=cipher.encrypt(secret.encode()).decode("ascii"),
+        verified=False,
+        created_at=now,
+        expires_at=now + timedelta(minutes=minutes),
+    )
+    recovery_codes = [codes.new_recovery_code() for _ in range(codes.RECOVERY_CODE_COUNT)]
+    db.add(totp)
+    db.add_all(
+        TotpRecoveryCode(
+            recovery_code_id=new_id("totp-recovery-code"),
+            project_id=project_id,
+            user_id=user.user_id,
+            totp_id=totp.totp_id,
+            code_digest=codes.recovery_code_digest(secret, codes.canonical_recovery_code(code)),
+            created_at=now,
+        )
+        for code in recovery_codes
+    )
+    await db.flush()
+    view = (await users.views([user], now))[0]
+    issuer = (await get_project(db, project_id)).name
+    return CreatedTotp(
+        totp_id=totp.totp_id,
+        secret=secret,
+        qr_code=codes.provisioning_qr_code(secret, account=_account_name(view), issuer=issuer),
+        recovery_codes=recovery_codes,
+        user=view,
+    )
+
+
+async def _session_for(
+    db: AsyncSession,
+    keys: KeyRing,
+    *,
+    user: User,
+    factor: dict[str, Any],
+    session_request: SessionRequest,
+    now: datetime,
+) -> tuple[UserView, IssuedSession]:
+    await clear_failures(db, user.project_id, user.user_id)
+    issued = await start_or_extend_session(
+        db,
+        keys,
+        project_id=user.project_id,
+        user_id=user.user_id,
+        factor=factor,
+        duration_minutes=session_request.duration_minutes,
+        existing_token=session_request.session_token,
+        existing_jwt=session_request.session_jwt,
+        custom_claims=session_request.custom_claims,
+        now=now,
+    )
+    view = (await UserRepository(db, user.project_id).views([user], now))[0]
+    return view, issued
+
+
+async def authenticate(
+    db: AsyncSession,
+    cipher: MultiFernet,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    user_id: str,
+    totp_code: str,
+    session_request: SessionRequest,
+    now: datetime,
+) -> TotpAuthenticated:
+    """Accept a code of the user's registration (verifying a pending one) within ±1 step of now, at
+    most once: the step is recorded by a conditional UPDATE, so that code and every earlier one are
+    refused afterwards, even when two requests race. A wrong code counts towards the user lock."""
+    code = codes.check_code(totp_code)
+    user = await _unlocked_user(db, project_id, user_id, now)
+    registrations = await TotpRepository(db, project_id).of_user(user.user_id, now)
+    if not registrations:
+        raise KeystileError("totp_not_found")
+    totp = registrations[0]
+    step = codes.matching_step(cipher.decrypt(totp.secret_encrypted.encode()).decode(), code, now)
+    if step is None:
+        await record_failure(db, project_id, user.user_id, now)
+        raise CommittedRefusal("unable_to_authenticate_totp")
+    accepted = await db.execute(
+        update(Totp)
+        .where(
+            Totp.totp_id == totp.totp_id,
+            or_(Totp.last_used_step.is_(None), Totp.last_used_step < step),
+        )
+        .values(last_used_step=step, verified=True)
+        .execution_options(synchronize_session=False)
+    )
+    if accepted.rowcount != 1:  # type: ignore[attr-defined]
+        raise KeystileError("totp_code_already_authenticated")
+    factor = authentication_factor(
+        "totp", "authenticator_app", now, authenticator_app_factor={"totp_id": totp.totp_id}
+    )
+    view, issued = await _session_for(
+        db, keys, user=user, factor=factor, session_request=session_request, now=now
+    )
+    return TotpAuthenticated(user=view, totp_id=totp.totp_id, issued=issued)
+
+
+async def recovery_codes(
+    db: AsyncSession, *, project_id: str, user_id: str, now: datetime
+) -> tuple[str, list[Totp]]:
+    """The user's id and registrations. Their recovery codes are stored as digests only, so they
+    were shown once, at creation, and cannot be listed again."""
+    user = await UserRepository(db, project_id).get(user_id)
+    if user is None:
+        raise KeystileError("user_not_found")
+    return user.user_id, await TotpRepository(db, project_id).of_user(user.user_id, now)
+
+
+async def recover(
+    db: AsyncSession,
+    cipher: MultiFernet,
+    keys: KeyRing,
+    *,
+    project_id: str,
+    user_id: str,
+    recovery_code: str,
+    session_request: SessionRequest,
+    now: datetime,
+) -> TotpAuthenticated:
+    """Authenticate with one of the recovery codes of the user's verified registration, consuming it
+    by a conditional UPDATE (one winner). A wrong or used code counts towards the user lock."""
+    canonical = codes.canonical_recovery_code(recovery_code)
+    user = await _unlocked_user(db, project_id, user_id, now)
+    totps = TotpRepository(db, project_id)
+    verified = [totp for totp in await totps.of_user(user.user_id, now) if totp.verified]
+    if not verified:
+        raise KeystileError("totp_not_found")
+    totp = verified[0]
+    secret = cipher.decrypt(totp.secret_encrypted.encode()).decode()
+    row = await totps.unused_recovery_code(totp.totp_id, codes.recovery_code_digest(secret, canonical))
+    consumed = row is not None and await _consume_recovery_code(db, row, now)
+    if row is None or not consumed:
+        await record_failure(db, project_id, user.user_id, now)
+        raise CommittedRefusal("unable_to_authenticate_recovery_code")
+    factor = authentication_factor(
+        "recovery_codes",
+        "recovery_code",
+        now,
+        recovery_code_factor={"totp_recovery_code_id": row.recovery_code_id},
+    )
+    view, issued = await _session_for(
+        db, keys, user=user, factor=factor, session_request=session_request, now=now
+    )
+    return TotpAuthenticated(user=view, totp_id=totp.totp_id, issued=issued)
+
+
+async def _consume_recovery_code(db: AsyncSession, row: TotpRecoveryCode, now: datetime) -> bool:
+    won = await db.execute(
+        update(TotpRecoveryCode)
+        .where(
+            TotpRecoveryCode.recovery_code_id == row.recovery_code_id, TotpRecoveryCode.consumed_at.is_(None)
+        )
+        .values(consumed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(won.rowcount == 1)  # type: ignore[attr-defined]

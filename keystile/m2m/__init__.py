@@ -1,0 +1,1 @@
+"""Machine-to-machine clients and the OAuth 2.0 client-credentials grant."""

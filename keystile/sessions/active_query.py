@@ -1,0 +1,154 @@
+"""The one query behind `sessions.authenticate`: an active session with its user and everything a User
+response lists (emails, phone numbers, password, lock, TOTPs), built once and read without the ORM.
+
+It is a UNION ALL whose branches are each an index lookup on every engine: the session row joined to its
+user and to the user's password and active lock (at most one of each), then one row per email, phone
+number and TOTP registration. All branches share one layout, the session, user, password and lock
+columns, then (kind, id, address or number, verified, created_at), with NULL where a branch has nothing.
+The email branch comes second because it has a value in every listed column: PostgreSQL types a UNION
+pairwise from the left, and two NULLs in a row would make a column `text`.
+
+Whatever `UserRepository.views` shows of a user must be read here too (a test compares the two).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    CompoundSelect,
+    Row,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    literal_column,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
+
+from keystile.db.base import UTCDateTime
+from keystile.factors.passwords.models import UserLock, UserPassword
+from keystile.factors.passwords.repository import requires_reset
+from keystile.factors.totp.models import Totp
+from keystile.identity.models import User, UserEmail, UserPhone
+from keystile.identity.views import ActiveLock, PasswordSummary, TotpSummary, UserView
+from keystile.sessions.models import Session
+
+
+def _table(model: type[Any]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+SESSIONS, USERS = _table(Session), _table(User)
+PASSWORDS, LOCKS = _table(UserPassword), _table(UserLock)
+SESSION_COLUMNS = tuple(SESSIONS.c)
+USER_COLUMNS = tuple(USERS.c)
+CREDENTIAL_COLUMNS = (
+    PASSWORDS.c.password_id,
+    PASSWORDS.c.requires_reset,
+    PASSWORDS.c.email_verified_when_set,
+    LOCKS.c.lock_created_at,
+    LOCKS.c.lock_expires_at,
+)
+LISTED_TYPES = (String(), String(), String(), Boolean(), UTCDateTime())
+USER_START = len(SESSION_COLUMNS)
+CREDENTIAL_START = USER_START + len(USER_COLUMNS)
+LISTED_START = CREDENTIAL_START + len(CREDENTIAL_COLUMNS)
+
+
+def _of_the_sessions_user(table: Table) -> ColumnElement[bool]:
+    return and_(table.c.project_id == SESSIONS.c.project_id, table.c.user_id == SESSIONS.c.user_id)
+
+
+def _statement(match: ColumnElement[bool]) -> CompoundSelect[Any]:
+    """The query for the session that `match` names; parameters `project_id`, `match`, `now`."""
+    now = bindparam("now", type_=UTCDateTime())
+    active = and_(SESSIONS.c.project_id == bindparam("project_id"), match, SESSIONS.c.expires_at > now)
+    head = (
+        select(
+            *SESSION_COLUMNS,
+            *USER_COLUMNS,
+            *CREDENTIAL_COLUMNS,
+            *(type_coerce(null(), column_type) for column_type in LISTED_TYPES),
+        )
+        .select_from(
+            SESSIONS.join(USERS, _of_the_sessions_user(USERS))
+            .outerjoin(PASSWORDS, _of_the_sessions_user(PASSWORDS))
+            .outerjoin(LOCKS, and_(_of_the_sessions_user(LOCKS), LOCKS.c.lock_expires_at > now))
+        )
+        .where(active)
+    )
+
+    def listed(kind: str, table: Table, *columns: ColumnElement[Any]) -> Select[*tuple[Any, ...]]:
+        return (
+            select(*[null()] * LISTED_START, literal_column(f"'{kind}'", String), *columns)
+            .select_from(SESSIONS.join(table, _of_the_sessions_user(table)))
+            .where(active)
+        )
+
+    emails, phones, totps = _table(UserEmail), _table(UserPhone), _table(Totp)
+    return union_all(
+        head,
+        listed("email", emails, emails.c.email_id, emails.c.email, emails.c.verified, emails.c.created_at),
+        listed(
+            "phone", phones, phones.c.phone_id, phones.c.phone_number, phones.c.verified, phones.c.created_at
+        ),
+        # A TOTP registration is listed once verified, or while it can still be verified.
+        listed("totp", totps, totps.c.totp_id, null(), totps.c.verified, totps.c.created_at).where(
+            or_(totps.c.verified.is_(True), totps.c.expires_at > now)
+        ),
+    )
+
+
+BY_TOKEN_DIGEST = _statement(SESSIONS.c.token_digest == bindparam("match"))
+BY_SESSION_ID = _statement(SESSIONS.c.session_id == bindparam("match"))
+
+
+def _by_key(columns: tuple[ColumnElement[Any], ...], values: tuple[Any, ...]) -> dict[str, Any]:
+    return {str(column.key): value for column, value in zip(columns, values, strict=True)}
+
+
+def session_and_view(rows: list[Row[Any]]) -> tuple[Session, UserView] | None:
+    """The session and user view in the rows of a `BY_*` query (detached ORM objects), or None."""
+    head = next((row for row in rows if row[LISTED_START] is None), None)
+    if head is None:
+        return None
+    session = Session(**_by_key(SESSION_COLUMNS, head[:USER_START]))
+    user = User(**_by_key(USER_COLUMNS, head[USER_START:CREDENTIAL_START]))
+    view = UserView(user)
+    owner = {"project_id": user.project_id, "user_id": user.user_id}
+    listed = sorted((row[LISTED_START:] for row in rows if row is not head), key=lambda r: (r[4], r[1]))
+    for kind, item_id, address, verified, created_at in listed:
+        if kind == "email":
+            view.emails.append(
+                UserEmail(email_id=item_id, email=address, verified=verified, created_at=created_at, **owner)
+            )
+        elif kind == "phone":
+            view.phones.append(
+                UserPhone(
+                    phone_id=item_id, phone_number=address, verified=verified, created_at=created_at, **owner
+                )
+            )
+        else:
+            view.totps.append(TotpSummary(totp_id=item_id, verified=bool(verified)))
+    password_id, flagged, verified_when_set, lock_created_at, lock_expires_at = head[
+        CREDENTIAL_START:LISTED_START
+    ]
+    if password_id is not None:
+        email_verified = bool(view.emails) and view.emails[0].verified
+        view.password = PasswordSummary(
+            password_id=password_id,
+            requires_reset=requires_reset(bool(flagged), bool(verified_when_set), email_verified),
+        )
+    if lock_created_at is not None and lock_expires_at is not None:
+        view.lock = ActiveLock(created_at=lock_created_at, expires_at=lock_expires_at)
+    return session, view

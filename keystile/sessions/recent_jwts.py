@@ -1,0 +1,72 @@
+"""Session JWTs minted moments ago, handed out again while every claim but the times would be the same:
+RS256 signing is the largest cost of `sessions.authenticate`, and clients often authenticate one session
+several times a second (a page load's parallel API calls)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from keystile.sessions.jwts import SigningMaterial, mint_session_jwt
+from keystile.sessions.models import Session
+
+
+@dataclass(frozen=True)
+class _Minted:
+    fingerprint: str
+    issued_at: int
+    token: str
+
+
+def _fingerprint(session: Session, roles: list[str], kid: str) -> str:
+    """Everything `mint_session_jwt` puts in a JWT apart from `iat`, `nbf` and `exp` (which follow from
+    the time of minting and the session's expiry), and the key that signs it."""
+    facts = [
+        kid,
+        session.project_id,
+        session.session_id,
+        session.user_id,
+        session.started_at.isoformat(),
+        session.last_accessed_at.isoformat(),
+        session.expires_at.isoformat(),
+        session.attributes,
+        session.authentication_factors,
+        session.custom_claims,
+        roles,
+    ]
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+@dataclass
+class RecentJwts:
+    """The last JWT minted for each session, reused for `reuse_seconds` (0: never) while its claims hold.
+
+    A reused JWT was issued up to `reuse_seconds` earlier and expires that much sooner than a new one
+    would; nothing else differs. A session's row is still read on every call, so a revoked or expired
+    session never gets a JWT from here; a new signing key, or any change to the session or the user's
+    roles, means a new JWT.
+    """
+
+    reuse_seconds: float = 5.0
+    max_entries: int = 100_000
+    _minted: dict[str, _Minted] = field(default_factory=dict)
+
+    def session_jwt(self, session: Session, *, roles: list[str], key: SigningMaterial, now: datetime) -> str:
+        """The JWT `mint_session_jwt` returns, or the one it returned for the same claims and key less
+        than `reuse_seconds` before `now`."""
+        fingerprint = _fingerprint(session, roles, key.kid)
+        moment = now.timestamp()
+        recent = self._minted.get(session.session_id)
+        if (
+            recent is not None
+            and recent.fingerprint == fingerprint
+            and 0 <= moment - recent.issued_at < self.reuse_seconds
+        ):
+            return recent.token
+        token = mint_session_jwt(session, roles=roles, key=key, now=now)
+        if len(self._minted) >= self.max_entries:
+            self._minted.clear()
+        self._minted[session.session_id] = _Minted(fingerprint, int(moment), token)
+        return token

@@ -1,0 +1,1 @@
+"""Tests of the B2B domain (pure rules)."""

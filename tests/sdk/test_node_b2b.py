@@ -1,0 +1,68 @@
+"""The B2B discovery quickstart driven by the official `stytch` Node SDK's `B2BClient` (tests/node)
+against a real server, with mail read from a real SMTP server between the scenario's phases."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.b2b_mail import DISCOVERY, ORGANIZATION_LINK, SEND_INTERVAL, new_domain
+from tests.magic_links import received_link, token_of
+from tests.node_sdk import run_node_scenario
+from tests.server import KeystileServer, Project
+from tests.smtp_sink import SmtpSink
+
+
+def phase(server: KeystileServer, project: Project, name: str, **env: str) -> dict[str, Any]:
+    steps: dict[str, Any] = run_node_scenario(server, project, "b2b_discovery_flow", B2B_PHASE=name, **env)[
+        "steps"
+    ]
+    return steps
+
+
+def test_b2b_discovery_flow(server: KeystileServer, b2b_project: Project, smtp_sink: SmtpSink) -> None:
+    domain = new_domain("node")
+    ada, grace = f"ada@{domain}", f"grace@{domain}"
+    first_send = time.monotonic()
+    assert phase(server, b2b_project, "send", B2B_EMAIL=ada)["discovery_send"]["status_code"] == 200
+
+    token = token_of(received_link(smtp_sink, ada), DISCOVERY)
+    steps = phase(server, b2b_project, "create", B2B_TOKEN=token, B2B_DOMAIN=domain, B2B_COLLEAGUE=grace)
+    assert steps["discovery_authenticate"]["discovered_organizations"] == []
+    assert steps["discovery_authenticate"]["email_address"] == ada
+    created = steps["organization_create"]
+    organization = created["organization"]
+    assert created["member_authenticated"] is True
+    assert (organization["organization_name"], organization["organization_slug"]) == (domain, domain)
+    assert created["member"]["email_address"] == ada and created["member"]["is_admin"] is True
+    again = steps["organization_create_again"]
+    assert (again["status_code"], again["error_type"]) == (404, "intermediate_session_not_found")
+    assert steps["session"]["member"]["member_id"] == created["member_id"]
+    assert steps["session"]["organization"]["organization_id"] == organization["organization_id"]
+    local = steps["jwt_local"]
+    assert (local["member_id"], local["organization_id"], local["organization_slug"]) == (
+        created["member_id"],
+        organization["organization_id"],
+        domain,
+    )
+    assert local["roles"] == ["stytch_member", "stytch_admin"]
+    assert steps["organization_update"]["organization"]["email_allowed_domains"] == [domain]
+    assert steps["login_or_signup"]["member_created"] is True
+
+    steps = phase(
+        server, b2b_project, "join", B2B_TOKEN=token_of(received_link(smtp_sink, grace), ORGANIZATION_LINK)
+    )
+    assert steps["authenticate"]["member_authenticated"] is True
+    assert steps["session"]["member"]["email_address"] == grace
+
+    time.sleep(max(0.0, SEND_INTERVAL - (time.monotonic() - first_send)))
+    assert phase(server, b2b_project, "send", B2B_EMAIL=ada)["discovery_send"]["status_code"] == 200
+    steps = phase(
+        server, b2b_project, "exchange", B2B_TOKEN=token_of(received_link(smtp_sink, ada), DISCOVERY)
+    )
+    [found] = steps["discovery_authenticate"]["discovered_organizations"]
+    assert found["membership"]["type"] == "active_member"
+    assert found["organization"]["organization_id"] == organization["organization_id"]
+    assert steps["exchange"]["member_authenticated"] is True
+    assert steps["exchange"]["member_id"] == created["member_id"]
+    assert steps["session"]["member"]["email_address"] == ada
