@@ -126,16 +126,16 @@ async def drive(port: int, request: bytes, *, seconds: float, concurrency: int) 
 
 
 def cpu_seconds(root: int) -> float:
-    """CPU time used so far by process `root` and its descendants (Linux `/proc`): what the server
-    spent, whatever else the machine was running meanwhile."""
-    ticks: dict[int, tuple[int, float]] = {}
+    """CPU time used so far by process `root` and its descendants, the uvicorn workers (Linux
+    `/proc`): what the server spent, whatever else the machine was running meanwhile."""
+    ticks: dict[int, tuple[int, int]] = {}  # pid: (parent pid, CPU clock ticks)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue  # the process ended meanwhile
-        ticks[int(stat.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])))
-    family, total = {root}, 0.0
+        ticks[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    family, total = {root}, 0
     for pid in sorted(ticks):  # a child's pid is usually, not always, above its parent's
         if pid in family or ticks[pid][0] in family:
             family.add(pid)
@@ -168,14 +168,7 @@ async def run_scenarios(
         await drive(port, request, seconds=min(1.0, seconds), concurrency=4)  # warm-up
         before = cpu_seconds(server_pid)
         result, elapsed = await drive(port, request, seconds=seconds, concurrency=concurrency)
-        spent = cpu_seconds(server_pid) - before
-        report(name, result, elapsed)
-        if result.latencies:
-            per_request = spent / (len(result.latencies) + result.errors)
-            print(
-                f"{'':<34} server CPU {per_request * 1e6:>6.0f} us/request"
-                f" = {1 / per_request:>6.0f} req/s per core"
-            )
+        report(name, result, elapsed, cpu_seconds(server_pid) - before)
 
 
 def started_workers(port: int, server: subprocess.Popen[bytes]) -> None:

@@ -121,15 +121,28 @@ async def drive(
         return result, time.perf_counter() - started
 
 
-def report(name: str, result: Result, elapsed: float) -> None:
+def server_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system, all threads) the server process has used; None without /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def report(name: str, result: Result, elapsed: float, cpu_seconds: float | None) -> None:
     latencies = sorted(result.latencies)
     if not latencies:
         print(f"{name:<34} no successful requests ({result.errors} errors)")
         return
     quantiles = statistics.quantiles(latencies, n=100)
+    # Server CPU per request holds steadier than req/s on a machine that other work shares.
+    cpu = (
+        f"   server CPU {cpu_seconds * 1000 / len(latencies):>5.2f} ms/req" if cpu_seconds is not None else ""
+    )
     print(
         f"{name:<34} {len(latencies) / elapsed:>9.0f} req/s   p50 {quantiles[49] * 1000:>7.2f} ms"
-        f"   p99 {quantiles[98] * 1000:>7.2f} ms   errors {result.errors}"
+        f"   p99 {quantiles[98] * 1000:>7.2f} ms   errors {result.errors}{cpu}"
     )
 
 
@@ -147,7 +160,9 @@ def wait_healthy(base_url: str, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit("the keystile server did not become healthy")
 
 
-async def run_scenarios(fixture: Fixture, base_url: str, seconds: float, concurrency: int) -> None:
+async def run_scenarios(
+    fixture: Fixture, base_url: str, seconds: float, concurrency: int, server_pid: int
+) -> None:
     scenarios: list[tuple[str, Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]]] = [
         ("baseline (Basic auth only)", lambda c: c.get(BASELINE_PATH)),
         (
@@ -162,10 +177,13 @@ async def run_scenarios(fixture: Fixture, base_url: str, seconds: float, concurr
     auth = (fixture.project_id, fixture.secret)
     for name, call in scenarios:
         await drive(call, base_url=base_url, auth=auth, seconds=min(1.0, seconds), concurrency=4)  # warm-up
+        cpu_before = server_cpu_seconds(server_pid)
         result, elapsed = await drive(
             call, base_url=base_url, auth=auth, seconds=seconds, concurrency=concurrency
         )
-        report(name, result, elapsed)
+        cpu_after = server_cpu_seconds(server_pid)
+        cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
+        report(name, result, elapsed, cpu)
 
 
 def main() -> None:
@@ -199,7 +217,7 @@ def main() -> None:
             wait_healthy(base_url, server)
             engine = database_url.split(":", 1)[0]
             print(f"keystile on {engine}, {args.concurrency} in flight, {args.seconds:g} s per scenario")
-            asyncio.run(run_scenarios(fixture, base_url, args.seconds, args.concurrency))
+            asyncio.run(run_scenarios(fixture, base_url, args.seconds, args.concurrency, server.pid))
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -27,6 +27,7 @@ from keystile.config import Settings
 from keystile.db.engine import create_engine, session_factory
 from keystile.delivery.worker import outbox_worker_running
 from keystile.encryption import at_rest_cipher
+from keystile.ratelimit.limiter import rate_limiter
 from keystile.sessions.keys import KeyRing
 from keystile.ui import dev_inbox
 
@@ -37,10 +38,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
+        sessions = session_factory(engine)
         app.state.keystile = AppState(
             settings=settings,
             engine=engine,
-            sessions=session_factory(engine),
+            sessions=sessions,
             clock=clock or SystemClock(),
             keys=KeyRing(
                 at_rest_cipher(settings),
@@ -48,12 +50,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
                 jwt_reuse_seconds=settings.session_jwt_reuse_seconds,
             ),
             credentials=CredentialCache(ttl_seconds=settings.credential_cache_seconds),
+            limiter=rate_limiter(settings, sessions),
         )
         try:
             state = app.state.keystile
             async with outbox_worker_running(state.sessions, settings, state.clock, state.outbox_wakeup):
                 yield
         finally:
+            await app.state.keystile.limiter.close()
             await engine.dispose()
 
     app = FastAPI(

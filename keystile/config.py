@@ -56,6 +56,18 @@ class Settings(BaseSettings):
     password_argon2_memory_kib: int = Field(default=19_456, ge=8_192, le=4_194_304)
     password_argon2_time_cost: int = Field(default=2, ge=1, le=100)
     password_argon2_parallelism: int = Field(default=1, ge=1, le=64)
+    # Rate limits shared by every server: counted in Redis (`redis://127.0.0.1:6379/0`) when set, in
+    # the database otherwise. Counts are per fixed window of this many seconds; 0 turns a limit off.
+    redis_url: str | None = None
+    rate_limit_window_seconds: int = Field(default=60, ge=1, le=86_400)
+    # Emails and texts sent (sends, login_or_create, invites, password resets) per calling IP and per
+    # project; when Redis is unreachable these refuse with 503 rather than send unlimited.
+    rate_limit_sends_per_ip: int = Field(default=300, ge=0)
+    rate_limit_sends_per_project: int = Field(default=1_000, ge=0)
+    # Credential checks (magic link, OTP, password, TOTP authenticate) per calling IP.
+    rate_limit_attempts_per_ip: int = Field(default=3_000, ge=0)
+    # sessions.authenticate per calling IP: off by default, sparing the hot path a round trip.
+    rate_limit_session_checks_per_ip: int = Field(default=0, ge=0)
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ Domain code raises `KeystileError("user_not_found")`; the API layer renders it a
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
 CATALOGUE: Final[dict[str, tuple[int, str]]] = {
@@ -231,16 +232,26 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
 class KeystileError(Exception):
     """A failure the API reports to the caller as Stytch's error JSON."""
 
-    def __init__(self, error_type: str, message: str | None = None) -> None:
+    def __init__(
+        self, error_type: str, message: str | None = None, *, headers: dict[str, str] | None = None
+    ) -> None:
         status_code, default_message = CATALOGUE[error_type]
         self.error_type = error_type
         self.status_code = status_code
         self.error_message = message or default_message
+        # Response headers that go with the error, such as `Retry-After` on a 429 or a 503.
+        self.headers = headers or {}
         super().__init__(f"{error_type}: {self.error_message}")
 
     @property
     def error_url(self) -> str:
         return f"https://stytch.com/docs/api/errors/{self.status_code}#{self.error_type}"
+
+
+def retry_later(error_type: str, seconds: float, message: str | None = None) -> KeystileError:
+    """A 429 or 503 telling the caller to retry in `seconds` (rounded up, at least 1)."""
+    retry_after = str(max(1, math.ceil(seconds)))
+    return KeystileError(error_type, message, headers={"Retry-After": retry_after})
 
 
 class CommittedRefusal(KeystileError):

@@ -31,7 +31,16 @@ def _basic_credentials(header: str | None) -> tuple[str, str]:
 
 
 async def authenticated_project(request: Request) -> CachedProject:
-    """The project whose credentials the request carries, or `unauthorized_credentials`."""
+    """The project whose credentials the request carries, or `unauthorized_credentials`; counted
+    against the rate limits of the endpoint it calls (`too_many_requests`)."""
+    project = await _verified_project(request)
+    state = app_state(request)
+    ip = request.client.host if request.client else ""
+    await state.limiter.check(request.url.path, ip, project.project_id, state.clock.now())
+    return project
+
+
+async def _verified_project(request: Request) -> CachedProject:
     project_id, secret = _basic_credentials(request.headers.get("authorization"))
     state = app_state(request)
     digest = secret_digest(secret)

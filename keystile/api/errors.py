@@ -78,7 +78,7 @@ def validation_error(exc: RequestValidationError) -> KeystileError:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(KeystileError)
     async def on_keystile_error(request: Request, exc: KeystileError) -> JSONResponse:
-        return error_response(request, exc)
+        return error_response(request, exc, headers=exc.headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

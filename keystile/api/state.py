@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from keystile.api.credential_cache import CredentialCache
 from keystile.clock import Clock
 from keystile.config import Settings
+from keystile.ratelimit.limiter import RateLimiter
 from keystile.sessions.keys import KeyRing
 
 
@@ -22,6 +23,7 @@ class AppState:
     sessions: async_sessionmaker[Any]
     clock: Clock
     keys: KeyRing
+    limiter: RateLimiter
     credentials: CredentialCache = field(default_factory=CredentialCache)
     # Set to make the in-process outbox worker look now instead of at its next poll.
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.errors import KeystileError
+from keystile.errors import retry_later
 from keystile.throttle.models import SendSlot
 
 
@@ -38,11 +38,12 @@ async def claim_send_slot(
     )
     if claimed.rowcount == 1:  # type: ignore[attr-defined]
         return
-    if await session.get(SendSlot, (project_id, key)) is not None:
-        raise KeystileError("too_many_requests")
+    taken = await session.get(SendSlot, (project_id, key))
+    if taken is not None:
+        raise retry_later("too_many_requests", (taken.last_sent_at + interval - now).total_seconds())
     session.add(SendSlot(project_id=project_id, slot_key=key, last_sent_at=now))
     try:
         await session.flush()
     except IntegrityError as error:
         # A concurrent first send inserted the slot; this transaction is rolled back by the caller.
-        raise KeystileError("too_many_requests") from error
+        raise retry_later("too_many_requests", interval.total_seconds()) from error

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keystile.db.base import Base, UTCDateTime, id_column_type
-from keystile.errors import KeystileError
+from keystile.errors import retry_later
 
 
 class SendCounter(Base):
@@ -67,12 +67,13 @@ async def count_in_window(
     start = window_start(now, window)
     if await _increment(db, project_id=project_id, key=key, limit=limit, start=start):
         return
+    full = retry_later("too_many_requests", (start + window - now).total_seconds(), refusal)
     if limit < 1 or await db.get(SendCounter, (project_id, key)) is not None:
-        raise KeystileError("too_many_requests", refusal)
+        raise full
     try:
         async with db.begin_nested():
             db.add(SendCounter(project_id=project_id, counter_key=key, window_start=start, count=1))
     except IntegrityError:
         # A concurrent first send created the counter: count against it instead.
         if not await _increment(db, project_id=project_id, key=key, limit=limit, start=start):
-            raise KeystileError("too_many_requests", refusal) from None
+            raise full from None

@@ -236,9 +236,10 @@ def test_key_rotation_keeps_old_jwts_valid(rotating_server: KeystileServer) -> N
     assert isinstance(rotated, dict)
     new_kid = rotated["kid"]
     assert new_kid != old_kid
-    time.sleep(1.1)  # the server's key cache (1 s) catches up; the new key is published, not signing
+    time.sleep(1.1)  # the server's key cache (1 s) catches up and publishes the new key
+    # (That it is published before it signs is proven with fake clocks in tests/sessions/test_keys.py;
+    # here a slow CLI under load can outlast the activation delay, so only publication is checked.)
     assert {k.kid for k in client.sessions.get_jwks(project.project_id).keys} == {old_kid, new_kid}
-    assert kid_of(client.sessions.authenticate(session_token=issued.session_token).session_jwt) == old_kid
 
     deadline = time.monotonic() + 10
     while True:

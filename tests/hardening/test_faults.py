@@ -1,0 +1,156 @@
+"""Faults a deployment must survive, with real processes: PostgreSQL cut away behind a TCP proxy (503
+with Retry-After, no partial writes, recovery by itself), a server killed with SIGKILL mid-flow, and
+two servers sharing one PostgreSQL database."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.databases import PG_DSN, drop_database, fresh_database
+from tests.hardening.conftest import StartServer
+from tests.hardening.limits import assert_retry_after, assert_stytch_error, call
+from tests.hardening.proxy import TcpProxy
+from tests.magic_links import new_address, received_link, token_of
+from tests.server import KeystileServer
+from tests.smtp_sink import SmtpSink
+
+PG_HOST_PORT = PG_DSN.split("@", 1)[1].split("/", 1)[0]
+
+
+@pytest.fixture(scope="module")
+def postgres_url(run_dir: Path) -> Iterator[str]:
+    name = f"keystile_f{os.getpid()}"
+    yield fresh_database("postgresql", name, run_dir)
+    drop_database("postgresql", name)
+
+
+def _create_user(server: KeystileServer, project: object, email: str) -> httpx.Response:
+    return call(server, project, "/v1/users", {"email": email})  # type: ignore[arg-type]
+
+
+def test_database_outage_is_a_503_with_retry_after_and_recovers(
+    postgres_url: str, start_server: StartServer, proxy_to: Callable[[str, int], TcpProxy]
+) -> None:
+    host, port = PG_HOST_PORT.split(":")
+    proxy = proxy_to(host, int(port))
+    server = start_server(postgres_url.replace(PG_HOST_PORT, f"127.0.0.1:{proxy.port}"))
+    project = server.create_project()
+    assert _create_user(server, project, new_address("before")).status_code == 200
+
+    proxy.cut()
+    lost_user, lost_link = new_address("lost"), new_address("lost")
+    started = time.monotonic()
+    for response in (
+        _create_user(server, project, lost_user),
+        call(server, project, "/v1/magic_links/email/login_or_create", {"email": lost_link}),
+        call(server, project, "/v1/sessions/authenticate", {"session_token": "x" * 44}),
+    ):
+        assert_stytch_error(response, 503, "service_unavailable")
+        assert_retry_after(response, 60)
+    assert time.monotonic() - started < 15, "an outage must be reported promptly, not waited out"
+
+    proxy.restore()
+    deadline = time.monotonic() + 20
+    while (recovered := _create_user(server, project, new_address("after"))).status_code != 200:
+        assert time.monotonic() < deadline, recovered.json()
+        time.sleep(0.2)
+    # Nothing of the refused requests was written: not the user, not the per-email send slot.
+    assert _create_user(server, project, lost_user).status_code == 200
+    retried = call(server, project, "/v1/magic_links/email/login_or_create", {"email": lost_link})
+    assert retried.status_code == 200, retried.json()
+
+
+async def _users_without_email(database_url: str, project_id: str) -> int:
+    connection = await asyncpg.connect(database_url)
+    try:
+        count = await connection.fetchval(
+            "SELECT count(*) FROM users u WHERE u.project_id = $1 AND NOT EXISTS "
+            "(SELECT 1 FROM user_emails e WHERE e.project_id = u.project_id AND e.user_id = u.user_id)",
+            project_id,
+        )
+    finally:
+        await connection.close()
+    return int(count)
+
+
+def test_sigkill_mid_flow_leaves_no_half_user_no_reusable_token_no_lost_or_double_mail(
+    postgres_url: str, start_server: StartServer, smtp_sink: SmtpSink
+) -> None:
+    mail = {"KEYSTILE_SMTP_URL": smtp_sink.url, "KEYSTILE_OUTBOX_POLL_SECONDS": "0.1"}
+    first = start_server(postgres_url, **mail)
+    project = first.create_project()
+    used = new_address("used")
+    assert call(first, project, "/v1/magic_links/email/login_or_create", {"email": used}).status_code == 200
+    used_token = token_of(received_link(smtp_sink, used))
+    assert call(first, project, "/v1/magic_links/authenticate", {"token": used_token}).status_code == 200
+
+    addresses = [new_address("kill") for _ in range(40)]
+
+    def send(email: str) -> int:
+        try:
+            body = {"email": email}
+            return call(first, project, "/v1/magic_links/email/login_or_create", body).status_code
+        except httpx.HTTPError:
+            return 0  # the server died under this request
+
+    with ThreadPoolExecutor(8) as pool:
+        pending = {pool.submit(send, email): email for email in addresses}
+        done = 0
+        for _ in as_completed(pending):  # kill while later sends are still in flight
+            done += 1
+            if done == 5:
+                assert first.process is not None
+                first.process.send_signal(signal.SIGKILL)
+        statuses = {email: future.result() for future, email in pending.items()}
+    assert 200 in statuses.values() and 0 in statuses.values(), statuses
+
+    second = start_server(postgres_url, **mail)
+    accepted = [email for email, status in statuses.items() if status == 200]
+    # Every accepted send is delivered, by the restarted server if need be.
+    tokens = [token_of(received_link(smtp_sink, email)) for email in accepted]
+    time.sleep(1.5)  # anything sent twice would have arrived by now
+    for email in addresses:
+        assert len(smtp_sink.received(email)) <= 1, email
+    assert asyncio.run(_users_without_email(postgres_url, project.project_id)) == 0
+
+    reused = call(second, project, "/v1/magic_links/authenticate", {"token": used_token})
+    assert_stytch_error(reused, 401, "unable_to_auth_magic_link")
+    assert call(second, project, "/v1/magic_links/authenticate", {"token": tokens[0]}).status_code == 200
+    again = call(second, project, "/v1/magic_links/authenticate", {"token": tokens[0]})
+    assert_stytch_error(again, 401, "unable_to_auth_magic_link")
+
+
+def test_two_servers_on_one_postgres_database_redeem_a_token_once(
+    postgres_url: str, start_server: StartServer, smtp_sink: SmtpSink
+) -> None:
+    mail = {"KEYSTILE_SMTP_URL": smtp_sink.url, "KEYSTILE_OUTBOX_POLL_SECONDS": "0.1"}
+    servers = [start_server(postgres_url, **mail), start_server(postgres_url, **mail)]
+    project = servers[0].create_project()
+    email = new_address("twice")
+    assert (
+        call(servers[1], project, "/v1/magic_links/email/login_or_create", {"email": email}).status_code
+        == 200
+    )
+    token = token_of(received_link(smtp_sink, email))
+    with ThreadPoolExecutor(20) as pool:
+        statuses = list(
+            pool.map(
+                lambda i: (
+                    call(
+                        servers[i % 2], project, "/v1/magic_links/authenticate", {"token": token}
+                    ).status_code
+                ),
+                range(20),
+            )
+        )
+    assert sorted(statuses) == [200] + [401] * 19
