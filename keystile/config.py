@@ -62,10 +62,10 @@ class Settings(BaseSettings):
     rate_limit_window_seconds: int = Field(default=60, ge=1, le=86_400)
     # Emails and texts sent (sends, login_or_create, invites, password resets) per calling IP and per
     # project; when Redis is unreachable these refuse with 503 rather than send unlimited.
-    rate_limit_sends_per_ip: int = Field(default=300, ge=0)
+    rate_limit_sends_per_ip: int = Field(default=1_000, ge=0)
     rate_limit_sends_per_project: int = Field(default=1_000, ge=0)
     # Credential checks (magic link, OTP, password, TOTP authenticate) per calling IP.
-    rate_limit_attempts_per_ip: int = Field(default=3_000, ge=0)
+    rate_limit_attempts_per_ip: int = Field(default=6_000, ge=0)
     # sessions.authenticate per calling IP: off by default, sparing the hot path a round trip.
     rate_limit_session_checks_per_ip: int = Field(default=0, ge=0)
 

@@ -58,6 +58,9 @@ def create_engine(raw_url: str) -> AsyncEngine:
     options: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
     if url.get_backend_name() == "mysql":
         options["pool_recycle"] = 3600
+        # PostgreSQL's isolation: under InnoDB's default REPEATABLE READ, a conditional UPDATE that
+        # finds no row takes a gap lock, and concurrent first INSERTs into that gap deadlock (503s).
+        options["isolation_level"] = "READ COMMITTED"
     return create_async_engine(url, **options)
 
 

@@ -7,12 +7,15 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from keystile.db.uow import unit_of_work
 from keystile.errors import retry_later
 from keystile.throttle.windows import count_in_window, window_start
 
+# How many times a counting transaction aborted by the database is run before the error stands.
+DEADLOCK_ATTEMPTS = 3
 # The `project_id` of counters that span projects (per IP): no project has this id.
 ALL_PROJECTS = "*"
 
@@ -33,8 +36,17 @@ class DatabaseCounter:
         self.sessions = sessions
 
     async def count(self, key: str, *, limit: int, window: timedelta, now: datetime) -> None:
-        async with unit_of_work(self.sessions) as db:
-            await count_in_window(db, project_id=ALL_PROJECTS, key=key, limit=limit, window=window, now=now)
+        for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+            try:
+                async with unit_of_work(self.sessions) as db:
+                    await count_in_window(
+                        db, project_id=ALL_PROJECTS, key=key, limit=limit, window=window, now=now
+                    )
+                return
+            except OperationalError:
+                # InnoDB may pick racing first counts of a key as deadlock victims: count again.
+                if attempt == DEADLOCK_ATTEMPTS:
+                    raise
 
     async def close(self) -> None:
         return None

@@ -30,6 +30,8 @@ CLIENT = {
         "x9!Kq2#Lm7$Pz",  # 13 varied characters
         "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(64)),  # Auth0's
     ],
+    # Ids by shape, not value: random values would differ between xdist workers' collections.
+    ids=["token_urlsafe", "token_hex", "varied_13", "auth0_64"],
 )
 def test_strong_imported_secrets_are_accepted(secret: str) -> None:
     assert check_imported_secret(secret) == secret
