@@ -38,8 +38,10 @@ def dev_keystile(run_dir: Path) -> Iterator[KeystileServer]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Module scope: Playwright's sync API keeps an event loop running in this thread while it is
+    # open, which would break `asyncio.run` in the sync fixtures of later test modules.
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/test does)", pytrace=False)
     with sync_playwright() as playwright:

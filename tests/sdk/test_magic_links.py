@@ -7,13 +7,17 @@ import base64
 import hashlib
 import secrets
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 import stytch
+from cryptography.fernet import Fernet
 from stytch.core.response_base import StytchError
 
+from tests.conftest import database_name
+from tests.databases import drop_database, fresh_database
 from tests.magic_links import new_address, received_link, token_of
 from tests.server import KeystileServer, Project
 from tests.smtp_sink import SmtpSink
@@ -239,20 +243,22 @@ def test_fifty_concurrent_redemptions_have_one_winner(
     assert len(client.sessions.get(user_id=user.user_id).sessions) == 1
 
 
-def test_smtp_outage_delays_but_never_loses_mail(database_url: str, run_dir: object) -> None:
+def test_smtp_outage_delays_but_never_loses_mail(database_url: str, run_dir: Path) -> None:
     """SMTP down at send time: the API call succeeds; once SMTP is back the mail arrives, once."""
-    from pathlib import Path
-
-    from cryptography.fernet import Fernet
-
-    sink = SmtpSink()  # chosen port, nothing listening yet
+    # The SMTP server is up, then stopped: its port stays this test's, and nothing listens on it.
+    sink = SmtpSink().start()
+    sink.stop()
     env = {
         "KEYSTILE_SMTP_URL": sink.url,
         "KEYSTILE_OUTBOX_POLL_SECONDS": "0.1",
         "KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     }
-    engine = database_url.split(":", 1)[0]
-    srv = KeystileServer(database_url, Path(str(run_dir)) / f"outage-{engine}.log", extra_env=env).start()
+    # A database of its own: the shared server's worker would otherwise deliver this test's mail
+    # to the shared SMTP sink.
+    engine = database_url.split(":", 1)[0].replace("mysql", "mariadb")
+    name = f"{database_name()}_outage"
+    url = fresh_database(engine, name, run_dir)
+    srv = KeystileServer(url, run_dir / f"outage-{engine}.log", extra_env=env).start()
     try:
         project = srv.create_project()
         client = stytch.Client(
@@ -271,3 +277,4 @@ def test_smtp_outage_delays_but_never_loses_mail(database_url: str, run_dir: obj
             sink.stop()
     finally:
         srv.stop()
+        drop_database(engine, name)
