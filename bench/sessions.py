@@ -110,7 +110,11 @@ async def drive(
         async def worker() -> None:
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
-                response = await call(client)
+                try:
+                    response = await call(client)
+                except httpx.TransportError:  # a dropped connection is an error, not the end of the run
+                    result.errors += 1
+                    continue
                 if response.status_code == 200:
                     result.latencies.append(time.perf_counter() - started)
                 else:
