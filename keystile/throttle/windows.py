@@ -68,7 +68,12 @@ async def count_in_window(
     if await _increment(db, project_id=project_id, key=key, limit=limit, start=start):
         return
     full = retry_later("too_many_requests", (start + window - now).total_seconds(), refusal)
-    if limit < 1 or await db.get(SendCounter, (project_id, key)) is not None:
+    if limit < 1:
+        raise full
+    if await db.get(SendCounter, (project_id, key)) is not None:
+        # The counter may have been created by a concurrent first send after our UPDATE missed it.
+        if await _increment(db, project_id=project_id, key=key, limit=limit, start=start):
+            return
         raise full
     try:
         async with db.begin_nested():
