@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
-from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX
-from keystile.factors.magic_links.service import SessionRequest
+from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX, SessionFields
 
 
 class AttributesIn(RequestBody):
@@ -62,25 +59,7 @@ class AuthenticateOptionsIn(RequestBody):
     user_agent_match_required: bool = False
 
 
-class SessionRequestIn(RequestBody):
-    """What an authenticate call asks of the session it returns."""
-
-    session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
-    session_duration_minutes: int | None = None
-    session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
-    session_custom_claims: dict[str, Any] | None = None
-    telemetry_id: str | None = Field(default=None, max_length=256)
-
-    def session_request(self) -> SessionRequest:
-        return SessionRequest(
-            duration_minutes=self.session_duration_minutes,
-            session_token=self.session_token,
-            session_jwt=self.session_jwt,
-            custom_claims=self.session_custom_claims,
-        )
-
-
-class AuthenticateRequest(SessionRequestIn):
+class AuthenticateRequest(SessionFields):
     method_id: str = Field(max_length=128)
     code: str = Field(max_length=16)
     attributes: AttributesIn | None = None

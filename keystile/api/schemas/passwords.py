@@ -7,21 +7,13 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
-from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX, SessionOut
+from keystile.api.schemas.sessions import TOKEN_MAX, SessionFields, SessionOut
 from keystile.api.schemas.users import Metadata, NameIn, Roles, UserOut
 
 # Any UTF-8 is allowed in a password; the bound keeps hashing and strength estimation cheap.
 PASSWORD_MAX = 256
 EMAIL_MAX = 320
 URL_MAX = 2048
-
-
-class SessionFields(RequestBody):
-    session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
-    session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
-    session_duration_minutes: int | None = None
-    session_custom_claims: dict[str, Any] | None = None
-    telemetry_id: str | None = Field(default=None, max_length=256)
 
 
 class CreateRequest(RequestBody):

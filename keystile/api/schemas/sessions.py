@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.users import UserOut
 from keystile.clock import rfc3339
+from keystile.factors.magic_links.service import SessionRequest
 from keystile.sessions.models import Session
 
 # Generous bounds: tokens are 43 characters, and JWTs carry at most 4 KB of custom claims.
 TOKEN_MAX = 256
 JWT_MAX = 16_384
+
+
+class SessionArguments(Protocol):
+    """The session fields every factor's authenticate request carries."""
+
+    @property
+    def session_token(self) -> str | None: ...
+    @property
+    def session_jwt(self) -> str | None: ...
+    @property
+    def session_duration_minutes(self) -> int | None: ...
+    @property
+    def session_custom_claims(self) -> dict[str, Any] | None: ...
+
+
+def session_request(body: SessionArguments) -> SessionRequest:
+    """What an authenticate request asks of the session it returns."""
+    return SessionRequest(
+        duration_minutes=body.session_duration_minutes,
+        session_token=body.session_token,
+        session_jwt=body.session_jwt,
+        custom_claims=body.session_custom_claims,
+    )
+
+
+class SessionFields(RequestBody):
+    """The session fields of an authenticate request, as the SDKs send them."""
+
+    session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
+    session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
+    session_duration_minutes: int | None = None
+    session_custom_claims: dict[str, Any] | None = None
+    telemetry_id: str | None = Field(default=None, max_length=256)
 
 
 class AuthenticateSessionRequest(RequestBody):

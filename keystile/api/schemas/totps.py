@@ -5,8 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
-from keystile.api.schemas.otps import SessionRequestIn
-from keystile.api.schemas.sessions import SessionOut, session_out
+from keystile.api.schemas.sessions import SessionFields, SessionOut, session_out
 from keystile.api.schemas.users import UserOut, user_out
 from keystile.factors.totp.service import TotpAuthenticated
 
@@ -17,7 +16,7 @@ class CreateRequest(RequestBody):
     expiration_minutes: int | None = None
 
 
-class AuthenticateRequest(SessionRequestIn):
+class AuthenticateRequest(SessionFields):
     user_id: str = Field(max_length=128)
     totp_code: str = Field(max_length=16)
 
@@ -26,7 +25,7 @@ class RecoveryCodesRequest(RequestBody):
     user_id: str = Field(max_length=128)
 
 
-class RecoverRequest(SessionRequestIn):
+class RecoverRequest(SessionFields):
     user_id: str = Field(max_length=128)
     recovery_code: str = Field(max_length=64)
 

@@ -11,12 +11,13 @@ from keystile.api.schemas import b2b_magic_links as schemas
 from keystile.api.schemas.b2b_discovery import discovery_fields
 from keystile.api.schemas.b2b_organizations import member_out, organization_out
 from keystile.api.schemas.b2b_sessions import entry_fields
+from keystile.api.schemas.sessions import session_request
 from keystile.api.state import app_state
 from keystile.b2b import discovery, magic_links
 from keystile.b2b.members import NewMember
 from keystile.clock import rfc3339
 from keystile.db.uow import unit_of_work
-from keystile.factors.magic_links.service import LinkOptions, SessionRequest
+from keystile.factors.magic_links.service import LinkOptions
 
 router = APIRouter(prefix="/v1/b2b/magic_links", tags=["b2b magic links"])
 
@@ -92,12 +93,6 @@ async def authenticate(
     body: schemas.AuthenticateRequest, request: Request, project: B2BProject
 ) -> schemas.AuthenticateResponse:
     state = app_state(request)
-    session_request = SessionRequest(
-        duration_minutes=body.session_duration_minutes,
-        session_token=body.session_token,
-        session_jwt=body.session_jwt,
-        custom_claims=body.session_custom_claims,
-    )
     async with unit_of_work(state.sessions) as db:
         entry = await magic_links.authenticate(
             db,
@@ -105,7 +100,7 @@ async def authenticate(
             project_id=project.project_id,
             token=body.magic_links_token,
             code_verifier=body.pkce_code_verifier,
-            request=session_request,
+            request=session_request(body),
             intermediate_session_token=body.intermediate_session_token,
             now=state.clock.now(),
         )

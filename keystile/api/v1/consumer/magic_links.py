@@ -8,12 +8,12 @@ from fastapi import APIRouter, Request
 from keystile.api.auth import ConsumerProject
 from keystile.api.errors import request_id
 from keystile.api.schemas import magic_links as schemas
-from keystile.api.schemas.sessions import session_out
+from keystile.api.schemas.sessions import session_out, session_request
 from keystile.api.schemas.users import user_out
 from keystile.api.state import app_state
 from keystile.db.uow import unit_of_work
 from keystile.factors.magic_links import service
-from keystile.factors.magic_links.service import LinkOptions, SessionRequest
+from keystile.factors.magic_links.service import LinkOptions
 from keystile.identity.service import NewUser
 
 router = APIRouter(prefix="/v1/magic_links", tags=["magic links"])
@@ -125,12 +125,6 @@ async def authenticate(
     body: schemas.AuthenticateRequest, request: Request, project: ConsumerProject
 ) -> schemas.AuthenticateResponse:
     state = app_state(request)
-    session_request = SessionRequest(
-        duration_minutes=body.session_duration_minutes,
-        session_token=body.session_token,
-        session_jwt=body.session_jwt,
-        custom_claims=body.session_custom_claims,
-    )
     async with unit_of_work(state.sessions) as db:
         result = await service.authenticate(
             db,
@@ -138,7 +132,7 @@ async def authenticate(
             project_id=project.project_id,
             token=body.token,
             code_verifier=body.code_verifier,
-            session_request=session_request,
+            session_request=session_request(body),
             now=state.clock.now(),
         )
     issued = result.issued

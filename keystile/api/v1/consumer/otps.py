@@ -8,7 +8,7 @@ from keystile.api.auth import ProjectAuth
 from keystile.api.errors import request_id
 from keystile.api.schemas import otps as schemas
 from keystile.api.schemas.magic_links import AuthenticateResponse
-from keystile.api.schemas.sessions import session_out
+from keystile.api.schemas.sessions import session_out, session_request
 from keystile.api.schemas.users import user_out
 from keystile.api.state import app_state
 from keystile.db.uow import unit_of_work
@@ -196,7 +196,7 @@ async def authenticate(
             project_id=project.project_id,
             method_id=body.method_id,
             code=body.code,
-            session_request=body.session_request(),
+            session_request=session_request(body),
             now=state.clock.now(),
         )
     issued = result.issued

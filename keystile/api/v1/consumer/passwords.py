@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from keystile.api.auth import ProjectAuth
 from keystile.api.errors import request_id
 from keystile.api.schemas import passwords as schemas
-from keystile.api.schemas.sessions import session_out
+from keystile.api.schemas.sessions import session_out, session_request
 from keystile.api.schemas.users import user_out
 from keystile.api.state import app_state
 from keystile.db.uow import unit_of_work
@@ -18,15 +18,6 @@ from keystile.factors.passwords.hashes import Argon2Parameters
 from keystile.identity.service import NewUser
 
 router = APIRouter(prefix="/v1/passwords", tags=["passwords"])
-
-
-def _session_request(body: schemas.SessionFields) -> SessionRequest:
-    return SessionRequest(
-        duration_minutes=body.session_duration_minutes,
-        session_token=body.session_token,
-        session_jwt=body.session_jwt,
-        custom_claims=body.session_custom_claims,
-    )
 
 
 def _session_response(request: Request, result: service.PasswordSession) -> schemas.SessionResponse:
@@ -86,7 +77,7 @@ async def authenticate(
             project_id=project.project_id,
             email=body.email,
             password=body.password,
-            session_request=_session_request(body),
+            session_request=session_request(body),
             parameters=_parameters(request),
             now=state.clock.now(),
         )
@@ -185,7 +176,7 @@ async def reset_by_email(
             token=body.token,
             password=body.password,
             code_verifier=body.code_verifier,
-            session_request=_session_request(body),
+            session_request=session_request(body),
             parameters=_parameters(request),
             now=state.clock.now(),
         )
@@ -205,7 +196,7 @@ async def reset_existing(
             email=body.email,
             existing_password=body.existing_password,
             new_password=body.new_password,
-            session_request=_session_request(body),
+            session_request=session_request(body),
             parameters=_parameters(request),
             now=state.clock.now(),
         )
@@ -223,7 +214,7 @@ async def reset_by_session(
             state.keys,
             project_id=project.project_id,
             password=body.password,
-            session_request=_session_request(body),
+            session_request=session_request(body),
             parameters=_parameters(request),
             now=state.clock.now(),
         )

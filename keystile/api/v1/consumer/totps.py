@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from keystile.api.auth import ProjectAuth
 from keystile.api.errors import request_id
 from keystile.api.schemas import totps as schemas
+from keystile.api.schemas.sessions import session_request
 from keystile.api.schemas.users import user_out
 from keystile.api.state import app_state
 from keystile.db.uow import unit_of_work
@@ -53,7 +54,7 @@ async def authenticate(
             project_id=project.project_id,
             user_id=body.user_id,
             totp_code=body.totp_code,
-            session_request=body.session_request(),
+            session_request=session_request(body),
             now=state.clock.now(),
         )
     return schemas.authenticated(request_id(request), result)
@@ -88,7 +89,7 @@ async def recover(
             project_id=project.project_id,
             user_id=body.user_id,
             recovery_code=body.recovery_code,
-            session_request=body.session_request(),
+            session_request=session_request(body),
             now=state.clock.now(),
         )
     return schemas.authenticated(request_id(request), result)
