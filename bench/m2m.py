@@ -17,12 +17,10 @@ import asyncio
 import base64
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -30,8 +28,8 @@ from urllib.parse import urlencode
 from cryptography.fernet import Fernet
 from fastapi import FastAPI
 
-# Run as a script, this folder is on sys.path: share the reporting of the sessions benchmark.
-from sessions import Result, report, wait_healthy
+# Run as a script, this folder is on sys.path.
+from load import HOST, http_request, measure, wait_healthy
 
 from keystile.app import create_app
 from keystile.cli.runtime import run_in_transaction
@@ -41,9 +39,7 @@ from keystile.db.migrate import upgrade
 from keystile.m2m.service import NewClient, create_client
 from keystile.projects.service import create_project
 
-HOST = "127.0.0.1"
 CEILING_PATH = "/bench/ceiling"
-CONTENT_LENGTH = re.compile(rb"\r\ncontent-length: *(\d+)", re.IGNORECASE)
 
 
 def bench_app() -> FastAPI:
@@ -92,57 +88,6 @@ def create_fixture(settings: Settings) -> dict[str, str]:
     return run_in_transaction(settings, work)
 
 
-def http_post(path: str, body: bytes, content_type: str, headers: dict[str, str]) -> bytes:
-    lines = [f"POST {path} HTTP/1.1", f"Host: {HOST}", f"Content-Type: {content_type}"]
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    lines += [f"Content-Length: {len(body)}", "", ""]
-    return "\r\n".join(lines).encode() + body
-
-
-async def drive(port: int, request: bytes, *, seconds: float, concurrency: int) -> tuple[Result, float]:
-    """`concurrency` connections sending `request` back to back until `seconds` have passed."""
-    result = Result()
-    deadline = time.perf_counter() + seconds
-
-    async def connection() -> None:
-        reader, writer = await asyncio.open_connection(HOST, port)
-        try:
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                writer.write(request)
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = CONTENT_LENGTH.search(head)
-                await reader.readexactly(int(length.group(1)) if length else 0)
-                if head.startswith(b"HTTP/1.1 200 "):
-                    result.latencies.append(time.perf_counter() - started)
-                else:
-                    result.errors += 1
-        finally:
-            writer.close()
-
-    started = time.perf_counter()
-    await asyncio.gather(*(connection() for _ in range(concurrency)))
-    return result, time.perf_counter() - started
-
-
-def cpu_seconds(root: int) -> float:
-    """CPU time used so far by process `root` and its descendants, the uvicorn workers (Linux
-    `/proc`): what the server spent, whatever else the machine was running meanwhile."""
-    ticks: dict[int, tuple[int, int]] = {}  # pid: (parent pid, CPU clock ticks)
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # the process ended meanwhile
-        ticks[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    family, total = {root}, 0
-    for pid in sorted(ticks):  # a child's pid is usually, not always, above its parent's
-        if pid in family or ticks[pid][0] in family:
-            family.add(pid)
-            total += ticks[pid][1]
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 async def run_scenarios(
     fixture: dict[str, str], port: int, server_pid: int, seconds: float, concurrency: int
 ) -> None:
@@ -154,34 +99,20 @@ async def run_scenarios(
     }
     # The Python SDK sends the project's own Basic credentials along; the endpoint ignores them.
     project_auth = base64.b64encode(f"{fixture['project_id']}:{fixture['secret']}".encode()).decode()
-    as_json = json.dumps(credentials).encode()
+    as_json = {"Content-Type": "application/json"}
+    as_form = {"Content-Type": "application/x-www-form-urlencoded"}
+    json_body = json.dumps(credentials).encode()
     scenarios = {
-        "ceiling (bare FastAPI route)": http_post(CEILING_PATH, as_json, "application/json", {}),
-        "m2m token (JSON, Python SDK)": http_post(
-            token_path, as_json, "application/json", {"Authorization": f"Basic {project_auth}"}
+        "ceiling (bare FastAPI route)": http_request("POST", CEILING_PATH, as_json, json_body),
+        "m2m token (JSON, Python SDK)": http_request(
+            "POST", token_path, {**as_json, "Authorization": f"Basic {project_auth}"}, json_body
         ),
-        "m2m token (form, Node SDK)": http_post(
-            token_path, urlencode(credentials).encode(), "application/x-www-form-urlencoded", {}
+        "m2m token (form, Node SDK)": http_request(
+            "POST", token_path, as_form, urlencode(credentials).encode()
         ),
     }
     for name, request in scenarios.items():
-        await drive(port, request, seconds=min(1.0, seconds), concurrency=4)  # warm-up
-        before = cpu_seconds(server_pid)
-        result, elapsed = await drive(port, request, seconds=seconds, concurrency=concurrency)
-        report(name, result, elapsed, cpu_seconds(server_pid) - before)
-
-
-def started_workers(port: int, server: subprocess.Popen[bytes]) -> None:
-    """Wait for the server: each worker imports keystile afresh, which takes a while when the
-    machine is busy (`wait_healthy` gives up after 30 s, so give it a few tries)."""
-    for _ in range(3):
-        try:
-            wait_healthy(f"http://{HOST}:{port}", server)
-            return
-        except SystemExit:
-            if server.poll() is not None:
-                raise
-    wait_healthy(f"http://{HOST}:{port}", server)
+        await measure(name, port, server_pid, request, seconds, concurrency)
 
 
 def main() -> None:
@@ -213,7 +144,7 @@ def main() -> None:
         command = [sys.executable, __file__, "--serve", str(port), "--workers", str(args.workers)]
         server = subprocess.Popen(command, env=env, cwd=scratch)
         try:
-            started_workers(port, server)
+            wait_healthy(port, server)
             engine = database_url.split(":", 1)[0]
             print(
                 f"keystile on {engine}, {args.workers} worker(s) on {os.cpu_count()} CPUs, "

@@ -1,8 +1,8 @@
 """`passwords.authenticate` throughput against the bare argon2id verification it is built on: starts
 its own keystile, measures the argon2id verify rate of the same parameters on the same cores, then
-drives the endpoint with async httpx clients and prints req/s, p50, p99 and the server's overhead,
-both by rate and by CPU time (the server process's CPU per request over the CPU of one bare verify,
-which other work on a shared machine does not distort).
+drives the endpoint over keep-alive connections (`load.py`) and prints req/s, p50, p99 and the
+server's overhead, both by rate and by CPU time (the server process's CPU per request over the CPU
+of one bare verify, which other work on a shared machine does not distort).
 
     .venv/bin/python bench/passwords.py [--database-url URL] [--seconds 10] [--concurrency 8]
 
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import json
 import os
 import socket
 import statistics
@@ -27,7 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet
-from sessions import drive, report, serve, wait_healthy  # bench/sessions.py, beside this script
+
+# Run as a script, this folder is on sys.path.
+from load import HOST, cpu_seconds, drive, http_request, report, wait_healthy
+from sessions import serve
 
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
@@ -49,12 +54,6 @@ PASSWORD = "violet tangerine oboe 71"
 class Rate:
     per_second: float
     cpu_seconds: float  # per verification or request
-
-
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system, all threads) of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -101,10 +100,10 @@ def bare_verify_rate(password_hash: str, parameters: Argon2Parameters, seconds: 
             latencies.append(time.perf_counter() - started)
         return latencies
 
-    started, cpu = time.perf_counter(), process_cpu(os.getpid())
+    started, cpu = time.perf_counter(), cpu_seconds(os.getpid())
     with ThreadPoolExecutor(threads) as pool:
         latencies = sorted(t for batch in pool.map(lambda _: worker(), range(threads)) for t in batch)
-    elapsed, cpu = time.perf_counter() - started, process_cpu(os.getpid()) - cpu
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds(os.getpid()) - cpu
     quantiles = statistics.quantiles(latencies, n=100)
     rate = Rate(len(latencies) / elapsed, cpu / len(latencies))
     print(
@@ -116,29 +115,26 @@ def bare_verify_rate(password_hash: str, parameters: Argon2Parameters, seconds: 
 
 
 async def run_scenarios(
-    fixture: Fixture, server_pid: int, base_url: str, seconds: float, concurrency: int
+    fixture: Fixture, server_pid: int, port: int, seconds: float, concurrency: int
 ) -> dict[str, Rate]:
+    auth = base64.b64encode(f"{fixture.project_id}:{fixture.secret}".encode()).decode()
+    headers = {"Authorization": f"Basic {auth}", "Content-Type": "application/json"}
     body = {"email": EMAIL, "password": PASSWORD}
-    scenarios = [
-        ("passwords.authenticate", body),
-        ("passwords.authenticate + session", {**body, "session_duration_minutes": 60}),
-    ]
-    auth = (fixture.project_id, fixture.secret)
+    scenarios = {
+        "passwords.authenticate": body,
+        "passwords.authenticate + session": {**body, "session_duration_minutes": 60},
+    }
     rates = {}
-    for name, payload in scenarios:
-
-        async def call(client: Any, payload: dict[str, Any] = payload) -> Any:
-            return await client.post("/v1/passwords/authenticate", json=payload)
-
-        await drive(call, base_url=base_url, auth=auth, seconds=min(1.0, seconds), concurrency=2)  # warm-up
-        cpu = process_cpu(server_pid)
-        result, elapsed = await drive(
-            call, base_url=base_url, auth=auth, seconds=seconds, concurrency=concurrency
+    for name, payload in scenarios.items():
+        request = http_request("POST", "/v1/passwords/authenticate", headers, json.dumps(payload).encode())
+        await drive(port, request, seconds=min(1.0, seconds), concurrency=2)  # warm-up
+        cpu = cpu_seconds(server_pid)
+        result, elapsed = await drive(port, request, seconds=seconds, concurrency=concurrency)
+        served = cpu_seconds(server_pid) - cpu
+        rates[name] = Rate(
+            len(result.latencies) / elapsed, served / max(len(result.latencies) + result.errors, 1)
         )
-        served = len(result.latencies) + result.errors
-        rates[name] = Rate(len(result.latencies) / elapsed, (process_cpu(server_pid) - cpu) / max(served, 1))
-        report(name, result, elapsed)
-        print(f"{'':<34} server CPU {rates[name].cpu_seconds * 1000:6.2f} ms per request")
+        report(name, result, elapsed, served)
     return rates
 
 
@@ -165,12 +161,11 @@ def main() -> None:
         upgrade(database_url)
         fixture = create_fixture(settings)
         with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
+            sock.bind((HOST, 0))
             port = int(sock.getsockname()[1])
-        base_url = f"http://127.0.0.1:{port}"
         server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], env=env, cwd=scratch)
         try:
-            wait_healthy(base_url, server)
+            wait_healthy(port, server)
             parameters = Argon2Parameters.from_settings(settings)
             engine = database_url.split(":", 1)[0]
             print(
@@ -178,7 +173,7 @@ def main() -> None:
                 f"p={parameters.parallelism}, {args.concurrency} in flight, {args.seconds:g} s per scenario"
             )
             bare = bare_verify_rate(fixture.password_hash, parameters, args.seconds)
-            rates = asyncio.run(run_scenarios(fixture, server.pid, base_url, args.seconds, args.concurrency))
+            rates = asyncio.run(run_scenarios(fixture, server.pid, port, args.seconds, args.concurrency))
             for name, rate in rates.items():
                 by_rate = (1 - rate.per_second / bare.per_second) * 100
                 by_cpu = (rate.cpu_seconds / bare.cpu_seconds - 1) * 100

@@ -1,5 +1,6 @@
 """Load test of `sessions.authenticate` (by token and by JWT) against a bare endpoint behind the same
-Basic auth: starts its own keystile, drives it with async httpx clients, prints req/s, p50 and p99.
+Basic auth, in the same app (the framework's ceiling): starts its own keystile, drives it over
+keep-alive connections (`load.py`), prints req/s, p50, p99, server CPU per request and the ratio.
 
     .venv/bin/python bench/sessions.py [--database-url URL] [--seconds 10] [--concurrency 32]
 
@@ -11,20 +12,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 from cryptography.fernet import Fernet
+
+# Run as a script, this folder is on sys.path.
+from load import HOST, http_request, measure, wait_healthy
 
 from keystile.api.auth import ProjectAuth
 from keystile.app import create_app
@@ -51,7 +53,7 @@ def serve(port: int) -> None:
     async def baseline(project: ProjectAuth) -> dict[str, str]:
         return {"project_id": project.project_id}
 
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=HOST, port=port, log_level="warning", access_log=False)
 
 
 @dataclass
@@ -88,106 +90,27 @@ def create_fixture(settings: Settings) -> Fixture:
     return run_in_transaction(settings, work)
 
 
-@dataclass
-class Result:
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-
-
-async def drive(
-    call: Callable[[httpx.AsyncClient], Awaitable[httpx.Response]],
-    *,
-    base_url: str,
-    auth: tuple[str, str],
-    seconds: float,
-    concurrency: int,
-) -> tuple[Result, float]:
-    result = Result()
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base_url, auth=auth, limits=limits, timeout=10) as client:
-        deadline = time.perf_counter() + seconds
-
-        async def worker() -> None:
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                try:
-                    response = await call(client)
-                except httpx.TransportError:  # a dropped connection is an error, not the end of the run
-                    result.errors += 1
-                    continue
-                if response.status_code == 200:
-                    result.latencies.append(time.perf_counter() - started)
-                else:
-                    result.errors += 1
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return result, time.perf_counter() - started
-
-
-def server_cpu_seconds(pid: int) -> float | None:
-    """CPU time (user + system, all threads) the server process has used; None without /proc."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def report(name: str, result: Result, elapsed: float, cpu_seconds: float | None) -> None:
-    latencies = sorted(result.latencies)
-    if not latencies:
-        print(f"{name:<34} no successful requests ({result.errors} errors)")
-        return
-    quantiles = statistics.quantiles(latencies, n=100)
-    # Server CPU per request holds steadier than req/s on a machine that other work shares.
-    cpu = (
-        f"   server CPU {cpu_seconds * 1000 / len(latencies):>5.2f} ms/req" if cpu_seconds is not None else ""
-    )
-    print(
-        f"{name:<34} {len(latencies) / elapsed:>9.0f} req/s   p50 {quantiles[49] * 1000:>7.2f} ms"
-        f"   p99 {quantiles[98] * 1000:>7.2f} ms   errors {result.errors}{cpu}"
-    )
-
-
-def wait_healthy(base_url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("the keystile server exited early")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit("the keystile server did not become healthy")
-
-
 async def run_scenarios(
-    fixture: Fixture, base_url: str, seconds: float, concurrency: int, server_pid: int
+    fixture: Fixture, port: int, server_pid: int, seconds: float, concurrency: int
 ) -> None:
-    scenarios: list[tuple[str, Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]]] = [
-        ("baseline (Basic auth only)", lambda c: c.get(BASELINE_PATH)),
-        (
-            "sessions.authenticate (token)",
-            lambda c: c.post("/v1/sessions/authenticate", json={"session_token": fixture.session_token}),
-        ),
-        (
-            "sessions.authenticate (JWT)",
-            lambda c: c.post("/v1/sessions/authenticate", json={"session_jwt": fixture.session_jwt}),
-        ),
-    ]
-    auth = (fixture.project_id, fixture.secret)
-    for name, call in scenarios:
-        await drive(call, base_url=base_url, auth=auth, seconds=min(1.0, seconds), concurrency=4)  # warm-up
-        cpu_before = server_cpu_seconds(server_pid)
-        result, elapsed = await drive(
-            call, base_url=base_url, auth=auth, seconds=seconds, concurrency=concurrency
-        )
-        cpu_after = server_cpu_seconds(server_pid)
-        cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
-        report(name, result, elapsed, cpu)
+    auth = base64.b64encode(f"{fixture.project_id}:{fixture.secret}".encode()).decode()
+    headers = {"Authorization": f"Basic {auth}", "Content-Type": "application/json"}
+
+    def authenticate(body: dict[str, str]) -> bytes:
+        return http_request("POST", "/v1/sessions/authenticate", headers, json.dumps(body).encode())
+
+    scenarios = {
+        "baseline (Basic auth only)": http_request("GET", BASELINE_PATH, headers),
+        "sessions.authenticate (token)": authenticate({"session_token": fixture.session_token}),
+        "sessions.authenticate (JWT)": authenticate({"session_jwt": fixture.session_jwt}),
+    }
+    rates = {
+        name: await measure(name, port, server_pid, request, seconds, concurrency)
+        for name, request in scenarios.items()
+    }
+    ceiling = rates["baseline (Basic auth only)"]
+    for name, rate in list(rates.items())[1:]:
+        print(f"{name} at {rate / ceiling * 100 if ceiling else 0:.0f} % of the ceiling")
 
 
 def main() -> None:
@@ -213,15 +136,14 @@ def main() -> None:
         upgrade(database_url)
         fixture = create_fixture(settings)
         with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
+            sock.bind((HOST, 0))
             port = int(sock.getsockname()[1])
-        base_url = f"http://127.0.0.1:{port}"
         server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], env=env, cwd=scratch)
         try:
-            wait_healthy(base_url, server)
+            wait_healthy(port, server)
             engine = database_url.split(":", 1)[0]
             print(f"keystile on {engine}, {args.concurrency} in flight, {args.seconds:g} s per scenario")
-            asyncio.run(run_scenarios(fixture, base_url, args.seconds, args.concurrency, server.pid))
+            asyncio.run(run_scenarios(fixture, port, server.pid, args.seconds, args.concurrency))
         finally:
             server.terminate()
             server.wait(timeout=10)

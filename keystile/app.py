@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -37,8 +38,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
-        sessions = session_factory(engine)
+        deadline = settings.database_timeout_seconds
+        engine = create_engine(settings.database_url, deadline_seconds=deadline)
+        sessions = session_factory(engine, deadline_seconds=deadline)
         app.state.keystile = AppState(
             settings=settings,
             engine=engine,
@@ -89,9 +91,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
 
     @app.get("/healthz", tags=["operations"])
     async def healthz(request: Request) -> JSONResponse:
-        """200 once the database answers; 503 otherwise."""
-        async with app_state(request).engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        """200 once the database answers within the database deadline; 503 otherwise."""
+        async with asyncio.timeout(settings.database_timeout_seconds):
+            async with app_state(request).engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
         return JSONResponse({"status": "ok"})
 
     return app

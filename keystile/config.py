@@ -18,6 +18,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KEYSTILE_", extra="ignore")
 
     database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'keystile.db'}"
+    # The longest one request's transaction may take, from taking a connection to its COMMIT (SQLite
+    # also waits at most this long for a lock). Past it the request is a 503 with Retry-After and the
+    # transaction is rolled back, so a database that answers slowly cannot hold requests indefinitely.
+    database_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
     smtp_url: str | None = None
     # The From header of every email; unset SMTP_URL means mail goes to the dev inbox instead.
     smtp_from: str = "keystile <no-reply@localhost>"

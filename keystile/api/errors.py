@@ -1,5 +1,6 @@
 """Rendering every failure as Stytch's error JSON: domain errors, validation errors, HTTP errors and
-database outages. Anything else is rendered by `RequestGuard` (logged, never echoed)."""
+database outages or missed database deadlines. Anything else is rendered by `RequestGuard` (logged,
+never echoed)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
     @app.exception_handler(ConnectionError)
+    @app.exception_handler(TimeoutError)  # a unit of work past its deadline (keystile/db/uow.py)
     @app.exception_handler(OSError)
     async def on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
         log.warning("database_unavailable", error_class=type(exc).__name__)

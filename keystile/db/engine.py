@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from keystile.db.liveness import ping_idle_connections
 
 ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -16,6 +19,10 @@ ASYNC_DRIVERS = {
     "mysql": "mysql+aiomysql",
     "mariadb": "mysql+aiomysql",
 }
+# How long SQLite waits for another writer's lock when no deadline is set (the CLI).
+SQLITE_LOCK_WAIT_SECONDS = 30.0
+# The key of `Session.info` under which a unit of work finds its deadline.
+DEADLINE = "keystile_deadline_seconds"
 
 
 def async_url(raw: str) -> URL:
@@ -37,33 +44,42 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers proceed during a write; the busy timeout queues writers instead of failing.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+def _sqlite_tuning(lock_wait_seconds: float) -> Callable[[Any, Any], None]:
+    def tune(dbapi_connection: Any, _record: Any) -> None:
+        # WAL lets readers proceed during a write; the busy timeout queues writers instead of failing.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_wait_seconds * 1000)}")
+        cursor.close()
+
+    return tune
 
 
-def create_engine(raw_url: str) -> AsyncEngine:
-    """An async engine for `raw_url`, creating the SQLite file's folder when needed."""
+def create_engine(raw_url: str, *, deadline_seconds: float | None = None) -> AsyncEngine:
+    """An async engine for `raw_url`, creating the SQLite file's folder when needed. With a
+    `deadline_seconds` (see `session_factory`), SQLite waits no longer than that for a lock: its
+    driver thread cannot be interrupted, so a longer wait would outlast the deadline."""
     url = async_url(raw_url)
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
-        event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        lock_wait = deadline_seconds or SQLITE_LOCK_WAIT_SECONDS
+        engine = create_async_engine(url, connect_args={"timeout": lock_wait})
+        event.listen(engine.sync_engine, "connect", _sqlite_tuning(lock_wait))
         return engine
-    options: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+    options: dict[str, Any] = {"pool_size": 10, "max_overflow": 20}
     if url.get_backend_name() == "mysql":
         options["pool_recycle"] = 3600
         # PostgreSQL's isolation: under InnoDB's default REPEATABLE READ, a conditional UPDATE that
         # finds no row takes a gap lock, and concurrent first INSERTs into that gap deadlock (503s).
         options["isolation_level"] = "READ COMMITTED"
-    return create_async_engine(url, **options)
+    engine = create_async_engine(url, **options)
+    ping_idle_connections(engine)
+    return engine
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
-    """Sessions that keep loaded values after commit (responses are built after the commit)."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+def session_factory(engine: AsyncEngine, *, deadline_seconds: float | None = None) -> async_sessionmaker[Any]:
+    """Sessions that keep loaded values after commit (responses are built after the commit); each
+    `unit_of_work` on them ends within `deadline_seconds` (None: no deadline, as the CLI runs)."""
+    return async_sessionmaker(engine, expire_on_commit=False, info={DEADLINE: deadline_seconds})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -9,19 +10,26 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from keystile.db.engine import DEADLINE
 from keystile.errors import CommittedRefusal
 
 
 @asynccontextmanager
 async def unit_of_work(sessions: async_sessionmaker[Any]) -> AsyncIterator[AsyncSession]:
     """A session inside one transaction: committed on success, rolled back on any error except a
-    `CommittedRefusal`, which is raised once the transaction has committed."""
+    `CommittedRefusal`, which is raised once the transaction has committed.
+
+    Everything inside, from taking a pooled connection to the COMMIT, must end within the sessions'
+    deadline (`session_factory`); past it the work is cancelled, the transaction rolled back (its
+    connection is discarded) and `TimeoutError` raised, which the API answers with a 503. Only a
+    COMMIT already on its way to the database when the deadline passes can still take effect."""
     refusal: CommittedRefusal | None = None
-    async with sessions() as session, session.begin():
-        try:
-            yield session
-        except CommittedRefusal as error:
-            refusal = error
+    async with sessions() as session:
+        async with asyncio.timeout(session.info.get(DEADLINE)), session.begin():
+            try:
+                yield session
+            except CommittedRefusal as error:
+                refusal = error
     if refusal is not None:
         raise refusal
 

@@ -167,8 +167,10 @@ async def run_until_signalled(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    engine = create_engine(settings.database_url)
+    deadline = settings.database_timeout_seconds
+    engine = create_engine(settings.database_url, deadline_seconds=deadline)
+    sessions = session_factory(engine, deadline_seconds=deadline)
     try:
-        await OutboxWorker(session_factory(engine), settings, SystemClock()).run(stop)
+        await OutboxWorker(sessions, settings, SystemClock()).run(stop)
     finally:
         await engine.dispose()

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.db.direct_reads import DirectRead, fetch_all
 from keystile.m2m.models import M2MClaimsTemplate, M2MClient
 
 
@@ -28,9 +29,9 @@ class Grantee:
 
 _CLIENTS = M2MClient.__table__.c
 _TEMPLATES = M2MClaimsTemplate.__table__.c
-# The token endpoint's query, built once and run as plain SQL on the session's connection: composing
-# it per request, and loading an ORM entity from it, cost more CPU than signing the token does.
-GRANTEE = (
+# The token endpoint's query, built once and sent straight to the driver: composing it per request,
+# and running it through SQLAlchemy's execution and the ORM, cost more CPU than signing the token does.
+GRANTEE = DirectRead(
     select(
         _CLIENTS.client_id,
         _CLIENTS.client_name,
@@ -63,11 +64,10 @@ class M2MClientRepository:
 
     async def grantee(self, client_id: str) -> Grantee | None:
         """What issuing a token needs of the client, and the project's claims template, in one query by
-        primary key: the whole database work of the token endpoint."""
-        connection = await self.db.connection()
-        result = await connection.execute(GRANTEE, {"project_id": self.project_id, "client_id": client_id})
-        row = result.first()
-        return None if row is None else Grantee(*row)
+        primary key: the whole database work of the token endpoint. It reads committed rows on a pooled
+        connection of its own, around this unit of work (`keystile.db.direct_reads`)."""
+        rows = await fetch_all(self.db, GRANTEE, {"project_id": self.project_id, "client_id": client_id})
+        return Grantee(*rows[0]) if rows else None
 
     async def delete(self, client_id: str) -> bool:
         result = await self.db.execute(delete(M2MClient).where(*self._this(client_id)))

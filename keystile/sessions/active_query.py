@@ -1,5 +1,6 @@
 """The one query behind `sessions.authenticate`: an active session with its user and everything a User
-response lists (emails, phone numbers, password, lock, TOTPs), built once and read without the ORM.
+response lists (emails, phone numbers, password, lock, TOTPs), built once and sent straight to the
+driver (`keystile.db.direct_reads`), without the ORM.
 
 It is a UNION ALL whose branches are each an index lookup on every engine: the session row joined to its
 user and to the user's password and active lock (at most one of each), then one row per email, phone
@@ -19,7 +20,6 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     CompoundSelect,
-    Row,
     Select,
     String,
     Table,
@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 
 from keystile.db.base import UTCDateTime
+from keystile.db.direct_reads import DirectRead
 from keystile.factors.passwords.models import UserLock, UserPassword
 from keystile.factors.passwords.repository import requires_reset
 from keystile.factors.totp.models import Totp
@@ -109,15 +110,15 @@ def _statement(match: ColumnElement[bool]) -> CompoundSelect[Any]:
     )
 
 
-BY_TOKEN_DIGEST = _statement(SESSIONS.c.token_digest == bindparam("match"))
-BY_SESSION_ID = _statement(SESSIONS.c.session_id == bindparam("match"))
+BY_TOKEN_DIGEST = DirectRead(_statement(SESSIONS.c.token_digest == bindparam("match")))
+BY_SESSION_ID = DirectRead(_statement(SESSIONS.c.session_id == bindparam("match")))
 
 
 def _by_key(columns: tuple[ColumnElement[Any], ...], values: tuple[Any, ...]) -> dict[str, Any]:
     return {str(column.key): value for column, value in zip(columns, values, strict=True)}
 
 
-def session_and_view(rows: list[Row[Any]]) -> tuple[Session, UserView] | None:
+def session_and_view(rows: list[tuple[Any, ...]]) -> tuple[Session, UserView] | None:
     """The session and user view in the rows of a `BY_*` query (detached ORM objects), or None."""
     head = next((row for row in rows if row[LISTED_START] is None), None)
     if head is None:

@@ -19,6 +19,10 @@ ALGORITHM = "RS256"
 JWT_LIFETIME = timedelta(minutes=5)
 SESSION_CLAIM = "https://stytch.com/session"
 REQUIRED_CLAIMS = ["aud", "iss", "sub", "iat", "nbf", "exp"]
+# A JWT minted by another server of the fleet whose clock runs up to this much ahead of ours is valid
+# already (`nbf`/`iat` in our future); one from further ahead is not. Expiry needs no leeway: an
+# expired JWT is refreshed as long as its session is active (see sessions.service).
+CLOCK_SKEW_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,8 @@ def verify_session_jwt(
     allow_expired: bool = False,
 ) -> VerifiedClaims:
     """The claims of a session JWT signed by `public_key` (the project's key for the JWT's `kid`;
-    None when the project has no such key) for `project_id`, checked at `now` with no leeway."""
+    None when the project has no such key) for `project_id`, checked at `now`: valid from
+    `CLOCK_SKEW_SECONDS` before its `nbf` and `iat`, until its `exp` (no leeway there)."""
     if public_key is None:
         raise KeystileError("unable_to_parse_session_jwt", "The JWT was not signed by a key of this project.")
     try:
@@ -154,7 +159,7 @@ def verify_session_jwt(
     except jwt.PyJWTError as error:
         raise KeystileError("unable_to_parse_session_jwt") from error
     moment = now.timestamp()
-    if _instant(claims, "nbf") > moment or _instant(claims, "iat") > moment:
+    if max(_instant(claims, "nbf"), _instant(claims, "iat")) > moment + CLOCK_SKEW_SECONDS:
         raise KeystileError("jwt_invalid_claims", "The JWT is not valid yet.")
     if not allow_expired and _instant(claims, "exp") <= moment:
         raise KeystileError("jwt_invalid_claims", "The JWT has expired.")

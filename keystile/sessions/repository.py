@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.db.direct_reads import fetch_all
 from keystile.identity.models import User
 from keystile.identity.views import UserView
 from keystile.sessions import active_query
@@ -69,11 +70,13 @@ class SessionRepository:
         self, *, now: datetime, token_digest: str | None = None, session_id: str | None = None
     ) -> tuple[Session, UserView] | None:
         """The unexpired session with this token digest or id, with its user and all that a User
-        response lists, in one query. The objects are detached: write changes with `update`."""
-        await self.db.flush()  # the query goes around the ORM: let it see this transaction's changes
-        statement = active_query.BY_TOKEN_DIGEST if token_digest is not None else active_query.BY_SESSION_ID
+        response lists, in one query. The objects are detached: write changes with `update`.
+
+        The query reads committed rows on a pooled connection of its own, around this unit of work
+        (`keystile.db.direct_reads`): call it before the unit of work writes anything."""
+        read = active_query.BY_TOKEN_DIGEST if token_digest is not None else active_query.BY_SESSION_ID
         parameters = {"project_id": self.project_id, "now": now, "match": token_digest or session_id}
-        return active_query.session_and_view(list(await self.db.execute(statement, parameters)))
+        return active_query.session_and_view(await fetch_all(self.db, read, parameters))
 
     async def update(self, session_id: str, changes: dict[str, Any]) -> None:
         """Write `changes` (column name to value) to the session with this id."""

@@ -1,14 +1,17 @@
 """Fixtures of the hardening tests: keystile servers started with their own settings, on a shared
-database, and a TCP proxy to cut a real database or Redis away from them."""
+database (a PostgreSQL one per module when asked), and a TCP proxy to cut or slow a real database or
+Redis away from them."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 
+from tests.databases import drop_database, fresh_database
 from tests.hardening.proxy import TcpProxy
 from tests.server import KeystileServer
 
@@ -16,6 +19,14 @@ REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 # One at-rest key for every server these tests start, so servers sharing a database read each other's.
 ENCRYPTION_KEY = Fernet.generate_key().decode()
 StartServer = Callable[..., KeystileServer]
+
+
+@pytest.fixture(scope="module")
+def postgres_url(run_dir: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh PostgreSQL database for the servers of one test module."""
+    name = f"keystile_{request.module.__name__.rsplit('.', 1)[-1]}_{os.getpid()}"
+    yield fresh_database("postgresql", name, run_dir)
+    drop_database("postgresql", name)
 
 
 @pytest.fixture

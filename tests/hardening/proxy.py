@@ -1,5 +1,5 @@
-"""A TCP proxy on loopback that a test can cut and restore, to take a real database or Redis away from
-a keystile server without stopping the machine's own service."""
+"""A TCP proxy on loopback that a test can cut, slow down and restore, to take a real database or Redis
+away from a keystile server (or make it answer late) without touching the machine's own service."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from tests.server import free_port
 
 class TcpProxy:
     """Forwards 127.0.0.1:`port` to `target_host:target_port` from an event loop in its own thread.
-    `cut()` refuses new connections and aborts open ones; `restore()` listens again on the same port."""
+    `cut()` refuses new connections and aborts open ones; `slow(seconds)` holds back every chunk of
+    data, both ways and on open connections too, for that long; `restore()` undoes either."""
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
@@ -22,6 +23,7 @@ class TcpProxy:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.server: asyncio.Server | None = None
         self.open: set[asyncio.StreamWriter] = set()
+        self.delay = 0.0
 
     def start(self) -> TcpProxy:
         self.thread.start()
@@ -32,10 +34,15 @@ class TcpProxy:
         asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=10)
 
     def restore(self) -> None:
-        self._run(self._listen())
+        self.delay = 0.0
+        if self.server is None:
+            self._run(self._listen())
 
     def cut(self) -> None:
         self._run(self._cut())
+
+    def slow(self, seconds: float) -> None:
+        self.delay = seconds
 
     def stop(self) -> None:
         self.cut()
@@ -60,16 +67,17 @@ class TcpProxy:
             client.transport.abort()
             return
         self.open |= {client, upstream}
-        await asyncio.gather(_pipe(client_reader, upstream), _pipe(upstream_reader, client))
+        await asyncio.gather(self._pipe(client_reader, upstream), self._pipe(upstream_reader, client))
         self.open -= {client, upstream}
 
-
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    try:
-        while data := await reader.read(65536):
-            writer.write(data)
-            await writer.drain()
-    except (ConnectionError, OSError):
-        pass
-    finally:
-        writer.transport.abort()
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                if self.delay:
+                    await asyncio.sleep(self.delay)
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            writer.transport.abort()

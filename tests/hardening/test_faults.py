@@ -1,22 +1,29 @@
-"""Faults a deployment must survive, with real processes: PostgreSQL cut away behind a TCP proxy (503
-with Retry-After, no partial writes, recovery by itself), a server killed with SIGKILL mid-flow, and
-two servers sharing one PostgreSQL database."""
+"""Faults a deployment must survive, with real processes: PostgreSQL cut away or slowed down behind a
+TCP proxy (503 with Retry-After, no partial writes, recovery by itself), a server killed with SIGKILL
+mid-flow, and two servers sharing one PostgreSQL database."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
-from tests.databases import PG_DSN, drop_database, fresh_database
+from keystile.clock import SystemClock
+from keystile.db.engine import create_engine, session_factory
+from keystile.db.uow import unit_of_work
+from keystile.identity.repository import UserRepository
+from keystile.identity.service import NewUser, create_user
+from keystile.projects.models import Project
+from keystile.projects.service import create_project
+from tests.databases import PG_DSN
 from tests.hardening.conftest import StartServer
 from tests.hardening.limits import assert_retry_after, assert_stytch_error, call
 from tests.hardening.proxy import TcpProxy
@@ -25,13 +32,6 @@ from tests.server import KeystileServer
 from tests.smtp_sink import SmtpSink
 
 PG_HOST_PORT = PG_DSN.split("@", 1)[1].split("/", 1)[0]
-
-
-@pytest.fixture(scope="module")
-def postgres_url(run_dir: Path) -> Iterator[str]:
-    name = f"keystile_f{os.getpid()}"
-    yield fresh_database("postgresql", name, run_dir)
-    drop_database("postgresql", name)
 
 
 def _create_user(server: KeystileServer, project: object, email: str) -> httpx.Response:
@@ -68,6 +68,86 @@ def test_database_outage_is_a_503_with_retry_after_and_recovers(
     assert _create_user(server, project, lost_user).status_code == 200
     retried = call(server, project, "/v1/magic_links/email/login_or_create", {"email": lost_link})
     assert retried.status_code == 200, retried.json()
+
+
+def test_slow_database_is_a_prompt_503_with_retry_after_that_writes_nothing(
+    postgres_url: str, start_server: StartServer, proxy_to: Callable[[str, int], TcpProxy]
+) -> None:
+    host, port = PG_HOST_PORT.split(":")
+    proxy = proxy_to(host, int(port))
+    proxied = postgres_url.replace(PG_HOST_PORT, f"127.0.0.1:{proxy.port}")
+    server = start_server(proxied, KEYSTILE_DATABASE_TIMEOUT_SECONDS="1")
+    project = server.create_project()
+    assert _create_user(server, project, new_address("before")).status_code == 200
+
+    # Connected but slow: every round trip now takes 6 s, far past the 1 s deadline.
+    proxy.slow(3)
+    lost_user, lost_link = new_address("slow"), new_address("slow")
+
+    def timed(path: str, body: dict[str, str]) -> tuple[httpx.Response, float]:
+        started = time.monotonic()
+        response = call(server, project, path, body)
+        return response, time.monotonic() - started
+
+    with ThreadPoolExecutor(3) as pool:
+        refused = list(
+            pool.map(
+                lambda request: timed(*request),
+                [
+                    ("/v1/users", {"email": lost_user}),
+                    ("/v1/magic_links/email/login_or_create", {"email": lost_link}),
+                    ("/v1/sessions/authenticate", {"session_token": "x" * 44}),
+                ],
+            )
+        )
+    for response, elapsed in refused:
+        assert_stytch_error(response, 503, "service_unavailable")
+        assert_retry_after(response, 60)
+        # The deadline, plus at most the 2 s the PostgreSQL driver gives a stalled connection to close
+        # (one round trip through the proxy alone takes 6 s).
+        assert elapsed < 5, f"answered after {elapsed:.1f} s: the deadline was not kept"
+
+    proxy.restore()
+    deadline = time.monotonic() + 20
+    while (recovered := _create_user(server, project, new_address("after"))).status_code != 200:
+        assert time.monotonic() < deadline, recovered.json()
+        time.sleep(0.2)
+    # The refused transactions were rolled back: the user and the address's send slot are still free.
+    assert _create_user(server, project, lost_user).status_code == 200
+    retried = call(server, project, "/v1/magic_links/email/login_or_create", {"email": lost_link})
+    assert retried.status_code == 200, retried.json()
+
+
+async def test_a_transaction_past_its_deadline_is_cut_and_rolled_back_on_every_engine(
+    database_url: str,
+) -> None:
+    """A slow database as each engine most often is one: a lock held by another transaction."""
+    engine = create_engine(database_url, deadline_seconds=0.5)
+    patient, hurried = session_factory(engine), session_factory(engine, deadline_seconds=0.5)
+    now = SystemClock().now()
+    try:
+        async with unit_of_work(patient) as db:
+            created = await create_project(db, name="late", vertical="consumer", redirect_urls=[], now=now)
+        project_id = created.project.project_id
+        email = new_address("deadline")
+        renamed = update(Project).where(Project.project_id == project_id)
+        async with unit_of_work(patient) as blocker:
+            await blocker.execute(renamed.values(name="blocker"))
+            started = time.monotonic()
+            # SQLite's lock wait ends with the deadline: "database is locked" may come first.
+            # (The outer timeout only keeps a broken deadline from hanging the test: it fails below.)
+            with pytest.raises((TimeoutError, OperationalError)):
+                async with asyncio.timeout(10), unit_of_work(hurried) as db:
+                    await create_user(db, project_id, NewUser(email=email), now=now)
+                    await db.execute(renamed.values(name="hurried"))
+            # The deadline, plus at most the 2 s the PostgreSQL driver gives a stalled connection to close.
+            assert time.monotonic() - started < 3
+        async with unit_of_work(patient) as db:
+            assert await UserRepository(db, project_id).email_owner(email) is None
+            name = await db.scalar(select(Project.name).where(Project.project_id == project_id))
+            assert name == "blocker"
+    finally:
+        await engine.dispose()
 
 
 async def _users_without_email(database_url: str, project_id: str) -> int:

@@ -134,16 +134,30 @@ def test_unknown_kid_is_refused() -> None:
     assert refused(lambda: unverified_kid("not-a-jwt")) == "unable_to_parse_session_jwt"
 
 
-def test_time_window_has_no_leeway() -> None:
+def test_time_window_tolerates_30_seconds_of_clock_skew_before_it_and_none_after() -> None:
     token = minted()
     assert verify(token, now=NOW + timedelta(seconds=299)) == "session-test-1"
     assert refused(lambda: verify(token, now=NOW + timedelta(seconds=300))) == "jwt_invalid_claims"
-    assert refused(lambda: verify(token, now=NOW - timedelta(seconds=1))) == "jwt_invalid_claims"
+    # Minted by a server whose clock runs ahead of ours: up to 30 s is skew, beyond is not valid yet.
+    assert verify(token, now=NOW - timedelta(seconds=30)) == "session-test-1"
+    assert refused(lambda: verify(token, now=NOW - timedelta(seconds=31))) == "jwt_invalid_claims"
+    assert refused(lambda: verify(token, now=NOW - timedelta(seconds=120))) == "jwt_invalid_claims"
     # Refreshing (sessions.authenticate) accepts an expired JWT, never a not-yet-valid one.
     assert verify(token, now=NOW + timedelta(days=1), allow_expired=True) == "session-test-1"
-    assert refused(lambda: verify(token, now=NOW - timedelta(seconds=1), allow_expired=True)) == (
+    assert refused(lambda: verify(token, now=NOW - timedelta(seconds=31), allow_expired=True)) == (
         "jwt_invalid_claims"
     )
+
+
+@pytest.mark.parametrize("claim", ["iat", "nbf"])
+def test_either_of_iat_and_nbf_too_far_ahead_is_refused(claim: str) -> None:
+    claims = jwt.decode(minted(), options={"verify_signature": False})
+    claims[claim] += 30
+    ahead = jwt.encode(claims, PRIVATE, algorithm="RS256", headers={"kid": "jwk-test-a"})
+    assert verify(ahead) == "session-test-1"
+    claims[claim] += 1
+    too_far = jwt.encode(claims, PRIVATE, algorithm="RS256", headers={"kid": "jwk-test-a"})
+    assert refused(lambda: verify(too_far, allow_expired=True)) == "jwt_invalid_claims"
 
 
 def test_wrong_audience_or_issuer_is_refused() -> None:

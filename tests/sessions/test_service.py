@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from keystile.db.direct_reads import DirectRead, fetch_all
 from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
-from keystile.sessions import service
+from keystile.sessions import repository, service
 from keystile.sessions.jwts import SESSION_CLAIM, verify_session_jwt
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.models import Session
@@ -105,17 +106,25 @@ async def error_of(call: Awaitable[object]) -> str:
 
 
 @contextmanager
-def counted_statements(engine: AsyncEngine) -> Iterator[list[str]]:
+def counted_statements(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The SQL sent to the database meanwhile: through SQLAlchemy, and straight to the driver by
+    `keystile.db.direct_reads` (which the spy counts, then runs as it is)."""
     statements: list[str] = []
 
     def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         statements.append(statement)
 
+    async def counted_fetch_all(db: AsyncSession, read: DirectRead, parameters: dict[str, Any]) -> Any:
+        statements.append(read.compiled(engine.dialect).sql)
+        return await fetch_all(db, read, parameters)
+
     event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    with monkeypatch.context() as patched:
+        patched.setattr(repository, "fetch_all", counted_fetch_all)
+        try:
+            yield statements
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def test_no_duration_and_no_session_means_no_session(
@@ -411,22 +420,27 @@ async def test_one_project_cannot_use_another_projects_sessions(
 
 
 async def test_authenticate_costs_one_query(
-    engine: AsyncEngine, db_sessions: Sessions, keys: KeyRing, project_id: str, user_id: str
+    engine: AsyncEngine,
+    db_sessions: Sessions,
+    keys: KeyRing,
+    project_id: str,
+    user_id: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     issued = await start(db_sessions, keys, project_id, user_id)
     await authenticate(db_sessions, keys, project_id, token=issued.session_token)  # keys now cached
-    with counted_statements(engine) as by_token:
+    with counted_statements(engine, monkeypatch) as by_token:
         await authenticate(
             db_sessions, keys, project_id, token=issued.session_token, now=NOW + timedelta(seconds=30)
         )
-    with counted_statements(engine) as by_jwt:
+    with counted_statements(engine, monkeypatch) as by_jwt:
         await authenticate(
             db_sessions, keys, project_id, session_jwt=issued.session_jwt, now=NOW + timedelta(seconds=30)
         )
     assert len(by_token) == 1, by_token
     assert len(by_jwt) == 1, by_jwt
     # Once a minute, last_accessed_at is written: one UPDATE more.
-    with counted_statements(engine) as with_write:
+    with counted_statements(engine, monkeypatch) as with_write:
         await authenticate(
             db_sessions, keys, project_id, token=issued.session_token, now=NOW + timedelta(minutes=2)
         )

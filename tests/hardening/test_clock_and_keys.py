@@ -1,0 +1,276 @@
+"""JWTs across a fleet, with real servers: clocks up to 30 s apart (tolerated by keystile, and by the
+SDK's local verification only with `leeway`), and a signing-key rotation under concurrent traffic on
+two servers sharing PostgreSQL (no valid JWT refused; the old key refused once its window is over)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+
+import asyncpg
+import httpx
+import jwt
+import pytest
+import stytch
+from stytch.core.response_base import StytchError
+
+from keystile.cli.runtime import run_in_transaction
+from keystile.clock import SystemClock
+from keystile.config import Settings
+from keystile.encryption import at_rest_cipher
+from keystile.sessions.keys import KeyRing
+from keystile.sessions.service import IssuedSession, start_or_extend_session
+from tests.hardening.conftest import StartServer
+from tests.hardening.limits import assert_stytch_error, call
+from tests.server import KeystileServer, Project
+
+CACHE_SECONDS = 1.0  # the servers' key cache: a rotated key signs 2 s after it is stored
+
+
+def start_session(server: KeystileServer, project: Project, user_id: str, now: datetime) -> IssuedSession:
+    """A session and its JWT as a server whose clock reads `now` would start them (after a magic link)."""
+    settings = Settings(
+        database_url=server.database_url, encryption_key=server.extra_env["KEYSTILE_ENCRYPTION_KEY"]
+    )
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    factor = {
+        "type": "magic_link",
+        "delivery_method": "email",
+        "last_authenticated_at": stamp,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "email_factor": {"email_id": "email-test-x", "email_address": "skew@example.com"},
+    }
+    return run_in_transaction(
+        settings,
+        lambda db: start_or_extend_session(
+            db,
+            KeyRing(at_rest_cipher(settings)),
+            project_id=project.project_id,
+            user_id=user_id,
+            factor=factor,
+            duration_minutes=60,
+            existing_token=None,
+            existing_jwt=None,
+            custom_claims=None,
+            now=now,
+        ),
+    )
+
+
+def sdk_client(server: KeystileServer, project: Project) -> stytch.Client:
+    """A client with an empty JWKS cache."""
+    return stytch.Client(
+        project.project_id, project.secret, environment=server.base_url, suppress_warnings=True
+    )
+
+
+def kid_of(token: str) -> str:
+    return str(jwt.get_unverified_header(token)["kid"])
+
+
+def session_id(issued: IssuedSession) -> str:
+    assert issued.session is not None
+    return issued.session.session_id
+
+
+def test_jwts_minted_up_to_30_s_ahead_or_behind_are_accepted_and_no_further(
+    server: KeystileServer, project: Project, client: stytch.Client
+) -> None:
+    user = client.users.create(email="skew@example.com")
+    now = SystemClock().now()
+    ahead, behind, far_ahead = (
+        start_session(server, project, user.user_id, now + timedelta(seconds=skew)) for skew in (30, -30, 60)
+    )
+    for issued in (ahead, behind):
+        answer = client.sessions.authenticate(session_jwt=issued.session_jwt)
+        assert answer.session.session_id == session_id(issued)
+
+    with pytest.raises(StytchError) as caught:
+        client.sessions.authenticate(session_jwt=far_ahead.session_jwt)
+    assert caught.value.details.error_type == "jwt_invalid_claims"
+    # The session itself is fine: only its JWT is from too far in the future.
+    assert client.sessions.authenticate(session_token=far_ahead.session_token).user.user_id == user.user_id
+
+    # The SDK's local check has no leeway by default: to a client whose clock is 30 s behind the
+    # minting server, the JWT is not valid yet, and authenticate_jwt asks the server (which accepts).
+    verifier = sdk_client(server, project)
+    assert verifier.sessions.authenticate_jwt_local(session_jwt=ahead.session_jwt) is None
+    assert verifier.sessions.authenticate_jwt_local(session_jwt=ahead.session_jwt, leeway=30) is not None
+    fallback = verifier.sessions.authenticate_jwt(session_jwt=ahead.session_jwt)
+    assert fallback.session.session_id == session_id(ahead)
+    # A client 30 s ahead sees a JWT 30 s older than it is: still well within its five minutes.
+    assert verifier.sessions.authenticate_jwt_local(session_jwt=behind.session_jwt) is not None
+
+
+class Traffic:
+    """Sessions created and JWTs authenticated, round robin over the servers, from several threads;
+    every answer that is not a 200 is a failure."""
+
+    def __init__(self, servers: list[KeystileServer], project: Project, jwts: list[str]) -> None:
+        self.servers, self.project = servers, project
+        self.jwts = list(jwts)
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.failures: list[str] = []
+        self.issued: list[tuple[float, str]] = []  # (when, kid) of every JWT a server handed out
+        self.verified: set[tuple[str, int]] = set()  # (kid, server index) of JWTs a server accepted
+        self.jwks: list[tuple[int, set[str]]] = []  # (server index, kids published)
+
+    def _client(self) -> httpx.Client:
+        return httpx.Client(auth=(self.project.project_id, self.project.secret), timeout=30)
+
+    def _accepted(self, response: httpx.Response) -> bool:
+        if response.status_code != 200:
+            with self.lock:
+                self.failures.append(f"{response.request.url.path}: {response.status_code} {response.text}")
+            return False
+        token = str(response.json()["session_jwt"])
+        with self.lock:
+            self.jwts.append(token)
+            self.issued.append((time.monotonic(), kid_of(token)))
+        return True
+
+    def authenticate(self, worker: int) -> None:
+        with self._client() as http:
+            for turn in range(worker, 1_000_000):
+                if self.stop.is_set():
+                    return
+                which = turn % len(self.servers)
+                with self.lock:
+                    # Mostly the newest JWTs, so that those of a new key reach the other server soon.
+                    token = self.jwts[-random.randint(1, min(8, len(self.jwts)))]
+                url = f"{self.servers[which].base_url}v1/sessions/authenticate"
+                if self._accepted(http.post(url, json={"session_jwt": token})):
+                    with self.lock:
+                        self.verified.add((kid_of(token), which))
+
+    def create(self, worker: int) -> None:
+        with self._client() as http:
+            for turn in range(worker, 1_000_000):
+                if self.stop.is_set():
+                    return
+                body = {
+                    "email": f"load-{secrets.token_hex(6)}@example.com",
+                    "password": f"{secrets.token_urlsafe(18)}-Aa1!",
+                    "session_duration_minutes": 60,
+                }
+                url = f"{self.servers[turn % len(self.servers)].base_url}v1/passwords"
+                self._accepted(http.post(url, json=body))
+
+    def watch_jwks(self) -> None:
+        with httpx.Client(timeout=30) as http:
+            while not self.stop.is_set():
+                for which, server in enumerate(self.servers):
+                    answer = http.get(f"{server.base_url}v1/sessions/jwks/{self.project.project_id}")
+                    with self.lock:
+                        self.jwks.append((which, {key["kid"] for key in answer.json()["keys"]}))
+                time.sleep(0.05)
+
+    def _new_key_everywhere_since(self, kid: str) -> float | None:
+        """How long the JWTs of `kid` have been handed out, once every server has accepted some."""
+        with self.lock:
+            first = next((when for when, issued in self.issued if issued == kid), None)
+            everywhere = all((kid, which) in self.verified for which in range(len(self.servers)))
+        return time.monotonic() - first if first is not None and everywhere else None
+
+    def run(self, rotate: Callable[[], str]) -> str:
+        """Keep the traffic going while `rotate()` adds a key, and then for a key-cache period after
+        its first JWT (any server still without the key would refuse JWTs within that time) and until
+        every server has accepted some of its JWTs; return the new key's kid."""
+        threads = [threading.Thread(target=self.authenticate, args=(n,)) for n in range(4)]
+        threads += [threading.Thread(target=self.create, args=(n,)) for n in range(2)]
+        threads.append(threading.Thread(target=self.watch_jwks))
+        for thread in threads:
+            thread.start()
+        try:
+            time.sleep(0.3)
+            new_kid = rotate()
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and not self.failures:
+                signing_for = self._new_key_everywhere_since(new_kid)
+                if signing_for is not None and signing_for > CACHE_SECONDS + 0.2:
+                    break
+                time.sleep(0.1)
+        finally:
+            self.stop.set()
+            for thread in threads:
+                thread.join(timeout=60)
+        return new_kid
+
+
+async def _close_window(database_url: str, kid: str) -> timedelta:
+    """Move the end of a retired key's window to now, as if the 5 minutes of its last JWT had passed;
+    return how long the window lasted after the key retired."""
+    connection = await asyncpg.connect(database_url)
+    try:
+        window = await connection.fetchval(
+            "SELECT expires_at - retired_at FROM signing_keys WHERE kid = $1", kid
+        )
+        await connection.execute("UPDATE signing_keys SET expires_at = now() WHERE kid = $1", kid)
+    finally:
+        await connection.close()
+    assert isinstance(window, timedelta)
+    return window
+
+
+def test_key_rotation_under_load_refuses_no_valid_jwt_and_the_old_key_after_its_window(
+    postgres_url: str, start_server: StartServer
+) -> None:
+    settings = {"KEYSTILE_SIGNING_KEY_CACHE_SECONDS": str(CACHE_SECONDS)}
+    with ThreadPoolExecutor(2) as pool:  # two servers of a fleet, sharing one database
+        servers = list(pool.map(lambda _: start_server(postgres_url, **settings), range(2)))
+    project = servers[0].create_project()
+    seed = {"email": "seed@example.com", "password": "correct horse battery staple 42"}
+    signup = call(servers[0], project, "/v1/passwords", {**seed, "session_duration_minutes": 60})
+    assert signup.status_code == 200, signup.text
+    first = signup.json()
+    seed_token = first["session_token"]
+    old_kid = kid_of(first["session_jwt"])
+
+    traffic = Traffic(servers, project, [first["session_jwt"]])
+
+    def rotate() -> str:
+        rotated = servers[1].cli_json("keys", "rotate", "--project", project.project_id, "--json")
+        assert isinstance(rotated, dict)
+        return str(rotated["kid"])
+
+    new_kid = traffic.run(rotate)
+
+    assert traffic.failures == [], traffic.failures[:5]
+    kids = [kid for _, kid in traffic.issued]
+    assert kids[0] == old_kid and kids[-1] == new_kid and set(kids) == {old_kid, new_kid}
+    # Each server accepted JWTs of both keys (drawn from one pool, whichever server signed them).
+    assert {(kid, which) for kid in kids for which in range(len(servers))} == traffic.verified
+    # The old key stayed published throughout; both are once the servers' caches have caught up.
+    assert all(old_kid in published for _, published in traffic.jwks)
+    for which in range(len(servers)):
+        assert [published for server, published in traffic.jwks if server == which][-1] == {old_kid, new_kid}
+    verifier = sdk_client(servers[0], project)
+    assert verifier.sessions.authenticate_jwt_local(session_jwt=first["session_jwt"]) is not None
+    assert verifier.sessions.authenticate_jwt_local(session_jwt=traffic.jwts[-1]) is not None
+
+    # The old key's window: until the last JWT it can have signed (5 min after it retired) has
+    # expired, plus one cache period. Close it now instead of waiting, and let the caches expire.
+    window = asyncio.run(_close_window(postgres_url, old_kid))
+    assert window == timedelta(minutes=5, seconds=CACHE_SECONDS)
+    time.sleep(CACHE_SECONDS + 0.2)
+
+    for server in servers:
+        jwks = httpx.get(f"{server.base_url}v1/sessions/jwks/{project.project_id}").json()
+        assert [key["kid"] for key in jwks["keys"]] == [new_kid]
+        # A JWT of the old key is refused even though its session is active (an expired JWT is
+        # otherwise refreshed while its session lives): its signature can no longer be checked.
+        stale = call(server, project, "/v1/sessions/authenticate", {"session_jwt": first["session_jwt"]})
+        assert_stytch_error(stale, 400, "unable_to_parse_session_jwt")
+        by_token = call(server, project, "/v1/sessions/authenticate", {"session_token": seed_token})
+        assert by_token.status_code == 200, by_token.text
+        assert kid_of(by_token.json()["session_jwt"]) == new_kid
+    with pytest.raises(jwt.PyJWTError):
+        sdk_client(servers[0], project).sessions.authenticate_jwt_local(session_jwt=first["session_jwt"])
