@@ -39,7 +39,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         deadline = settings.database_timeout_seconds
-        engine = create_engine(settings.database_url, deadline_seconds=deadline)
+        engine = create_engine(
+            settings.database_url, deadline_seconds=deadline, pool_size=settings.database_pool_size
+        )
         sessions = session_factory(engine, deadline_seconds=deadline)
         app.state.keystile = AppState(
             settings=settings,

@@ -1,25 +1,38 @@
 """Reads sent straight to the database driver: a Core SELECT compiled once per dialect, run on a pooled
 connection without SQLAlchemy's execution layer, its rows converted by the statement's column types.
 
-For the hottest read of the API (sessions.authenticate), where SQLAlchemy's async execution (greenlet
-hand-offs, BEGIN and COMMIT round trips) costs several times what the query does. A single SELECT
-needs no transaction: it reads committed rows, as a READ COMMITTED transaction would. It does not see
-a unit of work's uncommitted changes, so it belongs before that unit of work writes anything.
+For the hottest reads of the API (sessions.authenticate, the M2M token endpoint), where SQLAlchemy's
+async execution (greenlet hand-offs, BEGIN and COMMIT round trips) costs several times what the query
+does. A single SELECT needs no transaction: it reads committed rows, as a READ COMMITTED transaction
+would. It does not see a unit of work's uncommitted changes, so it belongs before that unit of work
+writes anything.
+
+On a SQLite file the read runs on the event loop's own thread, on a connection kept for reads: SQLite
+answers from its page cache in tens of microseconds, less than a hand-off to aiosqlite's thread and
+back costs, and under WAL a writer never blocks it. When it cannot read at once (a lock held during a
+checkpoint or recovery), the read goes through the pool like the other engines' instead.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import CompoundSelect, Select
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.util import greenlet_spawn
 
+from keystile.db.engine import sqlite_path
+
 Processor = Callable[[Any], Any] | None
+# How long a SQLite read on the event loop's thread may wait for a lock before it goes the pool's way.
+SQLITE_READER_LOCK_WAIT_MS = 5
+_sqlite_readers: WeakKeyDictionary[Engine, sqlite3.Connection] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -68,16 +81,9 @@ async def fetch_all(db: AsyncSession, read: DirectRead, parameters: dict[str, An
     for name in compiled.parameter_names:
         process = compiled.bind_processors[name]
         arguments.append(process(parameters[name]) if process else parameters[name])
-    pooled = await engine.raw_connection()
-    try:
-        rows = await _driver_fetch(engine.dialect.name, pooled.driver_connection, compiled.sql, arguments)
-    except BaseException as error:
-        await greenlet_spawn(pooled.invalidate, error if isinstance(error, Exception) else None)
-        await greenlet_spawn(pooled.close)
-        if isinstance(error, Exception):
-            raise OperationalError(compiled.sql, None, error) from error
-        raise
-    await greenlet_spawn(pooled.close)  # back to the pool, which ends MySQL's implicit transaction
+    rows = _read_sqlite_at_once(engine, compiled.sql, arguments)
+    if rows is None:
+        rows = await _read_pooled(engine, compiled.sql, arguments)
     processors = compiled.result_processors
     return [
         tuple(process(value) if process else value for process, value in zip(processors, row, strict=True))
@@ -85,10 +91,43 @@ async def fetch_all(db: AsyncSession, read: DirectRead, parameters: dict[str, An
     ]
 
 
+def _read_sqlite_at_once(engine: AsyncEngine, sql: str, arguments: list[Any]) -> Sequence[Any] | None:
+    """The rows, read on this thread's SQLite reader connection; None when not on a SQLite file, or
+    when SQLite could not read without waiting."""
+    path = sqlite_path(engine.url)
+    if path is None:
+        return None
+    reader = _sqlite_readers.get(engine.sync_engine)
+    try:
+        if reader is None:
+            # check_same_thread=False: the CLI and tests may run event loops on other threads; the
+            # sqlite3 module serialises calls on one connection, and each read completes in one call.
+            reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            reader.execute(f"PRAGMA busy_timeout={SQLITE_READER_LOCK_WAIT_MS}")
+            _sqlite_readers[engine.sync_engine] = reader
+        return reader.execute(sql, arguments).fetchall()
+    except sqlite3.Error:
+        return None
+
+
+async def _read_pooled(engine: AsyncEngine, sql: str, arguments: list[Any]) -> Sequence[Any]:
+    pooled = await engine.raw_connection()
+    try:
+        rows = await _driver_fetch(engine.dialect.name, pooled.driver_connection, sql, arguments)
+    except BaseException as error:
+        await greenlet_spawn(pooled.invalidate, error if isinstance(error, Exception) else None)
+        await greenlet_spawn(pooled.close)
+        if isinstance(error, Exception):
+            raise OperationalError(sql, None, error) from error
+        raise
+    await greenlet_spawn(pooled.close)  # back to the pool, which ends MySQL's implicit transaction
+    return rows
+
+
 async def _driver_fetch(dialect_name: str, connection: Any, sql: str, arguments: list[Any]) -> Sequence[Any]:
     if dialect_name == "postgresql":  # asyncpg
         return await connection.fetch(sql, *arguments)  # type: ignore[no-any-return]
-    if dialect_name == "sqlite":  # aiosqlite: one hop to its thread
+    if dialect_name == "sqlite":  # aiosqlite, in one hop to its thread
         return await connection.execute_fetchall(sql, arguments)  # type: ignore[no-any-return]
     async with connection.cursor() as cursor:  # aiomysql
         await cursor.execute(sql, arguments)

@@ -21,6 +21,12 @@ ASYNC_DRIVERS = {
 }
 # How long SQLite waits for another writer's lock when no deadline is set (the CLI).
 SQLITE_LOCK_WAIT_SECONDS = 30.0
+# Connections a process keeps open (PostgreSQL, MySQL: KEYSTILE_DATABASE_POOL_SIZE). Measured: a pool
+# smaller than the requests in flight opens and closes a connection per request beyond it (its
+# overflow), which costs more than the request. A SQLite connection is also a thread, and more threads
+# than cores contend for the GIL; SQLite writes one at a time anyway.
+DEFAULT_POOL_SIZE = 32
+SQLITE_POOL_SIZE = 4
 # The key of `Session.info` under which a unit of work finds its deadline.
 DEADLINE = "keystile_deadline_seconds"
 
@@ -56,19 +62,28 @@ def _sqlite_tuning(lock_wait_seconds: float) -> Callable[[Any, Any], None]:
     return tune
 
 
-def create_engine(raw_url: str, *, deadline_seconds: float | None = None) -> AsyncEngine:
+def create_engine(
+    raw_url: str, *, deadline_seconds: float | None = None, pool_size: int = DEFAULT_POOL_SIZE
+) -> AsyncEngine:
     """An async engine for `raw_url`, creating the SQLite file's folder when needed. With a
     `deadline_seconds` (see `session_factory`), SQLite waits no longer than that for a lock: its
-    driver thread cannot be interrupted, so a longer wait would outlast the deadline."""
+    driver thread cannot be interrupted, so a longer wait would outlast the deadline. `pool_size`
+    connections are kept open to PostgreSQL or MySQL."""
     url = async_url(raw_url)
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock_wait = deadline_seconds or SQLITE_LOCK_WAIT_SECONDS
-        engine = create_async_engine(url, connect_args={"timeout": lock_wait})
+        engine = create_async_engine(
+            url,
+            connect_args={"timeout": lock_wait},
+            pool_size=SQLITE_POOL_SIZE,
+            max_overflow=SQLITE_POOL_SIZE,
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_tuning(lock_wait))
         return engine
-    options: dict[str, Any] = {"pool_size": 10, "max_overflow": 20}
+    # The overflow serves a peak (and a request that holds two connections at once) without waiting.
+    options: dict[str, Any] = {"pool_size": pool_size, "max_overflow": max(pool_size // 4, 1)}
     if url.get_backend_name() == "mysql":
         options["pool_recycle"] = 3600
         # PostgreSQL's isolation: under InnoDB's default REPEATABLE READ, a conditional UPDATE that

@@ -168,7 +168,9 @@ async def run_until_signalled(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     deadline = settings.database_timeout_seconds
-    engine = create_engine(settings.database_url, deadline_seconds=deadline)
+    engine = create_engine(
+        settings.database_url, deadline_seconds=deadline, pool_size=settings.database_pool_size
+    )
     sessions = session_factory(engine, deadline_seconds=deadline)
     try:
         await OutboxWorker(sessions, settings, SystemClock()).run(stop)
