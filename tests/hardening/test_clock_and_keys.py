@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import asyncpg
 import httpx
@@ -20,59 +20,14 @@ import pytest
 import stytch
 from stytch.core.response_base import StytchError
 
-from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
-from keystile.config import Settings
-from keystile.encryption import at_rest_cipher
-from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import IssuedSession, start_or_extend_session
+from keystile.sessions.service import IssuedSession
+from tests.direct_sessions import fresh_client, kid_of, start_session
 from tests.hardening.conftest import StartServer
 from tests.hardening.limits import assert_stytch_error, call
 from tests.server import KeystileServer, Project
 
 CACHE_SECONDS = 1.0  # the servers' key cache: a rotated key signs 2 s after it is stored
-
-
-def start_session(server: KeystileServer, project: Project, user_id: str, now: datetime) -> IssuedSession:
-    """A session and its JWT as a server whose clock reads `now` would start them (after a magic link)."""
-    settings = Settings(
-        database_url=server.database_url, encryption_key=server.extra_env["KEYSTILE_ENCRYPTION_KEY"]
-    )
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
-    factor = {
-        "type": "magic_link",
-        "delivery_method": "email",
-        "last_authenticated_at": stamp,
-        "created_at": stamp,
-        "updated_at": stamp,
-        "email_factor": {"email_id": "email-test-x", "email_address": "skew@example.com"},
-    }
-    return run_in_transaction(
-        settings,
-        lambda db: start_or_extend_session(
-            db,
-            KeyRing(at_rest_cipher(settings)),
-            project_id=project.project_id,
-            user_id=user_id,
-            factor=factor,
-            duration_minutes=60,
-            existing_token=None,
-            existing_jwt=None,
-            custom_claims=None,
-            now=now,
-        ),
-    )
-
-
-def sdk_client(server: KeystileServer, project: Project) -> stytch.Client:
-    """A client with an empty JWKS cache."""
-    return stytch.Client(
-        project.project_id, project.secret, environment=server.base_url, suppress_warnings=True
-    )
-
-
-def kid_of(token: str) -> str:
-    return str(jwt.get_unverified_header(token)["kid"])
 
 
 def session_id(issued: IssuedSession) -> str:
@@ -86,7 +41,8 @@ def test_jwts_minted_up_to_30_s_ahead_or_behind_are_accepted_and_no_further(
     user = client.users.create(email="skew@example.com")
     now = SystemClock().now()
     ahead, behind, far_ahead = (
-        start_session(server, project, user.user_id, now + timedelta(seconds=skew)) for skew in (30, -30, 60)
+        start_session(server, project, user.user_id, now=now + timedelta(seconds=skew))
+        for skew in (30, -30, 60)
     )
     for issued in (ahead, behind):
         answer = client.sessions.authenticate(session_jwt=issued.session_jwt)
@@ -100,7 +56,7 @@ def test_jwts_minted_up_to_30_s_ahead_or_behind_are_accepted_and_no_further(
 
     # The SDK's local check has no leeway by default: to a client whose clock is 30 s behind the
     # minting server, the JWT is not valid yet, and authenticate_jwt asks the server (which accepts).
-    verifier = sdk_client(server, project)
+    verifier = fresh_client(server, project)
     assert verifier.sessions.authenticate_jwt_local(session_jwt=ahead.session_jwt) is None
     assert verifier.sessions.authenticate_jwt_local(session_jwt=ahead.session_jwt, leeway=30) is not None
     fallback = verifier.sessions.authenticate_jwt(session_jwt=ahead.session_jwt)
@@ -252,7 +208,7 @@ def test_key_rotation_under_load_refuses_no_valid_jwt_and_the_old_key_after_its_
     assert all(old_kid in published for _, published in traffic.jwks)
     for which in range(len(servers)):
         assert [published for server, published in traffic.jwks if server == which][-1] == {old_kid, new_kid}
-    verifier = sdk_client(servers[0], project)
+    verifier = fresh_client(servers[0], project)
     assert verifier.sessions.authenticate_jwt_local(session_jwt=first["session_jwt"]) is not None
     assert verifier.sessions.authenticate_jwt_local(session_jwt=traffic.jwts[-1]) is not None
 
@@ -273,4 +229,4 @@ def test_key_rotation_under_load_refuses_no_valid_jwt_and_the_old_key_after_its_
         assert by_token.status_code == 200, by_token.text
         assert kid_of(by_token.json()["session_jwt"]) == new_kid
     with pytest.raises(jwt.PyJWTError):
-        sdk_client(servers[0], project).sessions.authenticate_jwt_local(session_jwt=first["session_jwt"])
+        fresh_client(servers[0], project).sessions.authenticate_jwt_local(session_jwt=first["session_jwt"])

@@ -29,13 +29,28 @@ from tests.hardening.limits import assert_retry_after, assert_stytch_error, call
 from tests.hardening.proxy import TcpProxy
 from tests.magic_links import new_address, received_link, token_of
 from tests.server import KeystileServer
+from tests.server import Project as TestProject
 from tests.smtp_sink import SmtpSink
 
 PG_HOST_PORT = PG_DSN.split("@", 1)[1].split("/", 1)[0]
 
 
-def _create_user(server: KeystileServer, project: object, email: str) -> httpx.Response:
-    return call(server, project, "/v1/users", {"email": email})  # type: ignore[arg-type]
+def _create_user(server: KeystileServer, project: TestProject, email: str) -> httpx.Response:
+    return call(server, project, "/v1/users", {"email": email})
+
+
+def _assert_recovers_with_nothing_written(
+    server: KeystileServer, project: TestProject, lost_user: str, lost_link: str
+) -> None:
+    """The server answers again by itself, and the refused requests' transactions were rolled back:
+    the user they were creating and the address's per-email send slot are still free."""
+    deadline = time.monotonic() + 20
+    while (recovered := _create_user(server, project, new_address("after"))).status_code != 200:
+        assert time.monotonic() < deadline, recovered.json()
+        time.sleep(0.2)
+    assert _create_user(server, project, lost_user).status_code == 200
+    retried = call(server, project, "/v1/magic_links/email/login_or_create", {"email": lost_link})
+    assert retried.status_code == 200, retried.json()
 
 
 def test_database_outage_is_a_503_with_retry_after_and_recovers(
@@ -60,14 +75,7 @@ def test_database_outage_is_a_503_with_retry_after_and_recovers(
     assert time.monotonic() - started < 15, "an outage must be reported promptly, not waited out"
 
     proxy.restore()
-    deadline = time.monotonic() + 20
-    while (recovered := _create_user(server, project, new_address("after"))).status_code != 200:
-        assert time.monotonic() < deadline, recovered.json()
-        time.sleep(0.2)
-    # Nothing of the refused requests was written: not the user, not the per-email send slot.
-    assert _create_user(server, project, lost_user).status_code == 200
-    retried = call(server, project, "/v1/magic_links/email/login_or_create", {"email": lost_link})
-    assert retried.status_code == 200, retried.json()
+    _assert_recovers_with_nothing_written(server, project, lost_user, lost_link)
 
 
 def test_slow_database_is_a_prompt_503_with_retry_after_that_writes_nothing(
@@ -108,14 +116,7 @@ def test_slow_database_is_a_prompt_503_with_retry_after_that_writes_nothing(
         assert elapsed < 5, f"answered after {elapsed:.1f} s: the deadline was not kept"
 
     proxy.restore()
-    deadline = time.monotonic() + 20
-    while (recovered := _create_user(server, project, new_address("after"))).status_code != 200:
-        assert time.monotonic() < deadline, recovered.json()
-        time.sleep(0.2)
-    # The refused transactions were rolled back: the user and the address's send slot are still free.
-    assert _create_user(server, project, lost_user).status_code == 200
-    retried = call(server, project, "/v1/magic_links/email/login_or_create", {"email": lost_link})
-    assert retried.status_code == 200, retried.json()
+    _assert_recovers_with_nothing_written(server, project, lost_user, lost_link)
 
 
 async def test_a_transaction_past_its_deadline_is_cut_and_rolled_back_on_every_engine(

@@ -7,7 +7,6 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 import jwt
@@ -15,12 +14,7 @@ import pytest
 import stytch
 from stytch.core.response_base import StytchError
 
-from keystile.cli.runtime import run_in_transaction
-from keystile.clock import SystemClock
-from keystile.config import Settings
-from keystile.encryption import at_rest_cipher
-from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import IssuedSession, start_or_extend_session
+from tests.direct_sessions import fresh_client, kid_of, start_session
 from tests.server import KeystileServer, Project
 
 SESSION_CLAIM = "https://stytch.com/session"
@@ -31,52 +25,6 @@ def error_type(call: object) -> str:
     with pytest.raises(StytchError) as caught:
         call()
     return str(caught.value.details.error_type)
-
-
-def start_session(
-    server: KeystileServer, project: Project, user_id: str, *, claims: dict[str, Any] | None = None
-) -> IssuedSession:
-    """A 60-minute session for `user_id`, as a magic link would start it."""
-    settings = Settings(
-        database_url=server.database_url, encryption_key=server.extra_env["KEYSTILE_ENCRYPTION_KEY"]
-    )
-    keys = KeyRing(at_rest_cipher(settings))
-    now = SystemClock().now()
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
-    factor = {
-        "type": "magic_link",
-        "delivery_method": "email",
-        "last_authenticated_at": stamp,
-        "created_at": stamp,
-        "updated_at": stamp,
-        "email_factor": {"email_id": "email-test-x", "email_address": "ada@example.com"},
-    }
-    return run_in_transaction(
-        settings,
-        lambda db: start_or_extend_session(
-            db,
-            keys,
-            project_id=project.project_id,
-            user_id=user_id,
-            factor=factor,
-            duration_minutes=60,
-            existing_token=None,
-            existing_jwt=None,
-            custom_claims=claims,
-            now=now,
-        ),
-    )
-
-
-def fresh_client(server: KeystileServer, project: Project) -> stytch.Client:
-    """A client with an empty JWKS cache (PyJWKClient refetches an unknown kid only every 30 s)."""
-    return stytch.Client(
-        project.project_id, project.secret, environment=server.base_url, suppress_warnings=True
-    )
-
-
-def kid_of(token: str) -> str:
-    return str(jwt.get_unverified_header(token)["kid"])
 
 
 def test_authenticate_by_token_and_jwt(
