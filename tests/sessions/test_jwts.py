@@ -134,6 +134,26 @@ def test_unknown_kid_is_refused() -> None:
     assert refused(lambda: unverified_kid("not-a-jwt")) == "unable_to_parse_session_jwt"
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"[1, 2]",  # JSON, not an object
+        b'"RS256"',
+        b'{"alg": "RS256"}',  # no kid
+        b'{"alg": "RS256", "kid": 7}',
+        b'{"alg": "RS256", "kid": ""}',
+        b'{"alg": "HS256", "kid": "jwk-test-a"}',
+        b"\xff\xfe",  # not UTF-8
+        b"{",
+    ],
+)
+def test_a_header_that_is_not_an_rs256_jws_header_with_a_kid_is_refused(header: bytes) -> None:
+    encoded = base64.urlsafe_b64encode(header).rstrip(b"=").decode()
+    _, payload, signature = minted().split(".")
+    for token in (f"{encoded}.{payload}.{signature}", f"{encoded}!.{payload}.{signature}", encoded):
+        assert refused(lambda token=token: unverified_kid(token)) == "unable_to_parse_session_jwt"
+
+
 def test_time_window_tolerates_30_seconds_of_clock_skew_before_it_and_none_after() -> None:
     token = minted()
     assert verify(token, now=NOW + timedelta(seconds=299)) == "session-test-1"
