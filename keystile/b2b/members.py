@@ -20,8 +20,8 @@ from keystile.db.uow import violated_constraint
 from keystile.errors import KeystileError
 from keystile.identity.contact import check_external_id, normalize_email, normalize_phone
 from keystile.identity.search import check_limit, decode_cursor
-from keystile.identity.service import _check_metadata
 from keystile.ids import new_id
+from keystile.metadata import check_metadata
 from keystile.sessions.keys import KeyRing
 from keystile.text import has_control_characters
 
@@ -135,8 +135,8 @@ async def add_member(
         default_mfa_method="",
         external_id=external_id,
         roles=_check_roles(new.roles or []),
-        trusted_metadata=_check_metadata(new.trusted_metadata),
-        untrusted_metadata=_check_metadata(new.untrusted_metadata),
+        trusted_metadata=check_metadata(new.trusted_metadata),
+        untrusted_metadata=check_metadata(new.untrusted_metadata),
         created_at=now,
         updated_at=now,
     )
@@ -242,9 +242,9 @@ async def update_member(
     if changes.name is not None:
         member.name = _check_name(changes.name)
     if changes.trusted_metadata is not None:
-        member.trusted_metadata = _check_metadata(changes.trusted_metadata)
+        member.trusted_metadata = check_metadata(changes.trusted_metadata)
     if changes.untrusted_metadata is not None:
-        member.untrusted_metadata = _check_metadata(changes.untrusted_metadata)
+        member.untrusted_metadata = check_metadata(changes.untrusted_metadata)
     if changes.is_breakglass is not None:
         member.is_breakglass = changes.is_breakglass
     if changes.mfa_enrolled is not None:

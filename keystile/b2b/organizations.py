@@ -19,8 +19,8 @@ from keystile.db.uow import violated_constraint
 from keystile.errors import KeystileError
 from keystile.identity.contact import check_external_id
 from keystile.identity.search import check_limit, decode_cursor
-from keystile.identity.service import _check_metadata
 from keystile.ids import new_id
+from keystile.metadata import check_metadata
 from keystile.sessions.keys import KeyRing
 
 
@@ -78,7 +78,7 @@ def _apply(organization: Organization, given: OrganizationFields) -> None:
     if given.organization_logo_url is not None:
         organization.organization_logo_url = policy.check_logo_url(given.organization_logo_url)
     if given.trusted_metadata is not None:
-        organization.trusted_metadata = _check_metadata(given.trusted_metadata)
+        organization.trusted_metadata = check_metadata(given.trusted_metadata)
     for name in policy.SETTING_VALUES:
         value = getattr(given, name)
         if value is not None:
@@ -96,7 +96,7 @@ def _apply(organization: Organization, given: OrganizationFields) -> None:
             given.rbac_email_implicit_role_assignments
         )
     if given.allowed_oauth_tenants is not None:
-        organization.allowed_oauth_tenants = _check_metadata(given.allowed_oauth_tenants)
+        organization.allowed_oauth_tenants = check_metadata(given.allowed_oauth_tenants)
     for name in (
         "sso_jit_provisioning_allowed_connections",
         "allowed_first_party_connected_apps",

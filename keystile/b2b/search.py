@@ -16,7 +16,7 @@ from keystile.b2b.models import Member, Organization, OrganizationDomain
 from keystile.b2b.repository import ALLOWED, CLAIMED
 from keystile.errors import KeystileError
 from keystile.identity.contact import normalize_email, normalize_phone
-from keystile.identity.search import _bool, _like, _string, _strings
+from keystile.search_operands import boolean, contains_pattern, string, strings
 
 MIN_FUZZY = 3
 
@@ -24,10 +24,10 @@ Filters = dict[str, Callable[[Any], ColumnElement[bool]]]
 
 
 def _fuzzy(value: Any, *, field: str) -> str:
-    text = _string(value, field=field)
+    text = string(value, field=field)
     if len(text) < MIN_FUZZY:
         raise KeystileError("invalid_search_query", f"{field} needs at least {MIN_FUZZY} characters.")
-    return _like(text)
+    return contains_pattern(text)
 
 
 def _domain_exists(kind: str, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -53,23 +53,23 @@ def _member_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
 
 
 def _domains(value: Any, *, field: str) -> list[str]:
-    return [policy.normalize_domain(domain) for domain in _strings(value, field=field)]
+    return [policy.normalize_domain(domain) for domain in strings(value, field=field)]
 
 
 def _no_sso(value: Any) -> ColumnElement[bool]:
     """keystile has no SSO connections yet: no organization has an active one."""
-    return false() if _bool(value, field="has_active_sso_connection") else true()
+    return false() if boolean(value, field="has_active_sso_connection") else true()
 
 
 def _no_sso_connection(value: Any) -> ColumnElement[bool]:
-    _string(value, field="sso_connection_id")
+    string(value, field="sso_connection_id")
     return false()
 
 
 ORGANIZATION_FILTERS: Filters = {
-    "organization_ids": lambda v: Organization.organization_id.in_(_strings(v, field="organization_ids")),
+    "organization_ids": lambda v: Organization.organization_id.in_(strings(v, field="organization_ids")),
     "organization_slugs": lambda v: Organization.organization_slug.in_(
-        _strings(v, field="organization_slugs")
+        strings(v, field="organization_slugs")
     ),
     "organization_slug_fuzzy": lambda v: func.lower(Organization.organization_slug).like(
         _fuzzy(v, field="organization_slug_fuzzy"), escape="\\"
@@ -78,7 +78,7 @@ ORGANIZATION_FILTERS: Filters = {
         _fuzzy(v, field="organization_name_fuzzy"), escape="\\"
     ),
     "member_emails": lambda v: _member_exists(
-        Member.email_address.in_([normalize_email(e) for e in _strings(v, field="member_emails")])
+        Member.email_address.in_([normalize_email(e) for e in strings(v, field="member_emails")])
     ),
     "member_email_fuzzy": lambda v: _member_exists(
         Member.email_address.like(_fuzzy(v, field="member_email_fuzzy"), escape="\\")
@@ -98,29 +98,29 @@ ORGANIZATION_FILTERS: Filters = {
 
 
 def _statuses(value: Any) -> ColumnElement[bool]:
-    statuses = _strings(value, field="statuses")
+    statuses = strings(value, field="statuses")
     if not set(statuses) <= set(policy.MEMBER_STATUSES):
         raise KeystileError("invalid_search_query", f"statuses are {', '.join(policy.MEMBER_STATUSES)}.")
     return Member.status.in_(statuses)
 
 
 MEMBER_FILTERS: Filters = {
-    "member_ids": lambda v: Member.member_id.in_(_strings(v, field="member_ids")),
+    "member_ids": lambda v: Member.member_id.in_(strings(v, field="member_ids")),
     "member_emails": lambda v: Member.email_address.in_(
-        [normalize_email(e) for e in _strings(v, field="member_emails")]
+        [normalize_email(e) for e in strings(v, field="member_emails")]
     ),
     "member_email_fuzzy": lambda v: Member.email_address.like(
         _fuzzy(v, field="member_email_fuzzy"), escape="\\"
     ),
-    "member_is_breakglass": lambda v: Member.is_breakglass.is_(_bool(v, field="member_is_breakglass")),
+    "member_is_breakglass": lambda v: Member.is_breakglass.is_(boolean(v, field="member_is_breakglass")),
     "statuses": _statuses,
     "member_mfa_phone_numbers": lambda v: Member.mfa_phone_number.in_(
-        [normalize_phone(p) for p in _strings(v, field="member_mfa_phone_numbers")]
+        [normalize_phone(p) for p in strings(v, field="member_mfa_phone_numbers")]
     ),
     "member_mfa_phone_number_fuzzy": lambda v: Member.mfa_phone_number.like(
         _fuzzy(v, field="member_mfa_phone_number_fuzzy"), escape="\\"
     ),
-    "member_password_exists": lambda v: false() if _bool(v, field="member_password_exists") else true(),
+    "member_password_exists": lambda v: false() if boolean(v, field="member_password_exists") else true(),
 }
 
 

@@ -15,40 +15,10 @@ from keystile.errors import KeystileError
 from keystile.identity.contact import normalize_email, normalize_phone
 from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.ids import is_well_formed_id
-from keystile.text import has_control_characters
+from keystile.search_operands import boolean, contains_pattern, string, strings
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
-# Per filter; with at most 50 operands this keeps a query far below every driver's bind-parameter cap.
-MAX_FILTER_VALUES = 100
-
-
-def _is_short_text(value: Any) -> bool:
-    return isinstance(value, str) and 0 < len(value) <= 320 and not has_control_characters(value)
-
-
-def _strings(value: Any, *, field: str) -> list[str]:
-    if (
-        not isinstance(value, list)
-        or not 0 < len(value) <= MAX_FILTER_VALUES
-        or not all(_is_short_text(v) for v in value)
-    ):
-        raise KeystileError(
-            "invalid_search_query", f"{field} takes a list of 1 to {MAX_FILTER_VALUES} short strings."
-        )
-    return value
-
-
-def _string(value: Any, *, field: str) -> str:
-    if not _is_short_text(value):
-        raise KeystileError("invalid_search_query", f"{field} takes a non-empty short string.")
-    return str(value)
-
-
-def _bool(value: Any, *, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise KeystileError("invalid_search_query", f"{field} takes a boolean.")
-    return value
 
 
 def _utc(text: str) -> datetime:
@@ -65,14 +35,9 @@ def _utc(text: str) -> datetime:
 
 def _instant(value: Any, *, field: str) -> datetime:
     try:
-        return _utc(_string(value, field=field))
+        return _utc(string(value, field=field))
     except ValueError as error:
         raise KeystileError("invalid_search_query", f"{field} takes an RFC 3339 time.") from error
-
-
-def _like(value: str) -> str:
-    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _email_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -92,7 +57,7 @@ def _phone_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
 
 
 def _full_name_fuzzy(value: Any) -> ColumnElement[bool]:
-    pattern = _like(_string(value, field="full_name_fuzzy"))
+    pattern = contains_pattern(string(value, field="full_name_fuzzy"))
     return or_(
         *(
             func.lower(column).like(pattern, escape="\\")
@@ -111,29 +76,29 @@ def _created_between(value: Any) -> ColumnElement[bool]:
 
 
 def _status(value: Any) -> ColumnElement[bool]:
-    status = _string(value, field="status")
+    status = string(value, field="status")
     if status not in ("active", "pending"):
         raise KeystileError("invalid_search_query", "status is 'active' or 'pending'.")
     return User.status == status
 
 
 FILTERS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
-    "user_id": lambda v: User.user_id.in_(_strings(v, field="user_id")),
+    "user_id": lambda v: User.user_id.in_(strings(v, field="user_id")),
     "status": _status,
     "email_address": lambda v: _email_exists(
-        UserEmail.email.in_([normalize_email(e) for e in _strings(v, field="email_address")])
+        UserEmail.email.in_([normalize_email(e) for e in strings(v, field="email_address")])
     ),
     "email_address_fuzzy": lambda v: _email_exists(
-        UserEmail.email.like(_like(_string(v, field="email_address_fuzzy")), escape="\\")
+        UserEmail.email.like(contains_pattern(string(v, field="email_address_fuzzy")), escape="\\")
     ),
-    "email_verified": lambda v: _email_exists(UserEmail.verified.is_(_bool(v, field="email_verified"))),
+    "email_verified": lambda v: _email_exists(UserEmail.verified.is_(boolean(v, field="email_verified"))),
     "phone_number": lambda v: _phone_exists(
-        UserPhone.phone_number.in_([normalize_phone(p) for p in _strings(v, field="phone_number")])
+        UserPhone.phone_number.in_([normalize_phone(p) for p in strings(v, field="phone_number")])
     ),
     "phone_number_fuzzy": lambda v: _phone_exists(
-        UserPhone.phone_number.like(_like(_string(v, field="phone_number_fuzzy")), escape="\\")
+        UserPhone.phone_number.like(contains_pattern(string(v, field="phone_number_fuzzy")), escape="\\")
     ),
-    "phone_verified": lambda v: _phone_exists(UserPhone.verified.is_(_bool(v, field="phone_verified"))),
+    "phone_verified": lambda v: _phone_exists(UserPhone.verified.is_(boolean(v, field="phone_verified"))),
     "full_name_fuzzy": _full_name_fuzzy,
     "created_at_greater_than": lambda v: User.created_at > _instant(v, field="created_at_greater_than"),
     "created_at_less_than": lambda v: User.created_at < _instant(v, field="created_at_less_than"),

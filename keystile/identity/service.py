@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,10 +22,7 @@ from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
 from keystile.ids import new_id
-
-MAX_METADATA_BYTES = 4096
-# MariaDB refuses JSON documents nested deeper than 32 levels; stay well inside that.
-MAX_METADATA_DEPTH = 16
+from keystile.metadata import check_metadata
 
 
 @dataclass(frozen=True)
@@ -61,33 +57,8 @@ class SearchPage:
     next_cursor: str | None
 
 
-def _depth(value: Any) -> int:
-    """How deeply objects and arrays nest in `value`: 0 for a scalar, 1 for `{}` or `{"a": 1}`."""
-    depth, level = 0, [value]
-    while containers := [node for node in level if isinstance(node, dict | list)]:
-        depth += 1
-        level = [
-            child for node in containers for child in (node.values() if isinstance(node, dict) else node)
-        ]
-    return depth
-
-
-def _check_metadata(value: dict[str, Any] | None) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if _depth(value) > MAX_METADATA_DEPTH:
-        raise KeystileError("invalid_metadata", f"Metadata nests at most {MAX_METADATA_DEPTH} levels.")
-    try:
-        # Measured as UTF-8, as stored: escaping non-ASCII text would count an emoji as 12 bytes.
-        size = len(json.dumps(value, allow_nan=False, ensure_ascii=False).encode())
-    except ValueError as error:  # NaN, Infinity or a lone surrogate: not JSON that any database stores
-        raise KeystileError("invalid_metadata", "Metadata must be finite numbers and valid text.") from error
-    if size > MAX_METADATA_BYTES:
-        raise KeystileError("invalid_metadata", f"Metadata is limited to {MAX_METADATA_BYTES} bytes.")
-    return value
-
-
-def _unique_violation(error: IntegrityError) -> KeystileError:
+def unique_violation(error: IntegrityError) -> KeystileError:
+    """The duplicate that a unique index of the users' tables refused, as its Stytch error."""
     text = violated_constraint(error)
     if "external_id" in text:
         return KeystileError("duplicate_external_id")
@@ -117,8 +88,8 @@ async def create_user(session: AsyncSession, project_id: str, new: NewUser, *, n
         middle_name=name["middle_name"],
         last_name=name["last_name"],
         external_id=external_id,
-        trusted_metadata=_check_metadata(new.trusted_metadata),
-        untrusted_metadata=_check_metadata(new.untrusted_metadata),
+        trusted_metadata=check_metadata(new.trusted_metadata),
+        untrusted_metadata=check_metadata(new.untrusted_metadata),
         roles=list(new.roles or []),
         created_at=now,
     )
@@ -151,7 +122,7 @@ async def create_user(session: AsyncSession, project_id: str, new: NewUser, *, n
         await session.flush()
     except IntegrityError as error:
         # Another request took the same email, phone or external id between check and insert.
-        raise _unique_violation(error) from error
+        raise unique_violation(error) from error
     return view
 
 
@@ -174,9 +145,9 @@ async def update_user(session: AsyncSession, project_id: str, user_id: str, chan
         user.middle_name = name["middle_name"]
         user.last_name = name["last_name"]
     if changes.trusted_metadata is not None:
-        user.trusted_metadata = _check_metadata(changes.trusted_metadata)
+        user.trusted_metadata = check_metadata(changes.trusted_metadata)
     if changes.untrusted_metadata is not None:
-        user.untrusted_metadata = _check_metadata(changes.untrusted_metadata)
+        user.untrusted_metadata = check_metadata(changes.untrusted_metadata)
     if changes.roles is not None:
         user.roles = list(changes.roles)
     if changes.external_id is not None and changes.external_id != user.external_id:
@@ -187,7 +158,7 @@ async def update_user(session: AsyncSession, project_id: str, user_id: str, chan
     try:
         await session.flush()
     except IntegrityError as error:
-        raise _unique_violation(error) from error
+        raise unique_violation(error) from error
     return (await repo.views([user]))[0]
 
 

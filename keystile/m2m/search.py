@@ -11,24 +11,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, cast, false, or_
 
 from keystile.errors import KeystileError
-from keystile.identity.search import MAX_FILTER_VALUES
 from keystile.m2m.models import M2MClient
 from keystile.m2m.tokens import SCOPE_TOKEN
-from keystile.text import has_control_characters
-
-
-def _strings(value: Any, *, field: str, max_length: int) -> list[str]:
-    if (
-        not isinstance(value, list)
-        or not 0 < len(value) <= MAX_FILTER_VALUES
-        or not all(
-            isinstance(v, str) and 0 < len(v) <= max_length and not has_control_characters(v) for v in value
-        )
-    ):
-        raise KeystileError(
-            "invalid_search_query", f"{field} takes a list of 1 to {MAX_FILTER_VALUES} short strings."
-        )
-    return value
+from keystile.search_operands import like_escaped, strings
 
 
 def _holds_scope(scope: str) -> ColumnElement[bool]:
@@ -36,15 +21,14 @@ def _holds_scope(scope: str) -> ColumnElement[bool]:
     the list on every engine; only LIKE's own wildcards need escaping."""
     if not SCOPE_TOKEN.match(scope):
         raise KeystileError("invalid_search_query", "scopes takes scope names.")
-    escaped = scope.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return cast(M2MClient.scopes, String).like(f'%"{escaped}"%', escape="\\")
+    return cast(M2MClient.scopes, String).like(f'%"{like_escaped(scope)}"%', escape="\\")
 
 
 FILTERS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
-    "client_id": lambda v: M2MClient.client_id.in_(_strings(v, field="client_id", max_length=96)),
-    "client_name": lambda v: M2MClient.client_name.in_(_strings(v, field="client_name", max_length=256)),
+    "client_id": lambda v: M2MClient.client_id.in_(strings(v, field="client_id", max_length=96)),
+    "client_name": lambda v: M2MClient.client_name.in_(strings(v, field="client_name", max_length=256)),
     "scopes": lambda v: or_(
-        false(), *(_holds_scope(scope) for scope in _strings(v, field="scopes", max_length=128))
+        false(), *(_holds_scope(scope) for scope in strings(v, field="scopes", max_length=128))
     ),
 }
 

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.errors import KeystileError
 from keystile.identity import search as user_search
-from keystile.identity.service import _check_metadata as check_metadata
 from keystile.ids import is_well_formed_id, new_id
 from keystile.m2m import claims, search, secrets, tokens
 from keystile.m2m.models import M2MClaimsTemplate, M2MClient
 from keystile.m2m.repository import ClaimsTemplateRepository, Grantee, M2MClientRepository
+from keystile.metadata import check_metadata
 from keystile.projects.service import get_project
 from keystile.sessions.keys import KeyRing
 from keystile.text import has_control_characters

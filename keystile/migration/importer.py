@@ -21,7 +21,7 @@ from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
 from keystile.factors.passwords.models import UserPassword
 from keystile.identity.models import User, UserEmail, UserPhone
-from keystile.identity.service import _unique_violation as unique_violation
+from keystile.identity.service import unique_violation
 from keystile.ids import new_id
 from keystile.migration.records import SourceLine, UserRecord, validate
 

@@ -26,7 +26,7 @@ from keystile.identity.contact import (
     normalize_email,
     normalize_phone,
 )
-from keystile.identity.service import _check_metadata as check_metadata
+from keystile.metadata import check_metadata
 
 CSV_COLUMNS: Final = (
     "email",
