@@ -13,6 +13,10 @@ How a rotation at time T stays invisible to verifiers (C = the cache TTL, 60 s b
 - T + 2C + 5 min + C: the old key leaves the JWKS (`expires_at`): every JWT it signed has expired,
   with C to spare for clock differences between servers.
 
+`activates_at` is stamped before the rotation's transaction commits; should the commit come later than
+2C after it, servers would meet JWTs of a key they have not read yet. A `kid` missing from a server's
+cache therefore makes it read the keys again (at most once a second per project).
+
 A project's first key signs at once: no JWT of that project exists yet, and an empty key set is never
 cached, so every server reads the new key from the database the first time it needs one. The cache
 only ever holds rows read from the database: a key created inside a request's transaction is used by
@@ -50,6 +54,10 @@ from keystile.sessions.repository import SigningKeyRepository
 
 RSA_KEY_BITS = 2048
 CERTIFICATE_LIFETIME = timedelta(days=3650)
+# A JWT whose `kid` the cached keys lack (a key another server's rotation made active before this
+# server's cache expired) makes the keys be read again, at most this often per project, so that
+# JWTs with made-up kids cost no more than one query a second.
+UNKNOWN_KID_RELOAD_SECONDS = 1.0
 
 log = structlog.get_logger("keystile.sessions")
 
@@ -69,9 +77,19 @@ class _LoadedKey:
 
 @dataclass
 class _ProjectKeys:
+    loaded_at: float
     fresh_until: float
     keys: tuple[_LoadedKey, ...]
     private_keys: dict[str, rsa.RSAPrivateKey] = field(default_factory=dict)
+
+    def published_key(self, kid: str, now: datetime) -> rsa.RSAPublicKey | None:
+        for key in self.keys:
+            if key.kid == kid and key.published(now):
+                return key.public_key
+        return None
+
+    def knows(self, kid: str) -> bool:
+        return any(key.kid == kid for key in self.keys)
 
 
 class KeyRing:
@@ -109,12 +127,14 @@ class KeyRing:
     async def public_key(
         self, db: AsyncSession, project_id: str, kid: str, now: datetime
     ) -> rsa.RSAPublicKey | None:
-        """The published key `kid` of the project, or None."""
+        """The published key `kid` of the project, or None. A `kid` that the cached keys lack makes
+        them be read again (`UNKNOWN_KID_RELOAD_SECONDS`): another server may have rotated."""
         entry = await self._entry(db, project_id)
-        for key in entry.keys if entry is not None else ():
-            if key.kid == kid and key.published(now):
-                return key.public_key
-        return None
+        if entry is None:
+            return None
+        if not entry.knows(kid) and self._monotonic() - entry.loaded_at >= UNKNOWN_KID_RELOAD_SECONDS:
+            entry = self._remember(project_id, await SigningKeyRepository(db, project_id).all())
+        return entry.published_key(kid, now) if entry is not None else None
 
     async def jwks(self, db: AsyncSession, project_id: str, now: datetime) -> list[dict[str, Any]]:
         """The project's published public keys as JWKs (none before its first session)."""
@@ -153,8 +173,10 @@ class KeyRing:
         if not rows:
             self._projects.pop(project_id, None)
             return None
+        loaded_at = self._monotonic()
         entry = _ProjectKeys(
-            fresh_until=self._monotonic() + self.cache_seconds,
+            loaded_at=loaded_at,
+            fresh_until=loaded_at + self.cache_seconds,
             keys=tuple(
                 _LoadedKey(
                     kid=row.kid,

@@ -127,3 +127,30 @@ async def test_a_project_sees_only_its_own_keys(
     async with unit_of_work(db_sessions) as db:
         assert await keys.public_key(db, other.project.project_id, mine, NOW) is None
         assert await keys.public_key(db, project_id, mine, NOW) is not None
+
+
+async def test_a_key_rotated_in_elsewhere_is_found_before_the_cache_expires(
+    db_sessions: Sessions, cipher: MultiFernet, project_id: str
+) -> None:
+    """A rotation whose key signs earlier than this server's cache expires (a slow rotation, or a
+    short cache elsewhere): the unknown kid makes the keys be read again, at most once a second."""
+    elapsed = {"seconds": 0.0}
+    here = KeyRing(cipher, cache_seconds=60, monotonic=lambda: elapsed["seconds"])
+    elsewhere = KeyRing(cipher, cache_seconds=60)
+    first = await signing_kid(db_sessions, here, project_id)
+    assert await published(db_sessions, here, project_id) == [first]  # cached here from now on
+    async with unit_of_work(db_sessions) as db:
+        rotated = await elsewhere.rotate(db, project_id, NOW)
+        rotated.activates_at = NOW
+    assert await signing_kid(db_sessions, elsewhere, project_id) == rotated.kid
+
+    async def known_here() -> bool:
+        async with unit_of_work(db_sessions) as db:
+            return await here.public_key(db, project_id, rotated.kid, NOW) is not None
+
+    elapsed["seconds"] = 0.5
+    assert not await known_here()  # read less than a second ago: made-up kids cost nothing
+    elapsed["seconds"] = 1.0
+    assert await known_here()
+    async with unit_of_work(db_sessions) as db:
+        assert await here.public_key(db, project_id, "jwk-test-made-up", NOW) is None
