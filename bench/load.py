@@ -1,19 +1,29 @@
-"""What the load tests share: pre-encoded HTTP/1.1 requests driven over keep-alive raw sockets (an
-HTTP client library would cost about as much per request as the server's framework does, and would
-measure itself), the server's CPU time, and one line of figures per scenario."""
+"""What the load tests share: a keystile server on a fresh database, pre-encoded HTTP/1.1 requests
+driven over keep-alive raw sockets (an HTTP client library would cost about as much per request as
+the server's framework does, and would measure itself), the server's CPU time, and one line of
+figures per scenario."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import re
+import socket
 import statistics
 import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
+
+from keystile.config import Settings
+from keystile.db.migrate import upgrade
 
 HOST = "127.0.0.1"
 CONTENT_LENGTH = re.compile(rb"\r\ncontent-length: *(\d+)", re.IGNORECASE)
@@ -125,3 +135,35 @@ def wait_healthy(port: int, process: subprocess.Popen[bytes], seconds: float = 9
             pass
         time.sleep(0.1)
     raise SystemExit("the keystile server did not become healthy")
+
+
+@dataclass(frozen=True)
+class BenchServer:
+    settings: Settings  # to write the scenario's fixture straight to the server's database
+    port: int
+    pid: int
+    engine: str  # sqlite, postgresql or mysql
+
+
+@contextmanager
+def keystile_server(script: str, database_url: str | None, *serve_args: str) -> Iterator[BenchServer]:
+    """`script --serve PORT *serve_args` serving a migrated database (a fresh SQLite file in a
+    temporary folder unless `database_url`) until the block ends."""
+    with tempfile.TemporaryDirectory(prefix="keystile-bench-") as scratch:
+        url = database_url or f"sqlite:///{Path(scratch) / 'bench.db'}"
+        key = Fernet.generate_key().decode()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KEYSTILE_")}
+        env |= {"KEYSTILE_DATABASE_URL": url, "KEYSTILE_ENCRYPTION_KEY": key, "KEYSTILE_LOG_LEVEL": "WARNING"}
+        upgrade(url)
+        with socket.socket() as sock:
+            sock.bind((HOST, 0))
+            port = int(sock.getsockname()[1])
+        command = [sys.executable, script, "--serve", str(port), *serve_args]
+        process = subprocess.Popen(command, env=env, cwd=scratch)
+        try:
+            wait_healthy(port, process)
+            settings = Settings(database_url=url, encryption_key=key)
+            yield BenchServer(settings, port, process.pid, url.split(":", 1)[0].split("+")[0])
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

@@ -17,27 +17,19 @@ import asyncio
 import base64
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from cryptography.fernet import Fernet
-
 # Run as a script, this folder is on sys.path.
-from load import HOST, cpu_seconds, drive, http_request, report, wait_healthy
+from load import cpu_seconds, drive, http_request, keystile_server, report
 from sessions import serve
 
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
-from keystile.db.migrate import upgrade
 from keystile.encryption import at_rest_cipher
 from keystile.factors.magic_links.service import SessionRequest
 from keystile.factors.passwords import service
@@ -149,40 +141,19 @@ def main() -> None:
         serve(args.serve)
         return
 
-    with tempfile.TemporaryDirectory(prefix="keystile-bench-") as scratch:
-        database_url = args.database_url or f"sqlite:///{Path(scratch) / 'bench.db'}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KEYSTILE_")}
-        env |= {
-            "KEYSTILE_DATABASE_URL": database_url,
-            "KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "KEYSTILE_LOG_LEVEL": "WARNING",
-        }
-        settings = Settings(database_url=database_url, encryption_key=env["KEYSTILE_ENCRYPTION_KEY"])
-        upgrade(database_url)
-        fixture = create_fixture(settings)
-        with socket.socket() as sock:
-            sock.bind((HOST, 0))
-            port = int(sock.getsockname()[1])
-        server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], env=env, cwd=scratch)
-        try:
-            wait_healthy(port, server)
-            parameters = Argon2Parameters.from_settings(settings)
-            engine = database_url.split(":", 1)[0]
-            print(
-                f"keystile on {engine}, argon2id m={parameters.memory_kib} KiB t={parameters.time_cost} "
-                f"p={parameters.parallelism}, {args.concurrency} in flight, {args.seconds:g} s per scenario"
-            )
-            bare = bare_verify_rate(fixture.password_hash, parameters, args.seconds)
-            rates = asyncio.run(run_scenarios(fixture, server.pid, port, args.seconds, args.concurrency))
-            for name, rate in rates.items():
-                by_rate = (1 - rate.per_second / bare.per_second) * 100
-                by_cpu = (rate.cpu_seconds / bare.cpu_seconds - 1) * 100
-                print(
-                    f"overhead over the bare hash, {name}: {by_rate:5.1f} % by rate, {by_cpu:5.1f} % by CPU"
-                )
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with keystile_server(__file__, args.database_url) as server:
+        fixture = create_fixture(server.settings)
+        parameters = Argon2Parameters.from_settings(server.settings)
+        print(
+            f"keystile on {server.engine}, argon2id m={parameters.memory_kib} KiB t={parameters.time_cost} "
+            f"p={parameters.parallelism}, {args.concurrency} in flight, {args.seconds:g} s per scenario"
+        )
+        bare = bare_verify_rate(fixture.password_hash, parameters, args.seconds)
+        rates = asyncio.run(run_scenarios(fixture, server.pid, server.port, args.seconds, args.concurrency))
+        for name, rate in rates.items():
+            by_rate = (1 - rate.per_second / bare.per_second) * 100
+            by_cpu = (rate.cpu_seconds / bare.cpu_seconds - 1) * 100
+            print(f"overhead over the bare hash, {name}: {by_rate:5.1f} % by rate, {by_cpu:5.1f} % by CPU")
 
 
 if __name__ == "__main__":

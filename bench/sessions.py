@@ -14,26 +14,17 @@ import argparse
 import asyncio
 import base64
 import json
-import os
-import socket
-import subprocess
-import sys
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from cryptography.fernet import Fernet
-
 # Run as a script, this folder is on sys.path.
-from load import HOST, http_request, measure, wait_healthy
+from load import HOST, http_request, keystile_server, measure
 
 from keystile.api.auth import ProjectAuth
 from keystile.app import create_app
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
-from keystile.db.migrate import upgrade
 from keystile.encryption import at_rest_cipher
 from keystile.identity.service import NewUser, create_user
 from keystile.projects.service import create_project
@@ -124,29 +115,10 @@ def main() -> None:
         serve(args.serve)
         return
 
-    with tempfile.TemporaryDirectory(prefix="keystile-bench-") as scratch:
-        database_url = args.database_url or f"sqlite:///{Path(scratch) / 'bench.db'}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KEYSTILE_")}
-        env |= {
-            "KEYSTILE_DATABASE_URL": database_url,
-            "KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "KEYSTILE_LOG_LEVEL": "WARNING",
-        }
-        settings = Settings(database_url=database_url, encryption_key=env["KEYSTILE_ENCRYPTION_KEY"])
-        upgrade(database_url)
-        fixture = create_fixture(settings)
-        with socket.socket() as sock:
-            sock.bind((HOST, 0))
-            port = int(sock.getsockname()[1])
-        server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], env=env, cwd=scratch)
-        try:
-            wait_healthy(port, server)
-            engine = database_url.split(":", 1)[0]
-            print(f"keystile on {engine}, {args.concurrency} in flight, {args.seconds:g} s per scenario")
-            asyncio.run(run_scenarios(fixture, port, server.pid, args.seconds, args.concurrency))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with keystile_server(__file__, args.database_url) as server:
+        fixture = create_fixture(server.settings)
+        print(f"keystile on {server.engine}, {args.concurrency} in flight, {args.seconds:g} s per scenario")
+        asyncio.run(run_scenarios(fixture, server.port, server.pid, args.seconds, args.concurrency))
 
 
 if __name__ == "__main__":
