@@ -92,8 +92,8 @@ async def fetch_all(db: AsyncSession, read: DirectRead, parameters: dict[str, An
 
 
 def _read_sqlite_at_once(engine: AsyncEngine, sql: str, arguments: list[Any]) -> Sequence[Any] | None:
-    """The rows, read on this thread's SQLite reader connection; None when not on a SQLite file, or
-    when SQLite could not read without waiting."""
+    """The rows, read at once on the engine's SQLite reader connection (opened on first use); None
+    when not on a SQLite file, or when SQLite could not read within `SQLITE_READER_LOCK_WAIT_MS`."""
     path = sqlite_path(engine.url)
     if path is None:
         return None

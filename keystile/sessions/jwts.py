@@ -118,7 +118,7 @@ def unverified_kid(token: str) -> str:
         if len(segments) != 3 or not _BASE64URL.fullmatch(segments[0]):
             raise ValueError("not a compact JWS")
         header = json.loads(base64.urlsafe_b64decode(segments[0] + "=" * (-len(segments[0]) % 4)))
-    except ValueError as error:  # bad base64, JSON or UTF-8 too
+    except (ValueError, RecursionError) as error:  # bad base64, UTF-8 or JSON, or JSON nested too deep
         raise KeystileError("unable_to_parse_session_jwt") from error
     kid = header.get("kid") if isinstance(header, dict) else None
     if not isinstance(kid, str) or not kid or header.get("alg") != ALGORITHM:

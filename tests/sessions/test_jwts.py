@@ -145,6 +145,7 @@ def test_unknown_kid_is_refused() -> None:
         b'{"alg": "HS256", "kid": "jwk-test-a"}',
         b"\xff\xfe",  # not UTF-8
         b"{",
+        b"[" * 100_000,  # deeper than the JSON parser recurses
     ],
 )
 def test_a_header_that_is_not_an_rs256_jws_header_with_a_kid_is_refused(header: bytes) -> None:
