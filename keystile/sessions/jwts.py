@@ -144,16 +144,23 @@ def verify_session_jwt(
     """The claims of a session JWT signed by `public_key` (the project's key for the JWT's `kid`;
     None when the project has no such key) for `project_id`, checked at `now`: valid from
     `CLOCK_SKEW_SECONDS` before its `nbf` and `iat`, until its `exp` (no leeway there)."""
+    claims = signed_claims(token, public_key=public_key, project_id=project_id)
+    return claims_at(claims, now=now, allow_expired=allow_expired)
+
+
+def signed_claims(token: str, *, public_key: rsa.RSAPublicKey | None, project_id: str) -> dict[str, Any]:
+    """The claims of a JWT signed by `public_key` for `project_id` (audience, issuer, the claims every
+    session JWT has), whatever the time: what stays true of the token's text for good."""
     if public_key is None:
         raise KeystileError("unable_to_parse_session_jwt", "The JWT was not signed by a key of this project.")
     try:
-        claims: dict[str, Any] = jwt.decode(
+        return jwt.decode(
             token,
             public_key,
             algorithms=[ALGORITHM],
             audience=project_id,
             issuer=issuer(project_id),
-            # Times are checked below against the injected clock rather than PyJWT's.
+            # Times are checked by `claims_at`, against the injected clock rather than PyJWT's.
             options={
                 "require": REQUIRED_CLAIMS,
                 "verify_exp": False,
@@ -169,6 +176,11 @@ def verify_session_jwt(
         raise KeystileError("jwt_invalid_claims", f"The JWT lacks the '{error.claim}' claim.") from error
     except jwt.PyJWTError as error:
         raise KeystileError("unable_to_parse_session_jwt") from error
+
+
+def claims_at(claims: dict[str, Any], *, now: datetime, allow_expired: bool = False) -> VerifiedClaims:
+    """`signed_claims` checked at `now`: valid from `CLOCK_SKEW_SECONDS` before `nbf` and `iat`, until
+    `exp` unless `allow_expired`; and naming a session and its user."""
     moment = now.timestamp()
     if max(_instant(claims, "nbf"), _instant(claims, "iat")) > moment + CLOCK_SKEW_SECONDS:
         raise KeystileError("jwt_invalid_claims", "The JWT is not valid yet.")

@@ -51,6 +51,7 @@ from keystile.sessions.jwts import ALGORITHM, JWT_LIFETIME, SigningMaterial
 from keystile.sessions.models import SigningKey
 from keystile.sessions.recent_jwts import RecentJwts
 from keystile.sessions.repository import SigningKeyRepository
+from keystile.sessions.verified_jwts import VerifiedJwts
 
 RSA_KEY_BITS = 2048
 CERTIFICATE_LIFETIME = timedelta(days=3650)
@@ -94,7 +95,7 @@ class _ProjectKeys:
 
 class KeyRing:
     """The signing keys of every project, read through a short in-process cache, and the session JWTs
-    they signed in the last few seconds (`recent_jwts`)."""
+    they signed in the last few seconds (`recent_jwts`) or verified recently (`verified_jwts`)."""
 
     def __init__(
         self,
@@ -107,6 +108,7 @@ class KeyRing:
         self.cipher = cipher
         self.cache_seconds = cache_seconds
         self.recent_jwts = RecentJwts(reuse_seconds=jwt_reuse_seconds)
+        self.verified_jwts = VerifiedJwts()
         self._monotonic = monotonic
         self._projects: dict[str, _ProjectKeys] = {}
 

@@ -60,7 +60,7 @@ async def verified_jwt_claims(
     active, which is what makes the JWT worth refreshing (or revoking) at all.
     """
     kid = jwts.unverified_kid(session_jwt)
-    return jwts.verify_session_jwt(
+    return keys.verified_jwts.verify(
         session_jwt,
         public_key=await keys.public_key(db, project_id, kid, now),
         project_id=project_id,

@@ -1,0 +1,44 @@
+"""Session JWTs whose signature was checked moments ago, remembered by their exact text: a client sends
+the same JWT with every request of its five-minute life, and PyJWT's strict parsing and the RSA check
+are most of what authenticating it costs.
+
+Only what stays true of the text is remembered: that the project's key `kid` signed it with these
+claims. Whether that key is still published, and the times, are checked again on every call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from keystile.sessions.jwts import VerifiedClaims, claims_at, signed_claims
+
+
+@dataclass
+class VerifiedJwts:
+    """Up to `max_entries` verified JWTs (all forgotten at once when full: a bound, not an LRU)."""
+
+    max_entries: int = 4096
+    _claims: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def verify(
+        self,
+        token: str,
+        *,
+        public_key: rsa.RSAPublicKey | None,
+        project_id: str,
+        now: datetime,
+        allow_expired: bool = False,
+    ) -> VerifiedClaims:
+        """What `jwts.verify_session_jwt` returns for the same arguments, `public_key` being the
+        published key of the JWT's `kid` (None when there is none)."""
+        claims = self._claims.get((project_id, token)) if public_key is not None else None
+        if claims is None:
+            claims = signed_claims(token, public_key=public_key, project_id=project_id)
+            if len(self._claims) >= self.max_entries:
+                self._claims.clear()
+            self._claims[(project_id, token)] = claims
+        return claims_at(claims, now=now, allow_expired=allow_expired)
