@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -32,6 +33,19 @@ from keystile.ratelimit.limiter import rate_limiter
 from keystile.sessions.keys import KeyRing
 from keystile.ui import dev_inbox
 
+# Young objects are collected after this many allocations instead of CPython's 700, which one request
+# makes several times over; older generations keep their default pace.
+YOUNG_COLLECTION_THRESHOLD = 10_000
+
+
+def _tune_garbage_collection() -> None:
+    """What is built at start-up lives as long as the process: leave it out of the collector's scans,
+    and collect young objects less often. Measured with bench/sessions.py (sessions.authenticate,
+    SQLite): p99 145 ms to 49 ms at 32 requests in flight, server CPU 0.95 to 0.80 ms per request."""
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, middle, old)
+
 
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     """The keystile ASGI application for `settings`."""
@@ -56,6 +70,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
             credentials=CredentialCache(ttl_seconds=settings.credential_cache_seconds),
             limiter=rate_limiter(settings, sessions),
         )
+        _tune_garbage_collection()
         try:
             state = app.state.keystile
             async with outbox_worker_running(state.sessions, settings, state.clock, state.outbox_wakeup):
