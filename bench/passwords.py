@@ -31,12 +31,12 @@ from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
 from keystile.encryption import at_rest_cipher
-from keystile.factors.magic_links.service import SessionRequest
 from keystile.factors.passwords import service
 from keystile.factors.passwords.hashes import Argon2Parameters, hasher
 from keystile.identity.service import NewUser
 from keystile.projects.service import create_project
 from keystile.sessions.keys import KeyRing
+from keystile.sessions.service import SessionRequest
 
 EMAIL = "bench@example.com"
 PASSWORD = "violet tangerine oboe 71"

@@ -24,8 +24,8 @@ from keystile.b2b.sessions import (
 )
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.errors import KeystileError
-from keystile.factors.magic_links.service import SessionRequest
 from keystile.sessions.keys import KeyRing
+from keystile.sessions.service import SessionRequest
 
 
 @dataclass

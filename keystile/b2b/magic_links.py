@@ -25,10 +25,11 @@ from keystile.factors.magic_links.sandbox import (
     UNABLE_TO_AUTH_TOKEN,
     is_test_project,
 )
-from keystile.factors.magic_links.service import LinkOptions, SessionRequest
+from keystile.factors.magic_links.service import LinkOptions
 from keystile.identity.contact import normalize_email
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.keys import KeyRing
+from keystile.sessions.service import SessionRequest
 
 
 @dataclass(frozen=True)

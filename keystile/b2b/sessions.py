@@ -15,11 +15,10 @@ from keystile.b2b.repository import MemberRepository, MemberSessionRepository, O
 from keystile.b2b.views import MemberView
 from keystile.clock import rfc3339
 from keystile.errors import KeystileError
-from keystile.factors.magic_links.service import SessionRequest
 from keystile.ids import new_id
 from keystile.sessions import jwts, policy
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import LAST_ACCESS_PRECISION, verified_jwt_claims
+from keystile.sessions.service import LAST_ACCESS_PRECISION, SessionRequest, verified_jwt_claims
 from keystile.sessions.tokens import new_session_token, token_digest
 
 ORGANIZATION_CLAIM = "https://stytch.com/organization"

@@ -27,6 +27,16 @@ LAST_ACCESS_PRECISION = timedelta(seconds=60)
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class SessionRequest:
+    """What an authenticate call asks of the session it returns."""
+
+    duration_minutes: int | None = None
+    session_token: str | None = None
+    session_jwt: str | None = None
+    custom_claims: dict[str, Any] | None = None
+
+
 @dataclass
 class IssuedSession:
     session: Session | None  # the ORM row (None when no session was requested)

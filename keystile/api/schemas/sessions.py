@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.users import UserOut
 from keystile.clock import rfc3339
-from keystile.factors.magic_links.service import SessionRequest
 from keystile.sessions.models import Session
+from keystile.sessions.service import SessionRequest
 
 # Generous bounds: tokens are 43 characters, and JWTs carry at most 4 KB of custom claims.
 TOKEN_MAX = 256

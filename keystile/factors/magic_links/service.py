@@ -22,7 +22,7 @@ from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import IssuedSession, start_or_extend_session
+from keystile.sessions.service import IssuedSession, SessionRequest, start_or_extend_session
 from keystile.throttle.service import claim_send_slot, slot_key
 
 SEND_INTERVAL = timedelta(seconds=1)
@@ -46,16 +46,6 @@ class SentLink:
     user_id: str
     email_id: str
     user_created: bool
-
-
-@dataclass(frozen=True)
-class SessionRequest:
-    """What an authenticate call asks of the session it returns."""
-
-    duration_minutes: int | None = None
-    session_token: str | None = None
-    session_jwt: str | None = None
-    custom_claims: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

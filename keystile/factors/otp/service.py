@@ -17,7 +17,7 @@ from keystile.delivery.outbox import enqueue_email, enqueue_text
 from keystile.delivery.tollfraud import admit_text_message
 from keystile.errors import CommittedRefusal, KeystileError
 from keystile.factors.magic_links.sandbox import SANDBOX_EMAIL, is_test_project
-from keystile.factors.magic_links.service import Authenticated, SessionRequest
+from keystile.factors.magic_links.service import Authenticated
 from keystile.factors.otp import codes
 from keystile.factors.otp.models import OtpCode
 from keystile.factors.otp.sandbox import SANDBOX_CODE, SANDBOX_PHONE
@@ -29,7 +29,7 @@ from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.repository import UserRepository
 from keystile.ids import is_well_formed_id, new_id
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import authenticate_session, start_or_extend_session
+from keystile.sessions.service import SessionRequest, authenticate_session, start_or_extend_session
 from keystile.throttle.service import claim_send_slot, slot_key
 
 EMAIL_SEND_INTERVAL = timedelta(seconds=1)

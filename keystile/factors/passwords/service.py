@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keystile.delivery.outbox import enqueue_email
 from keystile.errors import CommittedRefusal, KeystileError
 from keystile.factors.magic_links import tokens
-from keystile.factors.magic_links.service import SessionRequest
 from keystile.factors.passwords import lockout, strength
 from keystile.factors.passwords.breaches import is_breached
 from keystile.factors.passwords.hashes import (
@@ -40,7 +39,12 @@ from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import IssuedSession, authenticate_session, start_or_extend_session
+from keystile.sessions.service import (
+    IssuedSession,
+    SessionRequest,
+    authenticate_session,
+    start_or_extend_session,
+)
 from keystile.throttle.service import claim_send_slot, slot_key
 
 RESET_EXPIRATION_MINUTES: Final = 30

@@ -12,7 +12,6 @@ from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.errors import CommittedRefusal, KeystileError
-from keystile.factors.magic_links.service import SessionRequest
 from keystile.factors.passwords.lockout import clear_failures, is_locked, lock_state, record_failure
 from keystile.factors.records import authentication_factor
 from keystile.factors.totp import codes
@@ -24,7 +23,7 @@ from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.projects.service import get_project
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import IssuedSession, start_or_extend_session
+from keystile.sessions.service import IssuedSession, SessionRequest, start_or_extend_session
 
 # Stytch's bounds on how long a new registration waits for its first code.
 MIN_EXPIRATION_MINUTES: Final = 5

@@ -19,7 +19,7 @@ from keystile.api.state import app_state
 from keystile.b2b import admission, discovery
 from keystile.b2b.sessions import MemberCredentials
 from keystile.db.uow import unit_of_work
-from keystile.factors.magic_links.service import SessionRequest
+from keystile.sessions.service import SessionRequest
 
 router = APIRouter(prefix="/v1/b2b/discovery", tags=["b2b discovery"])
 

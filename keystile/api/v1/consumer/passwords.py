@@ -12,10 +12,10 @@ from keystile.api.schemas.sessions import session_out, session_request
 from keystile.api.schemas.users import user_out
 from keystile.api.state import app_state
 from keystile.db.uow import unit_of_work
-from keystile.factors.magic_links.service import SessionRequest
 from keystile.factors.passwords import service
 from keystile.factors.passwords.hashes import Argon2Parameters
 from keystile.identity.service import NewUser
+from keystile.sessions.service import SessionRequest
 
 router = APIRouter(prefix="/v1/passwords", tags=["passwords"])
 
