@@ -93,6 +93,9 @@ def serve(
         access_log=False,
         log_level="warning",
         server_header=False,
+        # With --workers, each worker answers uvicorn's health check once it has imported keystile,
+        # which takes longer than uvicorn's default 5 s on a busy machine.
+        timeout_worker_healthcheck=60,
     )
 
 
