@@ -78,8 +78,7 @@ class _LoadedKey:
 
 @dataclass
 class _ProjectKeys:
-    loaded_at: float
-    fresh_until: float
+    loaded_at: float  # monotonic time of the read
     keys: tuple[_LoadedKey, ...]
     private_keys: dict[str, rsa.RSAPrivateKey] = field(default_factory=dict)
 
@@ -167,7 +166,7 @@ class KeyRing:
 
     async def _entry(self, db: AsyncSession, project_id: str) -> _ProjectKeys | None:
         entry = self._projects.get(project_id)
-        if entry is not None and self._monotonic() < entry.fresh_until:
+        if entry is not None and self._monotonic() < entry.loaded_at + self.cache_seconds:
             return entry
         return self._remember(project_id, await SigningKeyRepository(db, project_id).all())
 
@@ -175,10 +174,8 @@ class KeyRing:
         if not rows:
             self._projects.pop(project_id, None)
             return None
-        loaded_at = self._monotonic()
         entry = _ProjectKeys(
-            loaded_at=loaded_at,
-            fresh_until=loaded_at + self.cache_seconds,
+            loaded_at=self._monotonic(),
             keys=tuple(
                 _LoadedKey(
                     kid=row.kid,
