@@ -26,7 +26,7 @@ from keystile.api.v1.b2b import sessions as b2b_sessions
 from keystile.api.v1.consumer import m2m, magic_links, otps, passwords, sessions, totps, users
 from keystile.clock import Clock, SystemClock
 from keystile.config import Settings
-from keystile.db.engine import create_engine, session_factory
+from keystile.db.engine import server_database
 from keystile.delivery.worker import outbox_worker_running
 from keystile.encryption import at_rest_cipher
 from keystile.ratelimit.limiter import rate_limiter
@@ -52,11 +52,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        deadline = settings.database_timeout_seconds
-        engine = create_engine(
-            settings.database_url, deadline_seconds=deadline, pool_size=settings.database_pool_size
-        )
-        sessions = session_factory(engine, deadline_seconds=deadline)
+        engine, sessions = server_database(settings)
         app.state.keystile = AppState(
             settings=settings,
             engine=engine,

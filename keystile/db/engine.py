@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from keystile.config import Settings
 from keystile.db.liveness import ping_idle_connections
 
 ASYNC_DRIVERS = {
@@ -98,3 +99,13 @@ def session_factory(engine: AsyncEngine, *, deadline_seconds: float | None = Non
     """Sessions that keep loaded values after commit (responses are built after the commit); each
     `unit_of_work` on them ends within `deadline_seconds` (None: no deadline, as the CLI runs)."""
     return async_sessionmaker(engine, expire_on_commit=False, info={DEADLINE: deadline_seconds})
+
+
+def server_database(settings: Settings) -> tuple[AsyncEngine, async_sessionmaker[Any]]:
+    """The engine and sessions of a long-running process (`keystile serve`, `keystile worker`): the
+    configured pool, and every unit of work held to the configured database deadline."""
+    deadline = settings.database_timeout_seconds
+    engine = create_engine(
+        settings.database_url, deadline_seconds=deadline, pool_size=settings.database_pool_size
+    )
+    return engine, session_factory(engine, deadline_seconds=deadline)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from keystile.clock import Clock, SystemClock
 from keystile.config import Settings
-from keystile.db.engine import create_engine, session_factory
+from keystile.db.engine import server_database
 from keystile.db.uow import unit_of_work
 from keystile.delivery.dev_inbox import DevInboxSender
 from keystile.delivery.models import EMAIL, SMS, WHATSAPP, OutboxMessage
@@ -167,11 +167,7 @@ async def run_until_signalled(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    deadline = settings.database_timeout_seconds
-    engine = create_engine(
-        settings.database_url, deadline_seconds=deadline, pool_size=settings.database_pool_size
-    )
-    sessions = session_factory(engine, deadline_seconds=deadline)
+    engine, sessions = server_database(settings)
     try:
         await OutboxWorker(sessions, settings, SystemClock()).run(stop)
     finally:
