@@ -35,6 +35,19 @@ class Result:
     errors: int = 0
 
 
+@dataclass(frozen=True)
+class Measured:
+    """One scenario's run: its responses, how long it lasted and the server's CPU time meanwhile."""
+
+    result: Result
+    elapsed: float
+    cpu_seconds: float
+
+    @property
+    def rate(self) -> float:
+        return len(self.result.latencies) / self.elapsed
+
+
 def http_request(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> bytes:
     """One HTTP/1.1 request, encoded once and sent as many times as the scenario lasts."""
     lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}"]
@@ -96,30 +109,37 @@ def cpu_seconds(root: int) -> float:
 
 
 async def measure(
-    name: str, port: int, server_pid: int, request: bytes, seconds: float, concurrency: int
-) -> float:
-    """Warm up, drive one scenario, print its line; returns its requests/s."""
-    await drive(port, request, seconds=min(1.0, seconds), concurrency=4)
+    name: str,
+    port: int,
+    server_pid: int,
+    request: bytes,
+    seconds: float,
+    concurrency: int,
+    *,
+    warm_up_concurrency: int = 4,
+) -> Measured:
+    """Warm up, drive one scenario and print its line."""
+    await drive(port, request, seconds=min(1.0, seconds), concurrency=warm_up_concurrency)
     before = cpu_seconds(server_pid)
     result, elapsed = await drive(port, request, seconds=seconds, concurrency=concurrency)
-    return report(name, result, elapsed, cpu_seconds(server_pid) - before)
+    measured = Measured(result, elapsed, cpu_seconds(server_pid) - before)
+    report(name, measured)
+    return measured
 
 
-def report(name: str, result: Result, elapsed: float, cpu_seconds: float) -> float:
+def report(name: str, measured: Measured) -> None:
     """Print req/s, p50, p99, errors and the server's CPU per request (steadier than req/s on a
-    machine that other work shares); returns req/s."""
-    latencies = sorted(result.latencies)
+    machine that other work shares)."""
+    latencies = sorted(measured.result.latencies)
     if not latencies:
-        print(f"{name:<34} no successful requests ({result.errors} errors)")
-        return 0.0
+        print(f"{name:<34} no successful requests ({measured.result.errors} errors)")
+        return
     quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
-    rate = len(latencies) / elapsed
     print(
-        f"{name:<34} {rate:>9.0f} req/s   p50 {quantiles[49] * 1000:>7.2f} ms"
-        f"   p99 {quantiles[98] * 1000:>7.2f} ms   errors {result.errors}"
-        f"   server CPU {cpu_seconds * 1000 / len(latencies):>5.2f} ms/req"
+        f"{name:<34} {measured.rate:>9.0f} req/s   p50 {quantiles[49] * 1000:>7.2f} ms"
+        f"   p99 {quantiles[98] * 1000:>7.2f} ms   errors {measured.result.errors}"
+        f"   server CPU {measured.cpu_seconds * 1000 / len(latencies):>5.2f} ms/req"
     )
-    return rate
 
 
 def wait_healthy(port: int, process: subprocess.Popen[bytes], seconds: float = 90) -> None:

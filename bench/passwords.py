@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Run as a script, this folder is on sys.path.
-from load import cpu_seconds, drive, http_request, keystile_server, report
+from load import cpu_seconds, http_request, keystile_server, measure
 from sessions import serve
 
 from keystile.cli.runtime import run_in_transaction
@@ -119,14 +119,9 @@ async def run_scenarios(
     rates = {}
     for name, payload in scenarios.items():
         request = http_request("POST", "/v1/passwords/authenticate", headers, json.dumps(payload).encode())
-        await drive(port, request, seconds=min(1.0, seconds), concurrency=2)  # warm-up
-        cpu = cpu_seconds(server_pid)
-        result, elapsed = await drive(port, request, seconds=seconds, concurrency=concurrency)
-        served = cpu_seconds(server_pid) - cpu
-        rates[name] = Rate(
-            len(result.latencies) / elapsed, served / max(len(result.latencies) + result.errors, 1)
-        )
-        report(name, result, elapsed, served)
+        measured = await measure(name, port, server_pid, request, seconds, concurrency, warm_up_concurrency=2)
+        served = len(measured.result.latencies) + measured.result.errors
+        rates[name] = Rate(measured.rate, measured.cpu_seconds / max(served, 1))
     return rates
 
 

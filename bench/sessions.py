@@ -96,7 +96,7 @@ async def run_scenarios(
         "sessions.authenticate (JWT)": authenticate({"session_jwt": fixture.session_jwt}),
     }
     rates = {
-        name: await measure(name, port, server_pid, request, seconds, concurrency)
+        name: (await measure(name, port, server_pid, request, seconds, concurrency)).rate
         for name, request in scenarios.items()
     }
     ceiling = rates["baseline (Basic auth only)"]
