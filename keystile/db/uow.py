@@ -19,17 +19,31 @@ async def unit_of_work(sessions: async_sessionmaker[Any]) -> AsyncIterator[Async
     """A session inside one transaction: committed on success, rolled back on any error except a
     `CommittedRefusal`, which is raised once the transaction has committed.
 
+    The transaction begins with the session's first use (SQLAlchemy's autobegin). A unit of work that
+    never used its session ends without a round of BEGIN, COMMIT and close, which would cost more
+    than a request that only reads the caches or sends its one query straight to the driver
+    (`keystile.db.direct_reads`).
+
     Everything inside, from taking a pooled connection to the COMMIT, must end within the sessions'
     deadline (`session_factory`); past it the work is cancelled, the transaction rolled back (its
     connection is discarded) and `TimeoutError` raised, which the API answers with a 503. Only a
     COMMIT already on its way to the database when the deadline passes can still take effect."""
     refusal: CommittedRefusal | None = None
-    async with sessions() as session:
-        async with asyncio.timeout(session.info.get(DEADLINE)), session.begin():
+    session = sessions()
+    committed = False
+    try:
+        async with asyncio.timeout(session.info.get(DEADLINE)):
             try:
                 yield session
             except CommittedRefusal as error:
                 refusal = error
+            if session.in_transaction():
+                await session.commit()
+            committed = True
+    finally:
+        if not committed:
+            async with session:  # closing rolls back, to completion even if this task is cancelled
+                pass
     if refusal is not None:
         raise refusal
 

@@ -33,7 +33,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from keystile.db.base import UTCDateTime
+from keystile.db.base import UTCDateTime, detached
 from keystile.db.direct_reads import DirectRead
 from keystile.factors.passwords.models import UserLock, UserPassword
 from keystile.factors.passwords.repository import requires_reset
@@ -53,6 +53,8 @@ SESSIONS, USERS = _table(Session), _table(User)
 PASSWORDS, LOCKS = _table(UserPassword), _table(UserLock)
 SESSION_COLUMNS = tuple(SESSIONS.c)
 USER_COLUMNS = tuple(USERS.c)
+SESSION_KEYS = tuple(str(column.key) for column in SESSION_COLUMNS)
+USER_KEYS = tuple(str(column.key) for column in USER_COLUMNS)
 CREDENTIAL_COLUMNS = (
     PASSWORDS.c.password_id,
     PASSWORDS.c.requires_reset,
@@ -114,31 +116,22 @@ BY_TOKEN_DIGEST = DirectRead(_statement(SESSIONS.c.token_digest == bindparam("ma
 BY_SESSION_ID = DirectRead(_statement(SESSIONS.c.session_id == bindparam("match")))
 
 
-def _by_key(columns: tuple[ColumnElement[Any], ...], values: tuple[Any, ...]) -> dict[str, Any]:
-    return {str(column.key): value for column, value in zip(columns, values, strict=True)}
-
-
 def session_and_view(rows: list[tuple[Any, ...]]) -> tuple[Session, UserView] | None:
     """The session and user view in the rows of a `BY_*` query (detached ORM objects), or None."""
     head = next((row for row in rows if row[LISTED_START] is None), None)
     if head is None:
         return None
-    session = Session(**_by_key(SESSION_COLUMNS, head[:USER_START]))
-    user = User(**_by_key(USER_COLUMNS, head[USER_START:CREDENTIAL_START]))
+    session = detached(Session, dict(zip(SESSION_KEYS, head[:USER_START], strict=True)))
+    user = detached(User, dict(zip(USER_KEYS, head[USER_START:CREDENTIAL_START], strict=True)))
     view = UserView(user)
     owner = {"project_id": user.project_id, "user_id": user.user_id}
     listed = sorted((row[LISTED_START:] for row in rows if row is not head), key=lambda r: (r[4], r[1]))
     for kind, item_id, address, verified, created_at in listed:
+        item = {"verified": verified, "created_at": created_at} | owner
         if kind == "email":
-            view.emails.append(
-                UserEmail(email_id=item_id, email=address, verified=verified, created_at=created_at, **owner)
-            )
+            view.emails.append(detached(UserEmail, {"email_id": item_id, "email": address} | item))
         elif kind == "phone":
-            view.phones.append(
-                UserPhone(
-                    phone_id=item_id, phone_number=address, verified=verified, created_at=created_at, **owner
-                )
-            )
+            view.phones.append(detached(UserPhone, {"phone_id": item_id, "phone_number": address} | item))
         else:
             view.totps.append(TotpSummary(totp_id=item_id, verified=bool(verified)))
     password_id, flagged, verified_when_set, lock_created_at, lock_expires_at = head[
