@@ -16,7 +16,7 @@ checkpoint or recovery), the read goes through the pool like the other engines' 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -38,9 +38,10 @@ _sqlite_readers: WeakKeyDictionary[Engine, sqlite3.Connection] = WeakKeyDictiona
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    parameter_names: tuple[str, ...]  # in the order of the SQL's positional placeholders
-    bind_processors: Mapping[str, Processor]
-    result_processors: tuple[Processor, ...]
+    # In the order of the SQL's positional placeholders: each parameter's name and bind processor.
+    parameters: tuple[tuple[str, Processor], ...]
+    # Each result column that needs converting: its position and result processor.
+    conversions: tuple[tuple[int, Callable[[Any], Any]], ...]
 
 
 class DirectRead:
@@ -54,20 +55,20 @@ class DirectRead:
         found = self._compiled.get(dialect.name)
         if found is None:
             compiled = self.statement.compile(dialect=dialect)
-            names = tuple(compiled.positiontup or ())
-            binds = {
-                name: compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-                for name in names
-            }
-            results = tuple(
+            parameters = tuple(
+                (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+                for name in compiled.positiontup or ()
+            )
+            results = (
                 column.type.dialect_impl(dialect).result_processor(dialect, None)
                 for column in self.statement.selected_columns
             )
-            found = self._compiled[dialect.name] = _Compiled(compiled.string, names, binds, results)
+            conversions = tuple((index, process) for index, process in enumerate(results) if process)
+            found = self._compiled[dialect.name] = _Compiled(compiled.string, parameters, conversions)
         return found
 
 
-async def fetch_all(db: AsyncSession, read: DirectRead, parameters: dict[str, Any]) -> list[tuple[Any, ...]]:
+async def fetch_all(db: AsyncSession, read: DirectRead, parameters: dict[str, Any]) -> list[list[Any]]:
     """The rows of `read` with `parameters`, converted to Python values as SQLAlchemy would, read on a
     connection of the engine `db` is bound to, around (not inside) `db`'s unit of work.
 
@@ -77,29 +78,31 @@ async def fetch_all(db: AsyncSession, read: DirectRead, parameters: dict[str, An
     engine = db.bind
     assert isinstance(engine, AsyncEngine), "sessions are bound to one async engine"
     compiled = read.compiled(engine.dialect)
-    arguments = []
-    for name in compiled.parameter_names:
-        process = compiled.bind_processors[name]
-        arguments.append(process(parameters[name]) if process else parameters[name])
-    rows = _read_sqlite_at_once(engine, compiled.sql, arguments)
-    if rows is None:
-        rows = await _read_pooled(engine, compiled.sql, arguments)
-    processors = compiled.result_processors
-    return [
-        tuple(process(value) if process else value for process, value in zip(processors, row, strict=True))
-        for row in rows
+    arguments = [
+        process(parameters[name]) if process else parameters[name] for name, process in compiled.parameters
     ]
+    raw = _read_sqlite_at_once(engine, compiled.sql, arguments)
+    if raw is None:
+        raw = await _read_pooled(engine, compiled.sql, arguments)
+    rows = []
+    for row in raw:
+        values = list(row)
+        for index, process in compiled.conversions:
+            if values[index] is not None:  # NULL is None in every column type keystile declares
+                values[index] = process(values[index])
+        rows.append(values)
+    return rows
 
 
 def _read_sqlite_at_once(engine: AsyncEngine, sql: str, arguments: list[Any]) -> Sequence[Any] | None:
     """The rows, read at once on the engine's SQLite reader connection (opened on first use); None
     when not on a SQLite file, or when SQLite could not read within `SQLITE_READER_LOCK_WAIT_MS`."""
-    path = sqlite_path(engine.url)
-    if path is None:
-        return None
     reader = _sqlite_readers.get(engine.sync_engine)
     try:
         if reader is None:
+            path = sqlite_path(engine.url)
+            if path is None:
+                return None
             # check_same_thread=False: the CLI and tests may run event loops on other threads; the
             # sqlite3 module serialises calls on one connection, and each read completes in one call.
             reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
