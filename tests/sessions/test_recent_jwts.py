@@ -135,3 +135,16 @@ def test_a_new_key_or_a_changed_session_means_a_new_jwt() -> None:
         never.session_jwt(session, roles=["stytch_user"], key=new_key, now=soon + timedelta(seconds=1))
         != once
     )
+
+
+def test_a_claim_of_another_json_type_means_a_new_jwt() -> None:
+    recent, signing = RecentJwts(reuse_seconds=5), key("jwk-1")
+    session = session_at(NOW)
+    session.custom_claims = {"tier": 1}
+    first = recent.session_jwt(session, roles=[], key=signing, now=NOW)
+    session.custom_claims = {"tier": True}
+    second = recent.session_jwt(session, roles=[], key=signing, now=NOW)
+    assert jwt.decode(second, options={"verify_signature": False})["tier"] is True
+    session.custom_claims = {"tier": 1.0}
+    third = recent.session_jwt(session, roles=[], key=signing, now=NOW)
+    assert len({first, second, third}) == 3

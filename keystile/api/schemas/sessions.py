@@ -101,18 +101,20 @@ class JWKSResponse(StytchResponse):
 
 
 def session_out(session: Session, roles: list[str]) -> SessionOut:
-    """The SDK's `Session` model for a stored session."""
-    return SessionOut(
-        session_id=session.session_id,
-        user_id=session.user_id,
-        started_at=rfc3339(session.started_at),
-        last_accessed_at=rfc3339(session.last_accessed_at),
-        expires_at=rfc3339(session.expires_at),
-        attributes=AttributesOut(
-            ip_address=session.attributes.get("ip_address", ""),
-            user_agent=session.attributes.get("user_agent", ""),
-        ),
-        authentication_factors=list(session.authentication_factors),
-        custom_claims=dict(session.custom_claims),
-        roles=roles,
+    """The SDK's `Session` model for a stored session (validated in one pass over plain values)."""
+    return SessionOut.model_validate(
+        {
+            "session_id": session.session_id,
+            "user_id": session.user_id,
+            "started_at": rfc3339(session.started_at),
+            "last_accessed_at": rfc3339(session.last_accessed_at),
+            "expires_at": rfc3339(session.expires_at),
+            "attributes": {
+                "ip_address": session.attributes.get("ip_address", ""),
+                "user_agent": session.attributes.get("user_agent", ""),
+            },
+            "authentication_factors": list(session.authentication_factors),
+            "custom_claims": dict(session.custom_claims),
+            "roles": roles,
+        }
     )

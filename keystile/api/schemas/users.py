@@ -137,33 +137,39 @@ class SearchUsersResponse(StytchResponse):
 
 
 def user_out(view: UserView) -> UserOut:
-    """The SDK's `User` model for a stored user."""
-    user = view.user
-    return UserOut(
-        user_id=user.user_id,
-        emails=[EmailOut(email_id=e.email_id, email=e.email, verified=e.verified) for e in view.emails],
-        status=user.status,
-        phone_numbers=[
-            PhoneNumberOut(phone_id=p.phone_id, phone_number=p.phone_number, verified=p.verified)
-            for p in view.phones
-        ],
-        roles=list(user.roles),
-        name=NameOut(
-            first_name=user.first_name or "",
-            middle_name=user.middle_name or "",
-            last_name=user.last_name or "",
-        ),
-        created_at=rfc3339(user.created_at),
-        trusted_metadata=dict(user.trusted_metadata),
-        untrusted_metadata=dict(user.untrusted_metadata),
-        external_id=user.external_id or "",
-        password=(
-            PasswordOut(password_id=view.password.password_id, requires_reset=view.password.requires_reset)
-            if view.password is not None
-            else None
-        ),
-        totps=[{"totp_id": totp.totp_id, "verified": totp.verified} for totp in view.totps],
-        is_locked=view.lock is not None,
-        lock_created_at=rfc3339(view.lock.created_at) if view.lock is not None else None,
-        lock_expires_at=rfc3339(view.lock.expires_at) if view.lock is not None else None,
+    """The SDK's `User` model for a stored user (validated in one pass over plain values, which costs
+    a fraction of building each nested model on its own)."""
+    user, lock = view.user, view.lock
+    password = view.password
+    return UserOut.model_validate(
+        {
+            "user_id": user.user_id,
+            "emails": [
+                {"email_id": e.email_id, "email": e.email, "verified": e.verified} for e in view.emails
+            ],
+            "status": user.status,
+            "phone_numbers": [
+                {"phone_id": p.phone_id, "phone_number": p.phone_number, "verified": p.verified}
+                for p in view.phones
+            ],
+            "roles": list(user.roles),
+            "name": {
+                "first_name": user.first_name or "",
+                "middle_name": user.middle_name or "",
+                "last_name": user.last_name or "",
+            },
+            "created_at": rfc3339(user.created_at),
+            "trusted_metadata": dict(user.trusted_metadata),
+            "untrusted_metadata": dict(user.untrusted_metadata),
+            "external_id": user.external_id or "",
+            "password": (
+                {"password_id": password.password_id, "requires_reset": password.requires_reset}
+                if password is not None
+                else None
+            ),
+            "totps": [{"totp_id": totp.totp_id, "verified": totp.verified} for totp in view.totps],
+            "is_locked": lock is not None,
+            "lock_created_at": rfc3339(lock.created_at) if lock is not None else None,
+            "lock_expires_at": rfc3339(lock.expires_at) if lock is not None else None,
+        }
     )
