@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,13 +56,17 @@ def http_request(method: str, path: str, headers: dict[str, str], body: bytes = 
     return "\r\n".join(lines).encode() + body
 
 
-async def drive(port: int, request: bytes, *, seconds: float, concurrency: int) -> tuple[Result, float]:
-    """`concurrency` connections sending `request` back to back until `seconds` have passed; a
-    response other than 200, or a dropped connection, is an error."""
+async def drive(
+    port: int, requests: bytes | Sequence[bytes], *, seconds: float, concurrency: int
+) -> tuple[Result, float]:
+    """`concurrency` connections sending a request back to back until `seconds` have passed, each its
+    own of `requests` (in turn, when there are fewer than connections); a response other than 200, or
+    a dropped connection, is an error."""
     result = Result()
     deadline = time.perf_counter() + seconds
+    choices = [requests] if isinstance(requests, bytes) else list(requests)
 
-    async def connection() -> None:
+    async def connection(request: bytes) -> None:
         while time.perf_counter() < deadline:
             try:
                 reader, writer = await asyncio.open_connection(HOST, port)
@@ -86,7 +90,7 @@ async def drive(port: int, request: bytes, *, seconds: float, concurrency: int) 
                 writer.close()
 
     started = time.perf_counter()
-    await asyncio.gather(*(connection() for _ in range(concurrency)))
+    await asyncio.gather(*(connection(choices[i % len(choices)]) for i in range(concurrency)))
     return result, time.perf_counter() - started
 
 
@@ -112,16 +116,16 @@ async def measure(
     name: str,
     port: int,
     server_pid: int,
-    request: bytes,
+    requests: bytes | Sequence[bytes],
     seconds: float,
     concurrency: int,
     *,
     warm_up_concurrency: int = 4,
 ) -> Measured:
     """Warm up, drive one scenario and print its line."""
-    await drive(port, request, seconds=min(1.0, seconds), concurrency=warm_up_concurrency)
+    await drive(port, requests, seconds=min(1.0, seconds), concurrency=warm_up_concurrency)
     before = cpu_seconds(server_pid)
-    result, elapsed = await drive(port, request, seconds=seconds, concurrency=concurrency)
+    result, elapsed = await drive(port, requests, seconds=seconds, concurrency=concurrency)
     measured = Measured(result, elapsed, cpu_seconds(server_pid) - before)
     report(name, measured)
     return measured

@@ -51,32 +51,37 @@ def serve(port: int) -> None:
 class Fixture:
     project_id: str
     secret: str
-    session_token: str
-    session_jwt: str
+    session_tokens: list[str]
+    session_jwts: list[str]
 
 
-def create_fixture(settings: Settings) -> Fixture:
-    """A project, a user and a 60-minute session, written straight to the database."""
+def create_fixture(settings: Settings, sessions: int) -> Fixture:
+    """A project and `sessions` users with a 60-minute session each, written straight to the
+    database: every connection of the load checks a session of its own, as a server's clients do."""
     now = SystemClock().now()
     keys = KeyRing(at_rest_cipher(settings))
 
     async def work(db: Any) -> Fixture:
         created = await create_project(db, name="bench", vertical="consumer", redirect_urls=[], now=now)
         project_id = created.project.project_id
-        view = await create_user(db, project_id, NewUser(email="bench@example.com"), now=now)
-        issued = await start_or_extend_session(
-            db,
-            keys,
-            project_id=project_id,
-            user_id=view.user.user_id,
-            factor={"type": "magic_link", "delivery_method": "email"},
-            duration_minutes=60,
-            existing_token=None,
-            existing_jwt=None,
-            custom_claims=None,
-            now=now,
-        )
-        return Fixture(project_id, created.secret, issued.session_token, issued.session_jwt)
+        fixture = Fixture(project_id, created.secret, [], [])
+        for number in range(sessions):
+            view = await create_user(db, project_id, NewUser(email=f"bench-{number}@example.com"), now=now)
+            issued = await start_or_extend_session(
+                db,
+                keys,
+                project_id=project_id,
+                user_id=view.user.user_id,
+                factor={"type": "magic_link", "delivery_method": "email"},
+                duration_minutes=60,
+                existing_token=None,
+                existing_jwt=None,
+                custom_claims=None,
+                now=now,
+            )
+            fixture.session_tokens.append(issued.session_token)
+            fixture.session_jwts.append(issued.session_jwt)
+        return fixture
 
     return run_in_transaction(settings, work)
 
@@ -92,8 +97,8 @@ async def run_scenarios(
 
     scenarios = {
         "baseline (Basic auth only)": http_request("GET", BASELINE_PATH, headers),
-        "sessions.authenticate (token)": authenticate({"session_token": fixture.session_token}),
-        "sessions.authenticate (JWT)": authenticate({"session_jwt": fixture.session_jwt}),
+        "sessions.authenticate (token)": [authenticate({"session_token": t}) for t in fixture.session_tokens],
+        "sessions.authenticate (JWT)": [authenticate({"session_jwt": j}) for j in fixture.session_jwts],
     }
     rates = {
         name: (await measure(name, port, server_pid, request, seconds, concurrency)).rate
@@ -116,7 +121,7 @@ def main() -> None:
         return
 
     with keystile_server(__file__, args.database_url) as server:
-        fixture = create_fixture(server.settings)
+        fixture = create_fixture(server.settings, sessions=args.concurrency)
         print(f"keystile on {server.engine}, {args.concurrency} in flight, {args.seconds:g} s per scenario")
         asyncio.run(run_scenarios(fixture, server.port, server.pid, args.seconds, args.concurrency))
 

@@ -77,6 +77,13 @@ async def fetch_all(db: AsyncSession, read: DirectRead, parameters: dict[str, An
     """
     engine = db.bind
     assert isinstance(engine, AsyncEngine), "sessions are bound to one async engine"
+    return await engine_fetch_all(engine, read, parameters)
+
+
+async def engine_fetch_all(
+    engine: AsyncEngine, read: DirectRead, parameters: dict[str, Any]
+) -> list[list[Any]]:
+    """`fetch_all` on a connection of `engine`."""
     compiled = read.compiled(engine.dialect)
     arguments = [
         process(parameters[name]) if process else parameters[name] for name, process in compiled.parameters

@@ -14,10 +14,13 @@ Whatever `UserRepository.views` shows of a user must be read here too (a test co
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    Column,
     ColumnElement,
     CompoundSelect,
     Select,
@@ -66,16 +69,19 @@ LISTED_TYPES = (String(), String(), String(), Boolean(), UTCDateTime())
 USER_START = len(SESSION_COLUMNS)
 CREDENTIAL_START = USER_START + len(USER_COLUMNS)
 LISTED_START = CREDENTIAL_START + len(CREDENTIAL_COLUMNS)
+SESSION_ID, PROJECT_ID = SESSION_KEYS.index("session_id"), SESSION_KEYS.index("project_id")
 
 
 def _of_the_sessions_user(table: Table) -> ColumnElement[bool]:
     return and_(table.c.project_id == SESSIONS.c.project_id, table.c.user_id == SESSIONS.c.user_id)
 
 
-def _statement(match: ColumnElement[bool]) -> CompoundSelect[Any]:
-    """The query for the session that `match` names; parameters `project_id`, `match`, `now`."""
+def _statement(match: Column[str], keys: int) -> CompoundSelect[Any]:
+    """The query for the sessions whose `match` column holds any of `keys` values, with parameters
+    `match_0`… and `now`. Every row carries its session's id, by which the rows of several sessions
+    are told apart (`rows_of`)."""
     now = bindparam("now", type_=UTCDateTime())
-    active = and_(SESSIONS.c.project_id == bindparam("project_id"), match, SESSIONS.c.expires_at > now)
+    active = and_(match.in_([bindparam(f"match_{i}") for i in range(keys)]), SESSIONS.c.expires_at > now)
     head = (
         select(
             *SESSION_COLUMNS,
@@ -90,10 +96,12 @@ def _statement(match: ColumnElement[bool]) -> CompoundSelect[Any]:
         )
         .where(active)
     )
+    session_columns: list[ColumnElement[Any]] = [null()] * LISTED_START
+    session_columns[SESSION_ID] = SESSIONS.c.session_id
 
     def listed(kind: str, table: Table, *columns: ColumnElement[Any]) -> Select[*tuple[Any, ...]]:
         return (
-            select(*[null()] * LISTED_START, literal_column(f"'{kind}'", String), *columns)
+            select(*session_columns, literal_column(f"'{kind}'", String), *columns)
             .select_from(SESSIONS.join(table, _of_the_sessions_user(table)))
             .where(active)
         )
@@ -112,12 +120,58 @@ def _statement(match: ColumnElement[bool]) -> CompoundSelect[Any]:
     )
 
 
-BY_TOKEN_DIGEST = DirectRead(_statement(SESSIONS.c.token_digest == bindparam("match")))
-BY_SESSION_ID = DirectRead(_statement(SESSIONS.c.session_id == bindparam("match")))
+class ActiveSessionQuery:
+    """The active sessions named by up to `MAX_KEYS` values of one column (the token digest or the
+    session id), with their users: one `DirectRead` per number of values, rounded up to a power of two
+    so that the database and the driver prepare at most a few statements."""
+
+    def __init__(self, match: Column[str]) -> None:
+        self.match = match
+        self.match_position = SESSION_KEYS.index(match.key)
+        self._reads: dict[int, DirectRead] = {}
+
+    def read(self, keys: int) -> tuple[DirectRead, int]:
+        """The read for `keys` values (at most `MAX_KEYS`), and its size: the number of parameters
+        `match_0`… it takes, the next power of two (repeat a value to fill them)."""
+        size = 1 << max(keys - 1, 0).bit_length()
+        found = self._reads.get(size)
+        if found is None:
+            found = self._reads[size] = DirectRead(_statement(self.match, size))
+        return found, size
 
 
-def session_and_view(rows: list[tuple[Any, ...]]) -> tuple[Session, UserView] | None:
-    """The session and user view in the rows of a `BY_*` query (detached ORM objects), or None."""
+BY_TOKEN_DIGEST = ActiveSessionQuery(SESSIONS.c.token_digest)
+BY_SESSION_ID = ActiveSessionQuery(SESSIONS.c.session_id)
+MAX_KEYS = 32
+
+
+def rows_of(
+    query: ActiveSessionQuery, rows: list[list[Any]], named: Sequence[tuple[str, str]]
+) -> list[list[list[Any]]]:
+    """For each (project id, match) in `named`, the rows of that project's session that `match` names
+    (for `session_and_view`), or none. A session named twice gets a copy of its rows the second time:
+    each caller may change what it is given."""
+    heads = {row[query.match_position]: row for row in rows if row[LISTED_START] is None}
+    listed: dict[str, list[list[Any]]] = {}
+    for row in rows:
+        if row[LISTED_START] is not None:
+            listed.setdefault(row[SESSION_ID], []).append(row)
+    found: list[list[list[Any]]] = []
+    given: set[str] = set()
+    for project_id, match in named:
+        head = heads.get(match)
+        if head is None or head[PROJECT_ID] != project_id:
+            found.append([])
+            continue
+        session_rows = [head, *listed.get(head[SESSION_ID], [])]
+        found.append(copy.deepcopy(session_rows) if match in given else session_rows)
+        given.add(match)
+    return found
+
+
+def session_and_view(rows: list[list[Any]]) -> tuple[Session, UserView] | None:
+    """The session and user view in the rows of one session (`rows_of`), as detached ORM objects; None
+    without rows."""
     head = next((row for row in rows if row[LISTED_START] is None), None)
     if head is None:
         return None

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.db.direct_reads import fetch_all
 from keystile.identity.models import User
 from keystile.identity.views import UserView
 from keystile.sessions import active_query
+from keystile.sessions.active_reads import active_session_rows
 from keystile.sessions.models import Session, SigningKey
 
 
@@ -74,9 +74,10 @@ class SessionRepository:
 
         The query reads committed rows on a pooled connection of its own, around this unit of work
         (`keystile.db.direct_reads`): call it before the unit of work writes anything."""
-        read = active_query.BY_TOKEN_DIGEST if token_digest is not None else active_query.BY_SESSION_ID
-        parameters = {"project_id": self.project_id, "now": now, "match": token_digest or session_id}
-        return active_query.session_and_view(await fetch_all(self.db, read, parameters))
+        query = active_query.BY_TOKEN_DIGEST if token_digest is not None else active_query.BY_SESSION_ID
+        match = token_digest or session_id or ""
+        rows = await active_session_rows(self.db, query, project_id=self.project_id, match=match, now=now)
+        return active_query.session_and_view(rows)
 
     async def update(self, session_id: str, changes: dict[str, Any]) -> None:
         """Write `changes` (column name to value) to the session with this id."""

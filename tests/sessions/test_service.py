@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from keystile.db.direct_reads import DirectRead, fetch_all
+from keystile.db.direct_reads import DirectRead, engine_fetch_all
 from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
-from keystile.sessions import repository, service
+from keystile.sessions import active_reads, service
 from keystile.sessions.jwts import SESSION_CLAIM, verify_session_jwt
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.models import Session
@@ -114,13 +114,13 @@ def counted_statements(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> 
     def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         statements.append(statement)
 
-    async def counted_fetch_all(db: AsyncSession, read: DirectRead, parameters: dict[str, Any]) -> Any:
+    async def counted_fetch_all(on: AsyncEngine, read: DirectRead, parameters: dict[str, Any]) -> Any:
         statements.append(read.compiled(engine.dialect).sql)
-        return await fetch_all(db, read, parameters)
+        return await engine_fetch_all(on, read, parameters)
 
     event.listen(engine.sync_engine, "before_cursor_execute", record)
     with monkeypatch.context() as patched:
-        patched.setattr(repository, "fetch_all", counted_fetch_all)
+        patched.setattr(active_reads, "engine_fetch_all", counted_fetch_all)
         try:
             yield statements
         finally:
