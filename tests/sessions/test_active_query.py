@@ -1,15 +1,19 @@
 """The one query behind sessions.authenticate, on every engine: it shows a user exactly as
-`UserRepository.views` (what users.get answers) does, for a user with something in every part."""
+`UserRepository.views` (what users.get answers) does, for a user with something in every part; and
+concurrent checks share one query, each getting its own session."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from keystile.api.schemas.users import user_out
+from keystile.db.direct_reads import engine_fetch_all
 from keystile.db.uow import unit_of_work
 from keystile.factors.passwords.models import UserLock, UserPassword
 from keystile.factors.totp.models import Totp
@@ -18,8 +22,10 @@ from keystile.identity.repository import UserRepository
 from keystile.identity.service import NewUser, create_user
 from keystile.identity.views import UserView
 from keystile.ids import new_id
-from keystile.sessions import service
+from keystile.projects.service import create_project
+from keystile.sessions import active_reads, service
 from keystile.sessions.keys import KeyRing
+from keystile.sessions.models import Session
 from keystile.sessions.repository import SessionRepository
 from keystile.sessions.tokens import token_digest
 from tests.sessions.conftest import NOW
@@ -127,3 +133,78 @@ async def test_the_session_query_shows_the_user_as_users_get_does(
     assert user_out(view) == user_out(expected)
     assert [e.email_id for e in view.emails] == [e.email_id for e in expected.emails]
     assert view.lock == expected.lock and view.password == expected.password
+
+
+async def test_concurrent_checks_share_one_query_and_each_gets_its_own_session(
+    db_sessions: Sessions, keys: KeyRing, project_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sessions of five users with every part, one named twice, a session named by its id, a token of
+    another project, an expired session and a revoked one, all checked in one turn of the loop."""
+    users = []
+    async with unit_of_work(db_sessions) as db:
+        for number in range(5):
+            view = await create_user(
+                db, project_id, NewUser(email=f"coalesced-{number}@example.com"), now=NOW
+            )
+            give_every_part(db, project_id, view.user.user_id, f"+1202555{number:04d}")
+            users.append(view.user.user_id)
+        other_project = await create_project(db, name="other", vertical="consumer", redirect_urls=[], now=NOW)
+        stranger = await create_user(
+            db, other_project.project.project_id, NewUser(email="stranger@example.com"), now=NOW
+        )
+    issued = [await start(db_sessions, keys, project_id, user_id) for user_id in users]
+    foreign = await start(db_sessions, keys, other_project.project.project_id, stranger.user.user_id)
+    async with unit_of_work(db_sessions) as db:
+        await service.revoke_session(
+            db,
+            keys,
+            project_id=project_id,
+            session_id=None,
+            session_token=issued[4].session_token,
+            session_jwt=None,
+            now=NOW,
+        )
+    reads: list[int] = []
+
+    async def counted(engine: Any, read: Any, parameters: dict[str, Any]) -> Any:
+        reads.append(len(parameters))
+        return await engine_fetch_all(engine, read, parameters)
+
+    monkeypatch.setattr(active_reads, "engine_fetch_all", counted)
+
+    async def check(token: str, *, minutes: int = 0) -> tuple[Session, UserView] | None:
+        async with unit_of_work(db_sessions) as db:
+            return await SessionRepository(db, project_id).active_with_user_view(
+                token_digest=token_digest(token), now=NOW + timedelta(minutes=minutes)
+            )
+
+    async def by_id(session_id: str) -> tuple[Session, UserView] | None:
+        async with unit_of_work(db_sessions) as db:
+            return await SessionRepository(db, project_id).active_with_user_view(
+                session_id=session_id, now=NOW
+            )
+
+    tokens = [item.session_token for item in issued]
+    found = await asyncio.gather(
+        *(check(token) for token in tokens[:4]),
+        check(tokens[0]),
+        check(foreign.session_token),
+        check(tokens[4]),
+    )
+    assert issued[1].session is not None
+    [named_by_id] = await asyncio.gather(by_id(issued[1].session.session_id))
+    assert len(reads) == 2  # one query for the seven token checks, one for the check by id
+
+    for user_id, result in zip(users[:4] + users[:1], found[:5], strict=True):
+        assert result is not None
+        session, view = result
+        assert session.user_id == view.user.user_id == user_id
+        assert [phone.phone_number for phone in view.phones] == [f"+1202555{users.index(user_id):04d}"]
+        assert len(view.emails) == 2 and len(view.totps) == 2 and view.lock is not None
+    assert found[0] is not None and found[4] is not None
+    assert found[0][0].custom_claims is not found[4][0].custom_claims  # each caller its own objects
+    assert found[5:] == [None, None]  # another project's token; a revoked session
+    assert named_by_id is not None and named_by_id[0].session_id == issued[1].session.session_id
+    # A session checked past its expiry is not found, even beside checks made before it.
+    late = await asyncio.gather(check(tokens[0]), check(tokens[1], minutes=61))
+    assert late[1] is None
