@@ -23,4 +23,4 @@ def rfc3339(moment: datetime | None) -> str | None:
     """Format a UTC datetime the way Stytch does: `2021-12-29T12:33:09Z`."""
     if moment is None:
         return None
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"

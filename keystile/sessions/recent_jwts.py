@@ -20,20 +20,18 @@ class _Minted:
 
 
 def _fingerprint(session: Session, roles: list[str], kid: str) -> bytes:
-    """Everything `mint_session_jwt` puts in a JWT apart from `iat`, `nbf` and `exp` (which follow from
-    the time of minting and the session's expiry), and the key that signs it.
+    """Everything `mint_session_jwt` puts in a JWT that may change while the session lasts, apart from
+    `iat`, `nbf` and `exp` (which follow from the time of minting and the session's expiry), and the
+    key that signs it. What never changes (the project, user and start) comes with the session id,
+    under which the JWT is kept.
 
     `repr` tells apart every value JSON can hold, `1` from `true` and `1.0` too (which `==` does not),
     and costs a fraction of a sorted JSON dump. Keys in another order read as a change: that only
     mints a JWT that could have been reused."""
     facts = (
         kid,
-        session.project_id,
-        session.session_id,
-        session.user_id,
-        session.started_at,
-        session.last_accessed_at,
-        session.expires_at,
+        session.last_accessed_at.timestamp(),
+        session.expires_at.timestamp(),
         session.attributes,
         session.authentication_factors,
         session.custom_claims,
