@@ -1,8 +1,9 @@
 """Load test of `sessions.authenticate` (by token and by JWT) against a bare endpoint behind the same
 Basic auth, in the same app (the framework's ceiling): starts its own keystile, drives it over
-keep-alive connections (`load.py`), prints req/s, p50, p99, server CPU per request and the ratio.
+keep-alive connections (`load.py`), each connection checking a session of its own, and prints req/s,
+p50, p99 and server CPU per request for every run, then the ratios of the median rates.
 
-    .venv/bin/python bench/sessions.py [--database-url URL] [--seconds 10] [--concurrency 32]
+    .venv/bin/python bench/sessions.py [--database-url URL] [--seconds 10] [--concurrency 32] [--rounds 3]
 
 Without `--database-url` it runs on a fresh SQLite file in a temporary folder. Traffic goes to
 127.0.0.1 only, and every scenario stops after `--seconds`.
@@ -14,6 +15,7 @@ import argparse
 import asyncio
 import base64
 import json
+import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +34,7 @@ from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import start_or_extend_session
 
 BASELINE_PATH = "/bench/baseline"
+BASELINE = "baseline (Basic auth only)"
 
 
 def serve(port: int) -> None:
@@ -87,26 +90,31 @@ def create_fixture(settings: Settings, sessions: int) -> Fixture:
 
 
 async def run_scenarios(
-    fixture: Fixture, port: int, server_pid: int, seconds: float, concurrency: int
+    fixture: Fixture, port: int, server_pid: int, seconds: float, concurrency: int, rounds: int
 ) -> None:
+    """Every scenario `rounds` times, in turn (so that a passing disturbance of the machine touches
+    one round of each rather than all of one), then the ratios of the median rates."""
     auth = base64.b64encode(f"{fixture.project_id}:{fixture.secret}".encode()).decode()
     headers = {"Authorization": f"Basic {auth}", "Content-Type": "application/json"}
 
     def authenticate(body: dict[str, str]) -> bytes:
         return http_request("POST", "/v1/sessions/authenticate", headers, json.dumps(body).encode())
 
-    scenarios = {
-        "baseline (Basic auth only)": http_request("GET", BASELINE_PATH, headers),
+    scenarios: dict[str, bytes | list[bytes]] = {
+        BASELINE: http_request("GET", BASELINE_PATH, headers),
         "sessions.authenticate (token)": [authenticate({"session_token": t}) for t in fixture.session_tokens],
         "sessions.authenticate (JWT)": [authenticate({"session_jwt": j}) for j in fixture.session_jwts],
     }
-    rates = {
-        name: (await measure(name, port, server_pid, request, seconds, concurrency)).rate
-        for name, request in scenarios.items()
-    }
-    ceiling = rates["baseline (Basic auth only)"]
-    for name, rate in list(rates.items())[1:]:
-        print(f"{name} at {rate / ceiling * 100 if ceiling else 0:.0f} % of the ceiling")
+    rates: dict[str, list[float]] = {name: [] for name in scenarios}
+    for _ in range(rounds):
+        for name, requests in scenarios.items():
+            rates[name].append((await measure(name, port, server_pid, requests, seconds, concurrency)).rate)
+    ceiling = statistics.median(rates[BASELINE])
+    for name, measured in rates.items():
+        if name != BASELINE:
+            rate = statistics.median(measured)
+            share = rate / ceiling * 100 if ceiling else 0
+            print(f"{name}: median {rate:.0f} req/s, {share:.0f} % of the ceiling ({ceiling:.0f} req/s)")
 
 
 def main() -> None:
@@ -114,6 +122,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a fresh SQLite file in a temporary folder")
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each scenario")
     parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of every scenario, in turn")
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve is not None:
@@ -123,7 +132,9 @@ def main() -> None:
     with keystile_server(__file__, args.database_url) as server:
         fixture = create_fixture(server.settings, sessions=args.concurrency)
         print(f"keystile on {server.engine}, {args.concurrency} in flight, {args.seconds:g} s per scenario")
-        asyncio.run(run_scenarios(fixture, server.port, server.pid, args.seconds, args.concurrency))
+        asyncio.run(
+            run_scenarios(fixture, server.port, server.pid, args.seconds, args.concurrency, args.rounds)
+        )
 
 
 if __name__ == "__main__":
