@@ -47,6 +47,11 @@ class Measured:
     def rate(self) -> float:
         return len(self.result.latencies) / self.elapsed
 
+    @property
+    def cpu_per_request(self) -> float:
+        """The server's CPU seconds per successful request."""
+        return self.cpu_seconds / max(len(self.result.latencies), 1)
+
 
 def http_request(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> bytes:
     """One HTTP/1.1 request, encoded once and sent as many times as the scenario lasts."""
@@ -142,7 +147,7 @@ def report(name: str, measured: Measured) -> None:
     print(
         f"{name:<34} {measured.rate:>9.0f} req/s   p50 {quantiles[49] * 1000:>7.2f} ms"
         f"   p99 {quantiles[98] * 1000:>7.2f} ms   errors {measured.result.errors}"
-        f"   server CPU {measured.cpu_seconds * 1000 / len(latencies):>5.2f} ms/req"
+        f"   server CPU {measured.cpu_per_request * 1000:>5.2f} ms/req"
     )
 
 

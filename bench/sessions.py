@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Run as a script, this folder is on sys.path.
-from load import HOST, http_request, keystile_server, measure
+from load import HOST, Measured, http_request, keystile_server, measure
 
 from keystile.api.auth import ProjectAuth
 from keystile.app import create_app
@@ -105,16 +105,19 @@ async def run_scenarios(
         "sessions.authenticate (token)": [authenticate({"session_token": t}) for t in fixture.session_tokens],
         "sessions.authenticate (JWT)": [authenticate({"session_jwt": j}) for j in fixture.session_jwts],
     }
-    rates: dict[str, list[float]] = {name: [] for name in scenarios}
+    runs: dict[str, list[Measured]] = {name: [] for name in scenarios}
     for _ in range(rounds):
         for name, requests in scenarios.items():
-            rates[name].append((await measure(name, port, server_pid, requests, seconds, concurrency)).rate)
-    ceiling = statistics.median(rates[BASELINE])
-    for name, measured in rates.items():
-        if name != BASELINE:
-            rate = statistics.median(measured)
-            share = rate / ceiling * 100 if ceiling else 0
-            print(f"{name}: median {rate:.0f} req/s, {share:.0f} % of the ceiling ({ceiling:.0f} req/s)")
+            runs[name].append(await measure(name, port, server_pid, requests, seconds, concurrency))
+    ceiling = statistics.median(run.rate for run in runs[BASELINE])
+    ceiling_cpu = statistics.median(run.cpu_per_request for run in runs[BASELINE])
+    for name, measured in list(runs.items())[1:]:
+        rate = statistics.median(run.rate for run in measured)
+        cpu = statistics.median(run.cpu_per_request for run in measured)
+        print(
+            f"{name}: median {rate:.0f} req/s, {rate / ceiling * 100:.0f} % of the ceiling's {ceiling:.0f};"
+            f" by server CPU per request {ceiling_cpu / cpu * 100:.0f} %"
+        )
 
 
 def main() -> None:
