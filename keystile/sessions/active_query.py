@@ -1,13 +1,16 @@
-"""The one query behind `sessions.authenticate`: an active session with its user and everything a User
-response lists (emails, phone numbers, password, lock, TOTPs), built once and sent straight to the
-driver (`keystile.db.direct_reads`), without the ORM.
+"""The one query behind `sessions.authenticate`: active sessions, each with its user and everything a
+User response lists (emails, phone numbers, password, lock, TOTPs), built once and sent straight to the
+driver (`keystile.db.direct_reads`), without the ORM. It names up to `MAX_KEYS` sessions at once, by
+token digest or by id, so that concurrent checks share it (`keystile.sessions.active_reads`); which
+project a session must belong to is checked on its rows (`rows_of`).
 
 It is a UNION ALL whose branches are each an index lookup on every engine: the session row joined to its
 user and to the user's password and active lock (at most one of each), then one row per email, phone
 number and TOTP registration. All branches share one layout, the session, user, password and lock
-columns, then (kind, id, address or number, verified, created_at), with NULL where a branch has nothing.
-The email branch comes second because it has a value in every listed column: PostgreSQL types a UNION
-pairwise from the left, and two NULLs in a row would make a column `text`.
+columns, then (kind, id, address or number, verified, created_at), with NULL where a branch has nothing
+(but the session id, which every row carries). The email branch comes second because it has a value in
+every listed column: PostgreSQL types a UNION pairwise from the left, and two NULLs in a row would make a
+column `text`.
 
 Whatever `UserRepository.views` shows of a user must be read here too (a test compares the two).
 """

@@ -72,8 +72,9 @@ class SessionRepository:
         """The unexpired session with this token digest or id, with its user and all that a User
         response lists, in one query. The objects are detached: write changes with `update`.
 
-        The query reads committed rows on a pooled connection of its own, around this unit of work
-        (`keystile.db.direct_reads`): call it before the unit of work writes anything."""
+        The query reads committed rows on a connection of its own, around this unit of work, together
+        with the session checks of other requests (`keystile.sessions.active_reads`): call it before
+        the unit of work writes anything."""
         query = active_query.BY_TOKEN_DIGEST if token_digest is not None else active_query.BY_SESSION_ID
         match = token_digest or session_id or ""
         rows = await active_session_rows(self.db, query, project_id=self.project_id, match=match, now=now)

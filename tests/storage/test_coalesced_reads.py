@@ -80,9 +80,10 @@ def test_each_event_loop_starts_afresh() -> None:
     reads = CoalescedReads(store.read_many, max_keys=8)
 
     abandoned = asyncio.new_event_loop()
-    abandoned.create_task(reads.read("lost"))
+    lost = abandoned.create_task(reads.read("lost"))
     abandoned.call_soon(abandoned.stop)
     abandoned.run_forever()  # one turn: "lost" waits for a call the closed loop will never make
     abandoned.close()
+    assert not lost.done()
     assert asyncio.run(asyncio.wait_for(reads.read("a"), timeout=5)) == "A"
     assert store.calls == [["a"]]
