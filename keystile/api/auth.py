@@ -49,11 +49,13 @@ async def _verified_project(request: Request) -> CachedProject:
         if not hmac.compare_digest(cached.project_id.encode(), project_id.encode()):
             raise KeystileError("unauthorized_credentials")
         return cached
-    async with unit_of_work(state.sessions) as session:
-        project = await authenticate_secret(session, project_id, secret)
-    verified = CachedProject(project_id=project.project_id, vertical=project.vertical)
-    state.credentials.put(digest, verified)
-    return verified
+
+    async def check() -> CachedProject:
+        async with unit_of_work(state.sessions) as session:
+            project = await authenticate_secret(session, project_id, secret)
+        return CachedProject(project_id=project.project_id, vertical=project.vertical)
+
+    return await state.credentials.check_once(digest, project_id, check)
 
 
 ProjectAuth = Annotated[CachedProject, Depends(authenticated_project)]

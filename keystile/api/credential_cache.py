@@ -1,12 +1,16 @@
 """A short-lived in-process cache of verified project credentials, to keep auth off the database.
 
 Entries are keyed by the secret's digest, never the secret itself, and expire after a few
-seconds so that a secret deleted on one server stops working on every server soon after.
+seconds so that a secret deleted on one server stops working on every server soon after. When an
+entry expires under load, the requests that miss it together share one check of the credentials
+instead of each sending the same query.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 
@@ -21,6 +25,7 @@ class CredentialCache:
     ttl_seconds: float = 5.0
     max_entries: int = 10_000
     _entries: dict[str, tuple[float, CachedProject]] = field(default_factory=dict)
+    _checking: dict[tuple[str, str], asyncio.Task[CachedProject]] = field(default_factory=dict)
 
     def get(self, digest: str) -> CachedProject | None:
         entry = self._entries.get(digest)
@@ -36,3 +41,32 @@ class CredentialCache:
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
         self._entries[digest] = (time.monotonic() + self.ttl_seconds, project)
+
+    async def check_once(
+        self, digest: str, project_id: str, check: Callable[[], Awaitable[CachedProject]]
+    ) -> CachedProject:
+        """`check()`'s project, remembered under `digest`. Concurrent calls for the same digest and
+        project id share one check, its answer and its error; a caller that gives up (a deadline)
+        leaves the check to the others."""
+        key = (digest, project_id)
+        checking = self._checking.get(key)
+        if checking is None:
+            checking = self._checking[key] = asyncio.create_task(self._checked(key, check))
+            checking.add_done_callback(_retrieved)
+        return await asyncio.shield(checking)
+
+    async def _checked(
+        self, key: tuple[str, str], check: Callable[[], Awaitable[CachedProject]]
+    ) -> CachedProject:
+        try:
+            project = await check()
+            self.put(key[0], project)
+            return project
+        finally:
+            del self._checking[key]
+
+
+def _retrieved(task: asyncio.Task[CachedProject]) -> None:
+    """Mark a check's error as seen even when every caller gave up on it."""
+    if not task.cancelled():
+        task.exception()
