@@ -5,6 +5,7 @@ custom claims at the top level."""
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -114,10 +115,19 @@ def unverified_kid(token: str) -> str:
     PyJWT (whose strict parsing of all three parts, character by character, is the slowest step of a
     JWT authenticate, so it is done once rather than twice)."""
     segments = token.split(".")
+    if len(segments) != 3:
+        raise KeystileError("unable_to_parse_session_jwt")
+    return _kid_of_header(segments[0])
+
+
+@functools.lru_cache(maxsize=256)
+def _kid_of_header(segment: str) -> str:
+    """The `kid` of an encoded JWT header. Every JWT a key signs has the same header: remembering the
+    last few spares parsing it on every authenticate (a refused header is never remembered)."""
     try:
-        if len(segments) != 3 or not _BASE64URL.fullmatch(segments[0]):
-            raise ValueError("not a compact JWS")
-        header = json.loads(base64.urlsafe_b64decode(segments[0] + "=" * (-len(segments[0]) % 4)))
+        if not _BASE64URL.fullmatch(segment):
+            raise ValueError("not base64url")
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
     except (ValueError, RecursionError) as error:  # bad base64, UTF-8 or JSON, or JSON nested too deep
         raise KeystileError("unable_to_parse_session_jwt") from error
     kid = header.get("kid") if isinstance(header, dict) else None
