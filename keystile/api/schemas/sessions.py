@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.users import UserOut
-from keystile.clock import rfc3339
+from keystile.sessions.jwts import session_claim
 from keystile.sessions.models import Session
 from keystile.sessions.service import SessionRequest
 
@@ -101,20 +101,15 @@ class JWKSResponse(StytchResponse):
 
 
 def session_out(session: Session, roles: list[str]) -> SessionOut:
-    """The SDK's `Session` model for a stored session (validated in one pass over plain values)."""
+    """The SDK's `Session` model for a stored session: its JWT's session claim with the user and the
+    custom claims (validated in one pass over plain values)."""
+    claim = session_claim(session, roles)
+    session_id = claim.pop("id")
     return SessionOut.model_validate(
         {
-            "session_id": session.session_id,
+            "session_id": session_id,
             "user_id": session.user_id,
-            "started_at": rfc3339(session.started_at),
-            "last_accessed_at": rfc3339(session.last_accessed_at),
-            "expires_at": rfc3339(session.expires_at),
-            "attributes": {
-                "ip_address": session.attributes.get("ip_address", ""),
-                "user_agent": session.attributes.get("user_agent", ""),
-            },
-            "authentication_factors": list(session.authentication_factors),
-            "custom_claims": dict(session.custom_claims),
-            "roles": roles,
+            "custom_claims": session.custom_claims,
+            **claim,
         }
     )
