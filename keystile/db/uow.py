@@ -39,6 +39,7 @@ async def unit_of_work(sessions: async_sessionmaker[Any]) -> AsyncIterator[Async
                 refusal = error
             if session.in_transaction():
                 await session.commit()
+                session.expunge_all()  # detached afterwards, as closing the session would leave them
             committed = True
     finally:
         if not committed:

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from keystile.clock import SystemClock
@@ -106,3 +106,16 @@ async def test_a_committed_refusal_is_raised_after_its_writes_commit(
             await _create(db, name)
             raise CommittedRefusal("invalid_argument")
     assert await _count(sessions, name) == 1
+
+
+async def test_what_a_unit_of_work_loaded_is_detached_after_it(sessions: async_sessionmaker[Any]) -> None:
+    name = _unique("detached")
+    async with unit_of_work(sessions) as db:
+        await _create(db, name)
+    async with unit_of_work(sessions) as db:
+        project = await db.scalar(select(Project).where(Project.name == name))
+    assert project is not None and inspect(project).detached
+    async with unit_of_work(sessions) as db:
+        project.name = f"{name}-renamed"
+        db.add(project)  # a detached object joins the next unit of work
+    assert await _count(sessions, f"{name}-renamed") == 1
