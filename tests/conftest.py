@@ -4,13 +4,16 @@ and the official Stytch SDK pointed at the server."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import stytch
 from cryptography.fernet import Fernet
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from keystile.db.engine import create_engine, session_factory
 from keystile.delivery.sms_sink import SmsSink
 from tests.databases import drop_database, fresh_database, selected_engines
 from tests.server import KeystileServer, Project
@@ -38,6 +41,20 @@ def database_url(request: pytest.FixtureRequest, run_dir: Path) -> Iterator[str]
     url = fresh_database(engine, name, run_dir)
     yield url
     drop_database(engine, name)
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the test database, disposed of after the test."""
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def db_sessions(engine: AsyncEngine) -> async_sessionmaker[Any]:
+    """Sessions for units of work on the test database, without a deadline (as the CLI runs)."""
+    return session_factory(engine)
 
 
 @pytest.fixture(scope="session")

@@ -1,34 +1,20 @@
-"""Fixtures for the sessions domain: a database per engine, a fresh project and user, a key ring."""
+"""Fixtures for the sessions domain: a fresh project and user on each engine's database, a key ring."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet, MultiFernet
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from keystile.db.engine import create_engine, session_factory
 from keystile.db.uow import unit_of_work
 from keystile.identity.service import NewUser, create_user
 from keystile.projects.service import create_project
 from keystile.sessions.keys import KeyRing
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-def db_sessions(engine: AsyncEngine) -> async_sessionmaker[Any]:
-    return session_factory(engine)
 
 
 @pytest.fixture
