@@ -111,7 +111,7 @@ def mint_jwt(
 def unverified_kid(token: str) -> str:
     """The `kid` of a JWT's header, refusing any algorithm but RS256 before a key is even looked up.
 
-    Only the header is read, to pick the key: `verify_session_jwt` then checks the whole token with
+    Only the header is read, to pick the key: `signed_claims` then checks the whole token with
     PyJWT (whose strict parsing of all three parts, character by character, is the slowest step of a
     JWT authenticate, so it is done once rather than twice)."""
     segments = token.split(".")
@@ -141,21 +141,6 @@ def _instant(claims: dict[str, Any], name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise KeystileError("jwt_invalid_claims", f"'{name}' must be a number.")
     return float(value)
-
-
-def verify_session_jwt(
-    token: str,
-    *,
-    public_key: rsa.RSAPublicKey | None,
-    project_id: str,
-    now: datetime,
-    allow_expired: bool = False,
-) -> VerifiedClaims:
-    """The claims of a session JWT signed by `public_key` (the project's key for the JWT's `kid`;
-    None when the project has no such key) for `project_id`, checked at `now`: valid from
-    `CLOCK_SKEW_SECONDS` before its `nbf` and `iat`, until its `exp` (no leeway there)."""
-    claims = signed_claims(token, public_key=public_key, project_id=project_id)
-    return claims_at(claims, now=now, allow_expired=allow_expired)
 
 
 def signed_claims(token: str, *, public_key: rsa.RSAPublicKey | None, project_id: str) -> dict[str, Any]:

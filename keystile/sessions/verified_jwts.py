@@ -33,8 +33,9 @@ class VerifiedJwts:
         now: datetime,
         allow_expired: bool = False,
     ) -> VerifiedClaims:
-        """What `jwts.verify_session_jwt` returns for the same arguments, `public_key` being the
-        published key of the JWT's `kid` (None when there is none)."""
+        """The claims of a session JWT signed by `public_key` (the published key of the JWT's `kid`;
+        None when there is none) for `project_id` (`jwts.signed_claims`), checked at `now`
+        (`jwts.claims_at`). The signature check of a text verified before is remembered."""
         claims = self._claims.get((project_id, token)) if public_key is not None else None
         if claims is None:
             claims = signed_claims(token, public_key=public_key, project_id=project_id)

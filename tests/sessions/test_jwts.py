@@ -19,9 +19,9 @@ from keystile.sessions.jwts import (
     SigningMaterial,
     mint_session_jwt,
     unverified_kid,
-    verify_session_jwt,
 )
 from keystile.sessions.models import Session
+from keystile.sessions.verified_jwts import VerifiedJwts
 
 PROJECT = "project-test-11111111-1111-4111-8111-111111111111"
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -51,8 +51,10 @@ def minted(**changes: object) -> str:
 
 
 def verify(token: str, *, now: datetime = NOW, project_id: str = PROJECT, allow_expired: bool = False) -> str:
-    return verify_session_jwt(
-        token, public_key=PRIVATE.public_key(), project_id=project_id, now=now, allow_expired=allow_expired
+    fresh = VerifiedJwts()  # nothing remembered: every check is made
+    public_key = PRIVATE.public_key()
+    return fresh.verify(
+        token, public_key=public_key, project_id=project_id, now=now, allow_expired=allow_expired
     ).session_id
 
 
@@ -129,7 +131,7 @@ def test_tampered_payload_or_foreign_key_is_refused() -> None:
 
 def test_unknown_kid_is_refused() -> None:
     token = minted()
-    call = lambda: verify_session_jwt(token, public_key=None, project_id=PROJECT, now=NOW)  # noqa: E731
+    call = lambda: VerifiedJwts().verify(token, public_key=None, project_id=PROJECT, now=NOW)  # noqa: E731
     assert refused(call) == "unable_to_parse_session_jwt"
     assert refused(lambda: unverified_kid("not-a-jwt")) == "unable_to_parse_session_jwt"
 

@@ -16,9 +16,10 @@ from keystile.db.direct_reads import DirectRead, engine_fetch_all
 from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
 from keystile.sessions import active_reads, service
-from keystile.sessions.jwts import SESSION_CLAIM, verify_session_jwt
+from keystile.sessions.jwts import SESSION_CLAIM
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.models import Session
+from keystile.sessions.verified_jwts import VerifiedJwts
 from tests.sessions.conftest import NOW
 
 T = TypeVar("T")
@@ -159,9 +160,11 @@ async def test_start_then_authenticate_by_token_and_by_jwt(
         public_key = await keys.public_key(
             db, project_id, jwt.get_unverified_header(by_jwt.session_jwt)["kid"], NOW
         )
-    claims = verify_session_jwt(
-        by_jwt.session_jwt, public_key=public_key, project_id=project_id, now=NOW
-    ).claims
+    claims = (
+        VerifiedJwts()
+        .verify(by_jwt.session_jwt, public_key=public_key, project_id=project_id, now=NOW)
+        .claims
+    )
     assert claims["plan"] == "pro"
     assert claims[SESSION_CLAIM]["roles"] == ["stytch_user", "editor"]
     assert claims[SESSION_CLAIM]["authentication_factors"] == [email_factor()]
