@@ -49,8 +49,8 @@ class Measured:
 
     @property
     def cpu_per_request(self) -> float:
-        """The server's CPU seconds per successful request."""
-        return self.cpu_seconds / max(len(self.result.latencies), 1)
+        """The server's CPU seconds per request, whether it ended in a 200 or counted as an error."""
+        return self.cpu_seconds / max(len(self.result.latencies) + self.result.errors, 1)
 
 
 def http_request(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> bytes:
