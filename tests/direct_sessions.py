@@ -13,6 +13,7 @@ from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
 from keystile.encryption import at_rest_cipher
+from keystile.factors.records import authentication_factor
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import IssuedSession, start_or_extend_session
 from tests.server import KeystileServer, Project
@@ -32,15 +33,12 @@ def start_session(
         database_url=server.database_url, encryption_key=server.extra_env["KEYSTILE_ENCRYPTION_KEY"]
     )
     now = now or SystemClock().now()
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
-    factor = {
-        "type": "magic_link",
-        "delivery_method": "email",
-        "last_authenticated_at": stamp,
-        "created_at": stamp,
-        "updated_at": stamp,
-        "email_factor": {"email_id": "email-test-x", "email_address": "ada@example.com"},
-    }
+    factor = authentication_factor(
+        "magic_link",
+        "email",
+        now,
+        email_factor={"email_id": "email-test-x", "email_address": "ada@example.com"},
+    )
     return run_in_transaction(
         settings,
         lambda db: start_or_extend_session(

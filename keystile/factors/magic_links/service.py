@@ -14,6 +14,7 @@ from keystile.delivery.outbox import enqueue_email
 from keystile.errors import KeystileError
 from keystile.factors.magic_links import sandbox, tokens
 from keystile.factors.magic_links.models import MagicLinkToken
+from keystile.factors.records import authentication_factor
 from keystile.identity import service as users
 from keystile.identity.contact import normalize_email
 from keystile.identity.models import User, UserEmail
@@ -355,17 +356,10 @@ async def _sandbox_token(db: AsyncSession, project_id: str, token: str, now: dat
 
 
 def _factor(email: UserEmail | None, now: datetime) -> dict[str, Any]:
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
-    factor: dict[str, Any] = {
-        "type": "magic_link",
-        "delivery_method": "email" if email is not None else "embedded",
-        "last_authenticated_at": stamp,
-        "created_at": stamp,
-        "updated_at": stamp,
-    }
-    if email is not None:
-        factor["email_factor"] = {"email_id": email.email_id, "email_address": email.email}
-    return factor
+    if email is None:
+        return authentication_factor("magic_link", "embedded", now)
+    details = {"email_id": email.email_id, "email_address": email.email}
+    return authentication_factor("magic_link", "email", now, email_factor=details)
 
 
 async def authenticate(

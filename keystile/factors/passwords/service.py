@@ -31,6 +31,7 @@ from keystile.factors.passwords.repository import (
     requires_reset,
     stored_hash,
 )
+from keystile.factors.records import authentication_factor
 from keystile.identity import service as users
 from keystile.identity.contact import normalize_email
 from keystile.identity.models import User, UserEmail
@@ -80,22 +81,12 @@ class StrengthCheck:
         return self.report.valid and not self.breached
 
 
-def _stamp(now: datetime) -> str:
-    return now.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _factor(delivery_method: str, email: UserEmail | None, now: datetime) -> dict[str, Any]:
     """Stytch's password factor: `knowledge` when the password was typed, `email` after a reset link."""
-    factor: dict[str, Any] = {
-        "type": "password",
-        "delivery_method": delivery_method,
-        "last_authenticated_at": _stamp(now),
-        "created_at": _stamp(now),
-        "updated_at": _stamp(now),
-    }
-    if email is not None:
-        factor["email_factor"] = {"email_id": email.email_id, "email_address": email.email}
-    return factor
+    if email is None:
+        return authentication_factor("password", delivery_method, now)
+    details = {"email_id": email.email_id, "email_address": email.email}
+    return authentication_factor("password", delivery_method, now, email_factor=details)
 
 
 def _user_inputs(address: str | None) -> list[str]:
