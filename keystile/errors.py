@@ -186,7 +186,10 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
     ),
     "invalid_email_for_invites": (403, "The organization's invite policy does not allow this email address."),
     "tenancy_mismatch": (403, "The member session belongs to a different organization."),
-    "unauthorized_action": (403, "The member session is not allowed to perform this action."),
+    "session_authorization_error": (
+        403,
+        "The Member is not authorized to perform the requested action on that resource.",
+    ),
     "organization_not_found": (404, "Organization could not be found."),
     "member_not_found": (404, "Member could not be found."),
     "intermediate_session_not_found": (

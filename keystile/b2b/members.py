@@ -3,14 +3,14 @@ search; and `add_member`, which every way of joining an organization goes throug
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.b2b import policy, search
+from keystile.b2b import permissions, policy, search
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import organization_view
 from keystile.b2b.repository import MemberRepository, MemberSessionRepository, OrganizationRepository
@@ -58,6 +58,10 @@ class MemberChanges:
     default_mfa_method: str | None = None
     email_address: str | None = None
     external_id: str | None = None
+
+    def given(self) -> list[str]:
+        """The names of the fields this change sets."""
+        return [field.name for field in fields(self) if getattr(self, field.name) is not None]
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,7 @@ async def update_member(
 ) -> MemberView:
     organization = await organization_view(db, project_id, organization_ref)
     member = await _member(db, organization, member_ref, for_update=True)
-    await authorize(
+    actor = await authorize(
         db,
         keys,
         project_id=project_id,
@@ -238,6 +242,10 @@ async def update_member(
         member_id=member.member_id,
         now=now,
     )
+    if actor is not None:
+        permissions.check_member_update(
+            actor.role_ids, changes.given(), on_self=actor.member.member_id == member.member_id
+        )
     repo = MemberRepository(db, project_id)
     if changes.name is not None:
         member.name = _check_name(changes.name)

@@ -276,13 +276,17 @@ async def authorize(
     organization_id: str,
     member_id: str | None = None,
     now: datetime,
-) -> None:
+) -> MemberView | None:
     """When a request is made with a member session: the session must belong to the organization, and,
-    until RBAC policies exist, its member must be a `stytch_admin` or act on itself (`member_id`)."""
+    until RBAC policies exist, its member must be a `stytch_admin` or act on itself (`member_id`).
+    The acting member, or None when the backend acts."""
     if credentials is None:
-        return
+        return None
     session, member = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
     if session.organization_id != organization_id:
         raise KeystileError("tenancy_mismatch")
     if b2b_policy.ADMIN_ROLE not in member.role_ids and member_id != member.member.member_id:
-        raise KeystileError("unauthorized_action", "Only a stytch_admin may do this for another member.")
+        raise KeystileError(
+            "session_authorization_error", "Only a stytch_admin may do this for another member."
+        )
+    return member

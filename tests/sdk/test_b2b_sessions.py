@@ -175,4 +175,4 @@ def test_a_member_session_of_one_organization_cannot_act_on_another(
             member_id=admin_a.member_id, method_options=RevokeRequestOptions(authorization=as_plain)
         )
     )
-    assert (details.status_code, details.error_type) == (403, "unauthorized_action")
+    assert (details.status_code, details.error_type) == (403, "session_authorization_error")
