@@ -190,6 +190,10 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
         403,
         "The Member is not authorized to perform the requested action on that resource.",
     ),
+    "email_verification_required": (
+        403,
+        "The member's email address is not verified: it must log in with it (e.g. by magic link) first.",
+    ),
     "organization_not_found": (404, "Organization could not be found."),
     "member_not_found": (404, "Member could not be found."),
     "intermediate_session_not_found": (

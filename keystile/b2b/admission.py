@@ -58,6 +58,14 @@ def unmet_requirements(organization: Organization, member: Member | None) -> tup
     return (None if primary_ok else list(organization.allowed_auth_methods)), mfa
 
 
+def proven_email(member: Member) -> str:
+    """The member's email address, which the member must have proven (a changed address is not, until
+    the member logs in with it): only a proven address may open another organization's membership."""
+    if not member.email_address_verified:
+        raise KeystileError("email_verification_required")
+    return member.email_address
+
+
 async def admit(
     db: AsyncSession, organization: OrganizationView, email: str, *, verified: bool, now: datetime
 ) -> Member:
@@ -149,8 +157,8 @@ async def exchange_session(
     organization with the factors it has already authenticated (the session itself stays)."""
     session, present = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
     organization = await organization_view(db, project_id, organization_ref)
-    email = present.member.email_address
-    member = await admit(db, organization, email, verified=present.member.email_address_verified, now=now)
+    email = proven_email(present.member)
+    member = await admit(db, organization, email, verified=True, now=now)
     factors = [
         {**factor, "email_factor": {"email_id": member.email_id, "email_address": email}}
         if "email_factor" in factor

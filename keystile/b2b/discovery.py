@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.b2b import intermediate, policy, sandbox
-from keystile.b2b.admission import Entry, enter, unmet_requirements
+from keystile.b2b.admission import Entry, enter, proven_email, unmet_requirements
 from keystile.b2b.intermediate import IssuedIntermediateSession
 from keystile.b2b.links import DISCOVERY, DISCOVERY_EXPIRATION_MINUTES, Link, redeem_link, send_link
 from keystile.b2b.members import NewMember, add_member
@@ -153,7 +153,7 @@ async def list_organizations(
             email, await _discovered(db, project_id, email, eligible=True, authenticated_in=None)
         )
     session, member = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
-    email = member.member.email_address
+    email = proven_email(member.member)
     organizations = await _discovered(
         db, project_id, email, eligible=False, authenticated_in=session.organization_id
     )

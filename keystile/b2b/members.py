@@ -273,7 +273,9 @@ async def update_member(
         if email != member.email_address:
             if await repo.by_email(organization.organization_id, email) is not None:
                 raise KeystileError("duplicate_member_email")
+            # Unproven until the member logs in with it; the sessions' email factors proved the old one.
             member.email_address, member.email_address_verified = email, False
+            await MemberSessionRepository(db, project_id).delete_for_member(member.member_id)
     if changes.external_id is not None and changes.external_id != member.external_id:
         external_id = check_external_id(changes.external_id)
         if await repo.external_id_owner(organization.organization_id, external_id) is not None:
