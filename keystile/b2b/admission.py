@@ -93,26 +93,24 @@ async def enter(
     now: datetime,
 ) -> Entry:
     """`member`, whose email was just proven, gets a session (a pending or invited member becomes
-    active), unless the organization demands more: then an intermediate session comes back, the one
-    presented (still unused) or a new one tied to the organization."""
+    active), unless the organization demands more: then a new intermediate session tied to the
+    organization and member comes back. A presented intermediate session is used up either way (the
+    new one expires with it), so that one cannot create or enter any number of organizations."""
     row = member.member
-    primary, mfa = unmet_requirements(member.organization.organization, row)
-    if primary is not None or mfa:
-        ist = (
-            presented.issued
-            if presented is not None
-            else intermediate.issue(
-                db,
-                project_id=row.project_id,
-                email=row.email_address,
-                organization_id=row.organization_id,
-                member_id=row.member_id,
-                now=now,
-            )
-        )
-        return Entry(member, intermediate=ist, primary_required=primary, mfa_required=mfa)
     if presented is not None:
         await intermediate.consume(db, presented, now)
+    primary, mfa = unmet_requirements(member.organization.organization, row)
+    if primary is not None or mfa:
+        ist = intermediate.issue(
+            db,
+            project_id=row.project_id,
+            email=row.email_address,
+            organization_id=row.organization_id,
+            member_id=row.member_id,
+            now=now,
+            expires_at=presented.row.expires_at if presented is not None else None,
+        )
+        return Entry(member, intermediate=ist, primary_required=primary, mfa_required=mfa)
     row.status, row.email_address_verified, row.updated_at = "active", True, now
     issued = await start_or_extend(db, keys, member=member, factors=factors, request=request, now=now)
     return Entry(member, issued=issued)

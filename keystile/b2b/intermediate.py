@@ -25,14 +25,9 @@ class IssuedIntermediateSession:
 
 @dataclass(frozen=True)
 class PresentedIntermediateSession:
-    """A valid intermediate session and the token that named it (handed back while unconsumed)."""
+    """A valid intermediate session, not used up yet."""
 
     row: IntermediateSession
-    token: str
-
-    @property
-    def issued(self) -> IssuedIntermediateSession:
-        return IssuedIntermediateSession(self.token, self.row.expires_at)
 
 
 def issue(
@@ -43,7 +38,10 @@ def issue(
     now: datetime,
     organization_id: str | None = None,
     member_id: str | None = None,
+    expires_at: datetime | None = None,
 ) -> IssuedIntermediateSession:
+    """A new intermediate session for `email`, of the usual lifetime unless it carries on from one
+    that expires at `expires_at`."""
     token = new_token()
     row = IntermediateSession(
         intermediate_session_id=new_id("intermediate-session"),
@@ -53,7 +51,7 @@ def issue(
         organization_id=organization_id,
         member_id=member_id,
         created_at=now,
-        expires_at=now + LIFETIME,
+        expires_at=expires_at or now + LIFETIME,
     )
     db.add(row)
     return IssuedIntermediateSession(token, row.expires_at)
@@ -66,7 +64,7 @@ async def presented(
     row = await tokens.find(db, IntermediateSession, project_id, token)
     if row is None or not tokens.usable(row, now):
         raise KeystileError("intermediate_session_not_found")
-    return PresentedIntermediateSession(row, token)
+    return PresentedIntermediateSession(row)
 
 
 async def consume(db: AsyncSession, ist: PresentedIntermediateSession, now: datetime) -> None:
