@@ -109,7 +109,20 @@ class OrganizationRepository:
         )
 
     async def admitting_domain(self, domain: str) -> list[Organization]:
-        """The organizations whose JIT provisioning admits new members of `domain`."""
+        """The organizations whose JIT provisioning admits new members of `domain` and that already have
+        a member with a verified address of that domain: Stytch's guard against phishing, so that an
+        organization merely listing someone else's domain is not offered to its people."""
+        vouched = (
+            select(Member.member_id)
+            .where(
+                Member.project_id == self.project_id,
+                Member.organization_id == Organization.organization_id,
+                Member.email_address_verified.is_(True),
+                Member.status != "deleted",
+                Member.email_address.endswith(f"@{domain}", autoescape=True),
+            )
+            .exists()
+        )
         query = (
             select(Organization)
             .join(
@@ -122,6 +135,7 @@ class OrganizationRepository:
                 OrganizationDomain.kind == ALLOWED,
                 OrganizationDomain.domain == domain,
                 Organization.email_jit_provisioning == policy.RESTRICTED,
+                vouched,
             )
             .order_by(Organization.created_at, Organization.organization_id)
         )

@@ -171,6 +171,8 @@ def test_domain_eligible_organizations_are_discovered(
         organization_name="Open", email_jit_provisioning="RESTRICTED", email_allowed_domains=[domain]
     ).organization
     b2b_client.organizations.create(organization_name="Closed", email_allowed_domains=[domain])
+    # As in Stytch, an organization is offered by domain once a member has a verified address there.
+    mail.log_in(open_org.organization_id, f"first@{domain}")
     discovered = mail.discover(f"new@{domain}")
     [found] = discovered.discovered_organizations
     assert found.organization is not None and found.organization.organization_id == open_org.organization_id

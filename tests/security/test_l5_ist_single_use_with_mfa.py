@@ -66,3 +66,25 @@ def test_l5_entering_an_organization_that_requires_mfa_uses_the_token_up(
     assert error_of(
         lambda: b2b_client.discovery.organizations.create(intermediate_session_token=fresh)
     ).error_type == ("intermediate_session_not_found")
+
+
+def test_l5_an_organization_listing_someone_elses_domain_is_not_offered_to_its_people(
+    b2b_client: stytch.B2BClient, smtp_sink: SmtpSink
+) -> None:
+    mail = Mailbox(b2b_client, smtp_sink)
+    victims = new_domain("victims")
+    ist = mail.discover(f"eve@{new_domain('attacker')}").intermediate_session_token
+    bait = b2b_client.discovery.organizations.create(
+        intermediate_session_token=ist,
+        organization_name="Victims IT",
+        email_jit_provisioning="RESTRICTED",
+        email_allowed_domains=[victims],
+        rbac_email_implicit_role_assignments=[{"domain": victims, "role_id": "stytch_admin"}],
+    ).organization.organization_id
+    # Stytch lists an organization as joinable by email domain only when one of its members has a
+    # verified address of that domain (against phishing).
+    assert mail.discover(f"ada@{victims}").discovered_organizations == []
+    # Once a member of the domain has proven its address there (a login), it is.
+    mail.log_in(bait, f"bob@{victims}")
+    offered = mail.discover(f"ada@{victims}").discovered_organizations
+    assert [o.organization.organization_id for o in offered] == [bait]  # type: ignore[union-attr]
