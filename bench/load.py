@@ -1,13 +1,16 @@
-"""What the load tests share: a keystile server on a fresh database, pre-encoded HTTP/1.1 requests
-driven over keep-alive raw sockets (an HTTP client library would cost about as much per request as
-the server's framework does, and would measure itself), the server's CPU time, and one line of
-figures per scenario."""
+"""What the load tests share: a keystile server on a fresh database, HTTP/1.1 requests driven over
+keep-alive raw sockets, the server's CPU time, and one line of figures per scenario.
+
+The driver is an asyncio loop of raw sockets with `h11` for the HTTP/1.1 framing (Content-Length and
+chunked responses alike), not an HTTP client library: a client library would cost about as much per
+request as the server's framework does, and would measure itself. h11 costs the driver about 0.1 ms
+of CPU a request (sending and parsing), where the regex it replaced cost microseconds: the driver's
+share of the machine, not the server's CPU per request, which is the steadier figure."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import re
 import socket
 import statistics
 import subprocess
@@ -19,14 +22,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import h11
 import httpx
+import psutil
 from cryptography.fernet import Fernet
 
 from keystile.config import Settings
 from keystile.db.migrate import upgrade
 
 HOST = "127.0.0.1"
-CONTENT_LENGTH = re.compile(rb"\r\ncontent-length: *(\d+)", re.IGNORECASE)
+READ_SIZE = 65536
 
 
 @dataclass
@@ -53,43 +58,74 @@ class Measured:
         return self.cpu_seconds / max(len(self.result.latencies) + self.result.errors, 1)
 
 
-def http_request(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> bytes:
-    """One HTTP/1.1 request, encoded once and sent as many times as the scenario lasts."""
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}"]
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    lines += [f"Content-Length: {len(body)}", "", ""]
-    return "\r\n".join(lines).encode() + body
+@dataclass(frozen=True)
+class HttpRequest:
+    """One HTTP/1.1 request, built once and sent as many times as the scenario lasts."""
+
+    head: h11.Request
+    body: bytes
+
+    def events(self) -> tuple[h11.Event, ...]:
+        data = (h11.Data(data=self.body),) if self.body else ()
+        return (self.head, *data, h11.EndOfMessage())
+
+
+def http_request(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> HttpRequest:
+    """A request to this machine's server, with `body` framed by its Content-Length."""
+    head_fields = [("Host", HOST), *headers.items(), ("Content-Length", str(len(body)))]
+    return HttpRequest(h11.Request(method=method, target=path, headers=head_fields), body)
+
+
+async def exchange(
+    connection: h11.Connection,
+    request: HttpRequest,
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+) -> int:
+    """Send `request` and read its whole response; its status code."""
+    writer.write(b"".join(connection.send(event) or b"" for event in request.events()))
+    status = 0
+    while True:
+        event = connection.next_event()
+        if event is h11.NEED_DATA:
+            connection.receive_data(await reader.read(READ_SIZE))  # b"": the server closed
+        elif isinstance(event, h11.Response):
+            status = event.status_code
+        elif isinstance(event, h11.EndOfMessage):
+            return status
+        elif isinstance(event, h11.ConnectionClosed):
+            raise ConnectionError("the server closed the connection")
 
 
 async def drive(
-    port: int, requests: bytes | Sequence[bytes], *, seconds: float, concurrency: int
+    port: int, requests: HttpRequest | Sequence[HttpRequest], *, seconds: float, concurrency: int
 ) -> tuple[Result, float]:
     """`concurrency` connections sending a request back to back until `seconds` have passed, each its
     own of `requests` (in turn, when there are fewer than connections); a response other than 200, or
-    a dropped connection, is an error."""
+    a dropped connection, is an error. A connection the server closes is opened again."""
     result = Result()
     deadline = time.perf_counter() + seconds
-    choices = [requests] if isinstance(requests, bytes) else list(requests)
+    choices = [requests] if isinstance(requests, HttpRequest) else list(requests)
 
-    async def connection(request: bytes) -> None:
+    async def connection(request: HttpRequest) -> None:
         while time.perf_counter() < deadline:
             try:
                 reader, writer = await asyncio.open_connection(HOST, port)
             except OSError:
                 result.errors += 1
                 continue
+            http = h11.Connection(h11.CLIENT)
             try:
                 while time.perf_counter() < deadline:
                     started = time.perf_counter()
-                    writer.write(request)
-                    head = await reader.readuntil(b"\r\n\r\n")
-                    length = CONTENT_LENGTH.search(head)
-                    await reader.readexactly(int(length.group(1)) if length else 0)
-                    if head.startswith(b"HTTP/1.1 200 "):
+                    if await exchange(http, request, reader, writer) == 200:
                         result.latencies.append(time.perf_counter() - started)
                     else:
                         result.errors += 1
-            except (OSError, asyncio.IncompleteReadError):
+                    if http.our_state is not h11.DONE or http.their_state is not h11.DONE:
+                        break  # the server will close this connection (`Connection: close`)
+                    http.start_next_cycle()
+            except (OSError, h11.ProtocolError):
                 result.errors += 1
             finally:
                 writer.close()
@@ -100,28 +136,28 @@ async def drive(
 
 
 def cpu_seconds(root: int) -> float:
-    """CPU time used so far by process `root` and its descendants (uvicorn's workers), from Linux's
-    `/proc`: what the server spent, whatever else the machine was running meanwhile."""
-    ticks: dict[int, tuple[int, int]] = {}  # pid: (parent pid, CPU clock ticks)
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    """CPU time used so far by process `root` and its descendants (uvicorn's workers): what the server
+    spent, whatever else the machine was running meanwhile."""
+    total = 0.0
+    try:
+        parent = psutil.Process(root)
+        family = [parent, *parent.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return total
+    for process in family:
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
             continue  # the process ended meanwhile
-        ticks[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    family, total = {root}, 0
-    for pid in sorted(ticks):  # a child's pid is usually, not always, above its parent's
-        if pid in family or ticks[pid][0] in family:
-            family.add(pid)
-            total += ticks[pid][1]
-    return total / os.sysconf("SC_CLK_TCK")
+        total += times.user + times.system
+    return total
 
 
 async def measure(
     name: str,
     port: int,
     server_pid: int,
-    requests: bytes | Sequence[bytes],
+    requests: HttpRequest | Sequence[HttpRequest],
     seconds: float,
     concurrency: int,
     *,

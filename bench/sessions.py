@@ -1,7 +1,8 @@
-"""Load test of `sessions.authenticate` (by token and by JWT) against a bare endpoint behind the same
-Basic auth, in the same app (the framework's ceiling): starts its own keystile, drives it over
-keep-alive connections (`load.py`), each connection checking a session of its own, and prints req/s,
-p50, p99 and server CPU per request for every run, then the ratios of the median rates.
+"""Load test of `sessions.authenticate` and `b2b.sessions.authenticate` (by token and by JWT) against a
+bare endpoint behind the same Basic auth, in the same app (the framework's ceiling): starts its own
+keystile, drives it over keep-alive connections (`load.py`), each connection checking a session of its
+own (a user's, or a member's of a B2B project), and prints req/s, p50, p99 and server CPU per request
+for every run, then the ratios of the median rates: to the ceiling, and of B2B to consumer.
 
     .venv/bin/python bench/sessions.py [--database-url URL] [--seconds 10] [--concurrency 32] [--rounds 3]
 
@@ -16,14 +17,20 @@ import asyncio
 import base64
 import json
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 # Run as a script, this folder is on sys.path.
-from load import HOST, Measured, http_request, keystile_server, measure
+from load import HOST, HttpRequest, Measured, http_request, keystile_server, measure
 
 from keystile.api.auth import ProjectAuth
 from keystile.app import create_app
+from keystile.b2b.members import add_member
+from keystile.b2b.organizations import OrganizationFields, create_organization
+from keystile.b2b.sessions import email_factor
+from keystile.b2b.sessions import start_or_extend as start_member_session
+from keystile.b2b.views import MemberView
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
@@ -31,10 +38,12 @@ from keystile.encryption import at_rest_cipher
 from keystile.identity.service import NewUser, create_user
 from keystile.projects.service import create_project
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import start_or_extend_session
+from keystile.sessions.service import SessionRequest, start_or_extend_session
 
 BASELINE_PATH = "/bench/baseline"
 BASELINE = "baseline (Basic auth only)"
+CONSUMER = "sessions.authenticate"
+B2B = "b2b.sessions.authenticate"
 
 
 def serve(port: int) -> None:
@@ -51,23 +60,57 @@ def serve(port: int) -> None:
 
 
 @dataclass
-class Fixture:
+class Project:
+    """A project's credentials and a session of its own for every connection of the load."""
+
     project_id: str
     secret: str
-    session_tokens: list[str]
-    session_jwts: list[str]
+    session_tokens: list[str] = field(default_factory=list)
+    session_jwts: list[str] = field(default_factory=list)
+
+    def add(self, session_token: str, session_jwt: str) -> None:
+        self.session_tokens.append(session_token)
+        self.session_jwts.append(session_jwt)
+
+
+@dataclass
+class Fixture:
+    consumer: Project  # users' sessions
+    b2b: Project  # members' sessions, in one organization
+
+
+async def b2b_project(db: Any, keys: KeyRing, sessions: int, now: datetime) -> Project:
+    """A B2B project with `sessions` members of one organization, each with a session."""
+    created = await create_project(db, name="bench-b2b", vertical="b2b", redirect_urls=[], now=now)
+    project = Project(created.project.project_id, created.secret)
+    named = OrganizationFields(organization_name="bench", organization_slug="bench")
+    organization = await create_organization(db, project.project_id, named, now=now)
+    for number in range(sessions):
+        email = f"bench-{number}@example.com"
+        member = await add_member(db, organization, email, status="active", verified=True, now=now)
+        issued = await start_member_session(
+            db,
+            keys,
+            member=MemberView(member, organization),
+            factors=[email_factor(member, now)],
+            request=SessionRequest(duration_minutes=60),
+            now=now,
+        )
+        project.add(issued.session_token, issued.session_jwt)
+    return project
 
 
 def create_fixture(settings: Settings, sessions: int) -> Fixture:
-    """A project and `sessions` users with a 60-minute session each, written straight to the
-    database: every connection of the load checks a session of its own, as a server's clients do."""
+    """A consumer project with `sessions` users and a B2B project with `sessions` members of one
+    organization, each with a 60-minute session, written straight to the database: every connection
+    of the load checks a session of its own, as a server's clients do."""
     now = SystemClock().now()
     keys = KeyRing(at_rest_cipher(settings))
 
     async def work(db: Any) -> Fixture:
         created = await create_project(db, name="bench", vertical="consumer", redirect_urls=[], now=now)
         project_id = created.project.project_id
-        fixture = Fixture(project_id, created.secret, [], [])
+        consumer = Project(project_id, created.secret)
         for number in range(sessions):
             view = await create_user(db, project_id, NewUser(email=f"bench-{number}@example.com"), now=now)
             issued = await start_or_extend_session(
@@ -82,41 +125,63 @@ def create_fixture(settings: Settings, sessions: int) -> Fixture:
                 custom_claims=None,
                 now=now,
             )
-            fixture.session_tokens.append(issued.session_token)
-            fixture.session_jwts.append(issued.session_jwt)
-        return fixture
+            consumer.add(issued.session_token, issued.session_jwt)
+        return Fixture(consumer, await b2b_project(db, keys, sessions, now))
 
     return run_in_transaction(settings, work)
+
+
+def basic_auth(project: Project) -> dict[str, str]:
+    credentials = base64.b64encode(f"{project.project_id}:{project.secret}".encode()).decode()
+    return {"Authorization": f"Basic {credentials}", "Content-Type": "application/json"}
+
+
+def authenticate_scenarios(name: str, path: str, project: Project) -> dict[str, list[HttpRequest]]:
+    """`name (token)` and `name (JWT)`: a POST to `path` per session of `project`."""
+    headers = basic_auth(project)
+
+    def requests(key: str, values: list[str]) -> list[HttpRequest]:
+        return [http_request("POST", path, headers, json.dumps({key: value}).encode()) for value in values]
+
+    return {
+        f"{name} (token)": requests("session_token", project.session_tokens),
+        f"{name} (JWT)": requests("session_jwt", project.session_jwts),
+    }
+
+
+def median(runs: list[Measured]) -> tuple[float, float]:
+    """The median rate and the median server CPU seconds per request of `runs`."""
+    return statistics.median(r.rate for r in runs), statistics.median(r.cpu_per_request for r in runs)
 
 
 async def run_scenarios(
     fixture: Fixture, port: int, server_pid: int, seconds: float, concurrency: int, rounds: int
 ) -> None:
     """Every scenario `rounds` times, in turn (so that a passing disturbance of the machine touches
-    one round of each rather than all of one), then the ratios of the median rates."""
-    auth = base64.b64encode(f"{fixture.project_id}:{fixture.secret}".encode()).decode()
-    headers = {"Authorization": f"Basic {auth}", "Content-Type": "application/json"}
-
-    def authenticate(body: dict[str, str]) -> bytes:
-        return http_request("POST", "/v1/sessions/authenticate", headers, json.dumps(body).encode())
-
-    scenarios: dict[str, bytes | list[bytes]] = {
-        BASELINE: http_request("GET", BASELINE_PATH, headers),
-        "sessions.authenticate (token)": [authenticate({"session_token": t}) for t in fixture.session_tokens],
-        "sessions.authenticate (JWT)": [authenticate({"session_jwt": j}) for j in fixture.session_jwts],
+    one round of each rather than all of one), then the ratios of the median rates: each to the
+    ceiling's, and each B2B figure to its consumer one."""
+    scenarios: dict[str, HttpRequest | list[HttpRequest]] = {
+        BASELINE: http_request("GET", BASELINE_PATH, basic_auth(fixture.consumer)),
+        **authenticate_scenarios(CONSUMER, "/v1/sessions/authenticate", fixture.consumer),
+        **authenticate_scenarios(B2B, "/v1/b2b/sessions/authenticate", fixture.b2b),
     }
     runs: dict[str, list[Measured]] = {name: [] for name in scenarios}
     for _ in range(rounds):
         for name, requests in scenarios.items():
             runs[name].append(await measure(name, port, server_pid, requests, seconds, concurrency))
-    ceiling = statistics.median(run.rate for run in runs[BASELINE])
-    ceiling_cpu = statistics.median(run.cpu_per_request for run in runs[BASELINE])
+    ceiling, ceiling_cpu = median(runs[BASELINE])
     for name, measured in list(runs.items())[1:]:
-        rate = statistics.median(run.rate for run in measured)
-        cpu = statistics.median(run.cpu_per_request for run in measured)
+        rate, cpu = median(measured)
         print(
             f"{name}: median {rate:.0f} req/s, {rate / ceiling * 100:.0f} % of the ceiling's {ceiling:.0f};"
             f" by server CPU per request {ceiling_cpu / cpu * 100:.0f} %"
+        )
+    for credential in ("token", "JWT"):
+        consumer_rate, consumer_cpu = median(runs[f"{CONSUMER} ({credential})"])
+        b2b_rate, b2b_cpu = median(runs[f"{B2B} ({credential})"])
+        print(
+            f"{B2B} ({credential}) against {CONSUMER}: {b2b_rate / consumer_rate * 100:.0f} % of its rate,"
+            f" {consumer_cpu / b2b_cpu * 100:.0f} % by server CPU per request (the aim: 90 % or more)"
         )
 
 

@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import httpx
+import psutil
 from cryptography.fernet import Fernet
 
 from keystile.cli.runtime import run_in_transaction
@@ -62,10 +63,7 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[
 
 
 def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+    return int(psutil.Process(pid).memory_info().rss // 1024)
 
 
 class Traffic:
