@@ -28,10 +28,12 @@ start_keystile() {
   exit 1
 }
 
-# create_project NAME VERTICAL REDIRECT_URL: a new project; exports STYTCH_PROJECT_ID and STYTCH_SECRET.
+# create_project NAME VERTICAL REDIRECT_URL: a new test project (the dev inbox shows test projects'
+# mail); exports STYTCH_PROJECT_ID and STYTCH_SECRET.
 create_project() {
   local created
-  created=$(.venv/bin/keystile projects create --name "$1" --vertical "$2" --redirect-url "$3" --json)
+  created=$(.venv/bin/keystile projects create --name "$1" --vertical "$2" --environment test \
+    --redirect-url "$3" --json)
   STYTCH_PROJECT_ID=$(.venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)["project_id"])' <<<"$created")
   STYTCH_SECRET=$(.venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)["secret"])' <<<"$created")
   export STYTCH_PROJECT_ID STYTCH_SECRET

@@ -1,4 +1,6 @@
-"""Stytch-style identifiers: `<kind>-test-<uuid4>` (the environment is always `test` today)."""
+"""Stytch-style identifiers: `<kind>-<environment>-<uuid4>`. Projects and their secrets carry the
+project's environment (`project-live-…`); the ids of everything inside a project say `test` whatever
+its environment, as they always have."""
 
 from __future__ import annotations
 

@@ -43,6 +43,7 @@ class Project:
     secret: str
     public_token: str
     vertical: str
+    environment: str
 
 
 @dataclass
@@ -93,9 +94,14 @@ class KeystileServer:
                 self.process.kill()
 
     def create_project(
-        self, *, vertical: str = "consumer", redirect_urls: list[str] | None = None
+        self,
+        *,
+        vertical: str = "consumer",
+        environment: str = "test",
+        redirect_urls: list[str] | None = None,
     ) -> Project:
-        """A fresh project, created directly in the server's database (fast, in-process)."""
+        """A fresh project, created directly in the server's database (fast, in-process); a test project
+        unless asked otherwise, as a developer's are (its mail shows in the dev inbox)."""
         settings = Settings(database_url=self.database_url)
         created = run_in_transaction(
             settings,
@@ -103,11 +109,13 @@ class KeystileServer:
                 s,
                 name="test",
                 vertical=vertical,
+                environment=environment,
                 redirect_urls=redirect_urls or ["http://localhost:3000/authenticate"],
                 now=SystemClock().now(),
             ),
         )
-        return Project(created.project.project_id, created.secret, created.project.public_token, vertical)
+        project = created.project
+        return Project(project.project_id, created.secret, project.public_token, vertical, environment)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run the `keystile` CLI against this server's database."""

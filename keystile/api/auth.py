@@ -53,7 +53,7 @@ async def _verified_project(request: Request) -> CachedProject:
     async def check() -> CachedProject:
         async with unit_of_work(state.sessions) as session:
             project = await authenticate_secret(session, project_id, secret)
-        return CachedProject(project_id=project.project_id, vertical=project.vertical)
+        return CachedProject(project.project_id, project.vertical, project.environment)
 
     return await state.credentials.check_once(digest, project_id, check)
 

@@ -13,11 +13,19 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from keystile.projects.service import TEST
+
 
 @dataclass(frozen=True)
 class CachedProject:
     project_id: str
     vertical: str
+    environment: str
+
+    @property
+    def is_test(self) -> bool:
+        """Whether this is a test project, the only kind that answers Stytch's sandbox values."""
+        return self.environment == TEST
 
 
 @dataclass

@@ -52,6 +52,7 @@ async def send(
     db: AsyncSession,
     *,
     project_id: str,
+    test_project: bool,
     email: object,
     redirect_url: str | None,
     code_challenge: str | None,
@@ -63,7 +64,7 @@ async def send(
     challenge = tokens.check_code_challenge(code_challenge)
     minutes = tokens.expiration_minutes(expiration_minutes, DISCOVERY_EXPIRATION_MINUTES)
     url = await resolve_redirect_url(db, project_id, DISCOVERY, redirect_url)
-    if sandbox.is_sandbox_email(project_id, address):
+    if sandbox.is_sandbox_email(test_project, address):
         return
     link = Link(
         kind=DISCOVERY, email=address, redirect_url=url, lifetime_minutes=minutes, code_challenge=challenge

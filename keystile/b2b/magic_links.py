@@ -18,13 +18,8 @@ from keystile.b2b.repository import MemberRepository
 from keystile.b2b.sessions import MemberCredentials, authorize, email_factor
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.errors import KeystileError
+from keystile.factors import sandbox as consumer_sandbox
 from keystile.factors.magic_links import tokens
-from keystile.factors.magic_links.sandbox import (
-    NOT_FOUND_TOKEN,
-    SUCCESS_TOKEN,
-    UNABLE_TO_AUTH_TOKEN,
-    is_test_project,
-)
 from keystile.factors.magic_links.service import LinkOptions
 from keystile.identity.contact import normalize_email
 from keystile.projects.service import resolve_redirect_url
@@ -51,6 +46,7 @@ async def login_or_signup(
     db: AsyncSession,
     *,
     project_id: str,
+    test_project: bool,
     organization_ref: str,
     email: object,
     options: LinkOptions,
@@ -66,7 +62,7 @@ async def login_or_signup(
     signup_minutes = tokens.expiration_minutes(
         options.signup_expiration_minutes, tokens.SIGNUP_EXPIRATION_MINUTES
     )
-    if sandbox.is_sandbox_login(project_id, organization_ref, address):
+    if sandbox.is_sandbox_login(test_project, organization_ref, address):
         return SentMemberLink(sandbox.sandbox_member(project_id, now), member_created=False)
     organization = await organization_view(db, project_id, organization_ref)
     login_url = await resolve_redirect_url(db, project_id, "login", options.login_url)
@@ -100,6 +96,7 @@ async def invite(
     keys: KeyRing,
     *,
     project_id: str,
+    test_project: bool,
     organization_ref: str,
     email: object,
     new: NewMember,
@@ -111,7 +108,7 @@ async def invite(
     allows, and email the invite link."""
     address = normalize_email(email)
     minutes = tokens.expiration_minutes(options.invite_expiration_minutes, tokens.INVITE_EXPIRATION_MINUTES)
-    if sandbox.is_sandbox_login(project_id, organization_ref, address):
+    if sandbox.is_sandbox_login(test_project, organization_ref, address):
         return sandbox.sandbox_member(project_id, now)
     organization = await organization_view(db, project_id, organization_ref)
     await authorize(
@@ -151,14 +148,13 @@ async def invite(
     return MemberView(member, organization)
 
 
-def _sandbox_token(project_id: str, token: str, now: datetime) -> Entry | None:
-    if not is_test_project(project_id):
-        return None
-    if token == UNABLE_TO_AUTH_TOKEN:
+def _sandbox_token(project_id: str, token: str, now: datetime) -> Entry:
+    """The canned answers to Stytch's sandbox tokens in a test project: the sandbox member, no session."""
+    if token == consumer_sandbox.UNABLE_TO_AUTH_TOKEN:
         raise KeystileError("unable_to_auth_magic_link")
-    if token == NOT_FOUND_TOKEN:
+    if token != consumer_sandbox.SUCCESS_TOKEN:
         raise KeystileError("magic_link_not_found")
-    return Entry(sandbox.sandbox_member(project_id, now)) if token == SUCCESS_TOKEN else None
+    return Entry(sandbox.sandbox_member(project_id, now))
 
 
 async def authenticate(
@@ -166,6 +162,7 @@ async def authenticate(
     keys: KeyRing,
     *,
     project_id: str,
+    test_project: bool,
     token: str,
     code_verifier: str | None,
     request: SessionRequest,
@@ -174,9 +171,8 @@ async def authenticate(
 ) -> Entry:
     """Redeem an organization's magic link: verify the member's email, activate the member, and start
     or extend its session (or hand back an intermediate session when the organization wants more)."""
-    sandboxed = _sandbox_token(project_id, token, now)
-    if sandboxed is not None:
-        return sandboxed
+    if test_project and token in consumer_sandbox.MAGIC_LINK_TOKENS:
+        return _sandbox_token(project_id, token, now)
     row = await redeem_link(
         db, project_id=project_id, token=token, discovery=False, code_verifier=code_verifier, now=now
     )

@@ -1,5 +1,5 @@
-"""Stytch's documented B2B sandbox values on test projects: `sandbox@stytch.com` in the sandbox
-organization answers 200 and sends nothing. Public test fixtures, not credentials."""
+"""Stytch's documented B2B sandbox values, which answer in test projects only: `sandbox@stytch.com` in
+the sandbox organization answers 200 and sends nothing. Public test fixtures, not credentials."""
 
 from __future__ import annotations
 
@@ -9,18 +9,18 @@ from typing import Final
 from keystile.b2b import policy
 from keystile.b2b.models import Member, Organization
 from keystile.b2b.views import MemberView, OrganizationView
-from keystile.factors.magic_links.sandbox import SANDBOX_EMAIL, is_test_project
+from keystile.factors.sandbox import SANDBOX_EMAIL
 
 SANDBOX_ORGANIZATION_ID: Final = "organization-test-007d9d4a-deac-4a87-ba0a-e6e8afba4d4b"
 SANDBOX_MEMBER_ID: Final = "member-test-32fc5024-9c09-4da3-bd2e-c9ce4da9375f"
 
 
-def is_sandbox_email(project_id: str, email: str) -> bool:
-    return is_test_project(project_id) and email == SANDBOX_EMAIL
+def is_sandbox_email(test_project: bool, email: str) -> bool:
+    return test_project and email == SANDBOX_EMAIL
 
 
-def is_sandbox_login(project_id: str, organization_ref: str, email: str) -> bool:
-    return is_sandbox_email(project_id, email) and organization_ref == SANDBOX_ORGANIZATION_ID
+def is_sandbox_login(test_project: bool, organization_ref: str, email: str) -> bool:
+    return is_sandbox_email(test_project, email) and organization_ref == SANDBOX_ORGANIZATION_ID
 
 
 def sandbox_member(project_id: str, now: datetime) -> MemberView:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
+import structlog
 import typer
 import uvicorn
 from rich.console import Console
@@ -33,6 +39,10 @@ app.add_typer(passwords.app, name="passwords")
 app.add_typer(sms.app, name="sms")
 
 DEV_REDIRECT_URL = "http://localhost:3000/authenticate"
+# Where the first project's secret goes, beside the embedded database, when stdout is no terminal.
+FIRST_PROJECT_FILE = "first-project.json"
+
+log = structlog.get_logger("keystile.cli")
 
 
 @db_app.command("upgrade")
@@ -45,7 +55,12 @@ def db_upgrade(revision: str = "heads") -> None:
 
 
 def _first_start(settings: Settings) -> None:
-    """On an empty database, create a test project and show its secret once."""
+    """On a fresh embedded (SQLite) database, create a test project for a first try and hand over its
+    secret once, never through the log: on the terminal when stdout is one, otherwise in a file beside
+    the database that only its owner may read (the log names the file)."""
+    database = sqlite_path(async_url(settings.database_url))
+    if database is None:
+        return
 
     async def create_if_empty(session: AsyncSession) -> CreatedProject | None:
         if await service.count_projects(session) > 0:
@@ -54,6 +69,7 @@ def _first_start(settings: Settings) -> None:
             session,
             name="Default test project",
             vertical="consumer",
+            environment=service.TEST,
             redirect_urls=[DEV_REDIRECT_URL],
             now=SystemClock().now(),
         )
@@ -61,15 +77,37 @@ def _first_start(settings: Settings) -> None:
     created = run_in_transaction(settings, create_if_empty)
     if created is None:
         return
-    Console().print(
-        Panel.fit(
-            f"project_id: {created.project.project_id}\n"
-            f"secret:     {created.secret}\n"
-            f"redirect:   {DEV_REDIRECT_URL}\n\n"
-            "The secret is shown only this once.",
-            title="keystile created a test project",
+    project = created.project
+    if sys.stdout.isatty():
+        Console().print(
+            Panel.fit(
+                f"project_id: {project.project_id}\n"
+                f"secret:     {created.secret}\n"
+                f"redirect:   {DEV_REDIRECT_URL}\n\n"
+                "The secret is shown only this once.",
+                title="keystile created a test project",
+            )
         )
-    )
+        return
+    shown = {
+        "project_id": project.project_id,
+        "secret": created.secret,
+        "public_token": project.public_token,
+        "vertical": project.vertical,
+        "environment": project.environment,
+        "redirect_url": DEV_REDIRECT_URL,
+    }
+    path = _write_private(database.parent / FIRST_PROJECT_FILE, json.dumps(shown, indent=2) + "\n")
+    log.info("first_project_created", project_id=project.project_id, secret_in=str(path))
+
+
+def _write_private(path: Path, text: str) -> Path:
+    """Write `text` to `path` with mode 0600 (replacing any older file in one step)."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
+    os.replace(temporary, path)
+    return path
 
 
 @app.command()

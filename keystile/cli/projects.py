@@ -37,6 +37,9 @@ def _fail(error: KeystileError) -> typer.Exit:
 def create(
     name: Annotated[str, typer.Option(help="A name for people; need not be unique.")],
     vertical: Annotated[str, typer.Option(help="consumer or b2b")] = "consumer",
+    environment: Annotated[
+        str, typer.Option(help="live, or test: only a test project answers Stytch's sandbox values.")
+    ] = service.LIVE,
     redirect_url: Annotated[
         list[str] | None,
         typer.Option("--redirect-url", help="Allowed for every link type; the first is the default."),
@@ -49,7 +52,12 @@ def create(
         created = run_in_transaction(
             get_settings(),
             lambda s: service.create_project(
-                s, name=name, vertical=vertical, redirect_urls=redirect_url or [], now=now
+                s,
+                name=name,
+                vertical=vertical,
+                environment=environment,
+                redirect_urls=redirect_url or [],
+                now=now,
             ),
         )
     except KeystileError as error:
@@ -60,6 +68,7 @@ def create(
         "secret_id": created.secret_id,
         "public_token": created.project.public_token,
         "vertical": created.project.vertical,
+        "environment": created.project.environment,
         "name": created.project.name,
     }
     if as_json:
@@ -79,6 +88,7 @@ def list_projects(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
             "project_id": p.project_id,
             "name": p.name,
             "vertical": p.vertical,
+            "environment": p.environment,
             "public_token": p.public_token,
             "created_at": rfc3339(p.created_at),
         }
@@ -87,9 +97,10 @@ def list_projects(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
     if as_json:
         print(json.dumps(rows))
         return
-    table = Table("project_id", "name", "vertical", "created_at")
+    table = Table("project_id", "name", "vertical", "environment", "created_at")
     for row in rows:
-        table.add_row(row["project_id"], escape(str(row["name"])), row["vertical"], row["created_at"])
+        name = escape(str(row["name"]))
+        table.add_row(row["project_id"], name, row["vertical"], row["environment"], row["created_at"])
     out.print(table)
 
 

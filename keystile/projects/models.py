@@ -20,6 +20,8 @@ class Project(Base):
     project_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     vertical: Mapped[str] = mapped_column(String(16))
+    # `live` or `test`, as Stytch has them; only a test project answers Stytch's sandbox values.
+    environment: Mapped[str] = mapped_column(String(8))
     public_token: Mapped[str] = mapped_column(String(96), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

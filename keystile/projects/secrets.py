@@ -6,12 +6,12 @@ import hashlib
 import secrets
 
 
-def new_secret(environment: str = "test") -> str:
+def new_secret(environment: str) -> str:
     """A fresh project secret (256 bits of entropy)."""
     return f"secret-{environment}-{secrets.token_urlsafe(32)}"
 
 
-def new_public_token(environment: str = "test") -> str:
+def new_public_token(environment: str) -> str:
     """A public token for browser-side SDKs; not a credential for the backend API."""
     return f"public-token-{environment}-{secrets.token_hex(16)}"
 

@@ -22,6 +22,9 @@ from keystile.projects.secrets import new_public_token, new_secret, secret_diges
 from keystile.text import has_control_characters
 
 VERTICALS = ("consumer", "b2b")
+# Stytch's environments: ids and secrets carry them, and only a test project answers the sandbox values.
+LIVE, TEST = "live", "test"
+ENVIRONMENTS = (LIVE, TEST)
 MAX_NAME_LENGTH = 200
 
 
@@ -41,26 +44,35 @@ class CreatedSecret:
 
 
 async def create_project(
-    session: AsyncSession, *, name: str, vertical: str, redirect_urls: list[str], now: datetime
+    session: AsyncSession,
+    *,
+    name: str,
+    vertical: str,
+    redirect_urls: list[str],
+    now: datetime,
+    environment: str = LIVE,
 ) -> CreatedProject:
-    """Create a project with one secret; each redirect URL is allowed for every type,
-    and the first one is the default for each type."""
+    """Create a project with one secret (a live project unless asked otherwise); each redirect URL is
+    allowed for every type, and the first one is the default for each type."""
     if vertical not in VERTICALS:
         raise KeystileError("invalid_argument", f"vertical must be one of {', '.join(VERTICALS)}.")
+    if environment not in ENVIRONMENTS:
+        raise KeystileError("invalid_argument", f"environment must be one of {', '.join(ENVIRONMENTS)}.")
     if not 0 < len(name) <= MAX_NAME_LENGTH or has_control_characters(name):
         raise KeystileError(
             "invalid_argument",
             f"Project name must be 1 to {MAX_NAME_LENGTH} characters without control characters.",
         )
     project = Project(
-        project_id=new_id("project"),
+        project_id=new_id("project", environment),
         name=name,
         vertical=vertical,
-        public_token=new_public_token(),
+        environment=environment,
+        public_token=new_public_token(environment),
         created_at=now,
     )
     session.add(project)
-    created = await create_secret(session, project.project_id, now=now, check_project=False)
+    created = _add_secret(session, project, now)
     for position, url in enumerate(redirect_urls):
         await add_redirect_url(
             session,
@@ -89,16 +101,16 @@ async def count_projects(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(Project)) or 0)
 
 
-async def create_secret(
-    session: AsyncSession, project_id: str, *, now: datetime, check_project: bool = True
-) -> CreatedSecret:
+async def create_secret(session: AsyncSession, project_id: str, *, now: datetime) -> CreatedSecret:
     """Add a secret; older ones stay valid until deleted, so secrets rotate without downtime."""
-    if check_project:
-        await get_project(session, project_id)
-    plaintext = new_secret()
+    return _add_secret(session, await get_project(session, project_id), now)
+
+
+def _add_secret(session: AsyncSession, project: Project, now: datetime) -> CreatedSecret:
+    plaintext = new_secret(project.environment)
     row = ProjectSecret(
-        secret_id=new_id("secret"),
-        project_id=project_id,
+        secret_id=new_id("secret", project.environment),
+        project_id=project.project_id,
         digest=secret_digest(plaintext),
         last_four=plaintext[-4:],
         created_at=now,

@@ -25,7 +25,7 @@ class Checks:
             await self.release.wait()
             if self.refuse:
                 raise KeystileError("unauthorized_credentials")
-            return CachedProject(project_id=project_id, vertical="consumer")
+            return CachedProject(project_id=project_id, vertical="consumer", environment="live")
 
         return run
 

@@ -20,7 +20,7 @@ from keystile.projects.redirects import URL_TYPES
 from tests.server import KeystileServer
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
-SECRET = re.compile(r"secret-test-[A-Za-z0-9_-]{43}")
+SECRET = re.compile(r"secret-(?:live|test)-[A-Za-z0-9_-]{43}")
 LOGIN = "http://localhost:3000/authenticate"
 SIGNUP = "https://app.example.com/welcome"
 
@@ -77,10 +77,10 @@ def test_create_prints_one_json_object_whose_secret_works(server: KeystileServer
     created = create_project(
         server, "--name", "Shop", "--vertical", vertical, "--redirect-url", LOGIN, "--redirect-url", SIGNUP
     )
-    assert re.fullmatch(f"project-test-{UUID}", created["project_id"])
-    assert SECRET.fullmatch(created["secret"])
-    assert created["public_token"].startswith("public-token-test-")
-    assert created["vertical"] == vertical
+    assert re.fullmatch(f"project-live-{UUID}", created["project_id"])
+    assert SECRET.fullmatch(created["secret"]) and created["secret"].startswith("secret-live-")
+    assert created["public_token"].startswith("public-token-live-")
+    assert (created["vertical"], created["environment"]) == (vertical, "live")
     if vertical == "consumer":
         client = sdk(server, created["project_id"], created["secret"])
         user = client.users.create(email="first@example.com")
@@ -203,7 +203,7 @@ def test_text_that_looks_like_markup_is_printed_as_it_is(server: KeystileServer)
     created = server.cli("projects", "create", "--name", name, "--redirect-url", url)
     assert created.returncode == 0, created.stderr
     assert name in created.stdout
-    project_id = re.search(f"project-test-{UUID}", created.stdout)
+    project_id = re.search(f"project-live-{UUID}", created.stdout)
     assert project_id is not None
     for args in (
         ("projects", "list"),
@@ -289,23 +289,27 @@ def test_bad_input_is_refused_on_stderr(server: KeystileServer, case: tuple[list
     assert works(server, project.project_id, project.secret)
 
 
-def test_first_start_creates_a_project_and_shows_its_secret_once(tmp_path: Path) -> None:
+def test_first_start_creates_a_test_project_and_shows_its_secret_once(tmp_path: Path) -> None:
+    """Without a terminal, the secret goes to `first-project.json` beside the database, not to the log."""
     database_url = f"sqlite:///{tmp_path / 'fresh' / 'keystile.db'}"
+    shown_in = tmp_path / "fresh" / "first-project.json"
     first = KeystileServer(database_url, tmp_path / "first.log").start()
     try:
-        shown = first.log_path.read_text()
-        project_ids = re.findall(f"project_id:\\s+(project-test-{UUID})", shown)
-        secrets = SECRET.findall(shown)
-        assert len(project_ids) == 1 and len(secrets) == 1, shown
-        assert works(first, project_ids[0], secrets[0])
+        shown = json.loads(shown_in.read_text())
+        assert re.fullmatch(f"project-test-{UUID}", shown["project_id"]) and shown["environment"] == "test"
+        assert SECRET.fullmatch(shown["secret"]) and shown["secret"].startswith("secret-test-")
+        assert not SECRET.search(first.log_path.read_text())
+        assert works(first, shown["project_id"], shown["secret"])
+        project_ids = [shown["project_id"]]
     finally:
         first.stop()
 
+    shown_in.unlink()
     again = KeystileServer(database_url, tmp_path / "again.log").start()
     try:
-        assert not SECRET.search(again.log_path.read_text())
-        assert "project_id:" not in again.log_path.read_text()
-        assert works(again, project_ids[0], secrets[0])
+        assert not shown_in.exists()
+        assert project_ids[0] not in again.log_path.read_text()
+        assert works(again, project_ids[0], shown["secret"])
     finally:
         again.stop()
     listed = again.cli_json("projects", "list", "--json")

@@ -24,7 +24,17 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 def create_project(keystile: KeystileServer, name: str, vertical: str, redirect_url: str) -> dict[str, str]:
     """A project made the way the examples' `run` scripts make theirs: `keystile projects create --json`."""
     created = keystile.cli_json(
-        "projects", "create", "--name", name, "--vertical", vertical, "--redirect-url", redirect_url, "--json"
+        "projects",
+        "create",
+        "--name",
+        name,
+        "--vertical",
+        vertical,
+        "--environment",
+        "test",
+        "--redirect-url",
+        redirect_url,
+        "--json",
     )
     assert isinstance(created, dict)
     return created

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.delivery.outbox import enqueue_email
 from keystile.errors import KeystileError
-from keystile.factors.magic_links import sandbox, tokens
+from keystile.factors import sandbox
+from keystile.factors.magic_links import tokens
 from keystile.factors.magic_links.models import MagicLinkToken
 from keystile.factors.records import authentication_factor
 from keystile.identity import service as users
@@ -166,14 +167,16 @@ async def _login_or_signup(db: AsyncSession, project_id: str, options: LinkOptio
     )
 
 
-def _is_sandbox(project_id: str, address: str) -> bool:
-    return sandbox.is_test_project(project_id) and address == sandbox.SANDBOX_EMAIL
+def _sandbox_link() -> SentLink:
+    """The canned answer to a send to the sandbox address in a test project: nothing is sent or stored."""
+    return SentLink(sandbox.SANDBOX_USER_ID, sandbox.SANDBOX_EMAIL_ID, False)
 
 
 async def login_or_create(
     db: AsyncSession,
     *,
     project_id: str,
+    test_project: bool,
     email: object,
     create_user_as_pending: bool,
     options: LinkOptions,
@@ -186,6 +189,8 @@ async def login_or_create(
     """
     address = normalize_email(email)
     plan = await _login_or_signup(db, project_id, options)
+    if test_project and address == sandbox.SANDBOX_EMAIL:
+        return _sandbox_link()
     user, email_row, created = await _ensure_user(
         db,
         project_id,
@@ -193,23 +198,25 @@ async def login_or_create(
         new_user=users.NewUser(email=address, create_user_as_pending=create_user_as_pending),
         now=now,
     )
-    if not _is_sandbox(project_id, address):
-        signup = created or user.status == "pending"
-        await plan.issue(db, project_id=project_id, email=email_row, signup=signup, now=now)
+    signup = created or user.status == "pending"
+    await plan.issue(db, project_id=project_id, email=email_row, signup=signup, now=now)
     return SentLink(user.user_id, email_row.email_id, created)
 
 
 async def send(
-    db: AsyncSession, *, project_id: str, email: object, options: LinkOptions, now: datetime
+    db: AsyncSession,
+    *,
+    project_id: str,
+    test_project: bool,
+    email: object,
+    options: LinkOptions,
+    now: datetime,
 ) -> SentLink:
     """Send a login (or, for a pending user, signup) link to an existing user's address."""
     address = normalize_email(email)
     plan = await _login_or_signup(db, project_id, options)
-    if _is_sandbox(project_id, address):
-        user, email_row, _ = await _ensure_user(
-            db, project_id, address, new_user=users.NewUser(email=address), now=now
-        )
-        return SentLink(user.user_id, email_row.email_id, False)
+    if test_project and address == sandbox.SANDBOX_EMAIL:
+        return _sandbox_link()
     found = await _user_by_email(db, project_id, address)
     if found is None:
         raise KeystileError("email_not_found")
@@ -222,6 +229,7 @@ async def invite(
     db: AsyncSession,
     *,
     project_id: str,
+    test_project: bool,
     email: object,
     new_user: users.NewUser,
     options: LinkOptions,
@@ -231,6 +239,8 @@ async def invite(
     address = normalize_email(email)
     minutes = tokens.expiration_minutes(options.invite_expiration_minutes, tokens.INVITE_EXPIRATION_MINUTES)
     invite_url = await resolve_redirect_url(db, project_id, "invite", options.invite_url)
+    if test_project and address == sandbox.SANDBOX_EMAIL:
+        return _sandbox_link()
     pending_user = users.NewUser(
         email=address,
         name=new_user.name,
@@ -240,8 +250,6 @@ async def invite(
         roles=new_user.roles,
     )
     user, email_row, created = await _ensure_user(db, project_id, address, new_user=pending_user, now=now)
-    if _is_sandbox(project_id, address):
-        return SentLink(user.user_id, email_row.email_id, created)
     if user.status != "pending":
         raise KeystileError("duplicate_email", "This email already belongs to an active user.")
     await _issue_link(
@@ -340,19 +348,18 @@ async def _consume(
     return row
 
 
-async def _sandbox_token(db: AsyncSession, project_id: str, token: str, now: datetime) -> UserView | None:
-    if not sandbox.is_test_project(project_id):
-        return None
+def _sandbox_token(
+    project_id: str, token: str, session_request: SessionRequest, now: datetime
+) -> Authenticated:
+    """The canned answers to Stytch's sandbox tokens in a test project."""
     if token == sandbox.UNABLE_TO_AUTH_TOKEN:
         raise KeystileError("unable_to_auth_magic_link")
-    if token == sandbox.NOT_FOUND_TOKEN:
-        raise KeystileError("magic_link_not_found")
     if token != sandbox.SUCCESS_TOKEN:
-        return None
-    user, _, _ = await _ensure_user(
-        db, project_id, sandbox.SANDBOX_EMAIL, new_user=users.NewUser(email=sandbox.SANDBOX_EMAIL), now=now
-    )
-    return await users.get_user(db, project_id, user.user_id)
+        raise KeystileError("magic_link_not_found")
+    user = sandbox.sandbox_user(project_id)
+    factor = _factor(user.emails[0], now)
+    issued = sandbox.sandbox_session(project_id, factor, session_request.duration_minutes, now)
+    return Authenticated(user=user, method_id=sandbox.SANDBOX_EMAIL_ID, issued=issued)
 
 
 def _factor(email: UserEmail | None, now: datetime) -> dict[str, Any]:
@@ -367,30 +374,29 @@ async def authenticate(
     keys: KeyRing,
     *,
     project_id: str,
+    test_project: bool,
     token: str,
     code_verifier: str | None,
     session_request: SessionRequest,
     now: datetime,
 ) -> Authenticated:
     """Redeem a magic-link token: verify the email, activate a pending user, start or extend a session."""
-    view = await _sandbox_token(db, project_id, token, now)
+    if test_project and token in sandbox.MAGIC_LINK_TOKENS:
+        return _sandbox_token(project_id, token, session_request, now)
     email: UserEmail | None = None
-    if view is None:
-        row = await _consume(db, project_id=project_id, token=token, code_verifier=code_verifier, now=now)
-        repo = UserRepository(db, project_id)
-        user = await repo.get_for_update(row.user_id)
-        if user is None:
-            raise KeystileError("unable_to_auth_magic_link", "The user of this link no longer exists.")
-        if row.email_id is not None:
-            email = await repo.get_email(row.email_id)
-            if email is None:
-                raise KeystileError("unable_to_auth_magic_link", "The email of this link was removed.")
-            email.verified = True
-        user.status = "active"
-        await db.flush()
-        view = (await repo.views([user]))[0]
-    else:
-        email = view.emails[0]
+    row = await _consume(db, project_id=project_id, token=token, code_verifier=code_verifier, now=now)
+    repo = UserRepository(db, project_id)
+    user = await repo.get_for_update(row.user_id)
+    if user is None:
+        raise KeystileError("unable_to_auth_magic_link", "The user of this link no longer exists.")
+    if row.email_id is not None:
+        email = await repo.get_email(row.email_id)
+        if email is None:
+            raise KeystileError("unable_to_auth_magic_link", "The email of this link was removed.")
+        email.verified = True
+    user.status = "active"
+    await db.flush()
+    view = (await repo.views([user]))[0]
     issued = await start_or_extend_session(
         db,
         keys,

@@ -12,15 +12,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.delivery.models import EMAIL
+from keystile.delivery.models import EMAIL, SMS
 from keystile.delivery.outbox import enqueue_email, enqueue_text
 from keystile.delivery.tollfraud import admit_text_message
 from keystile.errors import CommittedRefusal, KeystileError
-from keystile.factors.magic_links.sandbox import SANDBOX_EMAIL, is_test_project
+from keystile.factors import sandbox
 from keystile.factors.magic_links.service import Authenticated
 from keystile.factors.otp import codes
 from keystile.factors.otp.models import OtpCode
-from keystile.factors.otp.sandbox import SANDBOX_CODE, SANDBOX_PHONE
 from keystile.factors.passwords.lockout import clear_failures, is_locked, lock_state, record_failure
 from keystile.factors.records import authentication_factor
 from keystile.identity import service as users
@@ -41,7 +40,7 @@ class Contact:
 
     channel: str  # email, sms or whatsapp
     value: str
-    sandbox: bool
+    sandbox: bool  # Stytch's sandbox contact, in a test project
 
     @property
     def is_email(self) -> bool:
@@ -71,15 +70,19 @@ class SentCode:
     user_created: bool
 
 
-def _contact(project_id: str, channel: str, raw: object) -> Contact:
-    sandbox_allowed = is_test_project(project_id)
+def _contact(test_project: bool, channel: str, raw: object) -> Contact:
     if channel == EMAIL:
         address = normalize_email(raw)
-        return Contact(channel, address, sandbox_allowed and address == SANDBOX_EMAIL)
-    if sandbox_allowed and isinstance(raw, str) and raw.strip() == SANDBOX_PHONE:
+        return Contact(channel, address, test_project and address == sandbox.SANDBOX_EMAIL)
+    if test_project and isinstance(raw, str) and raw.strip() == sandbox.SANDBOX_PHONE:
         # Not a valid number anywhere, so it never reaches the phone-number checks.
-        return Contact(channel, SANDBOX_PHONE, True)
+        return Contact(channel, sandbox.SANDBOX_PHONE, True)
     return Contact(channel, normalize_phone(raw), False)
+
+
+def _sandbox_code(contact: Contact) -> SentCode:
+    """The canned answer to a send to the sandbox contact: nothing is sent or stored."""
+    return SentCode(sandbox.SANDBOX_USER_ID, sandbox.method_id(contact.channel), False)
 
 
 async def _admit(
@@ -138,22 +141,6 @@ def _new_method_id(contact: Contact) -> str:
     return new_id("email" if contact.is_email else "phone-number")
 
 
-async def _sandbox_owner(
-    db: AsyncSession, project_id: str, contact: Contact, now: datetime
-) -> tuple[str, str, bool]:
-    """The user holding a sandbox contact, created on first use (the sandbox number is not a valid
-    phone number, so it is stored directly rather than through user creation)."""
-    found = await _owner(db, project_id, contact)
-    if found is not None:
-        return found[0].user_id, found[1], False
-    view = await users.create_user(db, project_id, users.NewUser(), now=now)
-    method_id = _new_method_id(contact)
-    await _add_contact(
-        db, project_id=project_id, user_id=view.user.user_id, contact=contact, method_id=method_id, now=now
-    )
-    return view.user.user_id, method_id, True
-
-
 async def _issue(
     db: AsyncSession,
     cipher: MultiFernet,
@@ -166,8 +153,7 @@ async def _issue(
     minutes: int,
     now: datetime,
 ) -> None:
-    """Store a new code for the method (replacing any earlier one) and queue its message; a sandbox
-    contact gets SANDBOX_CODE and no message."""
+    """Store a new code for the method (replacing any earlier one) and queue its message."""
     await db.execute(
         update(OtpCode)
         .where(
@@ -178,7 +164,7 @@ async def _issue(
         .values(consumed_at=now)
         .execution_options(synchronize_session=False)
     )
-    code = SANDBOX_CODE if contact.sandbox else codes.new_code()
+    code = codes.new_code()
     key_encrypted, digest = codes.seal(cipher, code)
     db.add(
         OtpCode(
@@ -196,8 +182,6 @@ async def _issue(
             expires_at=now + timedelta(minutes=minutes),
         )
     )
-    if contact.sandbox:
-        return
     context = {"code": code, "expiration_minutes": minutes}
     if contact.is_email:
         await enqueue_email(
@@ -220,6 +204,7 @@ async def login_or_create(
     cipher: MultiFernet,
     *,
     project_id: str,
+    test_project: bool,
     channel: str,
     contact: object,
     create_user_as_pending: bool,
@@ -230,24 +215,23 @@ async def login_or_create(
 
     Both paths validate the same inputs and pass the same limits before anything is stored, so the
     answer says no more about the contact than the documented `user_created` flag."""
-    target = _contact(project_id, channel, contact)
+    target = _contact(test_project, channel, contact)
     minutes = codes.expiration_minutes(options.expiration_minutes)
     if target.sandbox:
-        user_id, method_id, created = await _sandbox_owner(db, project_id, target, now)
+        return _sandbox_code(target)
+    await _admit(db, project_id=project_id, contact=target, ip_address=options.ip_address, now=now)
+    found = await _owner(db, project_id, target)
+    if found is not None:
+        user_id, method_id, created = found[0].user_id, found[1], False
     else:
-        await _admit(db, project_id=project_id, contact=target, ip_address=options.ip_address, now=now)
-        found = await _owner(db, project_id, target)
-        if found is not None:
-            user_id, method_id, created = found[0].user_id, found[1], False
-        else:
-            new_user = users.NewUser(
-                email=target.value if target.is_email else None,
-                phone_number=None if target.is_email else target.value,
-                create_user_as_pending=create_user_as_pending,
-            )
-            view = await users.create_user(db, project_id, new_user, now=now)
-            method_id = view.emails[0].email_id if target.is_email else view.phones[0].phone_id
-            user_id, created = view.user.user_id, True
+        new_user = users.NewUser(
+            email=target.value if target.is_email else None,
+            phone_number=None if target.is_email else target.value,
+            create_user_as_pending=create_user_as_pending,
+        )
+        view = await users.create_user(db, project_id, new_user, now=now)
+        method_id = view.emails[0].email_id if target.is_email else view.phones[0].phone_id
+        user_id, created = view.user.user_id, True
     await _issue(
         db,
         cipher,
@@ -295,6 +279,7 @@ async def send(
     keys: KeyRing,
     *,
     project_id: str,
+    test_project: bool,
     channel: str,
     contact: object,
     named: NamedUser,
@@ -303,23 +288,22 @@ async def send(
 ) -> SentCode:
     """Send a code to the user holding `contact`. A send naming a user (by id or session) may go to
     a contact that user lacks: the contact is added, verified, once the code is authenticated."""
-    target = _contact(project_id, channel, contact)
+    target = _contact(test_project, channel, contact)
     minutes = codes.expiration_minutes(options.expiration_minutes)
     named_user_id = await _named_user_id(db, keys, project_id=project_id, named=named, now=now)
-    attach = False
     if target.sandbox:
-        user_id, method_id, _ = await _sandbox_owner(db, project_id, target, now)
+        return _sandbox_code(target)
+    attach = False
+    await _admit(db, project_id=project_id, contact=target, ip_address=options.ip_address, now=now)
+    found = await _owner(db, project_id, target)
+    if found is not None:
+        if named_user_id not in (None, found[0].user_id):
+            raise _taken(target)
+        user_id, method_id = found[0].user_id, found[1]
+    elif named_user_id is not None:
+        user_id, method_id, attach = named_user_id, _new_method_id(target), True
     else:
-        await _admit(db, project_id=project_id, contact=target, ip_address=options.ip_address, now=now)
-        found = await _owner(db, project_id, target)
-        if found is not None:
-            if named_user_id not in (None, found[0].user_id):
-                raise _taken(target)
-            user_id, method_id = found[0].user_id, found[1]
-        elif named_user_id is not None:
-            user_id, method_id, attach = named_user_id, _new_method_id(target), True
-        else:
-            raise KeystileError("email_not_found" if target.is_email else "phone_number_not_found")
+        raise KeystileError("email_not_found" if target.is_email else "phone_number_not_found")
     await _issue(
         db,
         cipher,
@@ -397,12 +381,29 @@ async def _verify_contact(db: AsyncSession, row: OtpCode, now: datetime) -> None
     existing.verified = True
 
 
-def _factor(row: OtpCode, now: datetime) -> dict[str, Any]:
-    if row.channel == EMAIL:
-        email = {"email_id": row.method_id, "email_address": row.destination}
-        return authentication_factor("otp", row.channel, now, email_factor=email)
-    phone = {"phone_id": row.method_id, "phone_number": row.destination}
-    return authentication_factor("otp", row.channel, now, phone_number_factor=phone)
+def _factor(channel: str, method_id: str, destination: str, now: datetime) -> dict[str, Any]:
+    if channel == EMAIL:
+        email = {"email_id": method_id, "email_address": destination}
+        return authentication_factor("otp", channel, now, email_factor=email)
+    phone = {"phone_id": method_id, "phone_number": destination}
+    return authentication_factor("otp", channel, now, phone_number_factor=phone)
+
+
+SANDBOX_METHODS = {sandbox.SANDBOX_EMAIL_ID: EMAIL, sandbox.SANDBOX_PHONE_ID: SMS}
+
+
+def _sandbox_passcode(
+    project_id: str, method_id: str, code: str, request: SessionRequest, now: datetime
+) -> Authenticated:
+    """The canned answer to a passcode for the sandbox contact: SANDBOX_CODE authenticates the sandbox
+    user (and nobody of the project), any other code is wrong."""
+    if code != sandbox.SANDBOX_CODE:
+        raise KeystileError("otp_code_not_found")
+    channel = SANDBOX_METHODS[method_id]
+    destination = sandbox.SANDBOX_EMAIL if channel == EMAIL else sandbox.SANDBOX_PHONE
+    factor = _factor(channel, method_id, destination, now)
+    issued = sandbox.sandbox_session(project_id, factor, request.duration_minutes, now)
+    return Authenticated(user=sandbox.sandbox_user(project_id), method_id=method_id, issued=issued)
 
 
 async def authenticate(
@@ -411,6 +412,7 @@ async def authenticate(
     keys: KeyRing,
     *,
     project_id: str,
+    test_project: bool,
     method_id: str,
     code: str,
     session_request: SessionRequest,
@@ -419,6 +421,8 @@ async def authenticate(
     """Redeem a passcode: verify its contact, activate a pending user, start or extend a session."""
     if not is_well_formed_id(method_id):
         raise KeystileError("invalid_method_id")
+    if test_project and method_id in SANDBOX_METHODS:
+        return _sandbox_passcode(project_id, method_id, codes.check_code(code), session_request, now)
     row = await _consume(
         db, cipher, project_id=project_id, method_id=method_id, code=codes.check_code(code), now=now
     )
@@ -435,7 +439,7 @@ async def authenticate(
         keys,
         project_id=project_id,
         user_id=user.user_id,
-        factor=_factor(row, now),
+        factor=_factor(row.channel, row.method_id, row.destination, now),
         duration_minutes=session_request.duration_minutes,
         existing_token=session_request.session_token,
         existing_jwt=session_request.session_jwt,

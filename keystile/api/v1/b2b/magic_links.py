@@ -38,6 +38,7 @@ async def login_or_signup(
         sent = await magic_links.login_or_signup(
             db,
             project_id=project.project_id,
+            test_project=project.is_test,
             organization_ref=body.organization_id,
             email=body.email_address,
             options=options,
@@ -72,6 +73,7 @@ async def invite(
             db,
             state.keys,
             project_id=project.project_id,
+            test_project=project.is_test,
             organization_ref=body.organization_id,
             email=body.email_address,
             new=new,
@@ -98,6 +100,7 @@ async def authenticate(
             db,
             state.keys,
             project_id=project.project_id,
+            test_project=project.is_test,
             token=body.magic_links_token,
             code_verifier=body.pkce_code_verifier,
             request=session_request(body),
@@ -121,6 +124,7 @@ async def send_discovery(
         await discovery.send(
             db,
             project_id=project.project_id,
+            test_project=project.is_test,
             email=body.email_address,
             redirect_url=body.discovery_redirect_url,
             code_challenge=body.pkce_code_challenge,

@@ -39,6 +39,7 @@ async def login_or_create(
         sent = await service.login_or_create(
             db,
             project_id=project.project_id,
+            test_project=project.is_test,
             email=body.email,
             create_user_as_pending=body.create_user_as_pending,
             options=options,
@@ -59,7 +60,12 @@ async def send(body: schemas.SendRequest, request: Request, project: ConsumerPro
     options = _login_or_signup_options(body)
     async with unit_of_work(state.sessions) as db:
         sent = await service.send(
-            db, project_id=project.project_id, email=body.email, options=options, now=state.clock.now()
+            db,
+            project_id=project.project_id,
+            test_project=project.is_test,
+            email=body.email,
+            options=options,
+            now=state.clock.now(),
         )
     state.wake_outbox()
     return schemas.SendResponse(request_id=request_id(request), user_id=sent.user_id, email_id=sent.email_id)
@@ -83,6 +89,7 @@ async def invite(
         sent = await service.invite(
             db,
             project_id=project.project_id,
+            test_project=project.is_test,
             email=body.email,
             new_user=new_user,
             options=options,
@@ -130,6 +137,7 @@ async def authenticate(
             db,
             state.keys,
             project_id=project.project_id,
+            test_project=project.is_test,
             token=body.token,
             code_verifier=body.code_verifier,
             session_request=session_request(body),
