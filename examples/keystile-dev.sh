@@ -5,6 +5,7 @@ KEYSTILE_PORT=${KEYSTILE_PORT:-8000}
 export STYTCH_BASE_URL="http://127.0.0.1:${KEYSTILE_PORT}/"
 # SQLite in .keystile/ and the dev inbox, whatever the caller's shell has configured.
 unset KEYSTILE_DATABASE_URL KEYSTILE_SMTP_URL
+export KEYSTILE_DEV_INBOX=true
 
 # Serve keystile in the background unless one already answers on the port (e.g. `scripts/serve`);
 # the one started here stops when the run script exits.
@@ -39,4 +40,5 @@ create_project() {
   export STYTCH_PROJECT_ID STYTCH_SECRET
   echo "created $2 project $STYTCH_PROJECT_ID (redirect URL $3)"
   echo "open the dev inbox at ${STYTCH_BASE_URL}dev/inbox?project_id=$STYTCH_PROJECT_ID"
+  echo "  (the browser asks for the project's credentials: user name $STYTCH_PROJECT_ID, password $STYTCH_SECRET)"
 }

@@ -100,7 +100,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.include_router(b2b_magic_links.router)
     app.include_router(b2b_discovery.router)
     app.include_router(b2b_sessions.router)
-    app.include_router(dev_inbox.router)
+    if settings.dev_inbox:
+        app.include_router(dev_inbox.router)
 
     @app.get("/healthz", tags=["operations"])
     async def healthz(request: Request) -> JSONResponse:

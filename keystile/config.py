@@ -24,12 +24,19 @@ class Settings(BaseSettings):
     # also waits at most this long for a lock). Past it the request is a 503 with Retry-After and the
     # transaction is rolled back, so a database that answers slowly cannot hold requests indefinitely.
     database_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    # The SMTP server every email goes out by. Unset: email goes to the dev inbox when that is on,
+    # and otherwise waits in the outbox for a worker that has SMTP (a warning says so at start).
     smtp_url: str | None = None
-    # The From header of every email; unset SMTP_URL means mail goes to the dev inbox instead.
+    # The From header of every email.
     smtp_from: str = "keystile <no-reply@localhost>"
-    # A Twilio-compatible Messages API for SMS and WhatsApp: `https://ACCOUNT_SID:AUTH_TOKEN@HOST`;
-    # unset, text messages go to the dev inbox like email without SMTP.
+    # A Twilio-compatible Messages API for SMS and WhatsApp: `https://ACCOUNT_SID:AUTH_TOKEN@HOST`.
+    # Unset: texts go to the dev inbox when that is on, and are refused (`sms_not_configured`)
+    # otherwise; set it on the servers too when `keystile worker` sends apart.
     sms_url: str | None = None
+    # Development only: messages without a transport are delivered to `/dev/inbox` (each email's
+    # link is also logged). `keystile serve` refuses a non-loopback bind with it, the inbox answers
+    # only loopback requests to a loopback Host, and each project sees its own messages only.
+    dev_inbox: bool = False
     # The sending phone number (E.164); WhatsApp messages go from `whatsapp:` and this number.
     sms_from: str = "+15005550006"
     # Run the outbox worker inside each server process; turn off when `keystile worker` runs apart.
@@ -70,6 +77,9 @@ class Settings(BaseSettings):
     # project; when Redis is unreachable these refuse with 503 rather than send unlimited.
     rate_limit_sends_per_ip: int = Field(default=1_000, ge=0)
     rate_limit_sends_per_project: int = Field(default=1_000, ge=0)
+    # Emails (of every kind) a project sends to one address per hour, on top of one per second per
+    # address and kind: an app's form cannot be used to flood a mailbox.
+    rate_limit_emails_per_address_per_hour: int = Field(default=20, ge=0)
     # Credential checks (magic link, OTP, password, TOTP authenticate) per calling IP.
     rate_limit_attempts_per_ip: int = Field(default=6_000, ge=0)
     # sessions.authenticate per calling IP: off by default, sparing the hot path a round trip.

@@ -211,6 +211,10 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
         "This project does not send text messages to phone numbers of this country.",
     ),
     "invalid_ip_address": (400, "attributes.ip_address is not an IP address."),
+    "sms_not_configured": (
+        400,
+        "This server has no SMS provider: set KEYSTILE_SMS_URL to send SMS and WhatsApp passcodes.",
+    ),
     "invalid_totp_code": (400, "totp_code must be six digits."),
     "invalid_recovery_code": (400, "The recovery code format is invalid."),
     "otp_code_not_found": (404, "The passcode is incorrect, or no passcode was sent to this method."),

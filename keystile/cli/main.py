@@ -27,6 +27,7 @@ from keystile.delivery.worker import run_until_signalled
 from keystile.logs import configure_logging
 from keystile.projects import service
 from keystile.projects.service import CreatedProject
+from keystile.ui.loopback import is_loopback_host
 
 app = typer.Typer(help="keystile: a self-hosted auth server that speaks the Stytch API.")
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -119,6 +120,13 @@ def serve(
     """Serve the Stytch API at the root (`/v1/...`), `/healthz` and `/docs`."""
     settings = get_settings()
     configure_logging(settings)
+    if settings.dev_inbox and not is_loopback_host(host):
+        typer.echo(
+            f"KEYSTILE_DEV_INBOX=true serves development-only pages: bind to a loopback host "
+            f"(127.0.0.1, localhost or ::1), not {host}, or leave the dev inbox off.",
+            err=True,
+        )
+        raise typer.Exit(code=2)
     if sqlite_path(async_url(settings.database_url)) is not None:
         upgrade(settings.database_url)
     _first_start(settings)

@@ -30,6 +30,8 @@ DEFAULT_POOL_SIZE = 32
 SQLITE_POOL_SIZE = 4
 # The key of `Session.info` under which a unit of work finds its deadline.
 DEADLINE = "keystile_deadline_seconds"
+# The key of `Session.info` under which `enqueue_email` finds the hourly cap of emails per address.
+EMAILS_PER_ADDRESS_PER_HOUR = "keystile_emails_per_address_per_hour"
 
 
 def async_url(raw: str) -> URL:
@@ -95,10 +97,14 @@ def create_engine(
     return engine
 
 
-def session_factory(engine: AsyncEngine, *, deadline_seconds: float | None = None) -> async_sessionmaker[Any]:
+def session_factory(
+    engine: AsyncEngine, *, deadline_seconds: float | None = None, emails_per_address_per_hour: int = 0
+) -> async_sessionmaker[Any]:
     """Sessions that keep loaded values after commit (responses are built after the commit); each
-    `unit_of_work` on them ends within `deadline_seconds` (None: no deadline, as the CLI runs)."""
-    return async_sessionmaker(engine, expire_on_commit=False, info={DEADLINE: deadline_seconds})
+    `unit_of_work` on them ends within `deadline_seconds` (None: no deadline, as the CLI runs), and
+    queues at most `emails_per_address_per_hour` emails to one address of a project (0: no cap)."""
+    info = {DEADLINE: deadline_seconds, EMAILS_PER_ADDRESS_PER_HOUR: emails_per_address_per_hour}
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 def server_database(settings: Settings) -> tuple[AsyncEngine, async_sessionmaker[Any]]:
@@ -108,4 +114,5 @@ def server_database(settings: Settings) -> tuple[AsyncEngine, async_sessionmaker
     engine = create_engine(
         settings.database_url, deadline_seconds=deadline, pool_size=settings.database_pool_size
     )
-    return engine, session_factory(engine, deadline_seconds=deadline)
+    cap = settings.rate_limit_emails_per_address_per_hour
+    return engine, session_factory(engine, deadline_seconds=deadline, emails_per_address_per_hour=cap)

@@ -1,6 +1,7 @@
-"""The dev inbox, used for email when no SMTP server is configured and for SMS and WhatsApp when no
-SMS provider is: messages are marked sent without leaving the database, an email's first link is
-logged, and test projects' messages can be read at `/dev/inbox`."""
+"""The dev inbox, on only with `KEYSTILE_DEV_INBOX=true`: email without an SMTP server and SMS or
+WhatsApp without a provider are marked sent without leaving the database (keeping their bodies, which
+delivered messages otherwise lose), an email's first link is logged, and each project reads its own
+messages at `/dev/inbox`."""
 
 from __future__ import annotations
 
@@ -51,7 +52,10 @@ class DevInboxSender:
 
 
 def dev_inbox_channels(settings: Settings) -> tuple[str, ...]:
-    """The channels whose messages go to the dev inbox: those with no real transport configured."""
+    """The channels whose messages go to the dev inbox: none unless it is on, then those with no
+    real transport configured."""
+    if not settings.dev_inbox:
+        return ()
     email = (EMAIL,) if settings.smtp_url is None else ()
     texts = TEXT_CHANNELS if settings.sms_url is None else ()
     return email + texts
@@ -71,11 +75,10 @@ class DevInboxMessage:
 
 
 async def list_dev_inbox(
-    session: AsyncSession, *, channels: tuple[str, ...], project_id: str | None, limit: int
+    session: AsyncSession, *, channels: tuple[str, ...], project_id: str, limit: int
 ) -> list[DevInboxMessage]:
-    """Messages on `channels` delivered to test projects' dev inbox (optionally one project's),
-    newest first."""
-    messages = await OutboxRepository(session).sent_to_test_projects(
+    """The project's messages on `channels` delivered to the dev inbox, newest first."""
+    messages = await OutboxRepository(session).sent_by_project(
         channels=channels, project_id=project_id, limit=limit
     )
     return [

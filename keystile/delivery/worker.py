@@ -1,6 +1,7 @@
 """The outbox worker: claims due messages with a lease (one winner across workers and servers),
-sends each through its channel's transport (email, SMS, WhatsApp), and retries failures with capped
-exponential backoff."""
+sends each through its channel's transport (email, SMS, WhatsApp), retries failures with capped
+exponential backoff, clears the body of each message once it is sent or given up on, and deletes old
+messages."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from keystile.clock import Clock, SystemClock
 from keystile.config import Settings
 from keystile.db.engine import server_database
 from keystile.db.uow import unit_of_work
-from keystile.delivery.dev_inbox import DevInboxSender
+from keystile.delivery.dev_inbox import DevInboxSender, dev_inbox_channels
 from keystile.delivery.models import EMAIL, SMS, WHATSAPP, OutboxMessage
 from keystile.delivery.repository import OutboxRepository
 from keystile.delivery.sms import text_sender
@@ -32,6 +33,9 @@ BATCH_SIZE = 50
 LEASE = timedelta(minutes=2)
 SEND_DEADLINE_SECONDS = 60.0
 SHUTDOWN_GRACE_SECONDS = 10.0
+# Messages are deleted this long after their last attempt: the longest a link they carried lives.
+RETENTION = timedelta(days=7)
+PURGE_INTERVAL = timedelta(minutes=10)
 
 log = structlog.get_logger("keystile.delivery")
 
@@ -40,11 +44,22 @@ class MessageSender(Protocol):
     async def send(self, message: OutboxMessage) -> None: ...
 
 
-def email_sender(settings: Settings) -> MessageSender:
-    """SMTP when `smtp_url` is set, the dev inbox otherwise."""
-    if settings.smtp_url is None:
-        return DevInboxSender()
-    return SmtpSender(SmtpServer.from_url(settings.smtp_url), settings.smtp_from)
+def email_sender(settings: Settings) -> MessageSender | None:
+    """SMTP when `smtp_url` is set, the dev inbox when that is on, otherwise none."""
+    if settings.smtp_url is not None:
+        return SmtpSender(SmtpServer.from_url(settings.smtp_url), settings.smtp_from)
+    return DevInboxSender() if settings.dev_inbox else None
+
+
+def channel_senders(settings: Settings) -> dict[str, MessageSender]:
+    """The sender of each channel this worker can deliver; the others' messages wait (a warning
+    says so), for another worker configured with their transport."""
+    texts = text_sender(settings)
+    senders = {EMAIL: email_sender(settings), SMS: texts, WHATSAPP: texts}
+    for channel, sender in senders.items():
+        if sender is None:
+            log.warning("outbox_channel_not_configured", channel=channel)
+    return {channel: sender for channel, sender in senders.items() if sender is not None}
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -67,13 +82,18 @@ class OutboxWorker:
         # Set by whoever just committed messages, to end the current pause early.
         self.wakeup = wakeup or asyncio.Event()
         self.poll_seconds = settings.outbox_poll_seconds
-        texts = text_sender(settings)
-        self.senders: dict[str, MessageSender] = {EMAIL: email_sender(settings), SMS: texts, WHATSAPP: texts}
+        self.senders = channel_senders(settings)
+        self.channels = tuple(self.senders)
+        # Messages delivered to the dev inbox keep their body, for the inbox to show.
+        self.inbox_channels = dev_inbox_channels(settings)
+        self.next_purge: datetime | None = None
 
     async def drain_once(self) -> int:
-        """Try every message due now (at most BATCH_SIZE); return how many were sent."""
+        """Delete old messages (every PURGE_INTERVAL), then try every message due now on this
+        worker's channels (at most BATCH_SIZE); return how many were sent."""
+        await self._purge_if_due()
         async with self.sessions() as session:
-            due = await OutboxRepository(session).due_message_ids(self.clock.now(), BATCH_SIZE)
+            due = await OutboxRepository(session).due_message_ids(self.clock.now(), BATCH_SIZE, self.channels)
         sent = 0
         for message_id in due:
             sent += await self._deliver(message_id)
@@ -100,6 +120,16 @@ class OutboxWorker:
             for wait in waits:
                 wait.cancel()
 
+    async def _purge_if_due(self) -> None:
+        now = self.clock.now()
+        if self.next_purge is not None and now < self.next_purge:
+            return
+        self.next_purge = now + PURGE_INTERVAL
+        async with unit_of_work(self.sessions) as session:
+            deleted = await OutboxRepository(session).purge(before=now - RETENTION, now=now)
+        if deleted:
+            log.info("outbox_purged", messages=deleted)
+
     async def _deliver(self, message_id: str) -> bool:
         now = self.clock.now()
         lease_until = now + LEASE
@@ -117,18 +147,23 @@ class OutboxWorker:
             return False
         async with unit_of_work(self.sessions) as session:
             await OutboxRepository(session).mark_sent(
-                message_id, lease_until=lease_until, now=self.clock.now()
+                message_id,
+                lease_until=lease_until,
+                now=self.clock.now(),
+                keep_body=message.channel in self.inbox_channels,
             )
         return True
 
     async def _record_failure(self, message: OutboxMessage, lease_until: datetime, error_class: str) -> None:
         give_up = message.attempts >= MAX_ATTEMPTS
+        now = self.clock.now()
         async with unit_of_work(self.sessions) as session:
             await OutboxRepository(session).record_failure(
                 message.message_id,
                 lease_until=lease_until,
                 error_class=error_class,
-                next_attempt_at=self.clock.now() + retry_delay(message.attempts),
+                # A message given up on keeps the time of its last attempt, which its purge counts from.
+                next_attempt_at=now if give_up else now + retry_delay(message.attempts),
                 give_up=give_up,
             )
         log.warning(

@@ -1,5 +1,5 @@
-"""Delivery in a real server process: the dev inbox when no SMTP server is configured, SMTP when
-one is, and the standalone `keystile worker` command."""
+"""Delivery in a real server process: the dev inbox (when it is on) or the outbox (when it is off)
+while no SMTP server is configured, SMTP when one is, and the standalone `keystile worker` command."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
+from keystile.delivery.models import PENDING, OutboxMessage
 from keystile.delivery.outbox import enqueue_email
 from keystile.ids import new_id
-from tests.server import KeystileServer
+from tests.server import KeystileServer, Project
 from tests.smtp_sink import SmtpSink, body_text
 
 LINK = "http://localhost:3000/authenticate?token=dev&type=magic_links"
@@ -42,15 +44,20 @@ def enqueue(database_url: str, project_id: str, to: str) -> str:
     )
 
 
-def wait_for_inbox(server: KeystileServer, project_id: str) -> list[Any]:
+def wait_for_inbox(server: KeystileServer, project: Project) -> list[Any]:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        response = httpx.get(f"{server.base_url}dev/inbox.json", params={"project_id": project_id})
+        response = httpx.get(f"{server.base_url}dev/inbox.json", auth=(project.project_id, project.secret))
         assert response.status_code == 200
         if messages := response.json():
             return list(messages)
         time.sleep(0.05)
-    raise AssertionError(f"nothing reached the dev inbox of {project_id}")
+    raise AssertionError(f"nothing reached the dev inbox of {project.project_id}")
+
+
+def stored_status(database_url: str, message_id: str) -> str | None:
+    query = select(OutboxMessage.status).where(OutboxMessage.message_id == message_id)
+    return run_in_transaction(Settings(database_url=database_url), lambda session: session.scalar(query))
 
 
 @pytest.fixture
@@ -68,29 +75,46 @@ def start_server(outbox_database_url: str, run_dir: Path) -> Iterator[Any]:
 
 
 def test_without_smtp_mail_goes_to_the_dev_inbox(start_server: Any, outbox_database_url: str) -> None:
-    server: KeystileServer = start_server({})
-    project_id, to = new_id("project"), f"{new_id('dev')}@example.com"
-    message_id = enqueue(outbox_database_url, project_id, to)
-    live_project = new_id("project", environment="live")
-    enqueue(outbox_database_url, live_project, to)
+    server: KeystileServer = start_server({"KEYSTILE_DEV_INBOX": "true"})
+    project, other = server.create_project(), server.create_project()
+    to = f"{new_id('dev')}@example.com"
+    message_id = enqueue(outbox_database_url, project.project_id, to)
+    enqueue(outbox_database_url, other.project_id, to)
 
-    [message] = wait_for_inbox(server, project_id)
+    [message] = wait_for_inbox(server, project)
     assert message["message_id"] == message_id
-    assert (message["project_id"], message["to"], message["subject"]) == (project_id, to, "Your login link")
+    assert (message["project_id"], message["to"], message["subject"]) == (
+        project.project_id,
+        to,
+        "Your login link",
+    )
     assert message["links"] == [LINK]
     assert LINK in message["body_text"] and message["body_html"].startswith("<!doctype html>")
     assert message["created_at"].endswith("Z")
 
-    everything = httpx.get(f"{server.base_url}dev/inbox.json").json()
-    assert message_id in [m["message_id"] for m in everything]
-    assert live_project not in [m["project_id"] for m in everything]
-    page = httpx.get(f"{server.base_url}dev/inbox")
+    [others] = wait_for_inbox(server, other)
+    assert others["message_id"] != message_id
+    page = httpx.get(f"{server.base_url}dev/inbox", auth=(project.project_id, project.secret))
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert f'<a href="{html.escape(LINK)}">' in page.text
-    assert live_project not in page.text
+    assert other.project_id not in page.text
     assert "/dev/inbox" not in httpx.get(f"{server.base_url}openapi.json").text
     logged = [line for line in server.log_path.read_text().splitlines() if message_id in line]
     assert len(logged) == 1 and "dev_inbox_email" in logged[0] and LINK in logged[0]
+
+
+def test_with_neither_smtp_nor_the_dev_inbox_mail_waits_in_the_outbox(
+    start_server: Any, outbox_database_url: str
+) -> None:
+    server: KeystileServer = start_server({})
+    message_id = enqueue(
+        outbox_database_url, server.create_project().project_id, f"{new_id('w')}@example.com"
+    )
+    time.sleep(0.5)  # ten polls of the worker
+    assert stored_status(outbox_database_url, message_id) == PENDING
+    assert httpx.get(f"{server.base_url}dev/inbox").status_code == 404
+    logged = server.log_path.read_text()
+    assert "outbox_channel_not_configured" in logged and message_id not in logged
 
 
 def test_with_smtp_mail_is_sent_and_the_dev_inbox_is_hidden(

@@ -1,6 +1,6 @@
 """SMS and WhatsApp through the outbox on a real database: the Twilio wire format against the loopback
-provider, retries when the provider refuses, the dev inbox when none is configured; and the pure
-parts (provider URLs, passcode templates, toll-fraud policy checks)."""
+provider, retries when the provider refuses, the dev inbox when none is configured (and it is on); and
+the pure parts (provider URLs, passcode templates, toll-fraud policy checks)."""
 
 from __future__ import annotations
 
@@ -98,17 +98,18 @@ async def test_a_refused_text_waits_for_its_next_attempt(
     assert len(sink.messages(phone)) == 1
 
 
-async def test_without_a_provider_texts_go_to_the_dev_inbox(
+async def test_without_a_provider_texts_go_to_the_dev_inbox_when_it_is_on(
     sessions: Sessions, clock: FakeClock, outbox_database_url: str
 ) -> None:
-    settings = Settings(database_url=outbox_database_url, smtp_url="smtp://127.0.0.1:9")
+    settings = Settings(database_url=outbox_database_url, smtp_url="smtp://127.0.0.1:9", dev_inbox=True)
     assert dev_inbox_channels(settings) == ("sms", "whatsapp")
-    assert dev_inbox_channels(Settings(sms_url="http://a:b@127.0.0.1:9")) == ("email",)
-    phone = new_phone_number()
+    assert dev_inbox_channels(Settings(sms_url="http://a:b@127.0.0.1:9", dev_inbox=True)) == ("email",)
+    assert dev_inbox_channels(Settings()) == ()
+    phone, project_id = new_phone_number(), new_id("project")
     async with unit_of_work(sessions) as session:
         message_id = await enqueue_text(
             session,
-            project_id=new_id("project"),
+            project_id=project_id,
             channel="whatsapp",
             to=phone,
             template="otp",
@@ -117,12 +118,30 @@ async def test_without_a_provider_texts_go_to_the_dev_inbox(
         )
     assert await OutboxWorker(sessions, settings, clock).drain_once() == 1
     async with sessions() as session:
-        inbox = await list_dev_inbox(session, channels=("sms", "whatsapp"), project_id=None, limit=100)
-        emails_only = await list_dev_inbox(session, channels=("email",), project_id=None, limit=100)
-    [message] = [m for m in inbox if m.message_id == message_id]
-    assert (message.channel, message.to, message.subject) == ("whatsapp", phone, "")
+        inbox = await list_dev_inbox(session, channels=("sms", "whatsapp"), project_id=project_id, limit=100)
+        emails_only = await list_dev_inbox(session, channels=("email",), project_id=project_id, limit=100)
+        another = await list_dev_inbox(
+            session, channels=("sms", "whatsapp"), project_id=new_id("project"), limit=100
+        )
+    [message] = inbox
+    assert (message.message_id, message.channel, message.to, message.subject) == (
+        message_id,
+        "whatsapp",
+        phone,
+        "",
+    )
     assert "654321" in message.body_text
-    assert message_id not in [m.message_id for m in emails_only]
+    assert emails_only == another == []
+
+
+async def test_without_a_provider_or_the_dev_inbox_texts_are_left_alone(
+    sessions: Sessions, clock: FakeClock, outbox_database_url: str
+) -> None:
+    message_id = await enqueue(sessions, clock, "sms", new_phone_number())
+    settings = Settings(database_url=outbox_database_url, smtp_url="smtp://127.0.0.1:9")
+    assert await OutboxWorker(sessions, settings, clock).drain_once() == 0
+    message = await stored(sessions, message_id)
+    assert (message.status, message.attempts) == (PENDING, 0)
 
 
 def test_the_dev_inbox_page_shows_texts() -> None:
@@ -137,7 +156,7 @@ def test_the_dev_inbox_page_shows_texts() -> None:
         created_at=datetime(2026, 11, 26, tzinfo=UTC),
         links=[],
     )
-    page = render_page("dev_inbox.html", messages=[text], rfc3339=rfc3339)
+    page = render_page("dev_inbox.html", project_id=text.project_id, messages=[text], rfc3339=rfc3339)
     assert "<h2>SMS</h2>" in page and "sms to <strong>+12025550123</strong>" in page
     assert "your verification code is 123456." in page
 

@@ -3,6 +3,7 @@ through, and the screenshots the tests leave for a reviewer."""
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -76,21 +77,29 @@ def running_app(command: list[str], *, port: int, env: dict[str, str], log_path:
 
 
 def click_link_in_dev_inbox(
-    page: Page, keystile: KeystileServer, project_id: str, to: str, *, nth_email: int = 1
+    page: Page, keystile: KeystileServer, project: dict[str, str], to: str, *, nth_email: int = 1
 ) -> None:
-    """Wait for the `nth_email` message to `to`, open keystile's dev inbox and click its sign-in link,
+    """Wait for the `nth_email` message to `to`, open keystile's dev inbox with the project's
+    credentials (what a person types into the browser's sign-in prompt) and click its sign-in link,
     as a person following the README would."""
     inbox = f"{keystile.base_url}dev/inbox"
+    credentials = (project["project_id"], project["secret"])
 
     def emails_to() -> int:
-        messages = httpx.get(f"{inbox}.json", params={"project_id": project_id}).json()
+        messages = httpx.get(f"{inbox}.json", auth=credentials).json()
         return sum(message["to"] == to for message in messages)
 
     deadline = time.monotonic() + 15
     while emails_to() < nth_email:
         assert time.monotonic() < deadline, f"no email number {nth_email} to {to} in the dev inbox"
         time.sleep(0.1)
-    page.goto(f"{inbox}?project_id={project_id}")
+    # The credentials go with the inbox's requests only, never to the app the link leads to.
+    basic = base64.b64encode(":".join(credentials).encode()).decode()
+    page.route(
+        lambda url: url.startswith(inbox),
+        lambda route: route.continue_(headers={**route.request.headers, "authorization": f"Basic {basic}"}),
+    )
+    page.goto(f"{inbox}?project_id={project['project_id']}")
     newest = page.locator("article", has_text=to).first  # the inbox lists the newest first
     newest.locator("a[href*='stytch_token_type=']").first.click()
 

@@ -30,7 +30,11 @@ expect.set_options(timeout=TIMEOUT_MS)
 @pytest.fixture(scope="session")
 def dev_keystile(run_dir: Path) -> Iterator[KeystileServer]:
     """keystile on SQLite with the dev inbox (no SMTP), as `examples/*/run` starts it."""
-    env = {"KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "KEYSTILE_OUTBOX_POLL_SECONDS": "0.1"}
+    env = {
+        "KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "KEYSTILE_OUTBOX_POLL_SECONDS": "0.1",
+        "KEYSTILE_DEV_INBOX": "true",
+    }
     server = KeystileServer(
         f"sqlite:///{run_dir / 'e2e.db'}", run_dir / "keystile-e2e.log", extra_env=env
     ).start()

@@ -19,12 +19,14 @@ APP = EXAMPLES / "b2b-discovery" / "app.py"
 LOGGED_OUT = "Log in to view this page."
 
 
-def log_in(page: Page, app_url: str, keystile: KeystileServer, project_id: str, email: str, nth: int) -> None:
+def log_in(
+    page: Page, app_url: str, keystile: KeystileServer, project: dict[str, str], email: str, nth: int
+) -> None:
     page.goto(f"{app_url}/")
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Email me a link").click()
     expect(page.get_by_role("status")).to_have_text("Success! Check your email")
-    click_link_in_dev_inbox(page, keystile, project_id, email, nth_email=nth)
+    click_link_in_dev_inbox(page, keystile, project, email, nth_email=nth)
     expect(page).to_have_url(f"{app_url}/dashboard")
 
 
@@ -46,7 +48,7 @@ def test_discover_create_organization_log_in_again_log_out(
         expect(page.get_by_role("heading")).to_have_text(LOGGED_OUT)
 
         # No organization yet: /authenticate creates one from the intermediate session token alone.
-        log_in(page, app_url, dev_keystile, project["project_id"], email, nth=1)
+        log_in(page, app_url, dev_keystile, project, email, nth=1)
         organization = page.locator("#organization-name").inner_text()
         assert domain in organization
         expect(page.get_by_role("heading")).to_have_text(
@@ -60,7 +62,7 @@ def test_discover_create_organization_log_in_again_log_out(
         # Now the email has an organization: the second login exchanges into that same one. A person
         # (or this test, on a fast machine) waits out the one-send-per-second limit per address.
         time.sleep(1.2)
-        log_in(page, app_url, dev_keystile, project["project_id"], email, nth=2)
+        log_in(page, app_url, dev_keystile, project, email, nth=2)
         expect(page.locator("#organization-id")).to_have_text(organization_id)
         old_cookie = next(c for c in page.context.cookies() if c["name"] == "session")
 

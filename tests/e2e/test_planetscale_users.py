@@ -73,7 +73,7 @@ def test_sign_in_manage_users_log_out(
         page.get_by_role("button", name="Email me a link").click()
         expect(page.get_by_role("status")).to_have_text(f"Check {email} for a sign-in link.")
 
-        click_link_in_dev_inbox(page, dev_keystile, project["project_id"], email)
+        click_link_in_dev_inbox(page, dev_keystile, project, email)
         expect(page).to_have_url(f"{app_url}/profile")
         expect(page.locator("#me")).to_have_text(email)
         expect(page.locator("#empty")).to_be_visible()

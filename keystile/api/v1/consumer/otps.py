@@ -13,6 +13,7 @@ from keystile.api.schemas.users import user_out
 from keystile.api.state import app_state
 from keystile.db.uow import unit_of_work
 from keystile.delivery.models import EMAIL, SMS, WHATSAPP
+from keystile.delivery.sms import require_text_transport
 from keystile.errors import KeystileError
 from keystile.factors.otp import service
 from keystile.factors.otp.service import NamedUser, SendOptions, SentCode
@@ -117,6 +118,7 @@ async def email_send(
 async def _phone_login_or_create(
     channel: str, body: schemas.PhoneLoginOrCreateRequest, request: Request, project: ProjectAuth
 ) -> schemas.PhoneLoginOrCreateResponse:
+    require_text_transport(app_state(request).settings)
     sent = await _login_or_create(
         request,
         project,
@@ -136,6 +138,7 @@ async def _phone_login_or_create(
 async def _phone_send(
     channel: str, body: schemas.PhoneSendRequest, request: Request, project: ProjectAuth
 ) -> schemas.PhoneSendResponse:
+    require_text_transport(app_state(request).settings)
     sent = await _send(
         request,
         project,
