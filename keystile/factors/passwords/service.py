@@ -144,18 +144,18 @@ async def _credentials(db: AsyncSession, project_id: str, address: str) -> Crede
 async def _verified_password(
     db: AsyncSession, project_id: str, found: Credentials, password: str, now: datetime
 ) -> UserPassword:
-    """The user's password row if `password` matches it and needs no reset. A wrong guess is counted
-    towards a lock; the refusal is raised once the count is committed."""
+    """The user's password row if `password` matches it and needs no reset. Every guess is counted
+    towards a lock before it is checked (`lockout.claim_attempt`); a right one is taken back."""
     user_id, lock, row = found.user.user_id, found.lock, found.password
     if lock is not None and lockout.is_locked(lock, now):
         raise KeystileError("user_lock_limit_reached")
     if row is None:
         raise KeystileError("unauthorized_credentials", "This user has no password.")
+    await lockout.claim_attempt(db, project_id, user_id, now)
     if not await off_the_loop(verify_password, stored_hash(row), password):
-        await lockout.record_failure(db, project_id, user_id, now)
+        await lockout.lock_when_reached(db, project_id, user_id, now)
         raise CommittedRefusal("unauthorized_credentials")
-    if lock is not None and lock.failed_attempts:
-        await lockout.clear_failures(db, project_id, user_id)
+    await lockout.clear_failures(db, project_id, user_id)
     if requires_reset(row.requires_reset, row.email_verified_when_set, found.email.verified):
         raise CommittedRefusal("reset_password")
     return row
