@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -56,6 +57,13 @@ def hasher(parameters: Argon2Parameters) -> PasswordHasher:
         salt_len=16,
         type=Type.ID,
     )
+
+
+@lru_cache(maxsize=8)
+def decoy_hash(parameters: Argon2Parameters) -> StoredHash:
+    """A hash of no one's password, made as keystile makes hashes: checking a password against it
+    takes as long as against a real one (an unknown address answers no faster)."""
+    return hash_password(secrets.token_urlsafe(32), parameters)
 
 
 def hash_password(password: str, parameters: Argon2Parameters) -> StoredHash:

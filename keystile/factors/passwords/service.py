@@ -17,6 +17,7 @@ from keystile.factors.passwords import lockout, strength
 from keystile.factors.passwords.breaches import is_breached
 from keystile.factors.passwords.hashes import (
     Argon2Parameters,
+    decoy_hash,
     hash_password,
     needs_rehash,
     off_the_loop,
@@ -141,16 +142,28 @@ async def _credentials(db: AsyncSession, project_id: str, address: str) -> Crede
     return found
 
 
+async def _credentials_with_password(
+    db: AsyncSession, project_id: str, address: str, password: str, parameters: Argon2Parameters
+) -> Credentials:
+    """The credentials of an address whose user has a password. An unknown address (Stytch's 404) or a
+    user without a password (the wrong password's answer) is refused only after checking `password`
+    against a decoy hash, so that neither answers faster than a wrong password."""
+    found = await PasswordRepository(db, project_id).credentials(address)
+    if found is None or found.password is None:
+        await off_the_loop(verify_password, await off_the_loop(decoy_hash, parameters), password)
+        raise KeystileError("email_not_found" if found is None else "unauthorized_credentials")
+    return found
+
+
 async def _verified_password(
     db: AsyncSession, project_id: str, found: Credentials, password: str, now: datetime
 ) -> UserPassword:
     """The user's password row if `password` matches it and needs no reset. Every guess is counted
     towards a lock before it is checked (`lockout.claim_attempt`); a right one is taken back."""
     user_id, lock, row = found.user.user_id, found.lock, found.password
+    assert row is not None, "read by _credentials_with_password"
     if lock is not None and lockout.is_locked(lock, now):
         raise KeystileError("user_lock_limit_reached")
-    if row is None:
-        raise KeystileError("unauthorized_credentials", "This user has no password.")
     await lockout.claim_attempt(db, project_id, user_id, now)
     if not await off_the_loop(verify_password, stored_hash(row), password):
         await lockout.lock_when_reached(db, project_id, user_id, now)
@@ -205,7 +218,7 @@ async def authenticate(
     now: datetime,
 ) -> PasswordSession:
     """Check the password; an imported or outdated hash is replaced by a fresh argon2id one."""
-    found = await _credentials(db, project_id, normalize_email(email))
+    found = await _credentials_with_password(db, project_id, normalize_email(email), password, parameters)
     user, email_row = found.user, found.email
     row = await _verified_password(db, project_id, found, password, now)
     if found.rules.breach_detection_on_authenticate and is_breached(password):
@@ -406,7 +419,7 @@ async def reset_existing(
 ) -> PasswordSession:
     """Replace a password by proving the current one (a password that must be reset cannot be)."""
     address = normalize_email(email)
-    found = await _credentials(db, project_id, address)
+    found = await _credentials_with_password(db, project_id, address, existing_password, parameters)
     user, email_row = found.user, found.email
     _check_new_password(new_password, found.rules, address)
     await _verified_password(db, project_id, found, existing_password, now)
