@@ -17,6 +17,7 @@ from keystile.factors.passwords import lockout, strength
 from keystile.factors.passwords.breaches import is_breached
 from keystile.factors.passwords.hashes import (
     Argon2Parameters,
+    check_password,
     decoy_hash,
     hash_password,
     needs_rehash,
@@ -156,7 +157,12 @@ async def _credentials_with_password(
 
 
 async def _verified_password(
-    db: AsyncSession, project_id: str, found: Credentials, password: str, now: datetime
+    db: AsyncSession,
+    project_id: str,
+    found: Credentials,
+    password: str,
+    parameters: Argon2Parameters,
+    now: datetime,
 ) -> UserPassword:
     """The user's password row if `password` matches it and needs no reset. Every guess is counted
     towards a lock before it is checked (`lockout.claim_attempt`); a right one is taken back."""
@@ -165,7 +171,7 @@ async def _verified_password(
     if lock is not None and lockout.is_locked(lock, now):
         raise KeystileError("user_lock_limit_reached")
     await lockout.claim_attempt(db, project_id, user_id, now)
-    if not await off_the_loop(verify_password, stored_hash(row), password):
+    if not await check_password(project_id, stored_hash(row), password, parameters):
         await lockout.lock_when_reached(db, project_id, user_id, now)
         raise CommittedRefusal("unauthorized_credentials")
     await lockout.clear_failures(db, project_id, user_id)
@@ -220,7 +226,7 @@ async def authenticate(
     """Check the password; an imported or outdated hash is replaced by a fresh argon2id one."""
     found = await _credentials_with_password(db, project_id, normalize_email(email), password, parameters)
     user, email_row = found.user, found.email
-    row = await _verified_password(db, project_id, found, password, now)
+    row = await _verified_password(db, project_id, found, password, parameters, now)
     if found.rules.breach_detection_on_authenticate and is_breached(password):
         row.requires_reset = True
         raise CommittedRefusal("reset_password", "This password has appeared in a data breach: reset it.")
@@ -422,7 +428,7 @@ async def reset_existing(
     found = await _credentials_with_password(db, project_id, address, existing_password, parameters)
     user, email_row = found.user, found.email
     _check_new_password(new_password, found.rules, address)
-    await _verified_password(db, project_id, found, existing_password, now)
+    await _verified_password(db, project_id, found, existing_password, parameters, now)
     passwords = PasswordRepository(db, project_id)
     await passwords.set(
         user.user_id, await _hash(new_password, parameters), email_verified=email_row.verified, now=now
