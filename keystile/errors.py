@@ -103,7 +103,7 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
     "invalid_hash": (400, "The password hash is malformed for its hash_type."),
     "invalid_bcrypt_hash": (
         400,
-        "The bcrypt hash is malformed: expected $2a$, $2b$ or $2y$ with cost 4 to 31.",
+        "The bcrypt hash is malformed: expected $2a$, $2b$ or $2y$ with cost 4 to 15.",
     ),
     "invalid_md_5_hash": (400, "The MD-5 hash is malformed: expected 32 hexadecimal characters."),
     "invalid_sha_1_hash": (400, "The SHA-1 hash is malformed: expected 40 hexadecimal characters."),

@@ -15,6 +15,7 @@ from keystile.errors import KeystileError
 from keystile.factors import sandbox
 from keystile.factors.magic_links import tokens
 from keystile.factors.magic_links.models import MagicLinkToken
+from keystile.factors.passwords.prehijack import end_sessions_before_proof
 from keystile.factors.records import authentication_factor
 from keystile.identity import service as users
 from keystile.identity.contact import normalize_email
@@ -380,10 +381,12 @@ async def authenticate(
     session_request: SessionRequest,
     now: datetime,
 ) -> Authenticated:
-    """Redeem a magic-link token: verify the email, activate a pending user, start or extend a session."""
+    """Redeem a magic-link token: verify the email, activate a pending user, start or extend a session.
+    The email's first proof ends every other session of the user (no pre-hijacked account)."""
     if test_project and token in sandbox.MAGIC_LINK_TOKENS:
         return _sandbox_token(project_id, token, session_request, now)
     email: UserEmail | None = None
+    first_proof = False
     row = await _consume(db, project_id=project_id, token=token, code_verifier=code_verifier, now=now)
     repo = UserRepository(db, project_id)
     user = await repo.get_for_update(row.user_id)
@@ -393,6 +396,7 @@ async def authenticate(
         email = await repo.get_email(row.email_id)
         if email is None:
             raise KeystileError("unable_to_auth_magic_link", "The email of this link was removed.")
+        first_proof = not email.verified
         email.verified = True
     user.status = "active"
     await db.flush()
@@ -409,4 +413,6 @@ async def authenticate(
         custom_claims=session_request.custom_claims,
         now=now,
     )
+    if first_proof:
+        await end_sessions_before_proof(db, project_id, view.user.user_id, issued)
     return Authenticated(user=view, method_id=email.email_id if email is not None else "", issued=issued)

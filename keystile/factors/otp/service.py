@@ -21,6 +21,7 @@ from keystile.factors.magic_links.service import Authenticated
 from keystile.factors.otp import codes
 from keystile.factors.otp.models import OtpCode
 from keystile.factors.passwords.lockout import clear_failures, is_locked, lock_state, record_failure
+from keystile.factors.passwords.prehijack import end_sessions_before_proof
 from keystile.factors.records import authentication_factor
 from keystile.identity import service as users
 from keystile.identity.contact import normalize_email, normalize_phone
@@ -359,9 +360,9 @@ async def _consume(
     return row
 
 
-async def _verify_contact(db: AsyncSession, row: OtpCode, now: datetime) -> None:
+async def _verify_contact(db: AsyncSession, row: OtpCode, now: datetime) -> bool:
     """Mark the contact the code went to as verified, adding it to the user first when the code was
-    sent to a new contact (unless someone else has taken it since)."""
+    sent to a new contact (unless someone else has taken it since); whether it was unverified."""
     repo = UserRepository(db, row.project_id)
     contact = Contact(row.channel, row.destination, False)
     if row.attach:
@@ -378,7 +379,9 @@ async def _verify_contact(db: AsyncSession, row: OtpCode, now: datetime) -> None
     existing = await (repo.get_email(row.method_id) if contact.is_email else repo.get_phone(row.method_id))
     if existing is None:
         raise KeystileError("unable_to_auth_otp_code", "The contact of this passcode was removed.")
+    first_proof = not existing.verified
     existing.verified = True
+    return first_proof
 
 
 def _factor(channel: str, method_id: str, destination: str, now: datetime) -> dict[str, Any]:
@@ -418,7 +421,8 @@ async def authenticate(
     session_request: SessionRequest,
     now: datetime,
 ) -> Authenticated:
-    """Redeem a passcode: verify its contact, activate a pending user, start or extend a session."""
+    """Redeem a passcode: verify its contact, activate a pending user, start or extend a session. The
+    contact's first proof ends every other session of the user (no pre-hijacked account)."""
     if not is_well_formed_id(method_id):
         raise KeystileError("invalid_method_id")
     if test_project and method_id in SANDBOX_METHODS:
@@ -430,7 +434,7 @@ async def authenticate(
     user = await repo.get_for_update(row.user_id)
     if user is None:
         raise KeystileError("unable_to_auth_otp_code", "The user of this passcode no longer exists.")
-    await _verify_contact(db, row, now)
+    first_proof = await _verify_contact(db, row, now)
     user.status = "active"
     await db.flush()
     view = (await repo.views([user]))[0]
@@ -446,4 +450,6 @@ async def authenticate(
         custom_claims=session_request.custom_claims,
         now=now,
     )
+    if first_proof:
+        await end_sessions_before_proof(db, project_id, user.user_id, issued)
     return Authenticated(user=view, method_id=row.method_id, issued=issued)

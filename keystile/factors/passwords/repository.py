@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, String, and_, delete, literal, null, select, type_coerce, union_all
+from sqlalchemy import Boolean, String, and_, delete, literal, null, select, type_coerce, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.db.base import UTCDateTime
@@ -80,7 +80,18 @@ class PasswordRepository:
     async def set(
         self, user_id: str, stored: StoredHash, *, email_verified: bool, now: datetime
     ) -> UserPassword:
-        """Give the user this password, replacing any other; the reset flag is cleared."""
+        """Give the user this password, replacing any other; the reset flag is cleared, and every reset
+        link the user still holds is used up (it was meant for the password being replaced)."""
+        await self.db.execute(
+            update(PasswordResetToken)
+            .where(
+                PasswordResetToken.project_id == self.project_id,
+                PasswordResetToken.user_id == user_id,
+                PasswordResetToken.consumed_at.is_(None),
+            )
+            .values(consumed_at=now)
+            .execution_options(synchronize_session=False)
+        )
         row = await self.of_user(user_id)
         if row is None:
             row = UserPassword(

@@ -17,6 +17,8 @@ from keystile.factors.passwords import lockout, strength
 from keystile.factors.passwords.breaches import is_breached
 from keystile.factors.passwords.hashes import (
     Argon2Parameters,
+    check_password,
+    decoy_hash,
     hash_password,
     needs_rehash,
     off_the_loop,
@@ -141,21 +143,38 @@ async def _credentials(db: AsyncSession, project_id: str, address: str) -> Crede
     return found
 
 
+async def _credentials_with_password(
+    db: AsyncSession, project_id: str, address: str, password: str, parameters: Argon2Parameters
+) -> Credentials:
+    """The credentials of an address whose user has a password. An unknown address (Stytch's 404) or a
+    user without a password (the wrong password's answer) is refused only after checking `password`
+    against a decoy hash, so that neither answers faster than a wrong password."""
+    found = await PasswordRepository(db, project_id).credentials(address)
+    if found is None or found.password is None:
+        await off_the_loop(verify_password, await off_the_loop(decoy_hash, parameters), password)
+        raise KeystileError("email_not_found" if found is None else "unauthorized_credentials")
+    return found
+
+
 async def _verified_password(
-    db: AsyncSession, project_id: str, found: Credentials, password: str, now: datetime
+    db: AsyncSession,
+    project_id: str,
+    found: Credentials,
+    password: str,
+    parameters: Argon2Parameters,
+    now: datetime,
 ) -> UserPassword:
-    """The user's password row if `password` matches it and needs no reset. A wrong guess is counted
-    towards a lock; the refusal is raised once the count is committed."""
+    """The user's password row if `password` matches it and needs no reset. Every guess is counted
+    towards a lock before it is checked (`lockout.claim_attempt`); a right one is taken back."""
     user_id, lock, row = found.user.user_id, found.lock, found.password
+    assert row is not None, "read by _credentials_with_password"
     if lock is not None and lockout.is_locked(lock, now):
         raise KeystileError("user_lock_limit_reached")
-    if row is None:
-        raise KeystileError("unauthorized_credentials", "This user has no password.")
-    if not await off_the_loop(verify_password, stored_hash(row), password):
-        await lockout.record_failure(db, project_id, user_id, now)
+    await lockout.claim_attempt(db, project_id, user_id, now)
+    if not await check_password(project_id, stored_hash(row), password, parameters):
+        await lockout.lock_when_reached(db, project_id, user_id, now)
         raise CommittedRefusal("unauthorized_credentials")
-    if lock is not None and lock.failed_attempts:
-        await lockout.clear_failures(db, project_id, user_id)
+    await lockout.clear_failures(db, project_id, user_id)
     if requires_reset(row.requires_reset, row.email_verified_when_set, found.email.verified):
         raise CommittedRefusal("reset_password")
     return row
@@ -205,9 +224,9 @@ async def authenticate(
     now: datetime,
 ) -> PasswordSession:
     """Check the password; an imported or outdated hash is replaced by a fresh argon2id one."""
-    found = await _credentials(db, project_id, normalize_email(email))
+    found = await _credentials_with_password(db, project_id, normalize_email(email), password, parameters)
     user, email_row = found.user, found.email
-    row = await _verified_password(db, project_id, found, password, now)
+    row = await _verified_password(db, project_id, found, password, parameters, now)
     if found.rules.breach_detection_on_authenticate and is_breached(password):
         row.requires_reset = True
         raise CommittedRefusal("reset_password", "This password has appeared in a data breach: reset it.")
@@ -406,10 +425,10 @@ async def reset_existing(
 ) -> PasswordSession:
     """Replace a password by proving the current one (a password that must be reset cannot be)."""
     address = normalize_email(email)
-    found = await _credentials(db, project_id, address)
+    found = await _credentials_with_password(db, project_id, address, existing_password, parameters)
     user, email_row = found.user, found.email
     _check_new_password(new_password, found.rules, address)
-    await _verified_password(db, project_id, found, existing_password, now)
+    await _verified_password(db, project_id, found, existing_password, parameters, now)
     passwords = PasswordRepository(db, project_id)
     await passwords.set(
         user.user_id, await _hash(new_password, parameters), email_verified=email_row.verified, now=now

@@ -11,9 +11,9 @@ from zxcvbn import zxcvbn  # type: ignore[import-untyped]
 from keystile.factors.passwords.policy import PasswordRules
 
 MIN_ZXCVBN_SCORE = 3
-# zxcvbn's matching grows faster than linearly with length; what follows this many characters
-# cannot make a password weaker than its beginning already is.
-MAX_EVALUATED_CHARACTERS = 100
+# zxcvbn's matching grows faster than linearly with length, and zxcvbn 4.5 refuses (ValueError) a
+# password over 72 characters; what follows them cannot make a password weaker than its beginning is.
+MAX_EVALUATED_CHARACTERS = 72
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,14 @@ from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.errors import CommittedRefusal, KeystileError
-from keystile.factors.passwords.lockout import clear_failures, is_locked, lock_state, record_failure
+from keystile.factors.passwords.lockout import (
+    claim_attempt,
+    clear_failures,
+    is_locked,
+    lock_state,
+    lock_when_reached,
+    release_attempt,
+)
 from keystile.factors.records import authentication_factor
 from keystile.factors.totp import codes
 from keystile.factors.totp.models import Totp, TotpRecoveryCode
@@ -171,16 +178,18 @@ async def authenticate(
 ) -> TotpAuthenticated:
     """Accept a code of the user's registration (verifying a pending one) within ±1 step of now, at
     most once: the step is recorded by a conditional UPDATE, so that code and every earlier one are
-    refused afterwards, even when two requests race. A wrong code counts towards the user lock."""
+    refused afterwards, even when two requests race. Every attempt counts towards the user lock before
+    the code is checked (`claim_attempt`); a right code is taken back."""
     code = codes.check_code(totp_code)
     user = await _unlocked_user(db, project_id, user_id, now)
     registrations = await TotpRepository(db, project_id).of_user(user.user_id, now)
     if not registrations:
         raise KeystileError("totp_not_found")
     totp = registrations[0]
+    await claim_attempt(db, project_id, user.user_id, now)
     step = codes.matching_step(cipher.decrypt(totp.secret_encrypted.encode()).decode(), code, now)
     if step is None:
-        await record_failure(db, project_id, user.user_id, now)
+        await lock_when_reached(db, project_id, user.user_id, now)
         raise CommittedRefusal("unable_to_authenticate_totp")
     accepted = await db.execute(
         update(Totp)
@@ -192,7 +201,9 @@ async def authenticate(
         .execution_options(synchronize_session=False)
     )
     if accepted.rowcount != 1:  # type: ignore[attr-defined]
-        raise KeystileError("totp_code_already_authenticated")
+        # A right code used already (a double submit) is no guess: the attempt is taken back.
+        await release_attempt(db, project_id, user.user_id)
+        raise CommittedRefusal("totp_code_already_authenticated")
     factor = authentication_factor(
         "totp", "authenticator_app", now, authenticator_app_factor={"totp_id": totp.totp_id}
     )
@@ -225,7 +236,8 @@ async def recover(
     now: datetime,
 ) -> TotpAuthenticated:
     """Authenticate with one of the recovery codes of the user's verified registration, consuming it
-    by a conditional UPDATE (one winner). A wrong or used code counts towards the user lock."""
+    by a conditional UPDATE (one winner). Every attempt counts towards the user lock before the code
+    is checked (`claim_attempt`); a right code is taken back."""
     canonical = codes.canonical_recovery_code(recovery_code)
     user = await _unlocked_user(db, project_id, user_id, now)
     totps = TotpRepository(db, project_id)
@@ -233,11 +245,12 @@ async def recover(
     if not verified:
         raise KeystileError("totp_not_found")
     totp = verified[0]
+    await claim_attempt(db, project_id, user.user_id, now)
     secret = cipher.decrypt(totp.secret_encrypted.encode()).decode()
     row = await totps.unused_recovery_code(totp.totp_id, codes.recovery_code_digest(secret, canonical))
     consumed = row is not None and await _consume_recovery_code(db, row, now)
     if row is None or not consumed:
-        await record_failure(db, project_id, user.user_id, now)
+        await lock_when_reached(db, project_id, user.user_id, now)
         raise CommittedRefusal("unable_to_authenticate_recovery_code")
     factor = authentication_factor(
         "recovery_codes",
