@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"
     max_body_bytes: int = 1_048_576
+    # A request body not received in full within this many seconds of its headers is refused (408),
+    # so that a client trickling its body cannot hold a connection.
+    request_body_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    # Addresses (or networks, comma-separated) of the reverse proxies whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed, as the caller's IP for rate limits; empty, none are: every caller
+    # is the address it connects from.
+    trusted_proxies: str = ""
     # Cache of verified (project_id, secret digest) pairs; deleting a secret takes effect
     # on every server within this many seconds.
     credential_cache_seconds: float = 5.0

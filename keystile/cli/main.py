@@ -93,6 +93,10 @@ def serve(
         access_log=False,
         log_level="warning",
         server_header=False,
+        # Forwarded headers are believed only from the proxies named (uvicorn trusts 127.0.0.1 by
+        # default, which would let any local caller choose the IP its rate limits count against).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies,
         # With --workers, each worker answers uvicorn's health check once it has imported keystile,
         # which takes longer than uvicorn's default 5 s on a busy machine.
         timeout_worker_healthcheck=60,
