@@ -89,7 +89,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.add_middleware(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,
-        body_timeout_seconds=settings.request_body_timeout_seconds,
+        body_timeout_seconds=settings.request_read_timeout_seconds,
     )
     app.include_router(users.router)
     app.include_router(magic_links.router)

@@ -63,7 +63,7 @@ def _response(sock: socket.socket) -> tuple[int, dict[str, object]]:
 
 
 def test_i_a_slow_body_gets_408_at_the_deadline(database_url: str, start_server: StartServer) -> None:
-    server = start_server(database_url, KEYSTILE_REQUEST_BODY_TIMEOUT_SECONDS="1")
+    server = start_server(database_url, KEYSTILE_REQUEST_READ_TIMEOUT_SECONDS="1")
     project = server.create_project()
     started = time.monotonic()
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
@@ -81,6 +81,32 @@ def test_i_a_slow_body_gets_408_at_the_deadline(database_url: str, start_server:
     assert status == 408, body
     assert body["error_type"] == "request_timeout"
     assert body["request_id"] and body["error_message"] and body["error_url"]
+    assert time.monotonic() - started < 4
+
+
+@pytest.mark.parametrize(
+    ("sent", "trickled"),
+    [(b"", b""), (b"POST /v1/users HTTP/1.1\r\nHost: x\r\nX-Slow: ", b"a")],
+    ids=["nothing", "one_header_byte_at_a_time"],
+)
+def test_i_a_connection_whose_headers_are_late_is_closed_at_the_deadline(
+    database_url: str, start_server: StartServer, sent: bytes, trickled: bytes
+) -> None:
+    server = start_server(database_url, KEYSTILE_REQUEST_READ_TIMEOUT_SECONDS="1")
+    started = time.monotonic()
+    closed = False
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(sent)
+        sock.settimeout(0.25)
+        while not closed and time.monotonic() - started < 8:
+            try:
+                sock.sendall(trickled)
+                closed = sock.recv(1) == b""
+            except TimeoutError:
+                continue
+            except OSError:  # reset: closed by the server
+                closed = True
+    assert closed
     assert time.monotonic() - started < 4
 
 
