@@ -1,8 +1,9 @@
-"""Info items of the attack review on requests: a body trickled slowly is cut off at a deadline (408);
-a body is not read or parsed before the request's credentials are checked; a forged X-Forwarded-For
-does not choose the rate-limit key unless the peer is a trusted proxy; `scope` is a reserved session
-claim (a session JWT could pass as an M2M token otherwise); a PKCE verifier outside RFC 7636's
-alphabet is refused rather than mangled into one that may match."""
+"""Info items of the attack review on requests: headers or a body trickled slowly are cut off at a
+deadline (the connection closed; a 408); a body is not read or parsed before the request's credentials
+are checked; a forged X-Forwarded-For does not choose the rate-limit key unless the peer is a trusted
+proxy; `scope` is a reserved session claim (a session JWT could pass as an M2M token otherwise); a PKCE
+verifier outside RFC 7636's alphabet is refused rather than mangled into one that may match; a
+guessable imported M2M secret is refused."""
 
 from __future__ import annotations
 
