@@ -86,7 +86,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         redirect_slashes=False,
     )
     install_error_handlers(app)
-    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestGuard,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout_seconds=settings.request_read_timeout_seconds,
+    )
     app.include_router(users.router)
     app.include_router(magic_links.router)
     app.include_router(sessions.router)

@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"
     max_body_bytes: int = 1_048_576
+    # A request's headers, and then its body, must each arrive within this many seconds, so that a
+    # client trickling them cannot hold a connection: late headers close it, a late body is a 408.
+    request_read_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    # Addresses (or networks, comma-separated) of the reverse proxies whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed, as the caller's IP for rate limits; empty, none are: every caller
+    # is the address it connects from.
+    trusted_proxies: str = ""
     # Cache of verified (project_id, secret digest) pairs; deleting a secret takes effect
     # on every server within this many seconds.
     credential_cache_seconds: float = 5.0

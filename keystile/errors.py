@@ -41,7 +41,7 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
     ),
     "reserved_claims_in_custom_claims": (
         400,
-        "Custom claims may not use iss, sub, aud, exp, nbf, iat or jti.",
+        "Custom claims may not use iss, sub, aud, exp, nbf, iat, jti or scope.",
     ),
     "stytch_claims_in_custom_claims": (400, "Custom claims may not start with https://stytch.com/."),
     "custom_claims_too_large": (400, "Custom claims may not exceed 4 kilobytes."),
@@ -51,6 +51,7 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
     "jwt_invalid_claims": (400, "The JWT's claims are invalid."),
     "user_id_mismatch": (400, "The session belongs to a different user."),
     "request_too_large": (413, "The request body is too large."),
+    "request_timeout": (408, "The request body did not arrive in time."),
     "invalid_magic_link_url": (400, "The redirect URL is not allowed for this project."),
     "invalid_expiration": (400, "Expiration must be between 5 and 10080 minutes."),
     "invalid_code_challenge": (400, "code_challenge must be a base64url SHA-256 digest (PKCE S256)."),
@@ -67,7 +68,8 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
     ),
     "invalid_client_secret": (
         400,
-        "client_secret must be 8 to 256 visible ASCII characters carrying at least 64 bits of entropy.",
+        "client_secret must be 20 to 256 visible ASCII characters and hard to guess "
+        "(10^20 guesses by zxcvbn's estimate, about 66 bits).",
     ),
     "invalid_client_name": (400, "client_name must be at most 256 characters without control characters."),
     "invalid_client_description": (

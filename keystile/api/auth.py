@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from keystile.api.credential_cache import CachedProject
-from keystile.api.state import app_state
+from keystile.api.state import AppState, app_state
 from keystile.b2b.sessions import MemberCredentials
 from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
@@ -32,17 +32,20 @@ def _basic_credentials(header: str | None) -> tuple[str, str]:
 
 async def authenticated_project(request: Request) -> CachedProject:
     """The project whose credentials the request carries, or `unauthorized_credentials`; counted
-    against the rate limits of the endpoint it calls (`too_many_requests`)."""
-    project = await _verified_project(request)
+    against the rate limits of the endpoint it calls (`too_many_requests`). `RequestGuard` has checked
+    the credentials of requests that carry a body already."""
     state = app_state(request)
+    checked: CachedProject | None = getattr(request.state, "project", None)
+    project = checked or await verified_project(state, request.headers.get("authorization"))
     ip = request.client.host if request.client else ""
     await state.limiter.check(request.url.path, ip, project.project_id, state.clock.now())
     return project
 
 
-async def _verified_project(request: Request) -> CachedProject:
-    project_id, secret = _basic_credentials(request.headers.get("authorization"))
-    state = app_state(request)
+async def verified_project(state: AppState, authorization: str | None) -> CachedProject:
+    """The project whose `project_id:secret` the Authorization header carries, checked against the
+    credential cache or, once for concurrent callers, the database; else `unauthorized_credentials`."""
+    project_id, secret = _basic_credentials(authorization)
     digest = secret_digest(secret)
     cached = state.credentials.get(digest)
     if cached is not None:

@@ -36,6 +36,15 @@ FIELD_ERRORS = {
 }
 HTTP_ERRORS = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
 RETRY_AFTER_SECONDS = "5"
+# What an unreachable database, or a unit of work past its deadline (keystile/db/uow.py), raises.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    PoolTimeoutError,
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+)
 
 
 def request_id(request: Request) -> str:
@@ -59,6 +68,12 @@ def error_response(
 ) -> JSONResponse:
     body = error_body(error, request_id(request))
     return JSONResponse(body, status_code=error.status_code, headers=headers)
+
+
+def database_unavailable(exc: Exception) -> KeystileError:
+    """A 503 with Retry-After for a database that did not answer; the cause goes to the log only."""
+    log.warning("database_unavailable", error_class=type(exc).__name__)
+    return KeystileError("service_unavailable", headers={"Retry-After": RETRY_AFTER_SECONDS})
 
 
 def validation_error(exc: RequestValidationError) -> KeystileError:
@@ -90,16 +105,9 @@ def install_error_handlers(app: FastAPI) -> None:
         error_type = HTTP_ERRORS.get(exc.status_code, "bad_request")
         return error_response(request, KeystileError(error_type))
 
-    @app.exception_handler(PoolTimeoutError)
-    @app.exception_handler(OperationalError)
-    @app.exception_handler(InterfaceError)
-    @app.exception_handler(ConnectionError)
-    @app.exception_handler(TimeoutError)  # a unit of work past its deadline (keystile/db/uow.py)
-    @app.exception_handler(OSError)
     async def on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-        log.warning("database_unavailable", error_class=type(exc).__name__)
-        return error_response(
-            request,
-            KeystileError("service_unavailable"),
-            headers={"Retry-After": RETRY_AFTER_SECONDS},
-        )
+        error = database_unavailable(exc)
+        return error_response(request, error, headers=error.headers)
+
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, on_database_unavailable)

@@ -1,8 +1,10 @@
-"""ASGI middleware: a request id for every request, a bounded well-formed body, and a last line of
-defence that turns any unexpected exception into a logged, Stytch-shaped 500."""
+"""ASGI middleware: a request id for every request, credentials checked before a body is read, a
+bounded well-formed body received within a deadline, and a last line of defence that turns any
+unexpected exception into a logged, Stytch-shaped 500."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pydantic_core
@@ -10,11 +12,26 @@ import structlog
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from keystile.api.errors import error_body
+from keystile.api.auth import verified_project
+from keystile.api.errors import DATABASE_UNAVAILABLE, database_unavailable, error_body
 from keystile.errors import KeystileError
 from keystile.ids import new_request_id
 
 log = structlog.get_logger("keystile.api")
+# The body cap of requests not made with project credentials (the OAuth token endpoint, pages): their
+# bodies are small, and whoever sends them is not known yet.
+PRE_AUTH_MAX_BODY_BYTES = 65_536
+
+
+def _made_with_project_credentials(scope: Scope) -> bool:
+    """Whether this is a request whose body only a project may send: every `/v1` call but reads
+    (the JWKS are public) and the token endpoint under `/v1/public/` (client credentials)."""
+    path: str = scope["path"]
+    return (
+        path.startswith("/v1/")
+        and not path.startswith("/v1/public/")
+        and scope["method"] not in ("GET", "HEAD")
+    )
 
 
 def _may_be_parsed_as_json(headers: Headers) -> bool:
@@ -35,16 +52,20 @@ def _check_json(body: bytes) -> None:
 
 
 class RequestGuard:
-    """Assigns `request_id`; refuses bodies over `max_body_bytes` (413) and malformed JSON (400);
-    renders any exception the app's error handlers did not as a 500 whose details go only to the log.
+    """Assigns `request_id`; checks the project credentials of a request that carries a body before
+    reading it (401); refuses bodies over `max_body_bytes` (413), not received within
+    `body_timeout_seconds` (408), or of malformed JSON (400); renders any exception the app's error
+    handlers did not as a 500 whose details go only to the log.
 
     The body is read here, before the app runs, so that these refusals are ordinary responses
-    whatever the framework does with exceptions raised while it reads the body.
+    whatever the framework does with exceptions raised while it reads the body. The project found
+    goes to the request's state, where `authenticated_project` takes it instead of checking again.
     """
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, body_timeout_seconds: float) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout_seconds = body_timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,15 +74,20 @@ class RequestGuard:
         rid = new_request_id()
         scope.setdefault("state", {})["request_id"] = rid
         headers = Headers(scope=scope)
+        body: bytes | None = None
         try:
-            body = await self._read_body(headers, receive)
+            max_body_bytes = await self._authenticate(scope, headers)
+            body = await self._read_body(headers, receive, max_body_bytes)
             if body is None:  # the client went away
                 return
             if body and _may_be_parsed_as_json(headers):
                 _check_json(body)
+        except DATABASE_UNAVAILABLE as exc:
+            await _send_error(send, rid, database_unavailable(exc), close=True)
+            return
         except KeystileError as error:
-            # A refused body may not have been read to its end: the connection cannot be reused.
-            await _send_error(send, rid, error, close=error.error_type == "request_too_large")
+            # A body refused before its end was read leaves the connection unusable for another request.
+            await _send_error(send, rid, error, close=body is None)
             return
 
         response_started = False
@@ -79,23 +105,36 @@ class RequestGuard:
             if not response_started:
                 await _send_error(send, rid, KeystileError("internal_server_error"), close=False)
 
-    async def _read_body(self, headers: Headers, receive: Receive) -> bytes | None:
+    async def _authenticate(self, scope: Scope, headers: Headers) -> int:
+        """The body cap of this request, once the project credentials it must carry check out."""
+        if not _made_with_project_credentials(scope):
+            return min(self.max_body_bytes, PRE_AUTH_MAX_BODY_BYTES)
+        state = scope["app"].state.keystile
+        scope["state"]["project"] = await verified_project(state, headers.get("authorization"))
+        return self.max_body_bytes
+
+    async def _read_body(self, headers: Headers, receive: Receive, max_body_bytes: int) -> bytes | None:
         declared = headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+        if declared is not None and (not declared.isdigit() or int(declared) > max_body_bytes):
             raise KeystileError("request_too_large")
         chunks: list[bytes] = []
         received = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return None
-            chunk = message.get("body", b"")
-            received += len(chunk)
-            if received > self.max_body_bytes:
-                raise KeystileError("request_too_large")
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks)
+        try:
+            # A client trickling its body would hold a connection and this task indefinitely.
+            async with asyncio.timeout(self.body_timeout_seconds):
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return None
+                    chunk = message.get("body", b"")
+                    received += len(chunk)
+                    if received > max_body_bytes:
+                        raise KeystileError("request_too_large")
+                    chunks.append(chunk)
+                    if not message.get("more_body", False):
+                        return b"".join(chunks)
+        except TimeoutError as error:
+            raise KeystileError("request_timeout") from error
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -115,6 +154,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 async def _send_error(send: Send, rid: str, error: KeystileError, *, close: bool) -> None:
     body = json.dumps(error_body(error, rid)).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers += [(name.lower().encode(), value.encode()) for name, value in error.headers.items()]
     if close:
         headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": error.status_code, "headers": headers})

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.panel import Panel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.api.header_deadline import HeaderDeadlineProtocol
 from keystile.cli import keys, m2m, passwords, projects, sms, users
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
@@ -139,6 +140,11 @@ def serve(
         access_log=False,
         log_level="warning",
         server_header=False,
+        http=HeaderDeadlineProtocol,
+        # Forwarded headers are believed only from the proxies named (uvicorn trusts 127.0.0.1 by
+        # default, which would let any local caller choose the IP its rate limits count against).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies,
         # With --workers, each worker answers uvicorn's health check once it has imported keystile,
         # which takes longer than uvicorn's default 5 s on a busy machine.
         timeout_worker_healthcheck=60,

@@ -15,6 +15,7 @@ from keystile.text import has_control_characters
 MAX_PHONE_INPUT = 32
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9._\-|]{1,128}$")
 NAME_FIELDS = ("first_name", "middle_name", "last_name")
+USER_ID_PREFIXES = ("user-test-", "user-live-")
 
 
 def normalize_email(raw: object) -> str:
@@ -46,8 +47,12 @@ def normalize_phone(raw: object) -> str:
 
 
 def check_external_id(raw: str) -> str:
+    """An external id may stand wherever a user_id goes, so one shaped like a user_id is refused: it
+    would name two users at once."""
     if not EXTERNAL_ID.fullmatch(raw):
         raise KeystileError("invalid_external_id")
+    if raw.lower().startswith(USER_ID_PREFIXES):
+        raise KeystileError("invalid_external_id", "external_id may not start with user-test- or user-live-.")
     return raw
 
 

@@ -162,11 +162,14 @@ async def update_user(session: AsyncSession, project_id: str, user_id: str, chan
     return (await repo.views([user]))[0]
 
 
-async def delete_user(session: AsyncSession, project_id: str, user_id: str) -> None:
+async def delete_user(session: AsyncSession, project_id: str, user_id: str) -> str:
+    """Delete the user with this id (or external id) and all it owns; its user_id."""
     repo = UserRepository(session, project_id)
-    if await repo.get_for_update(user_id) is None:
+    user = await repo.get_for_update(user_id)
+    if user is None:
         raise KeystileError("user_not_found")
-    await repo.delete_user(user_id)
+    await repo.delete_user(user.user_id)
+    return user.user_id
 
 
 async def delete_email(session: AsyncSession, project_id: str, email_id: str) -> UserView:

@@ -21,8 +21,6 @@ PLACEHOLDER = re.compile(r"\{\{\s*((?:client|request)(?:\.[A-Za-z0-9_-]+)+)\s*\}
 # only where a value may stand (inside a string its quotes end the string and break the parse).
 MARKER = "$keystile.placeholder"
 CLIENT_FIELDS = frozenset({"client_id", "client_name", "client_description", "scopes", "trusted_metadata"})
-# The scope claim is the grant itself; a template may not restate it.
-TEMPLATE_RESERVED = RESERVED_CLAIMS | {"scope"}
 MAX_TEMPLATE_BYTES = 4096
 
 
@@ -51,7 +49,7 @@ def check_template(template: str) -> str:
                 "invalid_claims_template", f"Unknown placeholder {path}; see {sorted(CLIENT_FIELDS)}."
             )
     for name in _parsed(template):
-        if name in TEMPLATE_RESERVED or name.startswith(STYTCH_CLAIM_PREFIX):
+        if name in RESERVED_CLAIMS or name.startswith(STYTCH_CLAIM_PREFIX):
             raise KeystileError("invalid_claims_template", f"'{name}' is a reserved claim.")
     return template
 

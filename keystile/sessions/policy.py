@@ -11,7 +11,9 @@ from keystile.errors import KeystileError
 MIN_DURATION_MINUTES = 5
 MAX_DURATION_MINUTES = 527_040
 MAX_CUSTOM_CLAIMS_BYTES = 4096
-RESERVED_CLAIMS = frozenset({"iss", "sub", "aud", "exp", "nbf", "iat", "jti"})
+# `scope` too: session JWTs and M2M tokens share signing keys, issuer and audience, so a session JWT
+# carrying a scope claim would pass the SDKs' local M2M check.
+RESERVED_CLAIMS = frozenset({"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "scope"})
 STYTCH_CLAIM_PREFIX = "https://stytch.com/"
 # Every consumer user holds this role (Stytch's default RBAC role for users).
 DEFAULT_ROLE = "stytch_user"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.identity.models import User
@@ -46,19 +46,18 @@ class SessionRepository:
         ).first()
         return None if row is None else (row[0], row[1])
 
-    async def active_for_user(self, user_ref: str, *, now: datetime) -> list[tuple[Session, User]]:
-        """The unexpired sessions of the user with this id or external id, oldest first."""
-        rows = await self.db.execute(
-            select(Session, User)
-            .join(User, (User.project_id == Session.project_id) & (User.user_id == Session.user_id))
+    async def active_for_user(self, user_id: str, *, now: datetime) -> list[Session]:
+        """The unexpired sessions of the user with this user_id (never an external id), oldest first."""
+        sessions = await self.db.scalars(
+            select(Session)
             .where(
                 Session.project_id == self.project_id,
-                or_(User.user_id == user_ref, User.external_id == user_ref),
+                Session.user_id == user_id,
                 Session.expires_at > now,
             )
             .order_by(Session.started_at, Session.session_id)
         )
-        return [(row[0], row[1]) for row in rows]
+        return list(sessions)
 
     async def delete(self, *, token_digest: str | None = None, session_id: str | None = None) -> bool:
         """Delete the session with this token digest or id; False when there was none."""

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.errors import KeystileError
 from keystile.identity.models import User
+from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.sessions import jwts, policy
@@ -257,8 +258,12 @@ async def list_sessions(
     db: AsyncSession, project_id: str, user_id: str, *, now: datetime
 ) -> list[ActiveSession]:
     """The active sessions of the user with this id (or external id), oldest first."""
-    rows = await SessionRepository(db, project_id).active_for_user(user_id, now=now)
-    return [ActiveSession(session, policy.session_roles(user.roles)) for session, user in rows]
+    user = await UserRepository(db, project_id).get(user_id)
+    if user is None:
+        return []
+    sessions = await SessionRepository(db, project_id).active_for_user(user.user_id, now=now)
+    roles = policy.session_roles(user.roles)
+    return [ActiveSession(session, roles) for session in sessions]
 
 
 async def revoke_session(

@@ -756,7 +756,7 @@ async def test_unexpected_errors_are_a_logged_500_without_their_text() -> None:
     secret = "secret-test-do-not-log-me"
     app = FastAPI()
     install_error_handlers(app)
-    app.add_middleware(RequestGuard, max_body_bytes=MAX_BODY)
+    app.add_middleware(RequestGuard, max_body_bytes=MAX_BODY, body_timeout_seconds=10)
 
     @app.get("/boom")
     async def boom() -> None:

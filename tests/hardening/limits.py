@@ -13,7 +13,8 @@ from tests.server import KeystileServer, Project
 def call(
     server: KeystileServer, project: Project, path: str, body: dict[str, Any], *, ip: str | None = None
 ) -> httpx.Response:
-    """POST `body` to `path` as `project`, from the client address `ip` (trusted X-Forwarded-For)."""
+    """POST `body` to `path` as `project`, from the client address `ip` in X-Forwarded-For (believed
+    by a server started with `KEYSTILE_TRUSTED_PROXIES=127.0.0.1`)."""
     headers = {"X-Forwarded-For": ip} if ip else {}
     return httpx.post(
         f"{server.base_url}{path.lstrip('/')}",

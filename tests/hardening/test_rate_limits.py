@@ -22,7 +22,10 @@ from tests.hardening.proxy import TcpProxy
 from tests.server import KeystileServer
 
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/0"
+# The tests' requests come from 127.0.0.1 and name their client address in X-Forwarded-For.
+BEHIND_LOCAL_PROXY = {"KEYSTILE_TRUSTED_PROXIES": "127.0.0.1"}
 LIMITS = {
+    **BEHIND_LOCAL_PROXY,
     "KEYSTILE_RATE_LIMIT_WINDOW_SECONDS": "3600",
     "KEYSTILE_RATE_LIMIT_SENDS_PER_IP": "3",
     "KEYSTILE_RATE_LIMIT_SENDS_PER_PROJECT": "5",
@@ -81,7 +84,9 @@ def test_sends_fail_closed_while_redis_is_down(
     database_url: str, start_server: StartServer, proxy_to: Callable[[str, int], TcpProxy]
 ) -> None:
     redis = proxy_to(REDIS_HOST, REDIS_PORT)
-    server = start_server(database_url, KEYSTILE_REDIS_URL=f"redis://127.0.0.1:{redis.port}/0")
+    server = start_server(
+        database_url, KEYSTILE_REDIS_URL=f"redis://127.0.0.1:{redis.port}/0", **BEHIND_LOCAL_PROXY
+    )
     project = server.create_project()
     assert send_magic_link(server, project, ip=random_ip()).status_code == 200
 

@@ -27,11 +27,11 @@ CLIENT = {
     [
         secrets.token_urlsafe(32),  # keystile's own
         secrets.token_hex(16),  # 32 hex digits
-        "x9!Kq2#Lm7$Pz",  # 13 varied characters
+        "x9!Kq2#Lm7$Pz4@Vb8%Tn",  # 21 varied characters
         "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(64)),  # Auth0's
     ],
     # Ids by shape, not value: random values would differ between xdist workers' collections.
-    ids=["token_urlsafe", "token_hex", "varied_13", "auth0_64"],
+    ids=["token_urlsafe", "token_hex", "varied_21", "auth0_64"],
 )
 def test_strong_imported_secrets_are_accepted(secret: str) -> None:
     assert check_imported_secret(secret) == secret
@@ -46,6 +46,8 @@ def test_strong_imported_secrets_are_accepted(secret: str) -> None:
         "password",
         "Password1",
         "abcdabcdabcdabcdabcdabcd",
+        "Summer2024!Summer2024!",
+        "x9!Kq2#Lm7$Pz",
         "a" * 256,
         "tab\tsecret-1234567",
         "é" * 40,

@@ -295,7 +295,8 @@ async def create_embeddable(
 ) -> str:
     """An embeddable magic-link token for a user, returned instead of emailed."""
     minutes = tokens.expiration_minutes(expiration_minutes, tokens.EMBEDDED_EXPIRATION_MINUTES)
-    if await UserRepository(db, project_id).get(user_id) is None:
+    user = await UserRepository(db, project_id).get(user_id)
+    if user is None:
         raise KeystileError("user_not_found")
     token = tokens.new_token()
     db.add(
@@ -303,7 +304,8 @@ async def create_embeddable(
             token_id=new_id("magic-link"),
             project_id=project_id,
             token_digest=tokens.token_digest(token),
-            user_id=user_id,
+            # The resolved id, not the reference: an external id may name another user by redemption.
+            user_id=user.user_id,
             email_id=None,
             email=None,
             kind="embedded",

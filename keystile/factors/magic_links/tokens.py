@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -16,6 +17,8 @@ LOGIN_EXPIRATION_MINUTES = 60
 SIGNUP_EXPIRATION_MINUTES = 10080
 INVITE_EXPIRATION_MINUTES = 10080
 EMBEDDED_EXPIRATION_MINUTES = 60
+# RFC 7636 section 4.1: 43 to 128 unreserved characters.
+CODE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
 
 
 def new_token() -> str:
@@ -49,10 +52,11 @@ def check_code_challenge(challenge: str | None) -> str | None:
 
 
 def verifier_matches(challenge: str, verifier: str | None) -> bool:
-    """RFC 7636 S256: BASE64URL(SHA256(verifier)) == challenge, compared in constant time."""
-    if not verifier:
+    """RFC 7636 S256: BASE64URL(SHA256(verifier)) == challenge, compared in constant time. A verifier
+    outside RFC 7636's 43 to 128 unreserved characters matches nothing."""
+    if verifier is None or not CODE_VERIFIER.fullmatch(verifier):
         return False
-    digest = hashlib.sha256(verifier.encode("ascii", errors="replace")).digest()
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
     computed = base64.urlsafe_b64encode(digest).decode().rstrip("=")
     return hmac.compare_digest(computed.encode(), challenge.encode())
 

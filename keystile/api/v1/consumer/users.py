@@ -123,5 +123,5 @@ async def update_user(
 @router.delete("/{user_id}", response_model=DeleteUserResponse)
 async def delete_user(user_id: PathId, request: Request, project: ConsumerProject) -> DeleteUserResponse:
     async with unit_of_work(app_state(request).sessions) as session:
-        await service.delete_user(session, project.project_id, user_id)
-    return DeleteUserResponse(request_id=request_id(request), user_id=user_id)
+        deleted = await service.delete_user(session, project.project_id, user_id)
+    return DeleteUserResponse(request_id=request_id(request), user_id=deleted)

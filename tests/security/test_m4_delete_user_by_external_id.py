@@ -1,0 +1,44 @@
+"""M4: `DELETE /v1/users/{external_id}` answered 200 but deleted nothing, so the user, its password and
+its sessions stayed usable. Deleting by external id must delete the user it names."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import stytch
+from stytch.core.response_base import StytchError
+
+from tests.magic_links import new_address
+from tests.server import KeystileServer, Project
+
+PASSWORD = "violet tangerine oboe 71"
+
+
+def _error_type(call: object) -> str:
+    with pytest.raises(StytchError) as caught:
+        call()  # type: ignore[operator]
+    return str(caught.value.details.error_type)
+
+
+def test_m4_delete_by_external_id_deletes_the_user_its_password_and_sessions(
+    server: KeystileServer, project: Project, client: stytch.Client
+) -> None:
+    email = new_address("m4")
+    created = client.passwords.create(email=email, password=PASSWORD, session_duration_minutes=60)
+    client.users.update(user_id=created.user_id, external_id="app-user-42")
+
+    deleted = httpx.delete(
+        f"{server.base_url}v1/users/app-user-42", auth=(project.project_id, project.secret), timeout=30
+    )
+
+    assert deleted.status_code == 200, deleted.json()
+    assert deleted.json()["user_id"] == created.user_id
+    assert _error_type(lambda: client.users.get(user_id=created.user_id)) == "user_not_found"
+    assert _error_type(lambda: client.users.get(user_id="app-user-42")) == "user_not_found"
+    assert _error_type(lambda: client.sessions.authenticate(session_token=created.session_token)) == (
+        "session_not_found"
+    )
+    assert _error_type(lambda: client.passwords.authenticate(email=email, password=PASSWORD)) in (
+        "email_not_found",
+        "unauthorized_credentials",
+    )
