@@ -29,7 +29,7 @@ from keystile.app import create_app
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
-from keystile.m2m.service import NewClient, create_client
+from keystile.m2m.clients import NewClient, create_client
 from keystile.projects.service import create_project
 
 CEILING_PATH = "/bench/ceiling"

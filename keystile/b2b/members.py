@@ -19,9 +19,9 @@ from keystile.b2b.views import MemberView, OrganizationView
 from keystile.db.uow import violated_constraint
 from keystile.errors import KeystileError
 from keystile.identity.contact import check_external_id, normalize_email, normalize_phone
-from keystile.identity.search import check_limit, decode_cursor
 from keystile.ids import new_id
 from keystile.metadata import check_metadata
+from keystile.search_operands import check_limit, decode_cursor, encode_cursor, parse_search
 from keystile.sessions.keys import KeyRing
 from keystile.text import has_control_characters
 
@@ -363,7 +363,7 @@ async def search_members(
             db, keys, project_id=project_id, credentials=acting, organization_id=organization_id, now=now
         )
     page_size = check_limit(limit)
-    conditions = search.query_conditions(query, search.MEMBER_FILTERS)
+    conditions = parse_search(query, search.MEMBER_FILTERS)
     if not search.filters_statuses(query):
         conditions.append(Member.status != "deleted")
     found, total = await MemberRepository(db, project_id).search(
@@ -381,5 +381,5 @@ async def search_members(
         members=[MemberView(member, views[member.organization_id]) for member in found[:page_size]],
         organizations=list(views.values()),
         total=total,
-        next_cursor=search.encode_cursor(last.created_at, last.member_id) if last is not None else None,
+        next_cursor=encode_cursor(last.created_at, last.member_id) if last is not None else None,
     )

@@ -18,9 +18,9 @@ from keystile.b2b.views import OrganizationView
 from keystile.db.uow import violated_constraint
 from keystile.errors import KeystileError
 from keystile.identity.contact import check_external_id
-from keystile.identity.search import check_limit, decode_cursor
 from keystile.ids import new_id
 from keystile.metadata import check_metadata
+from keystile.search_operands import check_limit, decode_cursor, encode_cursor, parse_search
 from keystile.sessions.keys import KeyRing
 
 
@@ -276,10 +276,10 @@ async def search_organizations(
     repo = OrganizationRepository(db, project_id)
     page_size = check_limit(limit)
     found, total = await repo.search(
-        search.query_conditions(query, search.ORGANIZATION_FILTERS),
+        parse_search(query, search.ORGANIZATION_FILTERS),
         after=decode_cursor(cursor),
         limit=page_size + 1,
     )
     last = found[page_size - 1] if len(found) > page_size else None
-    next_cursor = search.encode_cursor(last.created_at, last.organization_id) if last is not None else None
+    next_cursor = encode_cursor(last.created_at, last.organization_id) if last is not None else None
     return OrganizationPage(await repo.views(found[:page_size]), total, next_cursor)

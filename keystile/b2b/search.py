@@ -1,26 +1,20 @@
-"""Translating the Organizations and Members search queries (`operator` + `operands`) into SQL
-conditions, with the value checks and cursors of the consumer Users search."""
+"""The Organizations and Members search filters: each reads its operand into an SQL condition (see
+`search_operands`)."""
 
 from __future__ import annotations
 
-import base64
-import json
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, exists, false, func, select, true
 
 from keystile.b2b import policy
 from keystile.b2b.models import Member, Organization, OrganizationDomain
 from keystile.b2b.repository import ALLOWED, CLAIMED
 from keystile.errors import KeystileError
 from keystile.identity.contact import normalize_email, normalize_phone
-from keystile.search_operands import boolean, contains_pattern, string, strings
+from keystile.search_operands import Filters, boolean, contains_pattern, string, strings
 
 MIN_FUZZY = 3
-
-Filters = dict[str, Callable[[Any], ColumnElement[bool]]]
 
 
 def _fuzzy(value: Any, *, field: str) -> str:
@@ -124,34 +118,7 @@ MEMBER_FILTERS: Filters = {
 }
 
 
-def query_conditions(query: dict[str, Any] | None, filters: Filters) -> list[ColumnElement[bool]]:
-    """The SQL conditions for a search query; an empty or absent query matches everything."""
-    if not query:
-        return []
-    operator = query.get("operator", "AND")
-    operands = query.get("operands", [])
-    if operator not in ("AND", "OR") or not isinstance(operands, list) or len(operands) > 50:
-        raise KeystileError("invalid_search_query", "operator is AND or OR with a list of operands.")
-    conditions = []
-    for operand in operands:
-        name = operand.get("filter_name") if isinstance(operand, dict) else None
-        if not isinstance(name, str) or name not in filters:
-            raise KeystileError(
-                "invalid_search_query", f"Unknown filter; supported: {', '.join(sorted(filters))}."
-            )
-        conditions.append(filters[name](operand.get("filter_value")))
-    if operator == "OR" and conditions:
-        return [or_(false(), *conditions)]
-    return conditions
-
-
 def filters_statuses(query: dict[str, Any] | None) -> bool:
     """Whether a members query names statuses itself (otherwise deleted members are left out)."""
     operands = (query or {}).get("operands") or []
     return any(isinstance(o, dict) and o.get("filter_name") == "statuses" for o in operands)
-
-
-def encode_cursor(created_at: datetime, key: str) -> str:
-    """The position after a row, in the format `identity.search.decode_cursor` reads."""
-    raw = json.dumps([created_at.isoformat(), key]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")

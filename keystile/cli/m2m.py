@@ -16,7 +16,7 @@ from keystile.clock import SystemClock
 from keystile.config import get_settings
 from keystile.errors import KeystileError
 from keystile.logs import configure_logging
-from keystile.m2m import service
+from keystile.m2m import clients
 from keystile.m2m.auth0 import read_auth0_export
 
 app = typer.Typer(help="M2M clients.", no_args_is_help=True)
@@ -63,7 +63,7 @@ def import_clients(
     try:
         export = read_auth0_export(_read_json(file))
         report = run_in_transaction(
-            settings, lambda db: service.import_clients(db, project_id, export.clients, now=now)
+            settings, lambda db: clients.import_clients(db, project_id, export.clients, now=now)
         )
     except KeystileError as error:
         raise _fail(error) from None
@@ -98,7 +98,7 @@ def set_template(file: ExistingFile, project_id: ProjectOption) -> None:
     template = _read_text(file)
     try:
         run_in_transaction(
-            settings, lambda db: service.set_claims_template(db, project_id, template, now=now)
+            settings, lambda db: clients.set_claims_template(db, project_id, template, now=now)
         )
     except KeystileError as error:
         raise _fail(error) from None
@@ -109,7 +109,7 @@ def set_template(file: ExistingFile, project_id: ProjectOption) -> None:
 def show_template(project_id: ProjectOption) -> None:
     """Print the template (nothing when none is set)."""
     try:
-        template = run_in_transaction(get_settings(), lambda db: service.get_claims_template(db, project_id))
+        template = run_in_transaction(get_settings(), lambda db: clients.get_claims_template(db, project_id))
     except KeystileError as error:
         raise _fail(error) from None
     if template is not None:
@@ -122,7 +122,7 @@ def clear_template(project_id: ProjectOption) -> None:
     now = SystemClock().now()
     try:
         run_in_transaction(
-            get_settings(), lambda db: service.set_claims_template(db, project_id, None, now=now)
+            get_settings(), lambda db: clients.set_claims_template(db, project_id, None, now=now)
         )
     except KeystileError as error:
         raise _fail(error) from None

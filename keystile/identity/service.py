@@ -23,6 +23,7 @@ from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.metadata import check_metadata
+from keystile.search_operands import check_limit, decode_cursor, encode_cursor, parse_search
 
 
 @dataclass(frozen=True)
@@ -204,9 +205,10 @@ async def search_users(
 ) -> SearchPage:
     """A page of users matching `query`, with a cursor for the next page when there is one."""
     repo = UserRepository(session, project_id)
-    page_size = search.check_limit(limit)
+    page_size = check_limit(limit)
     users, total = await repo.search(
-        search.query_conditions(query), after=search.decode_cursor(cursor), limit=page_size + 1
+        parse_search(query, search.FILTERS), after=decode_cursor(cursor), limit=page_size + 1
     )
-    next_cursor = search.encode_cursor(users[page_size - 1]) if len(users) > page_size else None
+    last = users[page_size - 1] if len(users) > page_size else None
+    next_cursor = encode_cursor(last.created_at, last.user_id) if last is not None else None
     return SearchPage(await repo.views(users[:page_size]), total, next_cursor)

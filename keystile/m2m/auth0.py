@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from keystile.errors import KeystileError
-from keystile.m2m.service import NewClient
+from keystile.m2m.clients import NewClient
 
 GRANT_TYPE = "client_credentials"
 

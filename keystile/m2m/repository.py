@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.db.direct_reads import DirectRead, fetch_all
@@ -72,6 +73,16 @@ class M2MClientRepository:
     async def delete(self, client_id: str) -> bool:
         result = await self.db.execute(delete(M2MClient).where(*self._this(client_id)))
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def insert(self, clients: list[M2MClient]) -> bool:
+        """Add new clients of this project; False when one's client_id is taken (the unit of work is
+        then spoiled)."""
+        self.db.add_all(clients)
+        try:
+            await self.db.flush()
+        except IntegrityError:
+            return False
+        return True
 
     async def search(
         self, conditions: list[ColumnElement[bool]], *, after: tuple[object, str] | None, limit: int

@@ -1,62 +1,105 @@
-"""M2M access tokens as Stytch issues them and its SDKs verify them: RS256 JWTs with `kid` and `typ`,
-`sub` = client_id, `aud` [project_id], `iss` stytch.com/{project_id}, `iat`/`nbf`/`exp`, the granted
-scopes space-separated in `scope`, and any custom claims at the top level."""
+"""Issuing M2M access tokens by the client-credentials grant (RFC 6749 section 4.4): the token
+endpoint's use case, kept to one primary-key read."""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import jwt
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.errors import KeystileError
-from keystile.sessions.jwts import ALGORITHM, SigningMaterial, issuer
+from keystile.ids import is_well_formed_id
+from keystile.m2m import access_tokens, claims, secrets
+from keystile.m2m.repository import Grantee, M2MClientRepository
+from keystile.sessions.keys import KeyRing
 
-# RFC 6749 scope-token: visible ASCII except '"' and '\'; our bound on length and count.
-SCOPE_TOKEN = re.compile(r"^[\x21\x23-\x5B\x5D-\x7E]{1,128}$")
-MAX_SCOPES = 100
-
-
-def check_scopes(scopes: list[str]) -> list[str]:
-    """A client's scopes: scope-tokens (so that they travel space-separated), without repeats."""
-    if len(scopes) > MAX_SCOPES or not all(SCOPE_TOKEN.match(scope) for scope in scopes):
-        raise KeystileError("invalid_scopes")
-    return list(dict.fromkeys(scopes))
+GRANT_TYPE = "client_credentials"
 
 
-def granted_scopes(client_scopes: list[str], requested: str | None) -> list[str]:
-    """The scopes a token carries: all of the client's when none are requested, otherwise the
-    requested ones, each of which the client must hold exactly."""
-    if requested is None or not requested.strip(" "):
-        return list(client_scopes)
-    wanted = list(dict.fromkeys(scope for scope in requested.split(" ") if scope))
-    missing = [scope for scope in wanted if scope not in client_scopes]
-    if missing:
-        raise KeystileError("invalid_scope", f"The client does not hold: {' '.join(missing)}"[:300])
-    return wanted
+@dataclass(frozen=True)
+class TokenRequest:
+    """A token request as the token endpoint received it (`params` holds every parameter, for the
+    claims template's `request.` placeholders)."""
+
+    grant_type: str | None
+    client_id: str | None
+    client_secret: str | None
+    scope: str | None
+    params: dict[str, Any] = field(default_factory=dict)
 
 
-def mint_access_token(
-    *,
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+    scopes: list[str]
+
+
+def _template_context(client: Grantee) -> dict[str, Any]:
+    return {
+        "client_id": client.client_id,
+        "client_name": client.client_name,
+        "client_description": client.client_description,
+        "scopes": list(client.scopes),
+        "trusted_metadata": dict(client.trusted_metadata),
+    }
+
+
+def _public_params(request: TokenRequest) -> dict[str, Any]:
+    """What the claims template may read of the request: anything but the secret."""
+    return {name: value for name, value in request.params.items() if name != "client_secret"}
+
+
+async def issue_token(
+    db: AsyncSession,
+    keys: KeyRing,
     project_id: str,
-    client_id: str,
-    scopes: list[str],
-    custom_claims: dict[str, Any],
-    key: SigningMaterial,
+    request: TokenRequest,
+    *,
     lifetime: timedelta,
     now: datetime,
-) -> str:
-    """A signed access token for `client_id`, valid from `now` for `lifetime`."""
-    issued_at = int(now.timestamp())
-    claims = {
-        **custom_claims,
-        "sub": client_id,
-        "iss": issuer(project_id),
-        "aud": [project_id],
-        "scope": " ".join(scopes),
-        "iat": issued_at,
-        "nbf": issued_at,
-        "exp": issued_at + int(lifetime.total_seconds()),
-    }
-    return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": "JWT"})
+) -> IssuedToken:
+    """RFC 6749 section 4.4: an access token for an active client whose current or next secret this
+    is, carrying the requested subset of its scopes (all of them when none are requested).
+
+    The database work is one primary-key read, and nothing about clients is cached: a client deleted,
+    deactivated or rotated away gets no token from the next request on."""
+    if request.grant_type != GRANT_TYPE:
+        raise KeystileError("unsupported_grant_type" if request.grant_type else "invalid_request")
+    if not request.client_id or not request.client_secret:
+        raise KeystileError("invalid_client", "Include a client_id and a client_secret.")
+    well_formed = (
+        is_well_formed_id(project_id)
+        and is_well_formed_id(request.client_id)
+        and len(request.client_secret) <= secrets.MAX_SECRET_LENGTH
+    )
+    client = await M2MClientRepository(db, project_id).grantee(request.client_id) if well_formed else None
+    # Compared exactly, whatever the database's collation made of the lookup.
+    if (
+        client is None
+        or client.client_id != request.client_id
+        or not secrets.secret_matches(request.client_secret, client.secret_digest, client.next_secret_digest)
+    ):
+        raise KeystileError("invalid_client")
+    if client.status != "active":
+        raise KeystileError("invalid_client", "The client is inactive.")
+    scopes = access_tokens.granted_scopes(client.scopes, request.scope)
+    custom_claims = (
+        claims.render_claims(
+            client.claims_template, client=_template_context(client), request=_public_params(request)
+        )
+        if client.claims_template is not None
+        else {}
+    )
+    access_token = access_tokens.mint_access_token(
+        project_id=project_id,
+        client_id=client.client_id,
+        scopes=scopes,
+        custom_claims=custom_claims,
+        key=await keys.signer(db, project_id, now),
+        lifetime=lifetime,
+        now=now,
+    )
+    return IssuedToken(access_token, int(lifetime.total_seconds()), scopes)

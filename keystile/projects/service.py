@@ -6,7 +6,6 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.errors import KeystileError
@@ -18,6 +17,7 @@ from keystile.projects.redirects import (
     validate_redirect_url,
     validate_url_types,
 )
+from keystile.projects.repository import ProjectRepository, RedirectURLRepository
 from keystile.projects.secrets import new_public_token, new_secret, secret_digest
 from keystile.text import has_control_characters
 
@@ -87,18 +87,18 @@ async def create_project(
 
 
 async def list_projects(session: AsyncSession) -> list[Project]:
-    return list((await session.scalars(select(Project).order_by(Project.created_at))).all())
+    return await ProjectRepository(session).all()
 
 
 async def get_project(session: AsyncSession, project_id: str) -> Project:
-    project = await session.get(Project, project_id)
+    project = await ProjectRepository(session).get(project_id)
     if project is None:
         raise KeystileError("project_not_found")
     return project
 
 
 async def count_projects(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).select_from(Project)) or 0)
+    return await ProjectRepository(session).count()
 
 
 async def create_secret(session: AsyncSession, project_id: str, *, now: datetime) -> CreatedSecret:
@@ -121,8 +121,7 @@ def _add_secret(session: AsyncSession, project: Project, now: datetime) -> Creat
 
 async def list_secrets(session: AsyncSession, project_id: str) -> list[ProjectSecret]:
     await get_project(session, project_id)
-    query = select(ProjectSecret).where(ProjectSecret.project_id == project_id)
-    return list((await session.scalars(query.order_by(ProjectSecret.created_at))).all())
+    return await ProjectRepository(session).secrets(project_id)
 
 
 async def delete_secret(session: AsyncSession, project_id: str, secret_id: str) -> None:
@@ -132,11 +131,7 @@ async def delete_secret(session: AsyncSession, project_id: str, secret_id: str) 
         raise KeystileError("not_found", "Secret could not be found.")
     if len(secrets) == 1:
         raise KeystileError("invalid_argument", "A project must keep at least one secret.")
-    await session.execute(
-        delete(ProjectSecret).where(
-            ProjectSecret.project_id == project_id, ProjectSecret.secret_id == secret_id
-        )
-    )
+    await ProjectRepository(session).delete_secret(project_id, secret_id)
 
 
 async def authenticate_secret(session: AsyncSession, project_id: str, secret: str) -> Project:
@@ -145,12 +140,7 @@ async def authenticate_secret(session: AsyncSession, project_id: str, secret: st
     One indexed lookup by the secret's digest: the digest of a 256-bit random secret reveals
     nothing through timing, and the project id is then compared in constant time.
     """
-    query = (
-        select(Project)
-        .join(ProjectSecret, ProjectSecret.project_id == Project.project_id)
-        .where(ProjectSecret.digest == secret_digest(secret))
-    )
-    project = await session.scalar(query)
+    project = await ProjectRepository(session).by_secret_digest(secret_digest(secret))
     if project is None or not _same(project.project_id, project_id):
         raise KeystileError("unauthorized_credentials")
     return project
@@ -175,20 +165,15 @@ async def add_redirect_url(
     validate_url_types(url_types)
     if check_project:
         await get_project(session, project_id)
+    repo = RedirectURLRepository(session, project_id)
     for url_type in url_types:
         if is_default:
-            await _clear_default(session, project_id, url_type)
-        existing = await session.scalar(
-            select(RedirectURL).where(
-                RedirectURL.project_id == project_id,
-                RedirectURL.url_type == url_type,
-                RedirectURL.url_digest == url_digest(url),
-            )
-        )
+            await repo.clear_default(url_type)
+        existing = await repo.find(url_type, url_digest(url))
         if existing is not None:
             existing.is_default = existing.is_default or is_default
             continue
-        session.add(
+        await repo.add(
             RedirectURL(
                 redirect_url_id=new_id("redirect-url"),
                 project_id=project_id,
@@ -199,39 +184,18 @@ async def add_redirect_url(
                 created_at=now,
             )
         )
-        await session.flush()
-
-
-async def _clear_default(session: AsyncSession, project_id: str, url_type: str) -> None:
-    rows = await session.scalars(
-        select(RedirectURL).where(
-            RedirectURL.project_id == project_id,
-            RedirectURL.url_type == url_type,
-            RedirectURL.is_default.is_(True),
-        )
-    )
-    for row in rows:
-        row.is_default = False
 
 
 async def list_redirect_urls(session: AsyncSession, project_id: str) -> list[RedirectURL]:
     await get_project(session, project_id)
-    query = select(RedirectURL).where(RedirectURL.project_id == project_id)
-    return list((await session.scalars(query.order_by(RedirectURL.url, RedirectURL.url_type))).all())
+    return await RedirectURLRepository(session, project_id).all()
 
 
 async def remove_redirect_url(session: AsyncSession, project_id: str, url: str, url_types: list[str]) -> int:
     """Stop allowing `url` for `url_types` (all types when empty); returns how many were removed."""
     await get_project(session, project_id)
     types = validate_url_types(url_types) if url_types else list(URL_TYPES)
-    result = await session.execute(
-        delete(RedirectURL).where(
-            RedirectURL.project_id == project_id,
-            RedirectURL.url_digest == url_digest(url),
-            RedirectURL.url_type.in_(types),
-        )
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return await RedirectURLRepository(session, project_id).remove(url_digest(url), types)
 
 
 async def resolve_redirect_url(
@@ -239,11 +203,7 @@ async def resolve_redirect_url(
 ) -> str:
     """The URL a link of `url_type` should point at: the exact `requested` URL when the project
     allows it, the project's default for the type when none is requested; otherwise a 400."""
-    rows = list(
-        await session.scalars(
-            select(RedirectURL).where(RedirectURL.project_id == project_id, RedirectURL.url_type == url_type)
-        )
-    )
+    rows = await RedirectURLRepository(session, project_id).of_type(url_type)
     if requested is None or requested == "":
         for row in rows:
             if row.is_default:

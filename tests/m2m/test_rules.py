@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from keystile.errors import KeystileError
+from keystile.m2m.access_tokens import check_scopes, granted_scopes
 from keystile.m2m.claims import check_template, render_claims
 from keystile.m2m.secrets import check_imported_secret, secret_digest, secret_matches
-from keystile.m2m.tokens import check_scopes, granted_scopes
 
 CLIENT = {
     "client_id": "m2m-client-test-1",

@@ -24,8 +24,8 @@ from keystile.api.schemas.m2m import OAuthErrorResponse, TokenResponse
 from keystile.api.state import app_state
 from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
-from keystile.m2m import service
-from keystile.m2m.service import TokenRequest
+from keystile.m2m import tokens
+from keystile.m2m.tokens import TokenRequest
 
 router = APIRouter(tags=["m2m"])
 
@@ -140,7 +140,7 @@ async def token(project_id: str, request: Request) -> JSONResponse:
     try:
         token_request = await _token_request(request)
         async with unit_of_work(state.sessions) as db:
-            issued = await service.issue_token(
+            issued = await tokens.issue_token(
                 db,
                 state.keys,
                 project_id,

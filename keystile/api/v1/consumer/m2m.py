@@ -24,9 +24,9 @@ from keystile.api.schemas.m2m import (
 from keystile.api.schemas.users import ResultsMetadata
 from keystile.api.state import app_state
 from keystile.db.uow import unit_of_work
-from keystile.m2m import service
+from keystile.m2m import clients
+from keystile.m2m.clients import ClientChanges, NewClient
 from keystile.m2m.models import M2MClient
-from keystile.m2m.service import ClientChanges, NewClient
 
 router = APIRouter(prefix="/v1/m2m/clients", tags=["m2m"])
 
@@ -49,7 +49,7 @@ async def create_client(
         trusted_metadata=body.trusted_metadata,
     )
     async with unit_of_work(state.sessions) as db:
-        created = await service.create_client(db, project.project_id, new, now=state.clock.now())
+        created = await clients.create_client(db, project.project_id, new, now=state.clock.now())
     client = m2m_client_out(created.client)
     return CreateM2MClientResponse(
         request_id=request_id(request),
@@ -63,7 +63,7 @@ async def search_clients(
 ) -> SearchM2MClientsResponse:
     query = body.query.model_dump() if body.query is not None else None
     async with unit_of_work(app_state(request).sessions) as db:
-        page = await service.search_clients(
+        page = await clients.search_clients(
             db, project.project_id, query=query, cursor=body.cursor, limit=body.limit
         )
     return SearchM2MClientsResponse(
@@ -76,7 +76,7 @@ async def search_clients(
 @router.get("/{client_id}", response_model=M2MClientResponse)
 async def get_client(client_id: PathId, request: Request, project: ProjectAuth) -> M2MClientResponse:
     async with unit_of_work(app_state(request).sessions) as db:
-        client = await service.get_client(db, project.project_id, client_id)
+        client = await clients.get_client(db, project.project_id, client_id)
     return _client_response(request, client)
 
 
@@ -92,14 +92,14 @@ async def update_client(
         trusted_metadata=body.trusted_metadata,
     )
     async with unit_of_work(app_state(request).sessions) as db:
-        client = await service.update_client(db, project.project_id, client_id, changes)
+        client = await clients.update_client(db, project.project_id, client_id, changes)
     return _client_response(request, client)
 
 
 @router.delete("/{client_id}", response_model=DeleteM2MClientResponse)
 async def delete_client(client_id: PathId, request: Request, project: ProjectAuth) -> DeleteM2MClientResponse:
     async with unit_of_work(app_state(request).sessions) as db:
-        await service.delete_client(db, project.project_id, client_id)
+        await clients.delete_client(db, project.project_id, client_id)
     return DeleteM2MClientResponse(request_id=request_id(request), client_id=client_id)
 
 
@@ -108,7 +108,7 @@ async def start_secret_rotation(
     client_id: PathId, request: Request, project: ProjectAuth
 ) -> RotateStartResponse:
     async with unit_of_work(app_state(request).sessions) as db:
-        started = await service.start_secret_rotation(db, project.project_id, client_id)
+        started = await clients.start_secret_rotation(db, project.project_id, client_id)
     client = m2m_client_out(started.client)
     return RotateStartResponse(
         request_id=request_id(request),
@@ -121,7 +121,7 @@ async def complete_secret_rotation(
     client_id: PathId, request: Request, project: ProjectAuth
 ) -> M2MClientResponse:
     async with unit_of_work(app_state(request).sessions) as db:
-        client = await service.complete_secret_rotation(db, project.project_id, client_id)
+        client = await clients.complete_secret_rotation(db, project.project_id, client_id)
     return _client_response(request, client)
 
 
@@ -130,5 +130,5 @@ async def cancel_secret_rotation(
     client_id: PathId, request: Request, project: ProjectAuth
 ) -> M2MClientResponse:
     async with unit_of_work(app_state(request).sessions) as db:
-        client = await service.cancel_secret_rotation(db, project.project_id, client_id)
+        client = await clients.cancel_secret_rotation(db, project.project_id, client_id)
     return _client_response(request, client)

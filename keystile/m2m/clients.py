@@ -1,30 +1,27 @@
-"""Use cases for M2M clients: create (or import), read, search, update, delete, rotate secrets, set the
-claims template, and issue access tokens by the client-credentials grant."""
+"""Use cases for administering M2M clients: create (or import), read, search, update, delete, rotate
+secrets, and set the project's claims template."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.errors import KeystileError
-from keystile.identity import search as user_search
 from keystile.ids import is_well_formed_id, new_id
-from keystile.m2m import claims, search, secrets, tokens
+from keystile.m2m import access_tokens, claims, search, secrets
 from keystile.m2m.models import M2MClaimsTemplate, M2MClient
-from keystile.m2m.repository import ClaimsTemplateRepository, Grantee, M2MClientRepository
+from keystile.m2m.repository import ClaimsTemplateRepository, M2MClientRepository
 from keystile.metadata import check_metadata
 from keystile.projects.service import get_project
-from keystile.sessions.keys import KeyRing
+from keystile.search_operands import check_limit, decode_cursor, encode_cursor, parse_search
 from keystile.text import has_control_characters
 
 STATUSES = ("active", "inactive")
 MAX_NAME_LENGTH = 256
 MAX_DESCRIPTION_LENGTH = 1024
-GRANT_TYPE = "client_credentials"
 
 
 @dataclass(frozen=True)
@@ -74,25 +71,6 @@ class ImportReport:
     refused: list[tuple[str, str]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class TokenRequest:
-    """A token request as the token endpoint received it (`params` holds every parameter, for the
-    claims template's `request.` placeholders)."""
-
-    grant_type: str | None
-    client_id: str | None
-    client_secret: str | None
-    scope: str | None
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class IssuedToken:
-    access_token: str
-    expires_in: int
-    scopes: list[str]
-
-
 def _text(value: str | None, *, limit: int, error_type: str) -> str:
     if value is None:
         return ""
@@ -125,7 +103,7 @@ def _build_client(project_id: str, new: NewClient, *, now: datetime) -> ClientWi
             new.client_description, limit=MAX_DESCRIPTION_LENGTH, error_type="invalid_client_description"
         ),
         status="active",
-        scopes=tokens.check_scopes(new.scopes),
+        scopes=access_tokens.check_scopes(new.scopes),
         # The users' metadata rules (bounded size and depth, finite numbers) hold for clients too.
         trusted_metadata=check_metadata(new.trusted_metadata),
         secret_digest=secrets.secret_digest(secret),
@@ -137,13 +115,10 @@ def _build_client(project_id: str, new: NewClient, *, now: datetime) -> ClientWi
     return ClientWithSecret(client, secret)
 
 
-async def _insert(db: AsyncSession, clients: list[M2MClient]) -> None:
-    db.add_all(clients)
-    try:
-        await db.flush()
-    except IntegrityError as error:
+async def _insert(db: AsyncSession, project_id: str, clients: list[M2MClient]) -> None:
+    if not await M2MClientRepository(db, project_id).insert(clients):
         # Another request took the same client_id between check and insert.
-        raise KeystileError("duplicate_client_id") from error
+        raise KeystileError("duplicate_client_id")
 
 
 async def create_client(
@@ -154,7 +129,7 @@ async def create_client(
     created = _build_client(project_id, new, now=now)
     if await M2MClientRepository(db, project_id).get(created.client.client_id) is not None:
         raise KeystileError("duplicate_client_id")
-    await _insert(db, [created.client])
+    await _insert(db, project_id, [created.client])
     return created
 
 
@@ -187,7 +162,7 @@ async def import_clients(
         else:
             report.refused.append((name, "The client_id is taken by a client with another secret."))
     if not report.refused:
-        await _insert(db, list(rows.values()))
+        await _insert(db, project_id, list(rows.values()))
         report.imported.extend(rows)
     return report
 
@@ -212,11 +187,12 @@ async def search_clients(
     limit: int | None,
 ) -> SearchPage:
     """A page of clients matching `query`, with a cursor for the next page when there is one."""
-    page_size = user_search.check_limit(limit)
+    page_size = check_limit(limit)
     found, total = await M2MClientRepository(db, project_id).search(
-        search.query_conditions(query), after=user_search.decode_cursor(cursor), limit=page_size + 1
+        parse_search(query, search.FILTERS), after=decode_cursor(cursor), limit=page_size + 1
     )
-    next_cursor = search.encode_cursor(found[page_size - 1]) if len(found) > page_size else None
+    last = found[page_size - 1] if len(found) > page_size else None
+    next_cursor = encode_cursor(last.created_at, last.client_id) if last is not None else None
     return SearchPage(found[:page_size], total, next_cursor)
 
 
@@ -237,7 +213,7 @@ async def update_client(
             raise KeystileError("invalid_client_status")
         client.status = changes.status
     if changes.scopes is not None:
-        client.scopes = tokens.check_scopes(changes.scopes)
+        client.scopes = access_tokens.check_scopes(changes.scopes)
     if changes.trusted_metadata is not None:
         client.trusted_metadata = check_metadata(changes.trusted_metadata)
     await db.flush()
@@ -304,71 +280,3 @@ async def get_claims_template(db: AsyncSession, project_id: str) -> str | None:
     await get_project(db, project_id)
     existing = await ClaimsTemplateRepository(db, project_id).get()
     return None if existing is None else existing.template
-
-
-def _template_context(client: Grantee) -> dict[str, Any]:
-    return {
-        "client_id": client.client_id,
-        "client_name": client.client_name,
-        "client_description": client.client_description,
-        "scopes": list(client.scopes),
-        "trusted_metadata": dict(client.trusted_metadata),
-    }
-
-
-def _public_params(request: TokenRequest) -> dict[str, Any]:
-    """What the claims template may read of the request: anything but the secret."""
-    return {name: value for name, value in request.params.items() if name != "client_secret"}
-
-
-async def issue_token(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
-    request: TokenRequest,
-    *,
-    lifetime: timedelta,
-    now: datetime,
-) -> IssuedToken:
-    """RFC 6749 section 4.4: an access token for an active client whose current or next secret this
-    is, carrying the requested subset of its scopes (all of them when none are requested).
-
-    The database work is one primary-key read, and nothing about clients is cached: a client deleted,
-    deactivated or rotated away gets no token from the next request on."""
-    if request.grant_type != GRANT_TYPE:
-        raise KeystileError("unsupported_grant_type" if request.grant_type else "invalid_request")
-    if not request.client_id or not request.client_secret:
-        raise KeystileError("invalid_client", "Include a client_id and a client_secret.")
-    well_formed = (
-        is_well_formed_id(project_id)
-        and is_well_formed_id(request.client_id)
-        and len(request.client_secret) <= secrets.MAX_SECRET_LENGTH
-    )
-    client = await M2MClientRepository(db, project_id).grantee(request.client_id) if well_formed else None
-    # Compared exactly, whatever the database's collation made of the lookup.
-    if (
-        client is None
-        or client.client_id != request.client_id
-        or not secrets.secret_matches(request.client_secret, client.secret_digest, client.next_secret_digest)
-    ):
-        raise KeystileError("invalid_client")
-    if client.status != "active":
-        raise KeystileError("invalid_client", "The client is inactive.")
-    scopes = tokens.granted_scopes(client.scopes, request.scope)
-    custom_claims = (
-        claims.render_claims(
-            client.claims_template, client=_template_context(client), request=_public_params(request)
-        )
-        if client.claims_template is not None
-        else {}
-    )
-    access_token = tokens.mint_access_token(
-        project_id=project_id,
-        client_id=client.client_id,
-        scopes=scopes,
-        custom_claims=custom_claims,
-        key=await keys.signer(db, project_id, now),
-        lifetime=lifetime,
-        now=now,
-    )
-    return IssuedToken(access_token, int(lifetime.total_seconds()), scopes)
