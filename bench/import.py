@@ -31,8 +31,8 @@ from keystile.clock import SystemClock
 from keystile.config import Settings
 from keystile.db.engine import create_engine, session_factory
 from keystile.db.migrate import upgrade
-from keystile.migration.importer import ImportSummary, import_users
-from keystile.migration.records import read_source
+from keystile.portability.importer import ImportSummary, import_users
+from keystile.portability.records import read_source
 from keystile.projects.service import create_project
 
 PG_DSN = os.environ.get("KEYSTILE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keystile.b2b import intermediate, policy
 from keystile.b2b.intermediate import IssuedIntermediateSession, PresentedIntermediateSession
 from keystile.b2b.members import add_member
+from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member, Organization
 from keystile.b2b.organizations import organization_view
-from keystile.b2b.repository import MemberRepository
 from keystile.b2b.sessions import (
     IssuedMemberSession,
     MemberCredentials,

@@ -14,9 +14,10 @@ from keystile.b2b.admission import Entry, enter, proven_email, unmet_requirement
 from keystile.b2b.intermediate import IssuedIntermediateSession
 from keystile.b2b.links import DISCOVERY, DISCOVERY_EXPIRATION_MINUTES, Link, redeem_link, send_link
 from keystile.b2b.members import NewMember, add_member
+from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import OrganizationFields, create_organization
-from keystile.b2b.repository import MemberRepository, OrganizationRepository
+from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.sessions import MemberCredentials, current, email_factor
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.errors import KeystileError

@@ -12,9 +12,9 @@ from keystile.b2b import intermediate, policy, sandbox
 from keystile.b2b.admission import Entry, enter
 from keystile.b2b.links import Link, redeem_link, send_link
 from keystile.b2b.members import NewMember, add_member
+from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import organization_view
-from keystile.b2b.repository import MemberRepository
 from keystile.b2b.sessions import MemberCredentials, authorize, email_factor
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.errors import KeystileError

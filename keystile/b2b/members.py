@@ -11,9 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.b2b import permissions, policy, search
+from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import organization_view
-from keystile.b2b.repository import MemberRepository, MemberSessionRepository, OrganizationRepository
+from keystile.b2b.organizations_repository import OrganizationRepository
+from keystile.b2b.repository import MemberSessionRepository
 from keystile.b2b.sessions import MemberCredentials, authorize
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.db.uow import violated_constraint

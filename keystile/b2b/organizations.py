@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.b2b import policy, search
 from keystile.b2b.models import Organization
-from keystile.b2b.repository import ALLOWED, CLAIMED, OrganizationRepository
+from keystile.b2b.organizations_repository import ALLOWED, CLAIMED, OrganizationRepository
 from keystile.b2b.sessions import MemberCredentials, authorize
 from keystile.b2b.views import OrganizationView
 from keystile.db.uow import violated_constraint

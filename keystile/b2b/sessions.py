@@ -10,8 +10,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.b2b import policy as b2b_policy
+from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member, MemberSession
-from keystile.b2b.repository import MemberRepository, MemberSessionRepository, OrganizationRepository
+from keystile.b2b.organizations_repository import OrganizationRepository
+from keystile.b2b.repository import MemberSessionRepository
 from keystile.b2b.views import MemberView
 from keystile.clock import rfc3339
 from keystile.errors import KeystileError

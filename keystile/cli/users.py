@@ -26,9 +26,9 @@ from keystile.db.engine import create_engine, session_factory
 from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
 from keystile.logs import configure_logging
-from keystile.migration.exporter import export_users
-from keystile.migration.importer import DEFAULT_BATCH_SIZE, ImportSummary, Reject, import_users
-from keystile.migration.records import as_csv_row, as_json_line, csv_header, read_source
+from keystile.portability.exporter import export_users
+from keystile.portability.importer import DEFAULT_BATCH_SIZE, ImportSummary, Reject, import_users
+from keystile.portability.records import as_csv_row, as_json_line, csv_header, read_source
 from keystile.projects.service import get_project
 
 app = typer.Typer(help="Bulk import and export of consumer users.", no_args_is_help=True)

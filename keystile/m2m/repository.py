@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, select
@@ -10,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.db.direct_reads import DirectRead, fetch_all
+from keystile.db.pages import after_position
 from keystile.m2m.models import M2MClaimsTemplate, M2MClient
 
 
@@ -85,19 +87,17 @@ class M2MClientRepository:
         return True
 
     async def search(
-        self, conditions: list[ColumnElement[bool]], *, after: tuple[object, str] | None, limit: int
+        self, conditions: list[ColumnElement[bool]], *, after: tuple[datetime, str] | None, limit: int
     ) -> tuple[list[M2MClient], int]:
         """One page of clients matching all `conditions`, in creation order, and the total."""
         base = [M2MClient.project_id == self.project_id, *conditions]
         total = await self.db.scalar(select(func.count()).select_from(M2MClient).where(*base))
-        query = select(M2MClient).where(*base)
-        if after is not None:
-            created_at, client_id = after
-            query = query.where(
-                (M2MClient.created_at > created_at)
-                | ((M2MClient.created_at == created_at) & (M2MClient.client_id > client_id))
-            )
-        page = await self.db.scalars(query.order_by(M2MClient.created_at, M2MClient.client_id).limit(limit))
+        page = await self.db.scalars(
+            select(M2MClient)
+            .where(*base, *after_position(M2MClient.created_at, M2MClient.client_id, after))
+            .order_by(M2MClient.created_at, M2MClient.client_id)
+            .limit(limit)
+        )
         return list(page.all()), int(total or 0)
 
 

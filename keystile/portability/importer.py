@@ -13,17 +13,15 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
-from keystile.factors.passwords.models import UserPassword
-from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.service import unique_violation
 from keystile.ids import new_id
-from keystile.migration.records import SourceLine, UserRecord, validate
+from keystile.portability.records import SourceLine, UserRecord, validate
+from keystile.portability.repository import TABLES, PortabilityRepository
 
 DEFAULT_BATCH_SIZE = 1000
 
@@ -72,25 +70,6 @@ class _Seen:
 
 
 Batch = list[tuple[SourceLine, UserRecord]]
-
-
-async def _existing(db: AsyncSession, project_id: str, batch: Batch) -> tuple[set[str], set[str], set[str]]:
-    """Which of the batch's emails, phone numbers and external ids the project already has."""
-    emails = [r.email for _, r in batch if r.email is not None]
-    phones = [r.phone_number for _, r in batch if r.phone_number is not None]
-    external_ids = [r.external_id for _, r in batch if r.external_id is not None]
-    found_emails = await db.scalars(
-        select(UserEmail.email).where(UserEmail.project_id == project_id, UserEmail.email.in_(emails))
-    )
-    found_phones = await db.scalars(
-        select(UserPhone.phone_number).where(
-            UserPhone.project_id == project_id, UserPhone.phone_number.in_(phones)
-        )
-    )
-    found_external = await db.scalars(
-        select(User.external_id).where(User.project_id == project_id, User.external_id.in_(external_ids))
-    )
-    return set(found_emails), set(found_phones), {e for e in found_external if e is not None}
 
 
 def _rows(project_id: str, record: UserRecord, now: datetime) -> dict[str, list[dict[str, Any]]]:
@@ -142,35 +121,24 @@ def _rows(project_id: str, record: UserRecord, now: datetime) -> dict[str, list[
     return rows
 
 
-# Core tables, not ORM entities: a plain executemany skips the ORM's bulk-insert bookkeeping.
-TABLES: dict[str, Any] = {
-    "users": User.__table__,
-    "emails": UserEmail.__table__,
-    "phones": UserPhone.__table__,
-    "passwords": UserPassword.__table__,
-}
-
-
 async def _insert(db: AsyncSession, project_id: str, batch: Batch, now: datetime) -> None:
     """All of the batch's users, with one executemany INSERT per table."""
-    if db.get_bind().dialect.name == "sqlite":
-        # Random ids and addresses land all over the indexes: a cache that holds them (64 MiB instead
-        # of SQLite's 2 MiB) keeps a large import from rereading the same pages for every batch.
-        await db.execute(text("PRAGMA cache_size = -65536"))
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     for _, record in batch:
         for name, new_rows in _rows(project_id, record, now).items():
             rows[name].extend(new_rows)
-    for name, table in TABLES.items():
-        if rows[name]:
-            await db.execute(insert(table), rows[name])
+    await PortabilityRepository(db, project_id).insert(rows)
 
 
 async def _insert_new(
     db: AsyncSession, project_id: str, batch: Batch, now: datetime
 ) -> tuple[int, int, list[Reject]]:
     """The batch's users that the project does not have yet; (imported, skipped, rejects)."""
-    emails, phones, external_ids = await _existing(db, project_id, batch)
+    emails, phones, external_ids = await PortabilityRepository(db, project_id).taken(
+        [r.email for _, r in batch if r.email is not None],
+        [r.phone_number for _, r in batch if r.phone_number is not None],
+        [r.external_id for _, r in batch if r.external_id is not None],
+    )
     fresh: Batch = []
     skipped, rejects = 0, []
     for source, record in batch:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.factors.passwords.models import UserPassword
 from keystile.factors.passwords.repository import stored_hash
 from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
-from keystile.migration.records import UserRecord, as_fields
+from keystile.portability.records import UserRecord, as_fields
+from keystile.portability.repository import PortabilityRepository
 
 PAGE_SIZE = 1000
 
@@ -49,15 +49,11 @@ async def export_users(
         users, _ = await repo.search([], after=after, limit=PAGE_SIZE)
         if not users:
             return
-        passwords: dict[str, UserPassword] = {}
-        if include_password_hashes:
-            rows = await db.scalars(
-                select(UserPassword).where(
-                    UserPassword.project_id == project_id,
-                    UserPassword.user_id.in_([u.user_id for u in users]),
-                )
-            )
-            passwords = {row.user_id: row for row in rows}
+        passwords = (
+            await PortabilityRepository(db, project_id).passwords([u.user_id for u in users])
+            if include_password_hashes
+            else {}
+        )
         for view in await repo.views(users):
             record = _record(view, passwords.get(view.user.user_id))
             yield as_fields(record, include_password=include_password_hashes)

@@ -1,0 +1,168 @@
+"""Queries for organizations and their email domains; every call is scoped to one project."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.b2b import policy
+from keystile.b2b.models import (
+    B2BMagicLinkToken,
+    IntermediateSession,
+    Member,
+    MemberSession,
+    Organization,
+    OrganizationDomain,
+)
+from keystile.b2b.views import OrganizationView
+from keystile.db.pages import after_position
+
+ALLOWED, CLAIMED = "allowed", "claimed"
+
+
+class OrganizationRepository:
+    """Reads and writes the organizations of one project."""
+
+    def __init__(self, db: AsyncSession, project_id: str) -> None:
+        self.db = db
+        self.project_id = project_id
+
+    async def resolve(self, ref: str, *, for_update: bool = False) -> Organization | None:
+        """The organization whose id, slug or external id is `ref` (Stytch accepts all three)."""
+        query = select(Organization).where(
+            Organization.project_id == self.project_id,
+            or_(
+                Organization.organization_id == ref,
+                Organization.organization_slug == ref,
+                Organization.organization_external_id == ref,
+            ),
+        )
+        found = list(await self.db.scalars(query.with_for_update() if for_update else query))
+        # An id wins over a slug or external id that happens to spell it.
+        return next((org for org in found if org.organization_id == ref), found[0] if found else None)
+
+    async def slug_owner(self, slug: str) -> Organization | None:
+        return await self.db.scalar(
+            select(Organization).where(
+                Organization.project_id == self.project_id, Organization.organization_slug == slug
+            )
+        )
+
+    async def external_id_owner(self, external_id: str) -> Organization | None:
+        return await self.db.scalar(
+            select(Organization).where(
+                Organization.project_id == self.project_id,
+                Organization.organization_external_id == external_id,
+            )
+        )
+
+    async def views(self, organizations: Sequence[Organization]) -> list[OrganizationView]:
+        """Each organization with its email domains, in one query for the whole batch."""
+        ids = [org.organization_id for org in organizations]
+        domains: dict[tuple[str, str], list[str]] = defaultdict(list)
+        if ids:
+            for row in await self.db.scalars(
+                select(OrganizationDomain)
+                .where(
+                    OrganizationDomain.project_id == self.project_id,
+                    OrganizationDomain.organization_id.in_(ids),
+                )
+                .order_by(OrganizationDomain.domain)
+            ):
+                domains[(row.organization_id, row.kind)].append(row.domain)
+        return [
+            OrganizationView(
+                org, domains[(org.organization_id, ALLOWED)], domains[(org.organization_id, CLAIMED)]
+            )
+            for org in organizations
+        ]
+
+    async def set_domains(self, organization_id: str, kind: str, domains: list[str]) -> None:
+        await self.db.execute(
+            delete(OrganizationDomain).where(
+                OrganizationDomain.project_id == self.project_id,
+                OrganizationDomain.organization_id == organization_id,
+                OrganizationDomain.kind == kind,
+            )
+        )
+        self.db.add_all(
+            OrganizationDomain(
+                organization_id=organization_id, kind=kind, domain=domain, project_id=self.project_id
+            )
+            for domain in domains
+        )
+
+    async def admitting_domain(self, domain: str) -> list[Organization]:
+        """The organizations whose JIT provisioning admits new members of `domain` and that already have
+        a member with a verified address of that domain: Stytch's guard against phishing, so that an
+        organization merely listing someone else's domain is not offered to its people."""
+        vouched = (
+            select(Member.member_id)
+            .where(
+                Member.project_id == self.project_id,
+                Member.organization_id == Organization.organization_id,
+                Member.email_address_verified.is_(True),
+                Member.status != "deleted",
+                Member.email_address.endswith(f"@{domain}", autoescape=True),
+            )
+            .exists()
+        )
+        query = (
+            select(Organization)
+            .join(
+                OrganizationDomain,
+                (OrganizationDomain.project_id == Organization.project_id)
+                & (OrganizationDomain.organization_id == Organization.organization_id),
+            )
+            .where(
+                OrganizationDomain.project_id == self.project_id,
+                OrganizationDomain.kind == ALLOWED,
+                OrganizationDomain.domain == domain,
+                Organization.email_jit_provisioning == policy.RESTRICTED,
+                vouched,
+            )
+            .order_by(Organization.created_at, Organization.organization_id)
+        )
+        return list(await self.db.scalars(query))
+
+    async def by_ids(self, ids: list[str]) -> list[Organization]:
+        if not ids:
+            return []
+        query = select(Organization).where(
+            Organization.project_id == self.project_id, Organization.organization_id.in_(ids)
+        )
+        return list(
+            await self.db.scalars(query.order_by(Organization.created_at, Organization.organization_id))
+        )
+
+    async def search(
+        self, conditions: list[ColumnElement[bool]], *, after: tuple[datetime, str] | None, limit: int
+    ) -> tuple[list[Organization], int]:
+        """One page of organizations matching all `conditions`, in creation order, and the total."""
+        base = [Organization.project_id == self.project_id, *conditions]
+        total = await self.db.scalar(select(func.count()).select_from(Organization).where(*base))
+        page = await self.db.scalars(
+            select(Organization)
+            .where(*base, *after_position(Organization.created_at, Organization.organization_id, after))
+            .order_by(Organization.created_at, Organization.organization_id)
+            .limit(limit)
+        )
+        return list(page), int(total or 0)
+
+    async def delete(self, organization_id: str) -> None:
+        """Delete an organization and everything that belongs to it (no foreign keys cascade for us)."""
+        for table in (OrganizationDomain, Member, MemberSession, B2BMagicLinkToken, IntermediateSession):
+            await self.db.execute(
+                delete(table).where(
+                    table.project_id == self.project_id, table.organization_id == organization_id
+                )
+            )
+        await self.db.execute(
+            delete(Organization).where(
+                Organization.project_id == self.project_id, Organization.organization_id == organization_id
+            )
+        )
