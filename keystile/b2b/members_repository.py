@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.b2b.models import B2BMagicLinkToken, Member
-from keystile.db.pages import after_position
+from keystile.db.pages import page_in_creation_order
+
+# Search pages run in creation order, ties broken by id.
+MEMBER_ORDER = (Member.created_at, Member.member_id)
 
 
 class MemberRepository:
@@ -68,14 +71,9 @@ class MemberRepository:
             Member.organization_id.in_(organization_ids),
             *conditions,
         ]
-        total = await self.db.scalar(select(func.count()).select_from(Member).where(*base))
-        page = await self.db.scalars(
-            select(Member)
-            .where(*base, *after_position(Member.created_at, Member.member_id, after))
-            .order_by(Member.created_at, Member.member_id)
-            .limit(limit)
+        return await page_in_creation_order(
+            self.db, Member, base, order=MEMBER_ORDER, after=after, limit=limit
         )
-        return list(page), int(total or 0)
 
     async def retire_links(self, member_id: str, now: datetime) -> None:
         """Make the member's outstanding magic links unusable."""

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.b2b import policy
@@ -19,9 +19,13 @@ from keystile.b2b.models import (
     OrganizationDomain,
 )
 from keystile.b2b.views import OrganizationView
-from keystile.db.pages import after_position
+from keystile.db.pages import page_in_creation_order
 
 ALLOWED, CLAIMED = "allowed", "claimed"
+
+
+# Search pages run in creation order, ties broken by id.
+ORGANIZATION_ORDER = (Organization.created_at, Organization.organization_id)
 
 
 class OrganizationRepository:
@@ -144,14 +148,9 @@ class OrganizationRepository:
     ) -> tuple[list[Organization], int]:
         """One page of organizations matching all `conditions`, in creation order, and the total."""
         base = [Organization.project_id == self.project_id, *conditions]
-        total = await self.db.scalar(select(func.count()).select_from(Organization).where(*base))
-        page = await self.db.scalars(
-            select(Organization)
-            .where(*base, *after_position(Organization.created_at, Organization.organization_id, after))
-            .order_by(Organization.created_at, Organization.organization_id)
-            .limit(limit)
+        return await page_in_creation_order(
+            self.db, Organization, base, order=ORGANIZATION_ORDER, after=after, limit=limit
         )
-        return list(page), int(total or 0)
 
     async def delete(self, organization_id: str) -> None:
         """Delete an organization and everything that belongs to it (no foreign keys cascade for us)."""

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, select
+from sqlalchemy import ColumnElement, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.db.direct_reads import DirectRead, fetch_all
-from keystile.db.pages import after_position
+from keystile.db.pages import page_in_creation_order
 from keystile.m2m.models import M2MClaimsTemplate, M2MClient
 
 
@@ -49,6 +49,9 @@ GRANTEE = DirectRead(
     .outerjoin(M2MClaimsTemplate.__table__, _TEMPLATES.project_id == _CLIENTS.project_id)
     .where(_CLIENTS.project_id == bindparam("project_id"), _CLIENTS.client_id == bindparam("client_id"))
 )
+
+# Search pages run in creation order, ties broken by id.
+CLIENT_ORDER = (M2MClient.created_at, M2MClient.client_id)
 
 
 class M2MClientRepository:
@@ -91,14 +94,9 @@ class M2MClientRepository:
     ) -> tuple[list[M2MClient], int]:
         """One page of clients matching all `conditions`, in creation order, and the total."""
         base = [M2MClient.project_id == self.project_id, *conditions]
-        total = await self.db.scalar(select(func.count()).select_from(M2MClient).where(*base))
-        page = await self.db.scalars(
-            select(M2MClient)
-            .where(*base, *after_position(M2MClient.created_at, M2MClient.client_id, after))
-            .order_by(M2MClient.created_at, M2MClient.client_id)
-            .limit(limit)
+        return await page_in_creation_order(
+            self.db, M2MClient, base, order=CLIENT_ORDER, after=after, limit=limit
         )
-        return list(page.all()), int(total or 0)
 
 
 class ClaimsTemplateRepository:
