@@ -9,9 +9,10 @@ instead of each sending the same query.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from cachetools import TTLCache
 
 from keystile.projects.service import TEST
 
@@ -28,27 +29,19 @@ class CachedProject:
         return self.environment == TEST
 
 
-@dataclass
 class CredentialCache:
-    ttl_seconds: float = 5.0
-    max_entries: int = 10_000
-    _entries: dict[str, tuple[float, CachedProject]] = field(default_factory=dict)
-    _checking: dict[tuple[str, str], asyncio.Task[CachedProject]] = field(default_factory=dict)
+    """Verified projects by secret digest for `ttl_seconds`; when full, expired entries go first, then
+    the least recently used one (never the whole cache at once)."""
+
+    def __init__(self, ttl_seconds: float = 5.0, max_entries: int = 10_000) -> None:
+        self._entries: TTLCache[str, CachedProject] = TTLCache(maxsize=max_entries, ttl=ttl_seconds)
+        self._checking: dict[tuple[str, str], asyncio.Task[CachedProject]] = {}
 
     def get(self, digest: str) -> CachedProject | None:
-        entry = self._entries.get(digest)
-        if entry is None:
-            return None
-        expires_at, project = entry
-        if time.monotonic() >= expires_at:
-            self._entries.pop(digest, None)
-            return None
-        return project
+        return self._entries.get(digest)
 
     def put(self, digest: str, project: CachedProject) -> None:
-        if len(self._entries) >= self.max_entries:
-            self._entries.clear()
-        self._entries[digest] = (time.monotonic() + self.ttl_seconds, project)
+        self._entries[digest] = project
 
     async def check_once(
         self, digest: str, project_id: str, check: Callable[[], Awaitable[CachedProject]]
