@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from keystile.db.engine import create_engine, session_factory
-from keystile.delivery.sms_sink import SmsSink
+from keystile.devtools.sms_sink import SmsSink
 from tests.databases import drop_database, fresh_database, selected_engines
 from tests.server import KeystileServer, Project
 from tests.sms_sink import sms_sink

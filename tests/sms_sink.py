@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from keystile.delivery.sms_sink import SmsSink
+from keystile.devtools.sms_sink import SmsSink
 from tests.otps import CODE
 
 

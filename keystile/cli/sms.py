@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import get_settings
-from keystile.delivery.sms_sink import SinkMessage, SmsSink
 from keystile.delivery.tollfraud import TextPolicy, set_text_policy, text_policy
+from keystile.devtools.sms_sink import SinkMessage, SmsSink
 from keystile.errors import KeystileError
 
 app = typer.Typer(help="SMS and WhatsApp: limits per project, and a dev SMS provider.", no_args_is_help=True)

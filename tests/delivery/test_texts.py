@@ -16,11 +16,11 @@ from keystile.db.uow import unit_of_work
 from keystile.delivery.dev_inbox import DevInboxMessage, dev_inbox_channels, list_dev_inbox
 from keystile.delivery.models import PENDING, SENT, OutboxMessage
 from keystile.delivery.outbox import enqueue_text
-from keystile.delivery.sms_sink import SmsSink
 from keystile.delivery.templates import render_email, render_text
 from keystile.delivery.tollfraud import DEFAULT_POLICY, TextPolicy, check_policy, client_network
 from keystile.delivery.twilio import TwilioAccount
 from keystile.delivery.worker import OutboxWorker
+from keystile.devtools.sms_sink import SmsSink
 from keystile.errors import KeystileError
 from keystile.ids import new_id
 from keystile.throttle.windows import window_start

@@ -18,8 +18,8 @@ from stytch.core.response_base import StytchError
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
-from keystile.delivery.sms_sink import SmsSink
 from keystile.delivery.tollfraud import DEFAULT_POLICY, TextPolicy, set_text_policy
+from keystile.devtools.sms_sink import SmsSink
 from keystile.factors.otp.models import OtpCode
 from tests.api.test_hostile_input import api, assert_stytch_error
 from tests.magic_links import new_address, received_link, token_of

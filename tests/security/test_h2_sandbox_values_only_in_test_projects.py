@@ -15,7 +15,7 @@ import pytest
 import stytch
 from stytch.core.response_base import StytchError
 
-from keystile.delivery.sms_sink import SmsSink
+from keystile.devtools.sms_sink import SmsSink
 from tests.server import KeystileServer, Project
 from tests.smtp_sink import SmtpSink
 

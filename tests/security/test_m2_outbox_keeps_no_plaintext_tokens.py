@@ -20,8 +20,8 @@ from keystile.db.engine import create_engine, session_factory
 from keystile.db.uow import unit_of_work
 from keystile.delivery.models import FAILED, PENDING, SENT, OutboxMessage
 from keystile.delivery.outbox import enqueue_email
-from keystile.delivery.sms_sink import SmsSink
 from keystile.delivery.worker import MAX_ATTEMPTS, RETENTION, OutboxWorker
+from keystile.devtools.sms_sink import SmsSink
 from keystile.ids import new_id
 from tests.databases import fresh_database
 from tests.delivery.conftest import FakeClock
