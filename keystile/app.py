@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from keystile import __version__
 from keystile.api.credential_cache import CredentialCache
@@ -27,6 +26,7 @@ from keystile.api.v1.consumer import m2m, magic_links, otps, passwords, sessions
 from keystile.clock import Clock, SystemClock
 from keystile.config import Settings
 from keystile.db.engine import server_database
+from keystile.db.liveness import ping
 from keystile.delivery.worker import outbox_worker_running
 from keystile.encryption import at_rest_cipher
 from keystile.ratelimit.limiter import rate_limiter
@@ -111,8 +111,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     async def healthz(request: Request) -> JSONResponse:
         """200 once the database answers within the database deadline; 503 otherwise."""
         async with asyncio.timeout(settings.database_timeout_seconds):
-            async with app_state(request).engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            await ping(app_state(request).engine)
         return JSONResponse({"status": "ok"})
 
     return app

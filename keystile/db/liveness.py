@@ -1,12 +1,13 @@
-"""Pooled connections checked before use only when they sat idle: the database or a proxy may have
-dropped an idle one, while a ping on every checkout would cost a round trip per request."""
+"""Is the database there: `ping` for the health check, and pooled connections checked before use only
+when they sat idle (the database or a proxy may have dropped an idle one, while a ping on every
+checkout would cost a round trip per request)."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -33,3 +34,9 @@ def ping_idle_connections(engine: AsyncEngine) -> None:
 
     event.listen(sync_engine, "checkin", checked_in)
     event.listen(sync_engine, "checkout", checked_out)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """One round trip to the database on a pooled connection; raises when it does not answer."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
