@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.fernet import MultiFernet
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile import tokens
@@ -117,26 +116,6 @@ async def _owner(db: AsyncSession, project_id: str, contact: Contact) -> tuple[U
 
 def _taken(contact: Contact) -> KeystileError:
     return KeystileError("duplicate_email" if contact.is_email else "duplicate_phone_number")
-
-
-async def _add_contact(
-    db: AsyncSession, *, project_id: str, user_id: str, contact: Contact, method_id: str, now: datetime
-) -> None:
-    """Give the user `contact` (unverified) as `method_id`; refused if another user got it first."""
-    common: dict[str, Any] = {
-        "project_id": project_id,
-        "user_id": user_id,
-        "verified": False,
-        "created_at": now,
-    }
-    if contact.is_email:
-        db.add(UserEmail(email_id=method_id, email=contact.value, **common))
-    else:
-        db.add(UserPhone(phone_id=method_id, phone_number=contact.value, **common))
-    try:
-        await db.flush()
-    except IntegrityError as error:
-        raise _taken(contact) from error
 
 
 def _new_method_id(contact: Contact) -> str:
@@ -345,14 +324,12 @@ async def _verify_contact(db: AsyncSession, row: OtpCode, now: datetime) -> bool
     if row.attach:
         if await _owner(db, row.project_id, contact) is not None:
             raise _taken(contact)
-        await _add_contact(
-            db,
-            project_id=row.project_id,
-            user_id=row.user_id,
-            contact=contact,
-            method_id=row.method_id,
-            now=now,
+        added = (
+            UserEmail(email_id=row.method_id, email=contact.value)
+            if contact.is_email
+            else UserPhone(phone_id=row.method_id, phone_number=contact.value)
         )
+        await users.add_unverified_contact(db, (row.project_id, row.user_id), added, now)
     existing = await (repo.get_email(row.method_id) if contact.is_email else repo.get_phone(row.method_id))
     if existing is None:
         raise KeystileError("unable_to_auth_otp_code", "The contact of this passcode was removed.")
