@@ -13,7 +13,7 @@ from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
 from keystile.encryption import at_rest_cipher
-from keystile.factors.records import authentication_factor
+from keystile.factors.common import authentication_factor
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import IssuedSession, start_or_extend_session
 from tests.server import KeystileServer, Project

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile import tokens
 from keystile.b2b import intermediate, policy, sandbox
 from keystile.b2b.admission import Entry, enter, proven_email, unmet_requirements
 from keystile.b2b.intermediate import IssuedIntermediateSession
@@ -21,7 +22,7 @@ from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.sessions import MemberCredentials, current, email_factor
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.errors import KeystileError
-from keystile.factors.magic_links import tokens
+from keystile.factors import links
 from keystile.identity.contact import normalize_email
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.keys import KeyRing
@@ -62,8 +63,8 @@ async def send(
 ) -> None:
     """Email a discovery link to any address (whether or not it belongs to a member)."""
     address = normalize_email(email)
-    challenge = tokens.check_code_challenge(code_challenge)
-    minutes = tokens.expiration_minutes(expiration_minutes, DISCOVERY_EXPIRATION_MINUTES)
+    challenge = tokens.check_challenge(code_challenge)
+    minutes = links.expiration_minutes(expiration_minutes, DISCOVERY_EXPIRATION_MINUTES)
     url = await resolve_redirect_url(db, project_id, DISCOVERY, redirect_url)
     if sandbox.is_sandbox_email(test_project, address):
         return

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.b2b import tokens
+from keystile import tokens
 from keystile.b2b.models import IntermediateSession
+from keystile.db import single_use
 from keystile.errors import KeystileError
-from keystile.factors.magic_links.tokens import new_token, token_digest
 from keystile.ids import new_id
 
 LIFETIME = timedelta(minutes=10)
@@ -42,11 +42,11 @@ def issue(
 ) -> IssuedIntermediateSession:
     """A new intermediate session for `email`, of the usual lifetime unless it carries on from one
     that expires at `expires_at`."""
-    token = new_token()
+    token = tokens.new_token()
     row = IntermediateSession(
         intermediate_session_id=new_id("intermediate-session"),
         project_id=project_id,
-        token_digest=token_digest(token),
+        token_digest=tokens.digest(token),
         email_address=email,
         organization_id=organization_id,
         member_id=member_id,
@@ -61,7 +61,7 @@ async def presented(
     db: AsyncSession, *, project_id: str, token: str, now: datetime
 ) -> PresentedIntermediateSession:
     """The unused, unexpired intermediate session `token` names (it stays usable)."""
-    row = await tokens.find(db, IntermediateSession, project_id, token)
+    row = await single_use.find(db, IntermediateSession, project_id, token)
     if row is None or not tokens.usable(row, now):
         raise KeystileError("intermediate_session_not_found")
     return PresentedIntermediateSession(row)
@@ -69,5 +69,5 @@ async def presented(
 
 async def consume(db: AsyncSession, ist: PresentedIntermediateSession, now: datetime) -> None:
     """Use the intermediate session up; only one of several concurrent callers succeeds."""
-    if not await tokens.redeem(db, ist.row, now):
+    if not await single_use.redeem(db, ist.row, now):
         raise KeystileError("intermediate_session_not_found")

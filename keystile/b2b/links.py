@@ -4,18 +4,16 @@ transaction; redeemed once, with PKCE when the link was sent with a challenge.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.b2b import tokens
+from keystile import tokens
 from keystile.b2b.models import B2BMagicLinkToken
-from keystile.delivery.outbox import enqueue_email
+from keystile.db import single_use
 from keystile.errors import KeystileError
-from keystile.factors.magic_links.service import SEND_INTERVAL
-from keystile.factors.magic_links.tokens import magic_link, new_token, token_digest, verifier_matches
+from keystile.factors import links
 from keystile.ids import new_id
-from keystile.throttle.service import claim_send_slot, slot_key
 
 DISCOVERY = "discovery"
 # `stytch_token_type` of each kind of link: apps route the callback on it.
@@ -43,39 +41,25 @@ class Link:
 
 async def send_link(db: AsyncSession, *, project_id: str, link: Link, now: datetime) -> None:
     """Throttle, store the token's digest, and queue the email, all in the caller's transaction."""
-    await claim_send_slot(
-        db,
-        project_id=project_id,
-        key=slot_key("magic_link_email", link.email),
-        interval=SEND_INTERVAL,
-        now=now,
-    )
-    token = new_token()
-    db.add(
-        B2BMagicLinkToken(
+
+    def stored_as(token_digest: str, expires_at: datetime) -> B2BMagicLinkToken:
+        return B2BMagicLinkToken(
             token_id=new_id("multi-tenant-magic-link"),
             project_id=project_id,
-            token_digest=token_digest(token),
+            token_digest=token_digest,
             kind=link.kind,
             email_address=link.email,
             organization_id=link.organization_id,
             member_id=link.member_id,
             code_challenge=link.code_challenge,
             created_at=now,
-            expires_at=now + timedelta(minutes=link.lifetime_minutes),
+            expires_at=expires_at,
         )
+
+    emailed = links.EmailedLink(
+        link.kind, link.email, link.redirect_url, link.lifetime_minutes, token_type=TOKEN_TYPES[link.kind]
     )
-    await enqueue_email(
-        db,
-        project_id=project_id,
-        to=link.email,
-        template=link.kind,
-        context={
-            "link": magic_link(link.redirect_url, token, TOKEN_TYPES[link.kind]),
-            "expiration_minutes": link.lifetime_minutes,
-        },
-        now=now,
-    )
+    await links.send(db, project_id=project_id, link_to=emailed, stored_as=stored_as, now=now)
 
 
 async def redeem_link(
@@ -91,15 +75,12 @@ async def redeem_link(
 
     A link of the other family is not found, and stays usable: a callback that routes a token to the
     wrong endpoint must not burn it; nor does a wrong PKCE verifier."""
-    row = await tokens.find(db, B2BMagicLinkToken, project_id, token)
+    row = await single_use.find(db, B2BMagicLinkToken, project_id, token)
     if row is None or (row.kind == DISCOVERY) != discovery:
         raise KeystileError("magic_link_not_found")
     if not tokens.usable(row, now):
         raise KeystileError("unable_to_auth_magic_link")
-    if row.code_challenge is not None and not verifier_matches(row.code_challenge, code_verifier):
-        raise KeystileError("pkce_mismatch")
-    if row.code_challenge is None and code_verifier:
-        raise KeystileError("pkce_mismatch", "A code_verifier was given for a link sent without PKCE.")
-    if not await tokens.redeem(db, row, now):
+    tokens.check_pkce(row, code_verifier, issued_as="a link sent")
+    if not await single_use.redeem(db, row, now):
         raise KeystileError("unable_to_auth_magic_link")
     return row

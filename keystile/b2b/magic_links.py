@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile import tokens
 from keystile.b2b import intermediate, policy, sandbox
 from keystile.b2b.admission import Entry, enter
 from keystile.b2b.links import Link, redeem_link, send_link
@@ -18,10 +19,10 @@ from keystile.b2b.organizations import organization_view
 from keystile.b2b.sessions import MemberCredentials, authorize, email_factor
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.errors import KeystileError
-from keystile.factors import sandbox as consumer_sandbox
-from keystile.factors.magic_links import tokens
-from keystile.factors.magic_links.service import LinkOptions
+from keystile.factors import links
+from keystile.factors.links import LinkOptions
 from keystile.identity.contact import normalize_email
+from keystile.projects import sandbox as sandbox_values
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import SessionRequest
@@ -55,12 +56,10 @@ async def login_or_signup(
     """Send a login link to a member, or a signup link to a pending or invited one, or create a pending
     member when the organization provisions new members of the address's domain."""
     address = normalize_email(email)
-    challenge = tokens.check_code_challenge(options.code_challenge)
-    login_minutes = tokens.expiration_minutes(
-        options.login_expiration_minutes, tokens.LOGIN_EXPIRATION_MINUTES
-    )
-    signup_minutes = tokens.expiration_minutes(
-        options.signup_expiration_minutes, tokens.SIGNUP_EXPIRATION_MINUTES
+    challenge = tokens.check_challenge(options.code_challenge)
+    login_minutes = links.expiration_minutes(options.login_expiration_minutes, links.LOGIN_EXPIRATION_MINUTES)
+    signup_minutes = links.expiration_minutes(
+        options.signup_expiration_minutes, links.SIGNUP_EXPIRATION_MINUTES
     )
     if sandbox.is_sandbox_login(test_project, organization_ref, address):
         return SentMemberLink(sandbox.sandbox_member(project_id, now), member_created=False)
@@ -107,7 +106,7 @@ async def invite(
     """Invite `email` into the organization (a new member, or one not active yet), as its invite policy
     allows, and email the invite link."""
     address = normalize_email(email)
-    minutes = tokens.expiration_minutes(options.invite_expiration_minutes, tokens.INVITE_EXPIRATION_MINUTES)
+    minutes = links.expiration_minutes(options.invite_expiration_minutes, links.INVITE_EXPIRATION_MINUTES)
     if sandbox.is_sandbox_login(test_project, organization_ref, address):
         return sandbox.sandbox_member(project_id, now)
     organization = await organization_view(db, project_id, organization_ref)
@@ -150,9 +149,9 @@ async def invite(
 
 def _sandbox_token(project_id: str, token: str, now: datetime) -> Entry:
     """The canned answers to Stytch's sandbox tokens in a test project: the sandbox member, no session."""
-    if token == consumer_sandbox.UNABLE_TO_AUTH_TOKEN:
+    if token == sandbox_values.UNABLE_TO_AUTH_TOKEN:
         raise KeystileError("unable_to_auth_magic_link")
-    if token != consumer_sandbox.SUCCESS_TOKEN:
+    if token != sandbox_values.SUCCESS_TOKEN:
         raise KeystileError("magic_link_not_found")
     return Entry(sandbox.sandbox_member(project_id, now))
 
@@ -171,7 +170,7 @@ async def authenticate(
 ) -> Entry:
     """Redeem an organization's magic link: verify the member's email, activate the member, and start
     or extend its session (or hand back an intermediate session when the organization wants more)."""
-    if test_project and token in consumer_sandbox.MAGIC_LINK_TOKENS:
+    if test_project and token in sandbox_values.MAGIC_LINK_TOKENS:
         return _sandbox_token(project_id, token, now)
     row = await redeem_link(
         db, project_id=project_id, token=token, discovery=False, code_verifier=code_verifier, now=now

@@ -9,7 +9,7 @@ from typing import Final
 from keystile.b2b import policy
 from keystile.b2b.models import Member, Organization
 from keystile.b2b.views import MemberView, OrganizationView
-from keystile.factors.sandbox import SANDBOX_EMAIL
+from keystile.projects.sandbox import SANDBOX_EMAIL
 
 SANDBOX_ORGANIZATION_ID: Final = "organization-test-007d9d4a-deac-4a87-ba0a-e6e8afba4d4b"
 SANDBOX_MEMBER_ID: Final = "member-test-32fc5024-9c09-4da3-bd2e-c9ce4da9375f"

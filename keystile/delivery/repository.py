@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.db.results import rows_changed
 from keystile.delivery.models import FAILED, PENDING, SENT, OutboxMessage
 
 # What a delivered message keeps of its body: its token or passcode must not outlive the sending.
@@ -45,7 +46,7 @@ class OutboxRepository:
             .where(OutboxMessage.message_id == message_id, *_is_due(now))
             .values(lease_until=lease_until, attempts=OutboxMessage.attempts + 1)
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if rows_changed(claimed) != 1:
             return None
         return await self.session.scalar(select(OutboxMessage).where(OutboxMessage.message_id == message_id))
 
@@ -98,7 +99,7 @@ class OutboxRepository:
             )
             .execution_options(synchronize_session=False)
         )
-        return int(deleted.rowcount)  # type: ignore[attr-defined]
+        return rows_changed(deleted)
 
     async def sent_by_project(
         self, *, channels: tuple[str, ...], project_id: str, limit: int

@@ -1,11 +1,12 @@
-"""Tables for consumer users, their email addresses and phone numbers (unique per project)."""
+"""Tables for consumer users, their email addresses and phone numbers (unique per project), and their
+failed-authentication counters and locks."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
@@ -56,3 +57,16 @@ class UserPhone(Base):
     phone_number: Mapped[str] = mapped_column(String(32))
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UserLock(Base):
+    """Failed authentications of one user in the current window, and the lock they led to."""
+
+    __tablename__ = "user_locks"
+
+    project_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    user_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lock_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

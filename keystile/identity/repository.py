@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keystile.clock import SystemClock
 from keystile.factors.magic_links.models import MagicLinkToken
 from keystile.factors.otp.models import OtpCode
-from keystile.factors.passwords.models import PasswordResetToken, UserLock, UserPassword
+from keystile.factors.passwords.models import PasswordResetToken, UserPassword
 from keystile.factors.passwords.repository import attach_credential_state
 from keystile.factors.totp.models import Totp, TotpRecoveryCode
 from keystile.factors.totp.repository import attach_totps
-from keystile.identity.models import User, UserEmail, UserPhone
+from keystile.identity.models import User, UserEmail, UserLock, UserPhone
 from keystile.identity.views import UserView
 from keystile.sessions.models import Session
 

@@ -212,3 +212,20 @@ async def search_users(
     last = users[page_size - 1] if len(users) > page_size else None
     next_cursor = encode_cursor(last.created_at, last.user_id) if last is not None else None
     return SearchPage(await repo.views(users[:page_size]), total, next_cursor)
+
+
+async def add_unverified_contact(
+    session: AsyncSession, owner: tuple[str, str], contact: UserEmail | UserPhone, now: datetime
+) -> None:
+    """Give the user `owner` (project id, user id) `contact` (its id, and its address or number), added
+    unverified; refused as a duplicate when another user holds it already."""
+    contact.project_id, contact.user_id = owner
+    contact.verified = False
+    contact.created_at = now
+    session.add(contact)
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        raise KeystileError(
+            "duplicate_email" if isinstance(contact, UserEmail) else "duplicate_phone_number"
+        ) from error

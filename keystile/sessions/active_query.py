@@ -41,10 +41,10 @@ from sqlalchemy import (
 
 from keystile.db.base import UTCDateTime, detached
 from keystile.db.direct_reads import DirectRead
-from keystile.factors.passwords.models import UserLock, UserPassword
+from keystile.factors.passwords.models import UserPassword
 from keystile.factors.passwords.repository import requires_reset
 from keystile.factors.totp.models import Totp
-from keystile.identity.models import User, UserEmail, UserPhone
+from keystile.identity.models import User, UserEmail, UserLock, UserPhone
 from keystile.identity.views import ActiveLock, PasswordSummary, TotpSummary, UserView
 from keystile.sessions.models import Session
 

@@ -1,16 +1,8 @@
-"""Opaque session tokens: 256 random bits, stored only as their SHA-256 digest."""
+"""Opaque session tokens: 256 random bits, stored only as their SHA-256 digest (`keystile.tokens`)."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
+from keystile.tokens import digest as token_digest
+from keystile.tokens import new_token as new_session_token
 
-
-def new_session_token() -> str:
-    """A fresh session token (43 url-safe characters)."""
-    return secrets.token_urlsafe(32)
-
-
-def token_digest(token: str) -> str:
-    """The stored form of a token; the token is random, so no salt or KDF is needed."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+__all__ = ["new_session_token", "token_digest"]

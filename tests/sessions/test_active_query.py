@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from keystile.api.schemas.users import user_out
 from keystile.db.direct_reads import engine_fetch_all
 from keystile.db.uow import unit_of_work
-from keystile.factors.passwords.models import UserLock, UserPassword
+from keystile.factors.passwords.models import UserPassword
 from keystile.factors.totp.models import Totp
-from keystile.identity.models import UserEmail, UserPhone
+from keystile.identity.models import UserEmail, UserLock, UserPhone
 from keystile.identity.repository import UserRepository
 from keystile.identity.service import NewUser, create_user
 from keystile.identity.views import UserView

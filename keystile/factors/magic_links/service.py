@@ -7,41 +7,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.delivery.outbox import enqueue_email
+from keystile import tokens
+from keystile.db import single_use
 from keystile.errors import KeystileError
-from keystile.factors import sandbox
-from keystile.factors.magic_links import tokens
+from keystile.factors import links, sandbox
+from keystile.factors.common import Authenticated, authentication_factor, end_other_sessions
+from keystile.factors.links import LinkOptions
 from keystile.factors.magic_links.models import MagicLinkToken
-from keystile.factors.passwords.prehijack import end_sessions_before_proof
-from keystile.factors.records import authentication_factor
+from keystile.factors.magic_links.repository import MagicLinkRepository
 from keystile.identity import service as users
 from keystile.identity.contact import normalize_email
 from keystile.identity.models import User, UserEmail
 from keystile.identity.repository import UserRepository
-from keystile.identity.views import UserView
 from keystile.ids import new_id
+from keystile.projects import sandbox as sandbox_values
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import IssuedSession, SessionRequest, start_or_extend_session
-from keystile.throttle.service import claim_send_slot, slot_key
+from keystile.sessions.service import SessionRequest, start_or_extend_session
 
-SEND_INTERVAL = timedelta(seconds=1)
-
-
-@dataclass(frozen=True)
-class LinkOptions:
-    """Where links point and how long they live; None means the project default."""
-
-    login_url: str | None = None
-    signup_url: str | None = None
-    invite_url: str | None = None
-    login_expiration_minutes: int | None = None
-    signup_expiration_minutes: int | None = None
-    invite_expiration_minutes: int | None = None
-    code_challenge: str | None = None
+EMBEDDED_EXPIRATION_MINUTES = 60
 
 
 @dataclass(frozen=True)
@@ -49,13 +35,6 @@ class SentLink:
     user_id: str
     email_id: str
     user_created: bool
-
-
-@dataclass(frozen=True)
-class Authenticated:
-    user: UserView
-    method_id: str
-    issued: IssuedSession
 
 
 async def _issue_link(
@@ -70,39 +49,23 @@ async def _issue_link(
     now: datetime,
 ) -> None:
     """Throttle, store the token's digest, and queue the email, all in the caller's transaction."""
-    await claim_send_slot(
-        db,
-        project_id=project_id,
-        key=slot_key("magic_link_email", email.email),
-        interval=SEND_INTERVAL,
-        now=now,
-    )
-    token = tokens.new_token()
-    db.add(
-        MagicLinkToken(
+
+    def stored_as(token_digest: str, expires_at: datetime) -> MagicLinkToken:
+        return MagicLinkToken(
             token_id=new_id("magic-link"),
             project_id=project_id,
-            token_digest=tokens.token_digest(token),
+            token_digest=token_digest,
             user_id=email.user_id,
             email_id=email.email_id,
             email=email.email,
             kind=kind,
             code_challenge=code_challenge,
             created_at=now,
-            expires_at=now + timedelta(minutes=lifetime_minutes),
+            expires_at=expires_at,
         )
-    )
-    await enqueue_email(
-        db,
-        project_id=project_id,
-        to=email.email,
-        template=kind,
-        context={
-            "link": tokens.magic_link(redirect_url, token),
-            "expiration_minutes": lifetime_minutes,
-        },
-        now=now,
-    )
+
+    emailed = links.EmailedLink(kind, email.email, redirect_url, lifetime_minutes)
+    await links.send(db, project_id=project_id, link_to=emailed, stored_as=stored_as, now=now)
 
 
 async def _user_by_email(db: AsyncSession, project_id: str, email: str) -> tuple[User, UserEmail] | None:
@@ -156,12 +119,12 @@ class _LoginOrSignup:
 
 async def _login_or_signup(db: AsyncSession, project_id: str, options: LinkOptions) -> _LoginOrSignup:
     return _LoginOrSignup(
-        challenge=tokens.check_code_challenge(options.code_challenge),
-        login_minutes=tokens.expiration_minutes(
-            options.login_expiration_minutes, tokens.LOGIN_EXPIRATION_MINUTES
+        challenge=tokens.check_challenge(options.code_challenge),
+        login_minutes=links.expiration_minutes(
+            options.login_expiration_minutes, links.LOGIN_EXPIRATION_MINUTES
         ),
-        signup_minutes=tokens.expiration_minutes(
-            options.signup_expiration_minutes, tokens.SIGNUP_EXPIRATION_MINUTES
+        signup_minutes=links.expiration_minutes(
+            options.signup_expiration_minutes, links.SIGNUP_EXPIRATION_MINUTES
         ),
         login_url=await resolve_redirect_url(db, project_id, "login", options.login_url),
         signup_url=await resolve_redirect_url(db, project_id, "signup", options.signup_url),
@@ -170,7 +133,7 @@ async def _login_or_signup(db: AsyncSession, project_id: str, options: LinkOptio
 
 def _sandbox_link() -> SentLink:
     """The canned answer to a send to the sandbox address in a test project: nothing is sent or stored."""
-    return SentLink(sandbox.SANDBOX_USER_ID, sandbox.SANDBOX_EMAIL_ID, False)
+    return SentLink(sandbox_values.SANDBOX_USER_ID, sandbox_values.SANDBOX_EMAIL_ID, False)
 
 
 async def login_or_create(
@@ -190,7 +153,7 @@ async def login_or_create(
     """
     address = normalize_email(email)
     plan = await _login_or_signup(db, project_id, options)
-    if test_project and address == sandbox.SANDBOX_EMAIL:
+    if test_project and address == sandbox_values.SANDBOX_EMAIL:
         return _sandbox_link()
     user, email_row, created = await _ensure_user(
         db,
@@ -216,7 +179,7 @@ async def send(
     """Send a login (or, for a pending user, signup) link to an existing user's address."""
     address = normalize_email(email)
     plan = await _login_or_signup(db, project_id, options)
-    if test_project and address == sandbox.SANDBOX_EMAIL:
+    if test_project and address == sandbox_values.SANDBOX_EMAIL:
         return _sandbox_link()
     found = await _user_by_email(db, project_id, address)
     if found is None:
@@ -238,9 +201,9 @@ async def invite(
 ) -> SentLink:
     """Create a pending user (or reuse a pending one) and send an invite link."""
     address = normalize_email(email)
-    minutes = tokens.expiration_minutes(options.invite_expiration_minutes, tokens.INVITE_EXPIRATION_MINUTES)
+    minutes = links.expiration_minutes(options.invite_expiration_minutes, links.INVITE_EXPIRATION_MINUTES)
     invite_url = await resolve_redirect_url(db, project_id, "invite", options.invite_url)
-    if test_project and address == sandbox.SANDBOX_EMAIL:
+    if test_project and address == sandbox_values.SANDBOX_EMAIL:
         return _sandbox_link()
     pending_user = users.NewUser(
         email=address,
@@ -272,17 +235,7 @@ async def revoke_invite(db: AsyncSession, *, project_id: str, email: object, now
     found = await _user_by_email(db, project_id, address)
     if found is None:
         raise KeystileError("email_not_found")
-    await db.execute(
-        update(MagicLinkToken)
-        .where(
-            MagicLinkToken.project_id == project_id,
-            MagicLinkToken.email == address,
-            MagicLinkToken.kind == "invite",
-            MagicLinkToken.consumed_at.is_(None),
-        )
-        .values(consumed_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    await MagicLinkRepository(db, project_id).revoke_invites(address, now)
 
 
 async def create_embeddable(
@@ -294,7 +247,7 @@ async def create_embeddable(
     now: datetime,
 ) -> str:
     """An embeddable magic-link token for a user, returned instead of emailed."""
-    minutes = tokens.expiration_minutes(expiration_minutes, tokens.EMBEDDED_EXPIRATION_MINUTES)
+    minutes = links.expiration_minutes(expiration_minutes, EMBEDDED_EXPIRATION_MINUTES)
     user = await UserRepository(db, project_id).get(user_id)
     if user is None:
         raise KeystileError("user_not_found")
@@ -303,7 +256,7 @@ async def create_embeddable(
         MagicLinkToken(
             token_id=new_id("magic-link"),
             project_id=project_id,
-            token_digest=tokens.token_digest(token),
+            token_digest=tokens.digest(token),
             # The resolved id, not the reference: an external id may name another user by redemption.
             user_id=user.user_id,
             email_id=None,
@@ -321,32 +274,13 @@ async def _consume(
     db: AsyncSession, *, project_id: str, token: str, code_verifier: str | None, now: datetime
 ) -> MagicLinkToken:
     """Redeem a token exactly once: a conditional UPDATE lets one concurrent caller win."""
-    digest = tokens.token_digest(token)
-    row = await db.scalar(
-        select(MagicLinkToken).where(
-            MagicLinkToken.project_id == project_id, MagicLinkToken.token_digest == digest
-        )
-    )
+    row = await MagicLinkRepository(db, project_id).by_token(token)
     if row is None:
         raise KeystileError("magic_link_not_found")
-    if row.consumed_at is not None or row.expires_at <= now:
+    if not tokens.usable(row, now):
         raise KeystileError("unable_to_auth_magic_link")
-    # A wrong verifier leaves the token usable, so a bystander cannot burn a user's link.
-    if row.code_challenge is not None and not tokens.verifier_matches(row.code_challenge, code_verifier):
-        raise KeystileError("pkce_mismatch")
-    if row.code_challenge is None and code_verifier:
-        raise KeystileError("pkce_mismatch", "A code_verifier was given for a link sent without PKCE.")
-    won = await db.execute(
-        update(MagicLinkToken)
-        .where(
-            MagicLinkToken.token_id == row.token_id,
-            MagicLinkToken.consumed_at.is_(None),
-            MagicLinkToken.expires_at > now,
-        )
-        .values(consumed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if won.rowcount != 1:  # type: ignore[attr-defined]
+    tokens.check_pkce(row, code_verifier, issued_as="a link sent")
+    if not await single_use.redeem(db, row, now):
         raise KeystileError("unable_to_auth_magic_link")
     return row
 
@@ -355,14 +289,14 @@ def _sandbox_token(
     project_id: str, token: str, session_request: SessionRequest, now: datetime
 ) -> Authenticated:
     """The canned answers to Stytch's sandbox tokens in a test project."""
-    if token == sandbox.UNABLE_TO_AUTH_TOKEN:
+    if token == sandbox_values.UNABLE_TO_AUTH_TOKEN:
         raise KeystileError("unable_to_auth_magic_link")
-    if token != sandbox.SUCCESS_TOKEN:
+    if token != sandbox_values.SUCCESS_TOKEN:
         raise KeystileError("magic_link_not_found")
     user = sandbox.sandbox_user(project_id)
     factor = _factor(user.emails[0], now)
     issued = sandbox.sandbox_session(project_id, factor, session_request.duration_minutes, now)
-    return Authenticated(user=user, method_id=sandbox.SANDBOX_EMAIL_ID, issued=issued)
+    return Authenticated(user=user, method_id=sandbox_values.SANDBOX_EMAIL_ID, issued=issued)
 
 
 def _factor(email: UserEmail | None, now: datetime) -> dict[str, Any]:
@@ -385,7 +319,7 @@ async def authenticate(
 ) -> Authenticated:
     """Redeem a magic-link token: verify the email, activate a pending user, start or extend a session.
     The email's first proof ends every other session of the user (no pre-hijacked account)."""
-    if test_project and token in sandbox.MAGIC_LINK_TOKENS:
+    if test_project and token in sandbox_values.MAGIC_LINK_TOKENS:
         return _sandbox_token(project_id, token, session_request, now)
     email: UserEmail | None = None
     first_proof = False
@@ -416,5 +350,5 @@ async def authenticate(
         now=now,
     )
     if first_proof:
-        await end_sessions_before_proof(db, project_id, view.user.user_id, issued)
+        await end_other_sessions(db, project_id, view.user.user_id, issued, now)
     return Authenticated(user=view, method_id=email.email_id if email is not None else "", issued=issued)

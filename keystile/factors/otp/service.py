@@ -8,26 +8,26 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.fernet import MultiFernet
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile import tokens
+from keystile.db import single_use
 from keystile.delivery.models import EMAIL, SMS
 from keystile.delivery.outbox import enqueue_email, enqueue_text
 from keystile.delivery.tollfraud import admit_text_message
 from keystile.errors import CommittedRefusal, KeystileError
 from keystile.factors import sandbox
-from keystile.factors.magic_links.service import Authenticated
+from keystile.factors.common import Authenticated, authentication_factor, end_other_sessions
 from keystile.factors.otp import codes
 from keystile.factors.otp.models import OtpCode
-from keystile.factors.passwords.lockout import clear_failures, is_locked, lock_state, record_failure
-from keystile.factors.passwords.prehijack import end_sessions_before_proof
-from keystile.factors.records import authentication_factor
+from keystile.factors.otp.repository import OtpRepository
 from keystile.identity import service as users
 from keystile.identity.contact import normalize_email, normalize_phone
+from keystile.identity.lockout import clear_failures, record_failure, refuse_if_locked
 from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.repository import UserRepository
 from keystile.ids import is_well_formed_id, new_id
+from keystile.projects import sandbox as sandbox_values
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import SessionRequest, authenticate_session, start_or_extend_session
 from keystile.throttle.service import claim_send_slot, slot_key
@@ -74,16 +74,16 @@ class SentCode:
 def _contact(test_project: bool, channel: str, raw: object) -> Contact:
     if channel == EMAIL:
         address = normalize_email(raw)
-        return Contact(channel, address, test_project and address == sandbox.SANDBOX_EMAIL)
-    if test_project and isinstance(raw, str) and raw.strip() == sandbox.SANDBOX_PHONE:
+        return Contact(channel, address, test_project and address == sandbox_values.SANDBOX_EMAIL)
+    if test_project and isinstance(raw, str) and raw.strip() == sandbox_values.SANDBOX_PHONE:
         # Not a valid number anywhere, so it never reaches the phone-number checks.
-        return Contact(channel, sandbox.SANDBOX_PHONE, True)
+        return Contact(channel, sandbox_values.SANDBOX_PHONE, True)
     return Contact(channel, normalize_phone(raw), False)
 
 
 def _sandbox_code(contact: Contact) -> SentCode:
     """The canned answer to a send to the sandbox contact: nothing is sent or stored."""
-    return SentCode(sandbox.SANDBOX_USER_ID, sandbox.method_id(contact.channel), False)
+    return SentCode(sandbox_values.SANDBOX_USER_ID, sandbox.method_id(contact.channel), False)
 
 
 async def _admit(
@@ -118,26 +118,6 @@ def _taken(contact: Contact) -> KeystileError:
     return KeystileError("duplicate_email" if contact.is_email else "duplicate_phone_number")
 
 
-async def _add_contact(
-    db: AsyncSession, *, project_id: str, user_id: str, contact: Contact, method_id: str, now: datetime
-) -> None:
-    """Give the user `contact` (unverified) as `method_id`; refused if another user got it first."""
-    common: dict[str, Any] = {
-        "project_id": project_id,
-        "user_id": user_id,
-        "verified": False,
-        "created_at": now,
-    }
-    if contact.is_email:
-        db.add(UserEmail(email_id=method_id, email=contact.value, **common))
-    else:
-        db.add(UserPhone(phone_id=method_id, phone_number=contact.value, **common))
-    try:
-        await db.flush()
-    except IntegrityError as error:
-        raise _taken(contact) from error
-
-
 def _new_method_id(contact: Contact) -> str:
     return new_id("email" if contact.is_email else "phone-number")
 
@@ -155,16 +135,7 @@ async def _issue(
     now: datetime,
 ) -> None:
     """Store a new code for the method (replacing any earlier one) and queue its message."""
-    await db.execute(
-        update(OtpCode)
-        .where(
-            OtpCode.project_id == project_id,
-            OtpCode.method_id == method_id,
-            OtpCode.consumed_at.is_(None),
-        )
-        .values(consumed_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    await OtpRepository(db, project_id).replace_unused(method_id, now)
     code = codes.new_code()
     key_encrypted, digest = codes.seal(cipher, code)
     db.add(
@@ -325,36 +296,21 @@ async def _consume(
     """Redeem the newest code sent to `method_id`: each try is counted by a conditional UPDATE before
     the comparison (so concurrent guesses cannot exceed MAX_ATTEMPTS), a wrong code counts towards
     the user lock, and the right one is consumed by a second conditional UPDATE (one winner)."""
-    row = await db.scalar(
-        select(OtpCode)
-        .where(OtpCode.project_id == project_id, OtpCode.method_id == method_id)
-        .order_by(OtpCode.created_at.desc(), OtpCode.code_id.desc())
-        .limit(1)
-    )
+    otps = OtpRepository(db, project_id)
+    row = await otps.newest(method_id)
     if row is None:
         raise KeystileError("otp_code_not_found")
-    if row.consumed_at is not None or row.expires_at <= now:
+    if not tokens.usable(row, now):
         raise KeystileError("unable_to_auth_otp_code")
-    if (lock := await lock_state(db, project_id, row.user_id)) is not None and is_locked(lock, now):
-        raise KeystileError("user_lock_limit_reached")
-    live = (OtpCode.code_id == row.code_id, OtpCode.consumed_at.is_(None), OtpCode.expires_at > now)
-    tried = await db.execute(
-        update(OtpCode)
-        .where(*live, OtpCode.attempts < codes.MAX_ATTEMPTS)
-        .values(attempts=OtpCode.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if tried.rowcount != 1:  # type: ignore[attr-defined]
+    await refuse_if_locked(db, project_id, row.user_id, now)
+    if not await otps.count_attempt(row, codes.MAX_ATTEMPTS, now):
         raise KeystileError("unable_to_auth_otp_code")
     if not codes.matches(
         cipher, code_key_encrypted=row.code_key_encrypted, code_digest=row.code_digest, code=code
     ):
         await record_failure(db, project_id, row.user_id, now)
         raise CommittedRefusal("otp_code_not_found")
-    won = await db.execute(
-        update(OtpCode).where(*live).values(consumed_at=now).execution_options(synchronize_session=False)
-    )
-    if won.rowcount != 1:  # type: ignore[attr-defined]
+    if not await single_use.redeem(db, row, now):
         raise KeystileError("unable_to_auth_otp_code")
     await clear_failures(db, project_id, row.user_id)
     return row
@@ -368,14 +324,12 @@ async def _verify_contact(db: AsyncSession, row: OtpCode, now: datetime) -> bool
     if row.attach:
         if await _owner(db, row.project_id, contact) is not None:
             raise _taken(contact)
-        await _add_contact(
-            db,
-            project_id=row.project_id,
-            user_id=row.user_id,
-            contact=contact,
-            method_id=row.method_id,
-            now=now,
+        added = (
+            UserEmail(email_id=row.method_id, email=contact.value)
+            if contact.is_email
+            else UserPhone(phone_id=row.method_id, phone_number=contact.value)
         )
+        await users.add_unverified_contact(db, (row.project_id, row.user_id), added, now)
     existing = await (repo.get_email(row.method_id) if contact.is_email else repo.get_phone(row.method_id))
     if existing is None:
         raise KeystileError("unable_to_auth_otp_code", "The contact of this passcode was removed.")
@@ -392,7 +346,7 @@ def _factor(channel: str, method_id: str, destination: str, now: datetime) -> di
     return authentication_factor("otp", channel, now, phone_number_factor=phone)
 
 
-SANDBOX_METHODS = {sandbox.SANDBOX_EMAIL_ID: EMAIL, sandbox.SANDBOX_PHONE_ID: SMS}
+SANDBOX_METHODS = {sandbox_values.SANDBOX_EMAIL_ID: EMAIL, sandbox_values.SANDBOX_PHONE_ID: SMS}
 
 
 def _sandbox_passcode(
@@ -400,10 +354,10 @@ def _sandbox_passcode(
 ) -> Authenticated:
     """The canned answer to a passcode for the sandbox contact: SANDBOX_CODE authenticates the sandbox
     user (and nobody of the project), any other code is wrong."""
-    if code != sandbox.SANDBOX_CODE:
+    if code != sandbox_values.SANDBOX_CODE:
         raise KeystileError("otp_code_not_found")
     channel = SANDBOX_METHODS[method_id]
-    destination = sandbox.SANDBOX_EMAIL if channel == EMAIL else sandbox.SANDBOX_PHONE
+    destination = sandbox_values.SANDBOX_EMAIL if channel == EMAIL else sandbox_values.SANDBOX_PHONE
     factor = _factor(channel, method_id, destination, now)
     issued = sandbox.sandbox_session(project_id, factor, request.duration_minutes, now)
     return Authenticated(user=sandbox.sandbox_user(project_id), method_id=method_id, issued=issued)
@@ -451,5 +405,5 @@ async def authenticate(
         now=now,
     )
     if first_proof:
-        await end_sessions_before_proof(db, project_id, user.user_id, issued)
+        await end_other_sessions(db, project_id, user.user_id, issued, now)
     return Authenticated(user=view, method_id=row.method_id, issued=issued)

@@ -51,19 +51,6 @@ class PasswordResetToken(Base):
     consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class UserLock(Base):
-    """Failed authentications of one user in the current window, and the lock they led to."""
-
-    __tablename__ = "user_locks"
-
-    project_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
-    user_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    lock_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    lock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
 class PasswordPolicy(Base):
     """A project's password rules; a project without a row uses Stytch's defaults."""
 

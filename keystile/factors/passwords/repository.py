@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, String, and_, delete, literal, null, select, type_coerce, union_all, update
+from sqlalchemy import Boolean, String, and_, literal, null, select, type_coerce, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.db import single_use
 from keystile.db.base import UTCDateTime
 from keystile.factors.passwords.imported import StoredHash
-from keystile.factors.passwords.models import PasswordPolicy, PasswordResetToken, UserLock, UserPassword
+from keystile.factors.passwords.models import PasswordPolicy, PasswordResetToken, UserPassword
 from keystile.factors.passwords.policy import PasswordRules, rules_of
-from keystile.identity.models import User, UserEmail
+from keystile.identity.models import User, UserEmail, UserLock
 from keystile.identity.views import ActiveLock, PasswordSummary, UserView
 from keystile.ids import new_id
-from keystile.sessions.models import Session
 
 
 def requires_reset(flagged: bool, email_verified_when_set: bool, email_verified: bool) -> bool:
@@ -111,20 +111,8 @@ class PasswordRepository:
         row.hash_config = stored.config
         row.updated_at = now
 
-    async def revoke_other_sessions(self, user_id: str, keep_session_id: str | None) -> None:
-        """A new password ends every other session of the user."""
-        query = delete(Session).where(Session.project_id == self.project_id, Session.user_id == user_id)
-        if keep_session_id is not None:
-            query = query.where(Session.session_id != keep_session_id)
-        await self.db.execute(query)
-
-    async def reset_token(self, token_digest: str) -> PasswordResetToken | None:
-        return await self.db.scalar(
-            select(PasswordResetToken).where(
-                PasswordResetToken.project_id == self.project_id,
-                PasswordResetToken.token_digest == token_digest,
-            )
-        )
+    async def reset_token(self, token: str) -> PasswordResetToken | None:
+        return await single_use.find(self.db, PasswordResetToken, self.project_id, token)
 
 
 async def attach_credential_state(

@@ -7,13 +7,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.delivery.outbox import enqueue_email
+from keystile import tokens
+from keystile.db import single_use
 from keystile.errors import CommittedRefusal, KeystileError
-from keystile.factors.magic_links import tokens
-from keystile.factors.passwords import lockout, strength
+from keystile.factors import links
+from keystile.factors.common import authentication_factor, end_other_sessions
+from keystile.factors.passwords import strength
 from keystile.factors.passwords.breaches import is_breached
 from keystile.factors.passwords.hashes import (
     Argon2Parameters,
@@ -33,7 +34,7 @@ from keystile.factors.passwords.repository import (
     requires_reset,
     stored_hash,
 )
-from keystile.factors.records import authentication_factor
+from keystile.identity import lockout
 from keystile.identity import service as users
 from keystile.identity.contact import normalize_email
 from keystile.identity.models import User, UserEmail
@@ -48,10 +49,9 @@ from keystile.sessions.service import (
     authenticate_session,
     start_or_extend_session,
 )
-from keystile.throttle.service import claim_send_slot, slot_key
 
 RESET_EXPIRATION_MINUTES: Final = 30
-RESET_SEND_INTERVAL: Final = timedelta(seconds=1)
+RESET_TOKEN_TYPE: Final = "reset_password"  # noqa: S105
 # A session may set a new password only if one of its factors was authenticated this recently.
 SESSION_RESET_WINDOW: Final = timedelta(minutes=5)
 
@@ -301,71 +301,40 @@ async def reset_start(
     """Email a single-use reset link (`?stytch_token_type=reset_password&token=…`); the user id and
     email id it went to."""
     address = normalize_email(email)
-    minutes = tokens.expiration_minutes(expiration_minutes, RESET_EXPIRATION_MINUTES)
-    challenge = tokens.check_code_challenge(code_challenge)
+    minutes = links.expiration_minutes(expiration_minutes, RESET_EXPIRATION_MINUTES)
+    challenge = tokens.check_challenge(code_challenge)
     url = await resolve_redirect_url(db, project_id, "reset_password", redirect_url)
     found = await _credentials(db, project_id, address)
     user, email_row = found.user, found.email
-    await claim_send_slot(
-        db,
-        project_id=project_id,
-        key=slot_key("password_reset_email", address),
-        interval=RESET_SEND_INTERVAL,
-        now=now,
-    )
-    token = tokens.new_token()
-    db.add(
-        PasswordResetToken(
+
+    def stored_as(token_digest: str, expires_at: datetime) -> PasswordResetToken:
+        return PasswordResetToken(
             token_id=new_id("password-reset"),
             project_id=project_id,
-            token_digest=tokens.token_digest(token),
+            token_digest=token_digest,
             user_id=user.user_id,
             email_id=email_row.email_id,
             code_challenge=challenge,
             created_at=now,
-            expires_at=now + timedelta(minutes=minutes),
+            expires_at=expires_at,
         )
+
+    emailed = links.EmailedLink(
+        "reset_password", address, url, minutes, token_type=RESET_TOKEN_TYPE, throttle="password_reset_email"
     )
-    await enqueue_email(
-        db,
-        project_id=project_id,
-        to=address,
-        template="reset_password",
-        context={"link": tokens.magic_link(url, token, "reset_password"), "expiration_minutes": minutes},
-        now=now,
-    )
+    await links.send(db, project_id=project_id, link_to=emailed, stored_as=stored_as, now=now)
     return user.user_id, email_row.email_id
 
 
 async def _redeemable_reset_token(
     db: AsyncSession, *, project_id: str, token: str, code_verifier: str | None, now: datetime
 ) -> PasswordResetToken:
-    """The token's row if it can be redeemed; `_claim_reset_token` then makes the redemption exclusive."""
-    row = await PasswordRepository(db, project_id).reset_token(tokens.token_digest(token))
-    if row is None or row.consumed_at is not None or row.expires_at <= now:
+    """The token's row if it can be redeemed; `single_use.redeem` then makes the redemption exclusive."""
+    row = await PasswordRepository(db, project_id).reset_token(token)
+    if row is None or not tokens.usable(row, now):
         raise KeystileError("unable_to_auth_password_reset_token")
-    # A wrong verifier leaves the token usable, so a bystander cannot burn a user's link.
-    if row.code_challenge is not None and not tokens.verifier_matches(row.code_challenge, code_verifier):
-        raise KeystileError("pkce_mismatch")
-    if row.code_challenge is None and code_verifier:
-        raise KeystileError("pkce_mismatch", "A code_verifier was given for a reset started without PKCE.")
+    tokens.check_pkce(row, code_verifier, issued_as="a reset started")
     return row
-
-
-async def _claim_reset_token(db: AsyncSession, row: PasswordResetToken, now: datetime) -> None:
-    """One conditional UPDATE: of concurrent redemptions of one token, exactly one wins."""
-    won = await db.execute(
-        update(PasswordResetToken)
-        .where(
-            PasswordResetToken.token_id == row.token_id,
-            PasswordResetToken.consumed_at.is_(None),
-            PasswordResetToken.expires_at > now,
-        )
-        .values(consumed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if won.rowcount != 1:  # type: ignore[attr-defined]
-        raise KeystileError("unable_to_auth_password_reset_token")
 
 
 async def reset_by_email(
@@ -392,7 +361,8 @@ async def reset_by_email(
         raise KeystileError("unable_to_auth_password_reset_token", "The user or email of this token is gone.")
     _check_new_password(password, await project_rules(db, project_id), email.email)
     stored = await _hash(password, parameters)
-    await _claim_reset_token(db, row, now)
+    if not await single_use.redeem(db, row, now):
+        raise KeystileError("unable_to_auth_password_reset_token")
     email.verified = True
     user.status = "active"
     passwords = PasswordRepository(db, project_id)
@@ -407,7 +377,7 @@ async def reset_by_email(
         request=session_request,
         now=now,
     )
-    await passwords.revoke_other_sessions(user.user_id, issued.session.session_id if issued.session else None)
+    await end_other_sessions(db, project_id, user.user_id, issued, now)
     return PasswordSession(await _view(db, project_id, user, now), email.email_id, issued)
 
 
@@ -442,7 +412,7 @@ async def reset_existing(
         request=session_request,
         now=now,
     )
-    await passwords.revoke_other_sessions(user.user_id, issued.session.session_id if issued.session else None)
+    await end_other_sessions(db, project_id, user.user_id, issued, now)
     return PasswordSession(await _view(db, project_id, user, now), email_row.email_id, issued)
 
 
@@ -492,8 +462,8 @@ async def reset_by_session(
         email_verified=email is not None and email.verified,
         now=now,
     )
-    await passwords.revoke_other_sessions(user_id, current.session.session_id)
     issued = IssuedSession(current.session, current.session_token, current.session_jwt, current.roles)
+    await end_other_sessions(db, project_id, user_id, issued, now)
     return PasswordSession(
         await _view(db, project_id, current.user.user, now), email.email_id if email else "", issued
     )

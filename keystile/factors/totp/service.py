@@ -8,22 +8,21 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from cryptography.fernet import MultiFernet
-from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.db import single_use
 from keystile.errors import CommittedRefusal, KeystileError
-from keystile.factors.passwords.lockout import (
-    claim_attempt,
-    clear_failures,
-    is_locked,
-    lock_state,
-    lock_when_reached,
-    release_attempt,
-)
-from keystile.factors.records import authentication_factor
+from keystile.factors.common import authentication_factor
 from keystile.factors.totp import codes
 from keystile.factors.totp.models import Totp, TotpRecoveryCode
 from keystile.factors.totp.repository import TotpRepository
+from keystile.identity.lockout import (
+    claim_attempt,
+    clear_failures,
+    lock_when_reached,
+    refuse_if_locked,
+    release_attempt,
+)
 from keystile.identity.models import User
 from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
@@ -70,8 +69,7 @@ async def _unlocked_user(db: AsyncSession, project_id: str, user_id: str, now: d
     user = await UserRepository(db, project_id).get(user_id)
     if user is None:
         raise KeystileError("user_not_found")
-    if (lock := await lock_state(db, project_id, user.user_id)) is not None and is_locked(lock, now):
-        raise KeystileError("user_lock_limit_reached")
+    await refuse_if_locked(db, project_id, user.user_id, now)
     return user
 
 
@@ -191,16 +189,7 @@ async def authenticate(
     if step is None:
         await lock_when_reached(db, project_id, user.user_id, now)
         raise CommittedRefusal("unable_to_authenticate_totp")
-    accepted = await db.execute(
-        update(Totp)
-        .where(
-            Totp.totp_id == totp.totp_id,
-            or_(Totp.last_used_step.is_(None), Totp.last_used_step < step),
-        )
-        .values(last_used_step=step, verified=True)
-        .execution_options(synchronize_session=False)
-    )
-    if accepted.rowcount != 1:  # type: ignore[attr-defined]
+    if not await TotpRepository(db, project_id).accept_step(totp.totp_id, step):
         # A right code used already (a double submit) is no guess: the attempt is taken back.
         await release_attempt(db, project_id, user.user_id)
         raise CommittedRefusal("totp_code_already_authenticated")
@@ -248,7 +237,7 @@ async def recover(
     await claim_attempt(db, project_id, user.user_id, now)
     secret = cipher.decrypt(totp.secret_encrypted.encode()).decode()
     row = await totps.unused_recovery_code(totp.totp_id, codes.recovery_code_digest(secret, canonical))
-    consumed = row is not None and await _consume_recovery_code(db, row, now)
+    consumed = row is not None and await single_use.redeem(db, row, now)
     if row is None or not consumed:
         await lock_when_reached(db, project_id, user.user_id, now)
         raise CommittedRefusal("unable_to_authenticate_recovery_code")
@@ -262,15 +251,3 @@ async def recover(
         db, keys, user=user, factor=factor, session_request=session_request, now=now
     )
     return TotpAuthenticated(user=view, totp_id=totp.totp_id, issued=issued)
-
-
-async def _consume_recovery_code(db: AsyncSession, row: TotpRecoveryCode, now: datetime) -> bool:
-    won = await db.execute(
-        update(TotpRecoveryCode)
-        .where(
-            TotpRecoveryCode.recovery_code_id == row.recovery_code_id, TotpRecoveryCode.consumed_at.is_(None)
-        )
-        .values(consumed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(won.rowcount == 1)  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ from keystile.b2b import discovery, magic_links
 from keystile.b2b.members import NewMember
 from keystile.clock import rfc3339
 from keystile.db.uow import unit_of_work
-from keystile.factors.magic_links.service import LinkOptions
+from keystile.factors.links import LinkOptions
 
 router = APIRouter(prefix="/v1/b2b/magic_links", tags=["b2b magic links"])
 

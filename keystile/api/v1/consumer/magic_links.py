@@ -12,8 +12,8 @@ from keystile.api.schemas.sessions import session_out, session_request
 from keystile.api.schemas.users import user_out
 from keystile.api.state import app_state
 from keystile.db.uow import unit_of_work
+from keystile.factors.links import LinkOptions
 from keystile.factors.magic_links import service
-from keystile.factors.magic_links.service import LinkOptions
 from keystile.identity.service import NewUser
 
 router = APIRouter(prefix="/v1/magic_links", tags=["magic links"])

@@ -1,0 +1,56 @@
+"""Queries for the one-time passcodes of one project."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.db.results import rows_changed
+from keystile.factors.otp.models import OtpCode
+
+
+class OtpRepository:
+    """Reads and writes the one-time passcodes of one project."""
+
+    def __init__(self, db: AsyncSession, project_id: str) -> None:
+        self.db = db
+        self.project_id = project_id
+
+    async def newest(self, method_id: str) -> OtpCode | None:
+        """The code sent last to the email or phone `method_id`."""
+        return await self.db.scalar(
+            select(OtpCode)
+            .where(OtpCode.project_id == self.project_id, OtpCode.method_id == method_id)
+            .order_by(OtpCode.created_at.desc(), OtpCode.code_id.desc())
+            .limit(1)
+        )
+
+    async def replace_unused(self, method_id: str, now: datetime) -> None:
+        """Use up the codes sent to `method_id` so far: a new one replaces them."""
+        await self.db.execute(
+            update(OtpCode)
+            .where(
+                OtpCode.project_id == self.project_id,
+                OtpCode.method_id == method_id,
+                OtpCode.consumed_at.is_(None),
+            )
+            .values(consumed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def count_attempt(self, row: OtpCode, max_attempts: int, now: datetime) -> bool:
+        """Count a try of the live code `row`; False once it had `max_attempts` (or is used or expired)."""
+        tried = await self.db.execute(
+            update(OtpCode)
+            .where(
+                OtpCode.code_id == row.code_id,
+                OtpCode.consumed_at.is_(None),
+                OtpCode.expires_at > now,
+                OtpCode.attempts < max_attempts,
+            )
+            .values(attempts=OtpCode.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return rows_changed(tried) == 1
