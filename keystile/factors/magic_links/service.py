@@ -25,7 +25,8 @@ from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import IssuedSession, SessionRequest, start_or_extend_session
+from keystile.sessions.service import IssuedSession, start_or_extend_session
+from keystile.sessions.types import SessionRequest
 from keystile.throttle.service import claim_send_slot, slot_key
 
 SEND_INTERVAL = timedelta(seconds=1)
