@@ -6,7 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, CompoundSelect, String, and_, bindparam, null, select, type_coerce, union_all
+from sqlalchemy import (
+    Column,
+    CompoundSelect,
+    String,
+    and_,
+    bindparam,
+    literal_column,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from keystile.b2b.models import Member, MemberSession, Organization, OrganizationDomain
 from keystile.b2b.repository import ALLOWED, CLAIMED
@@ -49,7 +60,7 @@ def _statement(match: Column[str], keys: int) -> CompoundSelect[Any]:
                 ),
             )
         )
-        .where(active, MEMBERS.c.status != "deleted")
+        .where(active, MEMBERS.c.status != literal_column("'deleted'"))
     )
     session_columns: list[Any] = [null()] * LISTED_START
     session_columns[SESSION_KEYS.index("session_id")] = SESSIONS.c.session_id
