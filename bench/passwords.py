@@ -36,7 +36,7 @@ from keystile.factors.passwords.hashes import Argon2Parameters, hasher
 from keystile.identity.service import NewUser
 from keystile.projects.service import create_project
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import SessionRequest
+from keystile.sessions.types import SessionRequest
 
 EMAIL = "bench@example.com"
 PASSWORD = "violet tangerine oboe 71"

@@ -38,7 +38,8 @@ from keystile.encryption import at_rest_cipher
 from keystile.identity.service import NewUser, create_user
 from keystile.projects.service import create_project
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import SessionRequest, start_or_extend_session
+from keystile.sessions.service import start_or_extend_session
+from keystile.sessions.types import SessionRequest
 
 BASELINE_PATH = "/bench/baseline"
 BASELINE = "baseline (Basic auth only)"

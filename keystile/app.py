@@ -30,7 +30,9 @@ from keystile.db.liveness import ping
 from keystile.delivery.worker import outbox_worker_running
 from keystile.encryption import at_rest_cipher
 from keystile.ratelimit.limiter import rate_limiter
+from keystile.sessions.direct_store import DirectSessionStore
 from keystile.sessions.keys import KeyRing
+from keystile.sessions.store import attach_session_store
 from keystile.ui import dev_inbox
 
 # Young objects are collected after this many allocations instead of CPython's 700, which one request
@@ -53,16 +55,19 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine, sessions = server_database(settings)
+        session_store = DirectSessionStore(
+            engine,
+            deadline=settings.database_timeout_seconds,
+            jwt_reuse_seconds=settings.session_jwt_reuse_seconds,
+        )
+        attach_session_store(sessions, session_store)
         app.state.keystile = AppState(
             settings=settings,
             engine=engine,
             sessions=sessions,
             clock=clock or SystemClock(),
-            keys=KeyRing(
-                at_rest_cipher(settings),
-                cache_seconds=settings.signing_key_cache_seconds,
-                jwt_reuse_seconds=settings.session_jwt_reuse_seconds,
-            ),
+            keys=KeyRing(at_rest_cipher(settings), cache_seconds=settings.signing_key_cache_seconds),
+            session_store=session_store,
             credentials=CredentialCache(ttl_seconds=settings.credential_cache_seconds),
             limiter=rate_limiter(settings, sessions),
         )

@@ -10,11 +10,11 @@ from fastapi import Depends, Header, Request
 
 from keystile.api.credential_cache import CachedProject
 from keystile.api.state import AppState, app_state
-from keystile.b2b.sessions import MemberCredentials
 from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
 from keystile.projects.secrets import secret_digest
 from keystile.projects.service import authenticate_secret
+from keystile.sessions.types import MemberCredentials
 
 
 def _basic_credentials(header: str | None) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from keystile.clock import Clock
 from keystile.config import Settings
 from keystile.ratelimit.limiter import RateLimiter
 from keystile.sessions.keys import KeyRing
+from keystile.sessions.store import SessionStore
 
 
 @dataclass
@@ -23,6 +24,7 @@ class AppState:
     sessions: async_sessionmaker[Any]
     clock: Clock
     keys: KeyRing
+    session_store: SessionStore
     limiter: RateLimiter
     credentials: CredentialCache = field(default_factory=CredentialCache)
     # Set to make the in-process outbox worker look now instead of at its next poll.

@@ -17,7 +17,6 @@ from keystile.b2b.models import Member, Organization
 from keystile.b2b.organizations import organization_view
 from keystile.b2b.sessions import (
     IssuedMemberSession,
-    MemberCredentials,
     current,
     email_factor,
     start_or_extend,
@@ -25,7 +24,7 @@ from keystile.b2b.sessions import (
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.errors import KeystileError
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import SessionRequest
+from keystile.sessions.types import MemberCredentials, SessionRequest
 
 
 @dataclass

@@ -19,14 +19,14 @@ from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import OrganizationFields, create_organization
 from keystile.b2b.organizations_repository import OrganizationRepository
-from keystile.b2b.sessions import MemberCredentials, current, email_factor
+from keystile.b2b.sessions import current, email_factor
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.errors import KeystileError
 from keystile.factors import links
 from keystile.identity.contact import normalize_email
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import SessionRequest
+from keystile.sessions.types import MemberCredentials, SessionRequest
 
 MEMBERSHIP_TYPES = {"active": "active_member", "pending": "pending_member", "invited": "invited_member"}
 ELIGIBLE_BY_DOMAIN = "eligible_to_join_by_email_domain"

@@ -16,7 +16,7 @@ from keystile.b2b.members import NewMember, add_member
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import organization_view
-from keystile.b2b.sessions import MemberCredentials, authorize, email_factor
+from keystile.b2b.sessions import authorize, email_factor
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.errors import KeystileError
 from keystile.factors import links
@@ -25,7 +25,7 @@ from keystile.identity.contact import normalize_email
 from keystile.projects import sandbox as sandbox_values
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import SessionRequest
+from keystile.sessions.types import MemberCredentials, SessionRequest
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from keystile.b2b.models import Member
 from keystile.b2b.organizations import organization_view
 from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.repository import MemberSessionRepository
-from keystile.b2b.sessions import MemberCredentials, authorize
+from keystile.b2b.sessions import authorize
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.db.uow import violated_constraint
 from keystile.errors import KeystileError
@@ -25,6 +25,7 @@ from keystile.ids import new_id
 from keystile.metadata import check_metadata
 from keystile.search_operands import check_limit, decode_cursor, encode_cursor, parse_search
 from keystile.sessions.keys import KeyRing
+from keystile.sessions.types import MemberCredentials
 from keystile.text import has_control_characters
 
 NAME_MAX = 256

@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
+from keystile.sessions.models import SessionColumns
 
 
 class Organization(Base):
@@ -95,25 +96,19 @@ class Member(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class MemberSession(Base):
-    """A member's session in one organization; the column names of consumer sessions, so that the
-    session JWT code serves both."""
+class MemberSession(SessionColumns, Base):
+    """A member's session in one organization."""
 
     __tablename__ = "member_sessions"
     __table_args__ = (Index(None, "project_id", "member_id"),)
 
-    session_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
-    project_id: Mapped[str] = mapped_column(id_column_type())
     member_id: Mapped[str] = mapped_column(id_column_type())
     organization_id: Mapped[str] = mapped_column(id_column_type())
-    # SHA-256 of the current opaque session token; replaced whenever a new token is issued.
-    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    last_accessed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    authentication_factors: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
-    custom_claims: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
-    attributes: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+
+    @property
+    def subject_id(self) -> str:
+        """Whom the session's JWTs are about (their `sub`)."""
+        return self.member_id
 
 
 class IntermediateSession(Base):

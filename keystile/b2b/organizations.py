@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keystile.b2b import policy, search
 from keystile.b2b.models import Organization
 from keystile.b2b.organizations_repository import ALLOWED, CLAIMED, OrganizationRepository
-from keystile.b2b.sessions import MemberCredentials, authorize
+from keystile.b2b.sessions import authorize
 from keystile.b2b.views import OrganizationView
 from keystile.db.uow import violated_constraint
 from keystile.errors import KeystileError
@@ -22,6 +22,7 @@ from keystile.ids import new_id
 from keystile.metadata import check_metadata
 from keystile.search_operands import check_limit, decode_cursor, encode_cursor, parse_search
 from keystile.sessions.keys import KeyRing
+from keystile.sessions.types import MemberCredentials
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Member sessions: start or extend one when a member enters an organization, authenticate by token or
-JWT, list, revoke, and check the member session a caller acts with (tenancy and role)."""
+JWT, list, revoke, and check the member session a caller acts with (tenancy and role). A thin adapter
+over the session engine (`keystile.sessions.lifecycle`, `engine`, `store`) for member subjects."""
 
 from __future__ import annotations
 
@@ -14,14 +15,18 @@ from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member, MemberSession
 from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.repository import MemberSessionRepository
+from keystile.b2b.session_rows import MEMBER_SESSIONS
 from keystile.b2b.views import MemberView
 from keystile.clock import rfc3339
 from keystile.errors import KeystileError
 from keystile.ids import new_id
-from keystile.sessions import jwts, policy
+from keystile.sessions import lifecycle, policy
+from keystile.sessions.engine import name_session, named, signed_jwt
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import LAST_ACCESS_PRECISION, SessionRequest, verified_jwt_claims
+from keystile.sessions.repository import update_session
+from keystile.sessions.store import read_active
 from keystile.sessions.tokens import new_session_token, token_digest
+from keystile.sessions.types import MemberCredentials, SessionRequest, SessionSubject
 
 ORGANIZATION_CLAIM = "https://stytch.com/organization"
 # B2B authentication always starts a session: of this length unless the caller asks for another.
@@ -43,14 +48,6 @@ class AuthenticatedMember:
     member: MemberView
 
 
-@dataclass(frozen=True)
-class MemberCredentials:
-    """The member session a request is made with (the `X-Stytch-Member-Session*` headers)."""
-
-    session_token: str | None = None
-    session_jwt: str | None = None
-
-
 def email_factor(member: Member, now: datetime) -> dict[str, Any]:
     """The AuthenticationFactor of an email magic link to `member`."""
     stamp = rfc3339(now)
@@ -64,6 +61,13 @@ def email_factor(member: Member, now: datetime) -> dict[str, Any]:
     }
 
 
+def member_subject(member: MemberView) -> SessionSubject:
+    """A member as the subject of its sessions' JWTs, with its organization claim."""
+    organization = member.organization.organization
+    claim = {"organization_id": organization.organization_id, "slug": organization.organization_slug}
+    return SessionSubject(member.member.member_id, member.role_ids, {ORGANIZATION_CLAIM: claim})
+
+
 async def _issued(
     db: AsyncSession,
     keys: KeyRing,
@@ -73,20 +77,10 @@ async def _issued(
     session_token: str,
     now: datetime,
 ) -> IssuedMemberSession:
-    organization = member.organization.organization
-    key = await keys.signer(db, session.project_id, now)
-    organization_claim = {"organization_id": session.organization_id, "slug": organization.organization_slug}
-    session_jwt = jwts.mint_jwt(
-        session,
-        subject=session.member_id,
-        roles=member.role_ids,
-        key=key,
-        now=now,
-        stytch_claims={ORGANIZATION_CLAIM: organization_claim},
-    )
-    return IssuedMemberSession(
-        session, session_token, session_jwt, member.role_ids, organization.organization_slug
-    )
+    subject = member_subject(member)
+    session_jwt = await signed_jwt(db, keys, session, subject, now=now)
+    slug = member.organization.organization.organization_slug
+    return IssuedMemberSession(session, session_token, session_jwt, subject.roles, slug)
 
 
 async def current(
@@ -97,22 +91,20 @@ async def current(
     credentials: MemberCredentials,
     now: datetime,
 ) -> tuple[MemberSession, MemberView]:
-    """The active session named by exactly one of a token and a JWT, with its member (unchanged)."""
-    if credentials.session_token and credentials.session_jwt:
-        raise KeystileError("too_many_session_arguments")
-    repo = MemberSessionRepository(db, project_id)
-    if credentials.session_token:
-        found = await repo.active(token_digest=token_digest(credentials.session_token), now=now)
-    elif credentials.session_jwt:
-        claims = await verified_jwt_claims(
-            db, keys, project_id=project_id, session_jwt=credentials.session_jwt, now=now
-        )
-        found = await repo.active(session_id=claims.session_id, now=now)
-        if found is not None and found[0].member_id != claims.user_id:
-            found = None
-    else:
-        raise KeystileError("no_session_arguments")
-    if found is None:
+    """The active session named by exactly one of a token and a JWT, with its member, in this unit of
+    work (unchanged)."""
+    name = await name_session(
+        db,
+        keys,
+        project_id=project_id,
+        session_token=credentials.session_token,
+        session_jwt=credentials.session_jwt,
+        now=now,
+    )
+    found = await MemberSessionRepository(db, project_id).active(
+        token_digest=name.token_digest, session_id=name.session_id, now=now
+    )
+    if found is None or not named(name, found[0]):
         raise KeystileError("session_not_found")
     session, member, organization = found
     view = (await OrganizationRepository(db, project_id).views([organization]))[0]
@@ -138,24 +130,16 @@ async def start_or_extend(
         session, owner = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
         if owner.member.member_id != member.member.member_id:
             raise KeystileError("user_id_mismatch", "The session belongs to a different member.")
-        for factor in factors:
-            session.authentication_factors = policy.add_factor(session.authentication_factors, factor)
-        session.custom_claims = policy.merge_custom_claims(session.custom_claims, request.custom_claims)
-        session.last_accessed_at = now
-        if request.duration_minutes is not None:
-            session.expires_at = now + lifetime
+        extended = lifetime if request.duration_minutes is not None else None
+        lifecycle.extend(session, factors, request.custom_claims, extended, now)
     else:
+        opening = lifecycle.opening(factors, request.custom_claims, None, lifetime, now)
         session = MemberSession(
             session_id=new_id("member-session"),
             project_id=project_id,
             member_id=member.member.member_id,
             organization_id=member.member.organization_id,
-            started_at=now,
-            last_accessed_at=now,
-            expires_at=now + lifetime,
-            authentication_factors=factors,
-            custom_claims=policy.merge_custom_claims({}, request.custom_claims),
-            attributes={"ip_address": "", "user_agent": ""},
+            **opening,
         )
         db.add(session)
     token = new_session_token()
@@ -176,21 +160,32 @@ async def authenticate(
     now: datetime,
 ) -> AuthenticatedMember:
     """The active session named by a token or a JWT (an expired JWT refreshes), with its member and a
-    fresh JWT; a duration extends it from now, custom claims merge into it.
+    fresh JWT; a duration extends it from now, custom claims merge into it. One read from the session
+    store, then an UPDATE only when the session changes.
 
     An authorization check must name the session's organization; its permission part is refused until
     RBAC policies exist, since answering without checking would read as "authorized"."""
     lifetime = policy.session_lifetime(duration_minutes) if duration_minutes is not None else None
-    session, member = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
+    name = await name_session(
+        db,
+        keys,
+        project_id=project_id,
+        session_token=credentials.session_token,
+        session_jwt=credentials.session_jwt,
+        now=now,
+    )
+    found = await read_active(db, MEMBER_SESSIONS, project_id=project_id, name=name, now=now)
+    if found is None or not named(name, found[0]):
+        raise KeystileError("session_not_found")
+    session, member = found
     if authorization_check is not None:
         if authorization_check["organization_id"] != session.organization_id:
             raise KeystileError("tenancy_mismatch")
         raise KeystileError("invalid_argument", "authorization_check permissions are not supported yet.")
-    session.custom_claims = policy.merge_custom_claims(session.custom_claims, custom_claims)
-    if lifetime is not None:
-        session.expires_at = now + lifetime
-    if now - session.last_accessed_at >= LAST_ACCESS_PRECISION:
-        session.last_accessed_at = now
+    changes = lifecycle.changes_on_authenticate(session, custom_claims, lifetime, now)
+    if changes:
+        await update_session(db, MemberSession, project_id, session.session_id, changes)
+        lifecycle.apply(session, changes)
     issued = await _issued(db, keys, session, member, session_token=credentials.session_token or "", now=now)
     return AuthenticatedMember(issued, member)
 
@@ -226,13 +221,9 @@ async def revoke(
 ) -> None:
     """Delete the session named by exactly one of its id, a token or a JWT, or every session of
     `member_id`; `acting` is the member session the request is made with, if any."""
-    given = [
-        v for v in (member_session_id, credentials.session_token, credentials.session_jwt, member_id) if v
-    ]
-    if not given:
-        raise KeystileError("no_session_revoke_arguments")
-    if len(given) > 1:
-        raise KeystileError("too_many_session_revoke_arguments")
+    lifecycle.check_one_revoke_name(
+        member_session_id, credentials.session_token, credentials.session_jwt, member_id
+    )
     repo = MemberSessionRepository(db, project_id)
     if member_id:
         member = await MemberRepository(db, project_id).get_anywhere(member_id)

@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import CompoundSelect, Select
+from sqlalchemy import CompoundSelect, Select, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.util import greenlet_spawn
 
 from keystile.db.engine import sqlite_path
@@ -33,6 +35,25 @@ Processor = Callable[[Any], Any] | None
 # How long a SQLite read on the event loop's thread may wait for a lock before it goes the pool's way.
 SQLITE_READER_LOCK_WAIT_MS = 5
 _sqlite_readers: WeakKeyDictionary[Engine, sqlite3.Connection] = WeakKeyDictionary()
+# The key of `Session.info` set once a session has written (flushed, or sent an INSERT/UPDATE/DELETE).
+_WROTE = "keystile_wrote"
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _flushed(session: OrmSession, _context: object) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+def unwritten(db: AsyncSession) -> bool:
+    """Whether `db`'s unit of work has written nothing yet, nor holds changes to write: a direct read
+    then sees what the unit of work sees."""
+    return not (db.info.get(_WROTE) or db.new or db.dirty or db.deleted)
 
 
 @dataclass(frozen=True)

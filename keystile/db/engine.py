@@ -32,6 +32,9 @@ SQLITE_POOL_SIZE = 4
 DEADLINE = "keystile_deadline_seconds"
 # The key of `Session.info` under which `enqueue_email` finds the hourly cap of emails per address.
 EMAILS_PER_ADDRESS_PER_HOUR = "keystile_emails_per_address_per_hour"
+# The key of `Session.info` of a dict that every session of one factory shares: what domains attach to
+# the factory for its life (the session store, `keystile.sessions.store`).
+ATTACHED = "keystile_attached"
 
 
 def async_url(raw: str) -> URL:
@@ -103,7 +106,11 @@ def session_factory(
     """Sessions that keep loaded values after commit (responses are built after the commit); each
     `unit_of_work` on them ends within `deadline_seconds` (None: no deadline, as the CLI runs), and
     queues at most `emails_per_address_per_hour` emails to one address of a project (0: no cap)."""
-    info = {DEADLINE: deadline_seconds, EMAILS_PER_ADDRESS_PER_HOUR: emails_per_address_per_hour}
+    info: dict[str, Any] = {
+        DEADLINE: deadline_seconds,
+        EMAILS_PER_ADDRESS_PER_HOUR: emails_per_address_per_hour,
+        ATTACHED: {},
+    }
     return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 

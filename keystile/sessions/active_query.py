@@ -1,136 +1,55 @@
-"""The one query behind `sessions.authenticate`: active sessions, each with its user and everything a
-User response lists (emails, phone numbers, password, lock, TOTPs), built once and sent straight to the
-driver (`keystile.db.direct_reads`), without the ORM. It names up to `MAX_KEYS` sessions at once, by
-token digest or by id, so that concurrent checks share it (`keystile.sessions.active_reads`); which
-project a session must belong to is checked on its rows (`rows_of`).
+"""Queries that read active sessions with all their subject's response needs in one UNION ALL, for up
+to `MAX_KEYS` sessions at once (so that concurrent checks share one), and split the rows per session.
 
-It is a UNION ALL whose branches are each an index lookup on every engine: the session row joined to its
-user and to the user's password and active lock (at most one of each), then one row per email, phone
-number and TOTP registration. All branches share one layout, the session, user, password and lock
-columns, then (kind, id, address or number, verified, created_at), with NULL where a branch has nothing
-(but the session id, which every row carries). The email branch comes second because it has a value in
-every listed column: PostgreSQL types a UNION pairwise from the left, and two NULLs in a row would make a
-column `text`.
-
-Whatever `UserRepository.views` shows of a user must be read here too (a test compares the two).
-"""
+Each query's rows share one layout: a head row per session (the session's columns first, its
+subject's after), then listed rows (one per email, domain…) that carry only their session's id and,
+from `listed_start` on, the listed values; a head row has NULL at `listed_start`."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    ColumnElement,
-    CompoundSelect,
-    Select,
-    String,
-    Table,
-    and_,
-    bindparam,
-    literal_column,
-    null,
-    or_,
-    select,
-    type_coerce,
-    union_all,
-)
+from sqlalchemy import Column, CompoundSelect, Table
 
-from keystile.db.base import UTCDateTime, detached
 from keystile.db.direct_reads import DirectRead
-from keystile.factors.passwords.models import UserPassword
-from keystile.factors.passwords.repository import requires_reset
-from keystile.factors.totp.models import Totp
-from keystile.identity.models import User, UserEmail, UserLock, UserPhone
-from keystile.identity.views import ActiveLock, PasswordSummary, TotpSummary, UserView
-from keystile.sessions.models import Session
+from keystile.sessions.types import SessionName
+
+MAX_KEYS = 32
+T = TypeVar("T")
+Rows = list[list[Any]]
 
 
-def _table(model: type[Any]) -> Table:
+def table_of(model: type[Any]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
 
 
-SESSIONS, USERS = _table(Session), _table(User)
-PASSWORDS, LOCKS = _table(UserPassword), _table(UserLock)
-SESSION_COLUMNS = tuple(SESSIONS.c)
-USER_COLUMNS = tuple(USERS.c)
-SESSION_KEYS = tuple(str(column.key) for column in SESSION_COLUMNS)
-USER_KEYS = tuple(str(column.key) for column in USER_COLUMNS)
-CREDENTIAL_COLUMNS = (
-    PASSWORDS.c.password_id,
-    PASSWORDS.c.requires_reset,
-    PASSWORDS.c.email_verified_when_set,
-    LOCKS.c.lock_created_at,
-    LOCKS.c.lock_expires_at,
-)
-LISTED_TYPES = (String(), String(), String(), Boolean(), UTCDateTime())
-USER_START = len(SESSION_COLUMNS)
-CREDENTIAL_START = USER_START + len(USER_COLUMNS)
-LISTED_START = CREDENTIAL_START + len(CREDENTIAL_COLUMNS)
-SESSION_ID, PROJECT_ID = SESSION_KEYS.index("session_id"), SESSION_KEYS.index("project_id")
+@dataclass(frozen=True)
+class SessionRowsLayout(Generic[T]):
+    """How to build one kind of session's query and read its rows."""
+
+    # The statement naming sessions by `match` (any of `keys` parameters `match_0`…), with `now`.
+    statement: Callable[[Column[str], int], CompoundSelect[Any]]
+    session_columns: tuple[str, ...]  # the head row's first columns, by key
+    listed_start: int
+    decode: Callable[[Rows], T]  # the rows of one session (never none) to what the store returns
 
 
-def _of_the_sessions_user(table: Table) -> ColumnElement[bool]:
-    return and_(table.c.project_id == SESSIONS.c.project_id, table.c.user_id == SESSIONS.c.user_id)
-
-
-def _statement(match: Column[str], keys: int) -> CompoundSelect[Any]:
-    """The query for the sessions whose `match` column holds any of `keys` values, with parameters
-    `match_0`… and `now`. Every row carries its session's id, by which the rows of several sessions
-    are told apart (`rows_of`)."""
-    now = bindparam("now", type_=UTCDateTime())
-    active = and_(match.in_([bindparam(f"match_{i}") for i in range(keys)]), SESSIONS.c.expires_at > now)
-    head = (
-        select(
-            *SESSION_COLUMNS,
-            *USER_COLUMNS,
-            *CREDENTIAL_COLUMNS,
-            *(type_coerce(null(), column_type) for column_type in LISTED_TYPES),
-        )
-        .select_from(
-            SESSIONS.join(USERS, _of_the_sessions_user(USERS))
-            .outerjoin(PASSWORDS, _of_the_sessions_user(PASSWORDS))
-            .outerjoin(LOCKS, and_(_of_the_sessions_user(LOCKS), LOCKS.c.lock_expires_at > now))
-        )
-        .where(active)
-    )
-    session_columns: list[ColumnElement[Any]] = [null()] * LISTED_START
-    session_columns[SESSION_ID] = SESSIONS.c.session_id
-
-    def listed(kind: str, table: Table, *columns: ColumnElement[Any]) -> Select[*tuple[Any, ...]]:
-        return (
-            select(*session_columns, literal_column(f"'{kind}'", String), *columns)
-            .select_from(SESSIONS.join(table, _of_the_sessions_user(table)))
-            .where(active)
-        )
-
-    emails, phones, totps = _table(UserEmail), _table(UserPhone), _table(Totp)
-    return union_all(
-        head,
-        listed("email", emails, emails.c.email_id, emails.c.email, emails.c.verified, emails.c.created_at),
-        listed(
-            "phone", phones, phones.c.phone_id, phones.c.phone_number, phones.c.verified, phones.c.created_at
-        ),
-        # A TOTP registration is listed once verified, or while it can still be verified.
-        listed("totp", totps, totps.c.totp_id, null(), totps.c.verified, totps.c.created_at).where(
-            or_(totps.c.verified.is_(True), totps.c.expires_at > now)
-        ),
-    )
-
-
-class ActiveSessionQuery:
+class ActiveSessionQuery(Generic[T]):
     """The active sessions named by up to `MAX_KEYS` values of one column (the token digest or the
-    session id), with their users: one `DirectRead` per number of values, rounded up to a power of two
-    so that the database and the driver prepare at most a few statements."""
+    session id): one `DirectRead` per number of values, rounded up to a power of two so that the
+    database and the driver prepare at most a few statements."""
 
-    def __init__(self, match: Column[str]) -> None:
+    def __init__(self, layout: SessionRowsLayout[T], match: Column[str]) -> None:
+        self.layout = layout
         self.match = match
-        self.match_position = SESSION_KEYS.index(match.key)
+        self._match_at = layout.session_columns.index(match.key)
+        self._session_id_at = layout.session_columns.index("session_id")
+        self._project_id_at = layout.session_columns.index("project_id")
         self._reads: dict[int, DirectRead] = {}
 
     def read(self, keys: int) -> tuple[DirectRead, int]:
@@ -139,67 +58,41 @@ class ActiveSessionQuery:
         size = 1 << max(keys - 1, 0).bit_length()
         found = self._reads.get(size)
         if found is None:
-            found = self._reads[size] = DirectRead(_statement(self.match, size))
+            found = self._reads[size] = DirectRead(self.layout.statement(self.match, size))
         return found, size
 
-
-BY_TOKEN_DIGEST = ActiveSessionQuery(SESSIONS.c.token_digest)
-BY_SESSION_ID = ActiveSessionQuery(SESSIONS.c.session_id)
-MAX_KEYS = 32
-
-
-def rows_of(
-    query: ActiveSessionQuery, rows: list[list[Any]], named: Sequence[tuple[str, str]]
-) -> list[list[list[Any]]]:
-    """For each (project id, match) in `named`, the rows of that project's session that `match` names
-    (for `session_and_view`), or none. A session named twice gets a copy of its rows the second time:
-    each caller may change what it is given."""
-    heads = {row[query.match_position]: row for row in rows if row[LISTED_START] is None}
-    listed: dict[str, list[list[Any]]] = {}
-    for row in rows:
-        if row[LISTED_START] is not None:
-            listed.setdefault(row[SESSION_ID], []).append(row)
-    found: list[list[list[Any]]] = []
-    given: set[str] = set()
-    for project_id, match in named:
-        head = heads.get(match)
-        if head is None or head[PROJECT_ID] != project_id:
-            found.append([])
-            continue
-        session_rows = [head, *listed.get(head[SESSION_ID], [])]
-        found.append(copy.deepcopy(session_rows) if match in given else session_rows)
-        given.add(match)
-    return found
+    def rows_of(self, rows: Rows, named: Sequence[tuple[str, str]]) -> list[Rows]:
+        """For each (project id, match) in `named`, the rows of that project's session that `match`
+        names, or none. A session named twice gets a copy of its rows the second time: each caller may
+        change what it is given."""
+        start = self.layout.listed_start
+        heads = {row[self._match_at]: row for row in rows if row[start] is None}
+        listed: dict[str, Rows] = {}
+        for row in rows:
+            if row[start] is not None:
+                listed.setdefault(row[self._session_id_at], []).append(row)
+        found: list[Rows] = []
+        given: set[str] = set()
+        for project_id, match in named:
+            head = heads.get(match)
+            if head is None or head[self._project_id_at] != project_id:
+                found.append([])
+                continue
+            session_rows = [head, *listed.get(head[self._session_id_at], [])]
+            found.append(copy.deepcopy(session_rows) if match in given else session_rows)
+            given.add(match)
+        return found
 
 
-def session_and_view(rows: list[list[Any]]) -> tuple[Session, UserView] | None:
-    """The session and user view in the rows of one session (`rows_of`), as detached ORM objects; None
-    without rows."""
-    head = next((row for row in rows if row[LISTED_START] is None), None)
-    if head is None:
-        return None
-    session = detached(Session, dict(zip(SESSION_KEYS, head[:USER_START], strict=True)))
-    user = detached(User, dict(zip(USER_KEYS, head[USER_START:CREDENTIAL_START], strict=True)))
-    view = UserView(user)
-    owner = {"project_id": user.project_id, "user_id": user.user_id}
-    listed = sorted((row[LISTED_START:] for row in rows if row is not head), key=lambda r: (r[4], r[1]))
-    for kind, item_id, address, verified, created_at in listed:
-        item = {"verified": verified, "created_at": created_at} | owner
-        if kind == "email":
-            view.emails.append(detached(UserEmail, {"email_id": item_id, "email": address} | item))
-        elif kind == "phone":
-            view.phones.append(detached(UserPhone, {"phone_id": item_id, "phone_number": address} | item))
-        else:
-            view.totps.append(TotpSummary(totp_id=item_id, verified=bool(verified)))
-    password_id, flagged, verified_when_set, lock_created_at, lock_expires_at = head[
-        CREDENTIAL_START:LISTED_START
-    ]
-    if password_id is not None:
-        email_verified = bool(view.emails) and view.emails[0].verified
-        view.password = PasswordSummary(
-            password_id=password_id,
-            requires_reset=requires_reset(bool(flagged), bool(verified_when_set), email_verified),
-        )
-    if lock_created_at is not None and lock_expires_at is not None:
-        view.lock = ActiveLock(created_at=lock_created_at, expires_at=lock_expires_at)
-    return session, view
+class SessionQueries(Generic[T]):
+    """The two ways to name a session of one kind: by token digest, by id."""
+
+    def __init__(self, layout: SessionRowsLayout[T], sessions: Table) -> None:
+        self.by_token_digest = ActiveSessionQuery(layout, sessions.c.token_digest)
+        self.by_session_id = ActiveSessionQuery(layout, sessions.c.session_id)
+
+    def naming(self, name: SessionName) -> tuple[ActiveSessionQuery[T], str]:
+        """The query for `name`, and the value it matches."""
+        if name.token_digest is not None:
+            return self.by_token_digest, name.token_digest
+        return self.by_session_id, name.session_id or ""

@@ -17,7 +17,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from keystile.clock import rfc3339
 from keystile.errors import KeystileError
-from keystile.sessions.models import Session
 
 ALGORITHM = "RS256"
 JWT_LIFETIME = timedelta(minutes=5)
@@ -59,6 +58,9 @@ class SessionRecord(Protocol):
     authentication_factors: list[dict[str, Any]]
     custom_claims: dict[str, Any]
 
+    @property
+    def subject_id(self) -> str: ...
+
 
 def session_claim(session: SessionRecord, roles: list[str]) -> dict[str, Any]:
     """The `https://stytch.com/session` claim (the SDKs read every one of these keys)."""
@@ -76,21 +78,16 @@ def session_claim(session: SessionRecord, roles: list[str]) -> dict[str, Any]:
     }
 
 
-def mint_session_jwt(session: Session, *, roles: list[str], key: SigningMaterial, now: datetime) -> str:
-    """A JWT for `session`, valid for five minutes but never past the session's own expiry."""
-    return mint_jwt(session, subject=session.user_id, roles=roles, key=key, now=now)
-
-
 def mint_jwt(
     session: SessionRecord,
     *,
-    subject: str,
     roles: list[str],
     key: SigningMaterial,
     now: datetime,
     stytch_claims: dict[str, Any] | None = None,
 ) -> str:
-    """A JWT for any kind of session of `subject`, with further `https://stytch.com/…` claims (B2B's
+    """A JWT for any kind of session, valid for five minutes but never past the session's own expiry,
+    with further `https://stytch.com/…` claims (B2B's
     organization claim) beside the session claim."""
     issued_at = int(now.timestamp())
     expires = min(issued_at + int(JWT_LIFETIME.total_seconds()), int(session.expires_at.timestamp()))
@@ -98,7 +95,7 @@ def mint_jwt(
         **session.custom_claims,
         "aud": [session.project_id],
         "iss": issuer(session.project_id),
-        "sub": subject,
+        "sub": session.subject_id,
         "iat": issued_at,
         "nbf": issued_at,
         "exp": expires,

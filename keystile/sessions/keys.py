@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
+from cachetools import TTLCache
 from cryptography import x509
 from cryptography.fernet import InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes, serialization
@@ -49,9 +50,7 @@ from keystile.ids import new_id
 from keystile.projects.models import Project
 from keystile.sessions.jwts import ALGORITHM, JWT_LIFETIME, SigningMaterial
 from keystile.sessions.models import SigningKey
-from keystile.sessions.recent_jwts import RecentJwts
 from keystile.sessions.repository import SigningKeyRepository
-from keystile.sessions.verified_jwts import VerifiedJwts
 
 RSA_KEY_BITS = 2048
 CERTIFICATE_LIFETIME = timedelta(days=3650)
@@ -59,6 +58,8 @@ CERTIFICATE_LIFETIME = timedelta(days=3650)
 # server's cache expired) makes the keys be read again, at most this often per project, so that
 # JWTs with made-up kids cost no more than one query a second.
 UNKNOWN_KID_RELOAD_SECONDS = 1.0
+# Projects whose keys are cached at once, the least recently read forgotten first.
+MAX_CACHED_PROJECTS = 100_000
 
 log = structlog.get_logger("keystile.sessions")
 
@@ -93,23 +94,21 @@ class _ProjectKeys:
 
 
 class KeyRing:
-    """The signing keys of every project, read through a short in-process cache, and the session JWTs
-    they signed in the last few seconds (`recent_jwts`) or verified recently (`verified_jwts`)."""
+    """The signing keys of every project, read through a short in-process cache."""
 
     def __init__(
         self,
         cipher: MultiFernet,
         *,
         cache_seconds: float = 60.0,
-        jwt_reuse_seconds: float = 5.0,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.cipher = cipher
         self.cache_seconds = cache_seconds
-        self.recent_jwts = RecentJwts(reuse_seconds=jwt_reuse_seconds)
-        self.verified_jwts = VerifiedJwts()
         self._monotonic = monotonic
-        self._projects: dict[str, _ProjectKeys] = {}
+        self._projects: TTLCache[str, _ProjectKeys] = TTLCache(
+            maxsize=MAX_CACHED_PROJECTS, ttl=cache_seconds, timer=monotonic
+        )
 
     async def signer(self, db: AsyncSession, project_id: str, now: datetime) -> SigningMaterial:
         """The key that signs the project's JWTs now, creating the project's first key if needed."""
@@ -166,7 +165,7 @@ class KeyRing:
 
     async def _entry(self, db: AsyncSession, project_id: str) -> _ProjectKeys | None:
         entry = self._projects.get(project_id)
-        if entry is not None and self._monotonic() < entry.loaded_at + self.cache_seconds:
+        if entry is not None:
             return entry
         return self._remember(project_id, await SigningKeyRepository(db, project_id).all())
 

@@ -1,4 +1,5 @@
-"""Tables for consumer sessions and for the per-project RSA keys that sign session JWTs."""
+"""The columns every session has, the table of consumer sessions, and the per-project RSA keys that
+sign session JWTs."""
 
 from __future__ import annotations
 
@@ -11,13 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
 
 
-class Session(Base):
-    __tablename__ = "sessions"
-    __table_args__ = (Index(None, "project_id", "user_id"),)
+class SessionColumns:
+    """The columns of every kind of session (a user's, a member's): what `jwts.SessionRecord` reads."""
 
     session_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
     project_id: Mapped[str] = mapped_column(id_column_type())
-    user_id: Mapped[str] = mapped_column(id_column_type())
     # SHA-256 of the current opaque session token; replaced whenever a new token is issued.
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -27,6 +26,18 @@ class Session(Base):
     custom_claims: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     # {"ip_address": ..., "user_agent": ...} as given when the session started.
     attributes: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+
+
+class Session(SessionColumns, Base):
+    __tablename__ = "sessions"
+    __table_args__ = (Index(None, "project_id", "user_id"),)
+
+    user_id: Mapped[str] = mapped_column(id_column_type())
+
+    @property
+    def subject_id(self) -> str:
+        """Whom the session's JWTs are about (their `sub`)."""
+        return self.user_id
 
 
 class SigningKey(Base):

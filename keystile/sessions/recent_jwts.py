@@ -5,11 +5,13 @@ several times a second (a page load's parallel API calls)."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from keystile.sessions.jwts import SigningMaterial, mint_session_jwt
-from keystile.sessions.models import Session
+from cachetools import LRUCache
+
+from keystile.sessions.jwts import SessionRecord, SigningMaterial, mint_jwt
 
 
 @dataclass(frozen=True)
@@ -19,11 +21,13 @@ class _Minted:
     token: str
 
 
-def _fingerprint(session: Session, roles: list[str], kid: str) -> bytes:
-    """Everything `mint_session_jwt` puts in a JWT that may change while the session lasts, apart from
+def _fingerprint(
+    session: SessionRecord, roles: list[str], stytch_claims: dict[str, Any] | None, kid: str
+) -> bytes:
+    """Everything `mint_jwt` puts in a JWT that may change while the session lasts, apart from
     `iat`, `nbf` and `exp` (which follow from the time of minting and the session's expiry), and the
     key that signs it. What never changes (the project, user and start) comes with the session id,
-    under which the JWT is kept.
+    under which the JWT is kept (the subject, too: a session is always about the same one).
 
     `repr` tells apart every value JSON can hold, `1` from `true` and `1.0` too (which `==` does not),
     and costs a fraction of a sorted JSON dump. Keys in another order read as a change: that only
@@ -36,28 +40,37 @@ def _fingerprint(session: Session, roles: list[str], kid: str) -> bytes:
         session.authentication_factors,
         session.custom_claims,
         roles,
+        stytch_claims,
     )
     return hashlib.sha256(repr(facts).encode()).digest()
 
 
-@dataclass
 class RecentJwts:
-    """The last JWT minted for each session, reused for `reuse_seconds` (0: never) while its claims hold.
+    """The last JWT minted for each of the `max_entries` sessions used last, reused for `reuse_seconds`
+    (0: never) while its claims hold.
 
     A reused JWT was issued up to `reuse_seconds` earlier and expires that much sooner than a new one
     would; nothing else differs. A session's row is still read on every call, so a revoked or expired
-    session never gets a JWT from here; a new signing key, or any change to the session or the user's
-    roles, means a new JWT.
+    session never gets a JWT from here; a new signing key, or any change to the session or the
+    subject's roles, means a new JWT.
     """
 
-    reuse_seconds: float = 5.0
-    max_entries: int = 100_000
-    _minted: dict[str, _Minted] = field(default_factory=dict)
+    def __init__(self, *, reuse_seconds: float = 5.0, max_entries: int = 100_000) -> None:
+        self.reuse_seconds = reuse_seconds
+        self._minted: LRUCache[str, _Minted] = LRUCache(maxsize=max_entries)
 
-    def session_jwt(self, session: Session, *, roles: list[str], key: SigningMaterial, now: datetime) -> str:
-        """The JWT `mint_session_jwt` returns, or the one it returned for the same claims and key less
-        than `reuse_seconds` before `now`."""
-        fingerprint = _fingerprint(session, roles, key.kid)
+    def session_jwt(
+        self,
+        session: SessionRecord,
+        *,
+        roles: list[str],
+        key: SigningMaterial,
+        now: datetime,
+        stytch_claims: dict[str, Any] | None = None,
+    ) -> str:
+        """The JWT `mint_jwt` returns, or the one it returned for the same claims and key less than
+        `reuse_seconds` before `now`."""
+        fingerprint = _fingerprint(session, roles, stytch_claims, key.kid)
         moment = now.timestamp()
         recent = self._minted.get(session.session_id)
         if (
@@ -66,8 +79,6 @@ class RecentJwts:
             and 0 <= moment - recent.issued_at < self.reuse_seconds
         ):
             return recent.token
-        token = mint_session_jwt(session, roles=roles, key=key, now=now)
-        if len(self._minted) >= self.max_entries:
-            self._minted.clear()
+        token = mint_jwt(session, roles=roles, key=key, now=now, stytch_claims=stytch_claims)
         self._minted[session.session_id] = _Minted(fingerprint, int(moment), token)
         return token

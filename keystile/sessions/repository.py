@@ -10,10 +10,7 @@ from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.identity.models import User
-from keystile.identity.views import UserView
-from keystile.sessions import active_query
-from keystile.sessions.active_reads import active_session_rows
-from keystile.sessions.models import Session, SigningKey
+from keystile.sessions.models import Session, SessionColumns, SigningKey
 
 
 def _one_session(token_digest: str | None, session_id: str | None) -> ColumnElement[bool]:
@@ -65,27 +62,18 @@ class SessionRepository:
         result = await self.db.execute(delete(Session).where(Session.project_id == self.project_id, match))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def active_with_user_view(
-        self, *, now: datetime, token_digest: str | None = None, session_id: str | None = None
-    ) -> tuple[Session, UserView] | None:
-        """The unexpired session with this token digest or id, with its user and all that a User
-        response lists, in one query. The objects are detached: write changes with `update`.
-
-        The query reads committed rows on a connection of its own, around this unit of work, together
-        with the session checks of other requests (`keystile.sessions.active_reads`): call it before
-        the unit of work writes anything."""
-        query = active_query.BY_TOKEN_DIGEST if token_digest is not None else active_query.BY_SESSION_ID
-        match = token_digest or session_id or ""
-        rows = await active_session_rows(self.db, query, project_id=self.project_id, match=match, now=now)
-        return active_query.session_and_view(rows)
-
     async def update(self, session_id: str, changes: dict[str, Any]) -> None:
         """Write `changes` (column name to value) to the session with this id."""
-        await self.db.execute(
-            update(Session)
-            .where(Session.project_id == self.project_id, Session.session_id == session_id)
-            .values(changes)
-        )
+        await update_session(self.db, Session, self.project_id, session_id, changes)
+
+
+async def update_session(
+    db: AsyncSession, model: type[SessionColumns], project_id: str, session_id: str, changes: dict[str, Any]
+) -> None:
+    """Write `changes` (column name to value) to the project's session of any kind with this id."""
+    await db.execute(
+        update(model).where(model.project_id == project_id, model.session_id == session_id).values(changes)
+    )
 
 
 class SigningKeyRepository:

@@ -8,21 +8,20 @@ claims. Whether that key is still published, and the times, are checked again on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from cachetools import LRUCache
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from keystile.sessions.jwts import VerifiedClaims, claims_at, signed_claims
 
 
-@dataclass
 class VerifiedJwts:
-    """Up to `max_entries` verified JWTs (all forgotten at once when full: a bound, not an LRU)."""
+    """The `max_entries` verified JWTs used last."""
 
-    max_entries: int = 4096
-    _claims: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    def __init__(self, *, max_entries: int = 4096) -> None:
+        self._claims: LRUCache[tuple[str, str], dict[str, Any]] = LRUCache(maxsize=max_entries)
 
     def verify(
         self,
@@ -39,7 +38,5 @@ class VerifiedJwts:
         claims = self._claims.get((project_id, token)) if public_key is not None else None
         if claims is None:
             claims = signed_claims(token, public_key=public_key, project_id=project_id)
-            if len(self._claims) >= self.max_entries:
-                self._claims.clear()
             self._claims[(project_id, token)] = claims
         return claims_at(claims, now=now, allow_expired=allow_expired)

@@ -1,4 +1,4 @@
-"""The one query behind sessions.authenticate, on every engine: it shows a user exactly as
+"""The one read of the session store behind sessions.authenticate, on every engine: it shows a user exactly as
 `UserRepository.views` (what users.get answers) does, for a user with something in every part; and
 concurrent checks share one query, each getting its own session."""
 
@@ -9,7 +9,6 @@ import dataclasses
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from keystile.api.schemas.users import user_out
@@ -23,11 +22,14 @@ from keystile.identity.service import NewUser, create_user
 from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.projects.service import create_project
-from keystile.sessions import active_reads, service
+from keystile.sessions import service
+from keystile.sessions.direct_store import DirectSessionStore
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.models import Session
-from keystile.sessions.repository import SessionRepository
+from keystile.sessions.store import attach_session_store, read_active
 from keystile.sessions.tokens import token_digest
+from keystile.sessions.types import SessionName
+from keystile.sessions.user_rows import USER_SESSIONS
 from tests.sessions.conftest import NOW
 
 Sessions = async_sessionmaker[Any]
@@ -118,9 +120,9 @@ async def test_the_session_query_shows_the_user_as_users_get_does(
         user = await users.get(user_id)
         assert user is not None
         [expected] = await users.views([user], now=NOW)
-        found = await SessionRepository(db, project_id).active_with_user_view(
-            token_digest=token_digest(issued.session_token), now=NOW
-        )
+    async with unit_of_work(db_sessions) as db:
+        name = SessionName(token_digest=token_digest(issued.session_token))
+        found = await read_active(db, USER_SESSIONS, project_id=project_id, name=name, now=NOW)
     # Every part of a UserView has something in it here, so a part added to UserView but not to the
     # session query fails this test (give the fixture one of the new part too).
     empty = [f.name for f in dataclasses.fields(UserView) if not getattr(expected, f.name)]
@@ -136,7 +138,7 @@ async def test_the_session_query_shows_the_user_as_users_get_does(
 
 
 async def test_concurrent_checks_share_one_query_and_each_gets_its_own_session(
-    db_sessions: Sessions, keys: KeyRing, project_id: str, monkeypatch: pytest.MonkeyPatch
+    db_sessions: Sessions, keys: KeyRing, project_id: str
 ) -> None:
     """Sessions of five users with every part, one named twice, a session named by its id, a token of
     another project, an expired session and a revoked one, all checked in one turn of the loop."""
@@ -170,19 +172,18 @@ async def test_concurrent_checks_share_one_query_and_each_gets_its_own_session(
         reads.append(len(parameters))
         return await engine_fetch_all(engine, read, parameters)
 
-    monkeypatch.setattr(active_reads, "engine_fetch_all", counted)
+    attach_session_store(db_sessions, DirectSessionStore(db_sessions.kw["bind"], fetch=counted))
 
     async def check(token: str, *, minutes: int = 0) -> tuple[Session, UserView] | None:
         async with unit_of_work(db_sessions) as db:
-            return await SessionRepository(db, project_id).active_with_user_view(
-                token_digest=token_digest(token), now=NOW + timedelta(minutes=minutes)
-            )
+            name = SessionName(token_digest=token_digest(token))
+            later = NOW + timedelta(minutes=minutes)
+            return await read_active(db, USER_SESSIONS, project_id=project_id, name=name, now=later)
 
     async def by_id(session_id: str) -> tuple[Session, UserView] | None:
         async with unit_of_work(db_sessions) as db:
-            return await SessionRepository(db, project_id).active_with_user_view(
-                session_id=session_id, now=NOW
-            )
+            name = SessionName(session_id=session_id)
+            return await read_active(db, USER_SESSIONS, project_id=project_id, name=name, now=NOW)
 
     tokens = [item.session_token for item in issued]
     found = await asyncio.gather(

@@ -17,7 +17,7 @@ from keystile.errors import KeystileError
 from keystile.sessions.jwts import (
     SESSION_CLAIM,
     SigningMaterial,
-    mint_session_jwt,
+    mint_jwt,
     unverified_kid,
 )
 from keystile.sessions.models import Session
@@ -47,7 +47,7 @@ def a_session(**changes: object) -> Session:
 
 
 def minted(**changes: object) -> str:
-    return mint_session_jwt(a_session(**changes), roles=["stytch_user"], key=KEY, now=NOW)
+    return mint_jwt(a_session(**changes), roles=["stytch_user"], key=KEY, now=NOW)
 
 
 def verify(token: str, *, now: datetime = NOW, project_id: str = PROJECT, allow_expired: bool = False) -> str:
@@ -125,7 +125,7 @@ def test_tampered_payload_or_foreign_key_is_refused() -> None:
     claims["sub"] = "user-test-attacker"
     assert refused(lambda: verify(f"{head}.{b64(claims)}.{signature}")) == "unable_to_parse_session_jwt"
     other = SigningMaterial("jwk-test-a", rsa.generate_private_key(public_exponent=65537, key_size=2048))
-    foreign = mint_session_jwt(a_session(), roles=[], key=other, now=NOW)
+    foreign = mint_jwt(a_session(), roles=[], key=other, now=NOW)
     assert refused(lambda: verify(foreign)) == "unable_to_parse_session_jwt"
 
 

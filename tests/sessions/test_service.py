@@ -15,10 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from keystile.db.direct_reads import DirectRead, engine_fetch_all
 from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
-from keystile.sessions import active_reads, service
+from keystile.sessions import service
+from keystile.sessions.direct_store import DirectSessionStore
 from keystile.sessions.jwts import SESSION_CLAIM
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.models import Session
+from keystile.sessions.store import attach_session_store
 from keystile.sessions.verified_jwts import VerifiedJwts
 from tests.sessions.conftest import NOW
 
@@ -107,9 +109,9 @@ async def error_of(call: Awaitable[object]) -> str:
 
 
 @contextmanager
-def counted_statements(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The SQL sent to the database meanwhile: through SQLAlchemy, and straight to the driver by
-    `keystile.db.direct_reads` (which the spy counts, then runs as it is)."""
+def counted_statements(engine: AsyncEngine, db_sessions: Sessions) -> Iterator[list[str]]:
+    """The SQL sent to the database meanwhile: through SQLAlchemy, and straight to the driver by the
+    session store (given a `fetch` that counts, then runs as usual)."""
     statements: list[str] = []
 
     def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
@@ -120,12 +122,11 @@ def counted_statements(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> 
         return await engine_fetch_all(on, read, parameters)
 
     event.listen(engine.sync_engine, "before_cursor_execute", record)
-    with monkeypatch.context() as patched:
-        patched.setattr(active_reads, "engine_fetch_all", counted_fetch_all)
-        try:
-            yield statements
-        finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", record)
+    attach_session_store(db_sessions, DirectSessionStore(engine, fetch=counted_fetch_all))
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def test_no_duration_and_no_session_means_no_session(
@@ -428,22 +429,21 @@ async def test_authenticate_costs_one_query(
     keys: KeyRing,
     project_id: str,
     user_id: str,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     issued = await start(db_sessions, keys, project_id, user_id)
     await authenticate(db_sessions, keys, project_id, token=issued.session_token)  # keys now cached
-    with counted_statements(engine, monkeypatch) as by_token:
+    with counted_statements(engine, db_sessions) as by_token:
         await authenticate(
             db_sessions, keys, project_id, token=issued.session_token, now=NOW + timedelta(seconds=30)
         )
-    with counted_statements(engine, monkeypatch) as by_jwt:
+    with counted_statements(engine, db_sessions) as by_jwt:
         await authenticate(
             db_sessions, keys, project_id, session_jwt=issued.session_jwt, now=NOW + timedelta(seconds=30)
         )
     assert len(by_token) == 1, by_token
     assert len(by_jwt) == 1, by_jwt
     # Once a minute, last_accessed_at is written: one UPDATE more.
-    with counted_statements(engine, monkeypatch) as with_write:
+    with counted_statements(engine, db_sessions) as with_write:
         await authenticate(
             db_sessions, keys, project_id, token=issued.session_token, now=NOW + timedelta(minutes=2)
         )

@@ -10,7 +10,7 @@ from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.users import UserOut
 from keystile.sessions.jwts import session_claim
 from keystile.sessions.models import Session
-from keystile.sessions.service import SessionRequest
+from keystile.sessions.types import SessionRequest
 
 # Generous bounds: tokens are 43 characters, and JWTs carry at most 4 KB of custom claims.
 TOKEN_MAX = 256

@@ -25,7 +25,8 @@ from keystile.ids import new_id
 from keystile.projects import sandbox as sandbox_values
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import SessionRequest, start_or_extend_session
+from keystile.sessions.service import start_or_extend_session
+from keystile.sessions.types import SessionRequest
 
 EMBEDDED_EXPIRATION_MINUTES = 60
 

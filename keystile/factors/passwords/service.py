@@ -43,12 +43,8 @@ from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import (
-    IssuedSession,
-    SessionRequest,
-    authenticate_session,
-    start_or_extend_session,
-)
+from keystile.sessions.service import IssuedSession, authenticate_session, start_or_extend_session
+from keystile.sessions.types import SessionRequest
 
 RESET_EXPIRATION_MINUTES: Final = 30
 RESET_TOKEN_TYPE: Final = "reset_password"  # noqa: S105

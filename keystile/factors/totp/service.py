@@ -29,7 +29,8 @@ from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.projects.service import get_project
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import IssuedSession, SessionRequest, start_or_extend_session
+from keystile.sessions.service import IssuedSession, start_or_extend_session
+from keystile.sessions.types import SessionRequest
 
 # Stytch's bounds on how long a new registration waits for its first code.
 MIN_EXPIRATION_MINUTES: Final = 5

@@ -17,9 +17,8 @@ from keystile.api.schemas.b2b_discovery import (
 from keystile.api.schemas.b2b_sessions import EntryResponse, entry_fields
 from keystile.api.state import app_state
 from keystile.b2b import admission, discovery
-from keystile.b2b.sessions import MemberCredentials
 from keystile.db.uow import unit_of_work
-from keystile.sessions.service import SessionRequest
+from keystile.sessions.types import MemberCredentials, SessionRequest
 
 router = APIRouter(prefix="/v1/b2b/discovery", tags=["b2b discovery"])
 

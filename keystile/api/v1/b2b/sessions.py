@@ -25,9 +25,8 @@ from keystile.api.schemas.sessions import JWKSResponse
 from keystile.api.state import app_state
 from keystile.api.v1.consumer.sessions import get_jwks
 from keystile.b2b import admission, sessions
-from keystile.b2b.sessions import MemberCredentials
 from keystile.db.uow import unit_of_work
-from keystile.sessions.service import SessionRequest
+from keystile.sessions.types import MemberCredentials, SessionRequest
 
 router = APIRouter(prefix="/v1/b2b/sessions", tags=["b2b sessions"])
 QueryRef = Annotated[str, Query(max_length=128)]

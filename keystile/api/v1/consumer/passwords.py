@@ -15,7 +15,7 @@ from keystile.db.uow import unit_of_work
 from keystile.factors.passwords import service
 from keystile.factors.passwords.hashes import Argon2Parameters
 from keystile.identity.service import NewUser
-from keystile.sessions.service import SessionRequest
+from keystile.sessions.types import SessionRequest
 
 router = APIRouter(prefix="/v1/passwords", tags=["passwords"])
 
