@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.errors import KeystileError
+from keystile.errors import ErrorType, KeystileError
 from keystile.identity import search as user_search
 from keystile.ids import is_well_formed_id, new_id
 from keystile.m2m import claims, search, secrets, tokens
@@ -93,7 +93,7 @@ class IssuedToken:
     scopes: list[str]
 
 
-def _text(value: str | None, *, limit: int, error_type: str) -> str:
+def _text(value: str | None, *, limit: int, error_type: ErrorType) -> str:
     if value is None:
         return ""
     if len(value) > limit or has_control_characters(value):
