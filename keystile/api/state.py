@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from keystile.api.credential_cache import CredentialCache
 from keystile.clock import Clock
 from keystile.config import Settings
-from keystile.ratelimit.limiter import RateLimiter
+from keystile.limits.limiter import RateLimiter
 from keystile.sessions.keys import KeyRing
 
 

@@ -15,7 +15,7 @@ from keystile.errors import KeystileError
 from keystile.factors.magic_links.service import SEND_INTERVAL
 from keystile.factors.magic_links.tokens import magic_link, new_token, token_digest, verifier_matches
 from keystile.ids import new_id
-from keystile.throttle.service import claim_send_slot, slot_key
+from keystile.limits.send_slots import claim_send_slot, slot_key
 
 DISCOVERY = "discovery"
 # `stytch_token_type` of each kind of link: apps route the callback on it.

@@ -8,8 +8,6 @@ Stytch's `status_code` and `request_id`, which is what both SDKs parse from this
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl
@@ -19,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from keystile.api.auth import basic_credentials
 from keystile.api.errors import request_id
 from keystile.api.schemas.m2m import OAuthErrorResponse, TokenResponse
 from keystile.api.state import app_state
@@ -75,14 +74,11 @@ def _text(params: dict[str, Any], name: str) -> str | None:
 
 def _basic_client(header: str | None) -> tuple[str | None, str | None]:
     """`client_id:client_secret` from an HTTP Basic header; (None, None) without one."""
-    if not header or not header.lower().startswith("basic "):
-        return None, None
     try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError) as error:
+        credentials = basic_credentials(header)
+    except ValueError as error:
         raise KeystileError("invalid_client", "The Basic credentials are not valid base64.") from error
-    client_id, _, client_secret = decoded.partition(":")
-    return client_id, client_secret
+    return credentials or (None, None)
 
 
 async def _token_request(request: Request) -> TokenRequest:

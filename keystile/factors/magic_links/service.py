@@ -23,10 +23,10 @@ from keystile.identity.models import User, UserEmail
 from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
 from keystile.ids import new_id
+from keystile.limits.send_slots import claim_send_slot, slot_key
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import IssuedSession, SessionRequest, start_or_extend_session
-from keystile.throttle.service import claim_send_slot, slot_key
 
 SEND_INTERVAL = timedelta(seconds=1)
 

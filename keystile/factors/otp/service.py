@@ -28,9 +28,9 @@ from keystile.identity.contact import normalize_email, normalize_phone
 from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.repository import UserRepository
 from keystile.ids import is_well_formed_id, new_id
+from keystile.limits.send_slots import claim_send_slot, slot_key
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import SessionRequest, authenticate_session, start_or_extend_session
-from keystile.throttle.service import claim_send_slot, slot_key
 
 EMAIL_SEND_INTERVAL = timedelta(seconds=1)
 

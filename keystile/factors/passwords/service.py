@@ -40,6 +40,7 @@ from keystile.identity.models import User, UserEmail
 from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
 from keystile.ids import new_id
+from keystile.limits.send_slots import claim_send_slot, slot_key
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import (
@@ -48,7 +49,6 @@ from keystile.sessions.service import (
     authenticate_session,
     start_or_extend_session,
 )
-from keystile.throttle.service import claim_send_slot, slot_key
 
 RESET_EXPIRATION_MINUTES: Final = 30
 RESET_SEND_INTERVAL: Final = timedelta(seconds=1)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 
 from keystile.api.auth import ActingMember, B2BProject
 from keystile.api.errors import request_id
+from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import b2b_magic_links as schemas
 from keystile.api.schemas.b2b_discovery import discovery_fields
 from keystile.api.schemas.b2b_organizations import member_out, organization_out
@@ -22,7 +23,7 @@ from keystile.factors.magic_links.service import LinkOptions
 router = APIRouter(prefix="/v1/b2b/magic_links", tags=["b2b magic links"])
 
 
-@router.post("/email/login_or_signup", response_model=schemas.LoginOrSignupResponse)
+@router.post("/email/login_or_signup", response_model=schemas.LoginOrSignupResponse, dependencies=[Sends])
 async def login_or_signup(
     body: schemas.LoginOrSignupRequest, request: Request, project: B2BProject
 ) -> schemas.LoginOrSignupResponse:
@@ -54,7 +55,7 @@ async def login_or_signup(
     )
 
 
-@router.post("/email/invite", response_model=schemas.InviteResponse)
+@router.post("/email/invite", response_model=schemas.InviteResponse, dependencies=[Sends])
 async def invite(
     body: schemas.InviteRequest, request: Request, project: B2BProject, acting: ActingMember
 ) -> schemas.InviteResponse:
@@ -90,7 +91,7 @@ async def invite(
     )
 
 
-@router.post("/authenticate", response_model=schemas.AuthenticateResponse)
+@router.post("/authenticate", response_model=schemas.AuthenticateResponse, dependencies=[Attempts])
 async def authenticate(
     body: schemas.AuthenticateRequest, request: Request, project: B2BProject
 ) -> schemas.AuthenticateResponse:
@@ -115,7 +116,7 @@ async def authenticate(
     )
 
 
-@router.post("/email/discovery/send", response_model=schemas.DiscoverySendResponse)
+@router.post("/email/discovery/send", response_model=schemas.DiscoverySendResponse, dependencies=[Sends])
 async def send_discovery(
     body: schemas.DiscoverySendRequest, request: Request, project: B2BProject
 ) -> schemas.DiscoverySendResponse:
@@ -135,7 +136,9 @@ async def send_discovery(
     return schemas.DiscoverySendResponse(request_id=request_id(request))
 
 
-@router.post("/discovery/authenticate", response_model=schemas.DiscoveryAuthenticateResponse)
+@router.post(
+    "/discovery/authenticate", response_model=schemas.DiscoveryAuthenticateResponse, dependencies=[Attempts]
+)
 async def authenticate_discovery(
     body: schemas.DiscoveryAuthenticateRequest, request: Request, project: B2BProject
 ) -> schemas.DiscoveryAuthenticateResponse:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 
 from keystile.api.auth import ActingMember, B2BProject
 from keystile.api.errors import request_id
+from keystile.api.limits import SessionChecks
 from keystile.api.schemas.b2b_organizations import member_out, organization_out
 from keystile.api.schemas.b2b_sessions import (
     AuthenticateMemberSessionRequest,
@@ -35,7 +36,7 @@ QueryRef = Annotated[str, Query(max_length=128)]
 router.add_api_route("/jwks/{project_id}", get_jwks, methods=["GET"], response_model=JWKSResponse)
 
 
-@router.post("/authenticate", response_model=AuthenticateMemberSessionResponse)
+@router.post("/authenticate", response_model=AuthenticateMemberSessionResponse, dependencies=[SessionChecks])
 async def authenticate_session(
     body: AuthenticateMemberSessionRequest, request: Request, project: B2BProject
 ) -> AuthenticateMemberSessionResponse:

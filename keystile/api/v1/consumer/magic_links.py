@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 
 from keystile.api.auth import ConsumerProject
 from keystile.api.errors import request_id
+from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import magic_links as schemas
 from keystile.api.schemas.sessions import session_out, session_request
 from keystile.api.schemas.users import user_out
@@ -29,7 +30,7 @@ def _login_or_signup_options(body: schemas.SendRequest) -> LinkOptions:
     )
 
 
-@router.post("/email/login_or_create", response_model=schemas.LoginOrCreateResponse)
+@router.post("/email/login_or_create", response_model=schemas.LoginOrCreateResponse, dependencies=[Sends])
 async def login_or_create(
     body: schemas.LoginOrCreateRequest, request: Request, project: ConsumerProject
 ) -> schemas.LoginOrCreateResponse:
@@ -54,7 +55,7 @@ async def login_or_create(
     )
 
 
-@router.post("/email/send", response_model=schemas.SendResponse)
+@router.post("/email/send", response_model=schemas.SendResponse, dependencies=[Sends])
 async def send(body: schemas.SendRequest, request: Request, project: ConsumerProject) -> schemas.SendResponse:
     state = app_state(request)
     options = _login_or_signup_options(body)
@@ -71,7 +72,7 @@ async def send(body: schemas.SendRequest, request: Request, project: ConsumerPro
     return schemas.SendResponse(request_id=request_id(request), user_id=sent.user_id, email_id=sent.email_id)
 
 
-@router.post("/email/invite", response_model=schemas.SendResponse)
+@router.post("/email/invite", response_model=schemas.SendResponse, dependencies=[Sends])
 async def invite(
     body: schemas.InviteRequest, request: Request, project: ConsumerProject
 ) -> schemas.SendResponse:
@@ -127,7 +128,7 @@ async def create(
     return schemas.CreateResponse(request_id=request_id(request), user_id=body.user_id, token=token)
 
 
-@router.post("/authenticate", response_model=schemas.AuthenticateResponse)
+@router.post("/authenticate", response_model=schemas.AuthenticateResponse, dependencies=[Attempts])
 async def authenticate(
     body: schemas.AuthenticateRequest, request: Request, project: ConsumerProject
 ) -> schemas.AuthenticateResponse:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 
 from keystile.api.auth import ProjectAuth
 from keystile.api.errors import request_id
+from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import otps as schemas
 from keystile.api.schemas.magic_links import AuthenticateResponse
 from keystile.api.schemas.sessions import session_out, session_request
@@ -83,7 +84,9 @@ async def _send(
     return sent
 
 
-@router.post("/email/login_or_create", response_model=schemas.EmailLoginOrCreateResponse)
+@router.post(
+    "/email/login_or_create", response_model=schemas.EmailLoginOrCreateResponse, dependencies=[Sends]
+)
 async def email_login_or_create(
     body: schemas.EmailLoginOrCreateRequest, request: Request, project: ProjectAuth
 ) -> schemas.EmailLoginOrCreateResponse:
@@ -103,7 +106,7 @@ async def email_login_or_create(
     )
 
 
-@router.post("/email/send", response_model=schemas.EmailSendResponse)
+@router.post("/email/send", response_model=schemas.EmailSendResponse, dependencies=[Sends])
 async def email_send(
     body: schemas.EmailSendRequest, request: Request, project: ProjectAuth
 ) -> schemas.EmailSendResponse:
@@ -152,35 +155,37 @@ async def _phone_send(
     )
 
 
-@router.post("/sms/login_or_create", response_model=schemas.PhoneLoginOrCreateResponse)
+@router.post("/sms/login_or_create", response_model=schemas.PhoneLoginOrCreateResponse, dependencies=[Sends])
 async def sms_login_or_create(
     body: schemas.PhoneLoginOrCreateRequest, request: Request, project: ProjectAuth
 ) -> schemas.PhoneLoginOrCreateResponse:
     return await _phone_login_or_create(SMS, body, request, project)
 
 
-@router.post("/sms/send", response_model=schemas.PhoneSendResponse)
+@router.post("/sms/send", response_model=schemas.PhoneSendResponse, dependencies=[Sends])
 async def sms_send(
     body: schemas.PhoneSendRequest, request: Request, project: ProjectAuth
 ) -> schemas.PhoneSendResponse:
     return await _phone_send(SMS, body, request, project)
 
 
-@router.post("/whatsapp/login_or_create", response_model=schemas.PhoneLoginOrCreateResponse)
+@router.post(
+    "/whatsapp/login_or_create", response_model=schemas.PhoneLoginOrCreateResponse, dependencies=[Sends]
+)
 async def whatsapp_login_or_create(
     body: schemas.PhoneLoginOrCreateRequest, request: Request, project: ProjectAuth
 ) -> schemas.PhoneLoginOrCreateResponse:
     return await _phone_login_or_create(WHATSAPP, body, request, project)
 
 
-@router.post("/whatsapp/send", response_model=schemas.PhoneSendResponse)
+@router.post("/whatsapp/send", response_model=schemas.PhoneSendResponse, dependencies=[Sends])
 async def whatsapp_send(
     body: schemas.PhoneSendRequest, request: Request, project: ProjectAuth
 ) -> schemas.PhoneSendResponse:
     return await _phone_send(WHATSAPP, body, request, project)
 
 
-@router.post("/authenticate", response_model=AuthenticateResponse)
+@router.post("/authenticate", response_model=AuthenticateResponse, dependencies=[Attempts])
 async def authenticate(
     body: schemas.AuthenticateRequest, request: Request, project: ProjectAuth
 ) -> AuthenticateResponse:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 
 from keystile.api.auth import ProjectAuth
 from keystile.api.errors import request_id
+from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import passwords as schemas
 from keystile.api.schemas.sessions import session_out, session_request
 from keystile.api.schemas.users import user_out
@@ -65,7 +66,7 @@ async def create(
     return schemas.CreateResponse(**answer.model_dump(), email_id=result.email_id)
 
 
-@router.post("/authenticate", response_model=schemas.SessionResponse)
+@router.post("/authenticate", response_model=schemas.SessionResponse, dependencies=[Attempts])
 async def authenticate(
     body: schemas.AuthenticateRequest, request: Request, project: ProjectAuth
 ) -> schemas.SessionResponse:
@@ -144,7 +145,7 @@ async def migrate(
     )
 
 
-@router.post("/email/reset/start", response_model=schemas.ResetStartResponse)
+@router.post("/email/reset/start", response_model=schemas.ResetStartResponse, dependencies=[Sends])
 async def reset_start(
     body: schemas.ResetStartRequest, request: Request, project: ProjectAuth
 ) -> schemas.ResetStartResponse:

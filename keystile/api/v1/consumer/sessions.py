@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 
 from keystile.api.auth import ConsumerProject
 from keystile.api.errors import request_id
+from keystile.api.limits import SessionChecks
 from keystile.api.schemas.sessions import (
     AuthenticateSessionRequest,
     AuthenticateSessionResponse,
@@ -25,7 +26,7 @@ from keystile.sessions import service
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 
 
-@router.post("/authenticate", response_model=AuthenticateSessionResponse)
+@router.post("/authenticate", response_model=AuthenticateSessionResponse, dependencies=[SessionChecks])
 async def authenticate_session(
     body: AuthenticateSessionRequest, request: Request, project: ConsumerProject
 ) -> AuthenticateSessionResponse:

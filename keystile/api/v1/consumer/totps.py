@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 
 from keystile.api.auth import ProjectAuth
 from keystile.api.errors import request_id
+from keystile.api.limits import Attempts
 from keystile.api.schemas import totps as schemas
 from keystile.api.schemas.sessions import session_request
 from keystile.api.schemas.users import user_out
@@ -41,7 +42,7 @@ async def create(
     )
 
 
-@router.post("/authenticate", response_model=schemas.AuthenticateResponse)
+@router.post("/authenticate", response_model=schemas.AuthenticateResponse, dependencies=[Attempts])
 async def authenticate(
     body: schemas.AuthenticateRequest, request: Request, project: ProjectAuth
 ) -> schemas.AuthenticateResponse:
