@@ -29,7 +29,7 @@ class AppState:
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
     def wake_outbox(self) -> None:
-        """Call after committing outbox messages, so they leave without waiting for the poll."""
+        """Called once outbox messages are committed, so they leave without waiting for the poll."""
         self.outbox_wakeup.set()
 
 

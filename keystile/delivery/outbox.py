@@ -13,6 +13,14 @@ from keystile.delivery.templates import render_email, render_text
 from keystile.ids import new_id
 from keystile.limits.email_cap import count_email_to
 
+# The key of `Session.info` set once the session has queued a message: its committer wakes the worker.
+QUEUED = "keystile_outbox_queued"
+
+
+def queued_messages(session: AsyncSession) -> bool:
+    """Whether `session` queued a message, which leaves sooner if the worker is woken after commit."""
+    return bool(session.info.get(QUEUED))
+
 
 def _add(
     session: AsyncSession,
@@ -26,6 +34,7 @@ def _add(
     now: datetime,
 ) -> str:
     message_id = new_id("message")
+    session.info[QUEUED] = True
     session.add(
         OutboxMessage(
             message_id=message_id,

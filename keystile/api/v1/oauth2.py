@@ -18,10 +18,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from keystile.api.auth import basic_credentials
+from keystile.api.context import Ctx
 from keystile.api.errors import request_id
 from keystile.api.schemas.m2m import OAuthErrorResponse, TokenResponse
-from keystile.api.state import app_state
-from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
 from keystile.m2m import service
 from keystile.m2m.service import TokenRequest
@@ -130,24 +129,23 @@ def _oauth_error(request: Request, error: KeystileError) -> JSONResponse:
         }
     },
 )
-async def token(project_id: str, request: Request) -> JSONResponse:
+async def token(project_id: str, request: Request, ctx: Ctx) -> JSONResponse:
     """An access token for an M2M client (RFC 6749 section 4.4)."""
-    state = app_state(request)
     try:
         token_request = await _token_request(request)
-        async with unit_of_work(state.sessions) as db:
+        async with ctx.work() as db:
             issued = await service.issue_token(
                 db,
-                state.keys,
+                ctx.keys,
                 project_id,
                 token_request,
-                lifetime=timedelta(minutes=state.settings.m2m_token_minutes),
-                now=state.clock.now(),
+                lifetime=timedelta(minutes=ctx.state.settings.m2m_token_minutes),
+                now=ctx.now,
             )
     except KeystileError as error:
         return _oauth_error(request, error)
     body = TokenResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         access_token=issued.access_token,
         expires_in=issued.expires_in,
         scope=" ".join(issued.scopes),
