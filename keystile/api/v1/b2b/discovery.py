@@ -15,9 +15,9 @@ from keystile.api.schemas.b2b_discovery import (
     discovery_fields,
 )
 from keystile.api.schemas.b2b_sessions import EntryResponse, entry_fields
+from keystile.api.schemas.sessions import new_session_request
 from keystile.b2b import admission, discovery
 from keystile.b2b.sessions import MemberCredentials
-from keystile.sessions.service import SessionRequest
 
 router = APIRouter(prefix="/v1/b2b/discovery", tags=["b2b discovery"])
 
@@ -26,9 +26,7 @@ router = APIRouter(prefix="/v1/b2b/discovery", tags=["b2b discovery"])
 async def exchange_intermediate_session(
     body: ExchangeIntermediateSessionRequest, ctx: Ctx, project: B2BProject
 ) -> EntryResponse:
-    session_request = SessionRequest(
-        duration_minutes=body.session_duration_minutes, custom_claims=body.session_custom_claims
-    )
+    session_request = new_session_request(body)
     async with ctx.work() as db:
         entry = await admission.exchange_intermediate_session(
             db,
@@ -62,9 +60,7 @@ async def list_organizations(
 async def create_organization(
     body: CreateOrganizationViaDiscoveryRequest, ctx: Ctx, project: B2BProject
 ) -> EntryResponse:
-    session_request = SessionRequest(
-        duration_minutes=body.session_duration_minutes, custom_claims=body.session_custom_claims
-    )
+    session_request = new_session_request(body)
     fields = body.organization_fields()
     async with ctx.work() as db:
         entry = await discovery.create_organization_and_enter(

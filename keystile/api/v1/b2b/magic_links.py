@@ -16,7 +16,6 @@ from keystile.api.schemas.sessions import session_request
 from keystile.b2b import discovery, magic_links
 from keystile.b2b.members import NewMember
 from keystile.clock import rfc3339
-from keystile.factors.magic_links.service import LinkOptions
 
 router = APIRouter(prefix="/v1/b2b/magic_links", tags=["b2b magic links"])
 
@@ -25,13 +24,6 @@ router = APIRouter(prefix="/v1/b2b/magic_links", tags=["b2b magic links"])
 async def login_or_signup(
     body: schemas.LoginOrSignupRequest, ctx: Ctx, project: B2BProject
 ) -> schemas.LoginOrSignupResponse:
-    options = LinkOptions(
-        login_url=body.login_redirect_url,
-        signup_url=body.signup_redirect_url,
-        login_expiration_minutes=body.login_expiration_minutes,
-        signup_expiration_minutes=body.signup_expiration_minutes,
-        code_challenge=body.pkce_code_challenge,
-    )
     async with ctx.work() as db:
         sent = await magic_links.login_or_signup(
             db,
@@ -39,7 +31,7 @@ async def login_or_signup(
             test_project=project.is_test,
             organization_ref=body.organization_id,
             email=body.email_address,
-            options=options,
+            options=body.link_options(),
             now=ctx.now,
         )
     return schemas.LoginOrSignupResponse(
@@ -55,15 +47,7 @@ async def login_or_signup(
 async def invite(
     body: schemas.InviteRequest, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> schemas.InviteResponse:
-    new = NewMember(
-        name=body.name,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        roles=body.roles,
-    )
-    options = LinkOptions(
-        invite_url=body.invite_redirect_url, invite_expiration_minutes=body.invite_expiration_minutes
-    )
+    new = body.to_domain(NewMember, only=("name", "trusted_metadata", "untrusted_metadata", "roles"))
     async with ctx.work() as db:
         member = await magic_links.invite(
             db,
@@ -73,7 +57,7 @@ async def invite(
             organization_ref=body.organization_id,
             email=body.email_address,
             new=new,
-            options=options,
+            options=body.link_options(),
             acting=acting,
             now=ctx.now,
         )

@@ -73,16 +73,7 @@ async def create_member(
     project: B2BProject,
     acting: ActingMember,
 ) -> MemberResponse:
-    new = NewMember(
-        name=body.name,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        is_breakglass=body.is_breakglass,
-        mfa_phone_number=body.mfa_phone_number,
-        mfa_enrolled=body.mfa_enrolled,
-        roles=body.roles,
-        external_id=body.external_id,
-    )
+    new = body.to_domain(NewMember)
     async with ctx.work() as db:
         view = await service.create_member(
             db,
@@ -122,18 +113,7 @@ async def update_member(
     project: B2BProject,
     acting: ActingMember,
 ) -> MemberResponse:
-    changes = MemberChanges(
-        name=body.name,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        is_breakglass=body.is_breakglass,
-        mfa_phone_number=body.mfa_phone_number,
-        mfa_enrolled=body.mfa_enrolled,
-        roles=body.roles,
-        default_mfa_method=body.default_mfa_method,
-        email_address=body.email_address,
-        external_id=body.external_id,
-    )
+    changes = body.to_domain(MemberChanges)
     async with ctx.work() as db:
         view = await service.update_member(
             db,

@@ -22,11 +22,10 @@ from keystile.api.schemas.b2b_sessions import (
     entry_fields,
     member_session_out,
 )
-from keystile.api.schemas.sessions import JWKSResponse
+from keystile.api.schemas.sessions import JWKSResponse, new_session_request
 from keystile.api.v1.consumer.sessions import get_jwks
 from keystile.b2b import admission, sessions
 from keystile.b2b.sessions import MemberCredentials
-from keystile.sessions.service import SessionRequest
 
 router = APIRouter(prefix="/v1/b2b/sessions", tags=["b2b sessions"])
 QueryRef = Annotated[str, Query(max_length=128)]
@@ -99,9 +98,7 @@ async def revoke_session(
 async def exchange_session(
     body: ExchangeMemberSessionRequest, ctx: Ctx, project: B2BProject
 ) -> EntryResponse:
-    session_request = SessionRequest(
-        duration_minutes=body.session_duration_minutes, custom_claims=body.session_custom_claims
-    )
+    session_request = new_session_request(body)
     async with ctx.work() as db:
         entry = await admission.exchange_session(
             db,

@@ -37,14 +37,7 @@ def _client_response(ctx: RequestContext, client: M2MClient) -> M2MClientRespons
 async def create_client(
     body: CreateM2MClientRequest, ctx: Ctx, project: ProjectAuth
 ) -> CreateM2MClientResponse:
-    new = NewClient(
-        scopes=body.scopes,
-        client_id=body.client_id,
-        client_secret=body.client_secret,
-        client_name=body.client_name,
-        client_description=body.client_description,
-        trusted_metadata=body.trusted_metadata,
-    )
+    new = body.to_domain(NewClient)
     async with ctx.work() as db:
         created = await service.create_client(db, project.project_id, new, now=ctx.now)
     client = m2m_client_out(created.client)
@@ -81,13 +74,7 @@ async def get_client(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> M2MCl
 async def update_client(
     client_id: PathId, body: UpdateM2MClientRequest, ctx: Ctx, project: ProjectAuth
 ) -> M2MClientResponse:
-    changes = ClientChanges(
-        client_name=body.client_name,
-        client_description=body.client_description,
-        status=body.status,
-        scopes=body.scopes,
-        trusted_metadata=body.trusted_metadata,
-    )
+    changes = body.to_domain(ClientChanges)
     async with ctx.work() as db:
         client = await service.update_client(db, project.project_id, client_id, changes)
     return _client_response(ctx, client)

@@ -12,27 +12,15 @@ from keystile.api.schemas import magic_links as schemas
 from keystile.api.schemas.sessions import session_out, session_request
 from keystile.api.schemas.users import user_out
 from keystile.factors.magic_links import service
-from keystile.factors.magic_links.service import LinkOptions
 from keystile.identity.service import NewUser
 
 router = APIRouter(prefix="/v1/magic_links", tags=["magic links"])
-
-
-def _login_or_signup_options(body: schemas.SendRequest) -> LinkOptions:
-    return LinkOptions(
-        login_url=body.login_magic_link_url,
-        signup_url=body.signup_magic_link_url,
-        login_expiration_minutes=body.login_expiration_minutes,
-        signup_expiration_minutes=body.signup_expiration_minutes,
-        code_challenge=body.code_challenge,
-    )
 
 
 @router.post("/email/login_or_create", response_model=schemas.LoginOrCreateResponse, dependencies=[Sends])
 async def login_or_create(
     body: schemas.LoginOrCreateRequest, ctx: Ctx, project: ConsumerProject
 ) -> schemas.LoginOrCreateResponse:
-    options = _login_or_signup_options(body)
     async with ctx.work() as db:
         sent = await service.login_or_create(
             db,
@@ -40,7 +28,7 @@ async def login_or_create(
             test_project=project.is_test,
             email=body.email,
             create_user_as_pending=body.create_user_as_pending,
-            options=options,
+            options=body.link_options(),
             now=ctx.now,
         )
     return schemas.LoginOrCreateResponse(
@@ -53,14 +41,13 @@ async def login_or_create(
 
 @router.post("/email/send", response_model=schemas.SendResponse, dependencies=[Sends])
 async def send(body: schemas.SendRequest, ctx: Ctx, project: ConsumerProject) -> schemas.SendResponse:
-    options = _login_or_signup_options(body)
     async with ctx.work() as db:
         sent = await service.send(
             db,
             project_id=project.project_id,
             test_project=project.is_test,
             email=body.email,
-            options=options,
+            options=body.link_options(),
             now=ctx.now,
         )
     return schemas.SendResponse(request_id=ctx.request_id, user_id=sent.user_id, email_id=sent.email_id)
@@ -68,15 +55,7 @@ async def send(body: schemas.SendRequest, ctx: Ctx, project: ConsumerProject) ->
 
 @router.post("/email/invite", response_model=schemas.SendResponse, dependencies=[Sends])
 async def invite(body: schemas.InviteRequest, ctx: Ctx, project: ConsumerProject) -> schemas.SendResponse:
-    new_user = NewUser(
-        name=body.name.model_dump() if body.name is not None else None,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        roles=body.roles,
-    )
-    options = LinkOptions(
-        invite_url=body.invite_magic_link_url, invite_expiration_minutes=body.invite_expiration_minutes
-    )
+    new_user = body.to_domain(NewUser, only=("name", "trusted_metadata", "untrusted_metadata", "roles"))
     async with ctx.work() as db:
         sent = await service.invite(
             db,
@@ -84,7 +63,7 @@ async def invite(body: schemas.InviteRequest, ctx: Ctx, project: ConsumerProject
             test_project=project.is_test,
             email=body.email,
             new_user=new_user,
-            options=options,
+            options=body.link_options(),
             now=ctx.now,
         )
     return schemas.SendResponse(request_id=ctx.request_id, user_id=sent.user_id, email_id=sent.email_id)

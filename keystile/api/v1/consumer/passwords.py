@@ -9,12 +9,11 @@ from keystile.api.auth import ProjectAuth
 from keystile.api.context import Ctx, RequestContext
 from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import passwords as schemas
-from keystile.api.schemas.sessions import session_out, session_request
+from keystile.api.schemas.sessions import new_session_request, session_out, session_request
 from keystile.api.schemas.users import user_out
 from keystile.factors.passwords import service
 from keystile.factors.passwords.hashes import Argon2Parameters
 from keystile.identity.service import NewUser
-from keystile.sessions.service import SessionRequest
 
 router = APIRouter(prefix="/v1/passwords", tags=["passwords"])
 
@@ -37,14 +36,8 @@ def _parameters(ctx: RequestContext) -> Argon2Parameters:
 
 @router.post("", response_model=schemas.CreateResponse)
 async def create(body: schemas.CreateRequest, ctx: Ctx, project: ProjectAuth) -> schemas.CreateResponse:
-    profile = NewUser(
-        name=body.name.model_dump() if body.name is not None else None,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-    )
-    session_request = SessionRequest(
-        duration_minutes=body.session_duration_minutes, custom_claims=body.session_custom_claims
-    )
+    profile = body.to_domain(NewUser, only=("name", "trusted_metadata", "untrusted_metadata"))
+    session_request = new_session_request(body)
     async with ctx.work() as db:
         result = await service.create(
             db,
@@ -106,13 +99,9 @@ async def strength_check(
 
 @router.post("/migrate", response_model=schemas.MigrateResponse)
 async def migrate(body: schemas.MigrateRequest, ctx: Ctx, project: ProjectAuth) -> schemas.MigrateResponse:
-    profile = NewUser(
-        phone_number=body.phone_number,
-        name=body.name.model_dump() if body.name is not None else None,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        external_id=body.external_id,
-        roles=body.roles,
+    profile = body.to_domain(
+        NewUser,
+        only=("phone_number", "name", "trusted_metadata", "untrusted_metadata", "external_id", "roles"),
     )
     async with ctx.work() as db:
         migrated = await service.migrate(

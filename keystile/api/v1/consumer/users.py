@@ -26,22 +26,9 @@ from keystile.identity.service import NewUser, UserChanges
 router = APIRouter(prefix="/v1/users", tags=["users"])
 
 
-def _dump_name(body: CreateUserRequest | UpdateUserRequest) -> dict[str, str | None] | None:
-    return body.name.model_dump() if body.name is not None else None
-
-
 @router.post("", response_model=CreateUserResponse)
 async def create_user(body: CreateUserRequest, ctx: Ctx, project: ConsumerProject) -> CreateUserResponse:
-    new = NewUser(
-        email=body.email,
-        phone_number=body.phone_number,
-        name=_dump_name(body),
-        create_user_as_pending=body.create_user_as_pending,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        external_id=body.external_id,
-        roles=body.roles,
-    )
+    new = body.to_domain(NewUser)
     async with ctx.work() as session:
         view = await service.create_user(session, project.project_id, new, now=ctx.now)
     return CreateUserResponse(
@@ -93,13 +80,7 @@ async def get_user(user_id: PathId, ctx: Ctx, project: ConsumerProject) -> GetUs
 async def update_user(
     user_id: PathId, body: UpdateUserRequest, ctx: Ctx, project: ConsumerProject
 ) -> UpdateUserResponse:
-    changes = UserChanges(
-        name=_dump_name(body),
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        external_id=body.external_id,
-        roles=body.roles,
-    )
+    changes = body.to_domain(UserChanges)
     async with ctx.work() as session:
         view = await service.update_user(session, project.project_id, user_id, changes)
     user = user_out(view)
