@@ -7,7 +7,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from keystile import __version__
@@ -29,12 +29,28 @@ from keystile.db.engine import server_database
 from keystile.db.liveness import ping
 from keystile.delivery.worker import outbox_worker_running
 from keystile.encryption import at_rest_cipher
-from keystile.ratelimit.limiter import rate_limiter
+from keystile.limits.limiter import rate_limiter
 from keystile.sessions.direct_store import DirectSessionStore
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.store import attach_session_store
 from keystile.ui import dev_inbox
 
+# The `/v1` API, router by router.
+API_ROUTERS: tuple[APIRouter, ...] = (
+    users.router,
+    magic_links.router,
+    sessions.router,
+    passwords.router,
+    otps.router,
+    totps.router,
+    m2m.router,
+    oauth2.router,
+    b2b_organizations.router,
+    b2b_members.router,
+    b2b_magic_links.router,
+    b2b_discovery.router,
+    b2b_sessions.router,
+)
 # Young objects are collected after this many allocations instead of CPython's 700, which one request
 # makes several times over; older generations keep their default pace.
 YOUNG_COLLECTION_THRESHOLD = 10_000
@@ -96,19 +112,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         body_timeout_seconds=settings.request_read_timeout_seconds,
     )
-    app.include_router(users.router)
-    app.include_router(magic_links.router)
-    app.include_router(sessions.router)
-    app.include_router(passwords.router)
-    app.include_router(otps.router)
-    app.include_router(totps.router)
-    app.include_router(m2m.router)
-    app.include_router(oauth2.router)
-    app.include_router(b2b_organizations.router)
-    app.include_router(b2b_members.router)
-    app.include_router(b2b_magic_links.router)
-    app.include_router(b2b_discovery.router)
-    app.include_router(b2b_sessions.router)
+    for router in API_ROUTERS:
+        app.include_router(router)
     if settings.dev_inbox:
         app.include_router(dev_inbox.router)
 

@@ -1,14 +1,163 @@
-"""The error catalogue: every Stytch `error_type` keystile raises, with its HTTP status and message.
+"""The error catalogue: every Stytch `error_type` keystile raises, with its HTTP status, message and URL.
 
-Domain code raises `KeystileError("user_not_found")`; the API layer renders it as Stytch's error JSON.
+Domain code raises `KeystileError("user_not_found")`, whose type `mypy` checks against `ErrorType`; the
+API layer renders it as Stytch's error JSON.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Final
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Literal
 
-CATALOGUE: Final[dict[str, tuple[int, str]]] = {
+ErrorType = Literal[
+    "bad_request",
+    "invalid_json",
+    "invalid_argument",
+    "invalid_email",
+    "invalid_phone_number",
+    "invalid_user_id",
+    "invalid_email_id",
+    "invalid_phone_id",
+    "invalid_external_id",
+    "invalid_metadata",
+    "invalid_search_query",
+    "invalid_cursor",
+    "invalid_limit",
+    "invalid_name",
+    "invalid_project_id",
+    "invalid_session_duration_minutes",
+    "no_session_arguments",
+    "too_many_session_arguments",
+    "no_session_revoke_arguments",
+    "too_many_session_revoke_arguments",
+    "reserved_claims_in_custom_claims",
+    "stytch_claims_in_custom_claims",
+    "custom_claims_too_large",
+    "unable_to_parse_session_jwt",
+    "jwt_invalid_audience",
+    "jwt_invalid_issuer",
+    "jwt_invalid_claims",
+    "user_id_mismatch",
+    "request_too_large",
+    "request_timeout",
+    "invalid_magic_link_url",
+    "invalid_expiration",
+    "invalid_code_challenge",
+    "pkce_mismatch",
+    "magic_link_not_found",
+    "unable_to_auth_magic_link",
+    "invalid_client_id",
+    "invalid_client_secret",
+    "invalid_client_name",
+    "invalid_client_description",
+    "invalid_scopes",
+    "invalid_client_status",
+    "invalid_claims_template",
+    "client_secret_rotation_not_started",
+    "m2m_client_not_found",
+    "duplicate_client_id",
+    "invalid_request",
+    "invalid_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+    "weak_password",
+    "breached_password",
+    "session_too_old_to_reset_password",
+    "invalid_hash_type",
+    "invalid_hash",
+    "invalid_bcrypt_hash",
+    "invalid_md_5_hash",
+    "invalid_sha_1_hash",
+    "invalid_prepend_salt",
+    "invalid_append_salt",
+    "invalid_argon_2_salt",
+    "invalid_argon_2_memory",
+    "invalid_argon_2_iteration_amount",
+    "invalid_argon_2_threads",
+    "invalid_argon_2_key_length",
+    "argon_2_key_length_mismatch",
+    "invalid_base64_scrypt_hash",
+    "invalid_base64_scrypt_salt",
+    "invalid_scrypt_n_parameter",
+    "invalid_scrypt_parameters",
+    "scrypt_key_length_mismatch",
+    "invalid_pbkdf_2_hash",
+    "invalid_pbkdf_2_salt",
+    "invalid_pbkdf_2_iteration_amount",
+    "pbkdf_2_key_length_mismatch",
+    "invalid_phpass_hash_format",
+    "reset_password",
+    "unable_to_auth_password_reset_token",
+    "password_already_exists",
+    "unauthorized_credentials",
+    "no_secret_provided",
+    "project_not_found",
+    "not_found",
+    "user_not_found",
+    "email_not_found",
+    "phone_number_not_found",
+    "session_not_found",
+    "method_not_allowed",
+    "duplicate_email",
+    "duplicate_phone_number",
+    "duplicate_external_id",
+    "signing_key_conflict",
+    "wrong_project_vertical",
+    "invalid_organization_name",
+    "invalid_organization_slug",
+    "invalid_email_domain",
+    "invalid_email_for_jit_provisioning",
+    "invalid_email_for_invites",
+    "tenancy_mismatch",
+    "session_authorization_error",
+    "email_verification_required",
+    "organization_not_found",
+    "member_not_found",
+    "intermediate_session_not_found",
+    "organization_slug_already_used",
+    "duplicate_member_email",
+    "invalid_method_id",
+    "invalid_code",
+    "invalid_expiration_otp",
+    "invalid_phone_number_country_code",
+    "invalid_ip_address",
+    "sms_not_configured",
+    "invalid_totp_code",
+    "invalid_recovery_code",
+    "otp_code_not_found",
+    "unable_to_auth_otp_code",
+    "user_lock_limit_reached",
+    "unable_to_authenticate_totp",
+    "totp_code_already_authenticated",
+    "unable_to_authenticate_recovery_code",
+    "totp_not_found",
+    "active_totp_exists",
+    "too_many_requests",
+    "internal_server_error",
+    "service_unavailable",
+]
+
+
+@dataclass(frozen=True)
+class StytchError:
+    """One entry of the catalogue: what Stytch answers for an error type."""
+
+    status_code: int
+    message: str
+    error_url: str
+
+
+def _entries(table: dict[ErrorType, tuple[int, str]]) -> dict[ErrorType, StytchError]:
+    return {
+        error_type: StytchError(status, message, f"https://stytch.com/docs/api/errors/{status}#{error_type}")
+        for error_type, (status, message) in table.items()
+    }
+
+
+# Each error type's HTTP status and default message, as Stytch answers them.
+_STATUS_AND_MESSAGE: Final[dict[ErrorType, tuple[int, str]]] = {
     # 400
     "bad_request": (400, "The request could not be understood."),
     "invalid_json": (400, "The request body is not valid JSON."),
@@ -71,7 +220,10 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
         "client_secret must be 20 to 256 visible ASCII characters and hard to guess "
         "(10^20 guesses by zxcvbn's estimate, about 66 bits).",
     ),
-    "invalid_client_name": (400, "client_name must be at most 256 characters without control characters."),
+    "invalid_client_name": (
+        400,
+        "client_name must be at most 256 characters without control characters.",
+    ),
     "invalid_client_description": (
         400,
         "client_description must be at most 1024 characters without control characters.",
@@ -167,7 +319,10 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
         "A user with this phone number already exists for this project.",
     ),
     "duplicate_external_id": (409, "A user with this external_id already exists for this project."),
-    "signing_key_conflict": (409, "Another signing-key rotation of this project happened at once; retry."),
+    "signing_key_conflict": (
+        409,
+        "Another signing-key rotation of this project happened at once; retry.",
+    ),
     # B2B: organizations, members, discovery, member sessions
     "wrong_project_vertical": (400, "This endpoint does not serve projects of this vertical."),
     "invalid_organization_name": (
@@ -186,7 +341,10 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
         403,
         "This email address may not join the organization: its domain is not allowed for JIT provisioning.",
     ),
-    "invalid_email_for_invites": (403, "The organization's invite policy does not allow this email address."),
+    "invalid_email_for_invites": (
+        403,
+        "The organization's invite policy does not allow this email address.",
+    ),
     "tenancy_mismatch": (403, "The member session belongs to a different organization."),
     "session_authorization_error": (
         403,
@@ -202,7 +360,10 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
         404,
         "Intermediate session could not be found: it does not exist, was used, or has expired.",
     ),
-    "organization_slug_already_used": (409, "An organization with this slug already exists in this project."),
+    "organization_slug_already_used": (
+        409,
+        "An organization with this slug already exists in this project.",
+    ),
     "duplicate_member_email": (409, "A member with this email already exists in this organization."),
     # One-time passcodes, SMS toll-fraud limits, TOTP and recovery codes
     "invalid_method_id": (400, "method_id format is invalid."),
@@ -241,27 +402,26 @@ CATALOGUE: Final[dict[str, tuple[int, str]]] = {
     "service_unavailable": (503, "The service is temporarily unavailable. Please retry shortly."),
 }
 
+CATALOGUE: Final[Mapping[ErrorType, StytchError]] = _entries(_STATUS_AND_MESSAGE)
+
 
 class KeystileError(Exception):
     """A failure the API reports to the caller as Stytch's error JSON."""
 
     def __init__(
-        self, error_type: str, message: str | None = None, *, headers: dict[str, str] | None = None
+        self, error_type: ErrorType, message: str | None = None, *, headers: dict[str, str] | None = None
     ) -> None:
-        status_code, default_message = CATALOGUE[error_type]
-        self.error_type = error_type
-        self.status_code = status_code
-        self.error_message = message or default_message
+        entry = CATALOGUE[error_type]
+        self.error_type: ErrorType = error_type
+        self.status_code = entry.status_code
+        self.error_message = message or entry.message
+        self.error_url = entry.error_url
         # Response headers that go with the error, such as `Retry-After` on a 429 or a 503.
         self.headers = headers or {}
         super().__init__(f"{error_type}: {self.error_message}")
 
-    @property
-    def error_url(self) -> str:
-        return f"https://stytch.com/docs/api/errors/{self.status_code}#{self.error_type}"
 
-
-def retry_later(error_type: str, seconds: float, message: str | None = None) -> KeystileError:
+def retry_later(error_type: ErrorType, seconds: float, message: str | None = None) -> KeystileError:
     """A 429 or 503 telling the caller to retry in `seconds` (rounded up, at least 1)."""
     retry_after = str(max(1, math.ceil(seconds)))
     return KeystileError(error_type, message, headers={"Retry-After": retry_after})

@@ -17,35 +17,38 @@ from keystile.projects.service import authenticate_secret
 from keystile.sessions.types import MemberCredentials
 
 
-def _basic_credentials(header: str | None) -> tuple[str, str]:
-    if not header or not header.lower().startswith("basic "):
-        raise KeystileError("unauthorized_credentials")
+def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
+    """The `(user, password)` of an HTTP Basic `Authorization` header, or None without one; ValueError
+    when they are not base64 of UTF-8 text."""
+    if not authorization or not authorization.lower().startswith("basic "):
+        return None
+    decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
+    user, _, password = decoded.partition(":")
+    return user, password
+
+
+def _project_credentials(authorization: str | None) -> tuple[str, str]:
     try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+        credentials = basic_credentials(authorization)
     except ValueError as error:  # not ASCII, not base64, or not UTF-8 once decoded
         raise KeystileError("unauthorized_credentials") from error
-    project_id, sep, secret = decoded.partition(":")
-    if not sep or not project_id or not secret or len(secret) > 256:
+    project_id, secret = credentials or ("", "")
+    if not project_id or not secret or len(secret) > 256:
         raise KeystileError("unauthorized_credentials")
     return project_id, secret
 
 
 async def authenticated_project(request: Request) -> CachedProject:
-    """The project whose credentials the request carries, or `unauthorized_credentials`; counted
-    against the rate limits of the endpoint it calls (`too_many_requests`). `RequestGuard` has checked
-    the credentials of requests that carry a body already."""
-    state = app_state(request)
+    """The project whose credentials the request carries, or `unauthorized_credentials`.
+    `RequestGuard` has checked the credentials of requests that carry a body already."""
     checked: CachedProject | None = getattr(request.state, "project", None)
-    project = checked or await verified_project(state, request.headers.get("authorization"))
-    ip = request.client.host if request.client else ""
-    await state.limiter.check(request.url.path, ip, project.project_id, state.clock.now())
-    return project
+    return checked or await verified_project(app_state(request), request.headers.get("authorization"))
 
 
 async def verified_project(state: AppState, authorization: str | None) -> CachedProject:
     """The project whose `project_id:secret` the Authorization header carries, checked against the
     credential cache or, once for concurrent callers, the database; else `unauthorized_credentials`."""
-    project_id, secret = _basic_credentials(authorization)
+    project_id, secret = _project_credentials(authorization)
     digest = secret_digest(secret)
     cached = state.credentials.get(digest)
     if cached is not None:

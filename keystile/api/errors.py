@@ -14,13 +14,13 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 
-from keystile.errors import KeystileError
+from keystile.errors import ErrorType, KeystileError
 from keystile.ids import new_request_id
 
 log = structlog.get_logger("keystile.api")
 
 # Request fields whose invalid value has an error type of its own.
-FIELD_ERRORS = {
+FIELD_ERRORS: dict[str, ErrorType] = {
     "email": "invalid_email",
     "user_id": "invalid_user_id",
     "email_id": "invalid_email_id",
@@ -34,7 +34,7 @@ FIELD_ERRORS = {
     "untrusted_metadata": "invalid_metadata",
     "session_duration_minutes": "invalid_session_duration_minutes",
 }
-HTTP_ERRORS = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
+HTTP_ERRORS: dict[int, ErrorType] = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
 RETRY_AFTER_SECONDS = "5"
 # What an unreachable database, or a unit of work past its deadline (keystile/db/uow.py), raises.
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (

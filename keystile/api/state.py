@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from keystile.api.credential_cache import CredentialCache
 from keystile.clock import Clock
 from keystile.config import Settings
-from keystile.ratelimit.limiter import RateLimiter
+from keystile.limits.limiter import RateLimiter
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.store import SessionStore
 
@@ -31,7 +31,7 @@ class AppState:
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
     def wake_outbox(self) -> None:
-        """Call after committing outbox messages, so they leave without waiting for the poll."""
+        """Called once outbox messages are committed, so they leave without waiting for the poll."""
         self.outbox_wakeup.set()
 
 

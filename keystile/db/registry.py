@@ -8,24 +8,22 @@ from keystile.factors.otp import models as otp_models
 from keystile.factors.passwords import models as password_models
 from keystile.factors.totp import models as totp_models
 from keystile.identity import models as identity_models
+from keystile.limits import models as limit_models
 from keystile.m2m import models as m2m_models
 from keystile.projects import models as project_models
 from keystile.sessions import models as session_models
-from keystile.throttle import models as throttle_models
-from keystile.throttle import windows as throttle_window_models
 
 __all__ = [
     "Base",
     "b2b_models",
     "delivery_models",
     "identity_models",
+    "limit_models",
     "m2m_models",
     "magic_link_models",
     "otp_models",
     "password_models",
     "project_models",
     "session_models",
-    "throttle_models",
-    "throttle_window_models",
     "totp_models",
 ]

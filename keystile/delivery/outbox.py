@@ -3,19 +3,23 @@ inside the caller's transaction; emails within an hourly cap per address."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.db.engine import EMAILS_PER_ADDRESS_PER_HOUR
 from keystile.delivery.models import EMAIL, PENDING, TEXT_CHANNELS, OutboxMessage
 from keystile.delivery.templates import render_email, render_text
 from keystile.ids import new_id
-from keystile.throttle.service import slot_key
-from keystile.throttle.windows import count_in_window
+from keystile.limits.email_cap import count_email_to
 
-EMAIL_CAP_WINDOW = timedelta(hours=1)
+# The key of `Session.info` set once the session has queued a message: its committer wakes the worker.
+QUEUED = "keystile_outbox_queued"
+
+
+def queued_messages(session: AsyncSession) -> bool:
+    """Whether `session` queued a message, which leaves sooner if the worker is woken after commit."""
+    return bool(session.info.get(QUEUED))
 
 
 def _add(
@@ -30,6 +34,7 @@ def _add(
     now: datetime,
 ) -> str:
     message_id = new_id("message")
+    session.info[QUEUED] = True
     session.add(
         OutboxMessage(
             message_id=message_id,
@@ -62,17 +67,7 @@ async def enqueue_email(
     Nothing is committed here: the caller's unit of work commits the message together with the
     state it announces (or rolls both back). Past the sessions' cap of emails to one address in an
     hour, whatever sends them, `too_many_requests` instead (and the caller's work rolls back)."""
-    cap = session.info.get(EMAILS_PER_ADDRESS_PER_HOUR, 0)
-    if cap:
-        await count_in_window(
-            session,
-            project_id=project_id,
-            key=slot_key("email_address", to.lower()),
-            limit=cap,
-            window=EMAIL_CAP_WINDOW,
-            now=now,
-            refusal="Too many emails to this address in this hour.",
-        )
+    await count_email_to(session, project_id=project_id, address=to, now=now)
     rendered = render_email(template, context)
     return _add(
         session,

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.delivery.models import SmsPolicy
 from keystile.errors import KeystileError
+from keystile.limits.send_slots import slot_key
+from keystile.limits.windows import count_in_window
 from keystile.projects.service import get_project
-from keystile.throttle.service import slot_key
-from keystile.throttle.windows import count_in_window
 
 HOUR: Final = timedelta(hours=1)
 MAX_LIMIT: Final = 1_000_000

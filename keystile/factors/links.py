@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keystile.db.base import Base
 from keystile.delivery.outbox import enqueue_email
 from keystile.errors import KeystileError
-from keystile.throttle.service import claim_send_slot, slot_key
+from keystile.limits.send_slots import claim_send_slot, slot_key
 from keystile.tokens import digest, link, new_token
 
 SEND_INTERVAL: Final = timedelta(seconds=1)

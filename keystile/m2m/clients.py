@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.errors import KeystileError
+from keystile.errors import ErrorType, KeystileError
 from keystile.ids import is_well_formed_id, new_id
 from keystile.m2m import access_tokens, claims, search, secrets
 from keystile.m2m.models import M2MClaimsTemplate, M2MClient
@@ -71,7 +71,7 @@ class ImportReport:
     refused: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _text(value: str | None, *, limit: int, error_type: str) -> str:
+def _text(value: str | None, *, limit: int, error_type: ErrorType) -> str:
     if value is None:
         return ""
     if len(value) > limit or has_control_characters(value):

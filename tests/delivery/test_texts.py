@@ -23,7 +23,7 @@ from keystile.delivery.worker import OutboxWorker
 from keystile.devtools.sms_sink import SmsSink
 from keystile.errors import KeystileError
 from keystile.ids import new_id
-from keystile.throttle.windows import window_start
+from keystile.limits.windows import window_start
 from keystile.ui.pages import render_page
 from tests.delivery.conftest import FakeClock
 from tests.sms_sink import new_phone_number

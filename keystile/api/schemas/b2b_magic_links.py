@@ -12,6 +12,7 @@ from keystile.api.schemas.b2b_organizations import Email, MemberOut, NewMemberIn
 from keystile.api.schemas.b2b_sessions import EntryResponse
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX
+from keystile.factors.links import LinkOptions
 
 Minutes = int | None
 URL = str | None
@@ -29,6 +30,15 @@ class LoginOrSignupRequest(RequestBody):
     login_expiration_minutes: Minutes = None
     signup_expiration_minutes: Minutes = None
 
+    def link_options(self) -> LinkOptions:
+        return LinkOptions(
+            login_url=self.login_redirect_url,
+            signup_url=self.signup_redirect_url,
+            login_expiration_minutes=self.login_expiration_minutes,
+            signup_expiration_minutes=self.signup_expiration_minutes,
+            code_challenge=self.pkce_code_challenge,
+        )
+
 
 class InviteRequest(NewMemberIn):
     organization_id: Ref
@@ -37,6 +47,11 @@ class InviteRequest(NewMemberIn):
     invite_template_id: str | None = Field(default=None, max_length=128)
     locale: str | None = Field(default=None, max_length=16)
     invite_expiration_minutes: Minutes = None
+
+    def link_options(self) -> LinkOptions:
+        return LinkOptions(
+            invite_url=self.invite_redirect_url, invite_expiration_minutes=self.invite_expiration_minutes
+        )
 
 
 class AuthenticateRequest(RequestBody):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Collection
+from dataclasses import fields
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict
@@ -13,12 +15,23 @@ from keystile.identity.contact import EXTERNAL_ID
 # instead, an external id. Anything else is refused before it reaches a query.
 PathId = Annotated[str, Path(pattern=EXTERNAL_ID.pattern)]
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    Domain = TypeVar("Domain", bound=DataclassInstance)
+
 
 class RequestBody(BaseModel):
     """A request body: unknown fields (such as path parameters echoed by the SDKs) are ignored;
     values of the wrong JSON type are refused, never coerced (`"true"` is not a boolean)."""
 
     model_config = ConfigDict(extra="ignore", strict=True)
+
+    def to_domain(self, domain: type[Domain], *, only: Collection[str] | None = None) -> Domain:
+        """The domain dataclass `domain` built from this request's fields of the same names (nested
+        models as dicts), or from the fields `only` where the request has more than it takes."""
+        names = set(only) if only is not None else {field.name for field in fields(domain)}
+        return domain(**self.model_dump(include=names))
 
 
 class StytchResponse(BaseModel):

@@ -9,6 +9,7 @@ from pydantic import Field
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.sessions import SessionOut
 from keystile.api.schemas.users import Metadata, NameIn, UserOut
+from keystile.factors.links import LinkOptions
 
 Minutes = int | None
 URL = str | None
@@ -23,6 +24,15 @@ class SendRequest(RequestBody):
     code_challenge: str | None = Field(default=None, max_length=128)
     attributes: dict[str, Any] | None = None
     locale: str | None = Field(default=None, max_length=16)
+
+    def link_options(self) -> LinkOptions:
+        return LinkOptions(
+            login_url=self.login_magic_link_url,
+            signup_url=self.signup_magic_link_url,
+            login_expiration_minutes=self.login_expiration_minutes,
+            signup_expiration_minutes=self.signup_expiration_minutes,
+            code_challenge=self.code_challenge,
+        )
 
 
 class LoginOrCreateRequest(SendRequest):
@@ -39,6 +49,11 @@ class InviteRequest(RequestBody):
     roles: list[str] | None = Field(default=None, max_length=100)
     attributes: dict[str, Any] | None = None
     locale: str | None = Field(default=None, max_length=16)
+
+    def link_options(self) -> LinkOptions:
+        return LinkOptions(
+            invite_url=self.invite_magic_link_url, invite_expiration_minutes=self.invite_expiration_minutes
+        )
 
 
 class RevokeInviteRequest(RequestBody):

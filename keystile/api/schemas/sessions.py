@@ -17,17 +17,29 @@ TOKEN_MAX = 256
 JWT_MAX = 16_384
 
 
-class SessionArguments(Protocol):
+class NewSessionArguments(Protocol):
+    """The fields of a request that starts a session."""
+
+    @property
+    def session_duration_minutes(self) -> int | None: ...
+    @property
+    def session_custom_claims(self) -> dict[str, Any] | None: ...
+
+
+class SessionArguments(NewSessionArguments, Protocol):
     """The session fields every factor's authenticate request carries."""
 
     @property
     def session_token(self) -> str | None: ...
     @property
     def session_jwt(self) -> str | None: ...
-    @property
-    def session_duration_minutes(self) -> int | None: ...
-    @property
-    def session_custom_claims(self) -> dict[str, Any] | None: ...
+
+
+def new_session_request(body: NewSessionArguments) -> SessionRequest:
+    """What a request that starts a session asks of it."""
+    return SessionRequest(
+        duration_minutes=body.session_duration_minutes, custom_claims=body.session_custom_claims
+    )
 
 
 def session_request(body: SessionArguments) -> SessionRequest:

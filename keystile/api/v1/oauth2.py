@@ -8,8 +8,6 @@ Stytch's `status_code` and `request_id`, which is what both SDKs parse from this
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl
@@ -19,10 +17,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from keystile.api.auth import basic_credentials
+from keystile.api.context import Ctx
 from keystile.api.errors import request_id
 from keystile.api.schemas.m2m import OAuthErrorResponse, TokenResponse
-from keystile.api.state import app_state
-from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
 from keystile.m2m import tokens
 from keystile.m2m.tokens import TokenRequest
@@ -75,14 +73,11 @@ def _text(params: dict[str, Any], name: str) -> str | None:
 
 def _basic_client(header: str | None) -> tuple[str | None, str | None]:
     """`client_id:client_secret` from an HTTP Basic header; (None, None) without one."""
-    if not header or not header.lower().startswith("basic "):
-        return None, None
     try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError) as error:
+        credentials = basic_credentials(header)
+    except ValueError as error:
         raise KeystileError("invalid_client", "The Basic credentials are not valid base64.") from error
-    client_id, _, client_secret = decoded.partition(":")
-    return client_id, client_secret
+    return credentials or (None, None)
 
 
 async def _token_request(request: Request) -> TokenRequest:
@@ -134,24 +129,23 @@ def _oauth_error(request: Request, error: KeystileError) -> JSONResponse:
         }
     },
 )
-async def token(project_id: str, request: Request) -> JSONResponse:
+async def token(project_id: str, request: Request, ctx: Ctx) -> JSONResponse:
     """An access token for an M2M client (RFC 6749 section 4.4)."""
-    state = app_state(request)
     try:
         token_request = await _token_request(request)
-        async with unit_of_work(state.sessions) as db:
+        async with ctx.work() as db:
             issued = await tokens.issue_token(
                 db,
-                state.keys,
+                ctx.keys,
                 project_id,
                 token_request,
-                lifetime=timedelta(minutes=state.settings.m2m_token_minutes),
-                now=state.clock.now(),
+                lifetime=timedelta(minutes=ctx.state.settings.m2m_token_minutes),
+                now=ctx.now,
             )
     except KeystileError as error:
         return _oauth_error(request, error)
     body = TokenResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         access_token=issued.access_token,
         expires_in=issued.expires_in,
         scope=" ".join(issued.scopes),

@@ -27,11 +27,11 @@ from keystile.identity.lockout import clear_failures, record_failure, refuse_if_
 from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.repository import UserRepository
 from keystile.ids import is_well_formed_id, new_id
+from keystile.limits.send_slots import claim_send_slot, slot_key
 from keystile.projects import sandbox as sandbox_values
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import authenticate_session, start_or_extend_session
 from keystile.sessions.types import SessionRequest
-from keystile.throttle.service import claim_send_slot, slot_key
 
 EMAIL_SEND_INTERVAL = timedelta(seconds=1)
 

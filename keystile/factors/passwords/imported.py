@@ -19,7 +19,7 @@ import bcrypt
 from argon2 import extract_parameters
 from argon2.exceptions import InvalidHashError
 
-from keystile.errors import KeystileError
+from keystile.errors import ErrorType, KeystileError
 
 # Bounds that keep one login's verification within a few seconds of one core and 256 MiB at most:
 # the costs real systems use fit (bcrypt 10-14, phpass 2^8-2^13, scrypt 16-128 MiB, PBKDF2 up to 1M,
@@ -45,7 +45,7 @@ PHPASS = re.compile(r"^\$[PH]\$[./0-9A-Za-z]{31}$")
 PHPASS_ALPHABET = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 SCRYPT_PHC = re.compile(r"^\$scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([^$]+)\$([^$]+)$")
 HEX_DIGEST_LENGTHS: Final = {"md_5": 32, "sha_1": 40, "sha_512": 128}
-HEX_DIGEST_ERRORS: Final = {
+HEX_DIGEST_ERRORS: Final[dict[str, ErrorType]] = {
     "md_5": "invalid_md_5_hash",
     "sha_1": "invalid_sha_1_hash",
     "sha_512": "invalid_hash",
@@ -73,13 +73,13 @@ def _b64encode(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def _bounded(value: object, name: str, low: int, high: int, error: str) -> int:
+def _bounded(value: object, name: str, low: int, high: int, error: ErrorType) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise KeystileError(error, f"{name} must be a whole number from {low} to {high}.")
     return value
 
 
-def _int(config: dict[str, Any], name: str, low: int, high: int, error: str) -> int:
+def _int(config: dict[str, Any], name: str, low: int, high: int, error: ErrorType) -> int:
     return _bounded(config.get(name), name, low, high, error)
 
 
@@ -94,14 +94,14 @@ def _argon2_costs(memory: object, iterations: object, threads: object) -> tuple[
     )
 
 
-def _salt_text(config: dict[str, Any], name: str, error: str) -> str:
+def _salt_text(config: dict[str, Any], name: str, error: ErrorType) -> str:
     value = config.get(name, "")
     if not isinstance(value, str) or len(value) > MAX_SALT_LENGTH:
         raise KeystileError(error, f"{name} must be a string of at most {MAX_SALT_LENGTH} characters.")
     return value
 
 
-def _decoded(text: str, error: str, what: str) -> bytes:
+def _decoded(text: str, error: ErrorType, what: str) -> bytes:
     try:
         raw = _b64decode(text)
     except (binascii.Error, ValueError) as problem:

@@ -3,50 +3,39 @@ and discovery links (send, authenticate). Each handler calls one service functio
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from keystile.api.auth import ActingMember, B2BProject
-from keystile.api.errors import request_id
+from keystile.api.context import Ctx
+from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import b2b_magic_links as schemas
 from keystile.api.schemas.b2b_discovery import discovery_fields
 from keystile.api.schemas.b2b_organizations import member_out, organization_out
 from keystile.api.schemas.b2b_sessions import entry_fields
 from keystile.api.schemas.sessions import session_request
-from keystile.api.state import app_state
 from keystile.b2b import discovery, magic_links
 from keystile.b2b.members import NewMember
 from keystile.clock import rfc3339
-from keystile.db.uow import unit_of_work
-from keystile.factors.links import LinkOptions
 
 router = APIRouter(prefix="/v1/b2b/magic_links", tags=["b2b magic links"])
 
 
-@router.post("/email/login_or_signup", response_model=schemas.LoginOrSignupResponse)
+@router.post("/email/login_or_signup", response_model=schemas.LoginOrSignupResponse, dependencies=[Sends])
 async def login_or_signup(
-    body: schemas.LoginOrSignupRequest, request: Request, project: B2BProject
+    body: schemas.LoginOrSignupRequest, ctx: Ctx, project: B2BProject
 ) -> schemas.LoginOrSignupResponse:
-    state = app_state(request)
-    options = LinkOptions(
-        login_url=body.login_redirect_url,
-        signup_url=body.signup_redirect_url,
-        login_expiration_minutes=body.login_expiration_minutes,
-        signup_expiration_minutes=body.signup_expiration_minutes,
-        code_challenge=body.pkce_code_challenge,
-    )
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         sent = await magic_links.login_or_signup(
             db,
             project_id=project.project_id,
             test_project=project.is_test,
             organization_ref=body.organization_id,
             email=body.email_address,
-            options=options,
-            now=state.clock.now(),
+            options=body.link_options(),
+            now=ctx.now,
         )
-    state.wake_outbox()
     return schemas.LoginOrSignupResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         member_id=sent.member.member.member_id,
         member_created=sent.member_created,
         member=member_out(sent.member),
@@ -54,73 +43,61 @@ async def login_or_signup(
     )
 
 
-@router.post("/email/invite", response_model=schemas.InviteResponse)
+@router.post("/email/invite", response_model=schemas.InviteResponse, dependencies=[Sends])
 async def invite(
-    body: schemas.InviteRequest, request: Request, project: B2BProject, acting: ActingMember
+    body: schemas.InviteRequest, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> schemas.InviteResponse:
-    state = app_state(request)
-    new = NewMember(
-        name=body.name,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        roles=body.roles,
-    )
-    options = LinkOptions(
-        invite_url=body.invite_redirect_url, invite_expiration_minutes=body.invite_expiration_minutes
-    )
-    async with unit_of_work(state.sessions) as db:
+    new = body.to_domain(NewMember, only=("name", "trusted_metadata", "untrusted_metadata", "roles"))
+    async with ctx.work() as db:
         member = await magic_links.invite(
             db,
-            state.keys,
+            ctx.keys,
             project_id=project.project_id,
             test_project=project.is_test,
             organization_ref=body.organization_id,
             email=body.email_address,
             new=new,
-            options=options,
+            options=body.link_options(),
             acting=acting,
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    state.wake_outbox()
     return schemas.InviteResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         member_id=member.member.member_id,
         member=member_out(member),
         organization=organization_out(member.organization),
     )
 
 
-@router.post("/authenticate", response_model=schemas.AuthenticateResponse)
+@router.post("/authenticate", response_model=schemas.AuthenticateResponse, dependencies=[Attempts])
 async def authenticate(
-    body: schemas.AuthenticateRequest, request: Request, project: B2BProject
+    body: schemas.AuthenticateRequest, ctx: Ctx, project: B2BProject
 ) -> schemas.AuthenticateResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         entry = await magic_links.authenticate(
             db,
-            state.keys,
+            ctx.keys,
             project_id=project.project_id,
             test_project=project.is_test,
             token=body.magic_links_token,
             code_verifier=body.pkce_code_verifier,
             request=session_request(body),
             intermediate_session_token=body.intermediate_session_token,
-            now=state.clock.now(),
+            now=ctx.now,
         )
     return schemas.AuthenticateResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         method_id=entry.member.member.email_id,
         organization_id=entry.member.member.organization_id,
         **entry_fields(entry),
     )
 
 
-@router.post("/email/discovery/send", response_model=schemas.DiscoverySendResponse)
+@router.post("/email/discovery/send", response_model=schemas.DiscoverySendResponse, dependencies=[Sends])
 async def send_discovery(
-    body: schemas.DiscoverySendRequest, request: Request, project: B2BProject
+    body: schemas.DiscoverySendRequest, ctx: Ctx, project: B2BProject
 ) -> schemas.DiscoverySendResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         await discovery.send(
             db,
             project_id=project.project_id,
@@ -129,28 +106,28 @@ async def send_discovery(
             redirect_url=body.discovery_redirect_url,
             code_challenge=body.pkce_code_challenge,
             expiration_minutes=body.discovery_expiration_minutes,
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    state.wake_outbox()
-    return schemas.DiscoverySendResponse(request_id=request_id(request))
+    return schemas.DiscoverySendResponse(request_id=ctx.request_id)
 
 
-@router.post("/discovery/authenticate", response_model=schemas.DiscoveryAuthenticateResponse)
+@router.post(
+    "/discovery/authenticate", response_model=schemas.DiscoveryAuthenticateResponse, dependencies=[Attempts]
+)
 async def authenticate_discovery(
-    body: schemas.DiscoveryAuthenticateRequest, request: Request, project: B2BProject
+    body: schemas.DiscoveryAuthenticateRequest, ctx: Ctx, project: B2BProject
 ) -> schemas.DiscoveryAuthenticateResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         found = await discovery.authenticate(
             db,
             project_id=project.project_id,
             token=body.discovery_magic_links_token,
             code_verifier=body.pkce_code_verifier,
-            now=state.clock.now(),
+            now=ctx.now,
         )
     ist = found.intermediate
     return schemas.DiscoveryAuthenticateResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         intermediate_session_token=ist.token if ist is not None else "",
         intermediate_session_token_expires_at=rfc3339(ist.expires_at) if ist is not None else None,
         **discovery_fields(found),

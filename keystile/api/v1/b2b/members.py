@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from keystile.api.auth import ActingMember, B2BProject
-from keystile.api.errors import request_id
+from keystile.api.context import Ctx
 from keystile.api.schemas.b2b_organizations import (
     CreateMemberRequest,
     DeleteMemberResponse,
@@ -22,10 +22,8 @@ from keystile.api.schemas.b2b_organizations import (
 )
 from keystile.api.schemas.common import PathId
 from keystile.api.schemas.users import ResultsMetadata
-from keystile.api.state import app_state
 from keystile.b2b import members as service
 from keystile.b2b.members import MemberChanges, NewMember
-from keystile.db.uow import unit_of_work
 
 router = APIRouter(prefix="/v1/b2b/organizations", tags=["b2b members"])
 OptionalRef = Annotated[str | None, Query(max_length=128)]
@@ -33,24 +31,23 @@ OptionalRef = Annotated[str | None, Query(max_length=128)]
 
 @router.post("/members/search", response_model=SearchMembersResponse)
 async def search_members(
-    body: SearchMembersRequest, request: Request, project: B2BProject, acting: ActingMember
+    body: SearchMembersRequest, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> SearchMembersResponse:
-    state = app_state(request)
     query = body.query.model_dump() if body.query is not None else None
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         page = await service.search_members(
             db,
-            state.keys,
+            ctx.keys,
             project.project_id,
             body.organization_ids,
             query=query,
             cursor=body.cursor,
             limit=body.limit,
             acting=acting,
-            now=state.clock.now(),
+            now=ctx.now,
         )
     return SearchMembersResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         members=[member_out(view) for view in page.members],
         results_metadata=ResultsMetadata(total=page.total, next_cursor=page.next_cursor),
         organizations={view.organization_id: organization_out(view) for view in page.organizations},
@@ -59,62 +56,52 @@ async def search_members(
 
 @router.get("/members/dangerously_get/{member_id}", response_model=MemberResponse)
 async def dangerously_get_member(
-    member_id: PathId, request: Request, project: B2BProject, include_deleted: bool = False
+    member_id: PathId, ctx: Ctx, project: B2BProject, include_deleted: bool = False
 ) -> MemberResponse:
-    async with unit_of_work(app_state(request).sessions) as db:
+    async with ctx.work() as db:
         view = await service.dangerously_get_member(
             db, project.project_id, member_id, include_deleted=include_deleted
         )
-    return member_response(view, request_id(request))
+    return member_response(view, ctx.request_id)
 
 
 @router.post("/{organization_id}/members", response_model=MemberResponse)
 async def create_member(
     organization_id: PathRef,
     body: CreateMemberRequest,
-    request: Request,
+    ctx: Ctx,
     project: B2BProject,
     acting: ActingMember,
 ) -> MemberResponse:
-    state = app_state(request)
-    new = NewMember(
-        name=body.name,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        is_breakglass=body.is_breakglass,
-        mfa_phone_number=body.mfa_phone_number,
-        mfa_enrolled=body.mfa_enrolled,
-        roles=body.roles,
-        external_id=body.external_id,
-    )
-    async with unit_of_work(state.sessions) as db:
+    new = body.to_domain(NewMember)
+    async with ctx.work() as db:
         view = await service.create_member(
             db,
-            state.keys,
+            ctx.keys,
             project.project_id,
             organization_id,
             body.email_address,
             new,
             pending=body.create_member_as_pending,
             acting=acting,
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    return member_response(view, request_id(request))
+    return member_response(view, ctx.request_id)
 
 
 @router.get("/{organization_id}/member", response_model=MemberResponse)
 async def get_member(
     organization_id: PathRef,
-    request: Request,
+    ctx: Ctx,
     project: B2BProject,
     member_id: OptionalRef = None,
     email_address: Annotated[str | None, Query(max_length=320)] = None,
 ) -> MemberResponse:
-    async with unit_of_work(app_state(request).sessions) as db:
+    async with ctx.work() as db:
         view = await service.get_member(
             db, project.project_id, organization_id, member_ref=member_id, email=email_address
         )
-    return member_response(view, request_id(request))
+    return member_response(view, ctx.request_id)
 
 
 @router.put("/{organization_id}/members/{member_id}", response_model=MemberResponse)
@@ -122,68 +109,54 @@ async def update_member(
     organization_id: PathRef,
     member_id: PathRef,
     body: UpdateMemberRequest,
-    request: Request,
+    ctx: Ctx,
     project: B2BProject,
     acting: ActingMember,
 ) -> MemberResponse:
-    state = app_state(request)
-    changes = MemberChanges(
-        name=body.name,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        is_breakglass=body.is_breakglass,
-        mfa_phone_number=body.mfa_phone_number,
-        mfa_enrolled=body.mfa_enrolled,
-        roles=body.roles,
-        default_mfa_method=body.default_mfa_method,
-        email_address=body.email_address,
-        external_id=body.external_id,
-    )
-    async with unit_of_work(state.sessions) as db:
+    changes = body.to_domain(MemberChanges)
+    async with ctx.work() as db:
         view = await service.update_member(
             db,
-            state.keys,
+            ctx.keys,
             project.project_id,
             organization_id,
             member_id,
             changes,
             acting=acting,
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    return member_response(view, request_id(request))
+    return member_response(view, ctx.request_id)
 
 
 @router.delete("/{organization_id}/members/{member_id}", response_model=DeleteMemberResponse)
 async def delete_member(
-    organization_id: PathRef, member_id: PathRef, request: Request, project: B2BProject, acting: ActingMember
+    organization_id: PathRef, member_id: PathRef, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> DeleteMemberResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         deleted = await service.delete_member(
             db,
-            state.keys,
+            ctx.keys,
             project.project_id,
             organization_id,
             member_id,
             acting=acting,
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    return DeleteMemberResponse(request_id=request_id(request), member_id=deleted)
+    return DeleteMemberResponse(request_id=ctx.request_id, member_id=deleted)
 
 
 @router.put("/{organization_id}/members/{member_id}/reactivate", response_model=MemberResponse)
 async def reactivate_member(
-    organization_id: PathRef, member_id: PathId, request: Request, project: B2BProject, acting: ActingMember
+    organization_id: PathRef, member_id: PathId, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> MemberResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         view = await service.reactivate_member(
             db,
-            state.keys,
+            ctx.keys,
             project.project_id,
             organization_id,
             member_id,
             acting=acting,
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    return member_response(view, request_id(request))
+    return member_response(view, ctx.request_id)

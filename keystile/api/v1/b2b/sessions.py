@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from keystile.api.auth import ActingMember, B2BProject
-from keystile.api.errors import request_id
+from keystile.api.context import Ctx
+from keystile.api.limits import SessionChecks
 from keystile.api.schemas.b2b_organizations import member_out, organization_out
 from keystile.api.schemas.b2b_sessions import (
     AuthenticateMemberSessionRequest,
@@ -21,12 +22,10 @@ from keystile.api.schemas.b2b_sessions import (
     entry_fields,
     member_session_out,
 )
-from keystile.api.schemas.sessions import JWKSResponse
-from keystile.api.state import app_state
+from keystile.api.schemas.sessions import JWKSResponse, new_session_request
 from keystile.api.v1.consumer.sessions import get_jwks
 from keystile.b2b import admission, sessions
-from keystile.db.uow import unit_of_work
-from keystile.sessions.types import MemberCredentials, SessionRequest
+from keystile.sessions.types import MemberCredentials
 
 router = APIRouter(prefix="/v1/b2b/sessions", tags=["b2b sessions"])
 QueryRef = Annotated[str, Query(max_length=128)]
@@ -34,25 +33,24 @@ QueryRef = Annotated[str, Query(max_length=128)]
 router.add_api_route("/jwks/{project_id}", get_jwks, methods=["GET"], response_model=JWKSResponse)
 
 
-@router.post("/authenticate", response_model=AuthenticateMemberSessionResponse)
+@router.post("/authenticate", response_model=AuthenticateMemberSessionResponse, dependencies=[SessionChecks])
 async def authenticate_session(
-    body: AuthenticateMemberSessionRequest, request: Request, project: B2BProject
+    body: AuthenticateMemberSessionRequest, ctx: Ctx, project: B2BProject
 ) -> AuthenticateMemberSessionResponse:
-    state = app_state(request)
     check = body.authorization_check.model_dump() if body.authorization_check is not None else None
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         found = await sessions.authenticate(
             db,
-            state.keys,
+            ctx.keys,
             project_id=project.project_id,
             credentials=MemberCredentials(body.session_token, body.session_jwt),
             duration_minutes=body.session_duration_minutes,
             custom_claims=body.session_custom_claims,
             authorization_check=check,
-            now=state.clock.now(),
+            now=ctx.now,
         )
     return AuthenticateMemberSessionResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         member_session=member_session_out(found.issued),
         session_token=found.issued.session_token,
         session_jwt=found.issued.session_jwt,
@@ -63,57 +61,52 @@ async def authenticate_session(
 
 @router.get("", response_model=GetMemberSessionsResponse)
 async def get_sessions(
-    organization_id: QueryRef, member_id: QueryRef, request: Request, project: B2BProject
+    organization_id: QueryRef, member_id: QueryRef, ctx: Ctx, project: B2BProject
 ) -> GetMemberSessionsResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         found = await sessions.list_sessions(
             db,
             project_id=project.project_id,
             organization_ref=organization_id,
             member_ref=member_id,
-            now=state.clock.now(),
+            now=ctx.now,
         )
     return GetMemberSessionsResponse(
-        request_id=request_id(request), member_sessions=[member_session_out(issued) for issued in found]
+        request_id=ctx.request_id, member_sessions=[member_session_out(issued) for issued in found]
     )
 
 
 @router.post("/revoke", response_model=RevokeMemberSessionResponse)
 async def revoke_session(
-    body: RevokeMemberSessionRequest, request: Request, project: B2BProject, acting: ActingMember
+    body: RevokeMemberSessionRequest, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> RevokeMemberSessionResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         await sessions.revoke(
             db,
-            state.keys,
+            ctx.keys,
             project_id=project.project_id,
             member_session_id=body.member_session_id,
             credentials=MemberCredentials(body.session_token, body.session_jwt),
             member_id=body.member_id,
             acting=acting,
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    return RevokeMemberSessionResponse(request_id=request_id(request))
+    return RevokeMemberSessionResponse(request_id=ctx.request_id)
 
 
 @router.post("/exchange", response_model=EntryResponse)
 async def exchange_session(
-    body: ExchangeMemberSessionRequest, request: Request, project: B2BProject
+    body: ExchangeMemberSessionRequest, ctx: Ctx, project: B2BProject
 ) -> EntryResponse:
-    state = app_state(request)
-    session_request = SessionRequest(
-        duration_minutes=body.session_duration_minutes, custom_claims=body.session_custom_claims
-    )
-    async with unit_of_work(state.sessions) as db:
+    session_request = new_session_request(body)
+    async with ctx.work() as db:
         entry = await admission.exchange_session(
             db,
-            state.keys,
+            ctx.keys,
             project_id=project.project_id,
             credentials=MemberCredentials(body.session_token, body.session_jwt),
             organization_ref=body.organization_id,
             request=session_request,
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    return EntryResponse(request_id=request_id(request), **entry_fields(entry))
+    return EntryResponse(request_id=ctx.request_id, **entry_fields(entry))

@@ -3,10 +3,10 @@ handler calls one service function."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from keystile.api.auth import ProjectAuth
-from keystile.api.errors import request_id
+from keystile.api.context import Ctx, RequestContext
 from keystile.api.schemas.common import PathId
 from keystile.api.schemas.m2m import (
     CreateM2MClientRequest,
@@ -22,8 +22,6 @@ from keystile.api.schemas.m2m import (
     m2m_client_out,
 )
 from keystile.api.schemas.users import ResultsMetadata
-from keystile.api.state import app_state
-from keystile.db.uow import unit_of_work
 from keystile.m2m import clients
 from keystile.m2m.clients import ClientChanges, NewClient
 from keystile.m2m.models import M2MClient
@@ -31,104 +29,84 @@ from keystile.m2m.models import M2MClient
 router = APIRouter(prefix="/v1/m2m/clients", tags=["m2m"])
 
 
-def _client_response(request: Request, client: M2MClient) -> M2MClientResponse:
-    return M2MClientResponse(request_id=request_id(request), m2m_client=m2m_client_out(client))
+def _client_response(ctx: RequestContext, client: M2MClient) -> M2MClientResponse:
+    return M2MClientResponse(request_id=ctx.request_id, m2m_client=m2m_client_out(client))
 
 
 @router.post("", response_model=CreateM2MClientResponse)
 async def create_client(
-    body: CreateM2MClientRequest, request: Request, project: ProjectAuth
+    body: CreateM2MClientRequest, ctx: Ctx, project: ProjectAuth
 ) -> CreateM2MClientResponse:
-    state = app_state(request)
-    new = NewClient(
-        scopes=body.scopes,
-        client_id=body.client_id,
-        client_secret=body.client_secret,
-        client_name=body.client_name,
-        client_description=body.client_description,
-        trusted_metadata=body.trusted_metadata,
-    )
-    async with unit_of_work(state.sessions) as db:
-        created = await clients.create_client(db, project.project_id, new, now=state.clock.now())
+    new = body.to_domain(NewClient)
+    async with ctx.work() as db:
+        created = await clients.create_client(db, project.project_id, new, now=ctx.now)
     client = m2m_client_out(created.client)
     return CreateM2MClientResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         m2m_client=M2MClientWithSecretOut(**client.model_dump(), client_secret=created.secret),
     )
 
 
 @router.post("/search", response_model=SearchM2MClientsResponse)
 async def search_clients(
-    body: SearchM2MClientsRequest, request: Request, project: ProjectAuth
+    body: SearchM2MClientsRequest, ctx: Ctx, project: ProjectAuth
 ) -> SearchM2MClientsResponse:
     query = body.query.model_dump() if body.query is not None else None
-    async with unit_of_work(app_state(request).sessions) as db:
+    async with ctx.work() as db:
         page = await clients.search_clients(
             db, project.project_id, query=query, cursor=body.cursor, limit=body.limit
         )
     return SearchM2MClientsResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         m2m_clients=[m2m_client_out(client) for client in page.results],
         results_metadata=ResultsMetadata(total=page.total, next_cursor=page.next_cursor),
     )
 
 
 @router.get("/{client_id}", response_model=M2MClientResponse)
-async def get_client(client_id: PathId, request: Request, project: ProjectAuth) -> M2MClientResponse:
-    async with unit_of_work(app_state(request).sessions) as db:
+async def get_client(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> M2MClientResponse:
+    async with ctx.work() as db:
         client = await clients.get_client(db, project.project_id, client_id)
-    return _client_response(request, client)
+    return _client_response(ctx, client)
 
 
 @router.put("/{client_id}", response_model=M2MClientResponse)
 async def update_client(
-    client_id: PathId, body: UpdateM2MClientRequest, request: Request, project: ProjectAuth
+    client_id: PathId, body: UpdateM2MClientRequest, ctx: Ctx, project: ProjectAuth
 ) -> M2MClientResponse:
-    changes = ClientChanges(
-        client_name=body.client_name,
-        client_description=body.client_description,
-        status=body.status,
-        scopes=body.scopes,
-        trusted_metadata=body.trusted_metadata,
-    )
-    async with unit_of_work(app_state(request).sessions) as db:
+    changes = body.to_domain(ClientChanges)
+    async with ctx.work() as db:
         client = await clients.update_client(db, project.project_id, client_id, changes)
-    return _client_response(request, client)
+    return _client_response(ctx, client)
 
 
 @router.delete("/{client_id}", response_model=DeleteM2MClientResponse)
-async def delete_client(client_id: PathId, request: Request, project: ProjectAuth) -> DeleteM2MClientResponse:
-    async with unit_of_work(app_state(request).sessions) as db:
+async def delete_client(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> DeleteM2MClientResponse:
+    async with ctx.work() as db:
         await clients.delete_client(db, project.project_id, client_id)
-    return DeleteM2MClientResponse(request_id=request_id(request), client_id=client_id)
+    return DeleteM2MClientResponse(request_id=ctx.request_id, client_id=client_id)
 
 
 @router.post("/{client_id}/secrets/rotate/start", response_model=RotateStartResponse)
-async def start_secret_rotation(
-    client_id: PathId, request: Request, project: ProjectAuth
-) -> RotateStartResponse:
-    async with unit_of_work(app_state(request).sessions) as db:
+async def start_secret_rotation(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> RotateStartResponse:
+    async with ctx.work() as db:
         started = await clients.start_secret_rotation(db, project.project_id, client_id)
     client = m2m_client_out(started.client)
     return RotateStartResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         m2m_client=M2MClientWithNextSecretOut(**client.model_dump(), next_client_secret=started.secret),
     )
 
 
 @router.post("/{client_id}/secrets/rotate", response_model=M2MClientResponse)
-async def complete_secret_rotation(
-    client_id: PathId, request: Request, project: ProjectAuth
-) -> M2MClientResponse:
-    async with unit_of_work(app_state(request).sessions) as db:
+async def complete_secret_rotation(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> M2MClientResponse:
+    async with ctx.work() as db:
         client = await clients.complete_secret_rotation(db, project.project_id, client_id)
-    return _client_response(request, client)
+    return _client_response(ctx, client)
 
 
 @router.post("/{client_id}/secrets/rotate/cancel", response_model=M2MClientResponse)
-async def cancel_secret_rotation(
-    client_id: PathId, request: Request, project: ProjectAuth
-) -> M2MClientResponse:
-    async with unit_of_work(app_state(request).sessions) as db:
+async def cancel_secret_rotation(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> M2MClientResponse:
+    async with ctx.work() as db:
         client = await clients.cancel_secret_rotation(db, project.project_id, client_id)
-    return _client_response(request, client)
+    return _client_response(ctx, client)

@@ -3,149 +3,112 @@ embeddable magic links, and authenticate."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from keystile.api.auth import ConsumerProject
-from keystile.api.errors import request_id
+from keystile.api.context import Ctx
+from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import magic_links as schemas
 from keystile.api.schemas.sessions import session_out, session_request
 from keystile.api.schemas.users import user_out
-from keystile.api.state import app_state
-from keystile.db.uow import unit_of_work
-from keystile.factors.links import LinkOptions
 from keystile.factors.magic_links import service
 from keystile.identity.service import NewUser
 
 router = APIRouter(prefix="/v1/magic_links", tags=["magic links"])
 
 
-def _login_or_signup_options(body: schemas.SendRequest) -> LinkOptions:
-    return LinkOptions(
-        login_url=body.login_magic_link_url,
-        signup_url=body.signup_magic_link_url,
-        login_expiration_minutes=body.login_expiration_minutes,
-        signup_expiration_minutes=body.signup_expiration_minutes,
-        code_challenge=body.code_challenge,
-    )
-
-
-@router.post("/email/login_or_create", response_model=schemas.LoginOrCreateResponse)
+@router.post("/email/login_or_create", response_model=schemas.LoginOrCreateResponse, dependencies=[Sends])
 async def login_or_create(
-    body: schemas.LoginOrCreateRequest, request: Request, project: ConsumerProject
+    body: schemas.LoginOrCreateRequest, ctx: Ctx, project: ConsumerProject
 ) -> schemas.LoginOrCreateResponse:
-    state = app_state(request)
-    options = _login_or_signup_options(body)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         sent = await service.login_or_create(
             db,
             project_id=project.project_id,
             test_project=project.is_test,
             email=body.email,
             create_user_as_pending=body.create_user_as_pending,
-            options=options,
-            now=state.clock.now(),
+            options=body.link_options(),
+            now=ctx.now,
         )
-    state.wake_outbox()
     return schemas.LoginOrCreateResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         user_id=sent.user_id,
         email_id=sent.email_id,
         user_created=sent.user_created,
     )
 
 
-@router.post("/email/send", response_model=schemas.SendResponse)
-async def send(body: schemas.SendRequest, request: Request, project: ConsumerProject) -> schemas.SendResponse:
-    state = app_state(request)
-    options = _login_or_signup_options(body)
-    async with unit_of_work(state.sessions) as db:
+@router.post("/email/send", response_model=schemas.SendResponse, dependencies=[Sends])
+async def send(body: schemas.SendRequest, ctx: Ctx, project: ConsumerProject) -> schemas.SendResponse:
+    async with ctx.work() as db:
         sent = await service.send(
             db,
             project_id=project.project_id,
             test_project=project.is_test,
             email=body.email,
-            options=options,
-            now=state.clock.now(),
+            options=body.link_options(),
+            now=ctx.now,
         )
-    state.wake_outbox()
-    return schemas.SendResponse(request_id=request_id(request), user_id=sent.user_id, email_id=sent.email_id)
+    return schemas.SendResponse(request_id=ctx.request_id, user_id=sent.user_id, email_id=sent.email_id)
 
 
-@router.post("/email/invite", response_model=schemas.SendResponse)
-async def invite(
-    body: schemas.InviteRequest, request: Request, project: ConsumerProject
-) -> schemas.SendResponse:
-    state = app_state(request)
-    new_user = NewUser(
-        name=body.name.model_dump() if body.name is not None else None,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        roles=body.roles,
-    )
-    options = LinkOptions(
-        invite_url=body.invite_magic_link_url, invite_expiration_minutes=body.invite_expiration_minutes
-    )
-    async with unit_of_work(state.sessions) as db:
+@router.post("/email/invite", response_model=schemas.SendResponse, dependencies=[Sends])
+async def invite(body: schemas.InviteRequest, ctx: Ctx, project: ConsumerProject) -> schemas.SendResponse:
+    new_user = body.to_domain(NewUser, only=("name", "trusted_metadata", "untrusted_metadata", "roles"))
+    async with ctx.work() as db:
         sent = await service.invite(
             db,
             project_id=project.project_id,
             test_project=project.is_test,
             email=body.email,
             new_user=new_user,
-            options=options,
-            now=state.clock.now(),
+            options=body.link_options(),
+            now=ctx.now,
         )
-    state.wake_outbox()
-    return schemas.SendResponse(request_id=request_id(request), user_id=sent.user_id, email_id=sent.email_id)
+    return schemas.SendResponse(request_id=ctx.request_id, user_id=sent.user_id, email_id=sent.email_id)
 
 
 @router.post("/email/revoke_invite", response_model=schemas.RevokeInviteResponse)
 async def revoke_invite(
-    body: schemas.RevokeInviteRequest, request: Request, project: ConsumerProject
+    body: schemas.RevokeInviteRequest, ctx: Ctx, project: ConsumerProject
 ) -> schemas.RevokeInviteResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
-        await service.revoke_invite(
-            db, project_id=project.project_id, email=body.email, now=state.clock.now()
-        )
-    return schemas.RevokeInviteResponse(request_id=request_id(request))
+    async with ctx.work() as db:
+        await service.revoke_invite(db, project_id=project.project_id, email=body.email, now=ctx.now)
+    return schemas.RevokeInviteResponse(request_id=ctx.request_id)
 
 
 @router.post("", response_model=schemas.CreateResponse)
-async def create(
-    body: schemas.CreateRequest, request: Request, project: ConsumerProject
-) -> schemas.CreateResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+async def create(body: schemas.CreateRequest, ctx: Ctx, project: ConsumerProject) -> schemas.CreateResponse:
+    async with ctx.work() as db:
         token = await service.create_embeddable(
             db,
             project_id=project.project_id,
             user_id=body.user_id,
             expiration_minutes=body.expiration_minutes,
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    return schemas.CreateResponse(request_id=request_id(request), user_id=body.user_id, token=token)
+    return schemas.CreateResponse(request_id=ctx.request_id, user_id=body.user_id, token=token)
 
 
-@router.post("/authenticate", response_model=schemas.AuthenticateResponse)
+@router.post("/authenticate", response_model=schemas.AuthenticateResponse, dependencies=[Attempts])
 async def authenticate(
-    body: schemas.AuthenticateRequest, request: Request, project: ConsumerProject
+    body: schemas.AuthenticateRequest, ctx: Ctx, project: ConsumerProject
 ) -> schemas.AuthenticateResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         result = await service.authenticate(
             db,
-            state.keys,
+            ctx.keys,
             project_id=project.project_id,
             test_project=project.is_test,
             token=body.token,
             code_verifier=body.code_verifier,
             session_request=session_request(body),
-            now=state.clock.now(),
+            now=ctx.now,
         )
     issued = result.issued
     return schemas.AuthenticateResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         user_id=result.user.user.user_id,
         method_id=result.method_id,
         session_token=issued.session_token,

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from keystile.api.auth import ProjectAuth
-from keystile.api.errors import request_id
+from keystile.api.context import Ctx, RequestContext
+from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import otps as schemas
 from keystile.api.schemas.magic_links import AuthenticateResponse
 from keystile.api.schemas.sessions import session_out, session_request
 from keystile.api.schemas.users import user_out
-from keystile.api.state import app_state
-from keystile.db.uow import unit_of_work
 from keystile.delivery.models import EMAIL, SMS, WHATSAPP
 from keystile.delivery.sms import require_text_transport
 from keystile.errors import KeystileError
@@ -31,7 +30,7 @@ def _named(body: schemas.NamedUserIn) -> NamedUser:
 
 
 async def _login_or_create(
-    request: Request,
+    ctx: RequestContext,
     project: ProjectAuth,
     *,
     channel: str,
@@ -39,25 +38,23 @@ async def _login_or_create(
     create_user_as_pending: bool,
     options: SendOptions,
 ) -> SentCode:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         sent = await service.login_or_create(
             db,
-            state.keys.cipher,
+            ctx.keys.cipher,
             project_id=project.project_id,
             test_project=project.is_test,
             channel=channel,
             contact=contact,
             create_user_as_pending=create_user_as_pending,
             options=options,
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    state.wake_outbox()
     return sent
 
 
 async def _send(
-    request: Request,
+    ctx: RequestContext,
     project: ProjectAuth,
     *,
     channel: str,
@@ -65,30 +62,30 @@ async def _send(
     named: NamedUser,
     options: SendOptions,
 ) -> SentCode:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         sent = await service.send(
             db,
-            state.keys.cipher,
-            state.keys,
+            ctx.keys.cipher,
+            ctx.keys,
             project_id=project.project_id,
             test_project=project.is_test,
             channel=channel,
             contact=contact,
             named=named,
             options=options,
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    state.wake_outbox()
     return sent
 
 
-@router.post("/email/login_or_create", response_model=schemas.EmailLoginOrCreateResponse)
+@router.post(
+    "/email/login_or_create", response_model=schemas.EmailLoginOrCreateResponse, dependencies=[Sends]
+)
 async def email_login_or_create(
-    body: schemas.EmailLoginOrCreateRequest, request: Request, project: ProjectAuth
+    body: schemas.EmailLoginOrCreateRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.EmailLoginOrCreateResponse:
     sent = await _login_or_create(
-        request,
+        ctx,
         project,
         channel=EMAIL,
         contact=body.email,
@@ -96,31 +93,29 @@ async def email_login_or_create(
         options=_options(body),
     )
     return schemas.EmailLoginOrCreateResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         user_id=sent.user_id,
         email_id=sent.method_id,
         user_created=sent.user_created,
     )
 
 
-@router.post("/email/send", response_model=schemas.EmailSendResponse)
+@router.post("/email/send", response_model=schemas.EmailSendResponse, dependencies=[Sends])
 async def email_send(
-    body: schemas.EmailSendRequest, request: Request, project: ProjectAuth
+    body: schemas.EmailSendRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.EmailSendResponse:
     sent = await _send(
-        request, project, channel=EMAIL, contact=body.email, named=_named(body), options=_options(body)
+        ctx, project, channel=EMAIL, contact=body.email, named=_named(body), options=_options(body)
     )
-    return schemas.EmailSendResponse(
-        request_id=request_id(request), user_id=sent.user_id, email_id=sent.method_id
-    )
+    return schemas.EmailSendResponse(request_id=ctx.request_id, user_id=sent.user_id, email_id=sent.method_id)
 
 
 async def _phone_login_or_create(
-    channel: str, body: schemas.PhoneLoginOrCreateRequest, request: Request, project: ProjectAuth
+    channel: str, body: schemas.PhoneLoginOrCreateRequest, ctx: RequestContext, project: ProjectAuth
 ) -> schemas.PhoneLoginOrCreateResponse:
-    require_text_transport(app_state(request).settings)
+    require_text_transport(ctx.state.settings)
     sent = await _login_or_create(
-        request,
+        ctx,
         project,
         channel=channel,
         contact=body.phone_number,
@@ -128,7 +123,7 @@ async def _phone_login_or_create(
         options=_options(body),
     )
     return schemas.PhoneLoginOrCreateResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         user_id=sent.user_id,
         phone_id=sent.method_id,
         user_created=sent.user_created,
@@ -136,53 +131,53 @@ async def _phone_login_or_create(
 
 
 async def _phone_send(
-    channel: str, body: schemas.PhoneSendRequest, request: Request, project: ProjectAuth
+    channel: str, body: schemas.PhoneSendRequest, ctx: RequestContext, project: ProjectAuth
 ) -> schemas.PhoneSendResponse:
-    require_text_transport(app_state(request).settings)
+    require_text_transport(ctx.state.settings)
     sent = await _send(
-        request,
+        ctx,
         project,
         channel=channel,
         contact=body.phone_number,
         named=_named(body),
         options=_options(body),
     )
-    return schemas.PhoneSendResponse(
-        request_id=request_id(request), user_id=sent.user_id, phone_id=sent.method_id
-    )
+    return schemas.PhoneSendResponse(request_id=ctx.request_id, user_id=sent.user_id, phone_id=sent.method_id)
 
 
-@router.post("/sms/login_or_create", response_model=schemas.PhoneLoginOrCreateResponse)
+@router.post("/sms/login_or_create", response_model=schemas.PhoneLoginOrCreateResponse, dependencies=[Sends])
 async def sms_login_or_create(
-    body: schemas.PhoneLoginOrCreateRequest, request: Request, project: ProjectAuth
+    body: schemas.PhoneLoginOrCreateRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.PhoneLoginOrCreateResponse:
-    return await _phone_login_or_create(SMS, body, request, project)
+    return await _phone_login_or_create(SMS, body, ctx, project)
 
 
-@router.post("/sms/send", response_model=schemas.PhoneSendResponse)
+@router.post("/sms/send", response_model=schemas.PhoneSendResponse, dependencies=[Sends])
 async def sms_send(
-    body: schemas.PhoneSendRequest, request: Request, project: ProjectAuth
+    body: schemas.PhoneSendRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.PhoneSendResponse:
-    return await _phone_send(SMS, body, request, project)
+    return await _phone_send(SMS, body, ctx, project)
 
 
-@router.post("/whatsapp/login_or_create", response_model=schemas.PhoneLoginOrCreateResponse)
+@router.post(
+    "/whatsapp/login_or_create", response_model=schemas.PhoneLoginOrCreateResponse, dependencies=[Sends]
+)
 async def whatsapp_login_or_create(
-    body: schemas.PhoneLoginOrCreateRequest, request: Request, project: ProjectAuth
+    body: schemas.PhoneLoginOrCreateRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.PhoneLoginOrCreateResponse:
-    return await _phone_login_or_create(WHATSAPP, body, request, project)
+    return await _phone_login_or_create(WHATSAPP, body, ctx, project)
 
 
-@router.post("/whatsapp/send", response_model=schemas.PhoneSendResponse)
+@router.post("/whatsapp/send", response_model=schemas.PhoneSendResponse, dependencies=[Sends])
 async def whatsapp_send(
-    body: schemas.PhoneSendRequest, request: Request, project: ProjectAuth
+    body: schemas.PhoneSendRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.PhoneSendResponse:
-    return await _phone_send(WHATSAPP, body, request, project)
+    return await _phone_send(WHATSAPP, body, ctx, project)
 
 
-@router.post("/authenticate", response_model=AuthenticateResponse)
+@router.post("/authenticate", response_model=AuthenticateResponse, dependencies=[Attempts])
 async def authenticate(
-    body: schemas.AuthenticateRequest, request: Request, project: ProjectAuth
+    body: schemas.AuthenticateRequest, ctx: Ctx, project: ProjectAuth
 ) -> AuthenticateResponse:
     if body.options is not None and (
         body.options.ip_match_required or body.options.user_agent_match_required
@@ -192,22 +187,21 @@ async def authenticate(
             "invalid_argument",
             "options.ip_match_required and user_agent_match_required are not supported yet.",
         )
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         result = await service.authenticate(
             db,
-            state.keys.cipher,
-            state.keys,
+            ctx.keys.cipher,
+            ctx.keys,
             project_id=project.project_id,
             test_project=project.is_test,
             method_id=body.method_id,
             code=body.code,
             session_request=session_request(body),
-            now=state.clock.now(),
+            now=ctx.now,
         )
     issued = result.issued
     return AuthenticateResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         user_id=result.user.user.user_id,
         method_id=result.method_id,
         session_token=issued.session_token,

@@ -3,27 +3,25 @@ password and by session. Each handler calls one service function."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from keystile.api.auth import ProjectAuth
-from keystile.api.errors import request_id
+from keystile.api.context import Ctx, RequestContext
+from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import passwords as schemas
-from keystile.api.schemas.sessions import session_out, session_request
+from keystile.api.schemas.sessions import new_session_request, session_out, session_request
 from keystile.api.schemas.users import user_out
-from keystile.api.state import app_state
-from keystile.db.uow import unit_of_work
 from keystile.factors.passwords import service
 from keystile.factors.passwords.hashes import Argon2Parameters
 from keystile.identity.service import NewUser
-from keystile.sessions.types import SessionRequest
 
 router = APIRouter(prefix="/v1/passwords", tags=["passwords"])
 
 
-def _session_response(request: Request, result: service.PasswordSession) -> schemas.SessionResponse:
+def _session_response(ctx: RequestContext, result: service.PasswordSession) -> schemas.SessionResponse:
     issued = result.issued
     return schemas.SessionResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         user_id=result.user.user.user_id,
         session_token=issued.session_token,
         session_jwt=issued.session_jwt,
@@ -32,70 +30,60 @@ def _session_response(request: Request, result: service.PasswordSession) -> sche
     )
 
 
-def _parameters(request: Request) -> Argon2Parameters:
-    return Argon2Parameters.from_settings(app_state(request).settings)
+def _parameters(ctx: RequestContext) -> Argon2Parameters:
+    return Argon2Parameters.from_settings(ctx.state.settings)
 
 
 @router.post("", response_model=schemas.CreateResponse)
-async def create(
-    body: schemas.CreateRequest, request: Request, project: ProjectAuth
-) -> schemas.CreateResponse:
-    state = app_state(request)
-    profile = NewUser(
-        name=body.name.model_dump() if body.name is not None else None,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-    )
-    session_request = SessionRequest(
-        duration_minutes=body.session_duration_minutes, custom_claims=body.session_custom_claims
-    )
-    async with unit_of_work(state.sessions) as db:
+async def create(body: schemas.CreateRequest, ctx: Ctx, project: ProjectAuth) -> schemas.CreateResponse:
+    profile = body.to_domain(NewUser, only=("name", "trusted_metadata", "untrusted_metadata"))
+    session_request = new_session_request(body)
+    async with ctx.work() as db:
         result = await service.create(
             db,
-            state.keys,
+            ctx.keys,
             project_id=project.project_id,
             email=body.email,
             password=body.password,
             profile=profile,
             session_request=session_request,
-            parameters=_parameters(request),
-            now=state.clock.now(),
+            parameters=_parameters(ctx),
+            now=ctx.now,
         )
-    answer = _session_response(request, result)
+    answer = _session_response(ctx, result)
     return schemas.CreateResponse(**answer.model_dump(), email_id=result.email_id)
 
 
-@router.post("/authenticate", response_model=schemas.SessionResponse)
+@router.post("/authenticate", response_model=schemas.SessionResponse, dependencies=[Attempts])
 async def authenticate(
-    body: schemas.AuthenticateRequest, request: Request, project: ProjectAuth
+    body: schemas.AuthenticateRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.SessionResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         result = await service.authenticate(
             db,
-            state.keys,
+            ctx.keys,
             project_id=project.project_id,
             email=body.email,
             password=body.password,
             session_request=session_request(body),
-            parameters=_parameters(request),
-            now=state.clock.now(),
+            parameters=_parameters(ctx),
+            now=ctx.now,
         )
-    return _session_response(request, result)
+    return _session_response(ctx, result)
 
 
 @router.post("/strength_check", response_model=schemas.StrengthCheckResponse)
 async def strength_check(
-    body: schemas.StrengthCheckRequest, request: Request, project: ProjectAuth
+    body: schemas.StrengthCheckRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.StrengthCheckResponse:
-    async with unit_of_work(app_state(request).sessions) as db:
+    async with ctx.work() as db:
         checked = await service.strength_check(
             db, project_id=project.project_id, password=body.password, email=body.email
         )
     report = checked.report
     luds = report.luds
     return schemas.StrengthCheckResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         valid_password=checked.valid,
         score=report.score,
         breached_password=checked.breached,
@@ -110,19 +98,12 @@ async def strength_check(
 
 
 @router.post("/migrate", response_model=schemas.MigrateResponse)
-async def migrate(
-    body: schemas.MigrateRequest, request: Request, project: ProjectAuth
-) -> schemas.MigrateResponse:
-    state = app_state(request)
-    profile = NewUser(
-        phone_number=body.phone_number,
-        name=body.name.model_dump() if body.name is not None else None,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        external_id=body.external_id,
-        roles=body.roles,
+async def migrate(body: schemas.MigrateRequest, ctx: Ctx, project: ProjectAuth) -> schemas.MigrateResponse:
+    profile = body.to_domain(
+        NewUser,
+        only=("phone_number", "name", "trusted_metadata", "untrusted_metadata", "external_id", "roles"),
     )
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         migrated = await service.migrate(
             db,
             project_id=project.project_id,
@@ -133,10 +114,10 @@ async def migrate(
             profile=profile,
             set_email_verified=body.set_email_verified,
             set_phone_number_verified=body.set_phone_number_verified,
-            now=state.clock.now(),
+            now=ctx.now,
         )
     return schemas.MigrateResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         user_id=migrated.user.user.user_id,
         email_id=migrated.email_id,
         user_created=migrated.user_created,
@@ -144,12 +125,11 @@ async def migrate(
     )
 
 
-@router.post("/email/reset/start", response_model=schemas.ResetStartResponse)
+@router.post("/email/reset/start", response_model=schemas.ResetStartResponse, dependencies=[Sends])
 async def reset_start(
-    body: schemas.ResetStartRequest, request: Request, project: ProjectAuth
+    body: schemas.ResetStartRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.ResetStartResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         user_id, email_id = await service.reset_start(
             db,
             project_id=project.project_id,
@@ -157,65 +137,61 @@ async def reset_start(
             redirect_url=body.reset_password_redirect_url,
             expiration_minutes=body.reset_password_expiration_minutes,
             code_challenge=body.code_challenge,
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    state.wake_outbox()
-    return schemas.ResetStartResponse(request_id=request_id(request), user_id=user_id, email_id=email_id)
+    return schemas.ResetStartResponse(request_id=ctx.request_id, user_id=user_id, email_id=email_id)
 
 
 @router.post("/email/reset", response_model=schemas.SessionResponse)
 async def reset_by_email(
-    body: schemas.EmailResetRequest, request: Request, project: ProjectAuth
+    body: schemas.EmailResetRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.SessionResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         result = await service.reset_by_email(
             db,
-            state.keys,
+            ctx.keys,
             project_id=project.project_id,
             token=body.token,
             password=body.password,
             code_verifier=body.code_verifier,
             session_request=session_request(body),
-            parameters=_parameters(request),
-            now=state.clock.now(),
+            parameters=_parameters(ctx),
+            now=ctx.now,
         )
-    return _session_response(request, result)
+    return _session_response(ctx, result)
 
 
 @router.post("/existing_password/reset", response_model=schemas.SessionResponse)
 async def reset_existing(
-    body: schemas.ExistingPasswordResetRequest, request: Request, project: ProjectAuth
+    body: schemas.ExistingPasswordResetRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.SessionResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         result = await service.reset_existing(
             db,
-            state.keys,
+            ctx.keys,
             project_id=project.project_id,
             email=body.email,
             existing_password=body.existing_password,
             new_password=body.new_password,
             session_request=session_request(body),
-            parameters=_parameters(request),
-            now=state.clock.now(),
+            parameters=_parameters(ctx),
+            now=ctx.now,
         )
-    return _session_response(request, result)
+    return _session_response(ctx, result)
 
 
 @router.post("/session/reset", response_model=schemas.SessionResponse)
 async def reset_by_session(
-    body: schemas.SessionResetRequest, request: Request, project: ProjectAuth
+    body: schemas.SessionResetRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.SessionResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         result = await service.reset_by_session(
             db,
-            state.keys,
+            ctx.keys,
             project_id=project.project_id,
             password=body.password,
             session_request=session_request(body),
-            parameters=_parameters(request),
-            now=state.clock.now(),
+            parameters=_parameters(ctx),
+            now=ctx.now,
         )
-    return _session_response(request, result)
+    return _session_response(ctx, result)

@@ -3,10 +3,11 @@ function."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from keystile.api.auth import ConsumerProject
-from keystile.api.errors import request_id
+from keystile.api.context import Ctx
+from keystile.api.limits import SessionChecks
 from keystile.api.schemas.sessions import (
     AuthenticateSessionRequest,
     AuthenticateSessionResponse,
@@ -17,35 +18,32 @@ from keystile.api.schemas.sessions import (
     session_out,
 )
 from keystile.api.schemas.users import user_out
-from keystile.api.state import app_state
-from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
 from keystile.sessions import service
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 
 
-@router.post("/authenticate", response_model=AuthenticateSessionResponse)
+@router.post("/authenticate", response_model=AuthenticateSessionResponse, dependencies=[SessionChecks])
 async def authenticate_session(
-    body: AuthenticateSessionRequest, request: Request, project: ConsumerProject
+    body: AuthenticateSessionRequest, ctx: Ctx, project: ConsumerProject
 ) -> AuthenticateSessionResponse:
     if body.authorization_check is not None:
         # Answering 200 without checking would read as "authorized": refuse until RBAC exists.
         raise KeystileError("invalid_argument", "authorization_check is not supported yet.")
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         authenticated = await service.authenticate_session(
             db,
-            state.keys,
+            ctx.keys,
             project_id=project.project_id,
             session_token=body.session_token,
             session_jwt=body.session_jwt,
             duration_minutes=body.session_duration_minutes,
             custom_claims=body.session_custom_claims,
-            now=state.clock.now(),
+            now=ctx.now,
         )
     return AuthenticateSessionResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         session=session_out(authenticated.session, authenticated.roles),
         session_token=authenticated.session_token,
         session_jwt=authenticated.session_jwt,
@@ -54,41 +52,38 @@ async def authenticate_session(
 
 
 @router.get("", response_model=GetSessionsResponse)
-async def get_sessions(user_id: str, request: Request, project: ConsumerProject) -> GetSessionsResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
-        active = await service.list_sessions(db, project.project_id, user_id, now=state.clock.now())
+async def get_sessions(user_id: str, ctx: Ctx, project: ConsumerProject) -> GetSessionsResponse:
+    async with ctx.work() as db:
+        active = await service.list_sessions(db, project.project_id, user_id, now=ctx.now)
     return GetSessionsResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         sessions=[session_out(item.session, item.roles) for item in active],
     )
 
 
 @router.post("/revoke", response_model=RevokeSessionResponse)
 async def revoke_session(
-    body: RevokeSessionRequest, request: Request, project: ConsumerProject
+    body: RevokeSessionRequest, ctx: Ctx, project: ConsumerProject
 ) -> RevokeSessionResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         await service.revoke_session(
             db,
-            state.keys,
+            ctx.keys,
             project_id=project.project_id,
             session_id=body.session_id,
             session_token=body.session_token,
             session_jwt=body.session_jwt,
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    return RevokeSessionResponse(request_id=request_id(request))
+    return RevokeSessionResponse(request_id=ctx.request_id)
 
 
 @router.get("/jwks/{project_id}", response_model=JWKSResponse)
-async def get_jwks(project_id: str, request: Request, response: Response) -> JWKSResponse:
+async def get_jwks(project_id: str, ctx: Ctx, response: Response) -> JWKSResponse:
     """The project's public signing keys, without authentication (as Stytch serves them)."""
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
-        keys = await state.keys.jwks(db, project_id, state.clock.now())
+    async with ctx.work() as db:
+        keys = await ctx.keys.jwks(db, project_id, ctx.now)
     # max-age matches the server's own key cache: rotation publishes a key for twice that long
     # before it signs (see keystile/sessions/keys.py).
-    response.headers["Cache-Control"] = f"public, max-age={int(state.settings.signing_key_cache_seconds)}"
-    return JWKSResponse(request_id=request_id(request), keys=keys)
+    response.headers["Cache-Control"] = f"public, max-age={int(ctx.state.settings.signing_key_cache_seconds)}"
+    return JWKSResponse(request_id=ctx.request_id, keys=keys)

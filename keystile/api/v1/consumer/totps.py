@@ -2,36 +2,32 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from keystile.api.auth import ProjectAuth
-from keystile.api.errors import request_id
+from keystile.api.context import Ctx
+from keystile.api.limits import Attempts
 from keystile.api.schemas import totps as schemas
 from keystile.api.schemas.sessions import session_request
 from keystile.api.schemas.users import user_out
-from keystile.api.state import app_state
-from keystile.db.uow import unit_of_work
 from keystile.factors.totp import service
 
 router = APIRouter(prefix="/v1/totps", tags=["totps"])
 
 
 @router.post("", response_model=schemas.CreateResponse)
-async def create(
-    body: schemas.CreateRequest, request: Request, project: ProjectAuth
-) -> schemas.CreateResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+async def create(body: schemas.CreateRequest, ctx: Ctx, project: ProjectAuth) -> schemas.CreateResponse:
+    async with ctx.work() as db:
         created = await service.create(
             db,
-            state.keys.cipher,
+            ctx.keys.cipher,
             project_id=project.project_id,
             user_id=body.user_id,
             expiration_minutes=body.expiration_minutes,
-            now=state.clock.now(),
+            now=ctx.now,
         )
     return schemas.CreateResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         totp_id=created.totp_id,
         secret=created.secret,
         qr_code=created.qr_code,
@@ -41,36 +37,34 @@ async def create(
     )
 
 
-@router.post("/authenticate", response_model=schemas.AuthenticateResponse)
+@router.post("/authenticate", response_model=schemas.AuthenticateResponse, dependencies=[Attempts])
 async def authenticate(
-    body: schemas.AuthenticateRequest, request: Request, project: ProjectAuth
+    body: schemas.AuthenticateRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.AuthenticateResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         result = await service.authenticate(
             db,
-            state.keys.cipher,
-            state.keys,
+            ctx.keys.cipher,
+            ctx.keys,
             project_id=project.project_id,
             user_id=body.user_id,
             totp_code=body.totp_code,
             session_request=session_request(body),
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    return schemas.authenticated(request_id(request), result)
+    return schemas.authenticated(ctx.request_id, result)
 
 
 @router.post("/recovery_codes", response_model=schemas.RecoveryCodesResponse)
 async def recovery_codes(
-    body: schemas.RecoveryCodesRequest, request: Request, project: ProjectAuth
+    body: schemas.RecoveryCodesRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.RecoveryCodesResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         user_id, totps = await service.recovery_codes(
-            db, project_id=project.project_id, user_id=body.user_id, now=state.clock.now()
+            db, project_id=project.project_id, user_id=body.user_id, now=ctx.now
         )
     return schemas.RecoveryCodesResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         user_id=user_id,
         totps=[schemas.TotpOut(totp_id=t.totp_id, verified=t.verified, recovery_codes=[]) for t in totps],
     )
@@ -78,18 +72,17 @@ async def recovery_codes(
 
 @router.post("/recover", response_model=schemas.AuthenticateResponse)
 async def recover(
-    body: schemas.RecoverRequest, request: Request, project: ProjectAuth
+    body: schemas.RecoverRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.AuthenticateResponse:
-    state = app_state(request)
-    async with unit_of_work(state.sessions) as db:
+    async with ctx.work() as db:
         result = await service.recover(
             db,
-            state.keys.cipher,
-            state.keys,
+            ctx.keys.cipher,
+            ctx.keys,
             project_id=project.project_id,
             user_id=body.user_id,
             recovery_code=body.recovery_code,
             session_request=session_request(body),
-            now=state.clock.now(),
+            now=ctx.now,
         )
-    return schemas.authenticated(request_id(request), result)
+    return schemas.authenticated(ctx.request_id, result)

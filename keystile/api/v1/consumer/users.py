@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from keystile.api.auth import ConsumerProject
-from keystile.api.errors import request_id
+from keystile.api.context import Ctx
 from keystile.api.schemas.common import PathId
 from keystile.api.schemas.users import (
     CreateUserRequest,
@@ -20,37 +20,19 @@ from keystile.api.schemas.users import (
     UserResponse,
     user_out,
 )
-from keystile.api.state import app_state
-from keystile.db.uow import unit_of_work
 from keystile.identity import service
 from keystile.identity.service import NewUser, UserChanges
 
 router = APIRouter(prefix="/v1/users", tags=["users"])
 
 
-def _dump_name(body: CreateUserRequest | UpdateUserRequest) -> dict[str, str | None] | None:
-    return body.name.model_dump() if body.name is not None else None
-
-
 @router.post("", response_model=CreateUserResponse)
-async def create_user(
-    body: CreateUserRequest, request: Request, project: ConsumerProject
-) -> CreateUserResponse:
-    state = app_state(request)
-    new = NewUser(
-        email=body.email,
-        phone_number=body.phone_number,
-        name=_dump_name(body),
-        create_user_as_pending=body.create_user_as_pending,
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        external_id=body.external_id,
-        roles=body.roles,
-    )
-    async with unit_of_work(state.sessions) as session:
-        view = await service.create_user(session, project.project_id, new, now=state.clock.now())
+async def create_user(body: CreateUserRequest, ctx: Ctx, project: ConsumerProject) -> CreateUserResponse:
+    new = body.to_domain(NewUser)
+    async with ctx.work() as session:
+        view = await service.create_user(session, project.project_id, new, now=ctx.now)
     return CreateUserResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         user_id=view.user.user_id,
         email_id=view.emails[0].email_id if view.emails else "",
         status=view.user.status,
@@ -60,58 +42,50 @@ async def create_user(
 
 
 @router.post("/search", response_model=SearchUsersResponse)
-async def search_users(
-    body: SearchUsersRequest, request: Request, project: ConsumerProject
-) -> SearchUsersResponse:
+async def search_users(body: SearchUsersRequest, ctx: Ctx, project: ConsumerProject) -> SearchUsersResponse:
     query = body.query.model_dump() if body.query is not None else None
-    async with unit_of_work(app_state(request).sessions) as session:
+    async with ctx.work() as session:
         page = await service.search_users(
             session, project.project_id, query=query, cursor=body.cursor, limit=body.limit
         )
     return SearchUsersResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         results=[user_out(view) for view in page.results],
         results_metadata=ResultsMetadata(total=page.total, next_cursor=page.next_cursor),
     )
 
 
 @router.delete("/emails/{email_id}", response_model=UserResponse)
-async def delete_email(email_id: PathId, request: Request, project: ConsumerProject) -> UserResponse:
-    async with unit_of_work(app_state(request).sessions) as session:
+async def delete_email(email_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
+    async with ctx.work() as session:
         view = await service.delete_email(session, project.project_id, email_id)
-    return UserResponse(request_id=request_id(request), user_id=view.user.user_id, user=user_out(view))
+    return UserResponse(request_id=ctx.request_id, user_id=view.user.user_id, user=user_out(view))
 
 
 @router.delete("/phone_numbers/{phone_id}", response_model=UserResponse)
-async def delete_phone_number(phone_id: PathId, request: Request, project: ConsumerProject) -> UserResponse:
-    async with unit_of_work(app_state(request).sessions) as session:
+async def delete_phone_number(phone_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
+    async with ctx.work() as session:
         view = await service.delete_phone(session, project.project_id, phone_id)
-    return UserResponse(request_id=request_id(request), user_id=view.user.user_id, user=user_out(view))
+    return UserResponse(request_id=ctx.request_id, user_id=view.user.user_id, user=user_out(view))
 
 
 @router.get("/{user_id}", response_model=GetUserResponse)
-async def get_user(user_id: PathId, request: Request, project: ConsumerProject) -> GetUserResponse:
-    async with unit_of_work(app_state(request).sessions) as session:
+async def get_user(user_id: PathId, ctx: Ctx, project: ConsumerProject) -> GetUserResponse:
+    async with ctx.work() as session:
         view = await service.get_user(session, project.project_id, user_id)
-    return GetUserResponse(request_id=request_id(request), **user_out(view).model_dump())
+    return GetUserResponse(request_id=ctx.request_id, **user_out(view).model_dump())
 
 
 @router.put("/{user_id}", response_model=UpdateUserResponse)
 async def update_user(
-    user_id: PathId, body: UpdateUserRequest, request: Request, project: ConsumerProject
+    user_id: PathId, body: UpdateUserRequest, ctx: Ctx, project: ConsumerProject
 ) -> UpdateUserResponse:
-    changes = UserChanges(
-        name=_dump_name(body),
-        trusted_metadata=body.trusted_metadata,
-        untrusted_metadata=body.untrusted_metadata,
-        external_id=body.external_id,
-        roles=body.roles,
-    )
-    async with unit_of_work(app_state(request).sessions) as session:
+    changes = body.to_domain(UserChanges)
+    async with ctx.work() as session:
         view = await service.update_user(session, project.project_id, user_id, changes)
     user = user_out(view)
     return UpdateUserResponse(
-        request_id=request_id(request),
+        request_id=ctx.request_id,
         user_id=user.user_id,
         emails=user.emails,
         phone_numbers=user.phone_numbers,
@@ -121,7 +95,7 @@ async def update_user(
 
 
 @router.delete("/{user_id}", response_model=DeleteUserResponse)
-async def delete_user(user_id: PathId, request: Request, project: ConsumerProject) -> DeleteUserResponse:
-    async with unit_of_work(app_state(request).sessions) as session:
+async def delete_user(user_id: PathId, ctx: Ctx, project: ConsumerProject) -> DeleteUserResponse:
+    async with ctx.work() as session:
         deleted = await service.delete_user(session, project.project_id, user_id)
-    return DeleteUserResponse(request_id=request_id(request), user_id=deleted)
+    return DeleteUserResponse(request_id=ctx.request_id, user_id=deleted)

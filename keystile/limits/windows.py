@@ -6,24 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Integer, String, case, update
+from sqlalchemy import case, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
 
-from keystile.db.base import Base, UTCDateTime, id_column_type
 from keystile.errors import retry_later
-
-
-class SendCounter(Base):
-    """How many sends one key (`sms_phone:<digest>`, …) made in its current window."""
-
-    __tablename__ = "send_counters"
-
-    project_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
-    counter_key: Mapped[str] = mapped_column(String(96), primary_key=True)
-    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
-    count: Mapped[int] = mapped_column(Integer)
+from keystile.limits.models import SendCounter
 
 
 def window_start(now: datetime, window: timedelta) -> datetime:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.errors import retry_later
-from keystile.throttle.models import SendSlot
+from keystile.limits.models import SendSlot
 
 
 def slot_key(kind: str, value: str) -> str:

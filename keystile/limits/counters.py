@@ -1,23 +1,29 @@
-"""Fixed-window counters shared by every server: one in Redis, one in the database. Both raise
-`too_many_requests` with `Retry-After` once a key has been counted `limit` times in its window."""
+"""Fixed-window counters shared by every server: in Redis (through the `limits` library) or in the
+database. Both raise `too_many_requests` with `Retry-After` once a key has been counted `limit` times
+in its window."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from redis.asyncio import Redis
+from limits import RateLimitItemPerSecond
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import FixedWindowRateLimiter
+from redis.asyncio import ConnectionPool
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from keystile.db.uow import unit_of_work
 from keystile.errors import retry_later
-from keystile.throttle.windows import count_in_window, window_start
+from keystile.limits.windows import count_in_window
 
 # How many times a counting transaction aborted by the database is run before the error stands.
 DEADLOCK_ATTEMPTS = 3
 # The `project_id` of counters that span projects (per IP): no project has this id.
 ALL_PROJECTS = "*"
+REDIS_TIMEOUT_SECONDS = 0.5
 
 
 class WindowCounter(Protocol):
@@ -53,21 +59,27 @@ class DatabaseCounter:
 
 
 class RedisCounter:
-    """Counts with INCR and EXPIRE in one MULTI round trip, on a key per window. Redis errors
-    (`redis.RedisError`) reach the caller, which decides whether to fail open or closed."""
+    """Counts with `limits`' fixed window (INCR and EXPIRE in one script) on Redis's clock. Redis
+    errors (`redis.RedisError`) reach the caller, which decides whether to fail open or closed."""
 
     def __init__(self, url: str) -> None:
-        self.redis: Redis = Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.pool = ConnectionPool.from_url(
+            url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+        )
+        storage = RedisStorage(
+            f"async+{url}",
+            implementation="redispy",
+            key_prefix="keystile:ratelimit",
+            connection_pool=cast(Any, self.pool),
+        )
+        self.limiter = FixedWindowRateLimiter(storage)
 
     async def count(self, key: str, *, limit: int, window: timedelta, now: datetime) -> None:
-        start = window_start(now, window)
-        redis_key = f"keystile:ratelimit:{key}:{int(start.timestamp())}"
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(redis_key)
-            pipe.expire(redis_key, int(window.total_seconds()) + 1)
-            counted, _ = await pipe.execute()
-        if int(counted) > limit:
-            raise retry_later("too_many_requests", (start + window - now).total_seconds())
+        item = RateLimitItemPerSecond(limit, int(window.total_seconds()))
+        if await self.limiter.hit(item, key):
+            return
+        reset_at = (await self.limiter.get_window_stats(item, key)).reset_time
+        raise retry_later("too_many_requests", reset_at - time.time())
 
     async def close(self) -> None:
-        await self.redis.aclose()
+        await self.pool.aclose()

@@ -1,1 +1,0 @@
-"""Send throttles that hold across every keystile process sharing one database."""

@@ -1,0 +1,55 @@
+"""The limits are declared on the routes: the app's routers limit exactly the routes that were
+limited when the limits were a list of paths inside the auth dependency."""
+
+from __future__ import annotations
+
+from fastapi.routing import APIRoute
+
+from keystile.api import limits
+from keystile.app import API_ROUTERS
+
+SENDS = {
+    "/v1/magic_links/email/login_or_create",
+    "/v1/magic_links/email/send",
+    "/v1/magic_links/email/invite",
+    "/v1/passwords/email/reset/start",
+    "/v1/otps/email/login_or_create",
+    "/v1/otps/email/send",
+    "/v1/otps/sms/login_or_create",
+    "/v1/otps/sms/send",
+    "/v1/otps/whatsapp/login_or_create",
+    "/v1/otps/whatsapp/send",
+    "/v1/b2b/magic_links/email/login_or_signup",
+    "/v1/b2b/magic_links/email/invite",
+    "/v1/b2b/magic_links/email/discovery/send",
+}
+ATTEMPTS = {
+    "/v1/magic_links/authenticate",
+    "/v1/passwords/authenticate",
+    "/v1/otps/authenticate",
+    "/v1/totps/authenticate",
+    "/v1/b2b/magic_links/authenticate",
+    "/v1/b2b/magic_links/discovery/authenticate",
+}
+SESSION_CHECKS = {"/v1/sessions/authenticate", "/v1/b2b/sessions/authenticate"}
+
+
+def _limited_by(dependency: object) -> set[str]:
+    return {
+        route.path
+        for router in API_ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute) and any(d.dependency is dependency for d in route.dependencies)
+    }
+
+
+def test_send_routes_are_limited() -> None:
+    assert _limited_by(limits.sends) == SENDS
+
+
+def test_credential_checks_are_limited() -> None:
+    assert _limited_by(limits.attempts) == ATTEMPTS
+
+
+def test_session_checks_are_limited() -> None:
+    assert _limited_by(limits.session_checks) == SESSION_CHECKS
