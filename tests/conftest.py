@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from keystile.db.engine import create_engine, session_factory
 from keystile.delivery.sms_sink import SmsSink
-from tests.databases import drop_database, fresh_database, selected_engines
-from tests.server import KeystileServer, Project
-from tests.sms_sink import sms_sink
-from tests.smtp_sink import SmtpSink, smtp_sink
+from tests.support.databases import drop_database, fresh_database, selected_engines
+from tests.support.server import KeystileServer, Project
+from tests.support.sms_sink import sms_sink
+from tests.support.smtp_sink import SmtpSink, smtp_sink
 
 __all__ = ["sms_sink", "smtp_sink"]
 

@@ -20,7 +20,7 @@ from tests.api.test_hostile_input import (
     nested,
     raw,
 )
-from tests.server import KeystileServer, Project
+from tests.support.server import KeystileServer, Project
 
 MISSING_ORG = "organization-test-00000000-0000-0000-0000-000000000000"
 MISSING_MEMBER = "member-test-00000000-0000-0000-0000-000000000000"

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from keystile.api.errors import install_error_handlers
 from keystile.api.middleware import RequestGuard
-from tests.server import KeystileServer, Project
+from tests.support.server import KeystileServer, Project
 
 ERROR_FIELDS = {"status_code", "request_id", "error_type", "error_message", "error_url"}
 # Text that would betray a stack trace or a query in a response body.

@@ -20,7 +20,7 @@ from tests.api.test_hostile_input import (
     assert_stytch_error,
     raw,
 )
-from tests.server import KeystileServer, Project
+from tests.support.server import KeystileServer, Project
 
 OAUTH_ERROR_FIELDS = {"status_code", "request_id", "error", "error_description", "error_uri"}
 HUGE = "x" * 200_000

@@ -22,8 +22,8 @@ from keystile.config import Settings
 from keystile.delivery.models import PENDING, OutboxMessage
 from keystile.delivery.outbox import enqueue_email
 from keystile.ids import new_id
-from tests.server import KeystileServer, Project
-from tests.smtp_sink import SmtpSink, body_text
+from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink, body_text
 
 LINK = "http://localhost:3000/authenticate?token=dev&type=magic_links"
 FAST_POLL = {"KEYSTILE_OUTBOX_POLL_SECONDS": "0.05"}

@@ -22,10 +22,10 @@ from stytch.core.response_base import StytchError
 
 from keystile.clock import SystemClock
 from keystile.sessions.service import IssuedSession
-from tests.direct_sessions import fresh_client, kid_of, start_session
+from tests.support.direct_sessions import fresh_client, kid_of, start_session
 from tests.hardening.conftest import StartServer
-from tests.hardening.limits import assert_stytch_error, call
-from tests.server import KeystileServer, Project
+from tests.support.limits import assert_stytch_error, call
+from tests.support.server import KeystileServer, Project
 
 CACHE_SECONDS = 1.0  # the servers' key cache: a rotated key signs 2 s after it is stored
 

@@ -23,14 +23,14 @@ from keystile.identity.repository import UserRepository
 from keystile.identity.service import NewUser, create_user
 from keystile.projects.models import Project
 from keystile.projects.service import create_project
-from tests.databases import PG_DSN
+from tests.support.databases import PG_DSN
 from tests.hardening.conftest import StartServer
-from tests.hardening.limits import assert_retry_after, assert_stytch_error, call
-from tests.hardening.proxy import TcpProxy
-from tests.magic_links import new_address, received_link, token_of
-from tests.server import KeystileServer
-from tests.server import Project as TestProject
-from tests.smtp_sink import SmtpSink
+from tests.support.limits import assert_retry_after, assert_stytch_error, call
+from tests.support.proxy import TcpProxy
+from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.server import KeystileServer
+from tests.support.server import Project as TestProject
+from tests.support.smtp_sink import SmtpSink
 
 PG_HOST_PORT = PG_DSN.split("@", 1)[1].split("/", 1)[0]
 

@@ -13,11 +13,11 @@ import stytch
 from stytch.core.response_base import StytchError
 
 from tests.hardening.conftest import StartServer
-from tests.hardening.limits import assert_stytch_error, call
-from tests.magic_links import new_address, received_link, token_of
-from tests.otps import emailed_code
-from tests.server import KeystileServer, Project
-from tests.smtp_sink import SmtpSink
+from tests.support.limits import assert_stytch_error, call
+from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.otps import emailed_code
+from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink
 
 PASSWORD = "violet tangerine oboe 71"
 ATTACKER_PASSWORD = "horse staple cobalt 9"
