@@ -133,6 +133,7 @@ def test_with_smtp_mail_is_sent_and_the_dev_inbox_is_hidden(
     assert LINK not in server.log_path.read_text()
 
 
+@pytest.mark.server  # starts `keystile worker`
 def test_the_worker_command_sends_until_terminated(
     outbox_database_url: str, smtp_sink: SmtpSink, run_dir: Path
 ) -> None:

@@ -22,8 +22,8 @@ from stytch.core.response_base import StytchError
 
 from keystile.clock import SystemClock
 from keystile.sessions.service import IssuedSession
-from tests.support.direct_sessions import fresh_client, kid_of, start_session
 from tests.hardening.conftest import StartServer
+from tests.support.direct_sessions import fresh_client, kid_of, start_session
 from tests.support.limits import assert_stytch_error, call
 from tests.support.server import KeystileServer, Project
 

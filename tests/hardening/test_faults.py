@@ -23,11 +23,11 @@ from keystile.identity.repository import UserRepository
 from keystile.identity.service import NewUser, create_user
 from keystile.projects.models import Project
 from keystile.projects.service import create_project
-from tests.support.databases import PG_DSN
 from tests.hardening.conftest import StartServer
+from tests.support.databases import PG_DSN
 from tests.support.limits import assert_retry_after, assert_stytch_error, call
-from tests.support.proxy import TcpProxy
 from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.proxy import TcpProxy
 from tests.support.server import KeystileServer
 from tests.support.server import Project as TestProject
 from tests.support.smtp_sink import SmtpSink

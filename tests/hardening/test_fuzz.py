@@ -13,8 +13,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import response_schema_conformance
 
-from tests.support.databases import fresh_database
 from tests.hardening.conftest import ENCRYPTION_KEY
+from tests.support.databases import fresh_database
 from tests.support.server import KeystileServer
 
 # Examples per operation: the whole run stays within about two minutes on two cores.

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from keystile.cli.runtime import run_in_transaction
 from keystile.config import Settings
 from keystile.delivery.models import OutboxMessage
-from tests.support.databases import fresh_database
 from tests.hardening.conftest import StartServer
+from tests.support.databases import fresh_database
 from tests.support.limits import assert_stytch_error, call
 from tests.support.magic_links import new_address
 from tests.support.server import KeystileServer, Project, free_port

@@ -23,8 +23,8 @@ from keystile.delivery.outbox import enqueue_email
 from keystile.delivery.sms_sink import SmsSink
 from keystile.delivery.worker import MAX_ATTEMPTS, RETENTION, OutboxWorker
 from keystile.ids import new_id
-from tests.support.databases import fresh_database
 from tests.delivery.conftest import FakeClock
+from tests.support.databases import fresh_database
 from tests.support.limits import call
 from tests.support.magic_links import new_address, received_link, token_of
 from tests.support.otps import emailed_code
