@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from cryptography.fernet import MultiFernet
 
+from keystile.factors.magic_links.service import Authenticated
 from keystile.factors.otp import codes, service
 from keystile.identity.service import get_user
 from keystile.sessions.keys import KeyRing
@@ -43,7 +44,7 @@ async def redeem(
     method_id: str,
     code: str,
     minutes_later: float = 1,
-) -> service.Authenticated:
+) -> Authenticated:
     return await within(
         db_sessions,
         lambda db: service.authenticate(
