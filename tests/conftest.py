@@ -18,12 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from keystile.db.engine import create_engine, session_factory
 from keystile.delivery.sms_sink import SmsSink
 from tests.support.databases import ALL_ENGINES, drop_database, fresh_database, selected_engines
+from tests.support.hostile import api
 from tests.support.server import KeystileServer, Project
 from tests.support.services import b2b_project_id, cipher, keys, project_id
 from tests.support.sms_sink import sms_sink
 from tests.support.smtp_sink import SmtpSink, smtp_sink
 
-__all__ = ["b2b_project_id", "cipher", "keys", "project_id", "sms_sink", "smtp_sink"]
+__all__ = ["api", "b2b_project_id", "cipher", "keys", "project_id", "sms_sink", "smtp_sink"]
 
 # Tier directories: what every test below them needs besides pytest (a server at the least).
 TIER_MARKERS = {

@@ -11,11 +11,13 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tests.api.test_hostile_input import (
+from tests.support.hostile import (
     CONTROL,
+    HUGE,
     MALFORMED_JSON,
     NOT_AN_OBJECT,
     SQL,
+    assert_method_not_allowed,
     assert_stytch_error,
     nested,
     raw,
@@ -24,7 +26,6 @@ from tests.support.server import KeystileServer, Project
 
 MISSING_ORG = "organization-test-00000000-0000-0000-0000-000000000000"
 MISSING_MEMBER = "member-test-00000000-0000-0000-0000-000000000000"
-HUGE = "x" * 200_000
 
 # name -> (method, path, a valid body); {org} and {member} are filled with a real organization and member.
 ENDPOINTS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
@@ -472,8 +473,7 @@ WRONG_METHODS = [
 
 @pytest.mark.parametrize(("method", "path"), WRONG_METHODS, ids=[f"{m} {p}" for m, p in WRONG_METHODS])
 def test_wrong_methods_are_405(b2b_api: httpx.Client, method: str, path: str) -> None:
-    response = b2b_api.request(method, path, json={} if method in ("POST", "PUT", "PATCH") else None)
-    assert_stytch_error(response, 405, "method_not_allowed")
+    assert_method_not_allowed(b2b_api, method, path)
 
 
 # --- Projects -------------------------------------------------------------------------------------
