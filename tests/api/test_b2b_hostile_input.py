@@ -21,6 +21,7 @@ from tests.support.hostile import (
     assert_stytch_error,
     nested,
     raw,
+    watched_client,
 )
 from tests.support.server import KeystileServer, Project
 
@@ -93,18 +94,8 @@ NOT_OBJECTS = [case for case in NOT_AN_OBJECT if case[0] in ("list", "string", "
 
 @pytest.fixture
 def b2b_api(server: KeystileServer, b2b_project: Project) -> Iterator[httpx.Client]:
-    """A client authenticated as a B2B project; afterwards, the server log must hold no traceback and
-    no secret from anything this test sent."""
-    log_offset = server.log_path.stat().st_size
-    with httpx.Client(
-        base_url=server.base_url.rstrip("/"), auth=(b2b_project.project_id, b2b_project.secret), timeout=60
-    ) as client:
+    with watched_client(server, b2b_project) as client:
         yield client
-    with server.log_path.open("rb") as log:
-        log.seek(log_offset)
-        written = log.read().decode("utf-8", "replace")
-    assert "Traceback" not in written
-    assert b2b_project.secret not in written
 
 
 @pytest.fixture

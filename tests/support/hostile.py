@@ -5,6 +5,7 @@ more (no trace, no SQL)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -39,10 +40,10 @@ def assert_stytch_error(
         assert body["error_type"] == error_type, f"{where}: {body}"
 
 
-@pytest.fixture
-def api(server: KeystileServer, project: Project) -> Iterator[httpx.Client]:
+@contextmanager
+def watched_client(server: KeystileServer, project: Project) -> Iterator[httpx.Client]:
     """A client authenticated as `project`; afterwards, the server log must hold no traceback and no
-    secret from anything this test sent."""
+    secret from anything sent meanwhile."""
     log_offset = server.log_path.stat().st_size
     with httpx.Client(
         base_url=server.base_url.rstrip("/"), auth=(project.project_id, project.secret), timeout=60
@@ -54,6 +55,12 @@ def api(server: KeystileServer, project: Project) -> Iterator[httpx.Client]:
     assert "Traceback" not in written
     assert "Exception in ASGI application" not in written
     assert project.secret not in written
+
+
+@pytest.fixture
+def api(server: KeystileServer, project: Project) -> Iterator[httpx.Client]:
+    with watched_client(server, project) as client:
+        yield client
 
 
 def raw(client: httpx.Client, method: str, raw_path: bytes, **kwargs: Any) -> httpx.Response:
