@@ -1,9 +1,11 @@
 """Shared fixtures: a migrated database and a running keystile server per engine, fresh projects,
-and the official Stytch SDK pointed at the server."""
+and the official Stytch SDK pointed at the server; the tier markers, set on every test by where it
+lives and what it starts."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,12 +17,63 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from keystile.db.engine import create_engine, session_factory
 from keystile.devtools.sms_sink import SmsSink
-from tests.databases import drop_database, fresh_database, selected_engines
-from tests.server import KeystileServer, Project
-from tests.sms_sink import sms_sink
-from tests.smtp_sink import SmtpSink, smtp_sink
+from tests.support.databases import ALL_ENGINES, drop_database, fresh_database, selected_engines
+from tests.support.hostile import api
+from tests.support.server import KeystileServer, Project
+from tests.support.services import b2b_project_id, cipher, keys, project_id
+from tests.support.sms_sink import sms_sink
+from tests.support.smtp_sink import SmtpSink, smtp_sink
 
-__all__ = ["sms_sink", "smtp_sink"]
+__all__ = ["api", "b2b_project_id", "cipher", "keys", "project_id", "sms_sink", "smtp_sink"]
+
+# Tier directories: what every test below them needs besides pytest (a server at the least).
+TIER_MARKERS = {
+    "sdk": ("sdk", "server"),
+    "e2e": ("browser", "server"),
+    "hardening": ("hardening", "server"),
+    "security": ("security", "server"),
+    "cli": ("server",),
+}
+# Fixtures that start a keystile process.
+SERVER_FIXTURES = {"server", "start_server", "dev_keystile"}
+
+
+def tier_markers(item: pytest.Item, engines_asked: bool) -> set[str]:
+    """The markers of one test: its tier directory's; `server` when it uses a fixture that starts
+    keystile (or is marked so, starting one itself); else `fast` (in-process), on SQLite or no
+    database only unless KEYSTILE_TEST_ENGINES asks for the others."""
+    package = Path(str(item.path)).relative_to(Path(__file__).parent).parts[0]
+    markers = set(TIER_MARKERS.get(package, ()))
+    if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("server"):
+        markers.add("server")
+    if markers:
+        return markers
+    params = getattr(item, "callspec", None)
+    engines = {v for v in params.params.values() if v in ALL_ENGINES} if params else set()
+    if engines_asked or engines <= {"sqlite"}:
+        markers.add("fast")
+    return markers
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test with its tier, so `-m fast` (or `-m "not browser"`) selects without anyone
+    having to remember to mark a new test."""
+    engines_asked = bool(os.environ.get("KEYSTILE_TEST_ENGINES"))
+    for item in items:
+        for name in tier_markers(item, engines_asked):
+            item.add_marker(name)
+
+
+@pytest.fixture(autouse=True)
+def no_process_in_fast_tests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fast test that starts a process (a keystile, the CLI) fails: it belongs to the server tier,
+    so it should use the `server` fixture or be marked `server`."""
+    if request.node.get_closest_marker("fast"):
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise AssertionError("a fast (in-process) test started a process: mark it `server`")
+
+        monkeypatch.setattr(subprocess, "Popen", refuse)
 
 
 def database_name() -> str:

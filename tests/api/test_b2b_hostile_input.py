@@ -11,20 +11,22 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tests.api.test_hostile_input import (
+from tests.support.hostile import (
     CONTROL,
+    HUGE,
     MALFORMED_JSON,
     NOT_AN_OBJECT,
     SQL,
+    assert_method_not_allowed,
     assert_stytch_error,
     nested,
     raw,
+    watched_client,
 )
-from tests.server import KeystileServer, Project
+from tests.support.server import KeystileServer, Project
 
 MISSING_ORG = "organization-test-00000000-0000-0000-0000-000000000000"
 MISSING_MEMBER = "member-test-00000000-0000-0000-0000-000000000000"
-HUGE = "x" * 200_000
 
 # name -> (method, path, a valid body); {org} and {member} are filled with a real organization and member.
 ENDPOINTS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
@@ -92,18 +94,8 @@ NOT_OBJECTS = [case for case in NOT_AN_OBJECT if case[0] in ("list", "string", "
 
 @pytest.fixture
 def b2b_api(server: KeystileServer, b2b_project: Project) -> Iterator[httpx.Client]:
-    """A client authenticated as a B2B project; afterwards, the server log must hold no traceback and
-    no secret from anything this test sent."""
-    log_offset = server.log_path.stat().st_size
-    with httpx.Client(
-        base_url=server.base_url.rstrip("/"), auth=(b2b_project.project_id, b2b_project.secret), timeout=60
-    ) as client:
+    with watched_client(server, b2b_project) as client:
         yield client
-    with server.log_path.open("rb") as log:
-        log.seek(log_offset)
-        written = log.read().decode("utf-8", "replace")
-    assert "Traceback" not in written
-    assert b2b_project.secret not in written
 
 
 @pytest.fixture
@@ -472,8 +464,7 @@ WRONG_METHODS = [
 
 @pytest.mark.parametrize(("method", "path"), WRONG_METHODS, ids=[f"{m} {p}" for m, p in WRONG_METHODS])
 def test_wrong_methods_are_405(b2b_api: httpx.Client, method: str, path: str) -> None:
-    response = b2b_api.request(method, path, json={} if method in ("POST", "PUT", "PATCH") else None)
-    assert_stytch_error(response, 405, "method_not_allowed")
+    assert_method_not_allowed(b2b_api, method, path)
 
 
 # --- Projects -------------------------------------------------------------------------------------

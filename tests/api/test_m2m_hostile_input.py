@@ -10,27 +10,26 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.test_hostile_input import (
+from tests.support.hostile import (
     CONTROL,
+    HUGE,
     LEAKS,
     MALFORMED_JSON,
     NOT_AN_OBJECT,
     SQL,
-    api,  # noqa: F401 (the fixture)
     assert_stytch_error,
     raw,
 )
-from tests.server import KeystileServer, Project
+from tests.support.server import KeystileServer, Project
 
 OAUTH_ERROR_FIELDS = {"status_code", "request_id", "error", "error_description", "error_uri"}
-HUGE = "x" * 200_000
 # The token endpoint is called without project credentials: its bodies are capped at 64 KB.
 LARGE = "x" * 60_000
 MISSING_CLIENT = "m2m-client-test-00000000-0000-4000-8000-000000000000"
 
 
 @pytest.fixture
-def m2m_client(api: httpx.Client) -> dict[str, Any]:  # noqa: F811
+def m2m_client(api: httpx.Client) -> dict[str, Any]:
     """A client with two scopes, and its secret (shown once)."""
     response = api.post("/v1/m2m/clients", json={"scopes": ["read:users", "write:users"]})
     assert response.status_code == 200, response.text
@@ -52,7 +51,7 @@ BODY_ENDPOINTS = {
     "body", [b for _, b in MALFORMED_JSON + NOT_AN_OBJECT], ids=[i for i, _ in MALFORMED_JSON + NOT_AN_OBJECT]
 )
 def test_bodies_that_are_not_json_objects_are_refused(
-    api: httpx.Client,  # noqa: F811
+    api: httpx.Client,
     endpoint: tuple[str, str],
     body: bytes,
 ) -> None:
@@ -122,7 +121,7 @@ WRONG: dict[str, tuple[str, dict[str, Any], str]] = {
 
 @pytest.mark.parametrize("case", WRONG.values(), ids=WRONG.keys())
 def test_wrong_values_are_refused(
-    api: httpx.Client,  # noqa: F811
+    api: httpx.Client,
     m2m_client: dict[str, Any],
     case: tuple[str, dict[str, Any], str],
 ) -> None:
@@ -133,7 +132,7 @@ def test_wrong_values_are_refused(
 
 
 @pytest.mark.parametrize("char", CONTROL.values(), ids=CONTROL.keys())
-def test_control_characters_are_refused(api: httpx.Client, char: str) -> None:  # noqa: F811
+def test_control_characters_are_refused(api: httpx.Client, char: str) -> None:
     for field, error_type in (
         ("client_name", "invalid_client_name"),
         ("client_description", "invalid_client_description"),
@@ -146,7 +145,7 @@ def test_control_characters_are_refused(api: httpx.Client, char: str) -> None:  
 
 
 @pytest.mark.parametrize("sql", SQL.values(), ids=SQL.keys())
-def test_sql_in_free_text_is_stored_verbatim(api: httpx.Client, sql: str) -> None:  # noqa: F811
+def test_sql_in_free_text_is_stored_verbatim(api: httpx.Client, sql: str) -> None:
     created = api.post(
         "/v1/m2m/clients",
         json={"scopes": [], "client_name": sql, "client_description": sql, "trusted_metadata": {sql: sql}},
@@ -174,7 +173,7 @@ PATHS = {
 
 
 @pytest.mark.parametrize("path", PATHS.values(), ids=PATHS.keys())
-def test_hostile_paths_are_refused(api: httpx.Client, path: bytes) -> None:  # noqa: F811
+def test_hostile_paths_are_refused(api: httpx.Client, path: bytes) -> None:
     method = "POST" if path.endswith(b"/start") else "GET"
     assert_stytch_error(raw(api, method, path))
 
@@ -383,7 +382,7 @@ def test_token_endpoint_paths_and_methods(server: KeystileServer, m2m_client: di
 
 
 def test_no_secret_reaches_the_log(
-    api: httpx.Client,  # noqa: F811
+    api: httpx.Client,
     server: KeystileServer,
     token_url: str,
     m2m_client: dict[str, Any],

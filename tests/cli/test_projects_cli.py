@@ -17,7 +17,7 @@ from keystile.cli.runtime import run_in_transaction
 from keystile.config import Settings
 from keystile.projects import service
 from keystile.projects.redirects import URL_TYPES
-from tests.server import KeystileServer
+from tests.support.server import KeystileServer
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 SECRET = re.compile(r"secret-(?:live|test)-[A-Za-z0-9_-]{43}")

@@ -10,7 +10,7 @@ from typing import Any
 import bcrypt
 import stytch
 
-from tests.server import KeystileServer, Project
+from tests.support.server import KeystileServer, Project
 
 PASSWORDS = [f"imported passphrase number {n}" for n in range(3)]
 HASHES = [bcrypt.hashpw(p.encode(), bcrypt.gensalt(4)).decode() for p in PASSWORDS]

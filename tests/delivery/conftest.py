@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from keystile.db.engine import create_engine, session_factory
 from tests.conftest import database_name
-from tests.databases import drop_database, fresh_database, selected_engines
-from tests.smtp_sink import smtp_sink
+from tests.support.databases import drop_database, fresh_database, selected_engines
+from tests.support.smtp_sink import smtp_sink
 
 __all__ = ["smtp_sink"]
 

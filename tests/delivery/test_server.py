@@ -22,8 +22,8 @@ from keystile.config import Settings
 from keystile.delivery.models import PENDING, OutboxMessage
 from keystile.delivery.outbox import enqueue_email
 from keystile.ids import new_id
-from tests.server import KeystileServer, Project
-from tests.smtp_sink import SmtpSink, body_text
+from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink, body_text
 
 LINK = "http://localhost:3000/authenticate?token=dev&type=magic_links"
 FAST_POLL = {"KEYSTILE_OUTBOX_POLL_SECONDS": "0.05"}
@@ -133,6 +133,7 @@ def test_with_smtp_mail_is_sent_and_the_dev_inbox_is_hidden(
     assert LINK not in server.log_path.read_text()
 
 
+@pytest.mark.server  # starts `keystile worker`
 def test_the_worker_command_sends_until_terminated(
     outbox_database_url: str, smtp_sink: SmtpSink, run_dir: Path
 ) -> None:

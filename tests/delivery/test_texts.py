@@ -26,7 +26,7 @@ from keystile.ids import new_id
 from keystile.limits.windows import window_start
 from keystile.ui.pages import render_page
 from tests.delivery.conftest import FakeClock
-from tests.sms_sink import new_phone_number
+from tests.support.sms_sink import new_phone_number
 
 Sessions = Any
 

@@ -19,8 +19,8 @@ from keystile.delivery.repository import OutboxRepository
 from keystile.delivery.worker import LEASE, MAX_ATTEMPTS, OutboxWorker
 from keystile.ids import new_id
 from tests.delivery.conftest import FakeClock
-from tests.server import free_port
-from tests.smtp_sink import SmtpSink, body_text
+from tests.support.server import free_port
+from tests.support.smtp_sink import SmtpSink, body_text
 
 Sessions = async_sessionmaker[Any]
 LINK = "http://localhost:3000/authenticate?token=abc&type=magic_links"

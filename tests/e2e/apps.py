@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page
 
-from tests.server import KeystileServer
+from tests.support.server import KeystileServer
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"

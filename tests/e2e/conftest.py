@@ -10,7 +10,7 @@ import pytest
 from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.server import KeystileServer
+from tests.support.server import KeystileServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

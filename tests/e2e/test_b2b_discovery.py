@@ -13,7 +13,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.apps import EXAMPLES, click_link_in_dev_inbox, create_project, running_app, save_screenshot
-from tests.server import KeystileServer, free_port
+from tests.support.server import KeystileServer, free_port
 
 APP = EXAMPLES / "b2b-discovery" / "app.py"
 LOGGED_OUT = "Log in to view this page."

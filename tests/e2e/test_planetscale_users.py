@@ -13,10 +13,10 @@ import pymysql
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.databases import MARIADB_HOST
 from tests.e2e.apps import EXAMPLES, click_link_in_dev_inbox, create_project, running_app, save_screenshot
-from tests.magic_links import new_address
-from tests.server import KeystileServer, free_port
+from tests.support.databases import MARIADB_HOST
+from tests.support.magic_links import new_address
+from tests.support.server import KeystileServer, free_port
 
 APP = EXAMPLES / "planetscale-users"
 COOKIE_NAME = "planetscale_users_session"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.databases import drop_database, fresh_database
-from tests.hardening.proxy import TcpProxy
-from tests.server import KeystileServer
+from tests.support.databases import drop_database, fresh_database
+from tests.support.proxy import TcpProxy
+from tests.support.server import KeystileServer
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 # One at-rest key for every server these tests start, so servers sharing a database read each other's.

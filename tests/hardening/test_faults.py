@@ -23,14 +23,14 @@ from keystile.identity.repository import UserRepository
 from keystile.identity.service import NewUser, create_user
 from keystile.projects.models import Project
 from keystile.projects.service import create_project
-from tests.databases import PG_DSN
 from tests.hardening.conftest import StartServer
-from tests.hardening.limits import assert_retry_after, assert_stytch_error, call
-from tests.hardening.proxy import TcpProxy
-from tests.magic_links import new_address, received_link, token_of
-from tests.server import KeystileServer
-from tests.server import Project as TestProject
-from tests.smtp_sink import SmtpSink
+from tests.support.databases import PG_DSN
+from tests.support.limits import assert_retry_after, assert_stytch_error, call
+from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.proxy import TcpProxy
+from tests.support.server import KeystileServer
+from tests.support.server import Project as TestProject
+from tests.support.smtp_sink import SmtpSink
 
 PG_HOST_PORT = PG_DSN.split("@", 1)[1].split("/", 1)[0]
 
@@ -211,7 +211,13 @@ def test_sigkill_mid_flow_leaves_no_half_user_no_reusable_token_no_lost_or_doubl
 
     second = start_server(postgres_url, **mail)
     accepted = [email for email, status in statuses.items() if status == 200]
-    time.sleep(3)  # the restarted server's worker drains what nobody holds
+    # The restarted server's worker drains what nobody holds, in order: once a message queued after
+    # all of those has arrived, so has every one of them.
+    control = new_address("control")
+    assert (
+        call(second, project, "/v1/magic_links/email/login_or_create", {"email": control}).status_code == 200
+    )
+    received_link(smtp_sink, control)
     # Every accepted send is delivered, or waits in the outbox for the dead worker's lease to lapse.
     delivered = [email for email in accepted if smtp_sink.received(email)]
     leased = asyncio.run(_leased_pending(postgres_url, project.project_id))

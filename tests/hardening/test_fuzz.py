@@ -13,9 +13,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import response_schema_conformance
 
-from tests.databases import fresh_database
 from tests.hardening.conftest import ENCRYPTION_KEY
-from tests.server import KeystileServer
+from tests.support.databases import fresh_database
+from tests.support.server import KeystileServer
 
 # Examples per operation: the whole run stays within about two minutes on two cores.
 EXAMPLES = 15

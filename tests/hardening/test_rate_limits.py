@@ -11,15 +11,15 @@ import httpx
 import pytest
 
 from tests.hardening.conftest import REDIS_HOST, REDIS_PORT, StartServer
-from tests.hardening.limits import (
+from tests.support.limits import (
     assert_retry_after,
     assert_stytch_error,
     call,
     random_ip,
     send_magic_link,
 )
-from tests.hardening.proxy import TcpProxy
-from tests.server import KeystileServer
+from tests.support.proxy import TcpProxy
+from tests.support.server import KeystileServer
 
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/0"
 # The tests' requests come from 127.0.0.1 and name their client address in X-Forwarded-For.

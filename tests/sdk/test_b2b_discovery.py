@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import httpx
 import stytch
 
-from tests.b2b_mail import Mailbox, error_of, new_domain
-from tests.magic_links import received_link, token_of
-from tests.server import KeystileServer, Project
-from tests.smtp_sink import SmtpSink
+from tests.support.b2b_mail import Mailbox, error_of, new_domain
+from tests.support.magic_links import received_link, token_of
+from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink
 
 
 def test_the_discovery_quickstart_flow(b2b_client: stytch.B2BClient, smtp_sink: SmtpSink) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import stytch
 from stytch.b2b.models.organizations import Member
 
-from tests.b2b_mail import Mailbox, error_of, new_domain
-from tests.smtp_sink import SmtpSink
+from tests.support.b2b_mail import Mailbox, error_of, new_domain
+from tests.support.smtp_sink import SmtpSink
 
 
 def organization_id(client: stytch.B2BClient, **settings: object) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import stytch
 from stytch.b2b.models.organizations import Organization
 
-from tests.b2b_mail import error_of, new_domain
-from tests.server import KeystileServer, Project
+from tests.support.b2b_mail import error_of, new_domain
+from tests.support.server import KeystileServer, Project
 
 SANDBOX_ORGANIZATION = "organization-test-007d9d4a-deac-4a87-ba0a-e6e8afba4d4b"
 SANDBOX_TOKENS = {

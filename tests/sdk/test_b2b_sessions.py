@@ -10,9 +10,9 @@ from stytch.b2b.models.organizations_members import SearchRequestOptions, Update
 from stytch.b2b.models.sessions import RevokeRequestOptions
 from stytch.shared.method_options import Authorization
 
-from tests.b2b_mail import Mailbox, error_of, new_domain
-from tests.server import KeystileServer, Project
-from tests.smtp_sink import SmtpSink
+from tests.support.b2b_mail import Mailbox, error_of, new_domain
+from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink
 
 ORGANIZATION_CLAIM = "https://stytch.com/organization"
 SESSION_CLAIM = "https://stytch.com/session"

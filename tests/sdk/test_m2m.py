@@ -16,8 +16,8 @@ import pytest
 import stytch
 from stytch.core.response_base import StytchError
 
-from tests.node_sdk import run_node_scenario
-from tests.server import KeystileServer, Project
+from tests.support.node_sdk import run_node_scenario
+from tests.support.server import KeystileServer, Project
 
 SCOPES = ["read:users", "write:users"]
 

@@ -17,10 +17,10 @@ from cryptography.fernet import Fernet
 from stytch.core.response_base import StytchError
 
 from tests.conftest import database_name
-from tests.databases import drop_database, fresh_database
-from tests.magic_links import new_address, received_link, token_of
-from tests.server import KeystileServer, Project
-from tests.smtp_sink import SmtpSink
+from tests.support.databases import drop_database, fresh_database
+from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink
 
 WEEK = 10080
 

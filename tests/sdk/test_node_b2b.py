@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tests.b2b_mail import DISCOVERY, ORGANIZATION_LINK, SEND_INTERVAL, new_domain
-from tests.magic_links import received_link, token_of
-from tests.node_sdk import run_node_scenario
-from tests.server import KeystileServer, Project
-from tests.smtp_sink import SmtpSink
+from tests.support.b2b_mail import DISCOVERY, ORGANIZATION_LINK, SEND_INTERVAL, new_domain
+from tests.support.magic_links import received_link, token_of
+from tests.support.node_sdk import run_node_scenario
+from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink
 
 
 def phase(server: KeystileServer, project: Project, name: str, **env: str) -> dict[str, Any]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tests.magic_links import new_address, received_link, token_of
-from tests.node_sdk import run_node_scenario
-from tests.server import KeystileServer, Project
-from tests.smtp_sink import SmtpSink
+from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.node_sdk import run_node_scenario
+from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink
 
 CUSTOM_ENV_WARNING = "[Stytch] Warning: Using a custom 'env' value"
 

@@ -21,14 +21,12 @@ from keystile.config import Settings
 from keystile.delivery.tollfraud import DEFAULT_POLICY, TextPolicy, set_text_policy
 from keystile.devtools.sms_sink import SmsSink
 from keystile.factors.otp.models import OtpCode
-from tests.api.test_hostile_input import api, assert_stytch_error
-from tests.magic_links import new_address, received_link, token_of
-from tests.otps import CODE, emailed_code, error_types, race
-from tests.server import KeystileServer, Project
-from tests.sms_sink import new_phone_number, received_code
-from tests.smtp_sink import SmtpSink, body_text
-
-__all__ = ["api"]  # the fixture, for pytest
+from tests.support.hostile import assert_stytch_error
+from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.otps import CODE, emailed_code, error_types, race
+from tests.support.server import KeystileServer, Project
+from tests.support.sms_sink import new_phone_number, received_code
+from tests.support.smtp_sink import SmtpSink, body_text
 
 NIGERIA = "+2348031234567"
 

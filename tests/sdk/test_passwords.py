@@ -26,9 +26,9 @@ from keystile.factors.passwords.models import UserPassword
 from keystile.factors.passwords.repository import PasswordRepository
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import start_or_extend_session
-from tests.magic_links import new_address, received_link, token_of
-from tests.server import KeystileServer, Project
-from tests.smtp_sink import SmtpSink
+from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink
 
 STRONG = "violet tangerine oboe 71"
 OTHER_STRONG = "horse staple cobalt 9"

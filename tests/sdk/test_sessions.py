@@ -14,8 +14,8 @@ import pytest
 import stytch
 from stytch.core.response_base import StytchError
 
-from tests.direct_sessions import fresh_client, kid_of, start_session
-from tests.server import KeystileServer, Project
+from tests.support.direct_sessions import fresh_client, kid_of, start_session
+from tests.support.server import KeystileServer, Project
 
 SESSION_CLAIM = "https://stytch.com/session"
 

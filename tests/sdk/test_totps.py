@@ -14,13 +14,11 @@ import pytest
 import stytch
 from stytch.core.response_base import StytchError
 
-from tests.api.test_hostile_input import api, assert_stytch_error
-from tests.magic_links import new_address
-from tests.otps import emailed_code, error_types, race
-from tests.server import KeystileServer, Project
-from tests.smtp_sink import SmtpSink
-
-__all__ = ["api"]  # the fixture, for pytest
+from tests.support.hostile import assert_stytch_error
+from tests.support.magic_links import new_address
+from tests.support.otps import emailed_code, error_types, race
+from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink
 
 
 def error_type(call: Callable[[], object]) -> str:

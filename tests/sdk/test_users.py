@@ -6,7 +6,7 @@ import pytest
 import stytch
 from stytch.core.response_base import StytchError
 
-from tests.server import KeystileServer
+from tests.support.server import KeystileServer
 
 
 def error_type(call: object) -> str:

@@ -10,8 +10,8 @@ import stytch
 from stytch.b2b.models.organizations_members import UpdateRequestOptions
 from stytch.shared.method_options import Authorization
 
-from tests.b2b_mail import Mailbox, error_of, new_domain
-from tests.smtp_sink import SmtpSink
+from tests.support.b2b_mail import Mailbox, error_of, new_domain
+from tests.support.smtp_sink import SmtpSink
 
 
 def open_organization(client: stytch.B2BClient, domain: str) -> str:

@@ -16,8 +16,8 @@ import stytch
 from stytch.core.response_base import StytchError
 
 from keystile.devtools.sms_sink import SmsSink
-from tests.server import KeystileServer, Project
-from tests.smtp_sink import SmtpSink
+from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink
 
 SUCCESS_TOKEN = "DOYoip3rvIMMW5lgItikFK-Ak1CfMsgjuiCyI7uuU94="
 UNABLE_TO_AUTH_TOKEN = "3pzjQpgksDlGKWEwUq2Up--hCHC_0oamfLHyfspKDFU="

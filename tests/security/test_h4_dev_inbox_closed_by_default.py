@@ -19,13 +19,13 @@ from sqlalchemy import func, select
 from keystile.cli.runtime import run_in_transaction
 from keystile.config import Settings
 from keystile.delivery.models import OutboxMessage
-from tests.databases import fresh_database
 from tests.hardening.conftest import StartServer
-from tests.hardening.limits import assert_stytch_error, call
-from tests.magic_links import new_address
-from tests.server import KeystileServer, Project, free_port
-from tests.sms_sink import new_phone_number
-from tests.smtp_sink import SmtpSink
+from tests.support.databases import fresh_database
+from tests.support.limits import assert_stytch_error, call
+from tests.support.magic_links import new_address
+from tests.support.server import KeystileServer, Project, free_port
+from tests.support.sms_sink import new_phone_number
+from tests.support.smtp_sink import SmtpSink
 
 DEV = {"KEYSTILE_DEV_INBOX": "true", "KEYSTILE_OUTBOX_POLL_SECONDS": "0.05"}
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 
 from tests.hardening.conftest import StartServer
-from tests.hardening.limits import assert_retry_after, assert_stytch_error, call
-from tests.magic_links import new_address
-from tests.smtp_sink import SmtpSink
+from tests.support.limits import assert_retry_after, assert_stytch_error, call
+from tests.support.magic_links import new_address
+from tests.support.smtp_sink import SmtpSink
 
 MAGIC_LINK = "/v1/magic_links/email/login_or_create"
 OTP = "/v1/otps/email/login_or_create"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.server import KeystileServer, free_port
+from tests.support.server import KeystileServer, free_port
 
 SECRET = re.compile(r"secret-test-[A-Za-z0-9_-]{43}")
 

@@ -19,10 +19,10 @@ import stytch
 from stytch.core.response_base import StytchError
 
 from tests.hardening.conftest import StartServer
-from tests.hardening.limits import assert_stytch_error, random_ip, send_magic_link
-from tests.magic_links import new_address, received_link, token_of
-from tests.server import KeystileServer, Project
-from tests.smtp_sink import SmtpSink
+from tests.support.limits import assert_stytch_error, random_ip, send_magic_link
+from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink
 
 
 def _error_type(call: object) -> str:

@@ -9,8 +9,8 @@ import pytest
 import stytch
 from stytch.core.response_base import StytchError
 
-from tests.magic_links import new_address, received_link, token_of
-from tests.smtp_sink import SmtpSink
+from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.smtp_sink import SmtpSink
 
 FIRST = "violet tangerine oboe 71"
 SECOND = "copper lantern walrus 28"

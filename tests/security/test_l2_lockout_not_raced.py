@@ -9,9 +9,9 @@ from collections import Counter
 import pyotp
 import stytch
 
-from tests.magic_links import new_address
-from tests.otps import race
-from tests.server import KeystileServer, Project
+from tests.support.magic_links import new_address
+from tests.support.otps import race
+from tests.support.server import KeystileServer, Project
 
 PASSWORD = "violet tangerine oboe 71"
 WRONG = "copper lantern walrus 28"

@@ -10,8 +10,8 @@ import time
 import httpx
 import stytch
 
-from tests.magic_links import new_address
-from tests.server import KeystileServer, Project
+from tests.support.magic_links import new_address
+from tests.support.server import KeystileServer, Project
 
 PASSWORD = "violet tangerine oboe 71"
 WRONG = "copper lantern walrus 28"

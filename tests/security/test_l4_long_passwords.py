@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import stytch
 
-from tests.magic_links import new_address, received_link, token_of
-from tests.smtp_sink import SmtpSink
+from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.smtp_sink import SmtpSink
 
 # Unguessable and long: random words, digits and symbols well past 72 characters.
 LONG = {length: ("Quartz!lantern-91 ember#Violet orbit 7 " * 8)[:length] for length in (73, 100, 256)}

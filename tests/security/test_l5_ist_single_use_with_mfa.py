@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import stytch
 
-from tests.b2b_mail import Mailbox, error_of, new_domain
-from tests.smtp_sink import SmtpSink
+from tests.support.b2b_mail import Mailbox, error_of, new_domain
+from tests.support.smtp_sink import SmtpSink
 
 
 def test_l5_creating_an_organization_that_requires_mfa_uses_the_token_up(

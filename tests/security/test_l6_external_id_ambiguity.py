@@ -14,8 +14,8 @@ from sqlalchemy import update
 
 from keystile.db.engine import create_engine
 from keystile.identity.models import User
-from tests.magic_links import new_address
-from tests.server import KeystileServer, Project
+from tests.support.magic_links import new_address
+from tests.support.server import KeystileServer, Project
 
 PASSWORD = "violet tangerine oboe 71"
 

@@ -10,9 +10,9 @@ import pytest
 import stytch
 from stytch.core.response_base import StytchError
 
-from tests.magic_links import new_address, received_link, token_of
-from tests.otps import emailed_code
-from tests.smtp_sink import SmtpSink
+from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.otps import emailed_code
+from tests.support.smtp_sink import SmtpSink
 
 ATTACKER_PASSWORD = "attacker knows this 1!Z"
 Login = Callable[[stytch.Client, SmtpSink, str], Any]

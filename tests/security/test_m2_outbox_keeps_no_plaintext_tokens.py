@@ -23,14 +23,14 @@ from keystile.delivery.outbox import enqueue_email
 from keystile.delivery.worker import MAX_ATTEMPTS, RETENTION, OutboxWorker
 from keystile.devtools.sms_sink import SmsSink
 from keystile.ids import new_id
-from tests.databases import fresh_database
 from tests.delivery.conftest import FakeClock
-from tests.hardening.limits import call
-from tests.magic_links import new_address, received_link, token_of
-from tests.otps import emailed_code
-from tests.server import KeystileServer, Project, free_port
-from tests.sms_sink import new_phone_number, received_code
-from tests.smtp_sink import SmtpSink
+from tests.support.databases import fresh_database
+from tests.support.limits import call
+from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.otps import emailed_code
+from tests.support.server import KeystileServer, Project, free_port
+from tests.support.sms_sink import new_phone_number, received_code
+from tests.support.smtp_sink import SmtpSink
 
 LINK = "http://localhost:3000/authenticate?stytch_token_type=magic_links&token=m2-secret-token"
 

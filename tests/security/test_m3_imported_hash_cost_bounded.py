@@ -22,9 +22,9 @@ import stytch
 
 from keystile.factors.passwords.hashes import verify_password
 from keystile.factors.passwords.imported import StoredHash
-from tests.hardening.limits import assert_stytch_error, call
-from tests.magic_links import new_address
-from tests.server import KeystileServer, Project
+from tests.support.limits import assert_stytch_error, call
+from tests.support.magic_links import new_address
+from tests.support.server import KeystileServer, Project
 
 PASSWORD = "imported passphrase 42"
 ARGON2_TAIL = "$c2FsdHNhbHQxMjM0NTY3OA$" + "A" * 43

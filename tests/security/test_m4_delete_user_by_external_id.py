@@ -8,8 +8,8 @@ import pytest
 import stytch
 from stytch.core.response_base import StytchError
 
-from tests.magic_links import new_address
-from tests.server import KeystileServer, Project
+from tests.support.magic_links import new_address
+from tests.support.server import KeystileServer, Project
 
 PASSWORD = "violet tangerine oboe 71"
 

@@ -1,4 +1,5 @@
-"""Fixtures for the sessions domain: a fresh project and user on each engine's database, a key ring."""
+"""Fixtures for the sessions domain: a fresh project and user on each engine's database (the key ring
+and its cipher come from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,25 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet, MultiFernet
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from keystile.db.uow import unit_of_work
 from keystile.identity.service import NewUser, create_user
 from keystile.projects.service import create_project
-from keystile.sessions.keys import KeyRing
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def cipher() -> MultiFernet:
-    return MultiFernet([Fernet(Fernet.generate_key())])
-
-
-@pytest.fixture
-def keys(cipher: MultiFernet) -> KeyRing:
-    return KeyRing(cipher, cache_seconds=60)
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from tests.server import KeystileServer, Project
-from tests.smtp_sink import SmtpSink, body_text
+from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink, body_text
 
 CODE = re.compile(r"\b(\d{6})\b")
 

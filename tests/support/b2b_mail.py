@@ -11,8 +11,8 @@ import pytest
 import stytch
 from stytch.core.response_base import StytchError
 
-from tests.magic_links import received_link, token_of
-from tests.smtp_sink import SmtpSink
+from tests.support.magic_links import received_link, token_of
+from tests.support.smtp_sink import SmtpSink
 
 DISCOVERY = "discovery"
 ORGANIZATION_LINK = "multi_tenant_magic_links"

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Coroutine
 from typing import Any
 
-from tests.server import free_port
+from tests.support.server import free_port
 
 
 class TcpProxy:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.server import free_port
+from tests.support.server import free_port
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
-from tests.smtp_sink import SmtpSink, body_text
+from tests.support.smtp_sink import SmtpSink, body_text
 
 LINK = re.compile(r"https?://\S+stytch_token_type=\S+")
 

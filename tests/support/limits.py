@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.server import KeystileServer, Project
+from tests.support.server import KeystileServer, Project
 
 
 def call(

@@ -16,7 +16,7 @@ from keystile.encryption import at_rest_cipher
 from keystile.factors.common import authentication_factor
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import IssuedSession, start_or_extend_session
-from tests.server import KeystileServer, Project
+from tests.support.server import KeystileServer, Project
 
 
 def start_session(

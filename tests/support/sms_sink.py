@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from keystile.devtools.sms_sink import SmsSink
-from tests.otps import CODE
+from tests.support.otps import CODE
 
 
 def new_phone_number() -> str:

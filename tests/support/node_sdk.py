@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from tests.server import KeystileServer, Project
+from tests.support.server import KeystileServer, Project
 
-NODE_DIR = Path(__file__).resolve().parent / "node"
+NODE_DIR = Path(__file__).resolve().parents[1] / "node"
 RUNNER = NODE_DIR / "run.mjs"
 INSTALL_HINT = "run `npm ci --prefix tests/node` (needs Node 20+ on PATH)"
 

@@ -1,0 +1,167 @@
+"""The password service in process: sign-up and sign-in, the lock after repeated wrong passwords
+(lifted by the clock), and single-use reset tokens that expire by the clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from keystile.factors.passwords import lockout, service
+from keystile.factors.passwords.hashes import Argon2Parameters
+from keystile.identity.service import NewUser
+from keystile.sessions.keys import KeyRing
+from keystile.sessions.service import SessionRequest
+from tests.support.services import NOW, Sessions, last_token, refusal, within
+
+ADDRESS = "linus@example.com"
+PASSWORD = "correct horse battery staple 1962"
+NEW_PASSWORD = "an entirely different passphrase 2026"
+CHEAP = Argon2Parameters(memory_kib=8, time_cost=1, parallelism=1)
+
+
+async def sign_up(
+    db_sessions: Sessions, keys: KeyRing, project_id: str, password: str = PASSWORD
+) -> service.PasswordSession:
+    return await within(
+        db_sessions,
+        lambda db: service.create(
+            db,
+            keys,
+            project_id=project_id,
+            email=ADDRESS,
+            password=password,
+            profile=NewUser(),
+            session_request=SessionRequest(duration_minutes=60),
+            parameters=CHEAP,
+            now=NOW,
+        ),
+    )
+
+
+async def sign_in(
+    db_sessions: Sessions,
+    keys: KeyRing,
+    project_id: str,
+    password: str = PASSWORD,
+    *,
+    email: str = ADDRESS,
+    later: timedelta = timedelta(minutes=1),
+) -> service.PasswordSession:
+    return await within(
+        db_sessions,
+        lambda db: service.authenticate(
+            db,
+            keys,
+            project_id=project_id,
+            email=email,
+            password=password,
+            session_request=SessionRequest(duration_minutes=60),
+            parameters=CHEAP,
+            now=NOW + later,
+        ),
+    )
+
+
+async def start_reset(db_sessions: Sessions, project_id: str, minutes: int | None = None) -> str:
+    await within(
+        db_sessions,
+        lambda db: service.reset_start(
+            db,
+            project_id=project_id,
+            email=ADDRESS,
+            redirect_url=None,
+            expiration_minutes=minutes,
+            code_challenge=None,
+            now=NOW,
+        ),
+    )
+    return await last_token(db_sessions, project_id, ADDRESS)
+
+
+async def reset(
+    db_sessions: Sessions, keys: KeyRing, project_id: str, token: str, minutes_later: float = 1
+) -> service.PasswordSession:
+    return await within(
+        db_sessions,
+        lambda db: service.reset_by_email(
+            db,
+            keys,
+            project_id=project_id,
+            token=token,
+            password=NEW_PASSWORD,
+            code_verifier=None,
+            session_request=SessionRequest(duration_minutes=60),
+            parameters=CHEAP,
+            now=NOW + timedelta(minutes=minutes_later),
+        ),
+    )
+
+
+async def test_sign_up_then_sign_in(db_sessions: Sessions, keys: KeyRing, project_id: str) -> None:
+    created = await sign_up(db_sessions, keys, project_id)
+    assert created.issued.session is not None and not created.user.emails[0].verified
+    signed_in = await sign_in(db_sessions, keys, project_id)
+    assert signed_in.user.user.user_id == created.user.user.user_id
+    assert signed_in.email_id == created.email_id
+
+
+async def test_sign_up_refuses_a_taken_address_a_breached_and_a_weak_password(
+    db_sessions: Sessions, keys: KeyRing, project_id: str
+) -> None:
+    assert await refusal(sign_up(db_sessions, keys, project_id, "password")) == "breached_password"
+    assert await refusal(sign_up(db_sessions, keys, project_id, "Tq9vz")) == "weak_password"
+    await sign_up(db_sessions, keys, project_id)
+    assert await refusal(sign_up(db_sessions, keys, project_id)) == "duplicate_email"
+
+
+async def test_a_wrong_password_and_an_unknown_address_are_refused(
+    db_sessions: Sessions, keys: KeyRing, project_id: str
+) -> None:
+    await sign_up(db_sessions, keys, project_id)
+    assert await refusal(sign_in(db_sessions, keys, project_id, "wrong")) == "unauthorized_credentials"
+    unknown = sign_in(db_sessions, keys, project_id, email="nobody@example.com")
+    assert await refusal(unknown) == "email_not_found"
+
+
+async def test_wrong_passwords_lock_the_user_until_the_clock_lifts_it(
+    db_sessions: Sessions, keys: KeyRing, project_id: str
+) -> None:
+    await sign_up(db_sessions, keys, project_id)
+    for _ in range(lockout.LOCK_THRESHOLD):
+        assert await refusal(sign_in(db_sessions, keys, project_id, "wrong")) == "unauthorized_credentials"
+    locked = sign_in(db_sessions, keys, project_id, later=timedelta(minutes=2))
+    assert await refusal(locked) == "user_lock_limit_reached"
+    lifted = timedelta(minutes=2) + lockout.LOCK_DURATION
+    assert (await sign_in(db_sessions, keys, project_id, later=lifted)).issued.session
+
+
+async def test_a_right_password_clears_the_count_of_wrong_ones(
+    db_sessions: Sessions, keys: KeyRing, project_id: str
+) -> None:
+    await sign_up(db_sessions, keys, project_id)
+    for _ in range(2):
+        for _ in range(lockout.LOCK_THRESHOLD - 1):
+            await refusal(sign_in(db_sessions, keys, project_id, "wrong"))
+        assert (await sign_in(db_sessions, keys, project_id)).issued.session
+
+
+async def test_a_reset_token_sets_the_password_once(
+    db_sessions: Sessions, keys: KeyRing, project_id: str
+) -> None:
+    await sign_up(db_sessions, keys, project_id)
+    token = await start_reset(db_sessions, project_id)
+    done = await reset(db_sessions, keys, project_id, token)
+    assert done.user.emails[0].verified
+    assert await refusal(reset(db_sessions, keys, project_id, token)) == "unable_to_auth_password_reset_token"
+    assert await refusal(sign_in(db_sessions, keys, project_id)) == "unauthorized_credentials"
+    assert (await sign_in(db_sessions, keys, project_id, NEW_PASSWORD)).issued.session
+
+
+async def test_a_reset_token_expires_by_the_clock(
+    db_sessions: Sessions, keys: KeyRing, project_id: str
+) -> None:
+    await sign_up(db_sessions, keys, project_id)
+    token = await start_reset(db_sessions, project_id, minutes=5)
+    assert (
+        await refusal(reset(db_sessions, keys, project_id, token, 5)) == "unable_to_auth_password_reset_token"
+    )
+    assert (await reset(db_sessions, keys, project_id, token, 4.99)).issued.session
