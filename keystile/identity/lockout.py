@@ -33,6 +33,14 @@ async def refuse_if_locked(db: AsyncSession, project_id: str, user_id: str, now:
         raise KeystileError("user_lock_limit_reached")
 
 
+async def _held(db: AsyncSession, project_id: str, user_id: str) -> LockRepository:
+    """The lock repository, once the user's row is held: every change of a user's counter queues up
+    behind the others (MySQL deadlocks concurrent changes of one counter row otherwise)."""
+    locks = LockRepository(db, project_id)
+    await locks.hold_user(user_id)
+    return locks
+
+
 async def _add_failure(locks: LockRepository, user_id: str, now: datetime) -> None:
     """Count a failure of a user who is not locked, creating the user's row on the first one."""
     if not await locks.count_failure(user_id, now, FAILURE_WINDOW) and not await locks.add_first_failure(
@@ -45,13 +53,14 @@ async def _add_failure(locks: LockRepository, user_id: str, now: datetime) -> No
 async def lock_when_reached(db: AsyncSession, project_id: str, user_id: str, now: datetime) -> None:
     """Lock the user, unless locked already, once the window holds the threshold's failures (after a
     claimed attempt failed, it is counted already)."""
-    await LockRepository(db, project_id).lock_at(user_id, LOCK_THRESHOLD, now, LOCK_DURATION)
+    await (await _held(db, project_id, user_id)).lock_at(user_id, LOCK_THRESHOLD, now, LOCK_DURATION)
 
 
 async def record_failure(db: AsyncSession, project_id: str, user_id: str, now: datetime) -> None:
     """Count a failed authentication; the one that reaches the threshold locks the user."""
-    await _add_failure(LockRepository(db, project_id), user_id, now)
-    await lock_when_reached(db, project_id, user_id, now)
+    locks = await _held(db, project_id, user_id)
+    await _add_failure(locks, user_id, now)
+    await locks.lock_at(user_id, LOCK_THRESHOLD, now, LOCK_DURATION)
 
 
 async def claim_attempt(db: AsyncSession, project_id: str, user_id: str, now: datetime) -> None:
@@ -63,27 +72,27 @@ async def claim_attempt(db: AsyncSession, project_id: str, user_id: str, now: da
     before the unit of work writes anything else, which the early commit would take along; it also
     hands the connection back to the pool while the (slow) check runs."""
     assert not (db.new or db.dirty or db.deleted), "only the attempt may be committed early"
-    locks = LockRepository(db, project_id)
+    locks = await _held(db, project_id, user_id)
     await _add_failure(locks, user_id, now)
     attempts, lock_expires_at = await locks.attempts_and_lock(user_id)
     if lock_expires_at is not None and lock_expires_at > now:
         raise KeystileError("user_lock_limit_reached")
     if attempts > LOCK_THRESHOLD:
-        await lock_when_reached(db, project_id, user_id, now)
+        await locks.lock_at(user_id, LOCK_THRESHOLD, now, LOCK_DURATION)
         raise CommittedRefusal("user_lock_limit_reached")
     await db.commit()
 
 
 async def clear_failures(db: AsyncSession, project_id: str, user_id: str) -> None:
     """A successful authentication forgets earlier failures (a lock, if any, stays until it expires)."""
-    await LockRepository(db, project_id).forget_failures(user_id)
+    await (await _held(db, project_id, user_id)).forget_failures(user_id)
 
 
 async def release_attempt(db: AsyncSession, project_id: str, user_id: str) -> None:
     """Take back one claimed attempt that turned out to be no guess."""
-    await LockRepository(db, project_id).forget_failures(user_id, one=True)
+    await (await _held(db, project_id, user_id)).forget_failures(user_id, one=True)
 
 
 async def unlock(db: AsyncSession, project_id: str, user_id: str) -> None:
     """Lift a lock: the user proved they own the email address (a reset by email)."""
-    await LockRepository(db, project_id).unlock(user_id)
+    await (await _held(db, project_id, user_id)).unlock(user_id)

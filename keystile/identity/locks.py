@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.db.dialects import insert_ignoring_conflicts
 from keystile.db.results import rows_changed
-from keystile.identity.models import UserLock
+from keystile.identity.models import User, UserLock
 
 
 def _unlocked(now: datetime) -> ColumnElement[bool]:
@@ -30,6 +30,14 @@ class LockRepository:
     async def state(self, user_id: str) -> UserLock | None:
         """The user's failure counter and lock, if the user ever failed to authenticate."""
         return await self.db.scalar(select(UserLock).where(self._of(user_id)))
+
+    async def hold_user(self, user_id: str) -> None:
+        """Lock the user's row until the transaction ends (a no-op on SQLite, whose writers queue up)."""
+        await self.db.execute(
+            select(User.user_id)
+            .where(User.project_id == self.project_id, User.user_id == user_id)
+            .with_for_update()
+        )
 
     async def count_failure(self, user_id: str, now: datetime, window: timedelta) -> int:
         """Add one failure to the window of a user who is not locked (a window older than `window`

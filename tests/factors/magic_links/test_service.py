@@ -10,7 +10,7 @@ from datetime import timedelta
 from keystile.factors.magic_links import service
 from keystile.identity.service import get_user
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import SessionRequest
+from keystile.sessions.types import SessionRequest
 from tests.support.services import NOW, Sessions, last_token, new_project, refusal, within
 
 ADDRESS = "ada@example.com"

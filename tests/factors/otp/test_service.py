@@ -11,7 +11,7 @@ from keystile.factors.common import Authenticated
 from keystile.factors.otp import codes, service
 from keystile.identity.service import get_user
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import SessionRequest
+from keystile.sessions.types import SessionRequest
 from tests.support.services import NOW, Sessions, last_code, refusal, within
 
 ADDRESS = "grace@example.com"

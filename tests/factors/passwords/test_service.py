@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from keystile.factors.passwords import lockout, service
+from keystile.factors.passwords import service
 from keystile.factors.passwords.hashes import Argon2Parameters
+from keystile.identity import lockout
 from keystile.identity.service import NewUser
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import SessionRequest
+from keystile.sessions.types import SessionRequest
 from tests.support.services import NOW, Sessions, last_token, refusal, within
 
 ADDRESS = "linus@example.com"

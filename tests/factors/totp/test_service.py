@@ -11,7 +11,7 @@ from cryptography.fernet import MultiFernet
 from keystile.factors.totp import service
 from keystile.identity.service import NewUser, create_user
 from keystile.sessions.keys import KeyRing
-from keystile.sessions.service import SessionRequest
+from keystile.sessions.types import SessionRequest
 from tests.support.services import NOW, Sessions, refusal, within
 
 
