@@ -15,8 +15,8 @@ from keystile.b2b.links import Link, redeem_link, send_link
 from keystile.b2b.members import NewMember, add_member
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
-from keystile.b2b.organizations import organization_view
-from keystile.b2b.sessions import authorize, email_factor
+from keystile.b2b.organizations import administered_organization, organization_view
+from keystile.b2b.sessions import email_factor
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.errors import KeystileError
 from keystile.factors import links
@@ -109,14 +109,8 @@ async def invite(
     minutes = links.expiration_minutes(options.invite_expiration_minutes, links.INVITE_EXPIRATION_MINUTES)
     if sandbox.is_sandbox_login(test_project, organization_ref, address):
         return sandbox.sandbox_member(project_id, now)
-    organization = await organization_view(db, project_id, organization_ref)
-    await authorize(
-        db,
-        keys,
-        project_id=project_id,
-        credentials=acting,
-        organization_id=organization.organization_id,
-        now=now,
+    organization = await administered_organization(
+        db, keys, project_id, organization_ref, acting=acting, now=now
     )
     invite_url = await resolve_redirect_url(db, project_id, "invite", options.invite_url)
     settings = organization.organization

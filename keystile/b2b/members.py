@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keystile.b2b import permissions, policy, search
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
-from keystile.b2b.organizations import organization_view
+from keystile.b2b.organizations import administered_organization, organization_view
 from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.repository import MemberSessionRepository
 from keystile.b2b.sessions import authorize
@@ -175,14 +175,8 @@ async def create_member(
     acting: MemberCredentials | None,
     now: datetime,
 ) -> MemberView:
-    organization = await organization_view(db, project_id, organization_ref)
-    await authorize(
-        db,
-        keys,
-        project_id=project_id,
-        credentials=acting,
-        organization_id=organization.organization_id,
-        now=now,
+    organization = await administered_organization(
+        db, keys, project_id, organization_ref, acting=acting, now=now
     )
     member = await add_member(
         db,

@@ -3,6 +3,7 @@ sessions and B2B magic-link tokens; tokens of every kind are stored as SHA-256 d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +49,39 @@ class Organization(Base):
     allowed_third_party_connected_apps: Mapped[list[str]] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @classmethod
+    def blank(
+        cls,
+        organization_id: str,
+        project_id: str,
+        settings: Mapping[str, str],
+        now: datetime,
+        *,
+        name: str = "",
+        slug: str = "",
+    ) -> Organization:
+        """An organization with its authentication `settings` and nothing else yet: no logo, external id,
+        metadata or lists."""
+        return cls(
+            organization_id=organization_id,
+            project_id=project_id,
+            organization_name=name,
+            organization_slug=slug,
+            organization_logo_url="",
+            organization_external_id=None,
+            trusted_metadata={},
+            allowed_auth_methods=[],
+            allowed_mfa_methods=[],
+            rbac_email_implicit_role_assignments=[],
+            sso_jit_provisioning_allowed_connections=[],
+            allowed_oauth_tenants={},
+            allowed_first_party_connected_apps=[],
+            allowed_third_party_connected_apps=[],
+            created_at=now,
+            updated_at=now,
+            **settings,
+        )
 
 
 class OrganizationDomain(Base):

@@ -177,25 +177,7 @@ async def create_organization(
     settings = dict(policy.SETTING_DEFAULTS)
     if not given.any_auth_setting():
         settings["email_invites"] = policy.ALL_ALLOWED
-    organization = Organization(
-        organization_id=new_id("organization"),
-        project_id=project_id,
-        organization_name="",
-        organization_slug="",
-        organization_logo_url="",
-        organization_external_id=None,
-        trusted_metadata={},
-        allowed_auth_methods=[],
-        allowed_mfa_methods=[],
-        rbac_email_implicit_role_assignments=[],
-        sso_jit_provisioning_allowed_connections=[],
-        allowed_oauth_tenants={},
-        allowed_first_party_connected_apps=[],
-        allowed_third_party_connected_apps=[],
-        created_at=now,
-        updated_at=now,
-        **settings,
-    )
+    organization = Organization.blank(new_id("organization"), project_id, settings, now)
     _apply(organization, given)
     named = OrganizationFields(
         organization_name=name,
@@ -220,6 +202,29 @@ async def organization_view(
     return (await repo.views([organization]))[0]
 
 
+async def administered_organization(
+    db: AsyncSession,
+    keys: KeyRing,
+    project_id: str,
+    ref: str,
+    *,
+    acting: MemberCredentials | None,
+    now: datetime,
+    for_update: bool = False,
+) -> OrganizationView:
+    """The organization `ref`, once the acting member session (if any) may administer it."""
+    organization = await organization_view(db, project_id, ref, for_update=for_update)
+    await authorize(
+        db,
+        keys,
+        project_id=project_id,
+        credentials=acting,
+        organization_id=organization.organization_id,
+        now=now,
+    )
+    return organization
+
+
 async def update_organization(
     db: AsyncSession,
     keys: KeyRing,
@@ -231,15 +236,10 @@ async def update_organization(
     now: datetime,
 ) -> OrganizationView:
     repo = OrganizationRepository(db, project_id)
-    organization = (await organization_view(db, project_id, ref, for_update=True)).organization
-    await authorize(
-        db,
-        keys,
-        project_id=project_id,
-        credentials=acting,
-        organization_id=organization.organization_id,
-        now=now,
+    administered = await administered_organization(
+        db, keys, project_id, ref, acting=acting, now=now, for_update=True
     )
+    organization = administered.organization
     _apply(organization, given)
     await _set_identity(repo, organization, given)
     await _set_domains(repo, organization.organization_id, given)
@@ -258,15 +258,10 @@ async def delete_organization(
     now: datetime,
 ) -> str:
     """Delete the organization with its members and their sessions; returns its id."""
-    organization = (await organization_view(db, project_id, ref, for_update=True)).organization
-    await authorize(
-        db,
-        keys,
-        project_id=project_id,
-        credentials=acting,
-        organization_id=organization.organization_id,
-        now=now,
+    administered = await administered_organization(
+        db, keys, project_id, ref, acting=acting, now=now, for_update=True
     )
+    organization = administered.organization
     await OrganizationRepository(db, project_id).delete(organization.organization_id)
     return organization.organization_id
 

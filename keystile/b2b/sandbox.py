@@ -25,24 +25,13 @@ def is_sandbox_login(test_project: bool, organization_ref: str, email: str) -> b
 
 def sandbox_member(project_id: str, now: datetime) -> MemberView:
     """The sandbox member of the sandbox organization, made up for the response (never stored)."""
-    organization = Organization(
-        organization_id=SANDBOX_ORGANIZATION_ID,
-        project_id=project_id,
-        organization_name="Sandbox Organization",
-        organization_slug="sandbox-organization",
-        organization_logo_url="",
-        organization_external_id=None,
-        trusted_metadata={},
-        allowed_auth_methods=[],
-        allowed_mfa_methods=[],
-        rbac_email_implicit_role_assignments=[],
-        sso_jit_provisioning_allowed_connections=[],
-        allowed_oauth_tenants={},
-        allowed_first_party_connected_apps=[],
-        allowed_third_party_connected_apps=[],
-        created_at=now,
-        updated_at=now,
-        **policy.SETTING_DEFAULTS,
+    organization = Organization.blank(
+        SANDBOX_ORGANIZATION_ID,
+        project_id,
+        policy.SETTING_DEFAULTS,
+        now,
+        name="Sandbox Organization",
+        slug="sandbox-organization",
     )
     member = Member(
         member_id=SANDBOX_MEMBER_ID,

@@ -7,9 +7,11 @@ from typing import Any, Protocol
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
-from keystile.api.schemas.users import UserOut
+from keystile.api.schemas.users import UserOut, user_out
+from keystile.identity.views import UserView
 from keystile.sessions.jwts import session_claim
 from keystile.sessions.models import Session
+from keystile.sessions.service import IssuedSession
 from keystile.sessions.types import SessionRequest
 
 # Generous bounds: tokens are 43 characters, and JWTs carry at most 4 KB of custom claims.
@@ -125,3 +127,14 @@ def session_out(session: Session, roles: list[str]) -> SessionOut:
             **claim,
         }
     )
+
+
+def authenticated_fields(user: UserView, issued: IssuedSession) -> dict[str, Any]:
+    """The fields every consumer authenticate answer shares: the user and the session it got."""
+    return {
+        "user_id": user.user.user_id,
+        "user": user_out(user),
+        "session_token": issued.session_token,
+        "session_jwt": issued.session_jwt,
+        "session": session_out(issued.session, issued.roles) if issued.session is not None else None,
+    }

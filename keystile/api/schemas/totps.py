@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
-from keystile.api.schemas.sessions import SessionFields, SessionOut, session_out
-from keystile.api.schemas.users import UserOut, user_out
+from keystile.api.schemas.sessions import SessionFields, SessionOut, authenticated_fields
+from keystile.api.schemas.users import UserOut
 from keystile.factors.totp.service import TotpAuthenticated
 
 
@@ -62,13 +62,6 @@ class RecoveryCodesResponse(StytchResponse):
 
 
 def authenticated(rid: str, result: TotpAuthenticated) -> AuthenticateResponse:
-    issued = result.issued
     return AuthenticateResponse(
-        request_id=rid,
-        user_id=result.user.user.user_id,
-        totp_id=result.totp_id,
-        session_token=issued.session_token,
-        session_jwt=issued.session_jwt,
-        user=user_out(result.user),
-        session=session_out(issued.session, issued.roles) if issued.session is not None else None,
+        request_id=rid, totp_id=result.totp_id, **authenticated_fields(result.user, result.issued)
     )

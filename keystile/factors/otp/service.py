@@ -126,16 +126,16 @@ def _new_method_id(contact: Contact) -> str:
 async def _issue(
     db: AsyncSession,
     cipher: MultiFernet,
-    *,
     project_id: str,
-    user_id: str,
-    method_id: str,
     contact: Contact,
+    sent: SentCode,
+    *,
     attach: bool,
     minutes: int,
     now: datetime,
-) -> None:
-    """Store a new code for the method (replacing any earlier one) and queue its message."""
+) -> SentCode:
+    """Store a new code for the method (replacing any earlier one) and queue its message; returns `sent`."""
+    user_id, method_id = sent.user_id, sent.method_id
     await OtpRepository(db, project_id).replace_unused(method_id, now)
     code = codes.new_code()
     key_encrypted, digest = codes.seal(cipher, code)
@@ -170,6 +170,7 @@ async def _issue(
             context=context,
             now=now,
         )
+    return sent
 
 
 async def login_or_create(
@@ -205,18 +206,8 @@ async def login_or_create(
         view = await users.create_user(db, project_id, new_user, now=now)
         method_id = view.emails[0].email_id if target.is_email else view.phones[0].phone_id
         user_id, created = view.user.user_id, True
-    await _issue(
-        db,
-        cipher,
-        project_id=project_id,
-        user_id=user_id,
-        method_id=method_id,
-        contact=target,
-        attach=False,
-        minutes=minutes,
-        now=now,
-    )
-    return SentCode(user_id, method_id, created)
+    sent = SentCode(user_id, method_id, created)
+    return await _issue(db, cipher, project_id, target, sent, attach=False, minutes=minutes, now=now)
 
 
 async def _named_user_id(
@@ -277,18 +268,8 @@ async def send(
         user_id, method_id, attach = named_user_id, _new_method_id(target), True
     else:
         raise KeystileError("email_not_found" if target.is_email else "phone_number_not_found")
-    await _issue(
-        db,
-        cipher,
-        project_id=project_id,
-        user_id=user_id,
-        method_id=method_id,
-        contact=target,
-        attach=attach,
-        minutes=minutes,
-        now=now,
-    )
-    return SentCode(user_id, method_id, False)
+    sent = SentCode(user_id, method_id, False)
+    return await _issue(db, cipher, project_id, target, sent, attach=attach, minutes=minutes, now=now)
 
 
 async def _consume(

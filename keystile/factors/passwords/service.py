@@ -132,6 +132,24 @@ async def _session(
     )
 
 
+async def _reset_session(
+    db: AsyncSession,
+    keys: KeyRing,
+    project_id: str,
+    user: User,
+    email_id: str,
+    factor: dict[str, Any],
+    request: SessionRequest,
+    now: datetime,
+) -> PasswordSession:
+    """After a reset: a session for `user` (the request's, extended, or a new one); every other one ends."""
+    issued = await _session(
+        db, keys, project_id=project_id, user_id=user.user_id, factor=factor, request=request, now=now
+    )
+    await end_other_sessions(db, project_id, user.user_id, issued, now)
+    return PasswordSession(await _view(db, project_id, user, now), email_id, issued)
+
+
 async def _credentials(db: AsyncSession, project_id: str, address: str) -> Credentials:
     found = await PasswordRepository(db, project_id).credentials(address)
     if found is None:
@@ -364,17 +382,8 @@ async def reset_by_email(
     passwords = PasswordRepository(db, project_id)
     await passwords.set(user.user_id, stored, email_verified=True, now=now)
     await lockout.unlock(db, project_id, user.user_id)
-    issued = await _session(
-        db,
-        keys,
-        project_id=project_id,
-        user_id=user.user_id,
-        factor=_factor("email", email, now),
-        request=session_request,
-        now=now,
-    )
-    await end_other_sessions(db, project_id, user.user_id, issued, now)
-    return PasswordSession(await _view(db, project_id, user, now), email.email_id, issued)
+    factor = _factor("email", email, now)
+    return await _reset_session(db, keys, project_id, user, email.email_id, factor, session_request, now)
 
 
 async def reset_existing(
@@ -399,17 +408,8 @@ async def reset_existing(
     await passwords.set(
         user.user_id, await _hash(new_password, parameters), email_verified=email_row.verified, now=now
     )
-    issued = await _session(
-        db,
-        keys,
-        project_id=project_id,
-        user_id=user.user_id,
-        factor=_factor("knowledge", None, now),
-        request=session_request,
-        now=now,
-    )
-    await end_other_sessions(db, project_id, user.user_id, issued, now)
-    return PasswordSession(await _view(db, project_id, user, now), email_row.email_id, issued)
+    factor = _factor("knowledge", None, now)
+    return await _reset_session(db, keys, project_id, user, email_row.email_id, factor, session_request, now)
 
 
 def _recently_authenticated(factors: list[dict[str, Any]], now: datetime) -> bool:

@@ -9,8 +9,7 @@ from keystile.api.auth import ConsumerProject
 from keystile.api.context import Ctx
 from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import magic_links as schemas
-from keystile.api.schemas.sessions import session_out, session_request
-from keystile.api.schemas.users import user_out
+from keystile.api.schemas.sessions import authenticated_fields, session_request
 from keystile.factors.magic_links import service
 from keystile.identity.service import NewUser
 
@@ -106,13 +105,8 @@ async def authenticate(
             session_request=session_request(body),
             now=ctx.now,
         )
-    issued = result.issued
     return schemas.AuthenticateResponse(
         request_id=ctx.request_id,
-        user_id=result.user.user.user_id,
         method_id=result.method_id,
-        session_token=issued.session_token,
-        session_jwt=issued.session_jwt,
-        user=user_out(result.user),
-        session=session_out(issued.session, issued.roles) if issued.session is not None else None,
+        **authenticated_fields(result.user, result.issued),
     )

@@ -9,8 +9,7 @@ from keystile.api.context import Ctx, RequestContext
 from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import otps as schemas
 from keystile.api.schemas.magic_links import AuthenticateResponse
-from keystile.api.schemas.sessions import session_out, session_request
-from keystile.api.schemas.users import user_out
+from keystile.api.schemas.sessions import authenticated_fields, session_request
 from keystile.delivery.models import EMAIL, SMS, WHATSAPP
 from keystile.delivery.sms import require_text_transport
 from keystile.errors import KeystileError
@@ -199,13 +198,8 @@ async def authenticate(
             session_request=session_request(body),
             now=ctx.now,
         )
-    issued = result.issued
     return AuthenticateResponse(
         request_id=ctx.request_id,
-        user_id=result.user.user.user_id,
         method_id=result.method_id,
-        session_token=issued.session_token,
-        session_jwt=issued.session_jwt,
-        user=user_out(result.user),
-        session=session_out(issued.session, issued.roles) if issued.session is not None else None,
+        **authenticated_fields(result.user, result.issued),
     )

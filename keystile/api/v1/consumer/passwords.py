@@ -9,7 +9,7 @@ from keystile.api.auth import ProjectAuth
 from keystile.api.context import Ctx, RequestContext
 from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import passwords as schemas
-from keystile.api.schemas.sessions import new_session_request, session_out, session_request
+from keystile.api.schemas.sessions import authenticated_fields, new_session_request, session_request
 from keystile.api.schemas.users import user_out
 from keystile.factors.passwords import service
 from keystile.factors.passwords.hashes import Argon2Parameters
@@ -19,14 +19,8 @@ router = APIRouter(prefix="/v1/passwords", tags=["passwords"])
 
 
 def _session_response(ctx: RequestContext, result: service.PasswordSession) -> schemas.SessionResponse:
-    issued = result.issued
     return schemas.SessionResponse(
-        request_id=ctx.request_id,
-        user_id=result.user.user.user_id,
-        session_token=issued.session_token,
-        session_jwt=issued.session_jwt,
-        user=user_out(result.user),
-        session=session_out(issued.session, issued.roles) if issued.session is not None else None,
+        request_id=ctx.request_id, **authenticated_fields(result.user, result.issued)
     )
 
 
