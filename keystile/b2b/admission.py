@@ -115,6 +115,28 @@ async def enter(
     return Entry(member, issued=issued)
 
 
+async def enter_by_email(
+    db: AsyncSession,
+    keys: KeyRing,
+    organization: OrganizationView,
+    member: Member,
+    *,
+    request: SessionRequest,
+    presented: PresentedIntermediateSession | None,
+    now: datetime,
+) -> Entry:
+    """`enter` with the email factor: the member has just proven its email address."""
+    return await enter(
+        db,
+        keys,
+        member=MemberView(member, organization),
+        factors=[email_factor(member, now)],
+        request=request,
+        presented=presented,
+        now=now,
+    )
+
+
 async def exchange_intermediate_session(
     db: AsyncSession,
     keys: KeyRing,
@@ -129,15 +151,7 @@ async def exchange_intermediate_session(
     presented = await intermediate.presented(db, project_id=project_id, token=token, now=now)
     organization = await organization_view(db, project_id, organization_ref)
     member = await admit(db, organization, presented.row.email_address, verified=True, now=now)
-    return await enter(
-        db,
-        keys,
-        member=MemberView(member, organization),
-        factors=[email_factor(member, now)],
-        request=request,
-        presented=presented,
-        now=now,
-    )
+    return await enter_by_email(db, keys, organization, member, request=request, presented=presented, now=now)
 
 
 async def exchange_session(

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile import tokens
 from keystile.b2b import intermediate, policy, sandbox
-from keystile.b2b.admission import Entry, enter, proven_email, unmet_requirements
+from keystile.b2b.admission import Entry, enter_by_email, proven_email, unmet_requirements
 from keystile.b2b.intermediate import IssuedIntermediateSession
 from keystile.b2b.links import DISCOVERY, DISCOVERY_EXPIRATION_MINUTES, Link, redeem_link, send_link
 from keystile.b2b.members import NewMember, add_member
@@ -19,8 +19,8 @@ from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import OrganizationFields, create_organization
 from keystile.b2b.organizations_repository import OrganizationRepository
-from keystile.b2b.sessions import current, email_factor
-from keystile.b2b.views import MemberView, OrganizationView
+from keystile.b2b.sessions import current
+from keystile.b2b.views import OrganizationView
 from keystile.errors import KeystileError
 from keystile.factors import links
 from keystile.identity.contact import normalize_email
@@ -187,12 +187,4 @@ async def create_organization_and_enter(
         now=now,
         new=NewMember(roles=[policy.ADMIN_ROLE]),
     )
-    return await enter(
-        db,
-        keys,
-        member=MemberView(member, organization),
-        factors=[email_factor(member, now)],
-        request=request,
-        presented=ist,
-        now=now,
-    )
+    return await enter_by_email(db, keys, organization, member, request=request, presented=ist, now=now)

@@ -10,13 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile import tokens
 from keystile.b2b import intermediate, policy, sandbox
-from keystile.b2b.admission import Entry, enter
+from keystile.b2b.admission import Entry, enter_by_email
 from keystile.b2b.links import Link, redeem_link, send_link
 from keystile.b2b.members import NewMember, add_member
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import administered_organization, organization_view
-from keystile.b2b.sessions import email_factor
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.errors import KeystileError
 from keystile.factors import links
@@ -109,9 +108,7 @@ async def invite(
     minutes = links.expiration_minutes(options.invite_expiration_minutes, links.INVITE_EXPIRATION_MINUTES)
     if sandbox.is_sandbox_login(test_project, organization_ref, address):
         return sandbox.sandbox_member(project_id, now)
-    organization = await administered_organization(
-        db, keys, project_id, organization_ref, acting=acting, now=now
-    )
+    organization = await administered_organization(db, keys, project_id, organization_ref, acting, now)
     invite_url = await resolve_redirect_url(db, project_id, "invite", options.invite_url)
     settings = organization.organization
     if not policy.may_be_invited(settings.email_invites, organization.allowed_domains, address):
@@ -180,12 +177,4 @@ async def authenticate(
         if intermediate_session_token
         else None
     )
-    return await enter(
-        db,
-        keys,
-        member=MemberView(member, organization),
-        factors=[email_factor(member, now)],
-        request=request,
-        presented=presented,
-        now=now,
-    )
+    return await enter_by_email(db, keys, organization, member, request=request, presented=presented, now=now)

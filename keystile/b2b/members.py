@@ -175,9 +175,7 @@ async def create_member(
     acting: MemberCredentials | None,
     now: datetime,
 ) -> MemberView:
-    organization = await administered_organization(
-        db, keys, project_id, organization_ref, acting=acting, now=now
-    )
+    organization = await administered_organization(db, keys, project_id, organization_ref, acting, now)
     member = await add_member(
         db,
         organization,
@@ -217,17 +215,23 @@ async def dangerously_get_member(
     return MemberView(member, await organization_view(db, project_id, member.organization_id))
 
 
-async def update_member(
+@dataclass(frozen=True)
+class _ActedOn:
+    organization: OrganizationView
+    member: Member
+    actor: MemberView | None  # None when the backend acts
+
+
+async def _acted_on(
     db: AsyncSession,
     keys: KeyRing,
     project_id: str,
     organization_ref: str,
     member_ref: str,
-    changes: MemberChanges,
-    *,
     acting: MemberCredentials | None,
     now: datetime,
-) -> MemberView:
+) -> _ActedOn:
+    """The member a change names (held for update), once the acting session may change it."""
     organization = await organization_view(db, project_id, organization_ref)
     member = await _member(db, organization, member_ref, for_update=True)
     actor = await authorize(
@@ -239,6 +243,22 @@ async def update_member(
         member_id=member.member_id,
         now=now,
     )
+    return _ActedOn(organization, member, actor)
+
+
+async def update_member(
+    db: AsyncSession,
+    keys: KeyRing,
+    project_id: str,
+    organization_ref: str,
+    member_ref: str,
+    changes: MemberChanges,
+    *,
+    acting: MemberCredentials | None,
+    now: datetime,
+) -> MemberView:
+    target = await _acted_on(db, keys, project_id, organization_ref, member_ref, acting, now)
+    organization, member, actor = target.organization, target.member, target.actor
     if actor is not None:
         permissions.check_member_update(
             actor.role_ids, changes.given(), on_self=actor.member.member_id == member.member_id
@@ -294,17 +314,7 @@ async def delete_member(
     now: datetime,
 ) -> str:
     """Mark the member deleted: its sessions end and its outstanding links stop working at once."""
-    organization = await organization_view(db, project_id, organization_ref)
-    member = await _member(db, organization, member_ref, for_update=True)
-    await authorize(
-        db,
-        keys,
-        project_id=project_id,
-        credentials=acting,
-        organization_id=organization.organization_id,
-        member_id=member.member_id,
-        now=now,
-    )
+    member = (await _acted_on(db, keys, project_id, organization_ref, member_ref, acting, now)).member
     member.status, member.updated_at = "deleted", now
     await MemberSessionRepository(db, project_id).delete_for_member(member.member_id)
     await MemberRepository(db, project_id).retire_links(member.member_id, now)

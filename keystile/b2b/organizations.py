@@ -207,9 +207,9 @@ async def administered_organization(
     keys: KeyRing,
     project_id: str,
     ref: str,
-    *,
     acting: MemberCredentials | None,
     now: datetime,
+    *,
     for_update: bool = False,
 ) -> OrganizationView:
     """The organization `ref`, once the acting member session (if any) may administer it."""
@@ -236,9 +236,7 @@ async def update_organization(
     now: datetime,
 ) -> OrganizationView:
     repo = OrganizationRepository(db, project_id)
-    administered = await administered_organization(
-        db, keys, project_id, ref, acting=acting, now=now, for_update=True
-    )
+    administered = await administered_organization(db, keys, project_id, ref, acting, now, for_update=True)
     organization = administered.organization
     _apply(organization, given)
     await _set_identity(repo, organization, given)
@@ -258,9 +256,7 @@ async def delete_organization(
     now: datetime,
 ) -> str:
     """Delete the organization with its members and their sessions; returns its id."""
-    administered = await administered_organization(
-        db, keys, project_id, ref, acting=acting, now=now, for_update=True
-    )
+    administered = await administered_organization(db, keys, project_id, ref, acting, now, for_update=True)
     organization = administered.organization
     await OrganizationRepository(db, project_id).delete(organization.organization_id)
     return organization.organization_id
