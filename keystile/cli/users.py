@@ -171,7 +171,9 @@ def export_command(
         count = 0
         if file_format is Format.csv:
             out.write(csv_header())
-        async for fields in export_users(db, project_id, include_password_hashes=include_password_hashes):
+        async for fields in export_users(
+            db, project_id, include_password_hashes=include_password_hashes, now=SystemClock().now()
+        ):
             out.write(as_csv_row(fields) if file_format is Format.csv else as_json_line(fields))
             count += 1
         return count

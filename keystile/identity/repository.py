@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.clock import SystemClock
-from keystile.factors.magic_links.models import MagicLinkToken
-from keystile.factors.otp.models import OtpCode
-from keystile.factors.passwords.models import PasswordResetToken, UserPassword
-from keystile.factors.passwords.repository import attach_credential_state
-from keystile.factors.totp.models import Totp, TotpRecoveryCode
-from keystile.factors.totp.repository import attach_totps
-from keystile.identity.models import User, UserEmail, UserLock, UserPhone
+from keystile.identity.models import User, UserEmail, UserPhone
+from keystile.identity.profile import build_user_view, owned_models, profile_parts
+from keystile.identity.profile_rows import part_rows
 from keystile.identity.views import UserView
-from keystile.sessions.models import Session
 
 
 class UserRepository:
@@ -71,40 +65,32 @@ class UserRepository:
             select(UserPhone).where(UserPhone.project_id == self.project_id, UserPhone.phone_id == phone_id)
         )
 
-    async def views(self, users: Sequence[User], now: datetime | None = None) -> list[UserView]:
-        """Each user with its emails, phones, password, lock and TOTPs, in four queries for the whole
-        batch."""
+    async def views(self, users: Sequence[User], now: datetime) -> list[UserView]:
+        """Each user's User response, its parts read in one query for the whole batch."""
+        parts = profile_parts()
+        layout = part_rows(parts)
         ids = [user.user_id for user in users]
-        emails: dict[str, list[UserEmail]] = defaultdict(list)
-        phones: dict[str, list[UserPhone]] = defaultdict(list)
+        rows: dict[str, list[Any]] = {user_id: [] for user_id in ids}
         if ids:
-            for email in await self.session.scalars(
-                select(UserEmail)
-                .where(UserEmail.project_id == self.project_id, UserEmail.user_id.in_(ids))
-                .order_by(UserEmail.created_at, UserEmail.email_id)
-            ):
-                emails[email.user_id].append(email)
-            for phone in await self.session.scalars(
-                select(UserPhone)
-                .where(UserPhone.project_id == self.project_id, UserPhone.user_id.in_(ids))
-                .order_by(UserPhone.created_at, UserPhone.phone_id)
-            ):
-                phones[phone.user_id].append(phone)
-        views = [UserView(u, emails[u.user_id], phones[u.user_id]) for u in users]
-        moment = now or SystemClock().now()
-        await attach_credential_state(self.session, self.project_id, views, moment)
-        await attach_totps(self.session, self.project_id, views, moment)
-        return views
+            branches = []
+            for kind, part in enumerate(parts):
+                table = part.model.__table__
+                branch = select(table.c.user_id, *layout.selected(kind)).where(
+                    table.c.project_id == self.project_id, table.c.user_id.in_(ids)
+                )
+                branches.append(branch if part.where is None else branch.where(part.where(now)))
+            for row in await self.session.execute(union_all(*branches)):
+                rows[row[0]].append(row)
+        return [build_user_view(user, parts, layout.split(rows[user.user_id], 1)) for user in users]
 
     async def delete_user(self, user_id: str) -> None:
-        """Delete a user and everything that belongs to it (no foreign keys cascade for us)."""
-        owned = (
-            *(UserEmail, UserPhone, Session, MagicLinkToken, UserPassword, PasswordResetToken, UserLock),
-            *(OtpCode, Totp, TotpRecoveryCode),
-        )
-        for table in owned:
+        """Delete a user and every row it owns, in the tables registered as holding users' rows
+        (`identity.profile`). Not foreign keys with ON DELETE CASCADE: Vitess (PlanetScale) enforces
+        none, and the registry keeps identity from naming the factors' tables."""
+        for model in owned_models():
+            columns = model.__table__.c
             await self.session.execute(
-                delete(table).where(table.project_id == self.project_id, table.user_id == user_id)
+                delete(model).where(columns.project_id == self.project_id, columns.user_id == user_id)
             )
         await self.session.execute(
             delete(User).where(User.project_id == self.project_id, User.user_id == user_id)

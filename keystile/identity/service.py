@@ -127,15 +127,17 @@ async def create_user(session: AsyncSession, project_id: str, new: NewUser, *, n
     return view
 
 
-async def get_user(session: AsyncSession, project_id: str, user_id: str) -> UserView:
+async def get_user(session: AsyncSession, project_id: str, user_id: str, *, now: datetime) -> UserView:
     repo = UserRepository(session, project_id)
     user = await repo.get(user_id)
     if user is None:
         raise KeystileError("user_not_found")
-    return (await repo.views([user]))[0]
+    return (await repo.views([user], now))[0]
 
 
-async def update_user(session: AsyncSession, project_id: str, user_id: str, changes: UserChanges) -> UserView:
+async def update_user(
+    session: AsyncSession, project_id: str, user_id: str, changes: UserChanges, *, now: datetime
+) -> UserView:
     repo = UserRepository(session, project_id)
     user = await repo.get_for_update(user_id)
     if user is None:
@@ -160,7 +162,7 @@ async def update_user(session: AsyncSession, project_id: str, user_id: str, chan
         await session.flush()
     except IntegrityError as error:
         raise unique_violation(error) from error
-    return (await repo.views([user]))[0]
+    return (await repo.views([user], now))[0]
 
 
 async def delete_user(session: AsyncSession, project_id: str, user_id: str) -> str:
@@ -173,7 +175,7 @@ async def delete_user(session: AsyncSession, project_id: str, user_id: str) -> s
     return user.user_id
 
 
-async def delete_email(session: AsyncSession, project_id: str, email_id: str) -> UserView:
+async def delete_email(session: AsyncSession, project_id: str, email_id: str, *, now: datetime) -> UserView:
     """Detach an email address from its user; the address becomes free in the project."""
     repo = UserRepository(session, project_id)
     email = await repo.get_email(email_id)
@@ -181,10 +183,10 @@ async def delete_email(session: AsyncSession, project_id: str, email_id: str) ->
         raise KeystileError("email_not_found")
     await session.delete(email)
     await session.flush()
-    return await get_user(session, project_id, email.user_id)
+    return await get_user(session, project_id, email.user_id, now=now)
 
 
-async def delete_phone(session: AsyncSession, project_id: str, phone_id: str) -> UserView:
+async def delete_phone(session: AsyncSession, project_id: str, phone_id: str, *, now: datetime) -> UserView:
     """Detach a phone number from its user."""
     repo = UserRepository(session, project_id)
     phone = await repo.get_phone(phone_id)
@@ -192,7 +194,7 @@ async def delete_phone(session: AsyncSession, project_id: str, phone_id: str) ->
         raise KeystileError("phone_number_not_found")
     await session.delete(phone)
     await session.flush()
-    return await get_user(session, project_id, phone.user_id)
+    return await get_user(session, project_id, phone.user_id, now=now)
 
 
 async def search_users(
@@ -202,6 +204,7 @@ async def search_users(
     query: dict[str, Any] | None,
     cursor: str | None,
     limit: int | None,
+    now: datetime,
 ) -> SearchPage:
     """A page of users matching `query`, with a cursor for the next page when there is one."""
     repo = UserRepository(session, project_id)
@@ -211,7 +214,7 @@ async def search_users(
     )
     last = users[page_size - 1] if len(users) > page_size else None
     next_cursor = encode_cursor(last.created_at, last.user_id) if last is not None else None
-    return SearchPage(await repo.views(users[:page_size]), total, next_cursor)
+    return SearchPage(await repo.views(users[:page_size], now), total, next_cursor)
 
 
 async def add_unverified_contact(

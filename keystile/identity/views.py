@@ -1,19 +1,18 @@
-"""A user together with its emails and phone numbers, as the API presents it."""
+"""A user together with its emails, phone numbers and lock, and the parts the factors add, as the API
+presents it (built by `identity.profile.build_user_view`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from keystile.identity.models import User, UserEmail, UserPhone
 
+if TYPE_CHECKING:
+    from keystile.identity.profile import ProfilePart
 
-@dataclass(frozen=True)
-class PasswordSummary:
-    """The User's `password` object (the hash itself never leaves the passwords package)."""
-
-    password_id: str
-    requires_reset: bool
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -24,19 +23,17 @@ class ActiveLock:
     expires_at: datetime
 
 
-@dataclass(frozen=True)
-class TotpSummary:
-    """An entry of the User's `totps` list (the secret never leaves the TOTP package)."""
-
-    totp_id: str
-    verified: bool
-
-
 @dataclass
 class UserView:
     user: User
     emails: list[UserEmail] = field(default_factory=list)
     phones: list[UserPhone] = field(default_factory=list)
-    password: PasswordSummary | None = None
     lock: ActiveLock | None = None
-    totps: list[TotpSummary] = field(default_factory=list)
+    parts: dict[str, Any] = field(default_factory=dict)  # each factor's part, by the part's name
+
+    def part(self, part: ProfilePart[T]) -> T:
+        """The factor's part of this user (what it shows for no rows, for a user built without it)."""
+        if part.name in self.parts:
+            found: T = self.parts[part.name]
+            return found
+        return part.build([], self)

@@ -4,6 +4,7 @@ only when asked for."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,7 +41,7 @@ def _record(view: UserView, password: UserPassword | None) -> UserRecord:
 
 
 async def export_users(
-    db: AsyncSession, project_id: str, *, include_password_hashes: bool
+    db: AsyncSession, project_id: str, *, include_password_hashes: bool, now: datetime
 ) -> AsyncIterator[dict[str, Any]]:
     """Every user of the project as an import record (JSON Lines shape)."""
     repo = UserRepository(db, project_id)
@@ -54,7 +55,7 @@ async def export_users(
             if include_password_hashes
             else {}
         )
-        for view in await repo.views(users):
+        for view in await repo.views(users, now):
             record = _record(view, passwords.get(view.user.user_id))
             yield as_fields(record, include_password=include_password_hashes)
         after = (users[-1].created_at, users[-1].user_id)

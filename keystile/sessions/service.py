@@ -23,7 +23,7 @@ from keystile.sessions.repository import SessionRepository
 from keystile.sessions.store import read_active
 from keystile.sessions.tokens import new_session_token, token_digest
 from keystile.sessions.types import SessionSubject
-from keystile.sessions.user_rows import USER_SESSIONS
+from keystile.sessions.user_rows import user_sessions
 
 
 @dataclass
@@ -145,7 +145,7 @@ async def authenticate_session(
     name = await name_session(
         db, keys, project_id=project_id, session_token=session_token, session_jwt=session_jwt, now=now
     )
-    found = await read_active(db, USER_SESSIONS, project_id=project_id, name=name, now=now)
+    found = await read_active(db, user_sessions(), project_id=project_id, name=name, now=now)
     if found is None or not named(name, found[0]):
         raise KeystileError("session_not_found")
     session, view = found

@@ -29,7 +29,7 @@ async def test_a_created_user_reads_back_with_its_fields(db_sessions: Sessions, 
         roles=["admin"],
     )
     created = await add(db_sessions, project_id, new)
-    read = await within(db_sessions, lambda db: get_user(db, project_id, created.user.user_id))
+    read = await within(db_sessions, lambda db: get_user(db, project_id, created.user.user_id, now=NOW))
     assert read.user.status == "active" and read.user.created_at == NOW
     assert [e.email for e in read.emails] == ["ada@example.com"]
     assert [p.phone_number for p in read.phones] == ["+14155550100"]
@@ -54,7 +54,7 @@ async def test_the_same_address_may_live_in_another_project(db_sessions: Session
     other = await new_project(db_sessions, "consumer")
     theirs = await add(db_sessions, other, NewUser(email="a@example.com"))
     assert theirs.user.user_id != mine.user.user_id
-    elsewhere = within(db_sessions, lambda db: get_user(db, other, mine.user.user_id))
+    elsewhere = within(db_sessions, lambda db: get_user(db, other, mine.user.user_id, now=NOW))
     assert await refusal(elsewhere) == "user_not_found"
 
 
@@ -63,10 +63,12 @@ async def test_an_update_changes_only_what_it_names(db_sessions: Sessions, proje
         db_sessions, project_id, NewUser(email="a@example.com", name={"first_name": "Ada"}, roles=["x"])
     )
     changes = UserChanges(untrusted_metadata={"theme": "dark"}, external_id="ext-2")
-    updated = await within(db_sessions, lambda db: update_user(db, project_id, created.user.user_id, changes))
+    updated = await within(
+        db_sessions, lambda db: update_user(db, project_id, created.user.user_id, changes, now=NOW)
+    )
     assert updated.user.untrusted_metadata == {"theme": "dark"} and updated.user.external_id == "ext-2"
     assert (updated.user.first_name, updated.user.roles) == ("Ada", ["x"])
-    missing = within(db_sessions, lambda db: update_user(db, project_id, "user-live-0", changes))
+    missing = within(db_sessions, lambda db: update_user(db, project_id, "user-live-0", changes, now=NOW))
     assert await refusal(missing) == "user_not_found"
 
 
@@ -75,7 +77,8 @@ async def test_a_deleted_user_is_gone_and_its_address_free(db_sessions: Sessions
     user_id = created.user.user_id
     assert await within(db_sessions, lambda db: delete_user(db, project_id, user_id)) == user_id
     assert (
-        await refusal(within(db_sessions, lambda db: get_user(db, project_id, user_id))) == "user_not_found"
+        await refusal(within(db_sessions, lambda db: get_user(db, project_id, user_id, now=NOW)))
+        == "user_not_found"
     )
     assert (
         await refusal(within(db_sessions, lambda db: delete_user(db, project_id, user_id)))
@@ -90,12 +93,12 @@ async def test_search_filters_and_pages_with_a_cursor(db_sessions: Sessions, pro
     await add(db_sessions, project_id, NewUser(email="pending@example.com", create_user_as_pending=True))
     query = {"operator": "AND", "operands": [{"filter_name": "status", "filter_value": "active"}]}
     first = await within(
-        db_sessions, lambda db: search_users(db, project_id, query=query, cursor=None, limit=2)
+        db_sessions, lambda db: search_users(db, project_id, query=query, cursor=None, limit=2, now=NOW)
     )
     assert first.total == 3 and len(first.results) == 2 and first.next_cursor is not None
     rest = await within(
         db_sessions,
-        lambda db: search_users(db, project_id, query=query, cursor=first.next_cursor, limit=2),
+        lambda db: search_users(db, project_id, query=query, cursor=first.next_cursor, limit=2, now=NOW),
     )
     assert len(rest.results) == 1 and rest.next_cursor is None
     found = {view.emails[0].email for view in [*first.results, *rest.results]}

@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.clock import rfc3339
+from keystile.factors.passwords.profile import PASSWORD
+from keystile.factors.totp.profile import TOTPS
 from keystile.identity.views import UserView
 
 Metadata = dict[str, Any]
@@ -140,7 +142,7 @@ def user_out(view: UserView) -> UserOut:
     """The SDK's `User` model for a stored user (validated in one pass over plain values, which costs
     a fraction of building each nested model on its own)."""
     user, lock = view.user, view.lock
-    password = view.password
+    password = view.part(PASSWORD)
     return UserOut.model_validate(
         {
             "user_id": user.user_id,
@@ -167,7 +169,7 @@ def user_out(view: UserView) -> UserOut:
                 if password is not None
                 else None
             ),
-            "totps": [{"totp_id": totp.totp_id, "verified": totp.verified} for totp in view.totps],
+            "totps": [{"totp_id": totp.totp_id, "verified": totp.verified} for totp in view.part(TOTPS)],
             "is_locked": lock is not None,
             "lock_created_at": rfc3339(lock.created_at) if lock is not None else None,
             "lock_expires_at": rfc3339(lock.expires_at) if lock is not None else None,

@@ -337,7 +337,7 @@ async def authenticate(
         email.verified = True
     user.status = "active"
     await db.flush()
-    view = (await repo.views([user]))[0]
+    view = (await repo.views([user], now))[0]
     issued = await start_or_extend_session(
         db,
         keys,

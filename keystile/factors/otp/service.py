@@ -373,7 +373,7 @@ async def authenticate(
     first_proof = await _verify_contact(db, row, now)
     user.status = "active"
     await db.flush()
-    view = (await repo.views([user]))[0]
+    view = (await repo.views([user], now))[0]
     issued = await start_or_extend_session(
         db,
         keys,

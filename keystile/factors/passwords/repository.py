@@ -1,30 +1,19 @@
-"""Queries for passwords, reset tokens and locks of one project, and the password/lock state that every
-User response carries."""
+"""Queries for passwords and reset tokens of one project."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Boolean, String, and_, literal, null, select, type_coerce, union_all, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.db import single_use
-from keystile.db.base import UTCDateTime
 from keystile.factors.passwords.imported import StoredHash
 from keystile.factors.passwords.models import PasswordPolicy, PasswordResetToken, UserPassword
 from keystile.factors.passwords.policy import PasswordRules, rules_of
 from keystile.identity.models import User, UserEmail, UserLock
-from keystile.identity.views import ActiveLock, PasswordSummary, UserView
 from keystile.ids import new_id
-
-
-def requires_reset(flagged: bool, email_verified_when_set: bool, email_verified: bool) -> bool:
-    """Flagged for reset, or set on an address someone has verified only since (Stytch's rule against
-    pre-hijacked accounts: whoever proved the address must choose the password)."""
-    return flagged or (email_verified and not email_verified_when_set)
 
 
 def stored_hash(row: UserPassword) -> StoredHash:
@@ -113,41 +102,3 @@ class PasswordRepository:
 
     async def reset_token(self, token: str) -> PasswordResetToken | None:
         return await single_use.find(self.db, PasswordResetToken, self.project_id, token)
-
-
-async def attach_credential_state(
-    db: AsyncSession, project_id: str, views: Sequence[UserView], now: datetime
-) -> None:
-    """Fill in each view's `password` and active `lock`, in one query for the whole batch."""
-    by_id = {view.user.user_id: view for view in views}
-    if not by_id:
-        return
-    passwords = select(
-        literal("password", String).label("kind"),
-        UserPassword.user_id,
-        UserPassword.password_id,
-        UserPassword.requires_reset,
-        UserPassword.email_verified_when_set,
-        type_coerce(null(), UTCDateTime()).label("lock_created_at"),
-        type_coerce(null(), UTCDateTime()).label("lock_expires_at"),
-    ).where(UserPassword.project_id == project_id, UserPassword.user_id.in_(by_id))
-    locks = select(
-        literal("lock", String),
-        UserLock.user_id,
-        type_coerce(null(), String(96)),
-        type_coerce(null(), Boolean),
-        type_coerce(null(), Boolean),
-        UserLock.lock_created_at,
-        UserLock.lock_expires_at,
-    ).where(UserLock.project_id == project_id, UserLock.user_id.in_(by_id), UserLock.lock_expires_at > now)
-    rows: Sequence[Any] = (await db.execute(union_all(passwords, locks))).all()
-    for kind, user_id, password_id, flagged, verified_when_set, created, expires in rows:
-        view = by_id[user_id]
-        if kind == "password":
-            email_verified = bool(view.emails) and view.emails[0].verified
-            view.password = PasswordSummary(
-                password_id=password_id,
-                requires_reset=requires_reset(bool(flagged), bool(verified_when_set), email_verified),
-            )
-        else:
-            view.lock = ActiveLock(created_at=created, expires_at=expires)

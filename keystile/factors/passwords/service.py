@@ -28,12 +28,8 @@ from keystile.factors.passwords.hashes import (
 from keystile.factors.passwords.imported import StoredHash, validate_import
 from keystile.factors.passwords.models import PasswordResetToken, UserPassword
 from keystile.factors.passwords.policy import PasswordRules, project_rules
-from keystile.factors.passwords.repository import (
-    Credentials,
-    PasswordRepository,
-    requires_reset,
-    stored_hash,
-)
+from keystile.factors.passwords.profile import requires_reset
+from keystile.factors.passwords.repository import Credentials, PasswordRepository, stored_hash
 from keystile.identity import lockout
 from keystile.identity import service as users
 from keystile.identity.contact import normalize_email

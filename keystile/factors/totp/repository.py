@@ -1,9 +1,7 @@
-"""Queries for TOTP registrations and recovery codes of one project, and the `totps` list every User
-response carries."""
+"""Queries for TOTP registrations and recovery codes of one project."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, or_, select, update
@@ -11,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.db.results import rows_changed
 from keystile.factors.totp.models import Totp, TotpRecoveryCode
-from keystile.identity.views import TotpSummary, UserView
+from keystile.identity.profile import Now
 
 
-def listed(now: datetime) -> ColumnElement[bool]:
+def listed(now: Now) -> ColumnElement[bool]:
     """The registrations a user has: verified ones, and pending ones still in time to be verified."""
     return or_(Totp.verified.is_(True), Totp.expires_at > now)
 
@@ -75,17 +73,3 @@ class TotpRepository:
                 TotpRecoveryCode.consumed_at.is_(None),
             )
         )
-
-
-async def attach_totps(db: AsyncSession, project_id: str, views: Sequence[UserView], now: datetime) -> None:
-    """Fill in each view's `totps` ({totp_id, verified}), in one query for the whole batch."""
-    by_id = {view.user.user_id: view for view in views}
-    if not by_id:
-        return
-    rows = await db.execute(
-        select(Totp.user_id, Totp.totp_id, Totp.verified)
-        .where(Totp.project_id == project_id, Totp.user_id.in_(by_id), listed(now))
-        .order_by(Totp.created_at, Totp.totp_id)
-    )
-    for user_id, totp_id, verified in rows:
-        by_id[user_id].totps.append(TotpSummary(totp_id=totp_id, verified=bool(verified)))

@@ -67,7 +67,7 @@ async def test_a_signup_link_activates_the_pending_user_and_verifies_the_email(
 ) -> None:
     sent = await send_login(db_sessions, project_id)
     assert sent.user_created
-    pending = await within(db_sessions, lambda db: get_user(db, project_id, sent.user_id))
+    pending = await within(db_sessions, lambda db: get_user(db, project_id, sent.user_id, now=NOW))
     assert pending.user.status == "pending" and not pending.emails[0].verified
 
     done = await redeem(db_sessions, keys, project_id, await last_token(db_sessions, project_id, ADDRESS))

@@ -77,7 +77,7 @@ async def test_a_code_creates_the_user_verifies_the_email_and_starts_a_session(
     code = await last_code(db_sessions, project_id, ADDRESS)
     done = await redeem(db_sessions, cipher, keys, project_id, sent.method_id, code)
     assert done.user.user.user_id == sent.user_id and done.user.emails[0].verified
-    stored = await within(db_sessions, lambda db: get_user(db, project_id, sent.user_id))
+    stored = await within(db_sessions, lambda db: get_user(db, project_id, sent.user_id, now=NOW))
     assert stored.emails[0].verified
 
 

@@ -46,7 +46,7 @@ async def search_users(body: SearchUsersRequest, ctx: Ctx, project: ConsumerProj
     query = body.query.model_dump() if body.query is not None else None
     async with ctx.work() as session:
         page = await service.search_users(
-            session, project.project_id, query=query, cursor=body.cursor, limit=body.limit
+            session, project.project_id, query=query, cursor=body.cursor, limit=body.limit, now=ctx.now
         )
     return SearchUsersResponse(
         request_id=ctx.request_id,
@@ -58,21 +58,21 @@ async def search_users(body: SearchUsersRequest, ctx: Ctx, project: ConsumerProj
 @router.delete("/emails/{email_id}", response_model=UserResponse)
 async def delete_email(email_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
     async with ctx.work() as session:
-        view = await service.delete_email(session, project.project_id, email_id)
+        view = await service.delete_email(session, project.project_id, email_id, now=ctx.now)
     return UserResponse(request_id=ctx.request_id, user_id=view.user.user_id, user=user_out(view))
 
 
 @router.delete("/phone_numbers/{phone_id}", response_model=UserResponse)
 async def delete_phone_number(phone_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
     async with ctx.work() as session:
-        view = await service.delete_phone(session, project.project_id, phone_id)
+        view = await service.delete_phone(session, project.project_id, phone_id, now=ctx.now)
     return UserResponse(request_id=ctx.request_id, user_id=view.user.user_id, user=user_out(view))
 
 
 @router.get("/{user_id}", response_model=GetUserResponse)
 async def get_user(user_id: PathId, ctx: Ctx, project: ConsumerProject) -> GetUserResponse:
     async with ctx.work() as session:
-        view = await service.get_user(session, project.project_id, user_id)
+        view = await service.get_user(session, project.project_id, user_id, now=ctx.now)
     return GetUserResponse(request_id=ctx.request_id, **user_out(view).model_dump())
 
 
@@ -82,7 +82,7 @@ async def update_user(
 ) -> UpdateUserResponse:
     changes = body.to_domain(UserChanges)
     async with ctx.work() as session:
-        view = await service.update_user(session, project.project_id, user_id, changes)
+        view = await service.update_user(session, project.project_id, user_id, changes, now=ctx.now)
     user = user_out(view)
     return UpdateUserResponse(
         request_id=ctx.request_id,
