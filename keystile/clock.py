@@ -23,4 +23,6 @@ def rfc3339(moment: datetime | None) -> str | None:
     """Format a UTC datetime the way Stytch does: `2021-12-29T12:33:09Z`."""
     if moment is None:
         return None
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    # Three to seven of these in every session check: the cheapest exact form (the "+00:00" cut off).
+    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    return utc.isoformat(timespec="seconds")[:19] + "Z"

@@ -261,11 +261,11 @@ def organization_out(view: OrganizationView) -> OrganizationOut:
     )
 
 
-def member_out(view: MemberView) -> MemberOut:
-    """The SDK's `Member` model for a stored member (validated in one pass over plain values, its
-    roles with their sources computed once)."""
+def member_out(view: MemberView, roles: list[dict[str, Any]] | None = None) -> MemberOut:
+    """The SDK's `Member` model for a stored member, with `roles` when the caller has computed them
+    (`view.roles`) already (validated in one pass over plain values)."""
     member = view.member
-    roles = view.roles
+    roles = view.roles if roles is None else roles
     return MemberOut.model_validate(
         {
             "organization_id": member.organization_id,
