@@ -46,6 +46,7 @@ class IssuedMemberSession:
 class AuthenticatedMember:
     issued: IssuedMemberSession
     member: MemberView
+    roles: list[dict[str, Any]]  # the member's, with their sources (computed once: its JWT has their ids)
 
 
 def email_factor(member: Member, now: datetime) -> dict[str, Any]:
@@ -61,11 +62,12 @@ def email_factor(member: Member, now: datetime) -> dict[str, Any]:
     }
 
 
-def member_subject(member: MemberView) -> SessionSubject:
-    """A member as the subject of its sessions' JWTs, with its organization claim."""
+def member_subject(member: MemberView, roles: list[dict[str, Any]]) -> SessionSubject:
+    """A member with `roles` (`MemberView.roles`) as the subject of its sessions' JWTs, with its
+    organization claim."""
     organization = member.organization.organization
     claim = {"organization_id": organization.organization_id, "slug": organization.organization_slug}
-    return SessionSubject(member.member.member_id, member.role_ids, {ORGANIZATION_CLAIM: claim})
+    return SessionSubject(member.member.member_id, b2b_policy.role_ids(roles), {ORGANIZATION_CLAIM: claim})
 
 
 async def _issued(
@@ -73,11 +75,12 @@ async def _issued(
     keys: KeyRing,
     session: MemberSession,
     member: MemberView,
+    roles: list[dict[str, Any]],
     *,
     session_token: str,
     now: datetime,
 ) -> IssuedMemberSession:
-    subject = member_subject(member)
+    subject = member_subject(member, roles)
     session_jwt = await signed_jwt(db, keys, session, subject, now=now)
     slug = member.organization.organization.organization_slug
     return IssuedMemberSession(session, session_token, session_jwt, subject.roles, slug)
@@ -145,7 +148,7 @@ async def start_or_extend(
     token = new_session_token()
     session.token_digest = token_digest(token)
     await db.flush()
-    return await _issued(db, keys, session, member, session_token=token, now=now)
+    return await _issued(db, keys, session, member, member.roles, session_token=token, now=now)
 
 
 async def authenticate(
@@ -186,8 +189,10 @@ async def authenticate(
     if changes:
         await update_session(db, MemberSession, project_id, session.session_id, changes)
         lifecycle.apply(session, changes)
-    issued = await _issued(db, keys, session, member, session_token=credentials.session_token or "", now=now)
-    return AuthenticatedMember(issued, member)
+    roles = member.roles
+    token = credentials.session_token or ""
+    issued = await _issued(db, keys, session, member, roles, session_token=token, now=now)
+    return AuthenticatedMember(issued, member, roles)
 
 
 async def list_sessions(

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.users import Metadata, ResultsMetadata, Roles, SearchQuery
 from keystile.b2b.organizations import FIELD_NAMES, OrganizationFields
-from keystile.b2b.policy import ADMIN_ROLE
+from keystile.b2b.policy import ADMIN_ROLE, role_ids
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.clock import rfc3339
 
@@ -226,61 +226,67 @@ class SearchMembersResponse(StytchResponse):
 
 
 def organization_out(view: OrganizationView) -> OrganizationOut:
-    """The SDK's `Organization` model for a stored organization."""
+    """The SDK's `Organization` model for a stored organization (validated in one pass over plain
+    values, which copies every list and dict)."""
     org = view.organization
-    return OrganizationOut(
-        organization_id=org.organization_id,
-        organization_name=org.organization_name,
-        organization_logo_url=org.organization_logo_url,
-        organization_slug=org.organization_slug,
-        sso_jit_provisioning=org.sso_jit_provisioning,
-        sso_jit_provisioning_allowed_connections=list(org.sso_jit_provisioning_allowed_connections),
-        email_allowed_domains=list(view.allowed_domains),
-        email_jit_provisioning=org.email_jit_provisioning,
-        email_invites=org.email_invites,
-        auth_methods=org.auth_methods,
-        allowed_auth_methods=list(org.allowed_auth_methods),
-        mfa_policy=org.mfa_policy,
-        rbac_email_implicit_role_assignments=list(org.rbac_email_implicit_role_assignments),
-        mfa_methods=org.mfa_methods,
-        allowed_mfa_methods=list(org.allowed_mfa_methods),
-        oauth_tenant_jit_provisioning=org.oauth_tenant_jit_provisioning,
-        claimed_email_domains=list(view.claimed_domains),
-        first_party_connected_apps_allowed_type=org.first_party_connected_apps_allowed_type,
-        allowed_first_party_connected_apps=list(org.allowed_first_party_connected_apps),
-        third_party_connected_apps_allowed_type=org.third_party_connected_apps_allowed_type,
-        allowed_third_party_connected_apps=list(org.allowed_third_party_connected_apps),
-        trusted_metadata=dict(org.trusted_metadata),
-        created_at=rfc3339(org.created_at),
-        updated_at=rfc3339(org.updated_at),
-        organization_external_id=org.organization_external_id or "",
-        allowed_oauth_tenants=dict(org.allowed_oauth_tenants),
+    return OrganizationOut.model_validate(
+        {
+            "organization_id": org.organization_id,
+            "organization_name": org.organization_name,
+            "organization_logo_url": org.organization_logo_url,
+            "organization_slug": org.organization_slug,
+            "sso_jit_provisioning": org.sso_jit_provisioning,
+            "sso_jit_provisioning_allowed_connections": org.sso_jit_provisioning_allowed_connections,
+            "email_allowed_domains": view.allowed_domains,
+            "email_jit_provisioning": org.email_jit_provisioning,
+            "email_invites": org.email_invites,
+            "auth_methods": org.auth_methods,
+            "allowed_auth_methods": org.allowed_auth_methods,
+            "mfa_policy": org.mfa_policy,
+            "rbac_email_implicit_role_assignments": org.rbac_email_implicit_role_assignments,
+            "mfa_methods": org.mfa_methods,
+            "allowed_mfa_methods": org.allowed_mfa_methods,
+            "oauth_tenant_jit_provisioning": org.oauth_tenant_jit_provisioning,
+            "claimed_email_domains": view.claimed_domains,
+            "first_party_connected_apps_allowed_type": org.first_party_connected_apps_allowed_type,
+            "allowed_first_party_connected_apps": org.allowed_first_party_connected_apps,
+            "third_party_connected_apps_allowed_type": org.third_party_connected_apps_allowed_type,
+            "allowed_third_party_connected_apps": org.allowed_third_party_connected_apps,
+            "trusted_metadata": org.trusted_metadata,
+            "created_at": rfc3339(org.created_at),
+            "updated_at": rfc3339(org.updated_at),
+            "organization_external_id": org.organization_external_id or "",
+            "allowed_oauth_tenants": org.allowed_oauth_tenants,
+        }
     )
 
 
-def member_out(view: MemberView) -> MemberOut:
-    """The SDK's `Member` model for a stored member."""
+def member_out(view: MemberView, roles: list[dict[str, Any]] | None = None) -> MemberOut:
+    """The SDK's `Member` model for a stored member, with `roles` when the caller has computed them
+    (`view.roles`) already (validated in one pass over plain values)."""
     member = view.member
-    roles = view.roles
-    return MemberOut(
-        organization_id=member.organization_id,
-        member_id=member.member_id,
-        email_address=member.email_address,
-        status=member.status,
-        name=member.name,
-        is_breakglass=member.is_breakglass,
-        email_address_verified=member.email_address_verified,
-        mfa_phone_number_verified=member.mfa_phone_number_verified,
-        is_admin=ADMIN_ROLE in view.role_ids,
-        mfa_enrolled=member.mfa_enrolled,
-        mfa_phone_number=member.mfa_phone_number,
-        default_mfa_method=member.default_mfa_method,
-        roles=[MemberRoleOut.model_validate(role) for role in roles],
-        trusted_metadata=dict(member.trusted_metadata),
-        untrusted_metadata=dict(member.untrusted_metadata),
-        created_at=rfc3339(member.created_at),
-        updated_at=rfc3339(member.updated_at),
-        external_id=member.external_id or "",
+    roles = view.roles if roles is None else roles
+    return MemberOut.model_validate(
+        {
+            "organization_id": member.organization_id,
+            "member_id": member.member_id,
+            "email_address": member.email_address,
+            "status": member.status,
+            "name": member.name,
+            "is_breakglass": member.is_breakglass,
+            "email_address_verified": member.email_address_verified,
+            "mfa_phone_number_verified": member.mfa_phone_number_verified,
+            "is_admin": ADMIN_ROLE in role_ids(roles),
+            "mfa_enrolled": member.mfa_enrolled,
+            "mfa_phone_number": member.mfa_phone_number,
+            "default_mfa_method": member.default_mfa_method,
+            "roles": roles,
+            "trusted_metadata": member.trusted_metadata,
+            "untrusted_metadata": member.untrusted_metadata,
+            "created_at": rfc3339(member.created_at),
+            "updated_at": rfc3339(member.updated_at),
+            "external_id": member.external_id or "",
+        }
     )
 
 

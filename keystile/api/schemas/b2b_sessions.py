@@ -103,19 +103,22 @@ class EntryResponse(StytchResponse):
 
 
 def member_session_out(issued: IssuedMemberSession) -> MemberSessionOut:
-    """The SDK's `MemberSession` model for a stored member session."""
+    """The SDK's `MemberSession` model for a stored member session (validated in one pass over plain
+    values, which copies its lists and dicts)."""
     session = issued.session
-    return MemberSessionOut(
-        member_session_id=session.session_id,
-        member_id=session.member_id,
-        started_at=rfc3339(session.started_at),
-        last_accessed_at=rfc3339(session.last_accessed_at),
-        expires_at=rfc3339(session.expires_at),
-        authentication_factors=list(session.authentication_factors),
-        organization_id=session.organization_id,
-        roles=list(issued.roles),
-        organization_slug=issued.organization_slug,
-        custom_claims=dict(session.custom_claims),
+    return MemberSessionOut.model_validate(
+        {
+            "member_session_id": session.session_id,
+            "member_id": session.member_id,
+            "started_at": rfc3339(session.started_at),
+            "last_accessed_at": rfc3339(session.last_accessed_at),
+            "expires_at": rfc3339(session.expires_at),
+            "authentication_factors": session.authentication_factors,
+            "organization_id": session.organization_id,
+            "roles": issued.roles,
+            "organization_slug": issued.organization_slug,
+            "custom_claims": session.custom_claims,
+        }
     )
 
 

@@ -54,7 +54,7 @@ async def authenticate_session(
         member_session=member_session_out(found.issued),
         session_token=found.issued.session_token,
         session_jwt=found.issued.session_jwt,
-        member=member_out(found.member),
+        member=member_out(found.member, found.roles),
         organization=organization_out(found.member.organization),
     )
 
