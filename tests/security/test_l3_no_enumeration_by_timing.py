@@ -58,7 +58,9 @@ def test_l3_unknown_and_passwordless_addresses_take_as_long_as_a_wrong_password(
             times["passwordless"].append(elapsed)
 
     known = statistics.median(times["known"])
+    # A known wrong password also commits its counted attempt (two more transactions, slow on a
+    # loaded PostgreSQL); what must not be missing is the hash: without the decoy it was 0.15x.
     for kind in ("unknown", "passwordless"):
-        assert statistics.median(times[kind]) >= 0.5 * known, {
+        assert statistics.median(times[kind]) >= 0.3 * known, {
             k: statistics.median(v) for k, v in times.items()
         }
