@@ -10,23 +10,17 @@ from typing import Any
 import httpx
 import pytest
 import stytch
-from stytch.core.response_base import StytchError
 
 from tests.hardening.conftest import StartServer
 from tests.support.limits import assert_stytch_error, call
 from tests.support.magic_links import new_address, received_link, token_of
 from tests.support.otps import emailed_code
+from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer, Project
 from tests.support.smtp_sink import SmtpSink
 
 PASSWORD = "violet tangerine oboe 71"
 ATTACKER_PASSWORD = "horse staple cobalt 9"
-
-
-def _error_type(call_sdk: Any) -> str:
-    with pytest.raises(StytchError) as caught:
-        call_sdk()
-    return str(caught.value.details.error_type)
 
 
 def _second_address_tricks(victim: str, attacker: str) -> list[Any]:
@@ -71,10 +65,10 @@ def test_an_unproven_claim_on_an_existing_address_gets_no_access(
     client.magic_links.email.login_or_create(email=victim)
     owner = client.magic_links.authenticate(token=token_of(received_link(smtp_sink, victim)))
     for claimed in (victim, victim.upper()):
-        assert _error_type(
-            lambda c=claimed: client.passwords.create(email=c, password=ATTACKER_PASSWORD)
-        ) in ("duplicate_email")
-        assert _error_type(
+        assert error_type(lambda c=claimed: client.passwords.create(email=c, password=ATTACKER_PASSWORD)) in (
+            "duplicate_email"
+        )
+        assert error_type(
             lambda c=claimed: client.passwords.authenticate(email=c, password=ATTACKER_PASSWORD)
         ) in {
             "unauthorized_credentials",
@@ -100,7 +94,7 @@ def test_adding_a_factor_replaces_the_session_token(client: stytch.Client, smtp_
     assert upgraded.session.session_id == planted.session.session_id
     assert upgraded.session_token != planted.session_token
     assert len(upgraded.session.authentication_factors) == 2
-    assert _error_type(lambda: client.sessions.authenticate(session_token=planted.session_token)) == (
+    assert error_type(lambda: client.sessions.authenticate(session_token=planted.session_token)) == (
         "session_not_found"
     )
     assert client.sessions.authenticate(session_token=upgraded.session_token).session.session_id == (
@@ -118,7 +112,7 @@ def test_another_users_factor_cannot_upgrade_a_planted_session(
     )
     sent = client.otps.email.login_or_create(email=victim)
     code = emailed_code(smtp_sink, victim)
-    refused = _error_type(
+    refused = error_type(
         lambda: client.otps.authenticate(
             method_id=sent.email_id, code=code, session_token=planted.session_token
         )
@@ -153,7 +147,7 @@ def test_no_token_secret_code_or_password_reaches_the_log(
     code = emailed_code(smtp_sink, email)
     otp = client.otps.authenticate(method_id=sent.email_id, code=code, session_token=magic.session_token)
     used += [code, otp.session_token, otp.session_jwt]
-    _error_type(lambda: client.otps.authenticate(method_id=sent.email_id, code=code))  # a replay, refused
+    error_type(lambda: client.otps.authenticate(method_id=sent.email_id, code=code))  # a replay, refused
     client.passwords.create(email=new_address("pw"), password=PASSWORD)
     time.sleep(1.1)  # one password-reset email per second per address
     client.passwords.email.reset_start(email=email)

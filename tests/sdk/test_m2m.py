@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +16,10 @@ import stytch
 from stytch.core.response_base import StytchError
 
 from tests.support.node_sdk import run_node_scenario
+from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer, Project
 
 SCOPES = ["read:users", "write:users"]
-
-
-def error_type(call: Callable[[], object]) -> str:
-    with pytest.raises(StytchError) as caught:
-        call()
-    return str(caught.value.details.error_type)
 
 
 def fresh_client(server: KeystileServer, project: Project) -> stytch.Client:

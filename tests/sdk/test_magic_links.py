@@ -11,25 +11,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
 import stytch
 from cryptography.fernet import Fernet
-from stytch.core.response_base import StytchError
 
 from tests.conftest import database_name
 from tests.support.databases import drop_database, fresh_database
 from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer, Project
 from tests.support.smtp_sink import SmtpSink
 
 WEEK = 10080
-
-
-def error_type(call: object) -> str:
-    assert callable(call)
-    with pytest.raises(StytchError) as caught:
-        call()
-    return str(caught.value.details.error_type)
 
 
 def test_the_planetscale_guide_flow(client: stytch.Client, smtp_sink: SmtpSink) -> None:

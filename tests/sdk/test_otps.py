@@ -5,7 +5,6 @@ attempt limits and the user lock, the toll-fraud limits, and hostile input."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +12,6 @@ import httpx
 import pytest
 import stytch
 from sqlalchemy import update
-from stytch.core.response_base import StytchError
 
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
@@ -24,17 +22,12 @@ from keystile.factors.otp.models import OtpCode
 from tests.support.hostile import assert_stytch_error
 from tests.support.magic_links import new_address, received_link, token_of
 from tests.support.otps import CODE, emailed_code, error_types, race
+from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer, Project
 from tests.support.sms_sink import new_phone_number, received_code
 from tests.support.smtp_sink import SmtpSink, body_text
 
 NIGERIA = "+2348031234567"
-
-
-def error_type(call: Callable[[], object]) -> str:
-    with pytest.raises(StytchError) as caught:
-        call()
-    return str(caught.value.details.error_type)
 
 
 def wrong(code: str) -> str:

@@ -12,19 +12,12 @@ import httpx
 import jwt
 import pytest
 import stytch
-from stytch.core.response_base import StytchError
 
 from tests.support.direct_sessions import fresh_client, kid_of, start_session
+from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer, Project
 
 SESSION_CLAIM = "https://stytch.com/session"
-
-
-def error_type(call: object) -> str:
-    assert callable(call)
-    with pytest.raises(StytchError) as caught:
-        call()
-    return str(caught.value.details.error_type)
 
 
 def test_authenticate_by_token_and_jwt(

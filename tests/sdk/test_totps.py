@@ -5,26 +5,19 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pyotp
 import pytest
 import stytch
-from stytch.core.response_base import StytchError
 
 from tests.support.hostile import assert_stytch_error
 from tests.support.magic_links import new_address
 from tests.support.otps import emailed_code, error_types, race
+from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer, Project
 from tests.support.smtp_sink import SmtpSink
-
-
-def error_type(call: Callable[[], object]) -> str:
-    with pytest.raises(StytchError) as caught:
-        call()
-    return str(caught.value.details.error_type)
 
 
 def a_wrong_code(secret: str) -> str:

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 import stytch
-from stytch.core.response_base import StytchError
 
+from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer
-
-
-def error_type(call: object) -> str:
-    assert callable(call)
-    with pytest.raises(StytchError) as caught:
-        call()
-    return str(caught.value.details.error_type)
 
 
 def test_create_get_update_delete(client: stytch.Client) -> None:

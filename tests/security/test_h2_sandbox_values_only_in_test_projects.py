@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 
 import httpx
 import pytest
 import stytch
-from stytch.core.response_base import StytchError
 
 from keystile.devtools.sms_sink import SmsSink
+from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer, Project
 from tests.support.smtp_sink import SmtpSink
 
@@ -30,12 +29,6 @@ SANDBOX_PHONE_ID = "phone-number-test-98cfbe19-6c8f-4b8b-b62a-e78a5a7bdff3"
 SANDBOX_SESSION_TOKEN = "WJtR5BCy38Szd5AfoDpf0iqFKEt4EE5JhjlWUY7l3FtY"
 SANDBOX_ORGANIZATION = "organization-test-007d9d4a-deac-4a87-ba0a-e6e8afba4d4b"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
-
-
-def error_type(call: Callable[[], object]) -> str:
-    with pytest.raises(StytchError) as caught:
-        call()
-    return caught.value.details.error_type
 
 
 def consumer(server: KeystileServer, project: Project) -> stytch.Client:

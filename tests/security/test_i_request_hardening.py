@@ -16,19 +16,13 @@ import time
 
 import pytest
 import stytch
-from stytch.core.response_base import StytchError
 
 from tests.hardening.conftest import StartServer
 from tests.support.limits import assert_stytch_error, random_ip, send_magic_link
 from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer, Project
 from tests.support.smtp_sink import SmtpSink
-
-
-def _error_type(call: object) -> str:
-    with pytest.raises(StytchError) as caught:
-        call()  # type: ignore[operator]
-    return str(caught.value.details.error_type)
 
 
 def _basic(project_id: str, secret: str) -> str:
@@ -162,7 +156,7 @@ def test_i_scope_is_a_reserved_session_claim(client: stytch.Client) -> None:
     issued = client.passwords.create(
         email=new_address("scope"), password="violet tangerine oboe 71", session_duration_minutes=60
     )
-    assert _error_type(
+    assert error_type(
         lambda: client.sessions.authenticate(
             session_token=issued.session_token, session_custom_claims={"scope": "read:users write:users"}
         )
@@ -187,7 +181,7 @@ def test_i_a_pkce_verifier_outside_rfc_7636_is_refused(
     client.magic_links.email.login_or_create(email=email, code_challenge=challenge.decode().rstrip("="))
     token = token_of(received_link(smtp_sink, email))
     other = "\u00e9" * 43 if verifier.startswith("\u00fc") else verifier
-    assert _error_type(lambda: client.magic_links.authenticate(token=token, code_verifier=other)) == (
+    assert error_type(lambda: client.magic_links.authenticate(token=token, code_verifier=other)) == (
         "pkce_mismatch"
     )
 
@@ -205,7 +199,7 @@ def test_i_an_rfc_7636_verifier_of_every_allowed_character_still_matches(
 
 @pytest.mark.parametrize("secret", ["Summer2024!Summer2024!", "CorrectHorseBatteryStaple1!"])
 def test_i_a_guessable_imported_m2m_secret_is_refused(client: stytch.Client, secret: str) -> None:
-    assert _error_type(
+    assert error_type(
         lambda: client.m2m.clients.create(
             scopes=[], client_id=f"legacy-{secrets.token_hex(4)}", client_secret=secret
         )

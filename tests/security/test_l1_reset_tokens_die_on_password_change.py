@@ -7,21 +7,15 @@ from collections.abc import Callable
 
 import pytest
 import stytch
-from stytch.core.response_base import StytchError
 
 from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.sdk_errors import error_type
 from tests.support.smtp_sink import SmtpSink
 
 FIRST = "violet tangerine oboe 71"
 SECOND = "copper lantern walrus 28"
 THIRD = "maple quiver anchor 53"
 Change = Callable[[stytch.Client, SmtpSink, str], None]
-
-
-def _error_type(call_sdk: Callable[[], object]) -> str:
-    with pytest.raises(StytchError) as caught:
-        call_sdk()
-    return str(caught.value.details.error_type)
 
 
 def _reset_token(client: stytch.Client, smtp_sink: SmtpSink, email: str) -> str:
@@ -57,11 +51,11 @@ def test_l1_an_outstanding_reset_token_dies_with_a_password_change(
 
     change(client, smtp_sink, email)
 
-    assert _error_type(lambda: client.passwords.email.reset(token=earlier, password=THIRD)) == (
+    assert error_type(lambda: client.passwords.email.reset(token=earlier, password=THIRD)) == (
         "unable_to_auth_password_reset_token"
     )
     assert client.passwords.authenticate(email=email, password=SECOND).user_id
-    assert _error_type(lambda: client.passwords.authenticate(email=email, password=THIRD)) == (
+    assert error_type(lambda: client.passwords.authenticate(email=email, password=THIRD)) == (
         "unauthorized_credentials"
     )
 

@@ -8,20 +8,14 @@ from typing import Any
 
 import pytest
 import stytch
-from stytch.core.response_base import StytchError
 
 from tests.support.magic_links import new_address, received_link, token_of
 from tests.support.otps import emailed_code
+from tests.support.sdk_errors import error_type
 from tests.support.smtp_sink import SmtpSink
 
 ATTACKER_PASSWORD = "attacker knows this 1!Z"
 Login = Callable[[stytch.Client, SmtpSink, str], Any]
-
-
-def _error_type(call_sdk: Callable[[], object]) -> str:
-    with pytest.raises(StytchError) as caught:
-        call_sdk()
-    return str(caught.value.details.error_type)
 
 
 def _by_magic_link(client: stytch.Client, smtp_sink: SmtpSink, email: str) -> Any:
@@ -50,10 +44,10 @@ def test_m1_the_owners_first_verification_ends_the_squatters_session(
     assert owner.user_id == squatter.user_id and owner.user.emails[0].verified is True
 
     # The squatter's session is gone, by token and by JWT; the owner's new one works.
-    assert _error_type(lambda: client.sessions.authenticate(session_token=squatter.session_token)) == (
+    assert error_type(lambda: client.sessions.authenticate(session_token=squatter.session_token)) == (
         "session_not_found"
     )
-    assert _error_type(lambda: client.sessions.authenticate(session_jwt=squatter.session_jwt)) == (
+    assert error_type(lambda: client.sessions.authenticate(session_jwt=squatter.session_jwt)) == (
         "session_not_found"
     )
     assert client.sessions.authenticate(session_token=owner.session_token).user.user_id == owner.user_id
@@ -62,7 +56,7 @@ def test_m1_the_owners_first_verification_ends_the_squatters_session(
     ]
     # The squatter's password stays flagged: it opens nothing until the owner resets it.
     assert client.users.get(owner.user_id).password.requires_reset is True
-    assert _error_type(lambda: client.passwords.authenticate(email=victim, password=ATTACKER_PASSWORD)) == (
+    assert error_type(lambda: client.passwords.authenticate(email=victim, password=ATTACKER_PASSWORD)) == (
         "reset_password"
     )
 

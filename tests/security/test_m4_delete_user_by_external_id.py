@@ -4,20 +4,13 @@ its sessions stayed usable. Deleting by external id must delete the user it name
 from __future__ import annotations
 
 import httpx
-import pytest
 import stytch
-from stytch.core.response_base import StytchError
 
 from tests.support.magic_links import new_address
+from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer, Project
 
 PASSWORD = "violet tangerine oboe 71"
-
-
-def _error_type(call: object) -> str:
-    with pytest.raises(StytchError) as caught:
-        call()  # type: ignore[operator]
-    return str(caught.value.details.error_type)
 
 
 def test_m4_delete_by_external_id_deletes_the_user_its_password_and_sessions(
@@ -33,12 +26,12 @@ def test_m4_delete_by_external_id_deletes_the_user_its_password_and_sessions(
 
     assert deleted.status_code == 200, deleted.json()
     assert deleted.json()["user_id"] == created.user_id
-    assert _error_type(lambda: client.users.get(user_id=created.user_id)) == "user_not_found"
-    assert _error_type(lambda: client.users.get(user_id="app-user-42")) == "user_not_found"
-    assert _error_type(lambda: client.sessions.authenticate(session_token=created.session_token)) == (
+    assert error_type(lambda: client.users.get(user_id=created.user_id)) == "user_not_found"
+    assert error_type(lambda: client.users.get(user_id="app-user-42")) == "user_not_found"
+    assert error_type(lambda: client.sessions.authenticate(session_token=created.session_token)) == (
         "session_not_found"
     )
-    assert _error_type(lambda: client.passwords.authenticate(email=email, password=PASSWORD)) in (
+    assert error_type(lambda: client.passwords.authenticate(email=email, password=PASSWORD)) in (
         "email_not_found",
         "unauthorized_credentials",
     )
