@@ -1,7 +1,7 @@
-"""The error catalogue: every Stytch `error_type` keystile raises, with its HTTP status, message and URL.
+"""The error catalogue: every `error_type` keystile raises, as one table of its HTTP status, owner and message.
 
 Domain code raises `KeystileError("user_not_found")`, whose type `mypy` checks against `ErrorType`; the
-API layer renders it as Stytch's error JSON.
+API layer renders it as Stytch's error JSON, and `keystile errors table` prints the README's table.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final, Literal
 
 ErrorType = Literal[
@@ -140,269 +141,187 @@ ErrorType = Literal[
 ]
 
 
+class Owner(StrEnum):
+    """Who names an error: Stytch's API reference, RFC 6749 (the OAuth token endpoint), or keystile alone."""
+
+    STYTCH = "stytch"
+    RFC6749 = "rfc6749"
+    KEYSTILE = "keystile"
+
+
+STYTCH, RFC6749, KEYSTILE = Owner.STYTCH, Owner.RFC6749, Owner.KEYSTILE
+
+
 @dataclass(frozen=True)
-class StytchError:
-    """One entry of the catalogue: what Stytch answers for an error type."""
+class ErrorEntry:
+    """One row of the catalogue: an error type's HTTP status, who names it, and its default message
+    (Stytch's word for word where Stytch is the owner)."""
 
+    error_type: ErrorType
     status_code: int
+    owner: Owner
     message: str
-    error_url: str
+
+    @property
+    def error_url(self) -> str:
+        return f"https://stytch.com/docs/api/errors/{self.status_code}#{self.error_type}"
 
 
-def _entries(table: dict[ErrorType, tuple[int, str]]) -> dict[ErrorType, StytchError]:
-    return {
-        error_type: StytchError(status, message, f"https://stytch.com/docs/api/errors/{status}#{error_type}")
-        for error_type, (status, message) in table.items()
-    }
+E = ErrorEntry
 
-
-# Each error type's HTTP status and default message, as Stytch answers them.
-_STATUS_AND_MESSAGE: Final[dict[ErrorType, tuple[int, str]]] = {
+# One line per error type, in the order of `ErrorType`.
+# fmt: off
+TABLE: Final[tuple[ErrorEntry, ...]] = (
     # 400
-    "bad_request": (400, "The request could not be understood."),
-    "invalid_json": (400, "The request body is not valid JSON."),
-    "invalid_argument": (400, "One or more request arguments are invalid."),
-    "invalid_email": (400, "Email format is invalid."),
-    "invalid_phone_number": (400, "Phone number format is invalid."),
-    "invalid_user_id": (400, "user_id format is invalid."),
-    "invalid_email_id": (400, "email_id format is invalid."),
-    "invalid_phone_id": (400, "phone_id format is invalid."),
-    "invalid_external_id": (
-        400,
-        "external_id may contain only letters, digits, '.', '_', '-' and '|', up to 128 characters.",
-    ),
-    "invalid_metadata": (400, "Metadata must be a JSON object of bounded size."),
-    "invalid_search_query": (400, "The search query is invalid."),
-    "invalid_cursor": (400, "The search cursor is invalid."),
-    "invalid_limit": (400, "limit must be between 1 and 1000."),
-    "invalid_name": (400, "Name fields must be strings of at most 256 characters."),
-    "invalid_project_id": (400, "project_id format is invalid."),
-    "invalid_session_duration_minutes": (
-        400,
-        "session_duration_minutes must be between 5 and 527040 minutes (366 days).",
-    ),
-    "no_session_arguments": (400, "Include a session_token or a session_jwt."),
-    "too_many_session_arguments": (400, "Include only one of session_token and session_jwt."),
-    "no_session_revoke_arguments": (400, "Include a session_id, a session_token or a session_jwt."),
-    "too_many_session_revoke_arguments": (
-        400,
-        "Include only one of session_id, session_token and session_jwt.",
-    ),
-    "reserved_claims_in_custom_claims": (
-        400,
-        "Custom claims may not use iss, sub, aud, exp, nbf, iat, jti or scope.",
-    ),
-    "stytch_claims_in_custom_claims": (400, "Custom claims may not start with https://stytch.com/."),
-    "custom_claims_too_large": (400, "Custom claims may not exceed 4 kilobytes."),
-    "unable_to_parse_session_jwt": (400, "The session JWT could not be parsed or verified."),
-    "jwt_invalid_audience": (400, "The JWT's audience is not this project."),
-    "jwt_invalid_issuer": (400, "The JWT's issuer is not this project."),
-    "jwt_invalid_claims": (400, "The JWT's claims are invalid."),
-    "user_id_mismatch": (400, "The session belongs to a different user."),
-    "request_too_large": (413, "The request body is too large."),
-    "request_timeout": (408, "The request body did not arrive in time."),
-    "invalid_magic_link_url": (400, "The redirect URL is not allowed for this project."),
-    "invalid_expiration": (400, "Expiration must be between 5 and 10080 minutes."),
-    "invalid_code_challenge": (400, "code_challenge must be a base64url SHA-256 digest (PKCE S256)."),
-    "pkce_mismatch": (400, "The code_verifier does not match the code_challenge of this link."),
-    "magic_link_not_found": (404, "Magic link could not be found."),
-    "unable_to_auth_magic_link": (
-        401,
-        "Magic link could not be authenticated because it was already used or has expired.",
-    ),
+    E("bad_request", 400, STYTCH, "The request could not be understood."),
+    E("invalid_json", 400, KEYSTILE, "The request body is not valid JSON."),
+    E("invalid_argument", 400, STYTCH, "One or more request arguments are invalid."),
+    E("invalid_email", 400, STYTCH, "Email format is invalid."),
+    E("invalid_phone_number", 400, STYTCH, "Phone number format is invalid."),
+    E("invalid_user_id", 400, STYTCH, "user_id format is invalid."),
+    E("invalid_email_id", 400, STYTCH, "email_id format is invalid."),
+    E("invalid_phone_id", 400, KEYSTILE, "phone_id format is invalid."),
+    E("invalid_external_id", 400, KEYSTILE, "external_id may contain only letters, digits, '.', '_', '-' and '|', up to 128 characters."),
+    E("invalid_metadata", 400, KEYSTILE, "Metadata must be a JSON object of bounded size."),
+    E("invalid_search_query", 400, KEYSTILE, "The search query is invalid."),
+    E("invalid_cursor", 400, KEYSTILE, "The search cursor is invalid."),
+    E("invalid_limit", 400, KEYSTILE, "limit must be between 1 and 1000."),
+    E("invalid_name", 400, KEYSTILE, "Name fields must be strings of at most 256 characters."),
+    E("invalid_project_id", 400, STYTCH, "project_id format is invalid."),
+    E("invalid_session_duration_minutes", 400, STYTCH, "session_duration_minutes must be between 5 and 527040 minutes (366 days)."),
+    E("no_session_arguments", 400, STYTCH, "Include a session_token or a session_jwt."),
+    E("too_many_session_arguments", 400, STYTCH, "Include only one of session_token and session_jwt."),
+    E("no_session_revoke_arguments", 400, STYTCH, "Include a session_id, a session_token or a session_jwt."),
+    E("too_many_session_revoke_arguments", 400, STYTCH, "Include only one of session_id, session_token and session_jwt."),
+    E("reserved_claims_in_custom_claims", 400, STYTCH, "Custom claims may not use iss, sub, aud, exp, nbf, iat, jti or scope."),
+    E("stytch_claims_in_custom_claims", 400, STYTCH, "Custom claims may not start with https://stytch.com/."),
+    E("custom_claims_too_large", 400, STYTCH, "Custom claims may not exceed 4 kilobytes."),
+    E("unable_to_parse_session_jwt", 400, STYTCH, "The session JWT could not be parsed or verified."),
+    E("jwt_invalid_audience", 400, STYTCH, "The JWT's audience is not this project."),
+    E("jwt_invalid_issuer", 400, STYTCH, "The JWT's issuer is not this project."),
+    E("jwt_invalid_claims", 400, STYTCH, "The JWT's claims are invalid."),
+    E("user_id_mismatch", 400, STYTCH, "The session belongs to a different user."),
+    E("request_too_large", 413, KEYSTILE, "The request body is too large."),
+    E("request_timeout", 408, KEYSTILE, "The request body did not arrive in time."),
+    E("invalid_magic_link_url", 400, STYTCH, "The redirect URL is not allowed for this project."),
+    E("invalid_expiration", 400, STYTCH, "Expiration must be between 5 and 10080 minutes."),
+    E("invalid_code_challenge", 400, STYTCH, "code_challenge must be a base64url SHA-256 digest (PKCE S256)."),
+    E("pkce_mismatch", 400, STYTCH, "The code_verifier does not match the code_challenge of this link."),
+    E("magic_link_not_found", 404, STYTCH, "Magic link could not be found."),
+    E("unable_to_auth_magic_link", 401, STYTCH, "Magic link could not be authenticated because it was already used or has expired."),
     # M2M clients
-    "invalid_client_id": (
-        400,
-        "client_id may contain only letters, digits, '_' and '-', up to 96 characters.",
-    ),
-    "invalid_client_secret": (
-        400,
-        "client_secret must be 20 to 256 visible ASCII characters and hard to guess "
-        "(10^20 guesses by zxcvbn's estimate, about 66 bits).",
-    ),
-    "invalid_client_name": (
-        400,
-        "client_name must be at most 256 characters without control characters.",
-    ),
-    "invalid_client_description": (
-        400,
-        "client_description must be at most 1024 characters without control characters.",
-    ),
-    "invalid_scopes": (
-        400,
-        "scopes must be a list of at most 100 scopes, each 1 to 128 visible ASCII characters "
-        "other than a double quote or a backslash.",
-    ),
-    "invalid_client_status": (400, "status must be 'active' or 'inactive'."),
-    "invalid_claims_template": (400, "The M2M custom claims template is invalid."),
-    "client_secret_rotation_not_started": (
-        400,
-        "The client has no secret rotation in progress: call rotate_start first.",
-    ),
-    "m2m_client_not_found": (404, "M2M client could not be found."),
-    "duplicate_client_id": (409, "An M2M client with this client_id already exists in this project."),
+    E("invalid_client_id", 400, STYTCH, "client_id may contain only letters, digits, '_' and '-', up to 96 characters."),
+    E("invalid_client_secret", 400, STYTCH, "client_secret must be 20 to 256 visible ASCII characters and hard to guess (10^20 guesses by zxcvbn's estimate, about 66 bits)."),
+    E("invalid_client_name", 400, STYTCH, "client_name must be at most 256 characters without control characters."),
+    E("invalid_client_description", 400, STYTCH, "client_description must be at most 1024 characters without control characters."),
+    E("invalid_scopes", 400, STYTCH, "scopes must be a list of at most 100 scopes, each 1 to 128 visible ASCII characters other than a double quote or a backslash."),
+    E("invalid_client_status", 400, STYTCH, "status must be 'active' or 'inactive'."),
+    E("invalid_claims_template", 400, KEYSTILE, "The M2M custom claims template is invalid."),
+    E("client_secret_rotation_not_started", 400, STYTCH, "The client has no secret rotation in progress: call rotate_start first."),
+    E("m2m_client_not_found", 404, STYTCH, "M2M client could not be found."),
+    E("duplicate_client_id", 409, STYTCH, "An M2M client with this client_id already exists in this project."),
     # OAuth 2.0 token endpoint (RFC 6749 section 5.2)
-    "invalid_request": (400, "The token request is missing a parameter or is malformed."),
-    "invalid_client": (401, "Client authentication failed."),
-    "unsupported_grant_type": (400, "Only the client_credentials grant type is supported."),
-    "invalid_scope": (400, "The requested scope is not among the client's scopes."),
+    E("invalid_request", 400, RFC6749, "The token request is missing a parameter or is malformed."),
+    E("invalid_client", 401, RFC6749, "Client authentication failed."),
+    E("unsupported_grant_type", 400, RFC6749, "Only the client_credentials grant type is supported."),
+    E("invalid_scope", 400, RFC6749, "The requested scope is not among the client's scopes."),
     # Passwords and imported password hashes
-    "weak_password": (400, "The password does not meet the project's strength requirements."),
-    "breached_password": (400, "This password has appeared in a data breach: choose a different one."),
-    "session_too_old_to_reset_password": (
-        400,
-        "The session must have authenticated a factor in the last 5 minutes to reset the password.",
-    ),
-    "invalid_hash_type": (400, "hash_type is not one of the supported password hash types."),
-    "invalid_hash": (400, "The password hash is malformed for its hash_type."),
-    "invalid_bcrypt_hash": (
-        400,
-        "The bcrypt hash is malformed: expected $2a$, $2b$ or $2y$ with cost 4 to 15.",
-    ),
-    "invalid_md_5_hash": (400, "The MD-5 hash is malformed: expected 32 hexadecimal characters."),
-    "invalid_sha_1_hash": (400, "The SHA-1 hash is malformed: expected 40 hexadecimal characters."),
-    "invalid_prepend_salt": (400, "prepend_salt must be a short string."),
-    "invalid_append_salt": (400, "append_salt must be a short string."),
-    "invalid_argon_2_salt": (400, "The argon2 salt must be a string of 8 to 1024 bytes."),
-    "invalid_argon_2_memory": (400, "The argon2 memory is out of range."),
-    "invalid_argon_2_iteration_amount": (400, "The argon2 iteration_amount is out of range."),
-    "invalid_argon_2_threads": (400, "The argon2 threads value is out of range."),
-    "invalid_argon_2_key_length": (400, "The argon2 key_length is out of range."),
-    "argon_2_key_length_mismatch": (
-        400,
-        "The key_length value doesn't match the length of the provided hash.",
-    ),
-    "invalid_base64_scrypt_hash": (400, "The scrypt hash must be base64."),
-    "invalid_base64_scrypt_salt": (400, "The scrypt salt must be base64."),
-    "invalid_scrypt_n_parameter": (400, "n_parameter must be a power of two from 2 to 262144."),
-    "invalid_scrypt_parameters": (400, "The scrypt parameters are invalid."),
-    "scrypt_key_length_mismatch": (
-        400,
-        "The key_length value doesn't match the length of the provided hash.",
-    ),
-    "invalid_pbkdf_2_hash": (400, "The PBKDF2 hash or its configuration is invalid."),
-    "invalid_pbkdf_2_salt": (400, "The PBKDF2 salt must be base64."),
-    "invalid_pbkdf_2_iteration_amount": (400, "The PBKDF2 iteration_amount is out of range."),
-    "pbkdf_2_key_length_mismatch": (
-        400,
-        "The key_length value doesn't match the length of the provided hash.",
-    ),
-    "invalid_phpass_hash_format": (
-        400,
-        "The phpass hash is malformed: expected $P$ or $H$ and 31 characters.",
-    ),
-    "reset_password": (
-        401,
-        "The password must be reset before it can be used: start a password reset by email.",
-    ),
-    "unable_to_auth_password_reset_token": (
-        401,
-        "The password reset token could not be authenticated: it does not exist, was used, or has expired.",
-    ),
-    "password_already_exists": (409, "This user already has a password; reset it instead of migrating."),
+    E("weak_password", 400, STYTCH, "The password does not meet the project's strength requirements."),
+    E("breached_password", 400, STYTCH, "This password has appeared in a data breach: choose a different one."),
+    E("session_too_old_to_reset_password", 400, STYTCH, "The session must have authenticated a factor in the last 5 minutes to reset the password."),
+    E("invalid_hash_type", 400, STYTCH, "hash_type is not one of the supported password hash types."),
+    E("invalid_hash", 400, STYTCH, "The password hash is malformed for its hash_type."),
+    E("invalid_bcrypt_hash", 400, STYTCH, "The bcrypt hash is malformed: expected $2a$, $2b$ or $2y$ with cost 4 to 15."),
+    E("invalid_md_5_hash", 400, STYTCH, "The MD-5 hash is malformed: expected 32 hexadecimal characters."),
+    E("invalid_sha_1_hash", 400, STYTCH, "The SHA-1 hash is malformed: expected 40 hexadecimal characters."),
+    E("invalid_prepend_salt", 400, STYTCH, "prepend_salt must be a short string."),
+    E("invalid_append_salt", 400, STYTCH, "append_salt must be a short string."),
+    E("invalid_argon_2_salt", 400, STYTCH, "The argon2 salt must be a string of 8 to 1024 bytes."),
+    E("invalid_argon_2_memory", 400, STYTCH, "The argon2 memory is out of range."),
+    E("invalid_argon_2_iteration_amount", 400, STYTCH, "The argon2 iteration_amount is out of range."),
+    E("invalid_argon_2_threads", 400, STYTCH, "The argon2 threads value is out of range."),
+    E("invalid_argon_2_key_length", 400, STYTCH, "The argon2 key_length is out of range."),
+    E("argon_2_key_length_mismatch", 400, STYTCH, "The key_length value doesn't match the length of the provided hash."),
+    E("invalid_base64_scrypt_hash", 400, STYTCH, "The scrypt hash must be base64."),
+    E("invalid_base64_scrypt_salt", 400, STYTCH, "The scrypt salt must be base64."),
+    E("invalid_scrypt_n_parameter", 400, STYTCH, "n_parameter must be a power of two from 2 to 262144."),
+    E("invalid_scrypt_parameters", 400, STYTCH, "The scrypt parameters are invalid."),
+    E("scrypt_key_length_mismatch", 400, STYTCH, "The key_length value doesn't match the length of the provided hash."),
+    E("invalid_pbkdf_2_hash", 400, STYTCH, "The PBKDF2 hash or its configuration is invalid."),
+    E("invalid_pbkdf_2_salt", 400, STYTCH, "The PBKDF2 salt must be base64."),
+    E("invalid_pbkdf_2_iteration_amount", 400, STYTCH, "The PBKDF2 iteration_amount is out of range."),
+    E("pbkdf_2_key_length_mismatch", 400, STYTCH, "The key_length value doesn't match the length of the provided hash."),
+    E("invalid_phpass_hash_format", 400, STYTCH, "The phpass hash is malformed: expected $P$ or $H$ and 31 characters."),
+    E("reset_password", 401, STYTCH, "The password must be reset before it can be used: start a password reset by email."),
+    E("unable_to_auth_password_reset_token", 401, STYTCH, "The password reset token could not be authenticated: it does not exist, was used, or has expired."),
+    E("password_already_exists", 409, STYTCH, "This user already has a password; reset it instead of migrating."),
     # 401 / 403
-    "unauthorized_credentials": (401, "Unauthorized credentials."),
-    "no_secret_provided": (401, "Request is missing HTTP Basic authentication credentials."),
-    "project_not_found": (404, "Project could not be found."),
+    E("unauthorized_credentials", 401, STYTCH, "Unauthorized credentials."),
+    E("no_secret_provided", 401, KEYSTILE, "Request is missing HTTP Basic authentication credentials."),
+    E("project_not_found", 404, STYTCH, "Project could not be found."),
     # 404
-    "not_found": (404, "The requested resource could not be found."),
-    "user_not_found": (404, "User could not be found."),
-    "email_not_found": (404, "Email could not be found."),
-    "phone_number_not_found": (404, "Phone number could not be found."),
-    "session_not_found": (404, "Session could not be found."),
+    E("not_found", 404, STYTCH, "The requested resource could not be found."),
+    E("user_not_found", 404, STYTCH, "User could not be found."),
+    E("email_not_found", 404, STYTCH, "Email could not be found."),
+    E("phone_number_not_found", 404, STYTCH, "Phone number could not be found."),
+    E("session_not_found", 404, STYTCH, "Session could not be found."),
     # 405
-    "method_not_allowed": (405, "The HTTP method is not allowed for this endpoint."),
+    E("method_not_allowed", 405, STYTCH, "The HTTP method is not allowed for this endpoint."),
     # 409
-    "duplicate_email": (409, "A user with this email already exists for this project."),
-    "duplicate_phone_number": (
-        409,
-        "A user with this phone number already exists for this project.",
-    ),
-    "duplicate_external_id": (409, "A user with this external_id already exists for this project."),
-    "signing_key_conflict": (
-        409,
-        "Another signing-key rotation of this project happened at once; retry.",
-    ),
+    E("duplicate_email", 409, STYTCH, "A user with this email already exists for this project."),
+    E("duplicate_phone_number", 409, STYTCH, "A user with this phone number already exists for this project."),
+    E("duplicate_external_id", 409, STYTCH, "A user with this external_id already exists for this project."),
+    E("signing_key_conflict", 409, KEYSTILE, "Another signing-key rotation of this project happened at once; retry."),
     # B2B: organizations, members, discovery, member sessions
-    "wrong_project_vertical": (400, "This endpoint does not serve projects of this vertical."),
-    "invalid_organization_name": (
-        400,
-        "organization_name must be 1 to 128 characters without control characters.",
-    ),
-    "invalid_organization_slug": (
-        400,
-        "organization_slug must be 2 to 128 letters, digits, '-', '.', '_' or '~'.",
-    ),
-    "invalid_email_domain": (
-        400,
-        "Email domains must be domain names; common providers such as gmail.com are not allowed.",
-    ),
-    "invalid_email_for_jit_provisioning": (
-        403,
-        "This email address may not join the organization: its domain is not allowed for JIT provisioning.",
-    ),
-    "invalid_email_for_invites": (
-        403,
-        "The organization's invite policy does not allow this email address.",
-    ),
-    "tenancy_mismatch": (403, "The member session belongs to a different organization."),
-    "session_authorization_error": (
-        403,
-        "The Member is not authorized to perform the requested action on that resource.",
-    ),
-    "email_verification_required": (
-        403,
-        "The member's email address is not verified: it must log in with it (e.g. by magic link) first.",
-    ),
-    "organization_not_found": (404, "Organization could not be found."),
-    "member_not_found": (404, "Member could not be found."),
-    "intermediate_session_not_found": (
-        404,
-        "Intermediate session could not be found: it does not exist, was used, or has expired.",
-    ),
-    "organization_slug_already_used": (
-        409,
-        "An organization with this slug already exists in this project.",
-    ),
-    "duplicate_member_email": (409, "A member with this email already exists in this organization."),
+    E("wrong_project_vertical", 400, STYTCH, "This endpoint does not serve projects of this vertical."),
+    E("invalid_organization_name", 400, STYTCH, "organization_name must be 1 to 128 characters without control characters."),
+    E("invalid_organization_slug", 400, STYTCH, "organization_slug must be 2 to 128 letters, digits, '-', '.', '_' or '~'."),
+    E("invalid_email_domain", 400, STYTCH, "Email domains must be domain names; common providers such as gmail.com are not allowed."),
+    E("invalid_email_for_jit_provisioning", 403, STYTCH, "This email address may not join the organization: its domain is not allowed for JIT provisioning."),
+    E("invalid_email_for_invites", 403, STYTCH, "The organization's invite policy does not allow this email address."),
+    E("tenancy_mismatch", 403, STYTCH, "The member session belongs to a different organization."),
+    E("session_authorization_error", 403, STYTCH, "The Member is not authorized to perform the requested action on that resource."),
+    E("email_verification_required", 403, STYTCH, "The member's email address is not verified: it must log in with it (e.g. by magic link) first."),
+    E("organization_not_found", 404, STYTCH, "Organization could not be found."),
+    E("member_not_found", 404, STYTCH, "Member could not be found."),
+    E("intermediate_session_not_found", 404, STYTCH, "Intermediate session could not be found: it does not exist, was used, or has expired."),
+    E("organization_slug_already_used", 409, STYTCH, "An organization with this slug already exists in this project."),
+    E("duplicate_member_email", 409, STYTCH, "A member with this email already exists in this organization."),
     # One-time passcodes, SMS toll-fraud limits, TOTP and recovery codes
-    "invalid_method_id": (400, "method_id format is invalid."),
-    "invalid_code": (400, "The passcode must be six digits."),
-    "invalid_expiration_otp": (400, "expiration_minutes must be between 1 and 10 minutes."),
-    "invalid_phone_number_country_code": (
-        400,
-        "This project does not send text messages to phone numbers of this country.",
-    ),
-    "invalid_ip_address": (400, "attributes.ip_address is not an IP address."),
-    "sms_not_configured": (
-        400,
-        "This server has no SMS provider: set KEYSTILE_SMS_URL to send SMS and WhatsApp passcodes.",
-    ),
-    "invalid_totp_code": (400, "totp_code must be six digits."),
-    "invalid_recovery_code": (400, "The recovery code format is invalid."),
-    "otp_code_not_found": (404, "The passcode is incorrect, or no passcode was sent to this method."),
-    "unable_to_auth_otp_code": (
-        401,
-        "The passcode could not be authenticated because it was already used, expired or tried too "
-        "many times. Send another passcode to this user.",
-    ),
-    "user_lock_limit_reached": (
-        401,
-        "The user has been locked out due to too many failed authentication attempts. Try again later.",
-    ),
-    "unable_to_authenticate_totp": (401, "The TOTP code is incorrect."),
-    "totp_code_already_authenticated": (401, "This TOTP code was already used: wait for the next one."),
-    "unable_to_authenticate_recovery_code": (401, "The recovery code is incorrect or was already used."),
-    "totp_not_found": (404, "The user has no usable TOTP registration."),
-    "active_totp_exists": (409, "The user already has an active TOTP registration."),
+    E("invalid_method_id", 400, STYTCH, "method_id format is invalid."),
+    E("invalid_code", 400, STYTCH, "The passcode must be six digits."),
+    E("invalid_expiration_otp", 400, STYTCH, "expiration_minutes must be between 1 and 10 minutes."),
+    E("invalid_phone_number_country_code", 400, STYTCH, "This project does not send text messages to phone numbers of this country."),
+    E("invalid_ip_address", 400, STYTCH, "attributes.ip_address is not an IP address."),
+    E("sms_not_configured", 400, KEYSTILE, "This server has no SMS provider: set KEYSTILE_SMS_URL to send SMS and WhatsApp passcodes."),
+    E("invalid_totp_code", 400, STYTCH, "totp_code must be six digits."),
+    E("invalid_recovery_code", 400, STYTCH, "The recovery code format is invalid."),
+    E("otp_code_not_found", 404, STYTCH, "The passcode is incorrect, or no passcode was sent to this method."),
+    E("unable_to_auth_otp_code", 401, STYTCH, "The passcode could not be authenticated because it was already used, expired or tried too many times. Send another passcode to this user."),
+    E("user_lock_limit_reached", 401, KEYSTILE, "The user has been locked out due to too many failed authentication attempts. Try again later."),
+    E("unable_to_authenticate_totp", 401, STYTCH, "The TOTP code is incorrect."),
+    E("totp_code_already_authenticated", 401, STYTCH, "This TOTP code was already used: wait for the next one."),
+    E("unable_to_authenticate_recovery_code", 401, STYTCH, "The recovery code is incorrect or was already used."),
+    E("totp_not_found", 404, STYTCH, "The user has no usable TOTP registration."),
+    E("active_totp_exists", 409, STYTCH, "The user already has an active TOTP registration."),
     # 429
-    "too_many_requests": (429, "Too many requests have been made."),
+    E("too_many_requests", 429, STYTCH, "Too many requests have been made."),
     # 5xx
-    "internal_server_error": (500, "Oops, something went wrong. Please try again."),
-    "service_unavailable": (503, "The service is temporarily unavailable. Please retry shortly."),
-}
+    E("internal_server_error", 500, STYTCH, "Oops, something went wrong. Please try again."),
+    E("service_unavailable", 503, KEYSTILE, "The service is temporarily unavailable. Please retry shortly."),
+)
+# fmt: on
 
-CATALOGUE: Final[Mapping[ErrorType, StytchError]] = _entries(_STATUS_AND_MESSAGE)
+CATALOGUE: Final[Mapping[ErrorType, ErrorEntry]] = {entry.error_type: entry for entry in TABLE}
+
+
+def markdown_table() -> str:
+    """The catalogue as the README's markdown table."""
+    lines = ["| error_type | status | owner | error_message |", "|---|---|---|---|"]
+    for entry in TABLE:
+        message = entry.message.replace("|", "\\|")
+        lines.append(f"| `{entry.error_type}` | {entry.status_code} | {entry.owner} | {message} |")
+    return "\n".join(lines) + "\n"
 
 
 class KeystileError(Exception):
