@@ -27,6 +27,7 @@ from typing import Any
 from load import cpu_seconds, http_request, keystile_server, measure
 from sessions import serve
 
+from keystile.calls import Call
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
@@ -62,16 +63,14 @@ def create_fixture(settings: Settings) -> Fixture:
 
     async def work(db: Any) -> Fixture:
         created = await create_project(db, name="bench", vertical="consumer", redirect_urls=[], now=now)
+        keys = KeyRing(at_rest_cipher(settings))
         await service.create(
-            db,
-            KeyRing(at_rest_cipher(settings)),
-            project_id=created.project.project_id,
+            Call(db=db, keys=keys, project_id=created.project.project_id, now=now),
             email=EMAIL,
             password=PASSWORD,
             profile=NewUser(),
             session_request=SessionRequest(),
             parameters=parameters,
-            now=now,
         )
         return Fixture(created.project.project_id, created.secret, hasher(parameters).hash(PASSWORD))
 

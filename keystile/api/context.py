@@ -1,23 +1,28 @@
-"""`Ctx`: what a handler needs from its request (state, clock, keys, request id) and its unit of work,
-which wakes the outbox worker once it has committed queued messages."""
+"""`Ctx`: what a handler needs from its request (state, clock, keys, request id), its unit of work,
+which wakes the outbox worker once it has committed queued messages, and the `Call` built from both."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.api.credential_cache import CachedProject
 from keystile.api.errors import request_id
 from keystile.api.state import AppState, app_state
+from keystile.calls import Call
 from keystile.db.uow import unit_of_work
 from keystile.delivery.outbox import queued_messages
 from keystile.sessions.keys import KeyRing
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass
@@ -41,6 +46,29 @@ class RequestContext:
             yield db
         if queued_messages(db):
             self.state.wake_outbox()
+
+    @asynccontextmanager
+    async def call(self, project: CachedProject) -> AsyncIterator[Call]:
+        """The request's unit of work as a `Call` of the authenticated project."""
+        async with self.call_in(project.project_id, test_project=project.is_test) as call:
+            yield call
+
+    @asynccontextmanager
+    async def call_in(self, project_id: str, *, test_project: bool = False) -> AsyncIterator[Call]:
+        """The request's unit of work as a `Call` of a project known only by its id."""
+        async with self.work() as db:
+            yield Call(db=db, keys=self.keys, project_id=project_id, now=self.now, test_project=test_project)
+
+    async def run(
+        self,
+        project: CachedProject,
+        use_case: Callable[Concatenate[Call, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """`use_case(call, ...)` in the request's unit of work, committed before it returns."""
+        async with self.call(project) as call:
+            return await use_case(call, *args, **kwargs)
 
 
 async def request_context(request: Request) -> RequestContext:

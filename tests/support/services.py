@@ -1,5 +1,6 @@
-"""In-process service tests: a fixed clock, projects, one unit of work per call, the error a call
-raises, and the messages the outbox holds for an address (read from the database, no mail server)."""
+"""In-process service tests: a fixed clock, projects, one unit of work per call and the `Call` a use
+case takes, the error a call raises, and the messages the outbox holds for an address (read from the
+database, no mail server)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from cryptography.fernet import Fernet, MultiFernet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from keystile.calls import Call
 from keystile.db.uow import unit_of_work
 from keystile.delivery.models import OutboxMessage
 from keystile.errors import KeystileError
@@ -31,6 +33,21 @@ async def within(db_sessions: Sessions, work: Callable[[AsyncSession], Awaitable
     """Run `work` in a unit of work of its own, as one request would."""
     async with unit_of_work(db_sessions) as db:
         return await work(db)
+
+
+def call_for(
+    db: AsyncSession,
+    project_id: str,
+    keys: KeyRing | None = None,
+    *,
+    now: datetime = NOW,
+    test_project: bool = False,
+) -> Call:
+    """The `Call` a handler would build for `project_id`: keys of their own unless given, the fixed clock."""
+    ring = (
+        keys if keys is not None else KeyRing(MultiFernet([Fernet(Fernet.generate_key())]), cache_seconds=60)
+    )
+    return Call(db=db, keys=ring, project_id=project_id, now=now, test_project=test_project)
 
 
 async def refusal(call: Awaitable[object]) -> str:

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from keystile import tokens
+from keystile.calls import Call
 from keystile.db import single_use
 from keystile.errors import KeystileError
 from keystile.factors import links, sandbox
@@ -24,7 +23,6 @@ from keystile.identity.repository import UserRepository
 from keystile.ids import new_id
 from keystile.projects import sandbox as sandbox_values
 from keystile.projects.service import resolve_redirect_url
-from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import start_or_extend_session
 from keystile.sessions.types import SessionRequest
 
@@ -39,38 +37,36 @@ class SentLink:
 
 
 async def _issue_link(
-    db: AsyncSession,
+    call: Call,
     *,
-    project_id: str,
     email: UserEmail,
     kind: str,
     redirect_url: str,
     lifetime_minutes: int,
     code_challenge: str | None,
-    now: datetime,
 ) -> None:
     """Throttle, store the token's digest, and queue the email, all in the caller's transaction."""
 
     def stored_as(token_digest: str, expires_at: datetime) -> MagicLinkToken:
         return MagicLinkToken(
             token_id=new_id("magic-link"),
-            project_id=project_id,
+            project_id=call.project_id,
             token_digest=token_digest,
             user_id=email.user_id,
             email_id=email.email_id,
             email=email.email,
             kind=kind,
             code_challenge=code_challenge,
-            created_at=now,
+            created_at=call.now,
             expires_at=expires_at,
         )
 
     emailed = links.EmailedLink(kind, email.email, redirect_url, lifetime_minutes)
-    await links.send(db, project_id=project_id, link_to=emailed, stored_as=stored_as, now=now)
+    await links.send(call.db, project_id=call.project_id, link_to=emailed, stored_as=stored_as, now=call.now)
 
 
-async def _user_by_email(db: AsyncSession, project_id: str, email: str) -> tuple[User, UserEmail] | None:
-    repo = UserRepository(db, project_id)
+async def _user_by_email(call: Call, email: str) -> tuple[User, UserEmail] | None:
+    repo = UserRepository(call.db, call.project_id)
     owner = await repo.email_owner(email)
     if owner is None:
         return None
@@ -78,18 +74,11 @@ async def _user_by_email(db: AsyncSession, project_id: str, email: str) -> tuple
     return (user, owner) if user is not None else None
 
 
-async def _ensure_user(
-    db: AsyncSession,
-    project_id: str,
-    email: str,
-    *,
-    new_user: users.NewUser,
-    now: datetime,
-) -> tuple[User, UserEmail, bool]:
-    found = await _user_by_email(db, project_id, email)
+async def _ensure_user(call: Call, email: str, new_user: users.NewUser) -> tuple[User, UserEmail, bool]:
+    found = await _user_by_email(call, email)
     if found is not None:
         return found[0], found[1], False
-    view = await users.create_user(db, project_id, new_user, now=now)
+    view = await users.create_user(call.db, call.project_id, new_user, now=call.now)
     return view.user, view.emails[0], True
 
 
@@ -103,22 +92,18 @@ class _LoginOrSignup:
     login_minutes: int
     signup_minutes: int
 
-    async def issue(
-        self, db: AsyncSession, *, project_id: str, email: UserEmail, signup: bool, now: datetime
-    ) -> None:
+    async def issue(self, call: Call, email: UserEmail, *, signup: bool) -> None:
         await _issue_link(
-            db,
-            project_id=project_id,
+            call,
             email=email,
             kind="signup" if signup else "login",
             redirect_url=self.signup_url if signup else self.login_url,
             lifetime_minutes=self.signup_minutes if signup else self.login_minutes,
             code_challenge=self.challenge,
-            now=now,
         )
 
 
-async def _login_or_signup(db: AsyncSession, project_id: str, options: LinkOptions) -> _LoginOrSignup:
+async def _login_or_signup(call: Call, options: LinkOptions) -> _LoginOrSignup:
     return _LoginOrSignup(
         challenge=tokens.check_challenge(options.code_challenge),
         login_minutes=links.expiration_minutes(
@@ -127,8 +112,8 @@ async def _login_or_signup(db: AsyncSession, project_id: str, options: LinkOptio
         signup_minutes=links.expiration_minutes(
             options.signup_expiration_minutes, links.SIGNUP_EXPIRATION_MINUTES
         ),
-        login_url=await resolve_redirect_url(db, project_id, "login", options.login_url),
-        signup_url=await resolve_redirect_url(db, project_id, "signup", options.signup_url),
+        login_url=await resolve_redirect_url(call.db, call.project_id, "login", options.login_url),
+        signup_url=await resolve_redirect_url(call.db, call.project_id, "signup", options.signup_url),
     )
 
 
@@ -138,14 +123,7 @@ def _sandbox_link() -> SentLink:
 
 
 async def login_or_create(
-    db: AsyncSession,
-    *,
-    project_id: str,
-    test_project: bool,
-    email: object,
-    create_user_as_pending: bool,
-    options: LinkOptions,
-    now: datetime,
+    call: Call, *, email: object, create_user_as_pending: bool, options: LinkOptions
 ) -> SentLink:
     """Send a login link to an existing user, or create the user and send a signup link.
 
@@ -153,58 +131,35 @@ async def login_or_create(
     does not depend on whether the address was known beyond the documented `user_created` flag.
     """
     address = normalize_email(email)
-    plan = await _login_or_signup(db, project_id, options)
-    if test_project and address == sandbox_values.SANDBOX_EMAIL:
+    plan = await _login_or_signup(call, options)
+    if call.test_project and address == sandbox_values.SANDBOX_EMAIL:
         return _sandbox_link()
-    user, email_row, created = await _ensure_user(
-        db,
-        project_id,
-        address,
-        new_user=users.NewUser(email=address, create_user_as_pending=create_user_as_pending),
-        now=now,
-    )
-    signup = created or user.status == "pending"
-    await plan.issue(db, project_id=project_id, email=email_row, signup=signup, now=now)
+    new_user = users.NewUser(email=address, create_user_as_pending=create_user_as_pending)
+    user, email_row, created = await _ensure_user(call, address, new_user)
+    await plan.issue(call, email_row, signup=created or user.status == "pending")
     return SentLink(user.user_id, email_row.email_id, created)
 
 
-async def send(
-    db: AsyncSession,
-    *,
-    project_id: str,
-    test_project: bool,
-    email: object,
-    options: LinkOptions,
-    now: datetime,
-) -> SentLink:
+async def send(call: Call, *, email: object, options: LinkOptions) -> SentLink:
     """Send a login (or, for a pending user, signup) link to an existing user's address."""
     address = normalize_email(email)
-    plan = await _login_or_signup(db, project_id, options)
-    if test_project and address == sandbox_values.SANDBOX_EMAIL:
+    plan = await _login_or_signup(call, options)
+    if call.test_project and address == sandbox_values.SANDBOX_EMAIL:
         return _sandbox_link()
-    found = await _user_by_email(db, project_id, address)
+    found = await _user_by_email(call, address)
     if found is None:
         raise KeystileError("email_not_found")
     user, email_row = found
-    await plan.issue(db, project_id=project_id, email=email_row, signup=user.status == "pending", now=now)
+    await plan.issue(call, email_row, signup=user.status == "pending")
     return SentLink(user.user_id, email_row.email_id, False)
 
 
-async def invite(
-    db: AsyncSession,
-    *,
-    project_id: str,
-    test_project: bool,
-    email: object,
-    new_user: users.NewUser,
-    options: LinkOptions,
-    now: datetime,
-) -> SentLink:
+async def invite(call: Call, *, email: object, new_user: users.NewUser, options: LinkOptions) -> SentLink:
     """Create a pending user (or reuse a pending one) and send an invite link."""
     address = normalize_email(email)
     minutes = links.expiration_minutes(options.invite_expiration_minutes, links.INVITE_EXPIRATION_MINUTES)
-    invite_url = await resolve_redirect_url(db, project_id, "invite", options.invite_url)
-    if test_project and address == sandbox_values.SANDBOX_EMAIL:
+    invite_url = await resolve_redirect_url(call.db, call.project_id, "invite", options.invite_url)
+    if call.test_project and address == sandbox_values.SANDBOX_EMAIL:
         return _sandbox_link()
     pending_user = users.NewUser(
         email=address,
@@ -214,49 +169,41 @@ async def invite(
         untrusted_metadata=new_user.untrusted_metadata,
         roles=new_user.roles,
     )
-    user, email_row, created = await _ensure_user(db, project_id, address, new_user=pending_user, now=now)
+    user, email_row, created = await _ensure_user(call, address, pending_user)
     if user.status != "pending":
         raise KeystileError("duplicate_email", "This email already belongs to an active user.")
     await _issue_link(
-        db,
-        project_id=project_id,
+        call,
         email=email_row,
         kind="invite",
         redirect_url=invite_url,
         lifetime_minutes=minutes,
         code_challenge=None,
-        now=now,
     )
     return SentLink(user.user_id, email_row.email_id, created)
 
 
-async def revoke_invite(db: AsyncSession, *, project_id: str, email: object, now: datetime) -> None:
+async def revoke_invite(call: Call, *, email: object) -> None:
     """Make every outstanding invite link to `email` unusable."""
     address = normalize_email(email)
-    found = await _user_by_email(db, project_id, address)
+    found = await _user_by_email(call, address)
     if found is None:
         raise KeystileError("email_not_found")
-    await MagicLinkRepository(db, project_id).revoke_invites(address, now)
+    await MagicLinkRepository(call.db, call.project_id).revoke_invites(address, call.now)
 
 
-async def create_embeddable(
-    db: AsyncSession,
-    *,
-    project_id: str,
-    user_id: str,
-    expiration_minutes: int | None,
-    now: datetime,
-) -> str:
+async def create_embeddable(call: Call, *, user_id: str, expiration_minutes: int | None) -> str:
     """An embeddable magic-link token for a user, returned instead of emailed."""
     minutes = links.expiration_minutes(expiration_minutes, EMBEDDED_EXPIRATION_MINUTES)
-    user = await UserRepository(db, project_id).get(user_id)
+    user = await UserRepository(call.db, call.project_id).get(user_id)
     if user is None:
         raise KeystileError("user_not_found")
     token = tokens.new_token()
-    db.add(
+    now = call.now
+    call.db.add(
         MagicLinkToken(
             token_id=new_id("magic-link"),
-            project_id=project_id,
+            project_id=call.project_id,
             token_digest=tokens.digest(token),
             # The resolved id, not the reference: an external id may name another user by redemption.
             user_id=user.user_id,
@@ -271,32 +218,28 @@ async def create_embeddable(
     return token
 
 
-async def _consume(
-    db: AsyncSession, *, project_id: str, token: str, code_verifier: str | None, now: datetime
-) -> MagicLinkToken:
+async def _consume(call: Call, token: str, code_verifier: str | None) -> MagicLinkToken:
     """Redeem a token exactly once: a conditional UPDATE lets one concurrent caller win."""
-    row = await MagicLinkRepository(db, project_id).by_token(token)
+    row = await MagicLinkRepository(call.db, call.project_id).by_token(token)
     if row is None:
         raise KeystileError("magic_link_not_found")
-    if not tokens.usable(row, now):
+    if not tokens.usable(row, call.now):
         raise KeystileError("unable_to_auth_magic_link")
     tokens.check_pkce(row, code_verifier, issued_as="a link sent")
-    if not await single_use.redeem(db, row, now):
+    if not await single_use.redeem(call.db, row, call.now):
         raise KeystileError("unable_to_auth_magic_link")
     return row
 
 
-def _sandbox_token(
-    project_id: str, token: str, session_request: SessionRequest, now: datetime
-) -> Authenticated:
+def _sandbox_token(call: Call, token: str, session_request: SessionRequest) -> Authenticated:
     """The canned answers to Stytch's sandbox tokens in a test project."""
     if token == sandbox_values.UNABLE_TO_AUTH_TOKEN:
         raise KeystileError("unable_to_auth_magic_link")
     if token != sandbox_values.SUCCESS_TOKEN:
         raise KeystileError("magic_link_not_found")
-    user = sandbox.sandbox_user(project_id)
-    factor = _factor(user.emails[0], now)
-    issued = sandbox.sandbox_session(project_id, factor, session_request.duration_minutes, now)
+    user = sandbox.sandbox_user(call.project_id)
+    factor = _factor(user.emails[0], call.now)
+    issued = sandbox.sandbox_session(call.project_id, factor, session_request.duration_minutes, call.now)
     return Authenticated(user=user, method_id=sandbox_values.SANDBOX_EMAIL_ID, issued=issued)
 
 
@@ -308,23 +251,16 @@ def _factor(email: UserEmail | None, now: datetime) -> dict[str, Any]:
 
 
 async def authenticate(
-    db: AsyncSession,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    test_project: bool,
-    token: str,
-    code_verifier: str | None,
-    session_request: SessionRequest,
-    now: datetime,
+    call: Call, *, token: str, code_verifier: str | None, session_request: SessionRequest
 ) -> Authenticated:
     """Redeem a magic-link token: verify the email, activate a pending user, start or extend a session.
     The email's first proof ends every other session of the user (no pre-hijacked account)."""
-    if test_project and token in sandbox_values.MAGIC_LINK_TOKENS:
-        return _sandbox_token(project_id, token, session_request, now)
+    if call.test_project and token in sandbox_values.MAGIC_LINK_TOKENS:
+        return _sandbox_token(call, token, session_request)
+    db, keys, project_id, now = call.db, call.keys, call.project_id, call.now
     email: UserEmail | None = None
     first_proof = False
-    row = await _consume(db, project_id=project_id, token=token, code_verifier=code_verifier, now=now)
+    row = await _consume(call, token, code_verifier)
     repo = UserRepository(db, project_id)
     user = await repo.get_for_update(row.user_id)
     if user is None:

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from cryptography.fernet import MultiFernet
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from keystile import tokens
+from keystile.calls import Call
 from keystile.db import single_use
 from keystile.delivery.models import EMAIL, SMS
 from keystile.delivery.outbox import enqueue_email, enqueue_text
@@ -29,7 +27,6 @@ from keystile.identity.repository import UserRepository
 from keystile.ids import is_well_formed_id, new_id
 from keystile.limits.send_slots import claim_send_slot, slot_key
 from keystile.projects import sandbox as sandbox_values
-from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import authenticate_session, start_or_extend_session
 from keystile.sessions.types import SessionRequest
 
@@ -87,10 +84,9 @@ def _sandbox_code(contact: Contact) -> SentCode:
     return SentCode(sandbox_values.SANDBOX_USER_ID, sandbox.method_id(contact.channel), False)
 
 
-async def _admit(
-    db: AsyncSession, *, project_id: str, contact: Contact, ip_address: str | None, now: datetime
-) -> None:
+async def _admit(call: Call, contact: Contact, ip_address: str | None) -> None:
     """The send limits: one email per second per address; the toll-fraud rules for texts."""
+    db, project_id, now = call.db, call.project_id, call.now
     if contact.is_email:
         key = slot_key("otp_email", contact.value)
         await claim_send_slot(db, project_id=project_id, key=key, interval=EMAIL_SEND_INTERVAL, now=now)
@@ -100,9 +96,9 @@ async def _admit(
         )
 
 
-async def _owner(db: AsyncSession, project_id: str, contact: Contact) -> tuple[User, str] | None:
+async def _owner(call: Call, contact: Contact) -> tuple[User, str] | None:
     """The user holding `contact`, and the contact's email_id or phone_id."""
-    repo = UserRepository(db, project_id)
+    repo = UserRepository(call.db, call.project_id)
     if contact.is_email:
         email = await repo.email_owner(contact.value)
         found = (email.user_id, email.email_id) if email is not None else None
@@ -123,22 +119,13 @@ def _new_method_id(contact: Contact) -> str:
     return new_id("email" if contact.is_email else "phone-number")
 
 
-async def _issue(
-    db: AsyncSession,
-    cipher: MultiFernet,
-    project_id: str,
-    contact: Contact,
-    sent: SentCode,
-    *,
-    attach: bool,
-    minutes: int,
-    now: datetime,
-) -> SentCode:
+async def _issue(call: Call, contact: Contact, sent: SentCode, *, attach: bool, minutes: int) -> SentCode:
     """Store a new code for the method (replacing any earlier one) and queue its message; returns `sent`."""
+    db, project_id, now = call.db, call.project_id, call.now
     user_id, method_id = sent.user_id, sent.method_id
     await OtpRepository(db, project_id).replace_unused(method_id, now)
     code = codes.new_code()
-    key_encrypted, digest = codes.seal(cipher, code)
+    key_encrypted, digest = codes.seal(call.keys.cipher, code)
     db.add(
         OtpCode(
             code_id=new_id("otp"),
@@ -174,27 +161,18 @@ async def _issue(
 
 
 async def login_or_create(
-    db: AsyncSession,
-    cipher: MultiFernet,
-    *,
-    project_id: str,
-    test_project: bool,
-    channel: str,
-    contact: object,
-    create_user_as_pending: bool,
-    options: SendOptions,
-    now: datetime,
+    call: Call, *, channel: str, contact: object, create_user_as_pending: bool, options: SendOptions
 ) -> SentCode:
     """Send a code to the user holding `contact`, creating that user first when there is none.
 
     Both paths validate the same inputs and pass the same limits before anything is stored, so the
     answer says no more about the contact than the documented `user_created` flag."""
-    target = _contact(test_project, channel, contact)
+    target = _contact(call.test_project, channel, contact)
     minutes = codes.expiration_minutes(options.expiration_minutes)
     if target.sandbox:
         return _sandbox_code(target)
-    await _admit(db, project_id=project_id, contact=target, ip_address=options.ip_address, now=now)
-    found = await _owner(db, project_id, target)
+    await _admit(call, target, options.ip_address)
+    found = await _owner(call, target)
     if found is not None:
         user_id, method_id, created = found[0].user_id, found[1], False
     else:
@@ -203,28 +181,27 @@ async def login_or_create(
             phone_number=None if target.is_email else target.value,
             create_user_as_pending=create_user_as_pending,
         )
-        view = await users.create_user(db, project_id, new_user, now=now)
+        view = await users.create_user(call.db, call.project_id, new_user, now=call.now)
         method_id = view.emails[0].email_id if target.is_email else view.phones[0].phone_id
         user_id, created = view.user.user_id, True
     sent = SentCode(user_id, method_id, created)
-    return await _issue(db, cipher, project_id, target, sent, attach=False, minutes=minutes, now=now)
+    return await _issue(call, target, sent, attach=False, minutes=minutes)
 
 
-async def _named_user_id(
-    db: AsyncSession, keys: KeyRing, *, project_id: str, named: NamedUser, now: datetime
-) -> str | None:
+async def _named_user_id(call: Call, named: NamedUser) -> str | None:
     """The user a send names by id (or external id), by session, or both; None when it names none."""
+    db, project_id = call.db, call.project_id
     from_session: str | None = None
     if named.session_token or named.session_jwt:
         session = await authenticate_session(
             db,
-            keys,
+            call.keys,
             project_id=project_id,
             session_token=named.session_token,
             session_jwt=named.session_jwt,
             duration_minutes=None,
             custom_claims=None,
-            now=now,
+            now=call.now,
         )
         from_session = session.user.user.user_id
     if not named.user_id:
@@ -238,28 +215,18 @@ async def _named_user_id(
 
 
 async def send(
-    db: AsyncSession,
-    cipher: MultiFernet,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    test_project: bool,
-    channel: str,
-    contact: object,
-    named: NamedUser,
-    options: SendOptions,
-    now: datetime,
+    call: Call, *, channel: str, contact: object, named: NamedUser, options: SendOptions
 ) -> SentCode:
     """Send a code to the user holding `contact`. A send naming a user (by id or session) may go to
     a contact that user lacks: the contact is added, verified, once the code is authenticated."""
-    target = _contact(test_project, channel, contact)
+    target = _contact(call.test_project, channel, contact)
     minutes = codes.expiration_minutes(options.expiration_minutes)
-    named_user_id = await _named_user_id(db, keys, project_id=project_id, named=named, now=now)
+    named_user_id = await _named_user_id(call, named)
     if target.sandbox:
         return _sandbox_code(target)
     attach = False
-    await _admit(db, project_id=project_id, contact=target, ip_address=options.ip_address, now=now)
-    found = await _owner(db, project_id, target)
+    await _admit(call, target, options.ip_address)
+    found = await _owner(call, target)
     if found is not None:
         if named_user_id not in (None, found[0].user_id):
             raise _taken(target)
@@ -269,15 +236,14 @@ async def send(
     else:
         raise KeystileError("email_not_found" if target.is_email else "phone_number_not_found")
     sent = SentCode(user_id, method_id, False)
-    return await _issue(db, cipher, project_id, target, sent, attach=attach, minutes=minutes, now=now)
+    return await _issue(call, target, sent, attach=attach, minutes=minutes)
 
 
-async def _consume(
-    db: AsyncSession, cipher: MultiFernet, *, project_id: str, method_id: str, code: str, now: datetime
-) -> OtpCode:
+async def _consume(call: Call, method_id: str, code: str) -> OtpCode:
     """Redeem the newest code sent to `method_id`: each try is counted by a conditional UPDATE before
     the comparison (so concurrent guesses cannot exceed MAX_ATTEMPTS), a wrong code counts towards
     the user lock, and the right one is consumed by a second conditional UPDATE (one winner)."""
+    db, project_id, now = call.db, call.project_id, call.now
     otps = OtpRepository(db, project_id)
     row = await otps.newest(method_id)
     if row is None:
@@ -288,7 +254,7 @@ async def _consume(
     if not await otps.count_attempt(row, codes.MAX_ATTEMPTS, now):
         raise KeystileError("unable_to_auth_otp_code")
     if not codes.matches(
-        cipher, code_key_encrypted=row.code_key_encrypted, code_digest=row.code_digest, code=code
+        call.keys.cipher, code_key_encrypted=row.code_key_encrypted, code_digest=row.code_digest, code=code
     ):
         await record_failure(db, project_id, row.user_id, now)
         raise CommittedRefusal("otp_code_not_found")
@@ -298,20 +264,20 @@ async def _consume(
     return row
 
 
-async def _verify_contact(db: AsyncSession, row: OtpCode, now: datetime) -> bool:
+async def _verify_contact(call: Call, row: OtpCode) -> bool:
     """Mark the contact the code went to as verified, adding it to the user first when the code was
     sent to a new contact (unless someone else has taken it since); whether it was unverified."""
-    repo = UserRepository(db, row.project_id)
+    repo = UserRepository(call.db, row.project_id)
     contact = Contact(row.channel, row.destination, False)
     if row.attach:
-        if await _owner(db, row.project_id, contact) is not None:
+        if await _owner(call, contact) is not None:
             raise _taken(contact)
         added = (
             UserEmail(email_id=row.method_id, email=contact.value)
             if contact.is_email
             else UserPhone(phone_id=row.method_id, phone_number=contact.value)
         )
-        await users.add_unverified_contact(db, (row.project_id, row.user_id), added, now)
+        await users.add_unverified_contact(call.db, (row.project_id, row.user_id), added, call.now)
     existing = await (repo.get_email(row.method_id) if contact.is_email else repo.get_phone(row.method_id))
     if existing is None:
         raise KeystileError("unable_to_auth_otp_code", "The contact of this passcode was removed.")
@@ -331,52 +297,40 @@ def _factor(channel: str, method_id: str, destination: str, now: datetime) -> di
 SANDBOX_METHODS = {sandbox_values.SANDBOX_EMAIL_ID: EMAIL, sandbox_values.SANDBOX_PHONE_ID: SMS}
 
 
-def _sandbox_passcode(
-    project_id: str, method_id: str, code: str, request: SessionRequest, now: datetime
-) -> Authenticated:
+def _sandbox_passcode(call: Call, method_id: str, code: str, request: SessionRequest) -> Authenticated:
     """The canned answer to a passcode for the sandbox contact: SANDBOX_CODE authenticates the sandbox
     user (and nobody of the project), any other code is wrong."""
     if code != sandbox_values.SANDBOX_CODE:
         raise KeystileError("otp_code_not_found")
     channel = SANDBOX_METHODS[method_id]
     destination = sandbox_values.SANDBOX_EMAIL if channel == EMAIL else sandbox_values.SANDBOX_PHONE
-    factor = _factor(channel, method_id, destination, now)
-    issued = sandbox.sandbox_session(project_id, factor, request.duration_minutes, now)
-    return Authenticated(user=sandbox.sandbox_user(project_id), method_id=method_id, issued=issued)
+    factor = _factor(channel, method_id, destination, call.now)
+    issued = sandbox.sandbox_session(call.project_id, factor, request.duration_minutes, call.now)
+    return Authenticated(user=sandbox.sandbox_user(call.project_id), method_id=method_id, issued=issued)
 
 
 async def authenticate(
-    db: AsyncSession,
-    cipher: MultiFernet,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    test_project: bool,
-    method_id: str,
-    code: str,
-    session_request: SessionRequest,
-    now: datetime,
+    call: Call, *, method_id: str, code: str, session_request: SessionRequest
 ) -> Authenticated:
     """Redeem a passcode: verify its contact, activate a pending user, start or extend a session. The
     contact's first proof ends every other session of the user (no pre-hijacked account)."""
     if not is_well_formed_id(method_id):
         raise KeystileError("invalid_method_id")
-    if test_project and method_id in SANDBOX_METHODS:
-        return _sandbox_passcode(project_id, method_id, codes.check_code(code), session_request, now)
-    row = await _consume(
-        db, cipher, project_id=project_id, method_id=method_id, code=codes.check_code(code), now=now
-    )
+    if call.test_project and method_id in SANDBOX_METHODS:
+        return _sandbox_passcode(call, method_id, codes.check_code(code), session_request)
+    db, project_id, now = call.db, call.project_id, call.now
+    row = await _consume(call, method_id, codes.check_code(code))
     repo = UserRepository(db, project_id)
     user = await repo.get_for_update(row.user_id)
     if user is None:
         raise KeystileError("unable_to_auth_otp_code", "The user of this passcode no longer exists.")
-    first_proof = await _verify_contact(db, row, now)
+    first_proof = await _verify_contact(call, row)
     user.status = "active"
     await db.flush()
     view = (await repo.views([user], now))[0]
     issued = await start_or_extend_session(
         db,
-        keys,
+        call.keys,
         project_id=project_id,
         user_id=user.user_id,
         factor=_factor(row.channel, row.method_id, row.destination, now),

@@ -7,9 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from keystile import tokens
+from keystile.calls import Call
 from keystile.db import single_use
 from keystile.errors import CommittedRefusal, KeystileError
 from keystile.factors import links
@@ -38,7 +37,6 @@ from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.projects.service import resolve_redirect_url
-from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import IssuedSession, authenticate_session, start_or_extend_session
 from keystile.sessions.types import SessionRequest
 
@@ -100,66 +98,50 @@ async def _hash(password: str, parameters: Argon2Parameters) -> StoredHash:
     return await off_the_loop(hash_password, password, parameters)
 
 
-async def _view(db: AsyncSession, project_id: str, user: User, now: datetime) -> UserView:
-    return (await UserRepository(db, project_id).views([user], now))[0]
+async def _view(call: Call, user: User) -> UserView:
+    return (await UserRepository(call.db, call.project_id).views([user], call.now))[0]
 
 
 async def _session(
-    db: AsyncSession,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    user_id: str,
-    factor: dict[str, Any],
-    request: SessionRequest,
-    now: datetime,
+    call: Call, user_id: str, factor: dict[str, Any], request: SessionRequest
 ) -> IssuedSession:
     return await start_or_extend_session(
-        db,
-        keys,
-        project_id=project_id,
+        call.db,
+        call.keys,
+        project_id=call.project_id,
         user_id=user_id,
         factor=factor,
         duration_minutes=request.duration_minutes,
         existing_token=request.session_token,
         existing_jwt=request.session_jwt,
         custom_claims=request.custom_claims,
-        now=now,
+        now=call.now,
     )
 
 
 async def _reset_session(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
-    user: User,
-    email_id: str,
-    factor: dict[str, Any],
-    request: SessionRequest,
-    now: datetime,
+    call: Call, user: User, email_id: str, factor: dict[str, Any], request: SessionRequest
 ) -> PasswordSession:
     """After a reset: a session for `user` (the request's, extended, or a new one); every other one ends."""
-    issued = await _session(
-        db, keys, project_id=project_id, user_id=user.user_id, factor=factor, request=request, now=now
-    )
-    await end_other_sessions(db, project_id, user.user_id, issued, now)
-    return PasswordSession(await _view(db, project_id, user, now), email_id, issued)
+    issued = await _session(call, user.user_id, factor, request)
+    await end_other_sessions(call.db, call.project_id, user.user_id, issued, call.now)
+    return PasswordSession(await _view(call, user), email_id, issued)
 
 
-async def _credentials(db: AsyncSession, project_id: str, address: str) -> Credentials:
-    found = await PasswordRepository(db, project_id).credentials(address)
+async def _credentials(call: Call, address: str) -> Credentials:
+    found = await PasswordRepository(call.db, call.project_id).credentials(address)
     if found is None:
         raise KeystileError("email_not_found")
     return found
 
 
 async def _credentials_with_password(
-    db: AsyncSession, project_id: str, address: str, password: str, parameters: Argon2Parameters
+    call: Call, address: str, password: str, parameters: Argon2Parameters
 ) -> Credentials:
     """The credentials of an address whose user has a password. An unknown address (Stytch's 404) or a
     user without a password (the wrong password's answer) is refused only after checking `password`
     against a decoy hash, so that neither answers faster than a wrong password."""
-    found = await PasswordRepository(db, project_id).credentials(address)
+    found = await PasswordRepository(call.db, call.project_id).credentials(address)
     if found is None or found.password is None:
         await off_the_loop(verify_password, await off_the_loop(decoy_hash, parameters), password)
         raise KeystileError("email_not_found" if found is None else "unauthorized_credentials")
@@ -167,15 +149,11 @@ async def _credentials_with_password(
 
 
 async def _verified_password(
-    db: AsyncSession,
-    project_id: str,
-    found: Credentials,
-    password: str,
-    parameters: Argon2Parameters,
-    now: datetime,
+    call: Call, found: Credentials, password: str, parameters: Argon2Parameters
 ) -> UserPassword:
     """The user's password row if `password` matches it and needs no reset. Every guess is counted
     towards a lock before it is checked (`lockout.claim_attempt`); a right one is taken back."""
+    db, project_id, now = call.db, call.project_id, call.now
     user_id, lock, row = found.user.user_id, found.lock, found.password
     assert row is not None, "read by _credentials_with_password"
     if lock is not None and lockout.is_locked(lock, now):
@@ -191,18 +169,16 @@ async def _verified_password(
 
 
 async def create(
-    db: AsyncSession,
-    keys: KeyRing,
+    call: Call,
     *,
-    project_id: str,
     email: object,
     password: str,
     profile: users.NewUser,
     session_request: SessionRequest,
     parameters: Argon2Parameters,
-    now: datetime,
 ) -> PasswordSession:
     """A new user with this email and password; the email is unverified until proven."""
+    db, project_id, now = call.db, call.project_id, call.now
     address = normalize_email(email)
     _check_new_password(password, await project_rules(db, project_id), address)
     if await UserRepository(db, project_id).email_owner(address) is not None:
@@ -210,64 +186,43 @@ async def create(
     stored = await _hash(password, parameters)
     view = await users.create_user(db, project_id, replace(profile, email=address), now=now)
     await PasswordRepository(db, project_id).set(view.user.user_id, stored, email_verified=False, now=now)
-    issued = await _session(
-        db,
-        keys,
-        project_id=project_id,
-        user_id=view.user.user_id,
-        factor=_factor("knowledge", None, now),
-        request=session_request,
-        now=now,
-    )
-    return PasswordSession(await _view(db, project_id, view.user, now), view.emails[0].email_id, issued)
+    issued = await _session(call, view.user.user_id, _factor("knowledge", None, now), session_request)
+    return PasswordSession(await _view(call, view.user), view.emails[0].email_id, issued)
 
 
 async def authenticate(
-    db: AsyncSession,
-    keys: KeyRing,
+    call: Call,
     *,
-    project_id: str,
     email: object,
     password: str,
     session_request: SessionRequest,
     parameters: Argon2Parameters,
-    now: datetime,
 ) -> PasswordSession:
     """Check the password; an imported or outdated hash is replaced by a fresh argon2id one."""
-    found = await _credentials_with_password(db, project_id, normalize_email(email), password, parameters)
+    found = await _credentials_with_password(call, normalize_email(email), password, parameters)
     user, email_row = found.user, found.email
-    row = await _verified_password(db, project_id, found, password, parameters, now)
+    row = await _verified_password(call, found, password, parameters)
     if found.rules.breach_detection_on_authenticate and is_breached(password):
         row.requires_reset = True
         raise CommittedRefusal("reset_password", "This password has appeared in a data breach: reset it.")
     if needs_rehash(stored_hash(row), parameters):
-        PasswordRepository(db, project_id).store_hash(row, await _hash(password, parameters), now=now)
-    issued = await _session(
-        db,
-        keys,
-        project_id=project_id,
-        user_id=user.user_id,
-        factor=_factor("knowledge", None, now),
-        request=session_request,
-        now=now,
-    )
-    return PasswordSession(await _view(db, project_id, user, now), email_row.email_id, issued)
+        stored = await _hash(password, parameters)
+        PasswordRepository(call.db, call.project_id).store_hash(row, stored, now=call.now)
+    issued = await _session(call, user.user_id, _factor("knowledge", None, call.now), session_request)
+    return PasswordSession(await _view(call, user), email_row.email_id, issued)
 
 
-async def strength_check(
-    db: AsyncSession, *, project_id: str, password: str, email: object | None
-) -> StrengthCheck:
+async def strength_check(call: Call, *, password: str, email: object | None) -> StrengthCheck:
     """How the password fares under the project's policy, and whether it is known to be breached."""
-    rules = await project_rules(db, project_id)
+    rules = await project_rules(call.db, call.project_id)
     address = normalize_email(email) if email else None
     report = strength.evaluate(password, rules, _user_inputs(address))
     return StrengthCheck(report, rules.breach_detection_on_create and is_breached(password), rules)
 
 
 async def migrate(
-    db: AsyncSession,
+    call: Call,
     *,
-    project_id: str,
     email: object,
     hash_type: object,
     hash_text: object,
@@ -275,10 +230,10 @@ async def migrate(
     profile: users.NewUser,
     set_email_verified: bool,
     set_phone_number_verified: bool,
-    now: datetime,
 ) -> Migrated:
     """Give a user (created if the email is new) an imported password hash, verified at login and then
     upgraded to argon2id."""
+    db, project_id, now = call.db, call.project_id, call.now
     address = normalize_email(email)
     stored = validate_import(hash_type, hash_text, hash_config)
     repo = PasswordRepository(db, project_id)
@@ -295,26 +250,25 @@ async def migrate(
     if set_email_verified:
         email_row.verified = True
     await repo.set(user.user_id, stored, email_verified=email_row.verified, now=now)
-    return Migrated(await _view(db, project_id, user, now), email_row.email_id, found is None)
+    return Migrated(await _view(call, user), email_row.email_id, found is None)
 
 
 async def reset_start(
-    db: AsyncSession,
+    call: Call,
     *,
-    project_id: str,
     email: object,
     redirect_url: str | None,
     expiration_minutes: int | None,
     code_challenge: str | None,
-    now: datetime,
 ) -> tuple[str, str]:
     """Email a single-use reset link (`?stytch_token_type=reset_password&token=…`); the user id and
     email id it went to."""
+    db, project_id, now = call.db, call.project_id, call.now
     address = normalize_email(email)
     minutes = links.expiration_minutes(expiration_minutes, RESET_EXPIRATION_MINUTES)
     challenge = tokens.check_challenge(code_challenge)
     url = await resolve_redirect_url(db, project_id, "reset_password", redirect_url)
-    found = await _credentials(db, project_id, address)
+    found = await _credentials(call, address)
     user, email_row = found.user, found.email
 
     def stored_as(token_digest: str, expires_at: datetime) -> PasswordResetToken:
@@ -336,34 +290,28 @@ async def reset_start(
     return user.user_id, email_row.email_id
 
 
-async def _redeemable_reset_token(
-    db: AsyncSession, *, project_id: str, token: str, code_verifier: str | None, now: datetime
-) -> PasswordResetToken:
+async def _redeemable_reset_token(call: Call, token: str, code_verifier: str | None) -> PasswordResetToken:
     """The token's row if it can be redeemed; `single_use.redeem` then makes the redemption exclusive."""
-    row = await PasswordRepository(db, project_id).reset_token(token)
-    if row is None or not tokens.usable(row, now):
+    row = await PasswordRepository(call.db, call.project_id).reset_token(token)
+    if row is None or not tokens.usable(row, call.now):
         raise KeystileError("unable_to_auth_password_reset_token")
     tokens.check_pkce(row, code_verifier, issued_as="a reset started")
     return row
 
 
 async def reset_by_email(
-    db: AsyncSession,
-    keys: KeyRing,
+    call: Call,
     *,
-    project_id: str,
     token: str,
     password: str,
     code_verifier: str | None,
     session_request: SessionRequest,
     parameters: Argon2Parameters,
-    now: datetime,
 ) -> PasswordSession:
     """Redeem a reset token: the new password is set, the email verified, any lock lifted, and every
     other session of the user revoked."""
-    row = await _redeemable_reset_token(
-        db, project_id=project_id, token=token, code_verifier=code_verifier, now=now
-    )
+    db, project_id, now = call.db, call.project_id, call.now
+    row = await _redeemable_reset_token(call, token, code_verifier)
     repo = UserRepository(db, project_id)
     user = await repo.get_for_update(row.user_id)
     email = await repo.get_email(row.email_id)
@@ -378,34 +326,29 @@ async def reset_by_email(
     passwords = PasswordRepository(db, project_id)
     await passwords.set(user.user_id, stored, email_verified=True, now=now)
     await lockout.unlock(db, project_id, user.user_id)
-    factor = _factor("email", email, now)
-    return await _reset_session(db, keys, project_id, user, email.email_id, factor, session_request, now)
+    return await _reset_session(call, user, email.email_id, _factor("email", email, now), session_request)
 
 
 async def reset_existing(
-    db: AsyncSession,
-    keys: KeyRing,
+    call: Call,
     *,
-    project_id: str,
     email: object,
     existing_password: str,
     new_password: str,
     session_request: SessionRequest,
     parameters: Argon2Parameters,
-    now: datetime,
 ) -> PasswordSession:
     """Replace a password by proving the current one (a password that must be reset cannot be)."""
     address = normalize_email(email)
-    found = await _credentials_with_password(db, project_id, address, existing_password, parameters)
+    found = await _credentials_with_password(call, address, existing_password, parameters)
     user, email_row = found.user, found.email
     _check_new_password(new_password, found.rules, address)
-    await _verified_password(db, project_id, found, existing_password, parameters, now)
-    passwords = PasswordRepository(db, project_id)
-    await passwords.set(
-        user.user_id, await _hash(new_password, parameters), email_verified=email_row.verified, now=now
-    )
-    factor = _factor("knowledge", None, now)
-    return await _reset_session(db, keys, project_id, user, email_row.email_id, factor, session_request, now)
+    await _verified_password(call, found, existing_password, parameters)
+    passwords = PasswordRepository(call.db, call.project_id)
+    stored = await _hash(new_password, parameters)
+    await passwords.set(user.user_id, stored, email_verified=email_row.verified, now=call.now)
+    factor = _factor("knowledge", None, call.now)
+    return await _reset_session(call, user, email_row.email_id, factor, session_request)
 
 
 def _recently_authenticated(factors: list[dict[str, Any]], now: datetime) -> bool:
@@ -421,20 +364,14 @@ def _recently_authenticated(factors: list[dict[str, Any]], now: datetime) -> boo
 
 
 async def reset_by_session(
-    db: AsyncSession,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    password: str,
-    session_request: SessionRequest,
-    parameters: Argon2Parameters,
-    now: datetime,
+    call: Call, *, password: str, session_request: SessionRequest, parameters: Argon2Parameters
 ) -> PasswordSession:
     """Set a new password for the user of an active session that authenticated in the last five minutes;
     the user's other sessions are revoked."""
+    db, project_id, now = call.db, call.project_id, call.now
     current = await authenticate_session(
         db,
-        keys,
+        call.keys,
         project_id=project_id,
         session_token=session_request.session_token,
         session_jwt=session_request.session_jwt,
@@ -456,6 +393,4 @@ async def reset_by_session(
     )
     issued = IssuedSession(current.session, current.session_token, current.session_jwt, current.roles)
     await end_other_sessions(db, project_id, user_id, issued, now)
-    return PasswordSession(
-        await _view(db, project_id, current.user.user, now), email.email_id if email else "", issued
-    )
+    return PasswordSession(await _view(call, current.user.user), email.email_id if email else "", issued)

@@ -4,12 +4,10 @@ list registrations with their recovery codes, and recover with a recovery code."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Final
 
-from cryptography.fernet import MultiFernet
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from keystile.calls import Call
 from keystile.db import single_use
 from keystile.errors import CommittedRefusal, KeystileError
 from keystile.factors.common import authentication_factor
@@ -28,7 +26,6 @@ from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.projects.service import get_project
-from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import IssuedSession, start_or_extend_session
 from keystile.sessions.types import SessionRequest
 
@@ -65,12 +62,12 @@ def _expiration_minutes(requested: int | None) -> int:
     return requested
 
 
-async def _unlocked_user(db: AsyncSession, project_id: str, user_id: str, now: datetime) -> User:
+async def _unlocked_user(call: Call, user_id: str) -> User:
     """The user (by id or external id), unless missing or locked."""
-    user = await UserRepository(db, project_id).get(user_id)
+    user = await UserRepository(call.db, call.project_id).get(user_id)
     if user is None:
         raise KeystileError("user_not_found")
-    await refuse_if_locked(db, project_id, user.user_id, now)
+    await refuse_if_locked(call.db, call.project_id, user.user_id, call.now)
     return user
 
 
@@ -83,17 +80,10 @@ def _account_name(view: UserView) -> str:
     return view.user.user_id
 
 
-async def create(
-    db: AsyncSession,
-    cipher: MultiFernet,
-    *,
-    project_id: str,
-    user_id: str,
-    expiration_minutes: int | None,
-    now: datetime,
-) -> CreatedTotp:
+async def create(call: Call, *, user_id: str, expiration_minutes: int | None) -> CreatedTotp:
     """A new pending registration, replacing any other pending one; refused while the user has a
     verified one. The secret and recovery codes are shown only in this answer."""
+    db, project_id, now = call.db, call.project_id, call.now
     minutes = _expiration_minutes(expiration_minutes)
     users = UserRepository(db, project_id)
     user = await users.get_for_update(user_id)
@@ -108,7 +98,7 @@ async def create(
         totp_id=new_id("totp"),
         project_id=project_id,
         user_id=user.user_id,
-        secret_encrypted=cipher.encrypt(secret.encode()).decode("ascii"),
+        secret_encrypted=call.keys.cipher.encrypt(secret.encode()).decode("ascii"),
         verified=False,
         created_at=now,
         expires_at=now + timedelta(minutes=minutes),
@@ -139,18 +129,13 @@ async def create(
 
 
 async def _session_for(
-    db: AsyncSession,
-    keys: KeyRing,
-    *,
-    user: User,
-    factor: dict[str, Any],
-    session_request: SessionRequest,
-    now: datetime,
+    call: Call, user: User, factor: dict[str, Any], session_request: SessionRequest
 ) -> tuple[UserView, IssuedSession]:
+    db, now = call.db, call.now
     await clear_failures(db, user.project_id, user.user_id)
     issued = await start_or_extend_session(
         db,
-        keys,
+        call.keys,
         project_id=user.project_id,
         user_id=user.user_id,
         factor=factor,
@@ -165,28 +150,21 @@ async def _session_for(
 
 
 async def authenticate(
-    db: AsyncSession,
-    cipher: MultiFernet,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    user_id: str,
-    totp_code: str,
-    session_request: SessionRequest,
-    now: datetime,
+    call: Call, *, user_id: str, totp_code: str, session_request: SessionRequest
 ) -> TotpAuthenticated:
     """Accept a code of the user's registration (verifying a pending one) within ±1 step of now, at
     most once: the step is recorded by a conditional UPDATE, so that code and every earlier one are
     refused afterwards, even when two requests race. Every attempt counts towards the user lock before
     the code is checked (`claim_attempt`); a right code is taken back."""
     code = codes.check_code(totp_code)
-    user = await _unlocked_user(db, project_id, user_id, now)
+    db, project_id, now = call.db, call.project_id, call.now
+    user = await _unlocked_user(call, user_id)
     registrations = await TotpRepository(db, project_id).of_user(user.user_id, now)
     if not registrations:
         raise KeystileError("totp_not_found")
     totp = registrations[0]
     await claim_attempt(db, project_id, user.user_id, now)
-    step = codes.matching_step(cipher.decrypt(totp.secret_encrypted.encode()).decode(), code, now)
+    step = codes.matching_step(call.keys.cipher.decrypt(totp.secret_encrypted.encode()).decode(), code, now)
     if step is None:
         await lock_when_reached(db, project_id, user.user_id, now)
         raise CommittedRefusal("unable_to_authenticate_totp")
@@ -197,46 +175,35 @@ async def authenticate(
     factor = authentication_factor(
         "totp", "authenticator_app", now, authenticator_app_factor={"totp_id": totp.totp_id}
     )
-    view, issued = await _session_for(
-        db, keys, user=user, factor=factor, session_request=session_request, now=now
-    )
+    view, issued = await _session_for(call, user, factor, session_request)
     return TotpAuthenticated(user=view, totp_id=totp.totp_id, issued=issued)
 
 
-async def recovery_codes(
-    db: AsyncSession, *, project_id: str, user_id: str, now: datetime
-) -> tuple[str, list[Totp]]:
+async def recovery_codes(call: Call, *, user_id: str) -> tuple[str, list[Totp]]:
     """The user's id and registrations. Their recovery codes are stored as digests only, so they
     were shown once, at creation, and cannot be listed again."""
-    user = await UserRepository(db, project_id).get(user_id)
+    user = await UserRepository(call.db, call.project_id).get(user_id)
     if user is None:
         raise KeystileError("user_not_found")
-    return user.user_id, await TotpRepository(db, project_id).of_user(user.user_id, now)
+    return user.user_id, await TotpRepository(call.db, call.project_id).of_user(user.user_id, call.now)
 
 
 async def recover(
-    db: AsyncSession,
-    cipher: MultiFernet,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    user_id: str,
-    recovery_code: str,
-    session_request: SessionRequest,
-    now: datetime,
+    call: Call, *, user_id: str, recovery_code: str, session_request: SessionRequest
 ) -> TotpAuthenticated:
     """Authenticate with one of the recovery codes of the user's verified registration, consuming it
     by a conditional UPDATE (one winner). Every attempt counts towards the user lock before the code
     is checked (`claim_attempt`); a right code is taken back."""
     canonical = codes.canonical_recovery_code(recovery_code)
-    user = await _unlocked_user(db, project_id, user_id, now)
+    db, project_id, now = call.db, call.project_id, call.now
+    user = await _unlocked_user(call, user_id)
     totps = TotpRepository(db, project_id)
     verified = [totp for totp in await totps.of_user(user.user_id, now) if totp.verified]
     if not verified:
         raise KeystileError("totp_not_found")
     totp = verified[0]
     await claim_attempt(db, project_id, user.user_id, now)
-    secret = cipher.decrypt(totp.secret_encrypted.encode()).decode()
+    secret = call.keys.cipher.decrypt(totp.secret_encrypted.encode()).decode()
     row = await totps.unused_recovery_code(totp.totp_id, codes.recovery_code_digest(secret, canonical))
     consumed = row is not None and await single_use.redeem(db, row, now)
     if row is None or not consumed:
@@ -248,7 +215,5 @@ async def recover(
         now,
         recovery_code_factor={"totp_recovery_code_id": row.recovery_code_id},
     )
-    view, issued = await _session_for(
-        db, keys, user=user, factor=factor, session_request=session_request, now=now
-    )
+    view, issued = await _session_for(call, user, factor, session_request)
     return TotpAuthenticated(user=view, totp_id=totp.totp_id, issued=issued)

@@ -11,7 +11,7 @@ from keystile.factors.magic_links import service
 from keystile.identity.service import get_user
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.types import SessionRequest
-from tests.support.services import NOW, Sessions, last_token, new_project, refusal, within
+from tests.support.services import NOW, Sessions, call_for, last_token, new_project, refusal, within
 
 ADDRESS = "ada@example.com"
 
@@ -27,13 +27,10 @@ async def send_login(
     return await within(
         db_sessions,
         lambda db: service.login_or_create(
-            db,
-            project_id=project_id,
-            test_project=False,
+            call_for(db, project_id),
             email=ADDRESS,
             create_user_as_pending=True,
             options=options or service.LinkOptions(),
-            now=NOW,
         ),
     )
 
@@ -50,14 +47,10 @@ async def redeem(
     return await within(
         db_sessions,
         lambda db: service.authenticate(
-            db,
-            keys,
-            project_id=project_id,
-            test_project=False,
+            call_for(db, project_id, keys, now=NOW + timedelta(minutes=minutes_later)),
             token=token,
             code_verifier=verifier,
             session_request=SessionRequest(duration_minutes=30),
-            now=NOW + timedelta(minutes=minutes_later),
         ),
     )
 
@@ -121,12 +114,7 @@ async def test_send_refuses_an_unknown_address_and_a_second_send_within_the_inte
     unknown = within(
         db_sessions,
         lambda db: service.send(
-            db,
-            project_id=project_id,
-            test_project=False,
-            email="nobody@example.com",
-            options=service.LinkOptions(),
-            now=NOW,
+            call_for(db, project_id), email="nobody@example.com", options=service.LinkOptions()
         ),
     )
     assert await refusal(unknown) == "email_not_found"
@@ -141,7 +129,7 @@ async def test_an_embeddable_token_is_returned_not_mailed(
     token = await within(
         db_sessions,
         lambda db: service.create_embeddable(
-            db, project_id=project_id, user_id=sent.user_id, expiration_minutes=5, now=NOW
+            call_for(db, project_id), user_id=sent.user_id, expiration_minutes=5
         ),
     )
     done = await redeem(db_sessions, keys, project_id, token)
@@ -149,7 +137,7 @@ async def test_an_embeddable_token_is_returned_not_mailed(
     missing = within(
         db_sessions,
         lambda db: service.create_embeddable(
-            db, project_id=project_id, user_id="user-live-0", expiration_minutes=5, now=NOW
+            call_for(db, project_id), user_id="user-live-0", expiration_minutes=5
         ),
     )
     assert await refusal(missing) == "user_not_found"

@@ -11,7 +11,7 @@ from keystile.identity import lockout
 from keystile.identity.service import NewUser
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.types import SessionRequest
-from tests.support.services import NOW, Sessions, last_token, refusal, within
+from tests.support.services import NOW, Sessions, call_for, last_token, refusal, within
 
 ADDRESS = "linus@example.com"
 PASSWORD = "correct horse battery staple 1962"
@@ -25,15 +25,12 @@ async def sign_up(
     return await within(
         db_sessions,
         lambda db: service.create(
-            db,
-            keys,
-            project_id=project_id,
+            call_for(db, project_id, keys),
             email=ADDRESS,
             password=password,
             profile=NewUser(),
             session_request=SessionRequest(duration_minutes=60),
             parameters=CHEAP,
-            now=NOW,
         ),
     )
 
@@ -50,14 +47,11 @@ async def sign_in(
     return await within(
         db_sessions,
         lambda db: service.authenticate(
-            db,
-            keys,
-            project_id=project_id,
+            call_for(db, project_id, keys, now=NOW + later),
             email=email,
             password=password,
             session_request=SessionRequest(duration_minutes=60),
             parameters=CHEAP,
-            now=NOW + later,
         ),
     )
 
@@ -66,13 +60,11 @@ async def start_reset(db_sessions: Sessions, project_id: str, minutes: int | Non
     await within(
         db_sessions,
         lambda db: service.reset_start(
-            db,
-            project_id=project_id,
+            call_for(db, project_id),
             email=ADDRESS,
             redirect_url=None,
             expiration_minutes=minutes,
             code_challenge=None,
-            now=NOW,
         ),
     )
     return await last_token(db_sessions, project_id, ADDRESS)
@@ -84,15 +76,12 @@ async def reset(
     return await within(
         db_sessions,
         lambda db: service.reset_by_email(
-            db,
-            keys,
-            project_id=project_id,
+            call_for(db, project_id, keys, now=NOW + timedelta(minutes=minutes_later)),
             token=token,
             password=NEW_PASSWORD,
             code_verifier=None,
             session_request=SessionRequest(duration_minutes=60),
             parameters=CHEAP,
-            now=NOW + timedelta(minutes=minutes_later),
         ),
     )
 

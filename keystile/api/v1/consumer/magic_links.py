@@ -20,16 +20,13 @@ router = APIRouter(prefix="/v1/magic_links", tags=["magic links"])
 async def login_or_create(
     body: schemas.LoginOrCreateRequest, ctx: Ctx, project: ConsumerProject
 ) -> schemas.LoginOrCreateResponse:
-    async with ctx.work() as db:
-        sent = await service.login_or_create(
-            db,
-            project_id=project.project_id,
-            test_project=project.is_test,
-            email=body.email,
-            create_user_as_pending=body.create_user_as_pending,
-            options=body.link_options(),
-            now=ctx.now,
-        )
+    sent = await ctx.run(
+        project,
+        service.login_or_create,
+        email=body.email,
+        create_user_as_pending=body.create_user_as_pending,
+        options=body.link_options(),
+    )
     return schemas.LoginOrCreateResponse(
         request_id=ctx.request_id,
         user_id=sent.user_id,
@@ -40,31 +37,16 @@ async def login_or_create(
 
 @router.post("/email/send", response_model=schemas.SendResponse, dependencies=[Sends])
 async def send(body: schemas.SendRequest, ctx: Ctx, project: ConsumerProject) -> schemas.SendResponse:
-    async with ctx.work() as db:
-        sent = await service.send(
-            db,
-            project_id=project.project_id,
-            test_project=project.is_test,
-            email=body.email,
-            options=body.link_options(),
-            now=ctx.now,
-        )
+    sent = await ctx.run(project, service.send, email=body.email, options=body.link_options())
     return schemas.SendResponse(request_id=ctx.request_id, user_id=sent.user_id, email_id=sent.email_id)
 
 
 @router.post("/email/invite", response_model=schemas.SendResponse, dependencies=[Sends])
 async def invite(body: schemas.InviteRequest, ctx: Ctx, project: ConsumerProject) -> schemas.SendResponse:
     new_user = body.to_domain(NewUser, only=("name", "trusted_metadata", "untrusted_metadata", "roles"))
-    async with ctx.work() as db:
-        sent = await service.invite(
-            db,
-            project_id=project.project_id,
-            test_project=project.is_test,
-            email=body.email,
-            new_user=new_user,
-            options=body.link_options(),
-            now=ctx.now,
-        )
+    sent = await ctx.run(
+        project, service.invite, email=body.email, new_user=new_user, options=body.link_options()
+    )
     return schemas.SendResponse(request_id=ctx.request_id, user_id=sent.user_id, email_id=sent.email_id)
 
 
@@ -72,21 +54,15 @@ async def invite(body: schemas.InviteRequest, ctx: Ctx, project: ConsumerProject
 async def revoke_invite(
     body: schemas.RevokeInviteRequest, ctx: Ctx, project: ConsumerProject
 ) -> schemas.RevokeInviteResponse:
-    async with ctx.work() as db:
-        await service.revoke_invite(db, project_id=project.project_id, email=body.email, now=ctx.now)
+    await ctx.run(project, service.revoke_invite, email=body.email)
     return schemas.RevokeInviteResponse(request_id=ctx.request_id)
 
 
 @router.post("", response_model=schemas.CreateResponse)
 async def create(body: schemas.CreateRequest, ctx: Ctx, project: ConsumerProject) -> schemas.CreateResponse:
-    async with ctx.work() as db:
-        token = await service.create_embeddable(
-            db,
-            project_id=project.project_id,
-            user_id=body.user_id,
-            expiration_minutes=body.expiration_minutes,
-            now=ctx.now,
-        )
+    token = await ctx.run(
+        project, service.create_embeddable, user_id=body.user_id, expiration_minutes=body.expiration_minutes
+    )
     return schemas.CreateResponse(request_id=ctx.request_id, user_id=body.user_id, token=token)
 
 
@@ -94,17 +70,13 @@ async def create(body: schemas.CreateRequest, ctx: Ctx, project: ConsumerProject
 async def authenticate(
     body: schemas.AuthenticateRequest, ctx: Ctx, project: ConsumerProject
 ) -> schemas.AuthenticateResponse:
-    async with ctx.work() as db:
-        result = await service.authenticate(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            test_project=project.is_test,
-            token=body.token,
-            code_verifier=body.code_verifier,
-            session_request=session_request(body),
-            now=ctx.now,
-        )
+    result = await ctx.run(
+        project,
+        service.authenticate,
+        token=body.token,
+        code_verifier=body.code_verifier,
+        session_request=session_request(body),
+    )
     return schemas.AuthenticateResponse(
         request_id=ctx.request_id,
         method_id=result.method_id,

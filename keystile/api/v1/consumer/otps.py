@@ -37,19 +37,14 @@ async def _login_or_create(
     create_user_as_pending: bool,
     options: SendOptions,
 ) -> SentCode:
-    async with ctx.work() as db:
-        sent = await service.login_or_create(
-            db,
-            ctx.keys.cipher,
-            project_id=project.project_id,
-            test_project=project.is_test,
-            channel=channel,
-            contact=contact,
-            create_user_as_pending=create_user_as_pending,
-            options=options,
-            now=ctx.now,
-        )
-    return sent
+    return await ctx.run(
+        project,
+        service.login_or_create,
+        channel=channel,
+        contact=contact,
+        create_user_as_pending=create_user_as_pending,
+        options=options,
+    )
 
 
 async def _send(
@@ -61,20 +56,9 @@ async def _send(
     named: NamedUser,
     options: SendOptions,
 ) -> SentCode:
-    async with ctx.work() as db:
-        sent = await service.send(
-            db,
-            ctx.keys.cipher,
-            ctx.keys,
-            project_id=project.project_id,
-            test_project=project.is_test,
-            channel=channel,
-            contact=contact,
-            named=named,
-            options=options,
-            now=ctx.now,
-        )
-    return sent
+    return await ctx.run(
+        project, service.send, channel=channel, contact=contact, named=named, options=options
+    )
 
 
 @router.post(
@@ -186,18 +170,13 @@ async def authenticate(
             "invalid_argument",
             "options.ip_match_required and user_agent_match_required are not supported yet.",
         )
-    async with ctx.work() as db:
-        result = await service.authenticate(
-            db,
-            ctx.keys.cipher,
-            ctx.keys,
-            project_id=project.project_id,
-            test_project=project.is_test,
-            method_id=body.method_id,
-            code=body.code,
-            session_request=session_request(body),
-            now=ctx.now,
-        )
+    result = await ctx.run(
+        project,
+        service.authenticate,
+        method_id=body.method_id,
+        code=body.code,
+        session_request=session_request(body),
+    )
     return AuthenticateResponse(
         request_id=ctx.request_id,
         method_id=result.method_id,

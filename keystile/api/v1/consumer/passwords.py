@@ -32,18 +32,15 @@ def _parameters(ctx: RequestContext) -> Argon2Parameters:
 async def create(body: schemas.CreateRequest, ctx: Ctx, project: ProjectAuth) -> schemas.CreateResponse:
     profile = body.to_domain(NewUser, only=("name", "trusted_metadata", "untrusted_metadata"))
     session_request = new_session_request(body)
-    async with ctx.work() as db:
-        result = await service.create(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            email=body.email,
-            password=body.password,
-            profile=profile,
-            session_request=session_request,
-            parameters=_parameters(ctx),
-            now=ctx.now,
-        )
+    result = await ctx.run(
+        project,
+        service.create,
+        email=body.email,
+        password=body.password,
+        profile=profile,
+        session_request=session_request,
+        parameters=_parameters(ctx),
+    )
     answer = _session_response(ctx, result)
     return schemas.CreateResponse(**answer.model_dump(), email_id=result.email_id)
 
@@ -52,17 +49,14 @@ async def create(body: schemas.CreateRequest, ctx: Ctx, project: ProjectAuth) ->
 async def authenticate(
     body: schemas.AuthenticateRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.SessionResponse:
-    async with ctx.work() as db:
-        result = await service.authenticate(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            email=body.email,
-            password=body.password,
-            session_request=session_request(body),
-            parameters=_parameters(ctx),
-            now=ctx.now,
-        )
+    result = await ctx.run(
+        project,
+        service.authenticate,
+        email=body.email,
+        password=body.password,
+        session_request=session_request(body),
+        parameters=_parameters(ctx),
+    )
     return _session_response(ctx, result)
 
 
@@ -70,10 +64,7 @@ async def authenticate(
 async def strength_check(
     body: schemas.StrengthCheckRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.StrengthCheckResponse:
-    async with ctx.work() as db:
-        checked = await service.strength_check(
-            db, project_id=project.project_id, password=body.password, email=body.email
-        )
+    checked = await ctx.run(project, service.strength_check, password=body.password, email=body.email)
     report = checked.report
     luds = report.luds
     return schemas.StrengthCheckResponse(
@@ -97,19 +88,17 @@ async def migrate(body: schemas.MigrateRequest, ctx: Ctx, project: ProjectAuth) 
         NewUser,
         only=("phone_number", "name", "trusted_metadata", "untrusted_metadata", "external_id", "roles"),
     )
-    async with ctx.work() as db:
-        migrated = await service.migrate(
-            db,
-            project_id=project.project_id,
-            email=body.email,
-            hash_type=body.hash_type,
-            hash_text=body.hash,
-            hash_config=body.hash_config(),
-            profile=profile,
-            set_email_verified=body.set_email_verified,
-            set_phone_number_verified=body.set_phone_number_verified,
-            now=ctx.now,
-        )
+    migrated = await ctx.run(
+        project,
+        service.migrate,
+        email=body.email,
+        hash_type=body.hash_type,
+        hash_text=body.hash,
+        hash_config=body.hash_config(),
+        profile=profile,
+        set_email_verified=body.set_email_verified,
+        set_phone_number_verified=body.set_phone_number_verified,
+    )
     return schemas.MigrateResponse(
         request_id=ctx.request_id,
         user_id=migrated.user.user.user_id,
@@ -123,16 +112,14 @@ async def migrate(body: schemas.MigrateRequest, ctx: Ctx, project: ProjectAuth) 
 async def reset_start(
     body: schemas.ResetStartRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.ResetStartResponse:
-    async with ctx.work() as db:
-        user_id, email_id = await service.reset_start(
-            db,
-            project_id=project.project_id,
-            email=body.email,
-            redirect_url=body.reset_password_redirect_url,
-            expiration_minutes=body.reset_password_expiration_minutes,
-            code_challenge=body.code_challenge,
-            now=ctx.now,
-        )
+    user_id, email_id = await ctx.run(
+        project,
+        service.reset_start,
+        email=body.email,
+        redirect_url=body.reset_password_redirect_url,
+        expiration_minutes=body.reset_password_expiration_minutes,
+        code_challenge=body.code_challenge,
+    )
     return schemas.ResetStartResponse(request_id=ctx.request_id, user_id=user_id, email_id=email_id)
 
 
@@ -140,18 +127,15 @@ async def reset_start(
 async def reset_by_email(
     body: schemas.EmailResetRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.SessionResponse:
-    async with ctx.work() as db:
-        result = await service.reset_by_email(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            token=body.token,
-            password=body.password,
-            code_verifier=body.code_verifier,
-            session_request=session_request(body),
-            parameters=_parameters(ctx),
-            now=ctx.now,
-        )
+    result = await ctx.run(
+        project,
+        service.reset_by_email,
+        token=body.token,
+        password=body.password,
+        code_verifier=body.code_verifier,
+        session_request=session_request(body),
+        parameters=_parameters(ctx),
+    )
     return _session_response(ctx, result)
 
 
@@ -159,18 +143,15 @@ async def reset_by_email(
 async def reset_existing(
     body: schemas.ExistingPasswordResetRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.SessionResponse:
-    async with ctx.work() as db:
-        result = await service.reset_existing(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            email=body.email,
-            existing_password=body.existing_password,
-            new_password=body.new_password,
-            session_request=session_request(body),
-            parameters=_parameters(ctx),
-            now=ctx.now,
-        )
+    result = await ctx.run(
+        project,
+        service.reset_existing,
+        email=body.email,
+        existing_password=body.existing_password,
+        new_password=body.new_password,
+        session_request=session_request(body),
+        parameters=_parameters(ctx),
+    )
     return _session_response(ctx, result)
 
 
@@ -178,14 +159,11 @@ async def reset_existing(
 async def reset_by_session(
     body: schemas.SessionResetRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.SessionResponse:
-    async with ctx.work() as db:
-        result = await service.reset_by_session(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            password=body.password,
-            session_request=session_request(body),
-            parameters=_parameters(ctx),
-            now=ctx.now,
-        )
+    result = await ctx.run(
+        project,
+        service.reset_by_session,
+        password=body.password,
+        session_request=session_request(body),
+        parameters=_parameters(ctx),
+    )
     return _session_response(ctx, result)

@@ -17,15 +17,9 @@ router = APIRouter(prefix="/v1/totps", tags=["totps"])
 
 @router.post("", response_model=schemas.CreateResponse)
 async def create(body: schemas.CreateRequest, ctx: Ctx, project: ProjectAuth) -> schemas.CreateResponse:
-    async with ctx.work() as db:
-        created = await service.create(
-            db,
-            ctx.keys.cipher,
-            project_id=project.project_id,
-            user_id=body.user_id,
-            expiration_minutes=body.expiration_minutes,
-            now=ctx.now,
-        )
+    created = await ctx.run(
+        project, service.create, user_id=body.user_id, expiration_minutes=body.expiration_minutes
+    )
     return schemas.CreateResponse(
         request_id=ctx.request_id,
         totp_id=created.totp_id,
@@ -41,17 +35,13 @@ async def create(body: schemas.CreateRequest, ctx: Ctx, project: ProjectAuth) ->
 async def authenticate(
     body: schemas.AuthenticateRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.AuthenticateResponse:
-    async with ctx.work() as db:
-        result = await service.authenticate(
-            db,
-            ctx.keys.cipher,
-            ctx.keys,
-            project_id=project.project_id,
-            user_id=body.user_id,
-            totp_code=body.totp_code,
-            session_request=session_request(body),
-            now=ctx.now,
-        )
+    result = await ctx.run(
+        project,
+        service.authenticate,
+        user_id=body.user_id,
+        totp_code=body.totp_code,
+        session_request=session_request(body),
+    )
     return schemas.authenticated(ctx.request_id, result)
 
 
@@ -59,10 +49,7 @@ async def authenticate(
 async def recovery_codes(
     body: schemas.RecoveryCodesRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.RecoveryCodesResponse:
-    async with ctx.work() as db:
-        user_id, totps = await service.recovery_codes(
-            db, project_id=project.project_id, user_id=body.user_id, now=ctx.now
-        )
+    user_id, totps = await ctx.run(project, service.recovery_codes, user_id=body.user_id)
     return schemas.RecoveryCodesResponse(
         request_id=ctx.request_id,
         user_id=user_id,
@@ -74,15 +61,11 @@ async def recovery_codes(
 async def recover(
     body: schemas.RecoverRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.AuthenticateResponse:
-    async with ctx.work() as db:
-        result = await service.recover(
-            db,
-            ctx.keys.cipher,
-            ctx.keys,
-            project_id=project.project_id,
-            user_id=body.user_id,
-            recovery_code=body.recovery_code,
-            session_request=session_request(body),
-            now=ctx.now,
-        )
+    result = await ctx.run(
+        project,
+        service.recover,
+        user_id=body.user_id,
+        recovery_code=body.recovery_code,
+        session_request=session_request(body),
+    )
     return schemas.authenticated(ctx.request_id, result)
