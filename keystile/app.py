@@ -16,7 +16,7 @@ from keystile.api.errors import install_error_handlers
 from keystile.api.middleware import RequestGuard
 from keystile.api.schemas.common import ErrorResponse
 from keystile.api.state import AppState, app_state
-from keystile.api.v1 import oauth2
+from keystile.api.v1 import oauth2, project
 from keystile.api.v1.b2b import discovery as b2b_discovery
 from keystile.api.v1.b2b import magic_links as b2b_magic_links
 from keystile.api.v1.b2b import members as b2b_members
@@ -51,6 +51,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_members.router,
     b2b_magic_links.router,
     b2b_discovery.router,
+    project.router,
 )
 # Young objects are collected after this many allocations instead of CPython's 700, which one request
 # makes several times over; older generations keep their default pace.

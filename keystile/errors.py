@@ -100,10 +100,12 @@ ErrorType = Literal[
     "email_not_found",
     "phone_number_not_found",
     "session_not_found",
+    "password_not_found",
     "method_not_allowed",
     "duplicate_email",
     "duplicate_phone_number",
     "duplicate_external_id",
+    "exchange_requires_one_factor",
     "signing_key_conflict",
     "wrong_project_vertical",
     "invalid_organization_name",
@@ -265,12 +267,14 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("email_not_found", 404, STYTCH, "Email could not be found."),
     E("phone_number_not_found", 404, STYTCH, "Phone number could not be found."),
     E("session_not_found", 404, STYTCH, "Session could not be found."),
+    E("password_not_found", 404, STYTCH, "Password could not be found."),
     # 405
     E("method_not_allowed", 405, STYTCH, "The HTTP method is not allowed for this endpoint."),
     # 409
     E("duplicate_email", 409, STYTCH, "A user with this email already exists for this project."),
     E("duplicate_phone_number", 409, STYTCH, "A user with this phone number already exists for this project."),
     E("duplicate_external_id", 409, STYTCH, "A user with this external_id already exists for this project."),
+    E("exchange_requires_one_factor", 400, KEYSTILE, "The user must have exactly one email address or phone number to exchange it for another."),
     E("signing_key_conflict", 409, KEYSTILE, "Another signing-key rotation of this project happened at once; retry."),
     # B2B: organizations, members, discovery, member sessions
     E("wrong_project_vertical", 400, STYTCH, "This endpoint does not serve projects of this vertical."),

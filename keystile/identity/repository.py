@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, delete, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.identity.detach import Detachable
 from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.profile import build_user_view, owned_models, profile_parts
 from keystile.identity.profile_rows import part_rows
@@ -64,6 +65,28 @@ class UserRepository:
         return await self.session.scalar(
             select(UserPhone).where(UserPhone.project_id == self.project_id, UserPhone.phone_id == phone_id)
         )
+
+    async def detach(self, factor: Detachable, factor_id: str) -> str | None:
+        """Delete the registration `factor_id` of `factor` and its dependants; the user_id it belonged
+        to, or None when the project has no such registration."""
+        columns = factor.model.__table__.c
+        mine = (columns.project_id == self.project_id, columns[factor.id_column] == factor_id)
+        owner = await self.session.scalar(select(columns.user_id).where(*mine).with_for_update())
+        if owner is None:
+            return None
+        for dependant in factor.dependants:
+            their = dependant.__table__.c
+            await self.session.execute(
+                delete(dependant).where(
+                    their.project_id == self.project_id, their[factor.id_column] == factor_id
+                )
+            )
+        await self.session.execute(delete(factor.model).where(*mine))
+        return str(owner)
+
+    async def clear_external_id(self, user: User) -> None:
+        user.external_id = None
+        await self.session.flush()
 
     async def views(self, users: Sequence[User], now: datetime) -> list[UserView]:
         """Each user's User response, its parts read in one query for the whole batch."""

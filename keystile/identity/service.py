@@ -18,6 +18,7 @@ from keystile.identity.contact import (
     normalize_email,
     normalize_phone,
 )
+from keystile.identity.detach import EMAIL, PHONE, detachable
 from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
@@ -175,26 +176,65 @@ async def delete_user(session: AsyncSession, project_id: str, user_id: str) -> s
     return user.user_id
 
 
-async def delete_email(session: AsyncSession, project_id: str, email_id: str, *, now: datetime) -> UserView:
-    """Detach an email address from its user; the address becomes free in the project."""
-    repo = UserRepository(session, project_id)
-    email = await repo.get_email(email_id)
-    if email is None:
-        raise KeystileError("email_not_found")
-    await session.delete(email)
+async def detach_factor(
+    session: AsyncSession, project_id: str, kind: str, factor_id: str, *, now: datetime
+) -> UserView:
+    """Detach the registration `factor_id` of the factor `kind` (an email, a phone number, a password,
+    a TOTP, ...: `identity.detach`) from its user; the user as it is now."""
+    factor = detachable(kind)
+    owner = await UserRepository(session, project_id).detach(factor, factor_id)
+    if owner is None:
+        raise KeystileError(factor.not_found)
     await session.flush()
-    return await get_user(session, project_id, email.user_id, now=now)
+    return await get_user(session, project_id, owner, now=now)
 
 
-async def delete_phone(session: AsyncSession, project_id: str, phone_id: str, *, now: datetime) -> UserView:
-    """Detach a phone number from its user."""
+async def delete_external_id(
+    session: AsyncSession, project_id: str, user_id: str, *, now: datetime
+) -> UserView:
+    """Remove the user's external id (the user keeps every other field)."""
     repo = UserRepository(session, project_id)
-    phone = await repo.get_phone(phone_id)
-    if phone is None:
-        raise KeystileError("phone_number_not_found")
-    await session.delete(phone)
+    user = await repo.get_for_update(user_id)
+    if user is None:
+        raise KeystileError("user_not_found")
+    await repo.clear_external_id(user)
+    return (await repo.views([user], now))[0]
+
+
+async def exchange_primary_factor(
+    session: AsyncSession,
+    project_id: str,
+    user_id: str,
+    *,
+    email: str | None,
+    phone_number: str | None,
+    now: datetime,
+) -> UserView:
+    """Replace the user's one email address or phone number with `email` or `phone_number` (either
+    kind for either), added unverified; refused when the user has more than one of them."""
+    if (email is None) == (phone_number is None):
+        raise KeystileError("invalid_argument", "Include exactly one of email_address and phone_number.")
+    contact: UserEmail | UserPhone = (
+        UserEmail(email_id=new_id("email"), email=normalize_email(email))
+        if email is not None
+        else UserPhone(phone_id=new_id("phone-number"), phone_number=normalize_phone(str(phone_number)))
+    )
+    repo = UserRepository(session, project_id)
+    user = await repo.get_for_update(user_id)
+    if user is None:
+        raise KeystileError("user_not_found")
+    [view] = await repo.views([user], now)
+    current: list[UserEmail | UserPhone] = [*view.emails, *view.phones]
+    if len(current) != 1:
+        raise KeystileError("exchange_requires_one_factor")
+    [old] = current
+    if isinstance(old, UserEmail):
+        await repo.detach(EMAIL, old.email_id)
+    else:
+        await repo.detach(PHONE, old.phone_id)
     await session.flush()
-    return await get_user(session, project_id, phone.user_id, now=now)
+    await add_unverified_contact(session, (project_id, user.user_id), contact, now)
+    return (await repo.views([user], now))[0]
 
 
 async def search_users(

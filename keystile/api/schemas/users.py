@@ -43,6 +43,11 @@ class UpdateUserRequest(RequestBody):
     roles: Roles | None = Field(default=None, max_length=100)
 
 
+class ExchangePrimaryFactorRequest(RequestBody):
+    email_address: str | None = Field(default=None, max_length=320)
+    phone_number: str | None = Field(default=None, max_length=32)
+
+
 class SearchQuery(RequestBody):
     operator: Literal["AND", "OR"] = "AND"
     operands: list[dict[str, Any]] = Field(default_factory=list, max_length=50)

@@ -4,6 +4,8 @@ single use."""
 
 from keystile.factors.totp.models import Totp, TotpRecoveryCode
 from keystile.factors.totp.profile import TOTPS
+from keystile.identity.detach import Detachable, register_detachable
 from keystile.identity.profile import register_user_data
 
 register_user_data(owned=(Totp, TotpRecoveryCode), parts=(TOTPS,))
+register_detachable(Detachable("totp", Totp, "totp_id", "totp_not_found", dependants=(TotpRecoveryCode,)))

@@ -5,12 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from keystile.api.auth import ConsumerProject
-from keystile.api.context import Ctx
+from keystile.api.context import Ctx, RequestContext
+from keystile.api.credential_cache import CachedProject
 from keystile.api.schemas.common import PathId
 from keystile.api.schemas.users import (
     CreateUserRequest,
     CreateUserResponse,
     DeleteUserResponse,
+    ExchangePrimaryFactorRequest,
     GetUserResponse,
     ResultsMetadata,
     SearchUsersRequest,
@@ -55,17 +57,52 @@ async def search_users(body: SearchUsersRequest, ctx: Ctx, project: ConsumerProj
     )
 
 
+async def _detach(kind: str, factor_id: str, ctx: RequestContext, project: CachedProject) -> UserResponse:
+    async with ctx.work() as session:
+        view = await service.detach_factor(session, project.project_id, kind, factor_id, now=ctx.now)
+    return UserResponse(request_id=ctx.request_id, user_id=view.user.user_id, user=user_out(view))
+
+
 @router.delete("/emails/{email_id}", response_model=UserResponse)
 async def delete_email(email_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
-    async with ctx.work() as session:
-        view = await service.delete_email(session, project.project_id, email_id, now=ctx.now)
-    return UserResponse(request_id=ctx.request_id, user_id=view.user.user_id, user=user_out(view))
+    return await _detach("email", email_id, ctx, project)
 
 
 @router.delete("/phone_numbers/{phone_id}", response_model=UserResponse)
 async def delete_phone_number(phone_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
+    return await _detach("phone_number", phone_id, ctx, project)
+
+
+@router.delete("/passwords/{password_id}", response_model=UserResponse)
+async def delete_password(password_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
+    return await _detach("password", password_id, ctx, project)
+
+
+@router.delete("/totps/{totp_id}", response_model=UserResponse)
+async def delete_totp(totp_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
+    return await _detach("totp", totp_id, ctx, project)
+
+
+@router.put("/{user_id}/exchange_primary_factor", response_model=UserResponse)
+async def exchange_primary_factor(
+    user_id: PathId, body: ExchangePrimaryFactorRequest, ctx: Ctx, project: ConsumerProject
+) -> UserResponse:
     async with ctx.work() as session:
-        view = await service.delete_phone(session, project.project_id, phone_id, now=ctx.now)
+        view = await service.exchange_primary_factor(
+            session,
+            project.project_id,
+            user_id,
+            email=body.email_address,
+            phone_number=body.phone_number,
+            now=ctx.now,
+        )
+    return UserResponse(request_id=ctx.request_id, user_id=view.user.user_id, user=user_out(view))
+
+
+@router.delete("/{user_id}/external_id", response_model=UserResponse)
+async def delete_external_id(user_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
+    async with ctx.work() as session:
+        view = await service.delete_external_id(session, project.project_id, user_id, now=ctx.now)
     return UserResponse(request_id=ctx.request_id, user_id=view.user.user_id, user=user_out(view))
 
 
