@@ -20,9 +20,10 @@ def test_delete_password(client: stytch.Client) -> None:
     assert deleted.user_id == created.user_id
     assert deleted.user.password is None
     assert deleted.user.emails[0].email == "pw-delete@example.com"
-    assert error_type(
-        lambda: client.passwords.authenticate(email="pw-delete@example.com", password=STRONG)
-    ) == "unauthorized_credentials"
+    assert (
+        error_type(lambda: client.passwords.authenticate(email="pw-delete@example.com", password=STRONG))
+        == "unauthorized_credentials"
+    )
     assert error_type(lambda: client.users.delete_password(user.password.password_id)) == (
         "password_not_found"
     )
@@ -74,34 +75,51 @@ def test_exchange_primary_factor_refusals(server: KeystileServer, client: stytch
     two = client.users.create(email="two@example.com", phone_number="+14155550178")
     taken = client.users.create(email="taken@example.com")
     one = client.users.create(email="one@example.com")
-    assert error_type(
-        lambda: client.users.exchange_primary_factor(two.user_id, email_address="x@example.com")
-    ) == "exchange_requires_one_factor"
-    assert error_type(
-        lambda: client.users.exchange_primary_factor(one.user_id, email_address="taken@example.com")
-    ) == "duplicate_email"
-    assert error_type(lambda: client.users.exchange_primary_factor(one.user_id)) == "invalid_argument"
-    assert error_type(
-        lambda: client.users.exchange_primary_factor(
-            one.user_id, email_address="y@example.com", phone_number="+14155550179"
+    assert (
+        error_type(lambda: client.users.exchange_primary_factor(two.user_id, email_address="x@example.com"))
+        == "exchange_requires_one_factor"
+    )
+    assert (
+        error_type(
+            lambda: client.users.exchange_primary_factor(one.user_id, email_address="taken@example.com")
         )
-    ) == "invalid_argument"
-    assert error_type(
-        lambda: client.users.exchange_primary_factor(one.user_id, email_address="not-an-email")
-    ) == "invalid_email"
-    assert error_type(
-        lambda: client.users.exchange_primary_factor(one.user_id, phone_number="12")
-    ) == "invalid_phone_number"
-    assert error_type(
-        lambda: client.users.exchange_primary_factor(f"user-test-{UNKNOWN}", email_address="z@example.com")
-    ) == "user_not_found"
+        == "duplicate_email"
+    )
+    assert error_type(lambda: client.users.exchange_primary_factor(one.user_id)) == "invalid_argument"
+    assert (
+        error_type(
+            lambda: client.users.exchange_primary_factor(
+                one.user_id, email_address="y@example.com", phone_number="+14155550179"
+            )
+        )
+        == "invalid_argument"
+    )
+    assert (
+        error_type(lambda: client.users.exchange_primary_factor(one.user_id, email_address="not-an-email"))
+        == "invalid_email"
+    )
+    assert (
+        error_type(lambda: client.users.exchange_primary_factor(one.user_id, phone_number="12"))
+        == "invalid_phone_number"
+    )
+    assert (
+        error_type(
+            lambda: client.users.exchange_primary_factor(
+                f"user-test-{UNKNOWN}", email_address="z@example.com"
+            )
+        )
+        == "user_not_found"
+    )
     # Nothing changed on a refusal.
     assert client.users.get(one.user_id).emails[0].email == "one@example.com"
     assert client.users.get(taken.user_id).emails[0].email == "taken@example.com"
     # Another project's user is an unknown user.
     other = server.create_project()
-    stranger = stytch.Client(other.project_id, other.secret, environment=server.base_url, suppress_warnings=True)
-    assert error_type(
-        lambda: stranger.users.exchange_primary_factor(one.user_id, email_address="w@example.com")
-    ) == "user_not_found"
+    stranger = stytch.Client(
+        other.project_id, other.secret, environment=server.base_url, suppress_warnings=True
+    )
+    assert (
+        error_type(lambda: stranger.users.exchange_primary_factor(one.user_id, email_address="w@example.com"))
+        == "user_not_found"
+    )
     assert error_type(lambda: stranger.users.delete_external_id(one.user_id)) == "user_not_found"

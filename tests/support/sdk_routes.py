@@ -12,7 +12,9 @@ import stytch
 # `url = self.api_base.url_for("/v1/...", data)` (or an f-string naming `self.project_id`), then the
 # client call that sends it: `self.sync_client.post(url, ...)`; the JWKS helpers hand theirs to PyJWKClient.
 URL_FOR = re.compile(r'url_for\(\s*f?"(?P<path>/v1/[^"]+)"')
-SENT_WITH = re.compile(r"(?:sync_client|async_client)\.(?P<method>get|post|put|delete|post_form)\(|PyJWKClient\(")
+SENT_WITH = re.compile(
+    r"(?:sync_client|async_client)\.(?P<method>get|post|put|delete|post_form)\(|PyJWKClient\("
+)
 PARAMETER = re.compile(r"\{[^}]*\}")
 
 

@@ -24,6 +24,7 @@ from keystile.api.schemas.users import (
 )
 from keystile.identity import service
 from keystile.identity.service import NewUser, UserChanges
+from keystile.identity.views import UserView
 
 router = APIRouter(prefix="/v1/users", tags=["users"])
 
@@ -57,10 +58,14 @@ async def search_users(body: SearchUsersRequest, ctx: Ctx, project: ConsumerProj
     )
 
 
+def _answer(ctx: RequestContext, view: UserView) -> UserResponse:
+    return UserResponse(request_id=ctx.request_id, user_id=view.user.user_id, user=user_out(view))
+
+
 async def _detach(kind: str, factor_id: str, ctx: RequestContext, project: CachedProject) -> UserResponse:
     async with ctx.work() as session:
         view = await service.detach_factor(session, project.project_id, kind, factor_id, now=ctx.now)
-    return UserResponse(request_id=ctx.request_id, user_id=view.user.user_id, user=user_out(view))
+    return _answer(ctx, view)
 
 
 @router.delete("/emails/{email_id}", response_model=UserResponse)
@@ -96,14 +101,14 @@ async def exchange_primary_factor(
             phone_number=body.phone_number,
             now=ctx.now,
         )
-    return UserResponse(request_id=ctx.request_id, user_id=view.user.user_id, user=user_out(view))
+    return _answer(ctx, view)
 
 
 @router.delete("/{user_id}/external_id", response_model=UserResponse)
 async def delete_external_id(user_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
     async with ctx.work() as session:
         view = await service.delete_external_id(session, project.project_id, user_id, now=ctx.now)
-    return UserResponse(request_id=ctx.request_id, user_id=view.user.user_id, user=user_out(view))
+    return _answer(ctx, view)
 
 
 @router.get("/{user_id}", response_model=GetUserResponse)
