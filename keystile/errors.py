@@ -137,6 +137,8 @@ ErrorType = Literal[
     "unable_to_authenticate_recovery_code",
     "totp_not_found",
     "active_totp_exists",
+    "invalid_oauth_provider",
+    "oauth_config_not_found",
     "too_many_requests",
     "internal_server_error",
     "service_unavailable",
@@ -308,6 +310,8 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("unable_to_authenticate_recovery_code", 401, STYTCH, "The recovery code is incorrect or was already used."),
     E("totp_not_found", 404, STYTCH, "The user has no usable TOTP registration."),
     E("active_totp_exists", 409, STYTCH, "The user already has an active TOTP registration."),
+    E("invalid_oauth_provider", 400, KEYSTILE, "The OAuth provider is not one keystile knows."),
+    E("oauth_config_not_found", 404, STYTCH, "The OAuth provider is not configured for this project."),
     # 429
     E("too_many_requests", 429, STYTCH, "Too many requests have been made."),
     # 5xx

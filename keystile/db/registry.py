@@ -4,6 +4,7 @@ from keystile.b2b import models as b2b_models
 from keystile.db.base import Base
 from keystile.delivery import models as delivery_models
 from keystile.factors.magic_links import models as magic_link_models
+from keystile.factors.oauth import models as oauth_models
 from keystile.factors.otp import models as otp_models
 from keystile.factors.passwords import models as password_models
 from keystile.factors.totp import models as totp_models
@@ -21,6 +22,7 @@ __all__ = [
     "limit_models",
     "m2m_models",
     "magic_link_models",
+    "oauth_models",
     "otp_models",
     "password_models",
     "project_models",
