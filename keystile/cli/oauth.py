@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -23,6 +24,7 @@ app = typer.Typer(help="OAuth social login.", no_args_is_help=True)
 providers_app = typer.Typer(help="A project's OAuth providers.", no_args_is_help=True)
 app.add_typer(providers_app, name="providers")
 err = Console(stderr=True)
+T = TypeVar("T")
 
 Project = Annotated[str, typer.Option("--project", help="The project's id.")]
 Name = Annotated[str, typer.Option("--provider", help="google, github, microsoft, … (see the README).")]
@@ -44,9 +46,13 @@ def _shown(row: OAuthProviderConfig, settings: Settings) -> dict[str, Any]:
     }
 
 
-def _refuse(error: KeystileError) -> typer.Exit:
-    err.print(f"[red]error[/red] {error.error_type}: {escape(error.error_message)}")
-    return typer.Exit(code=1)
+def _run(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """`work` in one transaction; a refusal is printed and exits with status 1."""
+    try:
+        return run_in_transaction(settings, work)
+    except KeystileError as error:
+        err.print(f"[red]error[/red] {error.error_type}: {escape(error.error_message)}")
+        raise typer.Exit(code=1) from None
 
 
 @providers_app.command("set")
@@ -81,10 +87,7 @@ def set_provider(
         )
         return _shown(row, settings)
 
-    try:
-        shown = run_in_transaction(settings, work)
-    except KeystileError as error:
-        raise _refuse(error) from None
+    shown = _run(settings, work)
     if as_json:
         print(json.dumps(shown))
     else:
@@ -100,10 +103,7 @@ def list_providers(project_id: Project, as_json: AsJson = False) -> None:
     async def work(db: AsyncSession) -> list[dict[str, Any]]:
         return [_shown(row, settings) for row in await configuration.list_providers(db, project_id)]
 
-    try:
-        shown = run_in_transaction(settings, work)
-    except KeystileError as error:
-        raise _refuse(error) from None
+    shown = _run(settings, work)
     if as_json:
         print(json.dumps(shown))
         return
@@ -116,10 +116,7 @@ def remove_provider(project_id: Project, name: Name, as_json: AsJson = False) ->
     """Remove the project's client at a provider: its logins stop working."""
     settings = get_settings()
     configure_logging(settings)
-    try:
-        run_in_transaction(settings, lambda db: configuration.remove_provider(db, project_id, name))
-    except KeystileError as error:
-        raise _refuse(error) from None
+    _run(settings, lambda db: configuration.remove_provider(db, project_id, name))
     if as_json:
         print(json.dumps({"project_id": project_id, "provider": name.lower(), "removed": True}))
     else:
