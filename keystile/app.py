@@ -19,6 +19,7 @@ from keystile.api.state import AppState, app_state
 from keystile.api.v1 import oauth2, project
 from keystile.api.v1.b2b import discovery as b2b_discovery
 from keystile.api.v1.b2b import magic_links as b2b_magic_links
+from keystile.api.v1.b2b import member_factors as b2b_member_factors
 from keystile.api.v1.b2b import members as b2b_members
 from keystile.api.v1.b2b import organizations as b2b_organizations
 from keystile.api.v1.b2b import sessions as b2b_sessions
@@ -49,6 +50,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     oauth2.router,
     b2b_organizations.router,
     b2b_members.router,
+    b2b_member_factors.router,
     b2b_magic_links.router,
     b2b_discovery.router,
     project.router,

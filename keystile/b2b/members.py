@@ -216,13 +216,21 @@ async def dangerously_get_member(
 
 
 @dataclass(frozen=True)
-class _ActedOn:
+class ActedOn:
+    """A member a call changes, its organization, and the member session acting (if any)."""
+
     organization: OrganizationView
     member: Member
     actor: MemberView | None  # None when the backend acts
 
+    def check_action(self, action: str, what: str) -> None:
+        """Refuse an acting member session whose roles do not allow `action` on this member."""
+        if self.actor is not None:
+            on_self = self.actor.member.member_id == self.member.member_id
+            permissions.check_member_action(self.actor.role_ids, action, on_self=on_self, what=what)
 
-async def _acted_on(
+
+async def acted_on(
     db: AsyncSession,
     keys: KeyRing,
     project_id: str,
@@ -230,7 +238,7 @@ async def _acted_on(
     member_ref: str,
     acting: MemberCredentials | None,
     now: datetime,
-) -> _ActedOn:
+) -> ActedOn:
     """The member a change names (held for update), once the acting session may change it."""
     organization = await organization_view(db, project_id, organization_ref)
     member = await _member(db, organization, member_ref, for_update=True)
@@ -243,7 +251,7 @@ async def _acted_on(
         member_id=member.member_id,
         now=now,
     )
-    return _ActedOn(organization, member, actor)
+    return ActedOn(organization, member, actor)
 
 
 async def update_member(
@@ -257,7 +265,7 @@ async def update_member(
     acting: MemberCredentials | None,
     now: datetime,
 ) -> MemberView:
-    target = await _acted_on(db, keys, project_id, organization_ref, member_ref, acting, now)
+    target = await acted_on(db, keys, project_id, organization_ref, member_ref, acting, now)
     organization, member, actor = target.organization, target.member, target.actor
     if actor is not None:
         permissions.check_member_update(
@@ -314,11 +322,28 @@ async def delete_member(
     now: datetime,
 ) -> str:
     """Mark the member deleted: its sessions end and its outstanding links stop working at once."""
-    member = (await _acted_on(db, keys, project_id, organization_ref, member_ref, acting, now)).member
+    member = (await acted_on(db, keys, project_id, organization_ref, member_ref, acting, now)).member
     member.status, member.updated_at = "deleted", now
     await MemberSessionRepository(db, project_id).delete_for_member(member.member_id)
     await MemberRepository(db, project_id).retire_links(member.member_id, now)
     return member.member_id
+
+
+async def delete_member_external_id(
+    db: AsyncSession,
+    keys: KeyRing,
+    project_id: str,
+    organization_ref: str,
+    member_ref: str,
+    *,
+    acting: MemberCredentials | None,
+    now: datetime,
+) -> MemberView:
+    """Clear the member's external id."""
+    target = await acted_on(db, keys, project_id, organization_ref, member_ref, acting, now)
+    target.check_action("update.info.external-id", "Deleting the external id")
+    target.member.external_id, target.member.updated_at = None, now
+    return MemberView(target.member, target.organization)
 
 
 async def reactivate_member(

@@ -262,6 +262,28 @@ async def delete_organization(
     return organization.organization_id
 
 
+async def delete_organization_external_id(
+    db: AsyncSession,
+    keys: KeyRing,
+    project_id: str,
+    ref: str,
+    *,
+    acting: MemberCredentials | None,
+    now: datetime,
+) -> OrganizationView:
+    """Clear the organization's external id (the organization is named by its id or slug then)."""
+    administered = await administered_organization(db, keys, project_id, ref, acting, now, for_update=True)
+    administered.organization.organization_external_id = None
+    administered.organization.updated_at = now
+    return administered
+
+
+async def organization_member_count(db: AsyncSession, project_id: str, ref: str) -> int:
+    """How many members the organization has (deleted ones not counted): Stytch's organization metrics."""
+    organization = await organization_view(db, project_id, ref)
+    return await OrganizationRepository(db, project_id).member_count(organization.organization_id)
+
+
 async def search_organizations(
     db: AsyncSession, project_id: str, *, query: dict[str, Any] | None, cursor: str | None, limit: int | None
 ) -> OrganizationPage:

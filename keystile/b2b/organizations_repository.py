@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.b2b import policy
@@ -151,6 +151,15 @@ class OrganizationRepository:
         return await page_in_creation_order(
             self.db, Organization, base, order=ORGANIZATION_ORDER, after=after, limit=limit
         )
+
+    async def member_count(self, organization_id: str) -> int:
+        """The organization's members that are not deleted."""
+        query = select(func.count()).where(
+            Member.project_id == self.project_id,
+            Member.organization_id == organization_id,
+            Member.status != "deleted",
+        )
+        return int(await self.db.scalar(query) or 0)
 
     async def delete(self, organization_id: str) -> None:
         """Delete an organization and everything that belongs to it (no foreign keys cascade for us)."""

@@ -82,13 +82,16 @@ def may_act_on_member(roles: Collection[str], action: str, *, on_self: bool) -> 
     return permits(roles, MEMBER, action) or (on_self and permits(roles, SELF, action))
 
 
+def check_member_action(roles: Collection[str], action: str, *, on_self: bool, what: str) -> None:
+    """Refuse, as Stytch does, a member session whose roles do not allow `action` (for `what`)."""
+    if not may_act_on_member(roles, action, on_self=on_self):
+        raise KeystileError("session_authorization_error", f"{what} needs the {action} action on {MEMBER}.")
+
+
 def check_member_update(roles: Collection[str], fields: Iterable[str], *, on_self: bool) -> None:
     """Refuse, as Stytch does, a member session whose roles do not allow changing one of `fields`."""
     for field in fields:
         action = MEMBER_UPDATE_ACTIONS[field]
         if action is None:
             raise KeystileError("session_authorization_error", f"{field} is set by the backend only.")
-        if not may_act_on_member(roles, action, on_self=on_self):
-            raise KeystileError(
-                "session_authorization_error", f"Setting {field} needs the {action} action on {MEMBER}."
-            )
+        check_member_action(roles, action, on_self=on_self, what=f"Setting {field}")

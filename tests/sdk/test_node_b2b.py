@@ -66,3 +66,22 @@ def test_b2b_discovery_flow(server: KeystileServer, b2b_project: Project, smtp_s
     assert steps["exchange"]["member_authenticated"] is True
     assert steps["exchange"]["member_id"] == created["member_id"]
     assert steps["session"]["member"]["email_address"] == ada
+
+
+def test_b2b_member_routes(server: KeystileServer, b2b_project: Project) -> None:
+    steps = run_node_scenario(server, b2b_project, "b2b_member_routes", B2B_DOMAIN=new_domain("node"))[
+        "steps"
+    ]
+    member_id = steps["member_create"]["member_id"]
+    assert steps["metrics"]["member_count"] == 1
+    assert steps["organization_delete_external_id"]["organization"]["organization_external_id"] == ""
+    assert steps["member_delete_external_id"]["member"]["external_id"] == ""
+    deleted = steps["delete_mfa_phone_number"]
+    assert deleted["member_id"] == member_id and deleted["member"]["mfa_phone_number"] == ""
+    expected = {
+        "delete_mfa_phone_number_again": (404, "member_phone_number_not_found"),
+        "delete_totp": (404, "totp_not_found"),
+        "delete_password": (404, "member_password_not_found"),
+        "metrics_unknown": (404, "organization_not_found"),
+    }
+    assert {name: (steps[name]["status_code"], steps[name]["error_type"]) for name in expected} == expected

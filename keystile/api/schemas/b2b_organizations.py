@@ -204,6 +204,10 @@ class DeleteOrganizationResponse(StytchResponse):
     organization_id: str
 
 
+class OrganizationMetricsResponse(StytchResponse):
+    member_count: int
+
+
 class SearchOrganizationsResponse(StytchResponse):
     organizations: list[OrganizationOut]
     results_metadata: ResultsMetadata

@@ -160,3 +160,14 @@ async def reactivate_member(
             now=ctx.now,
         )
     return member_response(view, ctx.request_id)
+
+
+@router.delete("/{organization_id}/members/{member_id}/external_id", response_model=MemberResponse)
+async def delete_member_external_id(
+    organization_id: PathRef, member_id: PathRef, ctx: Ctx, project: B2BProject, acting: ActingMember
+) -> MemberResponse:
+    async with ctx.work() as db:
+        view = await service.delete_member_external_id(
+            db, ctx.keys, project.project_id, organization_id, member_id, acting=acting, now=ctx.now
+        )
+    return member_response(view, ctx.request_id)

@@ -9,6 +9,7 @@ from keystile.api.context import Ctx
 from keystile.api.schemas.b2b_organizations import (
     CreateOrganizationRequest,
     DeleteOrganizationResponse,
+    OrganizationMetricsResponse,
     OrganizationResponse,
     PathRef,
     SearchOrganizationsRequest,
@@ -80,3 +81,23 @@ async def delete_organization(
             db, ctx.keys, project.project_id, organization_id, acting=acting, now=ctx.now
         )
     return DeleteOrganizationResponse(request_id=ctx.request_id, organization_id=deleted)
+
+
+@router.delete("/{organization_id}/external_id", response_model=OrganizationResponse)
+async def delete_organization_external_id(
+    organization_id: PathRef, ctx: Ctx, project: B2BProject, acting: ActingMember
+) -> OrganizationResponse:
+    async with ctx.work() as db:
+        view = await service.delete_organization_external_id(
+            db, ctx.keys, project.project_id, organization_id, acting=acting, now=ctx.now
+        )
+    return OrganizationResponse(request_id=ctx.request_id, organization=organization_out(view))
+
+
+@router.get("/{organization_id}/metrics", response_model=OrganizationMetricsResponse)
+async def organization_metrics(
+    organization_id: PathRef, ctx: Ctx, project: B2BProject
+) -> OrganizationMetricsResponse:
+    async with ctx.work() as db:
+        count = await service.organization_member_count(db, project.project_id, organization_id)
+    return OrganizationMetricsResponse(request_id=ctx.request_id, member_count=count)
