@@ -295,7 +295,7 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("intermediate_session_not_found", 404, STYTCH, "Intermediate session could not be found: it does not exist, was used, or has expired."),
     E("organization_slug_already_used", 409, STYTCH, "An organization with this slug already exists in this project."),
     E("duplicate_member_email", 409, STYTCH, "A member with this email already exists in this organization."),
-    E("member_phone_number_not_found", 404, STYTCH, "The member has no MFA phone number."),
+    E("member_phone_number_not_found", 404, STYTCH, "Member phone number could not be found."),
     E("member_password_not_found", 404, STYTCH, "Member password could not be found."),
     # One-time passcodes, SMS toll-fraud limits, TOTP and recovery codes
     E("invalid_method_id", 400, STYTCH, "method_id format is invalid."),

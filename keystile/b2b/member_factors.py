@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Final, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keystile.b2b.members import acted_on
 from keystile.b2b.organizations import organization_view
 from keystile.b2b.views import MemberView
+from keystile.calls import Call
 from keystile.errors import ErrorType, KeystileError
-from keystile.sessions.keys import KeyRing
 from keystile.sessions.types import MemberCredentials
 
 FactorKind = Literal["password", "totp"]
@@ -49,36 +48,23 @@ def register_member_factor(kind: FactorKind, factor: MemberFactor) -> None:
 
 
 async def delete_mfa_phone_number(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
-    organization_ref: str,
-    member_ref: str,
-    *,
-    acting: MemberCredentials | None,
-    now: datetime,
+    call: Call, organization_ref: str, member_ref: str, *, acting: MemberCredentials | None
 ) -> MemberView:
     """Remove the member's MFA phone number; its sessions stay as they are (Stytch's rule)."""
-    target = await acted_on(db, keys, project_id, organization_ref, member_ref, acting, now)
+    target = await acted_on(
+        call.db, call.keys, call.project_id, organization_ref, member_ref, acting, call.now
+    )
     target.check_action("update.info.delete.mfa-phone", "Deleting the MFA phone number")
     member = target.member
     if not member.mfa_phone_number:
         raise KeystileError("member_phone_number_not_found")
     member.mfa_phone_number, member.mfa_phone_number_verified = "", False
-    member.updated_at = now
+    member.updated_at = call.now
     return MemberView(member, target.organization)
 
 
 async def delete_member_factor(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
-    organization_ref: str,
-    kind: FactorKind,
-    ref: str,
-    *,
-    acting: MemberCredentials | None,
-    now: datetime,
+    call: Call, organization_ref: str, kind: FactorKind, ref: str, *, acting: MemberCredentials | None
 ) -> MemberView:
     """Delete the member factor of `kind` that `ref` names (a password by its id; a TOTP by its
     member's id or external id); the member's sessions stay as they are (Stytch's rule)."""
@@ -86,20 +72,22 @@ async def delete_member_factor(
     owner: str | None = None
     member_ref = ref
     if kind == "password":
-        organization = await organization_view(db, project_id, organization_ref)
+        organization = await organization_view(call.db, call.project_id, organization_ref)
         if factor is not None:
-            owner = await factor.owner(db, project_id, organization.organization_id, ref)
+            owner = await factor.owner(call.db, call.project_id, organization.organization_id, ref)
         if owner is None:
             raise KeystileError(_NOT_FOUND[kind])
         member_ref = owner
-    target = await acted_on(db, keys, project_id, organization_ref, member_ref, acting, now)
+    target = await acted_on(
+        call.db, call.keys, call.project_id, organization_ref, member_ref, acting, call.now
+    )
     target.check_action(_DELETE_ACTION[kind], f"Deleting the member's {kind}")
     organization_id, member_id = target.organization.organization_id, target.member.member_id
     factor_ref = ref if kind == "password" else member_id
     if kind == "totp" and factor is not None:
-        owner = await factor.owner(db, project_id, organization_id, factor_ref)
+        owner = await factor.owner(call.db, call.project_id, organization_id, factor_ref)
     if factor is None or owner != member_id:
         raise KeystileError(_NOT_FOUND[kind])
-    await factor.delete(db, project_id, organization_id, factor_ref)
-    target.member.updated_at = now
+    await factor.delete(call.db, call.project_id, organization_id, factor_ref)
+    target.member.updated_at = call.now
     return MemberView(target.member, target.organization)

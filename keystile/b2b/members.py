@@ -18,6 +18,7 @@ from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.repository import MemberSessionRepository
 from keystile.b2b.sessions import authorize
 from keystile.b2b.views import MemberView, OrganizationView
+from keystile.calls import Call
 from keystile.db.uow import violated_constraint
 from keystile.errors import KeystileError
 from keystile.identity.contact import check_external_id, normalize_email, normalize_phone
@@ -330,19 +331,14 @@ async def delete_member(
 
 
 async def delete_member_external_id(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
-    organization_ref: str,
-    member_ref: str,
-    *,
-    acting: MemberCredentials | None,
-    now: datetime,
+    call: Call, organization_ref: str, member_ref: str, *, acting: MemberCredentials | None
 ) -> MemberView:
     """Clear the member's external id."""
-    target = await acted_on(db, keys, project_id, organization_ref, member_ref, acting, now)
+    target = await acted_on(
+        call.db, call.keys, call.project_id, organization_ref, member_ref, acting, call.now
+    )
     target.check_action("update.info.external-id", "Deleting the external id")
-    target.member.external_id, target.member.updated_at = None, now
+    target.member.external_id, target.member.updated_at = None, call.now
     return MemberView(target.member, target.organization)
 
 

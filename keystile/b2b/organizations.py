@@ -15,6 +15,7 @@ from keystile.b2b.models import Organization
 from keystile.b2b.organizations_repository import ALLOWED, CLAIMED, OrganizationRepository
 from keystile.b2b.sessions import authorize
 from keystile.b2b.views import OrganizationView
+from keystile.calls import Call
 from keystile.db.uow import violated_constraint
 from keystile.errors import KeystileError
 from keystile.identity.contact import check_external_id
@@ -263,25 +264,21 @@ async def delete_organization(
 
 
 async def delete_organization_external_id(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
-    ref: str,
-    *,
-    acting: MemberCredentials | None,
-    now: datetime,
+    call: Call, ref: str, *, acting: MemberCredentials | None
 ) -> OrganizationView:
     """Clear the organization's external id (the organization is named by its id or slug then)."""
-    administered = await administered_organization(db, keys, project_id, ref, acting, now, for_update=True)
+    administered = await administered_organization(
+        call.db, call.keys, call.project_id, ref, acting, call.now, for_update=True
+    )
     administered.organization.organization_external_id = None
-    administered.organization.updated_at = now
+    administered.organization.updated_at = call.now
     return administered
 
 
-async def organization_member_count(db: AsyncSession, project_id: str, ref: str) -> int:
+async def organization_member_count(call: Call, ref: str) -> int:
     """How many members the organization has (deleted ones not counted): Stytch's organization metrics."""
-    organization = await organization_view(db, project_id, ref)
-    return await OrganizationRepository(db, project_id).member_count(organization.organization_id)
+    organization = await organization_view(call.db, call.project_id, ref)
+    return await OrganizationRepository(call.db, call.project_id).member_count(organization.organization_id)
 
 
 async def search_organizations(

@@ -13,7 +13,7 @@ from keystile.b2b.member_factors import MemberFactor, delete_member_factor
 from keystile.b2b.views import MemberView
 from keystile.sessions.keys import KeyRing
 from tests.b2b.test_services import new_member, new_organization
-from tests.support.services import NOW, Sessions, refusal, within
+from tests.support.services import Sessions, call_for, refusal, within
 
 
 class FactorStore:
@@ -51,7 +51,7 @@ async def test_a_registered_factor_is_deleted_once_and_only_in_its_organization(
         return within(
             db_sessions,
             lambda db: delete_member_factor(
-                db, keys, b2b_project_id, organization_id, kind, ref, acting=None, now=NOW
+                call_for(db, b2b_project_id, keys), organization_id, kind, ref, acting=None
             ),
         )
 

@@ -9,7 +9,6 @@ from keystile.api.auth import ActingMember, B2BProject
 from keystile.api.context import Ctx
 from keystile.api.schemas.b2b_organizations import MemberResponse, PathRef, member_response
 from keystile.b2b import member_factors as service
-from keystile.b2b.member_factors import FactorKind
 
 router = APIRouter(prefix="/v1/b2b/organizations", tags=["b2b members"])
 
@@ -18,20 +17,7 @@ router = APIRouter(prefix="/v1/b2b/organizations", tags=["b2b members"])
 async def delete_mfa_phone_number(
     organization_id: PathRef, member_id: PathRef, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> MemberResponse:
-    async with ctx.work() as db:
-        view = await service.delete_mfa_phone_number(
-            db, ctx.keys, project.project_id, organization_id, member_id, acting=acting, now=ctx.now
-        )
-    return member_response(view, ctx.request_id)
-
-
-async def _delete_factor(
-    ctx: Ctx, project_id: str, organization_id: str, kind: FactorKind, ref: str, acting: ActingMember
-) -> MemberResponse:
-    async with ctx.work() as db:
-        view = await service.delete_member_factor(
-            db, ctx.keys, project_id, organization_id, kind, ref, acting=acting, now=ctx.now
-        )
+    view = await ctx.run(project, service.delete_mfa_phone_number, organization_id, member_id, acting=acting)
     return member_response(view, ctx.request_id)
 
 
@@ -43,13 +29,17 @@ async def delete_password(
     project: B2BProject,
     acting: ActingMember,
 ) -> MemberResponse:
-    return await _delete_factor(
-        ctx, project.project_id, organization_id, "password", member_password_id, acting
+    view = await ctx.run(
+        project, service.delete_member_factor, organization_id, "password", member_password_id, acting=acting
     )
+    return member_response(view, ctx.request_id)
 
 
 @router.delete("/{organization_id}/members/{member_id}/totp", response_model=MemberResponse)
 async def delete_totp(
     organization_id: PathRef, member_id: PathRef, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> MemberResponse:
-    return await _delete_factor(ctx, project.project_id, organization_id, "totp", member_id, acting)
+    view = await ctx.run(
+        project, service.delete_member_factor, organization_id, "totp", member_id, acting=acting
+    )
+    return member_response(view, ctx.request_id)

@@ -166,8 +166,7 @@ async def reactivate_member(
 async def delete_member_external_id(
     organization_id: PathRef, member_id: PathRef, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> MemberResponse:
-    async with ctx.work() as db:
-        view = await service.delete_member_external_id(
-            db, ctx.keys, project.project_id, organization_id, member_id, acting=acting, now=ctx.now
-        )
+    view = await ctx.run(
+        project, service.delete_member_external_id, organization_id, member_id, acting=acting
+    )
     return member_response(view, ctx.request_id)

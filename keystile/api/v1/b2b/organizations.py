@@ -87,10 +87,7 @@ async def delete_organization(
 async def delete_organization_external_id(
     organization_id: PathRef, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> OrganizationResponse:
-    async with ctx.work() as db:
-        view = await service.delete_organization_external_id(
-            db, ctx.keys, project.project_id, organization_id, acting=acting, now=ctx.now
-        )
+    view = await ctx.run(project, service.delete_organization_external_id, organization_id, acting=acting)
     return OrganizationResponse(request_id=ctx.request_id, organization=organization_out(view))
 
 
@@ -98,6 +95,5 @@ async def delete_organization_external_id(
 async def organization_metrics(
     organization_id: PathRef, ctx: Ctx, project: B2BProject
 ) -> OrganizationMetricsResponse:
-    async with ctx.work() as db:
-        count = await service.organization_member_count(db, project.project_id, organization_id)
+    count = await ctx.run(project, service.organization_member_count, organization_id)
     return OrganizationMetricsResponse(request_id=ctx.request_id, member_count=count)
