@@ -16,7 +16,7 @@ from keystile.api.errors import install_error_handlers
 from keystile.api.middleware import RequestGuard
 from keystile.api.schemas.common import ErrorResponse
 from keystile.api.state import AppState, app_state
-from keystile.api.v1 import oauth2, project
+from keystile.api.v1 import oauth2, project, rbac
 from keystile.api.v1.b2b import discovery as b2b_discovery
 from keystile.api.v1.b2b import magic_links as b2b_magic_links
 from keystile.api.v1.b2b import member_factors as b2b_member_factors
@@ -31,6 +31,7 @@ from keystile.db.liveness import ping
 from keystile.delivery.worker import outbox_worker_running
 from keystile.encryption import at_rest_cipher
 from keystile.limits.limiter import rate_limiter
+from keystile.rbac.cache import PolicyCache
 from keystile.sessions.direct_store import DirectSessionStore
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.store import attach_session_store
@@ -54,6 +55,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_magic_links.router,
     b2b_discovery.router,
     project.router,
+    rbac.router,
 )
 # Young objects are collected after this many allocations instead of CPython's 700, which one request
 # makes several times over; older generations keep their default pace.
@@ -90,6 +92,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
             session_store=session_store,
             credentials=CredentialCache(ttl_seconds=settings.credential_cache_seconds),
             limiter=rate_limiter(settings, sessions),
+            policies=PolicyCache(ttl_seconds=settings.credential_cache_seconds),
         )
         _tune_garbage_collection()
         try:

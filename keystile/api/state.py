@@ -13,6 +13,7 @@ from keystile.api.credential_cache import CredentialCache
 from keystile.clock import Clock
 from keystile.config import Settings
 from keystile.limits.limiter import RateLimiter
+from keystile.rbac.cache import PolicyCache
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.store import SessionStore
 
@@ -26,6 +27,8 @@ class AppState:
     keys: KeyRing
     session_store: SessionStore
     limiter: RateLimiter
+    # Each project's RBAC policy, for authorization checks without a query.
+    policies: PolicyCache
     credentials: CredentialCache = field(default_factory=CredentialCache)
     # Set to make the in-process outbox worker look now instead of at its next poll.
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)

@@ -21,6 +21,7 @@ from keystile.errors import KeystileError
 from keystile.identity.contact import check_external_id
 from keystile.ids import new_id
 from keystile.metadata import check_metadata
+from keystile.rbac.repository import PolicyRepository
 from keystile.search_operands import check_limit, decode_cursor, encode_cursor, parse_search
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.types import MemberCredentials
@@ -260,6 +261,7 @@ async def delete_organization(
     administered = await administered_organization(db, keys, project_id, ref, acting, now, for_update=True)
     organization = administered.organization
     await OrganizationRepository(db, project_id).delete(organization.organization_id)
+    await PolicyRepository(db, project_id).delete_organization(organization.organization_id)
     return organization.organization_id
 
 

@@ -1,60 +1,16 @@
-"""Stytch's default RBAC roles over its own resources, `stytch.self` (the acting member) and
-`stytch.member` (any member of its organization), and the action each member field needs to change."""
+"""What a member session may do to a member: the action each member field needs to change, on
+`stytch.self` (the acting member) or `stytch.member` (any member of its organization)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from typing import Final
 
-from keystile.b2b.policy import ADMIN_ROLE, MEMBER_ROLE
 from keystile.errors import KeystileError
+from keystile.rbac.defaults import MEMBER, SELF, default_policy
 
-SELF: Final = "stytch.self"
-MEMBER: Final = "stytch.member"
-
-# Stytch's default `stytch.self` actions, less `update.settings.mfa-enrolled`: until B2B MFA can be
-# completed, MFA enrolment is the admin's lever only (a member could otherwise undo it, or lock
-# itself out for good by setting it).
-_SELF_ACTIONS: Final = frozenset(
-    {
-        "update.info.name",
-        "update.info.untrusted-metadata",
-        "update.info.mfa-phone",
-        "update.info.delete.mfa-phone",
-        "update.info.delete.password",
-        "update.info.delete.mfa-totp",
-        "update.settings.default-mfa-method",
-        "delete",
-        "revoke-sessions",
-    }
-)
-# Stytch's default `stytch.member` actions, plus `update.info.external-id`, keystile's name for the
-# right to set an external id (Stytch names none; only the admin has it).
-_MEMBER_ACTIONS: Final = frozenset(
-    {
-        "create",
-        "update.info.name",
-        "update.info.email",
-        "update.info.external-id",
-        "update.info.untrusted-metadata",
-        "update.info.mfa-phone",
-        "update.info.delete.mfa-phone",
-        "update.info.delete.mfa-totp",
-        "update.info.delete.password",
-        "update.settings.is-breakglass",
-        "update.settings.mfa-enrolled",
-        "update.settings.default-mfa-method",
-        "update.settings.roles",
-        "search",
-        "delete",
-        "revoke-sessions",
-    }
-)
-
-DEFAULT_ROLES: Final[Mapping[str, Mapping[str, frozenset[str]]]] = {
-    MEMBER_ROLE: {SELF: _SELF_ACTIONS},
-    ADMIN_ROLE: {SELF: _SELF_ACTIONS, MEMBER: _MEMBER_ACTIONS},
-}
+# Until member sessions are checked against each project's own policy: Stytch's default one.
+_DEFAULT_POLICY: Final = default_policy("b2b")
 
 # What a member session needs to change each field of a member (`update_member`); None: no member
 # session may, only the backend (Stytch: trusted metadata cannot be updated when acting as a member).
@@ -73,7 +29,7 @@ MEMBER_UPDATE_ACTIONS: Final[Mapping[str, str | None]] = {
 
 
 def permits(roles: Collection[str], resource: str, action: str) -> bool:
-    return any(action in DEFAULT_ROLES.get(role, {}).get(resource, frozenset()) for role in roles)
+    return _DEFAULT_POLICY.permits(roles, resource, action)
 
 
 def may_act_on_member(roles: Collection[str], action: str, *, on_self: bool) -> bool:

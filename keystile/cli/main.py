@@ -18,7 +18,7 @@ from rich.panel import Panel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.api.header_deadline import HeaderDeadlineProtocol
-from keystile.cli import errors, keys, m2m, oauth, passwords, projects, sms, users
+from keystile.cli import errors, keys, m2m, oauth, passwords, projects, rbac, sms, users
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings, get_settings
@@ -41,6 +41,7 @@ app.add_typer(passwords.app, name="passwords")
 app.add_typer(sms.app, name="sms")
 app.add_typer(errors.app, name="errors")
 app.add_typer(oauth.app, name="oauth")
+app.add_typer(rbac.app, name="rbac")
 
 DEV_REDIRECT_URL = "http://localhost:3000/authenticate"
 # Where the first project's secret goes, beside the embedded database, when stdout is no terminal.

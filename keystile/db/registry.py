@@ -12,6 +12,7 @@ from keystile.identity import models as identity_models
 from keystile.limits import models as limit_models
 from keystile.m2m import models as m2m_models
 from keystile.projects import models as project_models
+from keystile.rbac import models as rbac_models
 from keystile.sessions import models as session_models
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "otp_models",
     "password_models",
     "project_models",
+    "rbac_models",
     "session_models",
     "totp_models",
 ]

@@ -1,0 +1,28 @@
+"""Request and response bodies of the RBAC API (consumer and B2B policies, organizations' custom
+roles), as the SDKs model them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.rbac.model import Role, role_document
+
+
+class PolicyResponse(StytchResponse):
+    policy: dict[str, Any]
+
+
+class OrgPolicyResponse(StytchResponse):
+    org_policy: dict[str, Any]
+
+
+class SetOrgPolicyRequest(RequestBody):
+    org_policy: dict[str, Any]
+    organization_id: str | None = Field(default=None, max_length=128)
+
+
+def org_policy_out(roles: tuple[Role, ...]) -> dict[str, Any]:
+    return {"roles": [role_document(role) for role in roles]}
