@@ -1,6 +1,6 @@
 """rbac policies: a project's own and its organizations' custom roles
 
-Revision ID: 0010
+Revision ID: 0011
 Revises: 0005
 Create Date: 2026-12-04 04:45:00.000000
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import keystile.db.base
 
-revision = "0010"
+revision = "0011"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
