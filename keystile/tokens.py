@@ -63,9 +63,9 @@ def check_challenge(challenge: str | None) -> str | None:
     try:
         raw = base64.urlsafe_b64decode(challenge + "=" * (-len(challenge) % 4))
     except ValueError as error:
-        raise KeystileError("invalid_code_challenge") from error
+        raise KeystileError("invalid_pkce_code_challenge") from error
     if len(challenge) != 43 or len(raw) != 32:
-        raise KeystileError("invalid_code_challenge")
+        raise KeystileError("invalid_pkce_code_challenge")
     return challenge
 
 

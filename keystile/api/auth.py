@@ -69,12 +69,7 @@ ProjectAuth = Annotated[CachedProject, Depends(authenticated_project)]
 
 def _same_vertical(project: CachedProject, vertical: str) -> CachedProject:
     if project.vertical != vertical:
-        client = "B2BClient" if project.vertical == "b2b" else "Client"
-        raise KeystileError(
-            "wrong_project_vertical",
-            f"This is a {vertical} endpoint and this is a {project.vertical} project: "
-            f"use the {project.vertical} API (the SDK's {client}).",
-        )
+        raise KeystileError("invalid_b2b_endpoint" if vertical == "b2b" else "invalid_consumer_endpoint")
     return project
 
 

@@ -34,7 +34,11 @@ FIELD_ERRORS: dict[str, ErrorType] = {
     "untrusted_metadata": "invalid_metadata",
     "session_duration_minutes": "invalid_session_duration_minutes",
 }
-HTTP_ERRORS: dict[int, ErrorType] = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
+HTTP_ERRORS: dict[int, ErrorType] = {
+    404: "route_not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+}
 RETRY_AFTER_SECONDS = "5"
 # What an unreachable database, or a unit of work past its deadline (keystile/db/uow.py), raises.
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (

@@ -91,7 +91,7 @@ def _check_roles(roles: list[str]) -> list[str]:
 
 
 def _duplicate_external_id() -> KeystileError:
-    return KeystileError("duplicate_external_id", "A member with this external id already exists.")
+    return KeystileError("duplicate_member_external_id")
 
 
 def _unique_violation(error: IntegrityError) -> KeystileError:

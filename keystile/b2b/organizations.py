@@ -136,7 +136,7 @@ async def _set_domains(repo: OrganizationRepository, organization_id: str, given
 
 
 def _duplicate_external_id() -> KeystileError:
-    return KeystileError("duplicate_external_id", "An organization with this external id already exists.")
+    return KeystileError("organization_external_id_already_used")
 
 
 async def _flush(repo: OrganizationRepository) -> None:

@@ -183,7 +183,7 @@ async def authenticate(
     session, member = found
     if authorization_check is not None:
         if authorization_check["organization_id"] != session.organization_id:
-            raise KeystileError("tenancy_mismatch")
+            raise KeystileError("session_authorization_tenancy_error")
         raise KeystileError("invalid_argument", "authorization_check permissions are not supported yet.")
     changes = lifecycle.changes_on_authenticate(session, custom_claims, lifetime, now)
     if changes:
@@ -282,7 +282,7 @@ async def authorize(
         return None
     session, member = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
     if session.organization_id != organization_id:
-        raise KeystileError("tenancy_mismatch")
+        raise KeystileError("session_authorization_tenancy_error")
     if b2b_policy.ADMIN_ROLE not in member.role_ids and member_id != member.member.member_id:
         raise KeystileError(
             "session_authorization_error", "Only a stytch_admin may do this for another member."

@@ -63,7 +63,7 @@ def unique_violation(error: IntegrityError) -> KeystileError:
     """The duplicate that a unique index of the users' tables refused, as its Stytch error."""
     text = violated_constraint(error)
     if "external_id" in text:
-        return KeystileError("duplicate_external_id")
+        return KeystileError("duplicate_user_external_id")
     if "phone" in text:
         return KeystileError("duplicate_phone_number")
     return KeystileError("duplicate_email")
@@ -81,7 +81,7 @@ async def create_user(session: AsyncSession, project_id: str, new: NewUser, *, n
     if phone is not None and await repo.phone_owner(phone) is not None:
         raise KeystileError("duplicate_phone_number")
     if external_id is not None and await repo.external_id_owner(external_id) is not None:
-        raise KeystileError("duplicate_external_id")
+        raise KeystileError("duplicate_user_external_id")
     user = User(
         user_id=new_id("user"),
         project_id=project_id,
@@ -157,7 +157,7 @@ async def update_user(
     if changes.external_id is not None and changes.external_id != user.external_id:
         external_id = check_external_id(changes.external_id)
         if await repo.external_id_owner(external_id) is not None:
-            raise KeystileError("duplicate_external_id")
+            raise KeystileError("duplicate_user_external_id")
         user.external_id = external_id
     try:
         await session.flush()

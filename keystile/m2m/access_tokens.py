@@ -21,7 +21,7 @@ MAX_SCOPES = 100
 def check_scopes(scopes: list[str]) -> list[str]:
     """A client's scopes: scope-tokens (so that they travel space-separated), without repeats."""
     if len(scopes) > MAX_SCOPES or not all(SCOPE_TOKEN.match(scope) for scope in scopes):
-        raise KeystileError("invalid_scopes")
+        raise KeystileError("invalid_m2m_client_scope")
     return list(dict.fromkeys(scopes))
 
 

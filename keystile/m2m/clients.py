@@ -83,7 +83,7 @@ def _client_id(value: str | None) -> str:
     if value is None:
         return new_id("m2m-client")
     if not is_well_formed_id(value):
-        raise KeystileError("invalid_client_id")
+        raise KeystileError("m2m_client_invalid_client_id")
     return value
 
 
@@ -98,9 +98,13 @@ def _build_client(project_id: str, new: NewClient, *, now: datetime) -> ClientWi
     client = M2MClient(
         project_id=project_id,
         client_id=client_id,
-        client_name=_text(new.client_name, limit=MAX_NAME_LENGTH, error_type="invalid_client_name"),
+        client_name=_text(
+            new.client_name, limit=MAX_NAME_LENGTH, error_type="m2m_client_invalid_client_name"
+        ),
         client_description=_text(
-            new.client_description, limit=MAX_DESCRIPTION_LENGTH, error_type="invalid_client_description"
+            new.client_description,
+            limit=MAX_DESCRIPTION_LENGTH,
+            error_type="m2m_client_invalid_client_description",
         ),
         status="active",
         scopes=access_tokens.check_scopes(new.scopes),
@@ -118,7 +122,7 @@ def _build_client(project_id: str, new: NewClient, *, now: datetime) -> ClientWi
 async def _insert(db: AsyncSession, project_id: str, clients: list[M2MClient]) -> None:
     if not await M2MClientRepository(db, project_id).insert(clients):
         # Another request took the same client_id between check and insert.
-        raise KeystileError("duplicate_client_id")
+        raise KeystileError("duplicate_m2m_client_id")
 
 
 async def create_client(
@@ -128,7 +132,7 @@ async def create_client(
     secret must be strong enough to be a credential."""
     created = _build_client(project_id, new, now=now)
     if await M2MClientRepository(db, project_id).get(created.client.client_id) is not None:
-        raise KeystileError("duplicate_client_id")
+        raise KeystileError("duplicate_m2m_client_id")
     await _insert(db, project_id, [created.client])
     return created
 
@@ -202,15 +206,17 @@ async def update_client(
     client = await _existing(db, project_id, client_id, for_update=True)
     if changes.client_name is not None:
         client.client_name = _text(
-            changes.client_name, limit=MAX_NAME_LENGTH, error_type="invalid_client_name"
+            changes.client_name, limit=MAX_NAME_LENGTH, error_type="m2m_client_invalid_client_name"
         )
     if changes.client_description is not None:
         client.client_description = _text(
-            changes.client_description, limit=MAX_DESCRIPTION_LENGTH, error_type="invalid_client_description"
+            changes.client_description,
+            limit=MAX_DESCRIPTION_LENGTH,
+            error_type="m2m_client_invalid_client_description",
         )
     if changes.status is not None:
         if changes.status not in STATUSES:
-            raise KeystileError("invalid_client_status")
+            raise KeystileError("m2m_client_invalid_status")
         client.status = changes.status
     if changes.scopes is not None:
         client.scopes = access_tokens.check_scopes(changes.scopes)
@@ -241,7 +247,7 @@ async def complete_secret_rotation(db: AsyncSession, project_id: str, client_id:
     """The next secret becomes the only secret; the old one gets no more tokens."""
     client = await _existing(db, project_id, client_id, for_update=True)
     if client.next_secret_digest is None or client.next_secret_last_four is None:
-        raise KeystileError("client_secret_rotation_not_started")
+        raise KeystileError("m2m_client_not_rotating_secret")
     client.secret_digest, client.secret_last_four = client.next_secret_digest, client.next_secret_last_four
     client.next_secret_digest = client.next_secret_last_four = None
     await db.flush()
@@ -252,7 +258,7 @@ async def cancel_secret_rotation(db: AsyncSession, project_id: str, client_id: s
     """Forget the next secret; the current one stays the only secret."""
     client = await _existing(db, project_id, client_id, for_update=True)
     if client.next_secret_digest is None:
-        raise KeystileError("client_secret_rotation_not_started")
+        raise KeystileError("m2m_client_not_rotating_secret")
     client.next_secret_digest = client.next_secret_last_four = None
     await db.flush()
     return client

@@ -43,7 +43,7 @@ def check_imported_secret(secret: str) -> str:
         or not all("!" <= ch <= "~" for ch in secret)
         or _guesses_log10(secret) < MIN_IMPORTED_GUESSES_LOG10
     ):
-        raise KeystileError("invalid_client_secret")
+        raise KeystileError("m2m_client_invalid_client_secret")
     return secret
 
 

@@ -58,7 +58,7 @@ class _Seen:
         if record.phone_number is not None and record.phone_number in self.phones:
             return "duplicate_phone_number"
         if record.external_id is not None and record.external_id in self.external_ids:
-            return "duplicate_external_id"
+            return "duplicate_user_external_id"
         for keys, value in (
             (self.emails, record.email),
             (self.phones, record.phone_number),
@@ -150,7 +150,7 @@ async def _insert_new(
             )
         elif record.external_id is not None and record.external_id in external_ids:
             rejects.append(
-                Reject(source.line, "duplicate_external_id", "external_id already in use.", source.text)
+                Reject(source.line, "duplicate_user_external_id", "external_id already in use.", source.text)
             )
         else:
             fresh.append((source, record))

@@ -128,7 +128,7 @@ async def delete_secret(session: AsyncSession, project_id: str, secret_id: str) 
     """Delete a secret, refusing to delete a project's last one."""
     secrets = await list_secrets(session, project_id)
     if secret_id not in {s.secret_id for s in secrets}:
-        raise KeystileError("not_found", "Secret could not be found.")
+        raise KeystileError("secret_not_found")
     if len(secrets) == 1:
         raise KeystileError("invalid_argument", "A project must keep at least one secret.")
     await ProjectRepository(session).delete_secret(project_id, secret_id)

@@ -62,7 +62,8 @@ async def _dev_inbox(request: Request, project: CachedProject) -> list[DevInboxM
     channels = dev_inbox_channels(state.settings)
     if not channels:
         raise KeystileError(
-            "not_found", "The dev inbox has nothing to show: SMTP and an SMS provider are both configured."
+            "route_not_found",
+            "The dev inbox has nothing to show: SMTP and an SMS provider are both configured.",
         )
     async with unit_of_work(state.sessions) as session:
         return await list_dev_inbox(

@@ -270,7 +270,7 @@ WRONG_VALUES: dict[str, tuple[str, str, Any, str]] = {
         "invalid_magic_link_url",
     ),
     "login-expiration-short": ("login-or-signup", "login_expiration_minutes", 4, "invalid_expiration"),
-    "login-pkce-short": ("login-or-signup", "pkce_code_challenge", "short", "invalid_code_challenge"),
+    "login-pkce-short": ("login-or-signup", "pkce_code_challenge", "short", "invalid_pkce_code_challenge"),
     "invite-roles-objects": ("invite", "roles", [{"role_id": "x"}], "invalid_argument"),
     "invite-org-sql": ("invite", "organization_id", "' OR 1=1 --", "organization_not_found"),
     "authenticate-token-empty": ("authenticate", "magic_links_token", "", "invalid_argument"),
@@ -477,7 +477,7 @@ def test_consumer_projects_are_refused(
     with httpx.Client(
         base_url=server.base_url.rstrip("/"), auth=(project.project_id, project.secret)
     ) as consumer:
-        assert_stytch_error(call(consumer, endpoint, target), 400, "wrong_project_vertical")
+        assert_stytch_error(call(consumer, endpoint, target), 400, "invalid_b2b_endpoint")
 
 
 @pytest.mark.parametrize(

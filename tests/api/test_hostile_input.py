@@ -528,13 +528,13 @@ def test_unicode_emails_are_normalised_or_refused(api: httpx.Client, email: str)
 
 # (raw path, expected status, expected error type)
 PATHS = {
-    "encoded-traversal": (b"/v1/users/..%2F..%2Fetc%2Fpasswd", 404, "not_found"),
-    "dot-traversal": (b"/v1/users/../../etc/passwd", 404, "not_found"),
-    "encoded-dots": (b"/v1/users/%2e%2e%2f%2e%2e%2fetc%2fpasswd", 404, "not_found"),
+    "encoded-traversal": (b"/v1/users/..%2F..%2Fetc%2Fpasswd", 404, "route_not_found"),
+    "dot-traversal": (b"/v1/users/../../etc/passwd", 404, "route_not_found"),
+    "encoded-dots": (b"/v1/users/%2e%2e%2f%2e%2e%2fetc%2fpasswd", 404, "route_not_found"),
     "double-encoded": (b"/v1/users/%252e%252e%252fetc", 400, "invalid_user_id"),
-    "root-traversal": (b"/%2e%2e/%2e%2e/etc/passwd", 404, "not_found"),
-    "semicolon": (b"/v1/users/..;/..;/etc/passwd", 404, "not_found"),
-    "encoded-slash": (b"/v1/users/user-test-a%2Fb", 404, "not_found"),
+    "root-traversal": (b"/%2e%2e/%2e%2e/etc/passwd", 404, "route_not_found"),
+    "semicolon": (b"/v1/users/..;/..;/etc/passwd", 404, "route_not_found"),
+    "encoded-slash": (b"/v1/users/user-test-a%2Fb", 404, "route_not_found"),
     "backslash": (b"/v1/users/..%5C..%5Cwindows", 400, "invalid_user_id"),
     "nul": (b"/v1/users/user-test-x%00", 400, "invalid_user_id"),
     "newline": (b"/v1/users/user-test-x%0A", 400, "invalid_user_id"),
@@ -545,14 +545,14 @@ PATHS = {
     "id-of-129": (b"/v1/users/" + b"u" * 129, 400, "invalid_user_id"),
     "id-of-10000": (b"/v1/users/" + b"u" * 10_000, 400, "invalid_user_id"),
     "id-of-128": (b"/v1/users/" + b"u" * 128, 404, "user_not_found"),  # as long as an external id
-    "trailing-slash": (b"/v1/users/" + MISSING_USER.encode() + b"/", 404, "not_found"),
-    "collection-trailing-slash": (b"/v1/users/", 404, "not_found"),
-    "double-slashes": (b"//v1//users//" + MISSING_USER.encode(), 404, "not_found"),
-    "unknown-version": (b"/v2/users/" + MISSING_USER.encode(), 404, "not_found"),
-    "unknown-product": (b"/v1/nope", 404, "not_found"),
-    "root": (b"/", 404, "not_found"),
-    "dotenv": (b"/.env", 404, "not_found"),
-    "healthz-trailing-slash": (b"/healthz/", 404, "not_found"),
+    "trailing-slash": (b"/v1/users/" + MISSING_USER.encode() + b"/", 404, "route_not_found"),
+    "collection-trailing-slash": (b"/v1/users/", 404, "route_not_found"),
+    "double-slashes": (b"//v1//users//" + MISSING_USER.encode(), 404, "route_not_found"),
+    "unknown-version": (b"/v2/users/" + MISSING_USER.encode(), 404, "route_not_found"),
+    "unknown-product": (b"/v1/nope", 404, "route_not_found"),
+    "root": (b"/", 404, "route_not_found"),
+    "dotenv": (b"/.env", 404, "route_not_found"),
+    "healthz-trailing-slash": (b"/healthz/", 404, "route_not_found"),
 }
 
 
@@ -582,7 +582,7 @@ def test_wrong_methods_are_405(api: httpx.Client, method: str, path: str) -> Non
 
 
 def test_unknown_routes_without_credentials_are_404(server: KeystileServer) -> None:
-    assert_stytch_error(httpx.get(f"{server.base_url}v1/definitely/not/here"), 404, "not_found")
+    assert_stytch_error(httpx.get(f"{server.base_url}v1/definitely/not/here"), 404, "route_not_found")
 
 
 # --- Credentials ------------------------------------------------------------------------------

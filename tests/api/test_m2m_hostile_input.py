@@ -64,26 +64,38 @@ WRONG: dict[str, tuple[str, dict[str, Any], str]] = {
     "scopes-missing": ("create", {}, "invalid_argument"),
     "scopes-string": ("create", {"scopes": "read:users"}, "invalid_argument"),
     "scopes-of-ints": ("create", {"scopes": [1]}, "invalid_argument"),
-    "scope-with-space": ("create", {"scopes": ["read users"]}, "invalid_scopes"),
-    "scope-with-quote": ("create", {"scopes": ['read"users']}, "invalid_scopes"),
-    "scope-with-backslash": ("create", {"scopes": ["read\\users"]}, "invalid_scopes"),
-    "scope-empty": ("create", {"scopes": [""]}, "invalid_scopes"),
-    "scope-non-ascii": ("create", {"scopes": ["lire:utilisé"]}, "invalid_scopes"),
-    "scope-too-long": ("create", {"scopes": ["s" * 129]}, "invalid_scopes"),
-    "too-many-scopes": ("create", {"scopes": [f"s{i}" for i in range(101)]}, "invalid_scopes"),
-    "huge-scope": ("create", {"scopes": [HUGE]}, "invalid_scopes"),
+    "scope-with-space": ("create", {"scopes": ["read users"]}, "invalid_m2m_client_scope"),
+    "scope-with-quote": ("create", {"scopes": ['read"users']}, "invalid_m2m_client_scope"),
+    "scope-with-backslash": ("create", {"scopes": ["read\\users"]}, "invalid_m2m_client_scope"),
+    "scope-empty": ("create", {"scopes": [""]}, "invalid_m2m_client_scope"),
+    "scope-non-ascii": ("create", {"scopes": ["lire:utilisé"]}, "invalid_m2m_client_scope"),
+    "scope-too-long": ("create", {"scopes": ["s" * 129]}, "invalid_m2m_client_scope"),
+    "too-many-scopes": ("create", {"scopes": [f"s{i}" for i in range(101)]}, "invalid_m2m_client_scope"),
+    "huge-scope": ("create", {"scopes": [HUGE]}, "invalid_m2m_client_scope"),
     "client-id-int": ("create", {"scopes": [], "client_id": 7}, "invalid_argument"),
-    "client-id-slash": ("create", {"scopes": [], "client_id": "a/b"}, "invalid_client_id"),
-    "client-id-empty": ("create", {"scopes": [], "client_id": ""}, "invalid_client_id"),
-    "client-id-too-long": ("create", {"scopes": [], "client_id": "c" * 97}, "invalid_client_id"),
-    "client-id-sql": ("create", {"scopes": [], "client_id": "' OR 1=1 --"}, "invalid_client_id"),
+    "client-id-slash": ("create", {"scopes": [], "client_id": "a/b"}, "m2m_client_invalid_client_id"),
+    "client-id-empty": ("create", {"scopes": [], "client_id": ""}, "m2m_client_invalid_client_id"),
+    "client-id-too-long": ("create", {"scopes": [], "client_id": "c" * 97}, "m2m_client_invalid_client_id"),
+    "client-id-sql": ("create", {"scopes": [], "client_id": "' OR 1=1 --"}, "m2m_client_invalid_client_id"),
     "secret-int": ("create", {"scopes": [], "client_secret": 12345678}, "invalid_argument"),
-    "secret-huge": ("create", {"scopes": [], "client_secret": HUGE}, "invalid_client_secret"),
-    "secret-weak": ("create", {"scopes": [], "client_secret": "12345678"}, "invalid_client_secret"),
-    "secret-non-ascii": ("create", {"scopes": [], "client_secret": "pässwörd" * 8}, "invalid_client_secret"),
+    "secret-huge": ("create", {"scopes": [], "client_secret": HUGE}, "m2m_client_invalid_client_secret"),
+    "secret-weak": (
+        "create",
+        {"scopes": [], "client_secret": "12345678"},
+        "m2m_client_invalid_client_secret",
+    ),
+    "secret-non-ascii": (
+        "create",
+        {"scopes": [], "client_secret": "pässwörd" * 8},
+        "m2m_client_invalid_client_secret",
+    ),
     "name-list": ("create", {"scopes": [], "client_name": ["a"]}, "invalid_argument"),
-    "name-huge": ("create", {"scopes": [], "client_name": HUGE}, "invalid_client_name"),
-    "description-huge": ("create", {"scopes": [], "client_description": HUGE}, "invalid_client_description"),
+    "name-huge": ("create", {"scopes": [], "client_name": HUGE}, "m2m_client_invalid_client_name"),
+    "description-huge": (
+        "create",
+        {"scopes": [], "client_description": HUGE},
+        "m2m_client_invalid_client_description",
+    ),
     "metadata-list": ("create", {"scopes": [], "trusted_metadata": [1]}, "invalid_metadata"),
     "metadata-huge": ("create", {"scopes": [], "trusted_metadata": {"k": HUGE}}, "invalid_metadata"),
     "limit-string": ("search", {"limit": "10"}, "invalid_limit"),
@@ -113,9 +125,9 @@ WRONG: dict[str, tuple[str, dict[str, Any], str]] = {
         "invalid_search_query",
     ),
     "status-int": ("update", {"status": 1}, "invalid_argument"),
-    "status-unknown": ("update", {"status": "deleted"}, "invalid_client_status"),
+    "status-unknown": ("update", {"status": "deleted"}, "m2m_client_invalid_status"),
     "update-scopes-string": ("update", {"scopes": "admin"}, "invalid_argument"),
-    "update-name-huge": ("update", {"client_name": HUGE}, "invalid_client_name"),
+    "update-name-huge": ("update", {"client_name": HUGE}, "m2m_client_invalid_client_name"),
 }
 
 
@@ -134,14 +146,16 @@ def test_wrong_values_are_refused(
 @pytest.mark.parametrize("char", CONTROL.values(), ids=CONTROL.keys())
 def test_control_characters_are_refused(api: httpx.Client, char: str) -> None:
     for field, error_type in (
-        ("client_name", "invalid_client_name"),
-        ("client_description", "invalid_client_description"),
-        ("client_id", "invalid_client_id"),
-        ("client_secret", "invalid_client_secret"),
+        ("client_name", "m2m_client_invalid_client_name"),
+        ("client_description", "m2m_client_invalid_client_description"),
+        ("client_id", "m2m_client_invalid_client_id"),
+        ("client_secret", "m2m_client_invalid_client_secret"),
     ):
         body = {"scopes": [], field: f"Valid{char}Text-{'k' * 20}"}
         assert_stytch_error(api.post("/v1/m2m/clients", json=body), 400, error_type)
-    assert_stytch_error(api.post("/v1/m2m/clients", json={"scopes": [f"a{char}b"]}), 400, "invalid_scopes")
+    assert_stytch_error(
+        api.post("/v1/m2m/clients", json={"scopes": [f"a{char}b"]}), 400, "invalid_m2m_client_scope"
+    )
 
 
 @pytest.mark.parametrize("sql", SQL.values(), ids=SQL.keys())

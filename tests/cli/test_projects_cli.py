@@ -254,7 +254,7 @@ REFUSED = {
     "remove-unknown-type": (["redirect-urls", "remove", "{P}", LOGIN, "--type", "logout"], "logout"),
     "list-urls-of-missing-project": (["redirect-urls", "list", "project-test-missing"], "project_not_found"),
     "secret-for-missing-project": (["secrets", "create", "project-test-missing"], "project_not_found"),
-    "delete-missing-secret": (["secrets", "delete", "{P}", "secret-test-missing"], "not_found"),
+    "delete-missing-secret": (["secrets", "delete", "{P}", "secret-test-missing"], "secret_not_found"),
 }
 
 

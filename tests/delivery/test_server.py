@@ -129,7 +129,7 @@ def test_with_smtp_mail_is_sent_and_the_dev_inbox_is_hidden(
     for path in ("dev/inbox", "dev/inbox.json"):
         response = httpx.get(f"{server.base_url}{path}")
         assert response.status_code == 404
-        assert response.json()["error_type"] == "not_found"
+        assert response.json()["error_type"] == "route_not_found"
     assert LINK not in server.log_path.read_text()
 
 

@@ -46,7 +46,7 @@ async def test_an_address_phone_or_external_id_belongs_to_one_user(
     phone = add(db_sessions, project_id, NewUser(phone_number="+14155550101"))
     assert await refusal(phone) == "duplicate_phone_number"
     external = add(db_sessions, project_id, NewUser(external_id="ext-b"))
-    assert await refusal(external) == "duplicate_external_id"
+    assert await refusal(external) == "duplicate_user_external_id"
 
 
 async def test_the_same_address_may_live_in_another_project(db_sessions: Sessions, project_id: str) -> None:

@@ -57,7 +57,7 @@ def test_strong_imported_secrets_are_accepted(secret: str) -> None:
 def test_weak_or_malformed_imported_secrets_are_refused(secret: str) -> None:
     with pytest.raises(KeystileError) as refused:
         check_imported_secret(secret)
-    assert refused.value.error_type == "invalid_client_secret"
+    assert refused.value.error_type == "m2m_client_invalid_client_secret"
 
 
 def test_secret_matches_current_or_next_digest_only() -> None:
@@ -73,7 +73,7 @@ def test_scopes_are_scope_tokens_without_repeats() -> None:
     for bad in (["a b"], ['a"'], ["a\\b"], [""], ["é"], ["s" * 129], [f"s{i}" for i in range(101)]):
         with pytest.raises(KeystileError) as refused:
             check_scopes(bad)
-        assert refused.value.error_type == "invalid_scopes"
+        assert refused.value.error_type == "invalid_m2m_client_scope"
 
 
 @pytest.mark.parametrize(

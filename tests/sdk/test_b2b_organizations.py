@@ -93,7 +93,7 @@ def test_slugs_and_external_ids_are_unique_per_project(
     assert (details.status_code, details.error_type) == (409, "organization_slug_already_used")
     assert error_of(
         lambda: b2b_client.organizations.create(organization_name="Two", organization_external_id="x1")
-    ).error_type == ("duplicate_external_id")
+    ).error_type == ("organization_external_id_already_used")
     # Another project has a namespace of its own.
     other = server.create_project(vertical="b2b")
     other_client = stytch.B2BClient(
@@ -162,22 +162,22 @@ def test_consumer_and_b2b_apis_refuse_each_others_projects(
         b2b_project.project_id, b2b_project.secret, environment=server.base_url, suppress_warnings=True
     )
     details = error_of(lambda: consumer_on_b2b.users.create(email="ada@example.com"))
-    assert (details.status_code, details.error_type) == (400, "wrong_project_vertical")
+    assert (details.status_code, details.error_type) == (400, "invalid_consumer_endpoint")
     assert error_of(
         lambda: consumer_on_b2b.magic_links.email.login_or_create(email="ada@example.com")
-    ).error_type == ("wrong_project_vertical")
+    ).error_type == ("invalid_consumer_endpoint")
     assert error_of(lambda: consumer_on_b2b.sessions.authenticate(session_token="x" * 43)).error_type == (
-        "wrong_project_vertical"
+        "invalid_consumer_endpoint"
     )
     b2b_on_consumer = stytch.B2BClient(
         project.project_id, project.secret, environment=server.base_url, suppress_warnings=True
     )
     assert error_of(lambda: b2b_on_consumer.organizations.create(organization_name="Acme")).error_type == (
-        "wrong_project_vertical"
+        "invalid_b2b_endpoint"
     )
     assert error_of(
         lambda: b2b_on_consumer.magic_links.email.discovery.send(email_address="a@example.com")
-    ).error_type == ("wrong_project_vertical")
+    ).error_type == ("invalid_b2b_endpoint")
 
 
 def test_sandbox_values(b2b_client: stytch.B2BClient) -> None:

@@ -132,7 +132,7 @@ def test_a_member_session_of_one_organization_cannot_act_on_another(
             organization_ids=[org_b], method_options=SearchRequestOptions(authorization=as_a)
         )
     )
-    assert (details.status_code, details.error_type) == (403, "tenancy_mismatch")
+    assert (details.status_code, details.error_type) == (403, "session_authorization_tenancy_error")
     assert error_of(
         lambda: b2b_client.organizations.members.update(
             organization_id=org_b,
@@ -140,7 +140,7 @@ def test_a_member_session_of_one_organization_cannot_act_on_another(
             name="pwned",
             method_options=UpdateRequestOptions(authorization=as_a),
         )
-    ).error_type == ("tenancy_mismatch")
+    ).error_type == ("session_authorization_tenancy_error")
     assert error_of(
         lambda: b2b_client.sessions.authenticate(
             session_token=session_a.session_token,
@@ -150,7 +150,7 @@ def test_a_member_session_of_one_organization_cannot_act_on_another(
                 "action": "search",
             },
         )
-    ).error_type == ("tenancy_mismatch")
+    ).error_type == ("session_authorization_tenancy_error")
     assert (
         b2b_client.organizations.members.get(organization_id=org_b, member_id=victim.member_id).member.name
         == ""

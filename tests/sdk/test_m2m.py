@@ -102,7 +102,7 @@ def test_rotation_keeps_both_secrets_until_it_completes(
     created = client.m2m.clients.create(scopes=SCOPES).m2m_client
     client_id, old = created.client_id, created.client_secret
     assert error_type(lambda: client.m2m.clients.secrets.rotate(client_id)) == (
-        "client_secret_rotation_not_started"
+        "m2m_client_not_rotating_secret"
     )
 
     started = client.m2m.clients.secrets.rotate_start(client_id).m2m_client
@@ -123,7 +123,7 @@ def test_rotation_keeps_both_secrets_until_it_completes(
     assert not gets_token(client, client_id, abandoned)
     assert gets_token(client, client_id, new)
     assert error_type(lambda: client.m2m.clients.secrets.rotate_cancel(client_id)) == (
-        "client_secret_rotation_not_started"
+        "m2m_client_not_rotating_secret"
     )
 
 
@@ -150,7 +150,8 @@ def test_inactive_and_deleted_clients_get_no_tokens(
     narrowed = client.m2m.token(client_id, secret).access_token
     assert client.m2m.authenticate_token(narrowed, required_scopes=["write:users"]) is None
     assert (
-        error_type(lambda: client.m2m.clients.update(client_id, status="paused")) == "invalid_client_status"
+        error_type(lambda: client.m2m.clients.update(client_id, status="paused"))
+        == "m2m_client_invalid_status"
     )
 
     assert client.m2m.clients.delete(client_id).client_id == client_id
@@ -229,7 +230,7 @@ def test_caller_chosen_credentials(server: KeystileServer, project: Project, cli
     assert not gets_token(client, "LEGACYCLIENT01", secret)
 
     assert error_type(lambda: client.m2m.clients.create(scopes=[], client_id="LegacyClient01")) == (
-        "duplicate_client_id"
+        "duplicate_m2m_client_id"
     )
     for weak in (
         "short",
@@ -239,10 +240,10 @@ def test_caller_chosen_credentials(server: KeystileServer, project: Project, cli
         "with space 1234567",
     ):
         assert error_type(lambda weak=weak: client.m2m.clients.create(scopes=[], client_secret=weak)) == (
-            "invalid_client_secret"
+            "m2m_client_invalid_client_secret"
         ), weak
     assert error_type(lambda: client.m2m.clients.create(scopes=[], client_id="has/slash")) == (
-        "invalid_client_id"
+        "m2m_client_invalid_client_id"
     )
 
 

@@ -135,7 +135,7 @@ def test_expiration_bounds(client: stytch.Client) -> None:
         ) == ("invalid_expiration")
     assert error_type(
         lambda: client.magic_links.email.login_or_create(email=email, code_challenge="short")
-    ) == ("invalid_code_challenge")
+    ) == ("invalid_pkce_code_challenge")
 
 
 def test_invite_activates_a_pending_user(client: stytch.Client, smtp_sink: SmtpSink) -> None:

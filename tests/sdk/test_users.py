@@ -53,7 +53,7 @@ def test_pending_users_and_error_types(client: stytch.Client) -> None:
     client.users.create(email="a@example.com", external_id="dup")
     assert (
         error_type(lambda: client.users.create(email="b@example.com", external_id="dup"))
-        == "duplicate_external_id"
+        == "duplicate_user_external_id"
     )
 
 

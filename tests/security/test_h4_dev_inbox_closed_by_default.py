@@ -71,7 +71,7 @@ def test_h4_a_default_server_has_no_dev_inbox_and_refuses_texts_without_a_provid
     # The review's production-like server: SMTP configured, no SMS provider, nothing else set.
     server = start_server(own_database, KEYSTILE_SMTP_URL=smtp_sink.url)
     for page in ("dev/inbox", "dev/inbox.json"):
-        assert_stytch_error(inbox(server, page), 404, "not_found")
+        assert_stytch_error(inbox(server, page), 404, "route_not_found")
     project = server.create_project()
     for channel in ("sms", "whatsapp"):
         phone = new_phone_number()

@@ -203,4 +203,4 @@ def test_i_a_guessable_imported_m2m_secret_is_refused(client: stytch.Client, sec
         lambda: client.m2m.clients.create(
             scopes=[], client_id=f"legacy-{secrets.token_hex(4)}", client_secret=secret
         )
-    ) == ("invalid_client_secret")
+    ) == ("m2m_client_invalid_client_secret")
