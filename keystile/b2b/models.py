@@ -11,6 +11,7 @@ from sqlalchemy import Boolean, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
+from keystile.db.single_use import SingleUse, SingleUseToken
 from keystile.sessions.models import SessionColumns
 
 
@@ -145,37 +146,26 @@ class MemberSession(SessionColumns, Base):
         return self.member_id
 
 
-class IntermediateSession(Base):
+class IntermediateSession(SingleUse, Base):
     """Proof that someone controls `email_address`, not yet tied to an organization (or, when an
     organization asked for more factors, tied to one): single use, ten minutes."""
 
     __tablename__ = "intermediate_sessions"
 
     intermediate_session_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
-    project_id: Mapped[str] = mapped_column(id_column_type())
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     email_address: Mapped[str] = mapped_column(String(320))
     organization_id: Mapped[str | None] = mapped_column(id_column_type())
     member_id: Mapped[str | None] = mapped_column(id_column_type())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class B2BMagicLinkToken(Base):
+class B2BMagicLinkToken(SingleUseToken, Base):
     __tablename__ = "b2b_magic_link_tokens"
     __table_args__ = (Index(None, "project_id", "member_id"),)
 
-    token_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
-    project_id: Mapped[str] = mapped_column(id_column_type())
-    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     # discovery, login, signup or invite
     kind: Mapped[str] = mapped_column(String(16))
     email_address: Mapped[str] = mapped_column(String(320))
     # Null for discovery links, which belong to an address rather than a member.
     organization_id: Mapped[str | None] = mapped_column(id_column_type())
     member_id: Mapped[str | None] = mapped_column(id_column_type())
-    code_challenge: Mapped[str | None] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, func, or_, select
 
 from keystile.b2b import policy
 from keystile.b2b.models import (
@@ -19,7 +17,8 @@ from keystile.b2b.models import (
     OrganizationDomain,
 )
 from keystile.b2b.views import OrganizationView
-from keystile.db.pages import page_in_creation_order
+from keystile.db.pages import Position
+from keystile.db.project_rows import ProjectScoped, joined_on
 
 ALLOWED, CLAIMED = "allowed", "claimed"
 
@@ -28,12 +27,8 @@ ALLOWED, CLAIMED = "allowed", "claimed"
 ORGANIZATION_ORDER = (Organization.created_at, Organization.organization_id)
 
 
-class OrganizationRepository:
+class OrganizationRepository(ProjectScoped):
     """Reads and writes the organizations of one project."""
-
-    def __init__(self, db: AsyncSession, project_id: str) -> None:
-        self.db = db
-        self.project_id = project_id
 
     async def resolve(self, ref: str, *, for_update: bool = False) -> Organization | None:
         """The organization whose id, slug or external id is `ref` (Stytch accepts all three)."""
@@ -50,19 +45,10 @@ class OrganizationRepository:
         return next((org for org in found if org.organization_id == ref), found[0] if found else None)
 
     async def slug_owner(self, slug: str) -> Organization | None:
-        return await self.db.scalar(
-            select(Organization).where(
-                Organization.project_id == self.project_id, Organization.organization_slug == slug
-            )
-        )
+        return await self.find_by(Organization, organization_slug=slug)
 
     async def external_id_owner(self, external_id: str) -> Organization | None:
-        return await self.db.scalar(
-            select(Organization).where(
-                Organization.project_id == self.project_id,
-                Organization.organization_external_id == external_id,
-            )
-        )
+        return await self.find_by(Organization, organization_external_id=external_id)
 
     async def views(self, organizations: Sequence[Organization]) -> list[OrganizationView]:
         """Each organization with its email domains, in one query for the whole batch."""
@@ -86,13 +72,7 @@ class OrganizationRepository:
         ]
 
     async def set_domains(self, organization_id: str, kind: str, domains: list[str]) -> None:
-        await self.db.execute(
-            delete(OrganizationDomain).where(
-                OrganizationDomain.project_id == self.project_id,
-                OrganizationDomain.organization_id == organization_id,
-                OrganizationDomain.kind == kind,
-            )
-        )
+        await self.delete_by(OrganizationDomain, organization_id=organization_id, kind=kind)
         self.db.add_all(
             OrganizationDomain(
                 organization_id=organization_id, kind=kind, domain=domain, project_id=self.project_id
@@ -117,11 +97,7 @@ class OrganizationRepository:
         )
         query = (
             select(Organization)
-            .join(
-                OrganizationDomain,
-                (OrganizationDomain.project_id == Organization.project_id)
-                & (OrganizationDomain.organization_id == Organization.organization_id),
-            )
+            .join(OrganizationDomain, joined_on(OrganizationDomain, Organization, "organization_id"))
             .where(
                 OrganizationDomain.project_id == self.project_id,
                 OrganizationDomain.kind == ALLOWED,
@@ -144,13 +120,10 @@ class OrganizationRepository:
         )
 
     async def search(
-        self, conditions: list[ColumnElement[bool]], *, after: tuple[datetime, str] | None, limit: int
+        self, conditions: list[ColumnElement[bool]], *, after: Position, limit: int
     ) -> tuple[list[Organization], int]:
         """One page of organizations matching all `conditions`, in creation order, and the total."""
-        base = [Organization.project_id == self.project_id, *conditions]
-        return await page_in_creation_order(
-            self.db, Organization, base, order=ORGANIZATION_ORDER, after=after, limit=limit
-        )
+        return await self.page(Organization, conditions, ORGANIZATION_ORDER, after, limit)
 
     async def member_count(self, organization_id: str) -> int:
         """The organization's members that are not deleted."""
@@ -163,14 +136,6 @@ class OrganizationRepository:
 
     async def delete(self, organization_id: str) -> None:
         """Delete an organization and everything that belongs to it (no foreign keys cascade for us)."""
-        for table in (OrganizationDomain, Member, MemberSession, B2BMagicLinkToken, IntermediateSession):
-            await self.db.execute(
-                delete(table).where(
-                    table.project_id == self.project_id, table.organization_id == organization_id
-                )
-            )
-        await self.db.execute(
-            delete(Organization).where(
-                Organization.project_id == self.project_id, Organization.organization_id == organization_id
-            )
-        )
+        owned = (OrganizationDomain, Member, MemberSession, B2BMagicLinkToken, IntermediateSession)
+        for model in (*owned, Organization):
+            await self.delete_by(model, organization_id=organization_id)

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
 
 from keystile.b2b.models import Member, MemberSession, Organization
+from keystile.db.project_rows import ProjectScoped, joined_on, matching
+from keystile.sessions.repository import session_key
 
 
-def _one_session(token_digest: str | None, session_id: str | None) -> ColumnElement[bool]:
-    if token_digest is not None:
-        return MemberSession.token_digest == token_digest
-    return MemberSession.session_id == session_id
-
-
-class MemberSessionRepository:
+class MemberSessionRepository(ProjectScoped):
     """Reads and writes the member sessions of one project."""
-
-    def __init__(self, db: AsyncSession, project_id: str) -> None:
-        self.db = db
-        self.project_id = project_id
 
     async def active(
         self, *, now: datetime, token_digest: str | None = None, session_id: str | None = None
@@ -30,19 +21,10 @@ class MemberSessionRepository:
         row = (
             await self.db.execute(
                 select(MemberSession, Member, Organization)
-                .join(
-                    Member,
-                    (Member.project_id == MemberSession.project_id)
-                    & (Member.member_id == MemberSession.member_id),
-                )
-                .join(
-                    Organization,
-                    (Organization.project_id == MemberSession.project_id)
-                    & (Organization.organization_id == MemberSession.organization_id),
-                )
+                .join(Member, joined_on(Member, MemberSession, "member_id"))
+                .join(Organization, joined_on(Organization, MemberSession, "organization_id"))
                 .where(
-                    MemberSession.project_id == self.project_id,
-                    _one_session(token_digest, session_id),
+                    *matching(MemberSession, self.project_id, **session_key(token_digest, session_id)),
                     MemberSession.expires_at > now,
                     Member.status != "deleted",
                 )
@@ -60,15 +42,7 @@ class MemberSessionRepository:
         return list(await self.db.scalars(query.order_by(MemberSession.started_at, MemberSession.session_id)))
 
     async def delete(self, *, token_digest: str | None = None, session_id: str | None = None) -> bool:
-        match = _one_session(token_digest, session_id)
-        result = await self.db.execute(
-            delete(MemberSession).where(MemberSession.project_id == self.project_id, match)
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return await self.delete_by(MemberSession, **session_key(token_digest, session_id)) > 0
 
     async def delete_for_member(self, member_id: str) -> None:
-        await self.db.execute(
-            delete(MemberSession).where(
-                MemberSession.project_id == self.project_id, MemberSession.member_id == member_id
-            )
-        )
+        await self.delete_by(MemberSession, member_id=member_id)

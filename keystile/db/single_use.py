@@ -1,19 +1,39 @@
-"""Finding a single-use token's row by digest and redeeming it by one conditional UPDATE, so that
-exactly one of any number of concurrent callers wins (the clock counts as a caller)."""
+"""Single-use rows (codes, links, tokens): their columns, finding a token's row by digest and redeeming
+it by one conditional UPDATE, so that exactly one of any number of concurrent callers wins (the clock
+counts as a caller)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import String, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
 
-from keystile.db.base import Base
+from keystile.db.base import Base, UTCDateTime, id_column_type
 from keystile.db.results import rows_changed
 from keystile.tokens import digest
 
 Row = TypeVar("Row", bound=Base)
+
+
+class SingleUse:
+    """The columns of a row of one project that is used at most once (`consumed_at`), before it expires."""
+
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SingleUseToken(SingleUse):
+    """The columns of a sent token (a magic link's, a password reset's): stored as its SHA-256 digest
+    only, and bound to a PKCE challenge when it was asked for with one."""
+
+    token_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    code_challenge: Mapped[str | None] = mapped_column(String(128))
 
 
 async def find(db: AsyncSession, model: type[Row], project_id: str, token: str) -> Row | None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, case, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.db.dialects import insert_ignoring_conflicts
+from keystile.db.project_rows import ProjectScoped
 from keystile.db.results import rows_changed
 from keystile.identity.models import User, UserLock
 
@@ -17,12 +17,8 @@ def _unlocked(now: datetime) -> ColumnElement[bool]:
     return or_(UserLock.lock_expires_at.is_(None), UserLock.lock_expires_at <= now)
 
 
-class LockRepository:
+class LockRepository(ProjectScoped):
     """Reads and writes the failure counters and locks of one project's users."""
-
-    def __init__(self, db: AsyncSession, project_id: str) -> None:
-        self.db = db
-        self.project_id = project_id
 
     def _of(self, user_id: str) -> ColumnElement[bool]:
         return (UserLock.project_id == self.project_id) & (UserLock.user_id == user_id)

@@ -32,31 +32,29 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class UserEmail(Base):
+class ContactColumns:
+    """The columns of a user's email address or phone number, apart from its id and value."""
+
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    user_id: Mapped[str] = mapped_column(id_column_type())
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UserEmail(ContactColumns, Base):
     __tablename__ = "user_emails"
     __table_args__ = (UniqueConstraint("project_id", "email"), Index(None, "project_id", "user_id"))
 
     email_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
-    project_id: Mapped[str] = mapped_column(id_column_type())
-    user_id: Mapped[str] = mapped_column(id_column_type())
     email: Mapped[str] = mapped_column(String(320))
-    verified: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class UserPhone(Base):
+class UserPhone(ContactColumns, Base):
     __tablename__ = "user_phones"
-    __table_args__ = (
-        UniqueConstraint("project_id", "phone_number"),
-        Index(None, "project_id", "user_id"),
-    )
+    __table_args__ = (UniqueConstraint("project_id", "phone_number"), Index(None, "project_id", "user_id"))
 
     phone_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
-    project_id: Mapped[str] = mapped_column(id_column_type())
-    user_id: Mapped[str] = mapped_column(id_column_type())
     phone_number: Mapped[str] = mapped_column(String(32))
-    verified: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class UserLock(Base):

@@ -6,22 +6,23 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Select, or_, select, union_all
 
+from keystile.db.base import Base
+from keystile.db.pages import Position
+from keystile.db.project_rows import ProjectScoped, matching
 from keystile.identity.detach import Detachable
 from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.profile import build_user_view, owned_models, profile_parts
 from keystile.identity.profile_rows import part_rows
 from keystile.identity.views import UserView
 
+# Search pages run in creation order, ties broken by id.
+USER_ORDER = (User.created_at, User.user_id)
 
-class UserRepository:
+
+class UserRepository(ProjectScoped):
     """Reads and writes consumer users of one project."""
-
-    def __init__(self, session: AsyncSession, project_id: str) -> None:
-        self.session = session
-        self.project_id = project_id
 
     def _named(self, ref: str) -> Select[User]:
         """The user whose user_id is `ref` or, as Stytch allows wherever a user_id goes, whose
@@ -34,59 +35,41 @@ class UserRepository:
         )
 
     async def get(self, user_id: str) -> User | None:
-        return await self.session.scalar(self._named(user_id))
+        return await self.db.scalar(self._named(user_id))
 
     async def get_for_update(self, user_id: str) -> User | None:
-        return await self.session.scalar(self._named(user_id).with_for_update())
+        return await self.db.scalar(self._named(user_id).with_for_update())
 
     async def email_owner(self, email: str) -> UserEmail | None:
-        return await self.session.scalar(
-            select(UserEmail).where(UserEmail.project_id == self.project_id, UserEmail.email == email)
-        )
+        return await self.find_by(UserEmail, email=email)
 
     async def phone_owner(self, phone_number: str) -> UserPhone | None:
-        return await self.session.scalar(
-            select(UserPhone).where(
-                UserPhone.project_id == self.project_id, UserPhone.phone_number == phone_number
-            )
-        )
+        return await self.find_by(UserPhone, phone_number=phone_number)
 
     async def external_id_owner(self, external_id: str) -> User | None:
-        return await self.session.scalar(
-            select(User).where(User.project_id == self.project_id, User.external_id == external_id)
-        )
+        return await self.find_by(User, external_id=external_id)
 
     async def get_email(self, email_id: str) -> UserEmail | None:
-        return await self.session.scalar(
-            select(UserEmail).where(UserEmail.project_id == self.project_id, UserEmail.email_id == email_id)
-        )
+        return await self.find_by(UserEmail, email_id=email_id)
 
     async def get_phone(self, phone_id: str) -> UserPhone | None:
-        return await self.session.scalar(
-            select(UserPhone).where(UserPhone.project_id == self.project_id, UserPhone.phone_id == phone_id)
-        )
+        return await self.find_by(UserPhone, phone_id=phone_id)
 
     async def detach(self, factor: Detachable, factor_id: str) -> str | None:
         """Delete the registration `factor_id` of `factor` and its dependants; the user_id it belonged
         to, or None when the project has no such registration."""
-        columns = factor.model.__table__.c
-        mine = (columns.project_id == self.project_id, columns[factor.id_column] == factor_id)
-        owner = await self.session.scalar(select(columns.user_id).where(*mine).with_for_update())
+        named = {factor.id_column: factor_id}
+        mine = matching(factor.model, self.project_id, **named)
+        owner = await self.db.scalar(select(factor.model.__table__.c.user_id).where(*mine).with_for_update())
         if owner is None:
             return None
-        for dependant in factor.dependants:
-            their = dependant.__table__.c
-            await self.session.execute(
-                delete(dependant).where(
-                    their.project_id == self.project_id, their[factor.id_column] == factor_id
-                )
-            )
-        await self.session.execute(delete(factor.model).where(*mine))
+        for model in (*factor.dependants, factor.model):
+            await self.delete_by(model, **named)
         return str(owner)
 
     async def clear_external_id(self, user: User) -> None:
         user.external_id = None
-        await self.session.flush()
+        await self.db.flush()
 
     async def views(self, users: Sequence[User], now: datetime) -> list[UserView]:
         """Each user's User response, its parts read in one query for the whole batch."""
@@ -102,7 +85,7 @@ class UserRepository:
                     table.c.project_id == self.project_id, table.c.user_id.in_(ids)
                 )
                 branches.append(branch if part.where is None else branch.where(part.where(now)))
-            for row in await self.session.execute(union_all(*branches)):
+            for row in await self.db.execute(union_all(*branches)):
                 rows[row[0]].append(row)
         return [build_user_view(user, parts, layout.split(rows[user.user_id], 1)) for user in users]
 
@@ -110,30 +93,12 @@ class UserRepository:
         """Delete a user and every row it owns, in the tables registered as holding users' rows
         (`identity.profile`). Not foreign keys with ON DELETE CASCADE: Vitess (PlanetScale) enforces
         none, and the registry keeps identity from naming the factors' tables."""
-        for model in owned_models():
-            columns = model.__table__.c
-            await self.session.execute(
-                delete(model).where(columns.project_id == self.project_id, columns.user_id == user_id)
-            )
-        await self.session.execute(
-            delete(User).where(User.project_id == self.project_id, User.user_id == user_id)
-        )
+        models: tuple[type[Base], ...] = (*owned_models(), User)
+        for model in models:
+            await self.delete_by(model, user_id=user_id)
 
     async def search(
-        self,
-        conditions: list[ColumnElement[bool]],
-        *,
-        after: tuple[object, str] | None,
-        limit: int,
+        self, conditions: list[ColumnElement[bool]], *, after: Position, limit: int
     ) -> tuple[list[User], int]:
         """One page of users matching all `conditions`, in creation order, and the total."""
-        base = [User.project_id == self.project_id, *conditions]
-        total = await self.session.scalar(select(func.count()).select_from(User).where(*base))
-        query = select(User).where(*base)
-        if after is not None:
-            created_at, user_id = after
-            query = query.where(
-                (User.created_at > created_at) | ((User.created_at == created_at) & (User.user_id > user_id))
-            )
-        page = await self.session.scalars(query.order_by(User.created_at, User.user_id).limit(limit))
-        return list(page.all()), int(total or 0)
+        return await self.page(User, conditions, USER_ORDER, after, limit)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.db.direct_reads import DirectRead, fetch_all
-from keystile.db.pages import page_in_creation_order
+from keystile.db.pages import Position
+from keystile.db.project_rows import ProjectScoped
 from keystile.m2m.models import M2MClaimsTemplate, M2MClient
 
 
@@ -54,12 +53,8 @@ GRANTEE = DirectRead(
 CLIENT_ORDER = (M2MClient.created_at, M2MClient.client_id)
 
 
-class M2MClientRepository:
+class M2MClientRepository(ProjectScoped):
     """Reads and writes the M2M clients of one project."""
-
-    def __init__(self, db: AsyncSession, project_id: str) -> None:
-        self.db = db
-        self.project_id = project_id
 
     def _this(self, client_id: str) -> list[ColumnElement[bool]]:
         return [M2MClient.project_id == self.project_id, M2MClient.client_id == client_id]
@@ -90,21 +85,14 @@ class M2MClientRepository:
         return True
 
     async def search(
-        self, conditions: list[ColumnElement[bool]], *, after: tuple[datetime, str] | None, limit: int
+        self, conditions: list[ColumnElement[bool]], *, after: Position, limit: int
     ) -> tuple[list[M2MClient], int]:
         """One page of clients matching all `conditions`, in creation order, and the total."""
-        base = [M2MClient.project_id == self.project_id, *conditions]
-        return await page_in_creation_order(
-            self.db, M2MClient, base, order=CLIENT_ORDER, after=after, limit=limit
-        )
+        return await self.page(M2MClient, conditions, CLIENT_ORDER, after, limit)
 
 
-class ClaimsTemplateRepository:
+class ClaimsTemplateRepository(ProjectScoped):
     """The M2M claims template of one project."""
-
-    def __init__(self, db: AsyncSession, project_id: str) -> None:
-        self.db = db
-        self.project_id = project_id
 
     async def get(self) -> M2MClaimsTemplate | None:
         return await self.db.get(M2MClaimsTemplate, self.project_id)

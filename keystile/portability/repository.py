@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.db.bulk_writes import prepare_bulk_insert
+from keystile.db.project_rows import ProjectScoped
 from keystile.factors.passwords.models import UserPassword
 from keystile.identity.models import User, UserEmail, UserPhone
 
@@ -21,12 +21,8 @@ TABLES: dict[str, Any] = {
 }
 
 
-class PortabilityRepository:
+class PortabilityRepository(ProjectScoped):
     """Bulk reads and writes of one project's users."""
-
-    def __init__(self, db: AsyncSession, project_id: str) -> None:
-        self.db = db
-        self.project_id = project_id
 
     async def taken(
         self, emails: list[str], phones: list[str], external_ids: list[str]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.db.project_rows import ProjectScoped, matching
+from keystile.db.results import rows_changed
 from keystile.projects.models import Project, ProjectSecret, RedirectURL
 
 
@@ -43,30 +45,20 @@ class ProjectRepository:
         )
 
 
-class RedirectURLRepository:
+class RedirectURLRepository(ProjectScoped):
     """Reads and writes the redirect-URL allowlist of one project."""
-
-    def __init__(self, session: AsyncSession, project_id: str) -> None:
-        self.session = session
-        self.project_id = project_id
 
     async def of_type(self, url_type: str) -> list[RedirectURL]:
         query = select(RedirectURL).where(
             RedirectURL.project_id == self.project_id, RedirectURL.url_type == url_type
         )
-        return list(await self.session.scalars(query))
+        return list(await self.db.scalars(query))
 
     async def find(self, url_type: str, digest: str) -> RedirectURL | None:
-        return await self.session.scalar(
-            select(RedirectURL).where(
-                RedirectURL.project_id == self.project_id,
-                RedirectURL.url_type == url_type,
-                RedirectURL.url_digest == digest,
-            )
-        )
+        return await self.find_by(RedirectURL, url_type=url_type, url_digest=digest)
 
     async def clear_default(self, url_type: str) -> None:
-        rows = await self.session.scalars(
+        rows = await self.db.scalars(
             select(RedirectURL).where(
                 RedirectURL.project_id == self.project_id,
                 RedirectURL.url_type == url_type,
@@ -77,20 +69,19 @@ class RedirectURLRepository:
             row.is_default = False
 
     async def add(self, row: RedirectURL) -> None:
-        self.session.add(row)
-        await self.session.flush()
+        self.db.add(row)
+        await self.db.flush()
 
     async def all(self) -> list[RedirectURL]:
         query = select(RedirectURL).where(RedirectURL.project_id == self.project_id)
-        return list((await self.session.scalars(query.order_by(RedirectURL.url, RedirectURL.url_type))).all())
+        return list((await self.db.scalars(query.order_by(RedirectURL.url, RedirectURL.url_type))).all())
 
     async def remove(self, digest: str, url_types: list[str]) -> int:
         """Remove the URL with this digest for `url_types`; how many rows went."""
-        result = await self.session.execute(
+        result = await self.db.execute(
             delete(RedirectURL).where(
-                RedirectURL.project_id == self.project_id,
-                RedirectURL.url_digest == digest,
+                *matching(RedirectURL, self.project_id, url_digest=digest),
                 RedirectURL.url_type.in_(url_types),
             )
         )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return rows_changed(result)

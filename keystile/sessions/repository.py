@@ -6,25 +6,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.db.project_rows import ProjectScoped, joined_on, matching
 from keystile.identity.models import User
 from keystile.sessions.models import Session, SessionColumns, SigningKey
 
 
-def _one_session(token_digest: str | None, session_id: str | None) -> ColumnElement[bool]:
-    if token_digest is not None:
-        return Session.token_digest == token_digest
-    return Session.session_id == session_id
+def session_key(token_digest: str | None, session_id: str | None) -> dict[str, str | None]:
+    """The column value naming one session: its token digest or, without one, its id."""
+    return {"token_digest": token_digest} if token_digest is not None else {"session_id": session_id}
 
 
-class SessionRepository:
+class SessionRepository(ProjectScoped):
     """Reads and writes the sessions of one project."""
-
-    def __init__(self, db: AsyncSession, project_id: str) -> None:
-        self.db = db
-        self.project_id = project_id
 
     async def active_with_user(
         self, *, now: datetime, token_digest: str | None = None, session_id: str | None = None
@@ -33,10 +29,9 @@ class SessionRepository:
         row = (
             await self.db.execute(
                 select(Session, User)
-                .join(User, (User.project_id == Session.project_id) & (User.user_id == Session.user_id))
+                .join(User, joined_on(User, Session, "user_id"))
                 .where(
-                    Session.project_id == self.project_id,
-                    _one_session(token_digest, session_id),
+                    *matching(Session, self.project_id, **session_key(token_digest, session_id)),
                     Session.expires_at > now,
                 )
             )
@@ -58,9 +53,7 @@ class SessionRepository:
 
     async def delete(self, *, token_digest: str | None = None, session_id: str | None = None) -> bool:
         """Delete the session with this token digest or id; False when there was none."""
-        match = _one_session(token_digest, session_id)
-        result = await self.db.execute(delete(Session).where(Session.project_id == self.project_id, match))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return await self.delete_by(Session, **session_key(token_digest, session_id)) > 0
 
     async def update(self, session_id: str, changes: dict[str, Any]) -> None:
         """Write `changes` (column name to value) to the session with this id."""
@@ -76,12 +69,8 @@ async def update_session(
     )
 
 
-class SigningKeyRepository:
+class SigningKeyRepository(ProjectScoped):
     """Reads and writes the signing keys of one project."""
-
-    def __init__(self, db: AsyncSession, project_id: str) -> None:
-        self.db = db
-        self.project_id = project_id
 
     async def all(self, *, locking: bool = False) -> Sequence[SigningKey]:
         """Every key of the project, oldest generation first.

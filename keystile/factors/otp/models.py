@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from keystile.db.base import Base, UTCDateTime, id_column_type
+from keystile.db.base import Base, id_column_type
+from keystile.db.single_use import SingleUse
 
 
-class OtpCode(Base):
+class OtpCode(SingleUse, Base):
+    """A code sent to an email address or phone number; `consumed_at` is set when it is used, or when a
+    newer code to the same method replaces it."""
+
     __tablename__ = "otp_codes"
     # authenticate's query: the newest code sent to a method.
     __table_args__ = (Index(None, "project_id", "method_id", "created_at"),)
 
     code_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
-    project_id: Mapped[str] = mapped_column(id_column_type())
     user_id: Mapped[str] = mapped_column(id_column_type())
     # The email_id or phone_id the code was sent to (reserved for the contact when `attach` is set).
     method_id: Mapped[str] = mapped_column(id_column_type())
@@ -30,7 +31,3 @@ class OtpCode(Base):
     code_key_encrypted: Mapped[str] = mapped_column(Text)
     code_digest: Mapped[str] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # Set when the code is used, or when a newer code to the same method replaces it.
-    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

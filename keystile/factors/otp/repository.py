@@ -5,18 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.db.project_rows import ProjectScoped
 from keystile.db.results import rows_changed
 from keystile.factors.otp.models import OtpCode
 
 
-class OtpRepository:
+class OtpRepository(ProjectScoped):
     """Reads and writes the one-time passcodes of one project."""
-
-    def __init__(self, db: AsyncSession, project_id: str) -> None:
-        self.db = db
-        self.project_id = project_id
 
     async def newest(self, method_id: str) -> OtpCode | None:
         """The code sent last to the email or phone `method_id`."""
@@ -29,16 +25,7 @@ class OtpRepository:
 
     async def replace_unused(self, method_id: str, now: datetime) -> None:
         """Use up the codes sent to `method_id` so far: a new one replaces them."""
-        await self.db.execute(
-            update(OtpCode)
-            .where(
-                OtpCode.project_id == self.project_id,
-                OtpCode.method_id == method_id,
-                OtpCode.consumed_at.is_(None),
-            )
-            .values(consumed_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        await self.use_up(OtpCode, now, method_id=method_id)
 
     async def count_attempt(self, row: OtpCode, max_attempts: int, now: datetime) -> bool:
         """Count a try of the live code `row`; False once it had `max_attempts` (or is used or expired)."""

@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
+from keystile.db.single_use import SingleUseToken
 
 
 class UserPassword(Base):
@@ -34,21 +35,14 @@ class UserPassword(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class PasswordResetToken(Base):
+class PasswordResetToken(SingleUseToken, Base):
     """An emailed reset token, stored as its SHA-256 digest and redeemed at most once."""
 
     __tablename__ = "password_reset_tokens"
     __table_args__ = (Index(None, "project_id", "user_id"),)
 
-    token_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
-    project_id: Mapped[str] = mapped_column(id_column_type())
-    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[str] = mapped_column(id_column_type())
     email_id: Mapped[str] = mapped_column(id_column_type())
-    code_challenge: Mapped[str | None] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class PasswordPolicy(Base):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
 
 from keystile.db import single_use
+from keystile.db.project_rows import ProjectScoped, joined_on
 from keystile.factors.passwords.imported import StoredHash
 from keystile.factors.passwords.models import PasswordPolicy, PasswordResetToken, UserPassword
 from keystile.factors.passwords.policy import PasswordRules, rules_of
@@ -31,18 +31,13 @@ class Credentials:
     rules: PasswordRules
 
 
-class PasswordRepository:
+class PasswordRepository(ProjectScoped):
     """Reads and writes the passwords of one project."""
-
-    def __init__(self, db: AsyncSession, project_id: str) -> None:
-        self.db = db
-        self.project_id = project_id
 
     async def credentials(self, email: str) -> Credentials | None:
         """The address's user with its password, failure counter and the project's rules."""
         same_user = {
-            table: and_(table.project_id == UserEmail.project_id, table.user_id == UserEmail.user_id)
-            for table in (User, UserPassword, UserLock)
+            table: joined_on(table, UserEmail, "user_id") for table in (User, UserPassword, UserLock)
         }
         found = (
             await self.db.execute(
@@ -60,27 +55,14 @@ class PasswordRepository:
         return Credentials(email_row, user, password, lock, rules_of(policy))
 
     async def of_user(self, user_id: str) -> UserPassword | None:
-        return await self.db.scalar(
-            select(UserPassword).where(
-                UserPassword.project_id == self.project_id, UserPassword.user_id == user_id
-            )
-        )
+        return await self.find_by(UserPassword, user_id=user_id)
 
     async def set(
         self, user_id: str, stored: StoredHash, *, email_verified: bool, now: datetime
     ) -> UserPassword:
         """Give the user this password, replacing any other; the reset flag is cleared, and every reset
         link the user still holds is used up (it was meant for the password being replaced)."""
-        await self.db.execute(
-            update(PasswordResetToken)
-            .where(
-                PasswordResetToken.project_id == self.project_id,
-                PasswordResetToken.user_id == user_id,
-                PasswordResetToken.consumed_at.is_(None),
-            )
-            .values(consumed_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        await self.use_up(PasswordResetToken, now, user_id=user_id)
         row = await self.of_user(user_id)
         if row is None:
             row = UserPassword(

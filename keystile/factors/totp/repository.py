@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.db.project_rows import ProjectScoped
 from keystile.db.results import rows_changed
 from keystile.factors.totp.models import Totp, TotpRecoveryCode
 from keystile.identity.profile import Now
@@ -17,12 +17,8 @@ def listed(now: Now) -> ColumnElement[bool]:
     return or_(Totp.verified.is_(True), Totp.expires_at > now)
 
 
-class TotpRepository:
+class TotpRepository(ProjectScoped):
     """Reads and writes the TOTP registrations of one project."""
-
-    def __init__(self, db: AsyncSession, project_id: str) -> None:
-        self.db = db
-        self.project_id = project_id
 
     async def of_user(self, user_id: str, now: datetime) -> list[Totp]:
         """The user's registrations, verified first, then the newest pending one first."""
@@ -65,11 +61,6 @@ class TotpRepository:
         return rows_changed(accepted) == 1
 
     async def unused_recovery_code(self, totp_id: str, code_digest: str) -> TotpRecoveryCode | None:
-        return await self.db.scalar(
-            select(TotpRecoveryCode).where(
-                TotpRecoveryCode.project_id == self.project_id,
-                TotpRecoveryCode.totp_id == totp_id,
-                TotpRecoveryCode.code_digest == code_digest,
-                TotpRecoveryCode.consumed_at.is_(None),
-            )
+        return await self.find_by(
+            TotpRecoveryCode, totp_id=totp_id, code_digest=code_digest, consumed_at=None
         )

@@ -1,0 +1,84 @@
+"""Rows of one project: found by their column values, single-use ones used up in bulk, joined to
+another table's rows of the same project, and `ProjectScoped`, the base of a per-project repository."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, and_, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.db.base import Base
+from keystile.db.pages import CreationOrder, Position, page_in_creation_order
+from keystile.db.results import rows_changed
+
+Row = TypeVar("Row", bound=Base)
+
+
+def matching(model: type[Base], project_id: str, **values: Any) -> list[ColumnElement[bool]]:
+    """The conditions for the project's rows of `model` whose columns hold `values`."""
+    columns = model.__table__.c
+    return [columns.project_id == project_id, *(columns[name] == value for name, value in values.items())]
+
+
+async def find_by(
+    db: AsyncSession, model: type[Row], project_id: str, *, for_update: bool = False, **values: Any
+) -> Row | None:
+    """The project's row of `model` whose columns hold `values` (the values name one row)."""
+    query = select(model).where(*matching(model, project_id, **values))
+    return await db.scalar(query.with_for_update() if for_update else query)
+
+
+async def use_up(db: AsyncSession, model: type[Base], project_id: str, now: datetime, **values: Any) -> int:
+    """Set `consumed_at` on every unused row of the project's `model` whose columns hold `values`, so
+    that none of them can be redeemed any more; how many there were."""
+    columns = model.__table__.c
+    used = await db.execute(
+        update(model)
+        .where(*matching(model, project_id, **values), columns.consumed_at.is_(None))
+        .values(consumed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_changed(used)
+
+
+def joined_on(model: type[Base], other: type[Base], *names: str) -> ColumnElement[bool]:
+    """The join condition of `model`'s rows to `other`'s of the same project sharing the columns
+    `names` (the project's tables never share rows across projects)."""
+    left, right = model.__table__.c, other.__table__.c
+    return and_(left.project_id == right.project_id, *(left[name] == right[name] for name in names))
+
+
+class ProjectScoped:
+    """The base of a repository of one project's rows, read and written in the session `db`."""
+
+    def __init__(self, db: AsyncSession, project_id: str) -> None:
+        self.db = db
+        self.project_id = project_id
+
+    async def find_by(self, model: type[Row], *, for_update: bool = False, **values: Any) -> Row | None:
+        """The project's row of `model` whose columns hold `values`."""
+        return await find_by(self.db, model, self.project_id, for_update=for_update, **values)
+
+    async def use_up(self, model: type[Base], now: datetime, **values: Any) -> int:
+        """Use up the project's unused rows of `model` whose columns hold `values`."""
+        return await use_up(self.db, model, self.project_id, now, **values)
+
+    async def delete_by(self, model: type[Base], **values: Any) -> int:
+        """Delete the project's rows of `model` whose columns hold `values`; how many there were."""
+        deleted = await self.db.execute(delete(model).where(*matching(model, self.project_id, **values)))
+        return rows_changed(deleted)
+
+    async def page(
+        self,
+        model: type[Row],
+        conditions: list[ColumnElement[bool]],
+        order: CreationOrder,
+        after: Position,
+        limit: int,
+    ) -> tuple[list[Row], int]:
+        """One page of the project's rows of `model` matching all `conditions`, in creation `order`,
+        and how many match in all."""
+        where = [*matching(model, self.project_id), *conditions]
+        return await page_in_creation_order(self.db, model, where, order, after, limit)
