@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 Row = TypeVar("Row")
+Conditions = list[ColumnElement[bool]]
 # A table's creation time and id columns: the order of its pages, ties broken by id.
 CreationOrder = tuple[InstrumentedAttribute[datetime], InstrumentedAttribute[str]]
 # The (created_at, id) of the last row of the page before, as its cursor gives it; None for the first.
@@ -29,7 +30,7 @@ def after_position(
 async def page_in_creation_order(
     db: AsyncSession,
     entity: type[Row],
-    conditions: list[ColumnElement[bool]],
+    conditions: Conditions,
     order: CreationOrder,
     after: Position,
     limit: int,

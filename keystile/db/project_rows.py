@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.db.base import Base
-from keystile.db.pages import CreationOrder, Position, page_in_creation_order
+from keystile.db.pages import Conditions, CreationOrder, Position, page_in_creation_order
 from keystile.db.results import rows_changed
 
 Row = TypeVar("Row", bound=Base)
@@ -71,12 +71,7 @@ class ProjectScoped:
         return rows_changed(deleted)
 
     async def page(
-        self,
-        model: type[Row],
-        conditions: list[ColumnElement[bool]],
-        order: CreationOrder,
-        after: Position,
-        limit: int,
+        self, model: type[Row], conditions: Conditions, order: CreationOrder, after: Position, limit: int
     ) -> tuple[list[Row], int]:
         """One page of the project's rows of `model` matching all `conditions`, in creation `order`,
         and how many match in all."""
