@@ -26,11 +26,14 @@ from fastapi import FastAPI
 from load import HOST, http_request, keystile_server, measure
 
 from keystile.app import create_app
+from keystile.calls import Call
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
+from keystile.encryption import at_rest_cipher
 from keystile.m2m.clients import NewClient, create_client
 from keystile.projects.service import create_project
+from keystile.sessions.keys import KeyRing
 
 CEILING_PATH = "/bench/ceiling"
 
@@ -70,7 +73,8 @@ def create_fixture(settings: Settings) -> dict[str, str]:
     async def work(db: Any) -> dict[str, str]:
         created = await create_project(db, name="bench", vertical="consumer", redirect_urls=[], now=now)
         project_id = created.project.project_id
-        client = await create_client(db, project_id, NewClient(scopes=["read:users", "write:users"]), now=now)
+        call = Call(db=db, keys=KeyRing(at_rest_cipher(settings)), project_id=project_id, now=now)
+        client = await create_client(call, NewClient(scopes=["read:users", "write:users"]))
         return {
             "project_id": project_id,
             "secret": created.secret,

@@ -31,6 +31,7 @@ from keystile.b2b.organizations import OrganizationFields, create_organization
 from keystile.b2b.sessions import email_factor
 from keystile.b2b.sessions import start_or_extend as start_member_session
 from keystile.b2b.views import MemberView
+from keystile.calls import Call
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
@@ -85,17 +86,16 @@ async def b2b_project(db: Any, keys: KeyRing, sessions: int, now: datetime) -> P
     created = await create_project(db, name="bench-b2b", vertical="b2b", redirect_urls=[], now=now)
     project = Project(created.project.project_id, created.secret)
     named = OrganizationFields(organization_name="bench", organization_slug="bench")
-    organization = await create_organization(db, project.project_id, named, now=now)
+    call = Call(db=db, keys=keys, project_id=project.project_id, now=now)
+    organization = await create_organization(call, named)
     for number in range(sessions):
         email = f"bench-{number}@example.com"
-        member = await add_member(db, organization, email, status="active", verified=True, now=now)
+        member = await add_member(call, organization, email, status="active", verified=True)
         issued = await start_member_session(
-            db,
-            keys,
+            call,
             member=MemberView(member, organization),
             factors=[email_factor(member, now)],
             request=SessionRequest(duration_minutes=60),
-            now=now,
         )
         project.add(issued.session_token, issued.session_jwt)
     return project

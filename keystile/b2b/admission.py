@@ -4,10 +4,7 @@ what the organization still demands (primary factor, MFA), and the session or in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.b2b import intermediate, policy
 from keystile.b2b.intermediate import IssuedIntermediateSession, PresentedIntermediateSession
@@ -22,8 +19,8 @@ from keystile.b2b.sessions import (
     start_or_extend,
 )
 from keystile.b2b.views import MemberView, OrganizationView
+from keystile.calls import Call
 from keystile.errors import KeystileError
-from keystile.sessions.keys import KeyRing
 from keystile.sessions.types import MemberCredentials, SessionRequest
 
 
@@ -65,31 +62,27 @@ def proven_email(member: Member) -> str:
     return member.email_address
 
 
-async def admit(
-    db: AsyncSession, organization: OrganizationView, email: str, *, verified: bool, now: datetime
-) -> Member:
+async def admit(call: Call, organization: OrganizationView, email: str, *, verified: bool) -> Member:
     """The member `email` is in the organization: an existing one, or, when the organization provisions
     new members of its email domains (and the address is verified), a new pending one."""
-    repo = MemberRepository(db, organization.organization.project_id)
+    repo = MemberRepository(call.db, organization.organization.project_id)
     member = await repo.by_email(organization.organization_id, email, for_update=True)
     if member is None:
         if not (verified and organization.admits_by_email_domain(email)):
             raise KeystileError("invalid_email_for_jit_provisioning")
-        return await add_member(db, organization, email, status="pending", verified=True, now=now)
+        return await add_member(call, organization, email, status="pending", verified=True)
     if member.status == "deleted":
         raise KeystileError("member_not_found", "This member was deleted; reactivate it to let it log in.")
     return member
 
 
 async def enter(
-    db: AsyncSession,
-    keys: KeyRing,
+    call: Call,
     *,
     member: MemberView,
     factors: list[dict[str, Any]],
     request: SessionRequest,
     presented: PresentedIntermediateSession | None,
-    now: datetime,
 ) -> Entry:
     """`member`, whose email was just proven, gets a session (a pending or invited member becomes
     active), unless the organization demands more: then a new intermediate session tied to the
@@ -97,79 +90,59 @@ async def enter(
     new one expires with it), so that one cannot create or enter any number of organizations."""
     row = member.member
     if presented is not None:
-        await intermediate.consume(db, presented, now)
+        await intermediate.consume(call, presented)
     primary, mfa = unmet_requirements(member.organization.organization, row)
     if primary is not None or mfa:
         ist = intermediate.issue(
-            db,
-            project_id=row.project_id,
+            call,
             email=row.email_address,
             organization_id=row.organization_id,
             member_id=row.member_id,
-            now=now,
             expires_at=presented.row.expires_at if presented is not None else None,
         )
         return Entry(member, intermediate=ist, primary_required=primary, mfa_required=mfa)
-    row.status, row.email_address_verified, row.updated_at = "active", True, now
-    issued = await start_or_extend(db, keys, member=member, factors=factors, request=request, now=now)
+    row.status, row.email_address_verified, row.updated_at = "active", True, call.now
+    issued = await start_or_extend(call, member=member, factors=factors, request=request)
     return Entry(member, issued=issued)
 
 
 async def enter_by_email(
-    db: AsyncSession,
-    keys: KeyRing,
+    call: Call,
     organization: OrganizationView,
     member: Member,
     *,
     request: SessionRequest,
     presented: PresentedIntermediateSession | None,
-    now: datetime,
 ) -> Entry:
     """`enter` with the email factor: the member has just proven its email address."""
     return await enter(
-        db,
-        keys,
+        call,
         member=MemberView(member, organization),
-        factors=[email_factor(member, now)],
+        factors=[email_factor(member, call.now)],
         request=request,
         presented=presented,
-        now=now,
     )
 
 
 async def exchange_intermediate_session(
-    db: AsyncSession,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    token: str,
-    organization_ref: str,
-    request: SessionRequest,
-    now: datetime,
+    call: Call, *, token: str, organization_ref: str, request: SessionRequest
 ) -> Entry:
     """Use an intermediate session to log in to (or join) an organization."""
-    presented = await intermediate.presented(db, project_id=project_id, token=token, now=now)
-    organization = await organization_view(db, project_id, organization_ref)
-    member = await admit(db, organization, presented.row.email_address, verified=True, now=now)
-    return await enter_by_email(db, keys, organization, member, request=request, presented=presented, now=now)
+    presented = await intermediate.presented(call, token)
+    organization = await organization_view(call, organization_ref)
+    member = await admit(call, organization, presented.row.email_address, verified=True)
+    return await enter_by_email(call, organization, member, request=request, presented=presented)
 
 
 async def exchange_session(
-    db: AsyncSession,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    credentials: MemberCredentials,
-    organization_ref: str,
-    request: SessionRequest,
-    now: datetime,
+    call: Call, *, credentials: MemberCredentials, organization_ref: str, request: SessionRequest
 ) -> Entry:
     """Switch organization: the member of the session, by its email address, enters another
     organization with the factors it has already authenticated (the session itself stays)."""
-    session, present = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
-    organization = await organization_view(db, project_id, organization_ref)
+    session, present = await current(call, credentials)
+    organization = await organization_view(call, organization_ref)
     email = proven_email(present.member)
-    member = await admit(db, organization, email, verified=True, now=now)
+    member = await admit(call, organization, email, verified=True)
     factors = [
         {**factor, "email_factor": {"email_id": member.email_id, "email_address": email}}
         if "email_factor" in factor
@@ -177,11 +150,5 @@ async def exchange_session(
         for factor in session.authentication_factors
     ]
     return await enter(
-        db,
-        keys,
-        member=MemberView(member, organization),
-        factors=factors,
-        request=request,
-        presented=None,
-        now=now,
+        call, member=MemberView(member, organization), factors=factors, request=request, presented=None
     )

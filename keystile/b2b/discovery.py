@@ -4,10 +4,7 @@ intermediate session), see the organizations the address belongs to or may join,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile import tokens
 from keystile.b2b import intermediate, policy, sandbox
@@ -21,11 +18,11 @@ from keystile.b2b.organizations import OrganizationFields, create_organization
 from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.sessions import current
 from keystile.b2b.views import OrganizationView
+from keystile.calls import Call
 from keystile.errors import KeystileError
 from keystile.factors import links
 from keystile.identity.contact import normalize_email
 from keystile.projects.service import resolve_redirect_url
-from keystile.sessions.keys import KeyRing
 from keystile.sessions.types import MemberCredentials, SessionRequest
 
 MEMBERSHIP_TYPES = {"active": "active_member", "pending": "pending_member", "invited": "invited_member"}
@@ -51,36 +48,33 @@ class Discovery:
 
 
 async def send(
-    db: AsyncSession,
+    call: Call,
     *,
-    project_id: str,
-    test_project: bool,
     email: object,
     redirect_url: str | None,
     code_challenge: str | None,
     expiration_minutes: int | None,
-    now: datetime,
 ) -> None:
     """Email a discovery link to any address (whether or not it belongs to a member)."""
     address = normalize_email(email)
     challenge = tokens.check_challenge(code_challenge)
     minutes = links.expiration_minutes(expiration_minutes, DISCOVERY_EXPIRATION_MINUTES)
-    url = await resolve_redirect_url(db, project_id, DISCOVERY, redirect_url)
-    if sandbox.is_sandbox_email(test_project, address):
+    url = await resolve_redirect_url(call.db, call.project_id, DISCOVERY, redirect_url)
+    if sandbox.is_sandbox_email(call.test_project, address):
         return
     link = Link(
         kind=DISCOVERY, email=address, redirect_url=url, lifetime_minutes=minutes, code_challenge=challenge
     )
-    await send_link(db, project_id=project_id, link=link, now=now)
+    await send_link(call, link)
 
 
 async def _discovered(
-    db: AsyncSession, project_id: str, email: str, *, eligible: bool, authenticated_in: str | None
+    call: Call, email: str, *, eligible: bool, authenticated_in: str | None
 ) -> list[DiscoveredOrganization]:
     """The organizations `email` is a member of (not deleted), then, with `eligible`, those whose JIT
     provisioning would admit it; `authenticated_in` is the organization of a presented member session."""
-    organizations = OrganizationRepository(db, project_id)
-    memberships = await MemberRepository(db, project_id).memberships(email)
+    organizations = OrganizationRepository(call.db, call.project_id)
+    memberships = await MemberRepository(call.db, call.project_id).memberships(email)
     joinable = await organizations.admitting_domain(policy.email_domain(email)) if eligible else []
     known = {member.organization_id for member in memberships}
     joinable = [org for org in joinable if org.organization_id not in known]
@@ -117,27 +111,17 @@ async def _discovered(
     return found
 
 
-async def authenticate(
-    db: AsyncSession, *, project_id: str, token: str, code_verifier: str | None, now: datetime
-) -> Discovery:
+async def authenticate(call: Call, *, token: str, code_verifier: str | None) -> Discovery:
     """Redeem a discovery link for an intermediate session and the organizations of its address."""
-    row = await redeem_link(
-        db, project_id=project_id, token=token, discovery=True, code_verifier=code_verifier, now=now
-    )
+    row = await redeem_link(call, token, discovery=True, code_verifier=code_verifier)
     email = row.email_address
-    ist = intermediate.issue(db, project_id=project_id, email=email, now=now)
-    organizations = await _discovered(db, project_id, email, eligible=True, authenticated_in=None)
+    ist = intermediate.issue(call, email=email)
+    organizations = await _discovered(call, email, eligible=True, authenticated_in=None)
     return Discovery(email, organizations, ist)
 
 
 async def list_organizations(
-    db: AsyncSession,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    intermediate_session_token: str | None,
-    credentials: MemberCredentials,
-    now: datetime,
+    call: Call, *, intermediate_session_token: str | None, credentials: MemberCredentials
 ) -> Discovery:
     """The organizations of the address behind an intermediate session (memberships and those it may
     join), or behind a member session (its memberships); neither is used up."""
@@ -148,43 +132,23 @@ async def list_organizations(
             "Give exactly one of intermediate_session_token, session_token and session_jwt.",
         )
     if intermediate_session_token:
-        ist = await intermediate.presented(
-            db, project_id=project_id, token=intermediate_session_token, now=now
-        )
+        ist = await intermediate.presented(call, intermediate_session_token)
         email = ist.row.email_address
-        return Discovery(
-            email, await _discovered(db, project_id, email, eligible=True, authenticated_in=None)
-        )
-    session, member = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
+        return Discovery(email, await _discovered(call, email, eligible=True, authenticated_in=None))
+    session, member = await current(call, credentials)
     email = proven_email(member.member)
-    organizations = await _discovered(
-        db, project_id, email, eligible=False, authenticated_in=session.organization_id
-    )
+    organizations = await _discovered(call, email, eligible=False, authenticated_in=session.organization_id)
     return Discovery(email, organizations)
 
 
 async def create_organization_and_enter(
-    db: AsyncSession,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    intermediate_session_token: str,
-    given: OrganizationFields,
-    request: SessionRequest,
-    now: datetime,
+    call: Call, *, intermediate_session_token: str, given: OrganizationFields, request: SessionRequest
 ) -> Entry:
     """Create an organization (named after the address when no name is given) whose first member,
     a `stytch_admin`, is the address behind the intermediate session; log that member in."""
-    ist = await intermediate.presented(db, project_id=project_id, token=intermediate_session_token, now=now)
+    ist = await intermediate.presented(call, intermediate_session_token)
     email = ist.row.email_address
-    organization = await create_organization(db, project_id, given, now=now, creator_email=email)
-    member = await add_member(
-        db,
-        organization,
-        email,
-        status="pending",
-        verified=True,
-        now=now,
-        new=NewMember(roles=[policy.ADMIN_ROLE]),
-    )
-    return await enter_by_email(db, keys, organization, member, request=request, presented=ist, now=now)
+    organization = await create_organization(call, given, creator_email=email)
+    admin = NewMember(roles=[policy.ADMIN_ROLE])
+    member = await add_member(call, organization, email, status="pending", verified=True, new=admin)
+    return await enter_by_email(call, organization, member, request=request, presented=ist)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from keystile import tokens
 from keystile.b2b.models import IntermediateSession
+from keystile.calls import Call
 from keystile.db import single_use
 from keystile.errors import KeystileError
 from keystile.ids import new_id
@@ -31,21 +30,19 @@ class PresentedIntermediateSession:
 
 
 def issue(
-    db: AsyncSession,
+    call: Call,
     *,
-    project_id: str,
     email: str,
-    now: datetime,
     organization_id: str | None = None,
     member_id: str | None = None,
     expires_at: datetime | None = None,
 ) -> IssuedIntermediateSession:
     """A new intermediate session for `email`, of the usual lifetime unless it carries on from one
     that expires at `expires_at`."""
-    token = tokens.new_token()
+    token, now = tokens.new_token(), call.now
     row = IntermediateSession(
         intermediate_session_id=new_id("intermediate-session"),
-        project_id=project_id,
+        project_id=call.project_id,
         token_digest=tokens.digest(token),
         email_address=email,
         organization_id=organization_id,
@@ -53,21 +50,19 @@ def issue(
         created_at=now,
         expires_at=expires_at or now + LIFETIME,
     )
-    db.add(row)
+    call.db.add(row)
     return IssuedIntermediateSession(token, row.expires_at)
 
 
-async def presented(
-    db: AsyncSession, *, project_id: str, token: str, now: datetime
-) -> PresentedIntermediateSession:
+async def presented(call: Call, token: str) -> PresentedIntermediateSession:
     """The unused, unexpired intermediate session `token` names (it stays usable)."""
-    row = await single_use.find(db, IntermediateSession, project_id, token)
-    if row is None or not tokens.usable(row, now):
+    row = await single_use.find(call.db, IntermediateSession, call.project_id, token)
+    if row is None or not tokens.usable(row, call.now):
         raise KeystileError("intermediate_session_not_found")
     return PresentedIntermediateSession(row)
 
 
-async def consume(db: AsyncSession, ist: PresentedIntermediateSession, now: datetime) -> None:
+async def consume(call: Call, ist: PresentedIntermediateSession) -> None:
     """Use the intermediate session up; only one of several concurrent callers succeeds."""
-    if not await single_use.redeem(db, ist.row, now):
+    if not await single_use.redeem(call.db, ist.row, call.now):
         raise KeystileError("intermediate_session_not_found")

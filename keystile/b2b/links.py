@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from keystile import tokens
 from keystile.b2b.models import B2BMagicLinkToken
+from keystile.calls import Call
 from keystile.db import single_use
 from keystile.errors import KeystileError
 from keystile.factors import links
@@ -39,8 +38,9 @@ class Link:
     member_id: str | None = None
 
 
-async def send_link(db: AsyncSession, *, project_id: str, link: Link, now: datetime) -> None:
+async def send_link(call: Call, link: Link) -> None:
     """Throttle, store the token's digest, and queue the email, all in the caller's transaction."""
+    project_id, now = call.project_id, call.now
 
     def stored_as(token_digest: str, expires_at: datetime) -> B2BMagicLinkToken:
         return B2BMagicLinkToken(
@@ -59,28 +59,22 @@ async def send_link(db: AsyncSession, *, project_id: str, link: Link, now: datet
     emailed = links.EmailedLink(
         link.kind, link.email, link.redirect_url, link.lifetime_minutes, token_type=TOKEN_TYPES[link.kind]
     )
-    await links.send(db, project_id=project_id, link_to=emailed, stored_as=stored_as, now=now)
+    await links.send(call.db, project_id=project_id, link_to=emailed, stored_as=stored_as, now=now)
 
 
 async def redeem_link(
-    db: AsyncSession,
-    *,
-    project_id: str,
-    token: str,
-    discovery: bool,
-    code_verifier: str | None,
-    now: datetime,
+    call: Call, token: str, *, discovery: bool, code_verifier: str | None
 ) -> B2BMagicLinkToken:
     """Use a discovery link (or, `discovery` false, an organization's link) exactly once.
 
     A link of the other family is not found, and stays usable: a callback that routes a token to the
     wrong endpoint must not burn it; nor does a wrong PKCE verifier."""
-    row = await single_use.find(db, B2BMagicLinkToken, project_id, token)
+    row = await single_use.find(call.db, B2BMagicLinkToken, call.project_id, token)
     if row is None or (row.kind == DISCOVERY) != discovery:
         raise KeystileError("magic_link_not_found")
-    if not tokens.usable(row, now):
+    if not tokens.usable(row, call.now):
         raise KeystileError("unable_to_auth_magic_link")
     tokens.check_pkce(row, code_verifier, issued_as="a link sent")
-    if not await single_use.redeem(db, row, now):
+    if not await single_use.redeem(call.db, row, call.now):
         raise KeystileError("unable_to_auth_magic_link")
     return row

@@ -4,9 +4,6 @@ email domain), invite (honouring the invite policy), and authenticate into a mem
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile import tokens
 from keystile.b2b import intermediate, policy, sandbox
@@ -17,13 +14,13 @@ from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import administered_organization, organization_view
 from keystile.b2b.views import MemberView, OrganizationView
+from keystile.calls import Call
 from keystile.errors import KeystileError
 from keystile.factors import links
 from keystile.factors.links import LinkOptions
 from keystile.identity.contact import normalize_email
 from keystile.projects import sandbox as sandbox_values
 from keystile.projects.service import resolve_redirect_url
-from keystile.sessions.keys import KeyRing
 from keystile.sessions.types import MemberCredentials, SessionRequest
 
 
@@ -33,9 +30,9 @@ class SentMemberLink:
     member_created: bool
 
 
-async def _existing(db: AsyncSession, organization: OrganizationView, email: str) -> Member | None:
+async def _existing(call: Call, organization: OrganizationView, email: str) -> Member | None:
     """The member `email` is in the organization; a deleted one cannot receive links."""
-    repo = MemberRepository(db, organization.organization.project_id)
+    repo = MemberRepository(call.db, organization.organization.project_id)
     member = await repo.by_email(organization.organization_id, email, for_update=True)
     if member is not None and member.status == "deleted":
         raise KeystileError("member_not_found", "This member was deleted; reactivate it first.")
@@ -43,14 +40,7 @@ async def _existing(db: AsyncSession, organization: OrganizationView, email: str
 
 
 async def login_or_signup(
-    db: AsyncSession,
-    *,
-    project_id: str,
-    test_project: bool,
-    organization_ref: str,
-    email: object,
-    options: LinkOptions,
-    now: datetime,
+    call: Call, *, organization_ref: str, email: object, options: LinkOptions
 ) -> SentMemberLink:
     """Send a login link to a member, or a signup link to a pending or invited one, or create a pending
     member when the organization provisions new members of the address's domain."""
@@ -60,22 +50,22 @@ async def login_or_signup(
     signup_minutes = links.expiration_minutes(
         options.signup_expiration_minutes, links.SIGNUP_EXPIRATION_MINUTES
     )
-    if sandbox.is_sandbox_login(test_project, organization_ref, address):
+    db, project_id, now = call.db, call.project_id, call.now
+    if sandbox.is_sandbox_login(call.test_project, organization_ref, address):
         return SentMemberLink(sandbox.sandbox_member(project_id, now), member_created=False)
-    organization = await organization_view(db, project_id, organization_ref)
+    organization = await organization_view(call, organization_ref)
     login_url = await resolve_redirect_url(db, project_id, "login", options.login_url)
     signup_url = await resolve_redirect_url(db, project_id, "signup", options.signup_url)
-    member = await _existing(db, organization, address)
+    member = await _existing(call, organization, address)
     created = member is None
     if member is None:
         if not organization.admits_by_email_domain(address):
             raise KeystileError("invalid_email_for_jit_provisioning")
-        member = await add_member(db, organization, address, status="pending", verified=False, now=now)
+        member = await add_member(call, organization, address, status="pending", verified=False)
     signup = member.status != "active"
     await send_link(
-        db,
-        project_id=project_id,
-        link=Link(
+        call,
+        Link(
             kind="signup" if signup else "login",
             email=address,
             redirect_url=signup_url if signup else login_url,
@@ -84,48 +74,40 @@ async def login_or_signup(
             organization_id=organization.organization_id,
             member_id=member.member_id,
         ),
-        now=now,
     )
     return SentMemberLink(MemberView(member, organization), created)
 
 
 async def invite(
-    db: AsyncSession,
-    keys: KeyRing,
+    call: Call,
     *,
-    project_id: str,
-    test_project: bool,
     organization_ref: str,
     email: object,
     new: NewMember,
     options: LinkOptions,
     acting: MemberCredentials | None,
-    now: datetime,
 ) -> MemberView:
     """Invite `email` into the organization (a new member, or one not active yet), as its invite policy
     allows, and email the invite link."""
     address = normalize_email(email)
     minutes = links.expiration_minutes(options.invite_expiration_minutes, links.INVITE_EXPIRATION_MINUTES)
-    if sandbox.is_sandbox_login(test_project, organization_ref, address):
-        return sandbox.sandbox_member(project_id, now)
-    organization = await administered_organization(db, keys, project_id, organization_ref, acting, now)
-    invite_url = await resolve_redirect_url(db, project_id, "invite", options.invite_url)
+    if sandbox.is_sandbox_login(call.test_project, organization_ref, address):
+        return sandbox.sandbox_member(call.project_id, call.now)
+    organization = await administered_organization(call, organization_ref, acting)
+    invite_url = await resolve_redirect_url(call.db, call.project_id, "invite", options.invite_url)
     settings = organization.organization
     if not policy.may_be_invited(settings.email_invites, organization.allowed_domains, address):
         raise KeystileError("invalid_email_for_invites")
-    member = await _existing(db, organization, address)
+    member = await _existing(call, organization, address)
     if member is None:
-        member = await add_member(
-            db, organization, address, status="invited", verified=False, now=now, new=new
-        )
+        member = await add_member(call, organization, address, status="invited", verified=False, new=new)
     elif member.status == "active":
         raise KeystileError("duplicate_member_email", "This email already belongs to an active member.")
     else:
-        member.status, member.updated_at = "invited", now
+        member.status, member.updated_at = "invited", call.now
     await send_link(
-        db,
-        project_id=project_id,
-        link=Link(
+        call,
+        Link(
             kind="invite",
             email=address,
             redirect_url=invite_url,
@@ -133,48 +115,39 @@ async def invite(
             organization_id=organization.organization_id,
             member_id=member.member_id,
         ),
-        now=now,
     )
     return MemberView(member, organization)
 
 
-def _sandbox_token(project_id: str, token: str, now: datetime) -> Entry:
+def _sandbox_token(call: Call, token: str) -> Entry:
     """The canned answers to Stytch's sandbox tokens in a test project: the sandbox member, no session."""
     if token == sandbox_values.UNABLE_TO_AUTH_TOKEN:
         raise KeystileError("unable_to_auth_magic_link")
     if token != sandbox_values.SUCCESS_TOKEN:
         raise KeystileError("magic_link_not_found")
-    return Entry(sandbox.sandbox_member(project_id, now))
+    return Entry(sandbox.sandbox_member(call.project_id, call.now))
 
 
 async def authenticate(
-    db: AsyncSession,
-    keys: KeyRing,
+    call: Call,
     *,
-    project_id: str,
-    test_project: bool,
     token: str,
     code_verifier: str | None,
     request: SessionRequest,
     intermediate_session_token: str | None,
-    now: datetime,
 ) -> Entry:
     """Redeem an organization's magic link: verify the member's email, activate the member, and start
     or extend its session (or hand back an intermediate session when the organization wants more)."""
-    if test_project and token in sandbox_values.MAGIC_LINK_TOKENS:
-        return _sandbox_token(project_id, token, now)
-    row = await redeem_link(
-        db, project_id=project_id, token=token, discovery=False, code_verifier=code_verifier, now=now
-    )
-    organization = await organization_view(db, project_id, row.organization_id or "")
-    member = await MemberRepository(db, project_id).get(
+    if call.test_project and token in sandbox_values.MAGIC_LINK_TOKENS:
+        return _sandbox_token(call, token)
+    row = await redeem_link(call, token, discovery=False, code_verifier=code_verifier)
+    organization = await organization_view(call, row.organization_id or "")
+    member = await MemberRepository(call.db, call.project_id).get(
         organization.organization_id, row.member_id or "", for_update=True
     )
     if member is None or member.status == "deleted" or member.email_address != row.email_address:
         raise KeystileError("unable_to_auth_magic_link", "The member of this link was deleted or changed.")
     presented = (
-        await intermediate.presented(db, project_id=project_id, token=intermediate_session_token, now=now)
-        if intermediate_session_token
-        else None
+        await intermediate.presented(call, intermediate_session_token) if intermediate_session_token else None
     )
-    return await enter_by_email(db, keys, organization, member, request=request, presented=presented, now=now)
+    return await enter_by_email(call, organization, member, request=request, presented=presented)

@@ -51,9 +51,7 @@ async def delete_mfa_phone_number(
     call: Call, organization_ref: str, member_ref: str, *, acting: MemberCredentials | None
 ) -> MemberView:
     """Remove the member's MFA phone number; its sessions stay as they are (Stytch's rule)."""
-    target = await acted_on(
-        call.db, call.keys, call.project_id, organization_ref, member_ref, acting, call.now
-    )
+    target = await acted_on(call, organization_ref, member_ref, acting)
     target.check_action("update.info.delete.mfa-phone", "Deleting the MFA phone number")
     member = target.member
     if not member.mfa_phone_number:
@@ -72,15 +70,13 @@ async def delete_member_factor(
     owner: str | None = None
     member_ref = ref
     if kind == "password":
-        organization = await organization_view(call.db, call.project_id, organization_ref)
+        organization = await organization_view(call, organization_ref)
         if factor is not None:
             owner = await factor.owner(call.db, call.project_id, organization.organization_id, ref)
         if owner is None:
             raise KeystileError(_NOT_FOUND[kind])
         member_ref = owner
-    target = await acted_on(
-        call.db, call.keys, call.project_id, organization_ref, member_ref, acting, call.now
-    )
+    target = await acted_on(call, organization_ref, member_ref, acting)
     target.check_action(_DELETE_ACTION[kind], f"Deleting the member's {kind}")
     organization_id, member_id = target.organization.organization_id, target.member.member_id
     factor_ref = ref if kind == "password" else member_id

@@ -4,7 +4,6 @@ search; and `add_member`, which every way of joining an organization goes throug
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +24,6 @@ from keystile.identity.contact import check_external_id, normalize_email, normal
 from keystile.ids import new_id
 from keystile.metadata import check_metadata
 from keystile.search_operands import check_limit, decode_cursor, encode_cursor, parse_search
-from keystile.sessions.keys import KeyRing
 from keystile.sessions.types import MemberCredentials
 from keystile.text import has_control_characters
 
@@ -109,16 +107,16 @@ async def _flush(db: AsyncSession) -> None:
 
 
 async def add_member(
-    db: AsyncSession,
+    call: Call,
     organization: OrganizationView,
     email: str,
     *,
     status: str,
     verified: bool,
-    now: datetime,
     new: NewMember | None = None,
 ) -> Member:
     """Add `email` (normalised) to the organization; the address and external id must be free in it."""
+    db, now = call.db, call.now
     new = new or NewMember()
     project_id = organization.organization.project_id
     repo = MemberRepository(db, project_id)
@@ -154,9 +152,9 @@ async def add_member(
 
 
 async def _member(
-    db: AsyncSession, organization: OrganizationView, ref: str, *, for_update: bool = False
+    call: Call, organization: OrganizationView, ref: str, *, for_update: bool = False
 ) -> Member:
-    member = await MemberRepository(db, organization.organization.project_id).get(
+    member = await MemberRepository(call.db, organization.organization.project_id).get(
         organization.organization_id, ref, for_update=for_update
     )
     if member is None or member.status == "deleted":
@@ -165,40 +163,32 @@ async def _member(
 
 
 async def create_member(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
+    call: Call,
     organization_ref: str,
     email: object,
     new: NewMember,
     *,
     pending: bool,
     acting: MemberCredentials | None,
-    now: datetime,
 ) -> MemberView:
-    organization = await administered_organization(db, keys, project_id, organization_ref, acting, now)
+    organization = await administered_organization(call, organization_ref, acting)
+    status = "pending" if pending else "active"
     member = await add_member(
-        db,
-        organization,
-        normalize_email(email),
-        status="pending" if pending else "active",
-        verified=False,
-        now=now,
-        new=new,
+        call, organization, normalize_email(email), status=status, verified=False, new=new
     )
     return MemberView(member, organization)
 
 
 async def get_member(
-    db: AsyncSession, project_id: str, organization_ref: str, *, member_ref: str | None, email: object | None
+    call: Call, organization_ref: str, *, member_ref: str | None, email: object | None
 ) -> MemberView:
     """The member named by id (or external id) or by email address."""
-    organization = await organization_view(db, project_id, organization_ref)
+    organization = await organization_view(call, organization_ref)
     if member_ref:
-        return MemberView(await _member(db, organization, member_ref), organization)
+        return MemberView(await _member(call, organization, member_ref), organization)
     if email is None:
         raise KeystileError("invalid_argument", "Give a member_id or an email_address.")
-    found = await MemberRepository(db, project_id).by_email(
+    found = await MemberRepository(call.db, call.project_id).by_email(
         organization.organization_id, normalize_email(email)
     )
     if found is None or found.status == "deleted":
@@ -206,14 +196,12 @@ async def get_member(
     return MemberView(found, organization)
 
 
-async def dangerously_get_member(
-    db: AsyncSession, project_id: str, member_id: str, *, include_deleted: bool
-) -> MemberView:
+async def dangerously_get_member(call: Call, member_id: str, *, include_deleted: bool) -> MemberView:
     """A member by id alone, in whichever organization it is."""
-    member = await MemberRepository(db, project_id).get_anywhere(member_id)
+    member = await MemberRepository(call.db, call.project_id).get_anywhere(member_id)
     if member is None or (member.status == "deleted" and not include_deleted):
         raise KeystileError("member_not_found")
-    return MemberView(member, await organization_view(db, project_id, member.organization_id))
+    return MemberView(member, await organization_view(call, member.organization_id))
 
 
 @dataclass(frozen=True)
@@ -232,41 +220,25 @@ class ActedOn:
 
 
 async def acted_on(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
-    organization_ref: str,
-    member_ref: str,
-    acting: MemberCredentials | None,
-    now: datetime,
+    call: Call, organization_ref: str, member_ref: str, acting: MemberCredentials | None
 ) -> ActedOn:
     """The member a change names (held for update), once the acting session may change it."""
-    organization = await organization_view(db, project_id, organization_ref)
-    member = await _member(db, organization, member_ref, for_update=True)
-    actor = await authorize(
-        db,
-        keys,
-        project_id=project_id,
-        credentials=acting,
-        organization_id=organization.organization_id,
-        member_id=member.member_id,
-        now=now,
-    )
+    organization = await organization_view(call, organization_ref)
+    member = await _member(call, organization, member_ref, for_update=True)
+    actor = await authorize(call, acting, organization.organization_id, member.member_id)
     return ActedOn(organization, member, actor)
 
 
 async def update_member(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
+    call: Call,
     organization_ref: str,
     member_ref: str,
     changes: MemberChanges,
     *,
     acting: MemberCredentials | None,
-    now: datetime,
 ) -> MemberView:
-    target = await acted_on(db, keys, project_id, organization_ref, member_ref, acting, now)
+    db, project_id = call.db, call.project_id
+    target = await acted_on(call, organization_ref, member_ref, acting)
     organization, member, actor = target.organization, target.member, target.actor
     if actor is not None:
         permissions.check_member_update(
@@ -307,26 +279,19 @@ async def update_member(
         if await repo.external_id_owner(organization.organization_id, external_id) is not None:
             raise _duplicate_external_id()
         member.external_id = external_id
-    member.updated_at = now
+    member.updated_at = call.now
     await _flush(db)
     return MemberView(member, organization)
 
 
 async def delete_member(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
-    organization_ref: str,
-    member_ref: str,
-    *,
-    acting: MemberCredentials | None,
-    now: datetime,
+    call: Call, organization_ref: str, member_ref: str, *, acting: MemberCredentials | None
 ) -> str:
     """Mark the member deleted: its sessions end and its outstanding links stop working at once."""
-    member = (await acted_on(db, keys, project_id, organization_ref, member_ref, acting, now)).member
-    member.status, member.updated_at = "deleted", now
-    await MemberSessionRepository(db, project_id).delete_for_member(member.member_id)
-    await MemberRepository(db, project_id).retire_links(member.member_id, now)
+    member = (await acted_on(call, organization_ref, member_ref, acting)).member
+    member.status, member.updated_at = "deleted", call.now
+    await MemberSessionRepository(call.db, call.project_id).delete_for_member(member.member_id)
+    await MemberRepository(call.db, call.project_id).retire_links(member.member_id, call.now)
     return member.member_id
 
 
@@ -334,62 +299,42 @@ async def delete_member_external_id(
     call: Call, organization_ref: str, member_ref: str, *, acting: MemberCredentials | None
 ) -> MemberView:
     """Clear the member's external id."""
-    target = await acted_on(
-        call.db, call.keys, call.project_id, organization_ref, member_ref, acting, call.now
-    )
+    target = await acted_on(call, organization_ref, member_ref, acting)
     target.check_action("update.info.external-id", "Deleting the external id")
     target.member.external_id, target.member.updated_at = None, call.now
     return MemberView(target.member, target.organization)
 
 
 async def reactivate_member(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
-    organization_ref: str,
-    member_id: str,
-    *,
-    acting: MemberCredentials | None,
-    now: datetime,
+    call: Call, organization_ref: str, member_id: str, *, acting: MemberCredentials | None
 ) -> MemberView:
-    organization = await organization_view(db, project_id, organization_ref)
-    member = await MemberRepository(db, project_id).get(
+    organization = await organization_view(call, organization_ref)
+    member = await MemberRepository(call.db, call.project_id).get(
         organization.organization_id, member_id, for_update=True
     )
     if member is None or member.member_id != member_id:
         raise KeystileError("member_not_found")
-    await authorize(
-        db,
-        keys,
-        project_id=project_id,
-        credentials=acting,
-        organization_id=organization.organization_id,
-        now=now,
-    )
-    member.status, member.updated_at = "active", now
+    await authorize(call, acting, organization.organization_id)
+    member.status, member.updated_at = "active", call.now
     return MemberView(member, organization)
 
 
 async def search_members(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
+    call: Call,
     organization_ids: list[str],
     *,
     query: dict[str, Any] | None,
     cursor: str | None,
     limit: int | None,
     acting: MemberCredentials | None,
-    now: datetime,
 ) -> MemberPage:
     """A page of the members of `organization_ids` matching `query`; deleted members only when the
     query asks for them by status."""
     if not 0 < len(organization_ids) <= MAX_SEARCH_ORGANIZATIONS:
         raise KeystileError("invalid_argument", f"Give 1 to {MAX_SEARCH_ORGANIZATIONS} organization_ids.")
+    db, project_id = call.db, call.project_id
     for organization_id in dict.fromkeys(organization_ids):
-        await authorize(
-            db, keys, project_id=project_id, credentials=acting, organization_id=organization_id, now=now
-        )
+        await authorize(call, acting, organization_id)
     page_size = check_limit(limit)
     conditions = parse_search(query, search.MEMBER_FILTERS)
     if not search.filters_statuses(query):

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, fields
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.b2b import policy, search
 from keystile.b2b.models import Organization
@@ -23,7 +21,6 @@ from keystile.ids import new_id
 from keystile.metadata import check_metadata
 from keystile.rbac.repository import PolicyRepository
 from keystile.search_operands import check_limit, decode_cursor, encode_cursor, parse_search
-from keystile.sessions.keys import KeyRing
 from keystile.sessions.types import MemberCredentials
 
 
@@ -157,16 +154,11 @@ async def _free_slug(repo: OrganizationRepository, base: str) -> str:
 
 
 async def create_organization(
-    db: AsyncSession,
-    project_id: str,
-    given: OrganizationFields,
-    *,
-    now: datetime,
-    creator_email: str | None = None,
+    call: Call, given: OrganizationFields, *, creator_email: str | None = None
 ) -> OrganizationView:
     """Create an organization; with `creator_email` (discovery) a missing name or slug is derived from
     that address, otherwise both are required."""
-    repo = OrganizationRepository(db, project_id)
+    repo = OrganizationRepository(call.db, call.project_id)
     name, slug = given.organization_name, given.organization_slug
     if creator_email is not None:
         derived_name, derived_slug = policy.derived_name_and_slug(creator_email)
@@ -179,7 +171,7 @@ async def create_organization(
     settings = dict(policy.SETTING_DEFAULTS)
     if not given.any_auth_setting():
         settings["email_invites"] = policy.ALL_ALLOWED
-    organization = Organization.blank(new_id("organization"), project_id, settings, now)
+    organization = Organization.blank(new_id("organization"), call.project_id, settings, call.now)
     _apply(organization, given)
     named = OrganizationFields(
         organization_name=name,
@@ -187,17 +179,15 @@ async def create_organization(
         organization_external_id=given.organization_external_id,
     )
     await _set_identity(repo, organization, named)
-    db.add(organization)
+    call.db.add(organization)
     await _set_domains(repo, organization.organization_id, given)
     await _flush(repo)
     return (await repo.views([organization]))[0]
 
 
-async def organization_view(
-    db: AsyncSession, project_id: str, ref: str, *, for_update: bool = False
-) -> OrganizationView:
+async def organization_view(call: Call, ref: str, *, for_update: bool = False) -> OrganizationView:
     """The organization whose id, slug or external id is `ref`, or `organization_not_found`."""
-    repo = OrganizationRepository(db, project_id)
+    repo = OrganizationRepository(call.db, call.project_id)
     organization = await repo.resolve(ref, for_update=for_update)
     if organization is None:
         raise KeystileError("organization_not_found")
@@ -205,63 +195,34 @@ async def organization_view(
 
 
 async def administered_organization(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
-    ref: str,
-    acting: MemberCredentials | None,
-    now: datetime,
-    *,
-    for_update: bool = False,
+    call: Call, ref: str, acting: MemberCredentials | None, *, for_update: bool = False
 ) -> OrganizationView:
     """The organization `ref`, once the acting member session (if any) may administer it."""
-    organization = await organization_view(db, project_id, ref, for_update=for_update)
-    await authorize(
-        db,
-        keys,
-        project_id=project_id,
-        credentials=acting,
-        organization_id=organization.organization_id,
-        now=now,
-    )
+    organization = await organization_view(call, ref, for_update=for_update)
+    await authorize(call, acting, organization.organization_id)
     return organization
 
 
 async def update_organization(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
-    ref: str,
-    given: OrganizationFields,
-    *,
-    acting: MemberCredentials | None,
-    now: datetime,
+    call: Call, ref: str, given: OrganizationFields, *, acting: MemberCredentials | None
 ) -> OrganizationView:
-    repo = OrganizationRepository(db, project_id)
-    administered = await administered_organization(db, keys, project_id, ref, acting, now, for_update=True)
+    repo = OrganizationRepository(call.db, call.project_id)
+    administered = await administered_organization(call, ref, acting, for_update=True)
     organization = administered.organization
     _apply(organization, given)
     await _set_identity(repo, organization, given)
     await _set_domains(repo, organization.organization_id, given)
-    organization.updated_at = now
+    organization.updated_at = call.now
     await _flush(repo)
     return (await repo.views([organization]))[0]
 
 
-async def delete_organization(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
-    ref: str,
-    *,
-    acting: MemberCredentials | None,
-    now: datetime,
-) -> str:
+async def delete_organization(call: Call, ref: str, *, acting: MemberCredentials | None) -> str:
     """Delete the organization with its members and their sessions; returns its id."""
-    administered = await administered_organization(db, keys, project_id, ref, acting, now, for_update=True)
+    administered = await administered_organization(call, ref, acting, for_update=True)
     organization = administered.organization
-    await OrganizationRepository(db, project_id).delete(organization.organization_id)
-    await PolicyRepository(db, project_id).delete_organization(organization.organization_id)
+    await OrganizationRepository(call.db, call.project_id).delete(organization.organization_id)
+    await PolicyRepository(call.db, call.project_id).delete_organization(organization.organization_id)
     return organization.organization_id
 
 
@@ -269,9 +230,7 @@ async def delete_organization_external_id(
     call: Call, ref: str, *, acting: MemberCredentials | None
 ) -> OrganizationView:
     """Clear the organization's external id (the organization is named by its id or slug then)."""
-    administered = await administered_organization(
-        call.db, call.keys, call.project_id, ref, acting, call.now, for_update=True
-    )
+    administered = await administered_organization(call, ref, acting, for_update=True)
     administered.organization.organization_external_id = None
     administered.organization.updated_at = call.now
     return administered
@@ -279,14 +238,14 @@ async def delete_organization_external_id(
 
 async def organization_member_count(call: Call, ref: str) -> int:
     """How many members the organization has (deleted ones not counted): Stytch's organization metrics."""
-    organization = await organization_view(call.db, call.project_id, ref)
+    organization = await organization_view(call, ref)
     return await OrganizationRepository(call.db, call.project_id).member_count(organization.organization_id)
 
 
 async def search_organizations(
-    db: AsyncSession, project_id: str, *, query: dict[str, Any] | None, cursor: str | None, limit: int | None
+    call: Call, *, query: dict[str, Any] | None, cursor: str | None, limit: int | None
 ) -> OrganizationPage:
-    repo = OrganizationRepository(db, project_id)
+    repo = OrganizationRepository(call.db, call.project_id)
     page_size = check_limit(limit)
     found, total = await repo.search(
         parse_search(query, search.ORGANIZATION_FILTERS),

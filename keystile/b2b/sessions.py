@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from keystile.b2b import policy as b2b_policy
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member, MemberSession
@@ -17,12 +15,12 @@ from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.repository import MemberSessionRepository
 from keystile.b2b.session_rows import MEMBER_SESSIONS
 from keystile.b2b.views import MemberView
+from keystile.calls import Call
 from keystile.clock import rfc3339
 from keystile.errors import KeystileError
 from keystile.ids import new_id
 from keystile.sessions import lifecycle, policy
 from keystile.sessions.engine import name_session, named, signed_jwt
-from keystile.sessions.keys import KeyRing
 from keystile.sessions.repository import update_session
 from keystile.sessions.store import read_active
 from keystile.sessions.tokens import new_session_token, token_digest
@@ -71,31 +69,18 @@ def member_subject(member: MemberView, roles: list[dict[str, Any]]) -> SessionSu
 
 
 async def _issued(
-    db: AsyncSession,
-    keys: KeyRing,
-    session: MemberSession,
-    member: MemberView,
-    roles: list[dict[str, Any]],
-    *,
-    session_token: str,
-    now: datetime,
+    call: Call, session: MemberSession, member: MemberView, roles: list[dict[str, Any]], session_token: str
 ) -> IssuedMemberSession:
     subject = member_subject(member, roles)
-    session_jwt = await signed_jwt(db, keys, session, subject, now=now)
+    session_jwt = await signed_jwt(call.db, call.keys, session, subject, now=call.now)
     slug = member.organization.organization.organization_slug
     return IssuedMemberSession(session, session_token, session_jwt, subject.roles, slug)
 
 
-async def current(
-    db: AsyncSession,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    credentials: MemberCredentials,
-    now: datetime,
-) -> tuple[MemberSession, MemberView]:
+async def current(call: Call, credentials: MemberCredentials) -> tuple[MemberSession, MemberView]:
     """The active session named by exactly one of a token and a JWT, with its member, in this unit of
     work (unchanged)."""
+    db, keys, project_id, now = call.db, call.keys, call.project_id, call.now
     name = await name_session(
         db,
         keys,
@@ -115,22 +100,17 @@ async def current(
 
 
 async def start_or_extend(
-    db: AsyncSession,
-    keys: KeyRing,
-    *,
-    member: MemberView,
-    factors: list[dict[str, Any]],
-    request: SessionRequest,
-    now: datetime,
+    call: Call, *, member: MemberView, factors: list[dict[str, Any]], request: SessionRequest
 ) -> IssuedMemberSession:
     """After `factors` authenticated `member`: add them to the member's session named in `request` (with
     a new token, so that a planted token is worthless afterwards), or start a session."""
+    db, now = call.db, call.now
     project_id = member.member.project_id
     minutes = DEFAULT_DURATION_MINUTES if request.duration_minutes is None else request.duration_minutes
     lifetime = policy.session_lifetime(minutes)
     if request.session_token or request.session_jwt:
         credentials = MemberCredentials(request.session_token, request.session_jwt)
-        session, owner = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
+        session, owner = await current(call, credentials)
         if owner.member.member_id != member.member.member_id:
             raise KeystileError("user_id_mismatch", "The session belongs to a different member.")
         extended = lifetime if request.duration_minutes is not None else None
@@ -148,19 +128,16 @@ async def start_or_extend(
     token = new_session_token()
     session.token_digest = token_digest(token)
     await db.flush()
-    return await _issued(db, keys, session, member, member.roles, session_token=token, now=now)
+    return await _issued(call, session, member, member.roles, token)
 
 
 async def authenticate(
-    db: AsyncSession,
-    keys: KeyRing,
+    call: Call,
     *,
-    project_id: str,
     credentials: MemberCredentials,
     duration_minutes: int | None,
     custom_claims: dict[str, Any] | None,
     authorization_check: dict[str, str] | None,
-    now: datetime,
 ) -> AuthenticatedMember:
     """The active session named by a token or a JWT (an expired JWT refreshes), with its member and a
     fresh JWT; a duration extends it from now, custom claims merge into it. One read from the session
@@ -168,6 +145,7 @@ async def authenticate(
 
     An authorization check must name the session's organization; its permission part is refused until
     RBAC policies exist, since answering without checking would read as "authorized"."""
+    db, keys, project_id, now = call.db, call.keys, call.project_id, call.now
     lifetime = policy.session_lifetime(duration_minutes) if duration_minutes is not None else None
     name = await name_session(
         db,
@@ -191,14 +169,13 @@ async def authenticate(
         lifecycle.apply(session, changes)
     roles = member.roles
     token = credentials.session_token or ""
-    issued = await _issued(db, keys, session, member, roles, session_token=token, now=now)
+    issued = await _issued(call, session, member, roles, token)
     return AuthenticatedMember(issued, member, roles)
 
 
-async def list_sessions(
-    db: AsyncSession, *, project_id: str, organization_ref: str, member_ref: str, now: datetime
-) -> list[IssuedMemberSession]:
+async def list_sessions(call: Call, *, organization_ref: str, member_ref: str) -> list[IssuedMemberSession]:
     """The member's active sessions, oldest first (without tokens or JWTs)."""
+    db, project_id = call.db, call.project_id
     organizations = OrganizationRepository(db, project_id)
     organization = await organizations.resolve(organization_ref)
     if organization is None:
@@ -208,79 +185,53 @@ async def list_sessions(
         raise KeystileError("member_not_found")
     view = MemberView(member, (await organizations.views([organization]))[0])
     sessions = await MemberSessionRepository(db, project_id).of_member(
-        organization.organization_id, member.member_id, now=now
+        organization.organization_id, member.member_id, now=call.now
     )
     return [IssuedMemberSession(s, "", "", view.role_ids, organization.organization_slug) for s in sessions]
 
 
 async def revoke(
-    db: AsyncSession,
-    keys: KeyRing,
+    call: Call,
     *,
-    project_id: str,
     member_session_id: str | None,
     credentials: MemberCredentials,
     member_id: str | None,
     acting: MemberCredentials | None,
-    now: datetime,
 ) -> None:
     """Delete the session named by exactly one of its id, a token or a JWT, or every session of
     `member_id`; `acting` is the member session the request is made with, if any."""
     lifecycle.check_one_revoke_name(
         member_session_id, credentials.session_token, credentials.session_jwt, member_id
     )
-    repo = MemberSessionRepository(db, project_id)
+    repo = MemberSessionRepository(call.db, call.project_id)
     if member_id:
-        member = await MemberRepository(db, project_id).get_anywhere(member_id)
+        member = await MemberRepository(call.db, call.project_id).get_anywhere(member_id)
         if member is None:
             raise KeystileError("member_not_found")
-        await authorize(
-            db,
-            keys,
-            project_id=project_id,
-            credentials=acting,
-            organization_id=member.organization_id,
-            member_id=member_id,
-            now=now,
-        )
+        await authorize(call, acting, member.organization_id, member_id)
         await repo.delete_for_member(member_id)
         return
     if member_session_id:
-        found = await repo.active(session_id=member_session_id, now=now)
+        found = await repo.active(session_id=member_session_id, now=call.now)
         if found is None:
             raise KeystileError("session_not_found")
         session = found[0]
     else:
-        session, _ = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
-    await authorize(
-        db,
-        keys,
-        project_id=project_id,
-        credentials=acting,
-        organization_id=session.organization_id,
-        member_id=session.member_id,
-        now=now,
-    )
+        session, _ = await current(call, credentials)
+    await authorize(call, acting, session.organization_id, session.member_id)
     if not await repo.delete(session_id=session.session_id):
         raise KeystileError("session_not_found")
 
 
 async def authorize(
-    db: AsyncSession,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    credentials: MemberCredentials | None,
-    organization_id: str,
-    member_id: str | None = None,
-    now: datetime,
+    call: Call, credentials: MemberCredentials | None, organization_id: str, member_id: str | None = None
 ) -> MemberView | None:
     """When a request is made with a member session: the session must belong to the organization, and,
     until RBAC policies exist, its member must be a `stytch_admin` or act on itself (`member_id`).
     The acting member, or None when the backend acts."""
     if credentials is None:
         return None
-    session, member = await current(db, keys, project_id=project_id, credentials=credentials, now=now)
+    session, member = await current(call, credentials)
     if session.organization_id != organization_id:
         raise KeystileError("session_authorization_tenancy_error")
     if b2b_policy.ADMIN_ROLE not in member.role_ids and member_id != member.member.member_id:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.calls import Call
 from keystile.errors import ErrorType, KeystileError
 from keystile.ids import is_well_formed_id, new_id
 from keystile.m2m import access_tokens, claims, search, secrets
@@ -125,15 +126,13 @@ async def _insert(db: AsyncSession, project_id: str, clients: list[M2MClient]) -
         raise KeystileError("duplicate_m2m_client_id")
 
 
-async def create_client(
-    db: AsyncSession, project_id: str, new: NewClient, *, now: datetime
-) -> ClientWithSecret:
+async def create_client(call: Call, new: NewClient) -> ClientWithSecret:
     """Create a client; a caller-chosen client_id must be free in the project, and a caller-chosen
     secret must be strong enough to be a credential."""
-    created = _build_client(project_id, new, now=now)
-    if await M2MClientRepository(db, project_id).get(created.client.client_id) is not None:
+    created = _build_client(call.project_id, new, now=call.now)
+    if await M2MClientRepository(call.db, call.project_id).get(created.client.client_id) is not None:
         raise KeystileError("duplicate_m2m_client_id")
-    await _insert(db, project_id, [created.client])
+    await _insert(call.db, call.project_id, [created.client])
     return created
 
 
@@ -171,20 +170,19 @@ async def import_clients(
     return report
 
 
-async def _existing(db: AsyncSession, project_id: str, client_id: str, *, for_update: bool) -> M2MClient:
-    client = await M2MClientRepository(db, project_id).get(client_id, for_update=for_update)
+async def _existing(call: Call, client_id: str, *, for_update: bool) -> M2MClient:
+    client = await M2MClientRepository(call.db, call.project_id).get(client_id, for_update=for_update)
     if client is None:
         raise KeystileError("m2m_client_not_found")
     return client
 
 
-async def get_client(db: AsyncSession, project_id: str, client_id: str) -> M2MClient:
-    return await _existing(db, project_id, client_id, for_update=False)
+async def get_client(call: Call, client_id: str) -> M2MClient:
+    return await _existing(call, client_id, for_update=False)
 
 
 async def search_clients(
-    db: AsyncSession,
-    project_id: str,
+    call: Call,
     *,
     query: dict[str, Any] | None,
     cursor: str | None,
@@ -192,7 +190,7 @@ async def search_clients(
 ) -> SearchPage:
     """A page of clients matching `query`, with a cursor for the next page when there is one."""
     page_size = check_limit(limit)
-    found, total = await M2MClientRepository(db, project_id).search(
+    found, total = await M2MClientRepository(call.db, call.project_id).search(
         parse_search(query, search.FILTERS), after=decode_cursor(cursor), limit=page_size + 1
     )
     last = found[page_size - 1] if len(found) > page_size else None
@@ -200,10 +198,8 @@ async def search_clients(
     return SearchPage(found[:page_size], total, next_cursor)
 
 
-async def update_client(
-    db: AsyncSession, project_id: str, client_id: str, changes: ClientChanges
-) -> M2MClient:
-    client = await _existing(db, project_id, client_id, for_update=True)
+async def update_client(call: Call, client_id: str, changes: ClientChanges) -> M2MClient:
+    client = await _existing(call, client_id, for_update=True)
     if changes.client_name is not None:
         client.client_name = _text(
             changes.client_name, limit=MAX_NAME_LENGTH, error_type="m2m_client_invalid_client_name"
@@ -222,45 +218,45 @@ async def update_client(
         client.scopes = access_tokens.check_scopes(changes.scopes)
     if changes.trusted_metadata is not None:
         client.trusted_metadata = check_metadata(changes.trusted_metadata)
-    await db.flush()
+    await call.db.flush()
     return client
 
 
-async def delete_client(db: AsyncSession, project_id: str, client_id: str) -> None:
+async def delete_client(call: Call, client_id: str) -> None:
     """Delete a client: its secrets get no more tokens (tokens already issued live out their hour)."""
-    if not await M2MClientRepository(db, project_id).delete(client_id):
+    if not await M2MClientRepository(call.db, call.project_id).delete(client_id):
         raise KeystileError("m2m_client_not_found")
 
 
-async def start_secret_rotation(db: AsyncSession, project_id: str, client_id: str) -> ClientWithSecret:
+async def start_secret_rotation(call: Call, client_id: str) -> ClientWithSecret:
     """Give the client a next secret; until the rotation completes or is cancelled, both secrets get
     tokens. Starting again replaces a next secret that was never put to use."""
-    client = await _existing(db, project_id, client_id, for_update=True)
+    client = await _existing(call, client_id, for_update=True)
     secret = secrets.new_client_secret()
     client.next_secret_digest = secrets.secret_digest(secret)
     client.next_secret_last_four = secret[-4:]
-    await db.flush()
+    await call.db.flush()
     return ClientWithSecret(client, secret)
 
 
-async def complete_secret_rotation(db: AsyncSession, project_id: str, client_id: str) -> M2MClient:
+async def complete_secret_rotation(call: Call, client_id: str) -> M2MClient:
     """The next secret becomes the only secret; the old one gets no more tokens."""
-    client = await _existing(db, project_id, client_id, for_update=True)
+    client = await _existing(call, client_id, for_update=True)
     if client.next_secret_digest is None or client.next_secret_last_four is None:
         raise KeystileError("m2m_client_not_rotating_secret")
     client.secret_digest, client.secret_last_four = client.next_secret_digest, client.next_secret_last_four
     client.next_secret_digest = client.next_secret_last_four = None
-    await db.flush()
+    await call.db.flush()
     return client
 
 
-async def cancel_secret_rotation(db: AsyncSession, project_id: str, client_id: str) -> M2MClient:
+async def cancel_secret_rotation(call: Call, client_id: str) -> M2MClient:
     """Forget the next secret; the current one stays the only secret."""
-    client = await _existing(db, project_id, client_id, for_update=True)
+    client = await _existing(call, client_id, for_update=True)
     if client.next_secret_digest is None:
         raise KeystileError("m2m_client_not_rotating_secret")
     client.next_secret_digest = client.next_secret_last_four = None
-    await db.flush()
+    await call.db.flush()
     return client
 
 

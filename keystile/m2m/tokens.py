@@ -4,16 +4,14 @@ endpoint's use case, kept to one primary-key read."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from keystile.calls import Call
 from keystile.errors import KeystileError
 from keystile.ids import is_well_formed_id
 from keystile.m2m import access_tokens, claims, secrets
 from keystile.m2m.repository import Grantee, M2MClientRepository
-from keystile.sessions.keys import KeyRing
 
 GRANT_TYPE = "client_credentials"
 
@@ -52,15 +50,7 @@ def _public_params(request: TokenRequest) -> dict[str, Any]:
     return {name: value for name, value in request.params.items() if name != "client_secret"}
 
 
-async def issue_token(
-    db: AsyncSession,
-    keys: KeyRing,
-    project_id: str,
-    request: TokenRequest,
-    *,
-    lifetime: timedelta,
-    now: datetime,
-) -> IssuedToken:
+async def issue_token(call: Call, request: TokenRequest, *, lifetime: timedelta) -> IssuedToken:
     """RFC 6749 section 4.4: an access token for an active client whose current or next secret this
     is, carrying the requested subset of its scopes (all of them when none are requested).
 
@@ -70,6 +60,7 @@ async def issue_token(
         raise KeystileError("unsupported_grant_type" if request.grant_type else "invalid_request")
     if not request.client_id or not request.client_secret:
         raise KeystileError("invalid_client", "Include a client_id and a client_secret.")
+    db, project_id, now = call.db, call.project_id, call.now
     well_formed = (
         is_well_formed_id(project_id)
         and is_well_formed_id(request.client_id)
@@ -98,7 +89,7 @@ async def issue_token(
         client_id=client.client_id,
         scopes=scopes,
         custom_claims=custom_claims,
-        key=await keys.signer(db, project_id, now),
+        key=await call.keys.signer(db, project_id, now),
         lifetime=lifetime,
         now=now,
     )

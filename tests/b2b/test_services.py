@@ -18,7 +18,7 @@ from keystile.b2b.organizations import (
 )
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.sessions.keys import KeyRing
-from tests.support.services import NOW, Sessions, last_token, refusal, within
+from tests.support.services import NOW, Sessions, call_for, last_token, refusal, within
 
 ADDRESS = "ada@acme.example.com"
 
@@ -27,7 +27,7 @@ async def new_organization(
     db_sessions: Sessions, project_id: str, name: str, slug: str | None = None
 ) -> OrganizationView:
     fields = OrganizationFields(organization_name=name, organization_slug=slug)
-    return await within(db_sessions, lambda db: create_organization(db, project_id, fields, now=NOW))
+    return await within(db_sessions, lambda db: create_organization(call_for(db, project_id), fields))
 
 
 async def new_member(
@@ -36,15 +36,12 @@ async def new_member(
     return await within(
         db_sessions,
         lambda db: create_member(
-            db,
-            keys,
-            project_id,
+            call_for(db, project_id, keys),
             organization_id,
             email,
             NewMember(name="Ada"),
             pending=False,
             acting=None,
-            now=NOW,
         ),
     )
 
@@ -58,7 +55,7 @@ async def test_an_organization_gets_a_slug_from_its_name_and_needs_a_name(
     taken = new_organization(db_sessions, b2b_project_id, "Other", "acme-corp")
     assert await refusal(taken) == "organization_slug_already_used"
     nameless = within(
-        db_sessions, lambda db: create_organization(db, b2b_project_id, OrganizationFields(), now=NOW)
+        db_sessions, lambda db: create_organization(call_for(db, b2b_project_id), OrganizationFields())
     )
     assert await refusal(nameless) == "invalid_organization_name"
 
@@ -72,13 +69,10 @@ async def test_an_organization_is_updated_searched_and_deleted(
     renamed = await within(
         db_sessions,
         lambda db: update_organization(
-            db,
-            keys,
-            b2b_project_id,
+            call_for(db, b2b_project_id, keys, now=later),
             acme.organization_id,
             OrganizationFields(organization_name="Acme Inc"),
             acting=None,
-            now=later,
         ),
     )
     assert renamed.organization.organization_name == "Acme Inc" and renamed.organization.updated_at == later
@@ -87,16 +81,19 @@ async def test_an_organization_is_updated_searched_and_deleted(
         "operands": [{"filter_name": "organization_name_fuzzy", "filter_value": "acme"}],
     }
     page = await within(
-        db_sessions, lambda db: search_organizations(db, b2b_project_id, query=query, cursor=None, limit=10)
+        db_sessions,
+        lambda db: search_organizations(call_for(db, b2b_project_id), query=query, cursor=None, limit=10),
     )
     assert [view.organization_id for view in page.organizations] == [acme.organization_id]
     await within(
         db_sessions,
         lambda db: delete_organization(
-            db, keys, b2b_project_id, acme.organization_id, acting=None, now=later
+            call_for(db, b2b_project_id, keys, now=later), acme.organization_id, acting=None
         ),
     )
-    gone = within(db_sessions, lambda db: organization_view(db, b2b_project_id, acme.organization_id))
+    gone = within(
+        db_sessions, lambda db: organization_view(call_for(db, b2b_project_id), acme.organization_id)
+    )
     assert await refusal(gone) == "organization_not_found"
 
 
@@ -122,7 +119,7 @@ async def test_a_member_is_updated_then_deleted(
         return within(
             db_sessions,
             lambda db: update_member(
-                db, keys, b2b_project_id, acme.organization_id, member_id, changes, acting=None, now=NOW
+                call_for(db, b2b_project_id, keys), acme.organization_id, member_id, changes, acting=None
             ),
         )
 
@@ -131,7 +128,7 @@ async def test_a_member_is_updated_then_deleted(
     await within(
         db_sessions,
         lambda db: delete_member(
-            db, keys, b2b_project_id, acme.organization_id, member_id, acting=None, now=NOW
+            call_for(db, b2b_project_id, keys), acme.organization_id, member_id, acting=None
         ),
     )
     assert await refusal(change(MemberChanges(name="x"))) == "member_not_found"
@@ -141,14 +138,11 @@ async def send_discovery(db_sessions: Sessions, project_id: str, email: str = AD
     await within(
         db_sessions,
         lambda db: discovery.send(
-            db,
-            project_id=project_id,
-            test_project=False,
+            call_for(db, project_id),
             email=email,
             redirect_url=None,
             code_challenge=None,
             expiration_minutes=None,
-            now=NOW,
         ),
     )
     return await last_token(db_sessions, project_id, email)
@@ -166,7 +160,7 @@ async def test_a_discovery_link_finds_the_memberships_once(
         return within(
             db_sessions,
             lambda db: discovery.authenticate(
-                db, project_id=b2b_project_id, token=token, code_verifier=None, now=NOW + timedelta(minutes=1)
+                call_for(db, b2b_project_id, now=NOW + timedelta(minutes=1)), token=token, code_verifier=None
             ),
         )
 

@@ -133,15 +133,9 @@ async def token(project_id: str, request: Request, ctx: Ctx) -> JSONResponse:
     """An access token for an M2M client (RFC 6749 section 4.4)."""
     try:
         token_request = await _token_request(request)
-        async with ctx.work() as db:
-            issued = await tokens.issue_token(
-                db,
-                ctx.keys,
-                project_id,
-                token_request,
-                lifetime=timedelta(minutes=ctx.state.settings.m2m_token_minutes),
-                now=ctx.now,
-            )
+        lifetime = timedelta(minutes=ctx.state.settings.m2m_token_minutes)
+        async with ctx.call_in(project_id) as call:
+            issued = await tokens.issue_token(call, token_request, lifetime=lifetime)
     except KeystileError as error:
         return _oauth_error(request, error)
     body = TokenResponse(

@@ -31,8 +31,7 @@ async def b2b_policy(ctx: Ctx, project: B2BProject) -> PolicyResponse:
 
 @router.get("/v1/b2b/rbac/organizations/{organization_id}", response_model=OrgPolicyResponse)
 async def get_org_policy(organization_id: PathRef, ctx: Ctx, project: B2BProject) -> OrgPolicyResponse:
-    async with ctx.work() as db:
-        found = await roles.custom_roles(db, project.project_id, organization_id)
+    found = await ctx.run(project, roles.custom_roles, organization_id)
     return OrgPolicyResponse(request_id=ctx.request_id, org_policy=org_policy_out(found))
 
 
@@ -40,9 +39,6 @@ async def get_org_policy(organization_id: PathRef, ctx: Ctx, project: B2BProject
 async def set_org_policy(
     organization_id: PathRef, body: SetOrgPolicyRequest, ctx: Ctx, project: B2BProject
 ) -> OrgPolicyResponse:
-    async with ctx.work() as db:
-        found = await roles.set_custom_roles(
-            db, project.project_id, organization_id, body.org_policy, now=ctx.now
-        )
+    found = await ctx.run(project, roles.set_custom_roles, organization_id, body.org_policy)
     ctx.state.policies.forget(project.project_id)
     return OrgPolicyResponse(request_id=ctx.request_id, org_policy=org_policy_out(found))

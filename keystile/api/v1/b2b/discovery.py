@@ -27,16 +27,13 @@ async def exchange_intermediate_session(
     body: ExchangeIntermediateSessionRequest, ctx: Ctx, project: B2BProject
 ) -> EntryResponse:
     session_request = new_session_request(body)
-    async with ctx.work() as db:
-        entry = await admission.exchange_intermediate_session(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            token=body.intermediate_session_token,
-            organization_ref=body.organization_id,
-            request=session_request,
-            now=ctx.now,
-        )
+    entry = await ctx.run(
+        project,
+        admission.exchange_intermediate_session,
+        token=body.intermediate_session_token,
+        organization_ref=body.organization_id,
+        request=session_request,
+    )
     return EntryResponse(request_id=ctx.request_id, **entry_fields(entry))
 
 
@@ -44,15 +41,12 @@ async def exchange_intermediate_session(
 async def list_organizations(
     body: ListDiscoveredOrganizationsRequest, ctx: Ctx, project: B2BProject
 ) -> ListDiscoveredOrganizationsResponse:
-    async with ctx.work() as db:
-        found = await discovery.list_organizations(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            intermediate_session_token=body.intermediate_session_token,
-            credentials=MemberCredentials(body.session_token, body.session_jwt),
-            now=ctx.now,
-        )
+    found = await ctx.run(
+        project,
+        discovery.list_organizations,
+        intermediate_session_token=body.intermediate_session_token,
+        credentials=MemberCredentials(body.session_token, body.session_jwt),
+    )
     return ListDiscoveredOrganizationsResponse(request_id=ctx.request_id, **discovery_fields(found))
 
 
@@ -62,14 +56,11 @@ async def create_organization(
 ) -> EntryResponse:
     session_request = new_session_request(body)
     fields = body.organization_fields()
-    async with ctx.work() as db:
-        entry = await discovery.create_organization_and_enter(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            intermediate_session_token=body.intermediate_session_token,
-            given=fields,
-            request=session_request,
-            now=ctx.now,
-        )
+    entry = await ctx.run(
+        project,
+        discovery.create_organization_and_enter,
+        intermediate_session_token=body.intermediate_session_token,
+        given=fields,
+        request=session_request,
+    )
     return EntryResponse(request_id=ctx.request_id, **entry_fields(entry))

@@ -24,16 +24,13 @@ router = APIRouter(prefix="/v1/b2b/magic_links", tags=["b2b magic links"])
 async def login_or_signup(
     body: schemas.LoginOrSignupRequest, ctx: Ctx, project: B2BProject
 ) -> schemas.LoginOrSignupResponse:
-    async with ctx.work() as db:
-        sent = await magic_links.login_or_signup(
-            db,
-            project_id=project.project_id,
-            test_project=project.is_test,
-            organization_ref=body.organization_id,
-            email=body.email_address,
-            options=body.link_options(),
-            now=ctx.now,
-        )
+    sent = await ctx.run(
+        project,
+        magic_links.login_or_signup,
+        organization_ref=body.organization_id,
+        email=body.email_address,
+        options=body.link_options(),
+    )
     return schemas.LoginOrSignupResponse(
         request_id=ctx.request_id,
         member_id=sent.member.member.member_id,
@@ -48,19 +45,15 @@ async def invite(
     body: schemas.InviteRequest, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> schemas.InviteResponse:
     new = body.to_domain(NewMember, only=("name", "trusted_metadata", "untrusted_metadata", "roles"))
-    async with ctx.work() as db:
-        member = await magic_links.invite(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            test_project=project.is_test,
-            organization_ref=body.organization_id,
-            email=body.email_address,
-            new=new,
-            options=body.link_options(),
-            acting=acting,
-            now=ctx.now,
-        )
+    member = await ctx.run(
+        project,
+        magic_links.invite,
+        organization_ref=body.organization_id,
+        email=body.email_address,
+        new=new,
+        options=body.link_options(),
+        acting=acting,
+    )
     return schemas.InviteResponse(
         request_id=ctx.request_id,
         member_id=member.member.member_id,
@@ -73,18 +66,14 @@ async def invite(
 async def authenticate(
     body: schemas.AuthenticateRequest, ctx: Ctx, project: B2BProject
 ) -> schemas.AuthenticateResponse:
-    async with ctx.work() as db:
-        entry = await magic_links.authenticate(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            test_project=project.is_test,
-            token=body.magic_links_token,
-            code_verifier=body.pkce_code_verifier,
-            request=session_request(body),
-            intermediate_session_token=body.intermediate_session_token,
-            now=ctx.now,
-        )
+    entry = await ctx.run(
+        project,
+        magic_links.authenticate,
+        token=body.magic_links_token,
+        code_verifier=body.pkce_code_verifier,
+        request=session_request(body),
+        intermediate_session_token=body.intermediate_session_token,
+    )
     return schemas.AuthenticateResponse(
         request_id=ctx.request_id,
         method_id=entry.member.member.email_id,
@@ -97,17 +86,14 @@ async def authenticate(
 async def send_discovery(
     body: schemas.DiscoverySendRequest, ctx: Ctx, project: B2BProject
 ) -> schemas.DiscoverySendResponse:
-    async with ctx.work() as db:
-        await discovery.send(
-            db,
-            project_id=project.project_id,
-            test_project=project.is_test,
-            email=body.email_address,
-            redirect_url=body.discovery_redirect_url,
-            code_challenge=body.pkce_code_challenge,
-            expiration_minutes=body.discovery_expiration_minutes,
-            now=ctx.now,
-        )
+    await ctx.run(
+        project,
+        discovery.send,
+        email=body.email_address,
+        redirect_url=body.discovery_redirect_url,
+        code_challenge=body.pkce_code_challenge,
+        expiration_minutes=body.discovery_expiration_minutes,
+    )
     return schemas.DiscoverySendResponse(request_id=ctx.request_id)
 
 
@@ -117,14 +103,12 @@ async def send_discovery(
 async def authenticate_discovery(
     body: schemas.DiscoveryAuthenticateRequest, ctx: Ctx, project: B2BProject
 ) -> schemas.DiscoveryAuthenticateResponse:
-    async with ctx.work() as db:
-        found = await discovery.authenticate(
-            db,
-            project_id=project.project_id,
-            token=body.discovery_magic_links_token,
-            code_verifier=body.pkce_code_verifier,
-            now=ctx.now,
-        )
+    found = await ctx.run(
+        project,
+        discovery.authenticate,
+        token=body.discovery_magic_links_token,
+        code_verifier=body.pkce_code_verifier,
+    )
     ist = found.intermediate
     return schemas.DiscoveryAuthenticateResponse(
         request_id=ctx.request_id,

@@ -34,18 +34,15 @@ async def search_members(
     body: SearchMembersRequest, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> SearchMembersResponse:
     query = body.query.model_dump() if body.query is not None else None
-    async with ctx.work() as db:
-        page = await service.search_members(
-            db,
-            ctx.keys,
-            project.project_id,
-            body.organization_ids,
-            query=query,
-            cursor=body.cursor,
-            limit=body.limit,
-            acting=acting,
-            now=ctx.now,
-        )
+    page = await ctx.run(
+        project,
+        service.search_members,
+        body.organization_ids,
+        query=query,
+        cursor=body.cursor,
+        limit=body.limit,
+        acting=acting,
+    )
     return SearchMembersResponse(
         request_id=ctx.request_id,
         members=[member_out(view) for view in page.members],
@@ -58,10 +55,7 @@ async def search_members(
 async def dangerously_get_member(
     member_id: PathId, ctx: Ctx, project: B2BProject, include_deleted: bool = False
 ) -> MemberResponse:
-    async with ctx.work() as db:
-        view = await service.dangerously_get_member(
-            db, project.project_id, member_id, include_deleted=include_deleted
-        )
+    view = await ctx.run(project, service.dangerously_get_member, member_id, include_deleted=include_deleted)
     return member_response(view, ctx.request_id)
 
 
@@ -74,18 +68,15 @@ async def create_member(
     acting: ActingMember,
 ) -> MemberResponse:
     new = body.to_domain(NewMember)
-    async with ctx.work() as db:
-        view = await service.create_member(
-            db,
-            ctx.keys,
-            project.project_id,
-            organization_id,
-            body.email_address,
-            new,
-            pending=body.create_member_as_pending,
-            acting=acting,
-            now=ctx.now,
-        )
+    view = await ctx.run(
+        project,
+        service.create_member,
+        organization_id,
+        body.email_address,
+        new,
+        pending=body.create_member_as_pending,
+        acting=acting,
+    )
     return member_response(view, ctx.request_id)
 
 
@@ -97,10 +88,9 @@ async def get_member(
     member_id: OptionalRef = None,
     email_address: Annotated[str | None, Query(max_length=320)] = None,
 ) -> MemberResponse:
-    async with ctx.work() as db:
-        view = await service.get_member(
-            db, project.project_id, organization_id, member_ref=member_id, email=email_address
-        )
+    view = await ctx.run(
+        project, service.get_member, organization_id, member_ref=member_id, email=email_address
+    )
     return member_response(view, ctx.request_id)
 
 
@@ -114,17 +104,7 @@ async def update_member(
     acting: ActingMember,
 ) -> MemberResponse:
     changes = body.to_domain(MemberChanges)
-    async with ctx.work() as db:
-        view = await service.update_member(
-            db,
-            ctx.keys,
-            project.project_id,
-            organization_id,
-            member_id,
-            changes,
-            acting=acting,
-            now=ctx.now,
-        )
+    view = await ctx.run(project, service.update_member, organization_id, member_id, changes, acting=acting)
     return member_response(view, ctx.request_id)
 
 
@@ -132,16 +112,7 @@ async def update_member(
 async def delete_member(
     organization_id: PathRef, member_id: PathRef, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> DeleteMemberResponse:
-    async with ctx.work() as db:
-        deleted = await service.delete_member(
-            db,
-            ctx.keys,
-            project.project_id,
-            organization_id,
-            member_id,
-            acting=acting,
-            now=ctx.now,
-        )
+    deleted = await ctx.run(project, service.delete_member, organization_id, member_id, acting=acting)
     return DeleteMemberResponse(request_id=ctx.request_id, member_id=deleted)
 
 
@@ -149,16 +120,7 @@ async def delete_member(
 async def reactivate_member(
     organization_id: PathRef, member_id: PathId, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> MemberResponse:
-    async with ctx.work() as db:
-        view = await service.reactivate_member(
-            db,
-            ctx.keys,
-            project.project_id,
-            organization_id,
-            member_id,
-            acting=acting,
-            now=ctx.now,
-        )
+    view = await ctx.run(project, service.reactivate_member, organization_id, member_id, acting=acting)
     return member_response(view, ctx.request_id)
 
 

@@ -28,8 +28,7 @@ async def create_organization(
     body: CreateOrganizationRequest, ctx: Ctx, project: B2BProject
 ) -> OrganizationResponse:
     fields = body.organization_fields()
-    async with ctx.work() as db:
-        view = await service.create_organization(db, project.project_id, fields, now=ctx.now)
+    view = await ctx.run(project, service.create_organization, fields)
     return OrganizationResponse(request_id=ctx.request_id, organization=organization_out(view))
 
 
@@ -38,10 +37,9 @@ async def search_organizations(
     body: SearchOrganizationsRequest, ctx: Ctx, project: B2BProject
 ) -> SearchOrganizationsResponse:
     query = body.query.model_dump() if body.query is not None else None
-    async with ctx.work() as db:
-        page = await service.search_organizations(
-            db, project.project_id, query=query, cursor=body.cursor, limit=body.limit
-        )
+    page = await ctx.run(
+        project, service.search_organizations, query=query, cursor=body.cursor, limit=body.limit
+    )
     return SearchOrganizationsResponse(
         request_id=ctx.request_id,
         organizations=[organization_out(view) for view in page.organizations],
@@ -51,8 +49,7 @@ async def search_organizations(
 
 @router.get("/{organization_id}", response_model=OrganizationResponse)
 async def get_organization(organization_id: PathRef, ctx: Ctx, project: B2BProject) -> OrganizationResponse:
-    async with ctx.work() as db:
-        view = await service.organization_view(db, project.project_id, organization_id)
+    view = await ctx.run(project, service.organization_view, organization_id)
     return OrganizationResponse(request_id=ctx.request_id, organization=organization_out(view))
 
 
@@ -65,10 +62,7 @@ async def update_organization(
     acting: ActingMember,
 ) -> OrganizationResponse:
     fields = body.organization_fields()
-    async with ctx.work() as db:
-        view = await service.update_organization(
-            db, ctx.keys, project.project_id, organization_id, fields, acting=acting, now=ctx.now
-        )
+    view = await ctx.run(project, service.update_organization, organization_id, fields, acting=acting)
     return OrganizationResponse(request_id=ctx.request_id, organization=organization_out(view))
 
 
@@ -76,10 +70,7 @@ async def update_organization(
 async def delete_organization(
     organization_id: PathRef, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> DeleteOrganizationResponse:
-    async with ctx.work() as db:
-        deleted = await service.delete_organization(
-            db, ctx.keys, project.project_id, organization_id, acting=acting, now=ctx.now
-        )
+    deleted = await ctx.run(project, service.delete_organization, organization_id, acting=acting)
     return DeleteOrganizationResponse(request_id=ctx.request_id, organization_id=deleted)
 
 

@@ -38,17 +38,14 @@ async def authenticate_session(
     body: AuthenticateMemberSessionRequest, ctx: Ctx, project: B2BProject
 ) -> AuthenticateMemberSessionResponse:
     check = body.authorization_check.model_dump() if body.authorization_check is not None else None
-    async with ctx.work() as db:
-        found = await sessions.authenticate(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            credentials=MemberCredentials(body.session_token, body.session_jwt),
-            duration_minutes=body.session_duration_minutes,
-            custom_claims=body.session_custom_claims,
-            authorization_check=check,
-            now=ctx.now,
-        )
+    found = await ctx.run(
+        project,
+        sessions.authenticate,
+        credentials=MemberCredentials(body.session_token, body.session_jwt),
+        duration_minutes=body.session_duration_minutes,
+        custom_claims=body.session_custom_claims,
+        authorization_check=check,
+    )
     return AuthenticateMemberSessionResponse(
         request_id=ctx.request_id,
         member_session=member_session_out(found.issued),
@@ -63,14 +60,9 @@ async def authenticate_session(
 async def get_sessions(
     organization_id: QueryRef, member_id: QueryRef, ctx: Ctx, project: B2BProject
 ) -> GetMemberSessionsResponse:
-    async with ctx.work() as db:
-        found = await sessions.list_sessions(
-            db,
-            project_id=project.project_id,
-            organization_ref=organization_id,
-            member_ref=member_id,
-            now=ctx.now,
-        )
+    found = await ctx.run(
+        project, sessions.list_sessions, organization_ref=organization_id, member_ref=member_id
+    )
     return GetMemberSessionsResponse(
         request_id=ctx.request_id, member_sessions=[member_session_out(issued) for issued in found]
     )
@@ -80,17 +72,14 @@ async def get_sessions(
 async def revoke_session(
     body: RevokeMemberSessionRequest, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> RevokeMemberSessionResponse:
-    async with ctx.work() as db:
-        await sessions.revoke(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            member_session_id=body.member_session_id,
-            credentials=MemberCredentials(body.session_token, body.session_jwt),
-            member_id=body.member_id,
-            acting=acting,
-            now=ctx.now,
-        )
+    await ctx.run(
+        project,
+        sessions.revoke,
+        member_session_id=body.member_session_id,
+        credentials=MemberCredentials(body.session_token, body.session_jwt),
+        member_id=body.member_id,
+        acting=acting,
+    )
     return RevokeMemberSessionResponse(request_id=ctx.request_id)
 
 
@@ -99,14 +88,11 @@ async def exchange_session(
     body: ExchangeMemberSessionRequest, ctx: Ctx, project: B2BProject
 ) -> EntryResponse:
     session_request = new_session_request(body)
-    async with ctx.work() as db:
-        entry = await admission.exchange_session(
-            db,
-            ctx.keys,
-            project_id=project.project_id,
-            credentials=MemberCredentials(body.session_token, body.session_jwt),
-            organization_ref=body.organization_id,
-            request=session_request,
-            now=ctx.now,
-        )
+    entry = await ctx.run(
+        project,
+        admission.exchange_session,
+        credentials=MemberCredentials(body.session_token, body.session_jwt),
+        organization_ref=body.organization_id,
+        request=session_request,
+    )
     return EntryResponse(request_id=ctx.request_id, **entry_fields(entry))

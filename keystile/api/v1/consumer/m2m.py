@@ -38,8 +38,7 @@ async def create_client(
     body: CreateM2MClientRequest, ctx: Ctx, project: ProjectAuth
 ) -> CreateM2MClientResponse:
     new = body.to_domain(NewClient)
-    async with ctx.work() as db:
-        created = await clients.create_client(db, project.project_id, new, now=ctx.now)
+    created = await ctx.run(project, clients.create_client, new)
     client = m2m_client_out(created.client)
     return CreateM2MClientResponse(
         request_id=ctx.request_id,
@@ -52,10 +51,7 @@ async def search_clients(
     body: SearchM2MClientsRequest, ctx: Ctx, project: ProjectAuth
 ) -> SearchM2MClientsResponse:
     query = body.query.model_dump() if body.query is not None else None
-    async with ctx.work() as db:
-        page = await clients.search_clients(
-            db, project.project_id, query=query, cursor=body.cursor, limit=body.limit
-        )
+    page = await ctx.run(project, clients.search_clients, query=query, cursor=body.cursor, limit=body.limit)
     return SearchM2MClientsResponse(
         request_id=ctx.request_id,
         m2m_clients=[m2m_client_out(client) for client in page.results],
@@ -65,8 +61,7 @@ async def search_clients(
 
 @router.get("/{client_id}", response_model=M2MClientResponse)
 async def get_client(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> M2MClientResponse:
-    async with ctx.work() as db:
-        client = await clients.get_client(db, project.project_id, client_id)
+    client = await ctx.run(project, clients.get_client, client_id)
     return _client_response(ctx, client)
 
 
@@ -75,22 +70,19 @@ async def update_client(
     client_id: PathId, body: UpdateM2MClientRequest, ctx: Ctx, project: ProjectAuth
 ) -> M2MClientResponse:
     changes = body.to_domain(ClientChanges)
-    async with ctx.work() as db:
-        client = await clients.update_client(db, project.project_id, client_id, changes)
+    client = await ctx.run(project, clients.update_client, client_id, changes)
     return _client_response(ctx, client)
 
 
 @router.delete("/{client_id}", response_model=DeleteM2MClientResponse)
 async def delete_client(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> DeleteM2MClientResponse:
-    async with ctx.work() as db:
-        await clients.delete_client(db, project.project_id, client_id)
+    await ctx.run(project, clients.delete_client, client_id)
     return DeleteM2MClientResponse(request_id=ctx.request_id, client_id=client_id)
 
 
 @router.post("/{client_id}/secrets/rotate/start", response_model=RotateStartResponse)
 async def start_secret_rotation(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> RotateStartResponse:
-    async with ctx.work() as db:
-        started = await clients.start_secret_rotation(db, project.project_id, client_id)
+    started = await ctx.run(project, clients.start_secret_rotation, client_id)
     client = m2m_client_out(started.client)
     return RotateStartResponse(
         request_id=ctx.request_id,
@@ -100,13 +92,11 @@ async def start_secret_rotation(client_id: PathId, ctx: Ctx, project: ProjectAut
 
 @router.post("/{client_id}/secrets/rotate", response_model=M2MClientResponse)
 async def complete_secret_rotation(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> M2MClientResponse:
-    async with ctx.work() as db:
-        client = await clients.complete_secret_rotation(db, project.project_id, client_id)
+    client = await ctx.run(project, clients.complete_secret_rotation, client_id)
     return _client_response(ctx, client)
 
 
 @router.post("/{client_id}/secrets/rotate/cancel", response_model=M2MClientResponse)
 async def cancel_secret_rotation(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> M2MClientResponse:
-    async with ctx.work() as db:
-        client = await clients.cancel_secret_rotation(db, project.project_id, client_id)
+    client = await ctx.run(project, clients.cancel_secret_rotation, client_id)
     return _client_response(ctx, client)
