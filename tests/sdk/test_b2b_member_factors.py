@@ -164,7 +164,7 @@ def test_member_sessions_delete_their_own_factors_and_admins_anyones(
         lambda: b2b_client.organizations.members.delete_totp(
             org, other.member_id, method_options=DeleteTOTPRequestOptions(authorization=as_outsider)
         )
-    ).error_type == ("tenancy_mismatch")
+    ).error_type == ("session_authorization_tenancy_error")
 
 
 def test_another_projects_organizations_are_unknown(
