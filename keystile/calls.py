@@ -3,11 +3,12 @@ reading, and whether it is a test project), handed to services as one value inst
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.rbac.cache import PolicyCache
 from keystile.sessions.keys import KeyRing
 
 
@@ -21,3 +22,5 @@ class Call:
     project_id: str
     now: datetime
     test_project: bool = False
+    # The server's policies in memory; a Call built outside a server reads them afresh each time.
+    policies: PolicyCache = field(default_factory=lambda: PolicyCache(ttl_seconds=0))

@@ -57,7 +57,14 @@ class RequestContext:
     async def call_in(self, project_id: str, *, test_project: bool = False) -> AsyncIterator[Call]:
         """The request's unit of work as a `Call` of a project known only by its id."""
         async with self.work() as db:
-            yield Call(db=db, keys=self.keys, project_id=project_id, now=self.now, test_project=test_project)
+            yield Call(
+                db=db,
+                keys=self.keys,
+                project_id=project_id,
+                now=self.now,
+                test_project=test_project,
+                policies=self.state.policies,
+            )
 
     async def run(
         self,

@@ -19,6 +19,7 @@ from keystile.calls import Call
 from keystile.clock import rfc3339
 from keystile.errors import KeystileError
 from keystile.ids import new_id
+from keystile.rbac.checks import AuthorizationCheck, Verdict, authorize_roles
 from keystile.sessions import lifecycle, policy
 from keystile.sessions.engine import name_session, named, signed_jwt
 from keystile.sessions.repository import update_session
@@ -45,6 +46,7 @@ class AuthenticatedMember:
     issued: IssuedMemberSession
     member: MemberView
     roles: list[dict[str, Any]]  # the member's, with their sources (computed once: its JWT has their ids)
+    verdict: Verdict | None = None  # when an authorization check was asked for (and passed)
 
 
 def email_factor(member: Member, now: datetime) -> dict[str, Any]:
@@ -137,14 +139,14 @@ async def authenticate(
     credentials: MemberCredentials,
     duration_minutes: int | None,
     custom_claims: dict[str, Any] | None,
-    authorization_check: dict[str, str] | None,
+    authorization_check: AuthorizationCheck | None,
 ) -> AuthenticatedMember:
     """The active session named by a token or a JWT (an expired JWT refreshes), with its member and a
     fresh JWT; a duration extends it from now, custom claims merge into it. One read from the session
     store, then an UPDATE only when the session changes.
 
-    An authorization check must name the session's organization; its permission part is refused until
-    RBAC policies exist, since answering without checking would read as "authorized"."""
+    An authorization check must name the session's organization, and one of the member's roles must
+    grant the action (the policy from memory), else nothing changes."""
     db, keys, project_id, now = call.db, call.keys, call.project_id, call.now
     lifetime = policy.session_lifetime(duration_minutes) if duration_minutes is not None else None
     name = await name_session(
@@ -159,18 +161,26 @@ async def authenticate(
     if found is None or not named(name, found[0]):
         raise KeystileError("session_not_found")
     session, member = found
+    roles = member.roles
+    verdict = None
     if authorization_check is not None:
-        if authorization_check["organization_id"] != session.organization_id:
+        if authorization_check.organization_id != session.organization_id:
             raise KeystileError("session_authorization_tenancy_error")
-        raise KeystileError("invalid_argument", "authorization_check permissions are not supported yet.")
+        verdict = await authorize_roles(
+            db,
+            call.policies,
+            project_id=project_id,
+            vertical="b2b",
+            roles=b2b_policy.role_ids(roles),
+            check=authorization_check,
+        )
     changes = lifecycle.changes_on_authenticate(session, custom_claims, lifetime, now)
     if changes:
         await update_session(db, MemberSession, project_id, session.session_id, changes)
         lifecycle.apply(session, changes)
-    roles = member.roles
     token = credentials.session_token or ""
     issued = await _issued(call, session, member, roles, token)
-    return AuthenticatedMember(issued, member, roles)
+    return AuthenticatedMember(issued, member, roles, verdict)
 
 
 async def list_sessions(call: Call, *, organization_ref: str, member_ref: str) -> list[IssuedMemberSession]:

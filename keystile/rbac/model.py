@@ -125,10 +125,15 @@ class Policy:
         actions = self.actions.get(resource_id)
         return actions is not None and (action in actions or action == WILDCARD)
 
-    def permits(self, role_ids: Collection[str], resource_id: str, action: str) -> bool:
-        """Whether one of `role_ids` grants `action` on the resource, as the SDKs decide it."""
+    def granting_roles(self, role_ids: Collection[str], resource_id: str, action: str) -> list[str]:
+        """Those of `role_ids` that grant `action` on the resource, as the SDKs decide it."""
+        granting = []
         for role_id in role_ids:
             granted = self.grants.get(role_id, {}).get(resource_id)
             if granted is not None and (action in granted or WILDCARD in granted):
-                return True
-        return False
+                granting.append(role_id)
+        return granting
+
+    def permits(self, role_ids: Collection[str], resource_id: str, action: str) -> bool:
+        """Whether one of `role_ids` grants `action` on the resource."""
+        return bool(self.granting_roles(role_ids, resource_id, action))

@@ -68,16 +68,18 @@ async def effective_policy(
 
 def check_authorization(
     policy: Policy, role_ids: Collection[str], resource_id: str, action: str, *, refusal: ErrorType
-) -> None:
-    """Refuse with `refusal` (403) unless one of `role_ids` grants `action` on the resource; a resource
-    or action the policy does not define is a 400."""
+) -> list[str]:
+    """The roles of `role_ids` that grant `action` on the resource; refused with `refusal` (403) when
+    none does; a resource or action the policy does not define is a 400."""
     if not policy.defines(resource_id, action):
         raise KeystileError(
             "invalid_authorization_check",
             f"The RBAC policy defines no action {action!r} on a resource {resource_id!r}.",
         )
-    if not policy.permits(role_ids, resource_id, action):
+    granting = policy.granting_roles(role_ids, resource_id, action)
+    if not granting:
         raise KeystileError(refusal)
+    return granting
 
 
 def check_role_ids(policy: Policy, role_ids: Collection[str]) -> None:

@@ -15,6 +15,8 @@ from keystile.identity.models import User
 from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
 from keystile.ids import new_id
+from keystile.rbac.cache import PolicyCache
+from keystile.rbac.checks import AuthorizationCheck, Verdict, authorize_roles
 from keystile.sessions import lifecycle, policy
 from keystile.sessions.engine import name_session, named, signed_jwt, verified_jwt_claims
 from keystile.sessions.keys import KeyRing
@@ -42,6 +44,7 @@ class AuthenticatedSession:
     # The token that was presented; "" when a JWT was (tokens are stored only as digests).
     session_token: str
     session_jwt: str
+    verdict: Verdict | None = None  # when an authorization check was asked for (and passed)
 
 
 @dataclass
@@ -134,9 +137,13 @@ async def authenticate_session(
     duration_minutes: int | None,
     custom_claims: dict[str, Any] | None,
     now: datetime,
+    authorization_check: AuthorizationCheck | None = None,
+    policies: PolicyCache | None = None,
 ) -> AuthenticatedSession:
     """The active session named by a token or a JWT (an expired JWT refreshes), with its user and a
     fresh JWT; a duration extends it from now, custom claims merge into it (null removes a claim).
+    An authorization check must be granted by one of the session's roles (the policy from `policies`,
+    in memory), else nothing changes.
 
     One read from the session store (the session with its user and all the user's listed parts); then
     an UPDATE only when the session changes (a duration, new claims, or last_accessed_at once a
@@ -149,17 +156,28 @@ async def authenticate_session(
     if found is None or not named(name, found[0]):
         raise KeystileError("session_not_found")
     session, view = found
+    subject = user_subject(view.user)
+    verdict = None
+    if authorization_check is not None:
+        verdict = await authorize_roles(
+            db,
+            policies or PolicyCache(ttl_seconds=0),
+            project_id=project_id,
+            vertical="consumer",
+            roles=subject.roles,
+            check=authorization_check,
+        )
     changes = lifecycle.changes_on_authenticate(session, custom_claims, lifetime, now)
     if changes:
         await SessionRepository(db, project_id).update(session.session_id, changes)
         lifecycle.apply(session, changes)
-    subject = user_subject(view.user)
     return AuthenticatedSession(
         session=session,
         user=view,
         roles=subject.roles,
         session_token=session_token or "",
         session_jwt=await signed_jwt(db, keys, session, subject, now=now),
+        verdict=verdict,
     )
 
 

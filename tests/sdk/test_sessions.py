@@ -143,7 +143,7 @@ def test_error_types(server: KeystileServer, project: Project, client: stytch.Cl
         lambda: client.sessions.authenticate(
             session_token=token, authorization_check={"resource_id": "doc", "action": "read"}
         )
-    ) == ("invalid_argument")
+    ) == ("invalid_authorization_check")
     # The JWT of one project means nothing to another.
     other = server.create_project()
     other_client = fresh_client(server, other)

@@ -9,16 +9,18 @@ from pydantic import BaseModel, Field
 
 from keystile.api.schemas.b2b_organizations import MemberOut, OrganizationOut, member_out, organization_out
 from keystile.api.schemas.common import RequestBody, StytchResponse
-from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX
+from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX, ConsumerAuthorizationCheckIn
 from keystile.b2b.admission import Entry
 from keystile.b2b.sessions import IssuedMemberSession
 from keystile.clock import rfc3339
+from keystile.rbac.checks import AuthorizationCheck
 
 
-class AuthorizationCheckIn(RequestBody):
+class AuthorizationCheckIn(ConsumerAuthorizationCheckIn):
     organization_id: str = Field(max_length=128)
-    resource_id: str = Field(max_length=256)
-    action: str = Field(max_length=256)
+
+    def check(self) -> AuthorizationCheck:
+        return AuthorizationCheck(self.resource_id, self.action, self.organization_id)
 
 
 class AuthenticateMemberSessionRequest(RequestBody):

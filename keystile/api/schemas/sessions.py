@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.users import UserOut, user_out
 from keystile.identity.views import UserView
+from keystile.rbac.checks import AuthorizationCheck
 from keystile.sessions.jwts import session_claim
 from keystile.sessions.models import Session
 from keystile.sessions.service import IssuedSession
@@ -64,12 +65,20 @@ class SessionFields(RequestBody):
     telemetry_id: str | None = Field(default=None, max_length=256)
 
 
+class ConsumerAuthorizationCheckIn(RequestBody):
+    resource_id: str = Field(max_length=256)
+    action: str = Field(max_length=256)
+
+    def check(self) -> AuthorizationCheck:
+        return AuthorizationCheck(self.resource_id, self.action)
+
+
 class AuthenticateSessionRequest(RequestBody):
     session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
     session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
     session_duration_minutes: int | None = None
     session_custom_claims: dict[str, Any] | None = None
-    authorization_check: dict[str, Any] | None = None
+    authorization_check: ConsumerAuthorizationCheckIn | None = None
 
 
 class RevokeSessionRequest(RequestBody):
@@ -100,6 +109,7 @@ class AuthenticateSessionResponse(StytchResponse):
     session_token: str
     session_jwt: str
     user: UserOut
+    verdict: dict[str, Any] | None = None
 
 
 class GetSessionsResponse(StytchResponse):

@@ -37,14 +37,13 @@ router.add_api_route("/jwks/{project_id}", get_jwks, methods=["GET"], response_m
 async def authenticate_session(
     body: AuthenticateMemberSessionRequest, ctx: Ctx, project: B2BProject
 ) -> AuthenticateMemberSessionResponse:
-    check = body.authorization_check.model_dump() if body.authorization_check is not None else None
     found = await ctx.run(
         project,
         sessions.authenticate,
         credentials=MemberCredentials(body.session_token, body.session_jwt),
         duration_minutes=body.session_duration_minutes,
         custom_claims=body.session_custom_claims,
-        authorization_check=check,
+        authorization_check=body.authorization_check.check() if body.authorization_check else None,
     )
     return AuthenticateMemberSessionResponse(
         request_id=ctx.request_id,
@@ -53,6 +52,7 @@ async def authenticate_session(
         session_jwt=found.issued.session_jwt,
         member=member_out(found.member, found.roles),
         organization=organization_out(found.member.organization),
+        verdict=found.verdict.document() if found.verdict is not None else None,
     )
 
 

@@ -18,7 +18,6 @@ from keystile.api.schemas.sessions import (
     session_out,
 )
 from keystile.api.schemas.users import user_out
-from keystile.errors import KeystileError
 from keystile.sessions import service
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
@@ -28,9 +27,6 @@ router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 async def authenticate_session(
     body: AuthenticateSessionRequest, ctx: Ctx, project: ConsumerProject
 ) -> AuthenticateSessionResponse:
-    if body.authorization_check is not None:
-        # Answering 200 without checking would read as "authorized": refuse until RBAC exists.
-        raise KeystileError("invalid_argument", "authorization_check is not supported yet.")
     async with ctx.work() as db:
         authenticated = await service.authenticate_session(
             db,
@@ -41,6 +37,8 @@ async def authenticate_session(
             duration_minutes=body.session_duration_minutes,
             custom_claims=body.session_custom_claims,
             now=ctx.now,
+            authorization_check=body.authorization_check.check() if body.authorization_check else None,
+            policies=ctx.state.policies,
         )
     return AuthenticateSessionResponse(
         request_id=ctx.request_id,
@@ -48,6 +46,7 @@ async def authenticate_session(
         session_token=authenticated.session_token,
         session_jwt=authenticated.session_jwt,
         user=user_out(authenticated.user),
+        verdict=authenticated.verdict.document() if authenticated.verdict is not None else None,
     )
 
 
