@@ -23,6 +23,7 @@ from keystile.errors import KeystileError
 from keystile.identity.contact import check_external_id, normalize_email, normalize_phone
 from keystile.ids import new_id
 from keystile.metadata import check_metadata
+from keystile.rbac.service import check_role_ids
 from keystile.search_operands import check_limit, decode_cursor, encode_cursor, parse_search
 from keystile.sessions.types import MemberCredentials
 from keystile.text import has_control_characters
@@ -82,10 +83,16 @@ def _check_name(name: str) -> str:
     return name
 
 
-def _check_roles(roles: list[str]) -> list[str]:
+async def _checked_roles(call: Call, organization_id: str, roles: list[str]) -> list[str]:
+    """The roles to assign explicitly: each defined by the project's policy or the organization's
+    custom roles (`invalid_rbac_role_id`); `stytch_member` is every member's already."""
     if len(roles) > policy.LIST_MAX:
         raise KeystileError("invalid_argument", f"At most {policy.LIST_MAX} roles.")
-    return [policy.check_role_id(role) for role in dict.fromkeys(roles) if role != policy.MEMBER_ROLE]
+    explicit = [policy.check_role_id(role) for role in dict.fromkeys(roles) if role != policy.MEMBER_ROLE]
+    if any(role != policy.ADMIN_ROLE for role in explicit):  # Stytch's roles are in every policy
+        in_force = await call.policies.policy(call.db, call.project_id, "b2b", organization_id)
+        check_role_ids(in_force, explicit)
+    return explicit
 
 
 def _duplicate_external_id() -> KeystileError:
@@ -122,6 +129,7 @@ async def add_member(
     repo = MemberRepository(db, project_id)
     if await repo.by_email(organization.organization_id, email) is not None:
         raise KeystileError("duplicate_member_email")
+    roles = await _checked_roles(call, organization.organization_id, new.roles or [])
     external_id = check_external_id(new.external_id) if new.external_id is not None else None
     if external_id is not None and await repo.external_id_owner(organization.organization_id, external_id):
         raise _duplicate_external_id()
@@ -140,7 +148,7 @@ async def add_member(
         mfa_phone_number_verified=False,
         default_mfa_method="",
         external_id=external_id,
-        roles=_check_roles(new.roles or []),
+        roles=roles,
         trusted_metadata=check_metadata(new.trusted_metadata),
         untrusted_metadata=check_metadata(new.untrusted_metadata),
         created_at=now,
@@ -244,6 +252,8 @@ async def update_member(
         permissions.check_member_update(
             actor.role_ids, changes.given(), on_self=actor.member.member_id == member.member_id
         )
+    if changes.roles is not None:
+        member.roles = await _checked_roles(call, organization.organization_id, changes.roles)
     repo = MemberRepository(db, project_id)
     if changes.name is not None:
         member.name = _check_name(changes.name)
@@ -264,8 +274,6 @@ async def update_member(
         if changes.default_mfa_method not in MFA_DEFAULTS:
             raise KeystileError("invalid_argument", "default_mfa_method is 'sms_otp' or 'totp'.")
         member.default_mfa_method = changes.default_mfa_method
-    if changes.roles is not None:
-        member.roles = _check_roles(changes.roles)
     if changes.email_address is not None:
         email = normalize_email(changes.email_address)
         if email != member.email_address:

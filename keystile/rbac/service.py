@@ -83,11 +83,11 @@ def check_authorization(
 
 
 def check_role_ids(policy: Policy, role_ids: Collection[str]) -> None:
-    """Refuse role ids the policy does not define (`invalid_roles`)."""
+    """Refuse role ids the policy does not define (`invalid_rbac_role_id`)."""
     unknown = [role_id for role_id in role_ids if role_id not in policy.role_ids]
     if unknown:
         raise KeystileError(
-            "invalid_roles",
+            "invalid_rbac_role_id",
             f"Role {unknown[0]!r} is defined neither in the project's RBAC policy nor in the "
             "organization's custom roles.",
         )

@@ -166,4 +166,4 @@ def test_checks_tell_unknown_actions_from_refusals() -> None:
         assert caught.value.error_type == expected
     with pytest.raises(KeystileError) as unknown:
         service.check_role_ids(policy, ["editor", "ghost"])
-    assert unknown.value.error_type == "invalid_roles" and "'ghost'" in unknown.value.error_message
+    assert unknown.value.error_type == "invalid_rbac_role_id" and "'ghost'" in unknown.value.error_message

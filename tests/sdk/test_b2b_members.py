@@ -21,6 +21,10 @@ def test_member_lifecycle(b2b_client: stytch.B2BClient) -> None:
     org = organization_id(
         b2b_client, rbac_email_implicit_role_assignments=[{"domain": domain, "role_id": "staff"}]
     )
+    # Explicit roles must be defined: here by the organization's custom roles.
+    b2b_client.rbac.organizations.set_org_policy(
+        org, {"roles": [{"role_id": "editor", "description": "", "permissions": []}]}
+    )
     created = b2b_client.organizations.members.create(
         organization_id=org,
         email_address=f"Ada@{domain.upper()}",
