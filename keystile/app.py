@@ -23,6 +23,7 @@ from keystile.api.v1.b2b import member_factors as b2b_member_factors
 from keystile.api.v1.b2b import members as b2b_members
 from keystile.api.v1.b2b import organizations as b2b_organizations
 from keystile.api.v1.b2b import sessions as b2b_sessions
+from keystile.api.v1.b2b import totps as b2b_totps
 from keystile.api.v1.consumer import m2m, magic_links, otps, passwords, sessions, totps, users
 from keystile.clock import Clock, SystemClock
 from keystile.config import Settings
@@ -52,6 +53,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_organizations.router,
     b2b_members.router,
     b2b_member_factors.router,
+    b2b_totps.router,
+    b2b_totps.router,
     b2b_magic_links.router,
     b2b_discovery.router,
     project.router,

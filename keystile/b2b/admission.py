@@ -40,13 +40,20 @@ class Entry:
         return self.issued is not None
 
 
-def unmet_requirements(organization: Organization, member: Member | None) -> tuple[list[str] | None, bool]:
-    """(the primary methods the organization wants when an email magic link is not one of them, whether
-    it wants MFA) for `member`, or for a new member when None."""
-    primary_ok = policy.primary_auth_allowed(
-        organization.auth_methods,
-        organization.allowed_auth_methods,
-        is_breakglass=member is not None and member.is_breakglass,
+def unmet_requirements(
+    organization: Organization, member: Member | None, factors: list[dict[str, Any]] | None = None
+) -> tuple[list[str] | None, bool]:
+    """(the primary methods the organization wants when none of `factors` (an email magic link when
+    None) is one of them, whether it wants MFA) for `member`, or for a new member when None."""
+    methods = ["magic_link"] if factors is None else policy.primary_methods(factors)
+    primary_ok = any(
+        policy.primary_auth_allowed(
+            organization.auth_methods,
+            organization.allowed_auth_methods,
+            is_breakglass=member is not None and member.is_breakglass,
+            method=method,
+        )
+        for method in methods
     )
     mfa = policy.mfa_required(
         organization.mfa_policy, mfa_enrolled=member is not None and member.mfa_enrolled
@@ -91,7 +98,7 @@ async def enter(
     row = member.member
     if presented is not None:
         await intermediate.consume(call, presented)
-    primary, mfa = unmet_requirements(member.organization.organization, row)
+    primary, mfa = unmet_requirements(member.organization.organization, row, factors)
     if primary is not None or mfa:
         ist = intermediate.issue(
             call,
@@ -99,6 +106,7 @@ async def enter(
             organization_id=row.organization_id,
             member_id=row.member_id,
             expires_at=presented.row.expires_at if presented is not None else None,
+            factors=factors,
         )
         return Entry(member, intermediate=ist, primary_required=primary, mfa_required=mfa)
     row.status, row.email_address_verified, row.updated_at = "active", True, call.now

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from keystile import tokens
 from keystile.b2b.models import IntermediateSession
@@ -36,9 +37,10 @@ def issue(
     organization_id: str | None = None,
     member_id: str | None = None,
     expires_at: datetime | None = None,
+    factors: list[dict[str, Any]] | None = None,
 ) -> IssuedIntermediateSession:
-    """A new intermediate session for `email`, of the usual lifetime unless it carries on from one
-    that expires at `expires_at`."""
+    """A new intermediate session for `email` with the `factors` authenticated so far, of the usual
+    lifetime unless it carries on from one that expires at `expires_at`."""
     token, now = tokens.new_token(), call.now
     row = IntermediateSession(
         intermediate_session_id=new_id("intermediate-session"),
@@ -47,6 +49,7 @@ def issue(
         email_address=email,
         organization_id=organization_id,
         member_id=member_id,
+        authentication_factors=factors or [],
         created_at=now,
         expires_at=expires_at or now + LIFETIME,
     )

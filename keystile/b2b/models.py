@@ -122,6 +122,8 @@ class Member(Base):
     mfa_phone_number: Mapped[str] = mapped_column(String(32))
     mfa_phone_number_verified: Mapped[bool] = mapped_column(Boolean)
     default_mfa_method: Mapped[str] = mapped_column(String(16))
+    # The member's verified TOTP registration ("" for none), kept here for the Member object.
+    totp_registration_id: Mapped[str] = mapped_column(String(96), default="", server_default="")
     external_id: Mapped[str | None] = mapped_column(String(128))
     # Roles assigned explicitly; `stytch_member` and email-domain roles are implicit.
     roles: Mapped[list[str]] = mapped_column(JSONDocument)
@@ -157,6 +159,8 @@ class IntermediateSession(SingleUse, Base):
     email_address: Mapped[str] = mapped_column(String(320))
     organization_id: Mapped[str | None] = mapped_column(id_column_type())
     member_id: Mapped[str | None] = mapped_column(id_column_type())
+    # The factors authenticated so far (AuthenticationFactor objects), carried into the member session.
+    authentication_factors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDocument)
 
 
 class B2BMagicLinkToken(SingleUseToken, Base):

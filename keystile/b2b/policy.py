@@ -170,9 +170,33 @@ def may_be_invited(email_invites: str, allowed_domains: list[str], email: str) -
     return email_invites == RESTRICTED and email_domain(email) in allowed_domains
 
 
-def primary_auth_allowed(auth_methods: str, allowed_auth_methods: list[str], *, is_breakglass: bool) -> bool:
-    """Whether an email magic link satisfies the organization's primary authentication rules."""
-    return auth_methods == ALL_ALLOWED or "magic_link" in allowed_auth_methods or is_breakglass
+def primary_auth_allowed(
+    auth_methods: str, allowed_auth_methods: list[str], *, is_breakglass: bool, method: str
+) -> bool:
+    """Whether the primary `method` (`magic_link`, `email_otp`, ...) satisfies the organization's
+    primary authentication rules."""
+    return auth_methods == ALL_ALLOWED or method in allowed_auth_methods or is_breakglass
+
+
+# Stytch's auth method of a primary AuthenticationFactor, by (type, delivery_method).
+_FACTOR_METHODS: Final = {
+    ("magic_link", "email"): "magic_link",
+    ("otp", "email"): "email_otp",
+    ("password", "knowledge"): "password",
+}
+
+
+def primary_methods(factors: list[dict[str, Any]]) -> list[str]:
+    """The organization auth methods (`AUTH_METHODS`) that `factors` include."""
+    found = (_FACTOR_METHODS.get((str(f.get("type")), str(f.get("delivery_method")))) for f in factors)
+    return [method for method in found if method is not None]
+
+
+def mfa_method_allowed(
+    mfa_methods: str, allowed_mfa_methods: list[str], *, is_breakglass: bool, method: str
+) -> bool:
+    """Whether the second factor `method` (`sms_otp` or `totp`) is one the organization allows."""
+    return mfa_methods == ALL_ALLOWED or method in allowed_mfa_methods or is_breakglass
 
 
 def mfa_required(mfa_policy: str, *, mfa_enrolled: bool) -> bool:

@@ -1,6 +1,8 @@
 """Imports every domain's tables so that `Base.metadata` is complete (for Alembic)."""
 
 from keystile.b2b import models as b2b_models
+from keystile.b2b.otps import models as b2b_otp_models
+from keystile.b2b.totps import models as b2b_totp_models
 from keystile.db.base import Base
 from keystile.delivery import models as delivery_models
 from keystile.factors.magic_links import models as magic_link_models
@@ -18,6 +20,8 @@ from keystile.sessions import models as session_models
 __all__ = [
     "Base",
     "b2b_models",
+    "b2b_otp_models",
+    "b2b_totp_models",
     "delivery_models",
     "identity_models",
     "limit_models",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import String, inspect, select, update
+from sqlalchemy import Integer, String, Text, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -58,3 +58,33 @@ async def redeem(db: AsyncSession, row: Base, now: datetime) -> bool:
         update(model).where(*live).values(consumed_at=now).execution_options(synchronize_session=False)
     )
     return rows_changed(won) == 1
+
+
+class Passcode(SingleUse):
+    """The columns of a sent passcode: an HMAC of the code under its own key, which is stored encrypted
+    (`keystile.factors.passcodes`), and the tries it has had."""
+
+    code_key_encrypted: Mapped[str] = mapped_column(Text)
+    code_digest: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+async def count_attempt(db: AsyncSession, row: Passcode, max_attempts: int, now: datetime) -> bool:
+    """Count a try of the live passcode `row` by one conditional UPDATE; False once it had
+    `max_attempts` (or is used or expired), so concurrent guesses cannot exceed them."""
+    model = type(row)
+    columns = model.__table__.c  # type: ignore[attr-defined]
+    mapper = inspect(model)
+    (key,) = mapper.primary_key
+    tried = await db.execute(
+        update(model)
+        .where(
+            key == mapper.primary_key_from_instance(row)[0],
+            columns.consumed_at.is_(None),
+            columns.expires_at > now,
+            columns.attempts < max_attempts,
+        )
+        .values(attempts=columns.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_changed(tried) == 1

@@ -57,10 +57,10 @@ def test_who_may_join_and_who_may_be_invited() -> None:
 
 
 def test_what_an_organization_demands() -> None:
-    assert policy.primary_auth_allowed("ALL_ALLOWED", [], is_breakglass=False)
-    assert policy.primary_auth_allowed("RESTRICTED", ["magic_link"], is_breakglass=False)
-    assert not policy.primary_auth_allowed("RESTRICTED", ["sso"], is_breakglass=False)
-    assert policy.primary_auth_allowed("RESTRICTED", ["sso"], is_breakglass=True)
+    assert policy.primary_auth_allowed("ALL_ALLOWED", [], is_breakglass=False, method="magic_link")
+    assert policy.primary_auth_allowed("RESTRICTED", ["magic_link"], is_breakglass=False, method="magic_link")
+    assert not policy.primary_auth_allowed("RESTRICTED", ["sso"], is_breakglass=False, method="magic_link")
+    assert policy.primary_auth_allowed("RESTRICTED", ["sso"], is_breakglass=True, method="magic_link")
     assert policy.mfa_required("REQUIRED_FOR_ALL", mfa_enrolled=False)
     assert policy.mfa_required("OPTIONAL", mfa_enrolled=True)
     assert not policy.mfa_required("OPTIONAL", mfa_enrolled=False)

@@ -284,6 +284,7 @@ def member_out(view: MemberView, roles: list[dict[str, Any]] | None = None) -> M
             "mfa_enrolled": member.mfa_enrolled,
             "mfa_phone_number": member.mfa_phone_number,
             "default_mfa_method": member.default_mfa_method,
+            "totp_registration_id": member.totp_registration_id or "",
             "roles": roles,
             "trusted_metadata": member.trusted_metadata,
             "untrusted_metadata": member.untrusted_metadata,

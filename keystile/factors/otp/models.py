@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Index, Integer, String, Text
+from sqlalchemy import Boolean, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keystile.db.base import Base, id_column_type
-from keystile.db.single_use import SingleUse
+from keystile.db.single_use import Passcode
 
 
-class OtpCode(SingleUse, Base):
+class OtpCode(Passcode, Base):
     """A code sent to an email address or phone number; `consumed_at` is set when it is used, or when a
     newer code to the same method replaces it."""
 
@@ -27,7 +27,3 @@ class OtpCode(SingleUse, Base):
     destination: Mapped[str] = mapped_column(String(320))
     # Sent to a contact the user does not have yet: it is added, verified, when the code is.
     attach: Mapped[bool] = mapped_column(Boolean, default=False)
-    # HMAC-SHA256 of the code under a random per-code key, which is stored Fernet-encrypted.
-    code_key_encrypted: Mapped[str] = mapped_column(Text)
-    code_digest: Mapped[str] = mapped_column(String(64))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from keystile.db.project_rows import ProjectScoped
-from keystile.db.results import rows_changed
 from keystile.factors.otp.models import OtpCode
 
 
@@ -26,18 +25,3 @@ class OtpRepository(ProjectScoped):
     async def replace_unused(self, method_id: str, now: datetime) -> None:
         """Use up the codes sent to `method_id` so far: a new one replaces them."""
         await self.use_up(OtpCode, now, method_id=method_id)
-
-    async def count_attempt(self, row: OtpCode, max_attempts: int, now: datetime) -> bool:
-        """Count a try of the live code `row`; False once it had `max_attempts` (or is used or expired)."""
-        tried = await self.db.execute(
-            update(OtpCode)
-            .where(
-                OtpCode.code_id == row.code_id,
-                OtpCode.consumed_at.is_(None),
-                OtpCode.expires_at > now,
-                OtpCode.attempts < max_attempts,
-            )
-            .values(attempts=OtpCode.attempts + 1)
-            .execution_options(synchronize_session=False)
-        )
-        return rows_changed(tried) == 1

@@ -7,21 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from keystile import tokens
 from keystile.calls import Call
-from keystile.db import single_use
 from keystile.delivery.models import EMAIL, SMS
 from keystile.delivery.outbox import enqueue_email, enqueue_text
 from keystile.delivery.tollfraud import admit_text_message
-from keystile.errors import CommittedRefusal, KeystileError
-from keystile.factors import sandbox
+from keystile.errors import KeystileError
+from keystile.factors import passcode_attempts, passcodes, sandbox
 from keystile.factors.common import Authenticated, authentication_factor, end_other_sessions
-from keystile.factors.otp import codes
 from keystile.factors.otp.models import OtpCode
 from keystile.factors.otp.repository import OtpRepository
 from keystile.identity import service as users
 from keystile.identity.contact import normalize_email, normalize_phone
-from keystile.identity.lockout import clear_failures, record_failure, refuse_if_locked
 from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.repository import UserRepository
 from keystile.ids import is_well_formed_id, new_id
@@ -124,8 +120,8 @@ async def _issue(call: Call, contact: Contact, sent: SentCode, *, attach: bool, 
     db, project_id, now = call.db, call.project_id, call.now
     user_id, method_id = sent.user_id, sent.method_id
     await OtpRepository(db, project_id).replace_unused(method_id, now)
-    code = codes.new_code()
-    key_encrypted, digest = codes.seal(call.keys.cipher, code)
+    code = passcodes.new_code()
+    key_encrypted, digest = passcodes.seal(call.keys.cipher, code)
     db.add(
         OtpCode(
             code_id=new_id("otp"),
@@ -168,7 +164,7 @@ async def login_or_create(
     Both paths validate the same inputs and pass the same limits before anything is stored, so the
     answer says no more about the contact than the documented `user_created` flag."""
     target = _contact(call.test_project, channel, contact)
-    minutes = codes.expiration_minutes(options.expiration_minutes)
+    minutes = passcodes.expiration_minutes(options.expiration_minutes)
     if target.sandbox:
         return _sandbox_code(target)
     await _admit(call, target, options.ip_address)
@@ -220,7 +216,7 @@ async def send(
     """Send a code to the user holding `contact`. A send naming a user (by id or session) may go to
     a contact that user lacks: the contact is added, verified, once the code is authenticated."""
     target = _contact(call.test_project, channel, contact)
-    minutes = codes.expiration_minutes(options.expiration_minutes)
+    minutes = passcodes.expiration_minutes(options.expiration_minutes)
     named_user_id = await _named_user_id(call, named)
     if target.sandbox:
         return _sandbox_code(target)
@@ -240,27 +236,11 @@ async def send(
 
 
 async def _consume(call: Call, method_id: str, code: str) -> OtpCode:
-    """Redeem the newest code sent to `method_id`: each try is counted by a conditional UPDATE before
-    the comparison (so concurrent guesses cannot exceed MAX_ATTEMPTS), a wrong code counts towards
-    the user lock, and the right one is consumed by a second conditional UPDATE (one winner)."""
-    db, project_id, now = call.db, call.project_id, call.now
-    otps = OtpRepository(db, project_id)
-    row = await otps.newest(method_id)
+    """Redeem the newest code sent to `method_id` (`passcode_attempts.redeem`)."""
+    row = await OtpRepository(call.db, call.project_id).newest(method_id)
     if row is None:
         raise KeystileError("otp_code_not_found")
-    if not tokens.usable(row, now):
-        raise KeystileError("unable_to_auth_otp_code")
-    await refuse_if_locked(db, project_id, row.user_id, now)
-    if not await otps.count_attempt(row, codes.MAX_ATTEMPTS, now):
-        raise KeystileError("unable_to_auth_otp_code")
-    if not codes.matches(
-        call.keys.cipher, code_key_encrypted=row.code_key_encrypted, code_digest=row.code_digest, code=code
-    ):
-        await record_failure(db, project_id, row.user_id, now)
-        raise CommittedRefusal("otp_code_not_found")
-    if not await single_use.redeem(db, row, now):
-        raise KeystileError("unable_to_auth_otp_code")
-    await clear_failures(db, project_id, row.user_id)
+    await passcode_attempts.redeem(call, row, code, subject_id=row.user_id)
     return row
 
 
@@ -317,9 +297,9 @@ async def authenticate(
     if not is_well_formed_id(method_id):
         raise KeystileError("invalid_method_id")
     if call.test_project and method_id in SANDBOX_METHODS:
-        return _sandbox_passcode(call, method_id, codes.check_code(code), session_request)
+        return _sandbox_passcode(call, method_id, passcodes.check_code(code), session_request)
     db, project_id, now = call.db, call.project_id, call.now
-    row = await _consume(call, method_id, codes.check_code(code))
+    row = await _consume(call, method_id, passcodes.check_code(code))
     repo = UserRepository(db, project_id)
     user = await repo.get_for_update(row.user_id)
     if user is None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select
 
 from keystile.db.project_rows import ProjectScoped
-from keystile.db.results import rows_changed
 from keystile.factors.totp.models import Totp, TotpRecoveryCode
 from keystile.identity.profile import Now
 
@@ -44,21 +43,6 @@ class TotpRepository(ProjectScoped):
             await self.db.execute(
                 delete(Totp).where(Totp.project_id == self.project_id, Totp.totp_id.in_(ids))
             )
-
-    async def accept_step(self, totp_id: str, step: int) -> bool:
-        """Record `step` as the registration's last used one (verifying it), unless that step or a
-        later one was used already: a code is accepted at most once, even when two requests race."""
-        accepted = await self.db.execute(
-            update(Totp)
-            .where(
-                Totp.project_id == self.project_id,
-                Totp.totp_id == totp_id,
-                or_(Totp.last_used_step.is_(None), Totp.last_used_step < step),
-            )
-            .values(last_used_step=step, verified=True)
-            .execution_options(synchronize_session=False)
-        )
-        return rows_changed(accepted) == 1
 
     async def unused_recovery_code(self, totp_id: str, code_digest: str) -> TotpRecoveryCode | None:
         return await self.find_by(

@@ -9,18 +9,12 @@ from typing import Any, Final
 
 from keystile.calls import Call
 from keystile.db import single_use
-from keystile.errors import CommittedRefusal, KeystileError
+from keystile.errors import KeystileError
+from keystile.factors import authenticator, authenticator_attempts
 from keystile.factors.common import authentication_factor
-from keystile.factors.totp import codes
 from keystile.factors.totp.models import Totp, TotpRecoveryCode
 from keystile.factors.totp.repository import TotpRepository
-from keystile.identity.lockout import (
-    claim_attempt,
-    clear_failures,
-    lock_when_reached,
-    refuse_if_locked,
-    release_attempt,
-)
+from keystile.identity.lockout import refuse_if_locked
 from keystile.identity.models import User
 from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
@@ -93,7 +87,7 @@ async def create(call: Call, *, user_id: str, expiration_minutes: int | None) ->
     if any(totp.verified for totp in await totps.of_user(user.user_id, now)):
         raise KeystileError("active_totp_exists")
     await totps.discard_pending(user.user_id)
-    secret = codes.new_secret()
+    secret = authenticator.new_secret()
     totp = Totp(
         totp_id=new_id("totp"),
         project_id=project_id,
@@ -103,7 +97,7 @@ async def create(call: Call, *, user_id: str, expiration_minutes: int | None) ->
         created_at=now,
         expires_at=now + timedelta(minutes=minutes),
     )
-    recovery_codes = [codes.new_recovery_code() for _ in range(codes.RECOVERY_CODE_COUNT)]
+    recovery_codes = [authenticator.new_recovery_code() for _ in range(authenticator.RECOVERY_CODE_COUNT)]
     db.add(totp)
     db.add_all(
         TotpRecoveryCode(
@@ -111,7 +105,9 @@ async def create(call: Call, *, user_id: str, expiration_minutes: int | None) ->
             project_id=project_id,
             user_id=user.user_id,
             totp_id=totp.totp_id,
-            code_digest=codes.recovery_code_digest(secret, codes.canonical_recovery_code(code)),
+            code_digest=authenticator.recovery_code_digest(
+                secret, authenticator.canonical_recovery_code(code)
+            ),
             created_at=now,
         )
         for code in recovery_codes
@@ -122,7 +118,7 @@ async def create(call: Call, *, user_id: str, expiration_minutes: int | None) ->
     return CreatedTotp(
         totp_id=totp.totp_id,
         secret=secret,
-        qr_code=codes.provisioning_qr_code(secret, account=_account_name(view), issuer=issuer),
+        qr_code=authenticator.provisioning_qr_code(secret, account=_account_name(view), issuer=issuer),
         recovery_codes=recovery_codes,
         user=view,
     )
@@ -132,7 +128,6 @@ async def _session_for(
     call: Call, user: User, factor: dict[str, Any], session_request: SessionRequest
 ) -> tuple[UserView, IssuedSession]:
     db, now = call.db, call.now
-    await clear_failures(db, user.project_id, user.user_id)
     issued = await start_or_extend_session(
         db,
         call.keys,
@@ -156,22 +151,14 @@ async def authenticate(
     most once: the step is recorded by a conditional UPDATE, so that code and every earlier one are
     refused afterwards, even when two requests race. Every attempt counts towards the user lock before
     the code is checked (`claim_attempt`); a right code is taken back."""
-    code = codes.check_code(totp_code)
+    code = authenticator.check_code(totp_code)
     db, project_id, now = call.db, call.project_id, call.now
     user = await _unlocked_user(call, user_id)
     registrations = await TotpRepository(db, project_id).of_user(user.user_id, now)
     if not registrations:
         raise KeystileError("totp_not_found")
     totp = registrations[0]
-    await claim_attempt(db, project_id, user.user_id, now)
-    step = codes.matching_step(call.keys.cipher.decrypt(totp.secret_encrypted.encode()).decode(), code, now)
-    if step is None:
-        await lock_when_reached(db, project_id, user.user_id, now)
-        raise CommittedRefusal("unable_to_authenticate_totp")
-    if not await TotpRepository(db, project_id).accept_step(totp.totp_id, step):
-        # A right code used already (a double submit) is no guess: the attempt is taken back.
-        await release_attempt(db, project_id, user.user_id)
-        raise CommittedRefusal("totp_code_already_authenticated")
+    await authenticator_attempts.check_code(call, totp, code, subject_id=user.user_id)
     factor = authentication_factor(
         "totp", "authenticator_app", now, authenticator_app_factor={"totp_id": totp.totp_id}
     )
@@ -194,7 +181,7 @@ async def recover(
     """Authenticate with one of the recovery codes of the user's verified registration, consuming it
     by a conditional UPDATE (one winner). Every attempt counts towards the user lock before the code
     is checked (`claim_attempt`); a right code is taken back."""
-    canonical = codes.canonical_recovery_code(recovery_code)
+    canonical = authenticator.canonical_recovery_code(recovery_code)
     db, project_id, now = call.db, call.project_id, call.now
     user = await _unlocked_user(call, user_id)
     totps = TotpRepository(db, project_id)
@@ -202,13 +189,12 @@ async def recover(
     if not verified:
         raise KeystileError("totp_not_found")
     totp = verified[0]
-    await claim_attempt(db, project_id, user.user_id, now)
-    secret = call.keys.cipher.decrypt(totp.secret_encrypted.encode()).decode()
-    row = await totps.unused_recovery_code(totp.totp_id, codes.recovery_code_digest(secret, canonical))
-    consumed = row is not None and await single_use.redeem(db, row, now)
-    if row is None or not consumed:
-        await lock_when_reached(db, project_id, user.user_id, now)
-        raise CommittedRefusal("unable_to_authenticate_recovery_code")
+
+    async def redeem(digest: str) -> TotpRecoveryCode | None:
+        row = await totps.unused_recovery_code(totp.totp_id, digest)
+        return row if row is not None and await single_use.redeem(db, row, now) else None
+
+    row = await authenticator_attempts.recover(call, totp, canonical, subject_id=user.user_id, redeem=redeem)
     factor = authentication_factor(
         "recovery_codes",
         "recovery_code",

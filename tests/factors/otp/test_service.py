@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from keystile.factors import passcodes
 from keystile.factors.common import Authenticated
-from keystile.factors.otp import codes, service
+from keystile.factors.otp import service
 from keystile.identity.service import get_user
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.types import SessionRequest
@@ -90,7 +91,7 @@ async def test_a_wrong_code_leaves_the_right_one_usable_until_the_attempts_run_o
 ) -> None:
     sent = await send_code(db_sessions, keys, project_id)
     code = await last_code(db_sessions, project_id, ADDRESS)
-    for _ in range(codes.MAX_ATTEMPTS):
+    for _ in range(passcodes.MAX_ATTEMPTS):
         guess = redeem(db_sessions, keys, project_id, sent.method_id, wrong(code))
         assert await refusal(guess) == "otp_code_not_found"
     spent = redeem(db_sessions, keys, project_id, sent.method_id, code)

@@ -68,11 +68,34 @@ def new_recovery_code() -> str:
 
 def canonical_recovery_code(code: object) -> str:
     """A recovery code as typed (any case, with or without dashes and spaces) in its stored form."""
+    canonical = imported_recovery_code(code)
+    if not RECOVERY_CODE.match(canonical):
+        raise KeystileError("invalid_recovery_code")
+    return canonical
+
+
+def imported_recovery_code(code: object) -> str:
+    """A recovery code another system minted, in its stored form: 1 to 64 letters and digits once
+    spaces and dashes are dropped, in lower case (keystile's own codes keep their form)."""
     if not isinstance(code, str) or len(code) > 64:
         raise KeystileError("invalid_recovery_code")
     canonical = re.sub(r"[\s-]", "", code).lower()
-    if not RECOVERY_CODE.match(canonical):
+    if not canonical or not canonical.isascii() or not canonical.isalnum():
         raise KeystileError("invalid_recovery_code")
+    return canonical
+
+
+def imported_secret(secret: object) -> str:
+    """A TOTP secret another system shared with an authenticator app: base32 of 80 to 512 bits."""
+    if not isinstance(secret, str) or len(secret) > 128:
+        raise KeystileError("invalid_argument", "secret must be a base32 TOTP secret.")
+    canonical = re.sub(r"[\s=]", "", secret).upper()
+    try:
+        key = base64.b32decode(canonical + "=" * (-len(canonical) % 8))
+    except ValueError as error:
+        raise KeystileError("invalid_argument", "secret must be a base32 TOTP secret.") from error
+    if not 10 <= len(key) <= 64:
+        raise KeystileError("invalid_argument", "secret must be a base32 TOTP secret of 80 to 512 bits.")
     return canonical
 
 

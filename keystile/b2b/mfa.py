@@ -1,0 +1,107 @@
+"""Members' second factors (SMS passcodes, TOTP, recovery codes): who presents one (the member's
+intermediate session, or a session of the member) and the member session it completes or extends, with
+the member's MFA enrollment and default method."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from keystile.b2b import intermediate, policy
+from keystile.b2b.admission import unmet_requirements
+from keystile.b2b.intermediate import PresentedIntermediateSession
+from keystile.b2b.members import get_member
+from keystile.b2b.sessions import IssuedMemberSession, current, start_or_extend
+from keystile.b2b.views import MemberView
+from keystile.calls import Call
+from keystile.errors import KeystileError
+from keystile.sessions.types import MemberCredentials, SessionRequest
+
+ENROLLMENT: Final = {"enroll": True, "unenroll": False}
+
+
+@dataclass(frozen=True)
+class SecondFactorRequest:
+    """Whom a second factor is for, what it is presented with, and what it sets on the member."""
+
+    organization_ref: str
+    member_ref: str
+    intermediate_session_token: str | None = None
+    session: SessionRequest = field(default_factory=SessionRequest)
+    set_mfa_enrollment: str | None = None
+    set_default_mfa: bool = False
+
+    @property
+    def credentials(self) -> MemberCredentials:
+        return MemberCredentials(self.session.session_token, self.session.session_jwt)
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """The member a second factor is for, and the intermediate session it completes (None when it
+    steps up a member session)."""
+
+    member: MemberView
+    presented: PresentedIntermediateSession | None
+
+
+def session_of(credentials: MemberCredentials) -> SessionRequest:
+    return SessionRequest(session_token=credentials.session_token, session_jwt=credentials.session_jwt)
+
+
+async def challenge(
+    call: Call, request: SecondFactorRequest, *, method: str, required: bool = True
+) -> Challenge:
+    """The member and what it presents, checked before the factor is: an intermediate session of this
+    member whose primary factor the organization accepts, or a session of this member. A second factor
+    alone authenticates nobody (unless not `required`: enrolling one needs neither)."""
+    if request.set_mfa_enrollment is not None and request.set_mfa_enrollment not in ENROLLMENT:
+        raise KeystileError("invalid_argument", "set_mfa_enrollment must be enroll or unenroll.")
+    member = await get_member(call, request.organization_ref, member_ref=request.member_ref, email=None)
+    row, organization = member.member, member.organization.organization
+    if not policy.mfa_method_allowed(
+        organization.mfa_methods,
+        organization.allowed_mfa_methods,
+        is_breakglass=row.is_breakglass,
+        method=method,
+    ):
+        raise KeystileError("mfa_method_not_allowed")
+    if request.intermediate_session_token:
+        presented = await intermediate.presented(call, request.intermediate_session_token)
+        if presented.row.member_id != row.member_id:
+            raise KeystileError("intermediate_session_not_found")
+        primary, _ = unmet_requirements(organization, row, presented.row.authentication_factors or [])
+        if primary is not None:
+            raise KeystileError("action_available_only_once_primary_authentication_is_met")
+        return Challenge(member, presented)
+    if request.session.session_token or request.session.session_jwt:
+        _, owner = await current(call, request.credentials)
+        if owner.member.member_id != row.member_id:
+            raise KeystileError("user_id_mismatch", "The session belongs to a different member.")
+        return Challenge(member, None)
+    if required:
+        raise KeystileError("action_available_only_once_primary_authentication_is_met")
+    return Challenge(member, None)
+
+
+async def complete(
+    call: Call, challenged: Challenge, factor: dict[str, Any], request: SecondFactorRequest, *, method: str
+) -> IssuedMemberSession:
+    """After the factor (of MFA `method`) was proven: use up the intermediate session and start the
+    member session with its factors and this one, or add this one to the member's session."""
+    row, organization = challenged.member.member, challenged.member.organization.organization
+    if request.set_mfa_enrollment is not None and organization.mfa_policy != "REQUIRED_FOR_ALL":
+        row.mfa_enrolled = ENROLLMENT[request.set_mfa_enrollment]
+    if request.set_default_mfa or not row.default_mfa_method:
+        row.default_mfa_method = method
+    row.updated_at = call.now
+    factors = [factor]
+    if challenged.presented is not None:
+        await intermediate.consume(call, challenged.presented)
+        factors = [*(challenged.presented.row.authentication_factors or []), factor]
+        row.status, row.email_address_verified = "active", True
+        session = SessionRequest(
+            request.session.duration_minutes, custom_claims=request.session.custom_claims
+        )
+        return await start_or_extend(call, member=challenged.member, factors=factors, request=session)
+    return await start_or_extend(call, member=challenged.member, factors=factors, request=request.session)
