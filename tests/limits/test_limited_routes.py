@@ -30,6 +30,8 @@ ATTEMPTS = {
     "/v1/totps/authenticate",
     "/v1/b2b/magic_links/authenticate",
     "/v1/b2b/magic_links/discovery/authenticate",
+    "/v1/b2b/totp/authenticate",
+    "/v1/b2b/recovery_codes/recover",
 }
 SESSION_CHECKS = {"/v1/sessions/authenticate", "/v1/b2b/sessions/authenticate"}
 
