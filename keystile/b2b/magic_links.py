@@ -13,6 +13,7 @@ from keystile.b2b.members import NewMember, add_member
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import administered_organization, organization_view
+from keystile.b2b.permissions import CREATE
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.calls import Call
 from keystile.errors import KeystileError
@@ -21,6 +22,7 @@ from keystile.factors.links import LinkOptions
 from keystile.identity.contact import normalize_email
 from keystile.projects import sandbox as sandbox_values
 from keystile.projects.service import resolve_redirect_url
+from keystile.rbac.defaults import MEMBER
 from keystile.sessions.types import MemberCredentials, SessionRequest
 
 
@@ -93,7 +95,9 @@ async def invite(
     minutes = links.expiration_minutes(options.invite_expiration_minutes, links.INVITE_EXPIRATION_MINUTES)
     if sandbox.is_sandbox_login(call.test_project, organization_ref, address):
         return sandbox.sandbox_member(call.project_id, call.now)
-    organization = await administered_organization(call, organization_ref, acting)
+    organization = await administered_organization(
+        call, organization_ref, acting, MEMBER, [CREATE], what="Inviting a member"
+    )
     invite_url = await resolve_redirect_url(call.db, call.project_id, "invite", options.invite_url)
     settings = organization.organization
     if not policy.may_be_invited(settings.email_invites, organization.allowed_domains, address):

@@ -51,8 +51,14 @@ async def delete_mfa_phone_number(
     call: Call, organization_ref: str, member_ref: str, *, acting: MemberCredentials | None
 ) -> MemberView:
     """Remove the member's MFA phone number; its sessions stay as they are (Stytch's rule)."""
-    target = await acted_on(call, organization_ref, member_ref, acting)
-    target.check_action("update.info.delete.mfa-phone", "Deleting the MFA phone number")
+    target = await acted_on(
+        call,
+        organization_ref,
+        member_ref,
+        acting,
+        ["update.info.delete.mfa-phone"],
+        what="Deleting the MFA phone number",
+    )
     member = target.member
     if not member.mfa_phone_number:
         raise KeystileError("member_phone_number_not_found")
@@ -76,8 +82,8 @@ async def delete_member_factor(
         if owner is None:
             raise KeystileError(_NOT_FOUND[kind])
         member_ref = owner
-    target = await acted_on(call, organization_ref, member_ref, acting)
-    target.check_action(_DELETE_ACTION[kind], f"Deleting the member's {kind}")
+    what = f"Deleting the member's {kind}"
+    target = await acted_on(call, organization_ref, member_ref, acting, [_DELETE_ACTION[kind]], what=what)
     organization_id, member_id = target.organization.organization_id, target.member.member_id
     factor_ref = ref if kind == "password" else member_id
     if kind == "totp" and factor is not None:

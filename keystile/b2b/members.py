@@ -3,6 +3,7 @@ search; and `add_member`, which every way of joining an organization goes throug
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -15,7 +16,7 @@ from keystile.b2b.models import Member
 from keystile.b2b.organizations import administered_organization, organization_view
 from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.repository import MemberSessionRepository
-from keystile.b2b.sessions import authorize
+from keystile.b2b.sessions import acting_member
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.calls import Call
 from keystile.db.uow import violated_constraint
@@ -23,6 +24,7 @@ from keystile.errors import KeystileError
 from keystile.identity.contact import check_external_id, normalize_email, normalize_phone
 from keystile.ids import new_id
 from keystile.metadata import check_metadata
+from keystile.rbac.defaults import MEMBER
 from keystile.rbac.service import check_role_ids
 from keystile.search_operands import check_limit, decode_cursor, encode_cursor, parse_search
 from keystile.sessions.types import MemberCredentials
@@ -179,7 +181,9 @@ async def create_member(
     pending: bool,
     acting: MemberCredentials | None,
 ) -> MemberView:
-    organization = await administered_organization(call, organization_ref, acting)
+    organization = await administered_organization(
+        call, organization_ref, acting, MEMBER, [permissions.CREATE], what="Creating a member"
+    )
     status = "pending" if pending else "active"
     member = await add_member(
         call, organization, normalize_email(email), status=status, verified=False, new=new
@@ -214,27 +218,29 @@ async def dangerously_get_member(call: Call, member_id: str, *, include_deleted:
 
 @dataclass(frozen=True)
 class ActedOn:
-    """A member a call changes, its organization, and the member session acting (if any)."""
+    """A member a call changes, with its organization."""
 
     organization: OrganizationView
     member: Member
-    actor: MemberView | None  # None when the backend acts
-
-    def check_action(self, action: str, what: str) -> None:
-        """Refuse an acting member session whose roles do not allow `action` on this member."""
-        if self.actor is not None:
-            on_self = self.actor.member.member_id == self.member.member_id
-            permissions.check_member_action(self.actor.role_ids, action, on_self=on_self, what=what)
 
 
 async def acted_on(
-    call: Call, organization_ref: str, member_ref: str, acting: MemberCredentials | None
+    call: Call,
+    organization_ref: str,
+    member_ref: str,
+    acting: MemberCredentials | None,
+    actions: Iterable[str | None],
+    *,
+    what: str,
 ) -> ActedOn:
-    """The member a change names (held for update), once the acting session may change it."""
+    """The member a change names (held for update), once the acting member session (if any) is found
+    to belong to its organization and may take each of `actions` on it."""
     organization = await organization_view(call, organization_ref)
     member = await _member(call, organization, member_ref, for_update=True)
-    actor = await authorize(call, acting, organization.organization_id, member.member_id)
-    return ActedOn(organization, member, actor)
+    actor = await acting_member(call, acting, organization.organization_id)
+    if actor is not None:
+        actor.require_on_member(member.member_id, actions, what=what)
+    return ActedOn(organization, member)
 
 
 async def update_member(
@@ -246,12 +252,9 @@ async def update_member(
     acting: MemberCredentials | None,
 ) -> MemberView:
     db, project_id = call.db, call.project_id
-    target = await acted_on(call, organization_ref, member_ref, acting)
-    organization, member, actor = target.organization, target.member, target.actor
-    if actor is not None:
-        permissions.check_member_update(
-            actor.role_ids, changes.given(), on_self=actor.member.member_id == member.member_id
-        )
+    actions = permissions.member_actions(changes.given())
+    target = await acted_on(call, organization_ref, member_ref, acting, actions, what="Updating the member")
+    organization, member = target.organization, target.member
     if changes.roles is not None:
         member.roles = await _checked_roles(call, organization.organization_id, changes.roles)
     repo = MemberRepository(db, project_id)
@@ -296,7 +299,10 @@ async def delete_member(
     call: Call, organization_ref: str, member_ref: str, *, acting: MemberCredentials | None
 ) -> str:
     """Mark the member deleted: its sessions end and its outstanding links stop working at once."""
-    member = (await acted_on(call, organization_ref, member_ref, acting)).member
+    deleted = await acted_on(
+        call, organization_ref, member_ref, acting, [permissions.DELETE], what="Deleting the member"
+    )
+    member = deleted.member
     member.status, member.updated_at = "deleted", call.now
     await MemberSessionRepository(call.db, call.project_id).delete_for_member(member.member_id)
     await MemberRepository(call.db, call.project_id).retire_links(member.member_id, call.now)
@@ -307,8 +313,10 @@ async def delete_member_external_id(
     call: Call, organization_ref: str, member_ref: str, *, acting: MemberCredentials | None
 ) -> MemberView:
     """Clear the member's external id."""
-    target = await acted_on(call, organization_ref, member_ref, acting)
-    target.check_action("update.info.external-id", "Deleting the external id")
+    actions = permissions.member_actions(["external_id"])
+    target = await acted_on(
+        call, organization_ref, member_ref, acting, actions, what="Deleting the external id"
+    )
     target.member.external_id, target.member.updated_at = None, call.now
     return MemberView(target.member, target.organization)
 
@@ -322,7 +330,9 @@ async def reactivate_member(
     )
     if member is None or member.member_id != member_id:
         raise KeystileError("member_not_found")
-    await authorize(call, acting, organization.organization_id)
+    actor = await acting_member(call, acting, organization.organization_id)
+    if actor is not None:
+        actor.require(MEMBER, [permissions.CREATE], what="Reactivating a member")
     member.status, member.updated_at = "active", call.now
     return MemberView(member, organization)
 
@@ -342,7 +352,9 @@ async def search_members(
         raise KeystileError("invalid_argument", f"Give 1 to {MAX_SEARCH_ORGANIZATIONS} organization_ids.")
     db, project_id = call.db, call.project_id
     for organization_id in dict.fromkeys(organization_ids):
-        await authorize(call, acting, organization_id)
+        actor = await acting_member(call, acting, organization_id)
+        if actor is not None:
+            actor.require(MEMBER, [permissions.SEARCH], what="Searching members")
     page_size = check_limit(limit)
     conditions = parse_search(query, search.MEMBER_FILTERS)
     if not search.filters_statuses(query):

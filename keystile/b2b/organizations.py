@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -11,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from keystile.b2b import policy, search
 from keystile.b2b.models import Organization
 from keystile.b2b.organizations_repository import ALLOWED, CLAIMED, OrganizationRepository
-from keystile.b2b.sessions import authorize
+from keystile.b2b.permissions import DELETE, organization_actions
+from keystile.b2b.sessions import acting_member
 from keystile.b2b.views import OrganizationView
 from keystile.calls import Call
 from keystile.db.uow import violated_constraint
@@ -19,6 +21,8 @@ from keystile.errors import KeystileError
 from keystile.identity.contact import check_external_id
 from keystile.ids import new_id
 from keystile.metadata import check_metadata
+from keystile.rbac.defaults import ORGANIZATION
+from keystile.rbac.model import WILDCARD
 from keystile.rbac.repository import PolicyRepository
 from keystile.search_operands import check_limit, decode_cursor, encode_cursor, parse_search
 from keystile.sessions.types import MemberCredentials
@@ -61,6 +65,10 @@ class OrganizationFields:
             "allowed_mfa_methods",
         ]
         return any(getattr(self, name) is not None for name in names)
+
+    def given(self) -> list[str]:
+        """The names of the fields this change sets."""
+        return [field.name for field in fields(self) if getattr(self, field.name) is not None]
 
 
 FIELD_NAMES = frozenset(field.name for field in fields(OrganizationFields))
@@ -195,11 +203,21 @@ async def organization_view(call: Call, ref: str, *, for_update: bool = False) -
 
 
 async def administered_organization(
-    call: Call, ref: str, acting: MemberCredentials | None, *, for_update: bool = False
+    call: Call,
+    ref: str,
+    acting: MemberCredentials | None,
+    resource_id: str,
+    actions: Iterable[str | None],
+    *,
+    what: str,
+    for_update: bool = False,
 ) -> OrganizationView:
-    """The organization `ref`, once the acting member session (if any) may administer it."""
+    """The organization `ref`, once the acting member session (if any) is found to belong to it and
+    may take each of `actions` on the resource there."""
     organization = await organization_view(call, ref, for_update=for_update)
-    await authorize(call, acting, organization.organization_id)
+    actor = await acting_member(call, acting, organization.organization_id)
+    if actor is not None:
+        actor.require(resource_id, actions, what=what)
     return organization
 
 
@@ -207,7 +225,15 @@ async def update_organization(
     call: Call, ref: str, given: OrganizationFields, *, acting: MemberCredentials | None
 ) -> OrganizationView:
     repo = OrganizationRepository(call.db, call.project_id)
-    administered = await administered_organization(call, ref, acting, for_update=True)
+    administered = await administered_organization(
+        call,
+        ref,
+        acting,
+        ORGANIZATION,
+        organization_actions(given.given()),
+        what="Updating the organization",
+        for_update=True,
+    )
     organization = administered.organization
     _apply(organization, given)
     await _set_identity(repo, organization, given)
@@ -219,7 +245,9 @@ async def update_organization(
 
 async def delete_organization(call: Call, ref: str, *, acting: MemberCredentials | None) -> str:
     """Delete the organization with its members and their sessions; returns its id."""
-    administered = await administered_organization(call, ref, acting, for_update=True)
+    administered = await administered_organization(
+        call, ref, acting, ORGANIZATION, [DELETE], what="Deleting the organization", for_update=True
+    )
     organization = administered.organization
     await OrganizationRepository(call.db, call.project_id).delete(organization.organization_id)
     await PolicyRepository(call.db, call.project_id).delete_organization(organization.organization_id)
@@ -230,7 +258,9 @@ async def delete_organization_external_id(
     call: Call, ref: str, *, acting: MemberCredentials | None
 ) -> OrganizationView:
     """Clear the organization's external id (the organization is named by its id or slug then)."""
-    administered = await administered_organization(call, ref, acting, for_update=True)
+    administered = await administered_organization(
+        call, ref, acting, ORGANIZATION, [WILDCARD], what="Deleting the external id", for_update=True
+    )
     administered.organization.organization_external_id = None
     administered.organization.updated_at = call.now
     return administered

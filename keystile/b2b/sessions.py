@@ -12,6 +12,7 @@ from keystile.b2b import policy as b2b_policy
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member, MemberSession
 from keystile.b2b.organizations_repository import OrganizationRepository
+from keystile.b2b.permissions import Actor
 from keystile.b2b.repository import MemberSessionRepository
 from keystile.b2b.session_rows import MEMBER_SESSIONS
 from keystile.b2b.views import MemberView
@@ -30,6 +31,7 @@ from keystile.sessions.types import MemberCredentials, SessionRequest, SessionSu
 ORGANIZATION_CLAIM = "https://stytch.com/organization"
 # B2B authentication always starts a session: of this length unless the caller asks for another.
 DEFAULT_DURATION_MINUTES = 60
+REVOKE_SESSIONS = "revoke-sessions"
 
 
 @dataclass
@@ -218,7 +220,7 @@ async def revoke(
         member = await MemberRepository(call.db, call.project_id).get_anywhere(member_id)
         if member is None:
             raise KeystileError("member_not_found")
-        await authorize(call, acting, member.organization_id, member_id)
+        await _check_revoke(call, acting, member.organization_id, member_id)
         await repo.delete_for_member(member_id)
         return
     if member_session_id:
@@ -228,24 +230,27 @@ async def revoke(
         session = found[0]
     else:
         session, _ = await current(call, credentials)
-    await authorize(call, acting, session.organization_id, session.member_id)
+    await _check_revoke(call, acting, session.organization_id, session.member_id)
     if not await repo.delete(session_id=session.session_id):
         raise KeystileError("session_not_found")
 
 
-async def authorize(
-    call: Call, credentials: MemberCredentials | None, organization_id: str, member_id: str | None = None
-) -> MemberView | None:
-    """When a request is made with a member session: the session must belong to the organization, and,
-    until RBAC policies exist, its member must be a `stytch_admin` or act on itself (`member_id`).
-    The acting member, or None when the backend acts."""
+async def acting_member(
+    call: Call, credentials: MemberCredentials | None, organization_id: str
+) -> Actor | None:
+    """When a request is made with a member session (`credentials`): its member, who must belong to the
+    organization acted on, with the policy in force there (from memory). None when the backend acts."""
     if credentials is None:
         return None
     session, member = await current(call, credentials)
     if session.organization_id != organization_id:
         raise KeystileError("session_authorization_tenancy_error")
-    if b2b_policy.ADMIN_ROLE not in member.role_ids and member_id != member.member.member_id:
-        raise KeystileError(
-            "session_authorization_error", "Only a stytch_admin may do this for another member."
-        )
-    return member
+    return Actor(member, await call.policies.policy(call.db, call.project_id, "b2b", organization_id))
+
+
+async def _check_revoke(
+    call: Call, acting: MemberCredentials | None, organization_id: str, member_id: str
+) -> None:
+    actor = await acting_member(call, acting, organization_id)
+    if actor is not None:
+        actor.require_on_member(member_id, [REVOKE_SESSIONS], what="Revoking the member's sessions")

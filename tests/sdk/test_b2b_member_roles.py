@@ -5,14 +5,12 @@ in the session JWT and granting authorization checks."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import jwt
 import stytch
 
-from tests.sdk.test_rbac_policy import AUDITOR, POLICY, set_policy
+from tests.sdk.test_rbac_policy import AUDITOR
 from tests.support.b2b_mail import Mailbox, error_of, new_domain
-from tests.support.server import KeystileServer, Project
+from tests.support.server import Project
 from tests.support.smtp_sink import SmtpSink
 
 SESSION_CLAIM = "https://stytch.com/session"
@@ -23,9 +21,8 @@ def sources(member: object) -> dict[str, list[str]]:
 
 
 def test_unknown_roles_are_refused_and_nothing_is_written(
-    server: KeystileServer, b2b_project: Project, b2b_client: stytch.B2BClient, tmp_path: Path
+    documents_policy: Project, b2b_client: stytch.B2BClient
 ) -> None:
-    assert set_policy(server, b2b_project, POLICY, tmp_path).returncode == 0
     domain = new_domain()
     org = b2b_client.organizations.create(organization_name=domain).organization.organization_id
     members = b2b_client.organizations.members
@@ -75,13 +72,8 @@ def test_unknown_roles_are_refused_and_nothing_is_written(
 
 
 def test_implicit_roles_by_email_domain(
-    server: KeystileServer,
-    b2b_project: Project,
-    b2b_client: stytch.B2BClient,
-    smtp_sink: SmtpSink,
-    tmp_path: Path,
+    documents_policy: Project, b2b_client: stytch.B2BClient, smtp_sink: SmtpSink
 ) -> None:
-    assert set_policy(server, b2b_project, POLICY, tmp_path).returncode == 0
     domain, outside = new_domain(), new_domain("elsewhere")
     org = b2b_client.organizations.create(
         organization_name=domain,

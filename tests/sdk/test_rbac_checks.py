@@ -55,7 +55,7 @@ def test_consumer_checks_remote_and_local(
     # Refused: the session was not extended.
     after = client.sessions.authenticate(session_token=plain.session_token).session
     assert after.expires_at is not None and plain.session is not None
-    assert abs((after.expires_at - plain.session.expires_at).total_seconds()) < 1  # type: ignore[operator]
+    assert abs((after.expires_at - plain.session.expires_at).total_seconds()) < 1
     assert error_type(
         lambda: client.sessions.authenticate(session_token=editor.session_token, authorization_check=DELETE)
     ) == ("consumer_session_authorization_error")
@@ -79,13 +79,8 @@ def test_consumer_checks_remote_and_local(
 
 
 def test_b2b_checks_remote_and_local(
-    server: KeystileServer,
-    b2b_project: Project,
-    b2b_client: stytch.B2BClient,
-    smtp_sink: SmtpSink,
-    tmp_path: Path,
+    server: KeystileServer, documents_policy: Project, b2b_client: stytch.B2BClient, smtp_sink: SmtpSink
 ) -> None:
-    assert set_policy(server, b2b_project, POLICY, tmp_path).returncode == 0
     mail = Mailbox(b2b_client, smtp_sink)
     domain = new_domain()
     org = b2b_client.organizations.create(organization_name=domain).organization.organization_id
@@ -145,7 +140,7 @@ def test_b2b_checks_remote_and_local(
 
     node: dict[str, Any] = run_node_scenario(
         server,
-        b2b_project,
+        documents_policy,
         "rbac_checks",
         RBAC_ORGANIZATION=org,
         EDITOR_TOKEN=editor.session_token,
