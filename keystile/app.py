@@ -22,6 +22,7 @@ from keystile.api.v1.b2b import magic_links as b2b_magic_links
 from keystile.api.v1.b2b import member_factors as b2b_member_factors
 from keystile.api.v1.b2b import members as b2b_members
 from keystile.api.v1.b2b import organizations as b2b_organizations
+from keystile.api.v1.b2b import otps as b2b_otps
 from keystile.api.v1.b2b import sessions as b2b_sessions
 from keystile.api.v1.b2b import totps as b2b_totps
 from keystile.api.v1.consumer import m2m, magic_links, otps, passwords, sessions, totps, users
@@ -54,6 +55,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_members.router,
     b2b_member_factors.router,
     b2b_totps.router,
+    b2b_otps.router,
     b2b_totps.router,
     b2b_magic_links.router,
     b2b_discovery.router,

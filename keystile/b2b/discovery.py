@@ -114,10 +114,13 @@ async def _discovered(
 async def authenticate(call: Call, *, token: str, code_verifier: str | None) -> Discovery:
     """Redeem a discovery link for an intermediate session and the organizations of its address."""
     row = await redeem_link(call, token, discovery=True, code_verifier=code_verifier)
-    email = row.email_address
+    return await discover(call, row.email_address)
+
+
+async def discover(call: Call, email: str) -> Discovery:
+    """For a just proven `email`: an intermediate session, and the organizations of the address."""
     ist = intermediate.issue(call, email=email)
-    organizations = await _discovered(call, email, eligible=True, authenticated_in=None)
-    return Discovery(email, organizations, ist)
+    return Discovery(email, await _discovered(call, email, eligible=True, authenticated_in=None), ist)
 
 
 async def list_organizations(

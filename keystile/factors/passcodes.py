@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import Final
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
 
 from cryptography.fernet import MultiFernet
 
@@ -37,9 +39,10 @@ def check_code(code: object) -> str:
     return code
 
 
-def expiration_minutes(requested: int | None) -> int:
+def expiration_minutes(requested: int | None, default: int = DEFAULT_EXPIRATION_MINUTES) -> int:
+    """The lifetime asked for, within Stytch's bounds, or `default` (Stytch's B2B email codes: 10)."""
     if requested is None:
-        return DEFAULT_EXPIRATION_MINUTES
+        return default
     if not MIN_EXPIRATION_MINUTES <= requested <= MAX_EXPIRATION_MINUTES:
         raise KeystileError("invalid_expiration_otp")
     return requested
@@ -56,3 +59,25 @@ def matches(cipher: MultiFernet, *, code_key_encrypted: str, code_digest: str, c
     key = cipher.decrypt(code_key_encrypted.encode("ascii"))
     candidate = hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
     return hmac.compare_digest(candidate, code_digest)
+
+
+@dataclass(frozen=True)
+class NewPasscode:
+    """A fresh code: the `Passcode` columns that store it, and the context of its message."""
+
+    columns: dict[str, Any]
+    context: dict[str, Any]
+
+
+def new_passcode(cipher: MultiFernet, now: datetime, minutes: int) -> NewPasscode:
+    """A new code, sealed, expiring `minutes` after `now`."""
+    code = new_code()
+    key_encrypted, digest = seal(cipher, code)
+    columns = {
+        "code_key_encrypted": key_encrypted,
+        "code_digest": digest,
+        "attempts": 0,
+        "created_at": now,
+        "expires_at": now + timedelta(minutes=minutes),
+    }
+    return NewPasscode(columns, {"code": code, "expiration_minutes": minutes})

@@ -22,6 +22,9 @@ SENDS = {
     "/v1/b2b/magic_links/email/login_or_signup",
     "/v1/b2b/magic_links/email/invite",
     "/v1/b2b/magic_links/email/discovery/send",
+    "/v1/b2b/otps/sms/send",
+    "/v1/b2b/otps/email/login_or_signup",
+    "/v1/b2b/otps/email/discovery/send",
 }
 ATTEMPTS = {
     "/v1/magic_links/authenticate",
@@ -32,6 +35,9 @@ ATTEMPTS = {
     "/v1/b2b/magic_links/discovery/authenticate",
     "/v1/b2b/totp/authenticate",
     "/v1/b2b/recovery_codes/recover",
+    "/v1/b2b/otps/sms/authenticate",
+    "/v1/b2b/otps/email/authenticate",
+    "/v1/b2b/otps/email/discovery/authenticate",
 }
 SESSION_CHECKS = {"/v1/sessions/authenticate", "/v1/b2b/sessions/authenticate"}
 

@@ -120,8 +120,7 @@ async def _issue(call: Call, contact: Contact, sent: SentCode, *, attach: bool, 
     db, project_id, now = call.db, call.project_id, call.now
     user_id, method_id = sent.user_id, sent.method_id
     await OtpRepository(db, project_id).replace_unused(method_id, now)
-    code = passcodes.new_code()
-    key_encrypted, digest = passcodes.seal(call.keys.cipher, code)
+    issued = passcodes.new_passcode(call.keys.cipher, now, minutes)
     db.add(
         OtpCode(
             code_id=new_id("otp"),
@@ -131,14 +130,10 @@ async def _issue(call: Call, contact: Contact, sent: SentCode, *, attach: bool, 
             channel=contact.channel,
             destination=contact.value,
             attach=attach,
-            code_key_encrypted=key_encrypted,
-            code_digest=digest,
-            attempts=0,
-            created_at=now,
-            expires_at=now + timedelta(minutes=minutes),
+            **issued.columns,
         )
     )
-    context = {"code": code, "expiration_minutes": minutes}
+    context = issued.context
     if contact.is_email:
         await enqueue_email(
             db, project_id=project_id, to=contact.value, template="otp", context=context, now=now

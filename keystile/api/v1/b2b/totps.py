@@ -20,7 +20,7 @@ from keystile.b2b.views import MemberView
 router = APIRouter(tags=["b2b totps"])
 
 
-def _member_fields(member: MemberView) -> dict[str, Any]:
+def member_fields(member: MemberView) -> dict[str, Any]:
     return {
         "member_id": member.member.member_id,
         "member": member_out(member),
@@ -31,7 +31,7 @@ def _member_fields(member: MemberView) -> dict[str, Any]:
 def second_factor_fields(member: MemberView, issued: IssuedMemberSession) -> dict[str, Any]:
     """The fields of an answer to a second factor: the member and the session it completed."""
     return {
-        **_member_fields(member),
+        **member_fields(member),
         "session_token": issued.session_token,
         "session_jwt": issued.session_jwt,
         "member_session": member_session_out(issued),
@@ -57,7 +57,7 @@ async def create(
         secret=created.secret,
         qr_code=created.qr_code,
         recovery_codes=created.recovery_codes,
-        **_member_fields(created.member),
+        **member_fields(created.member),
     )
 
 
@@ -89,7 +89,7 @@ async def migrate(
         request_id=ctx.request_id,
         totp_registration_id=created.totp_id,
         recovery_codes=created.recovery_codes,
-        **_member_fields(created.member),
+        **member_fields(created.member),
     )
 
 
@@ -115,7 +115,7 @@ async def get(
 ) -> schemas.RecoveryCodesResponse:
     found = await ctx.run(project, recovery_codes.get, organization_ref=organization_id, member_ref=member_id)
     return schemas.RecoveryCodesResponse(
-        request_id=ctx.request_id, recovery_codes=found.codes, **_member_fields(found.member)
+        request_id=ctx.request_id, recovery_codes=found.codes, **member_fields(found.member)
     )
 
 
@@ -125,5 +125,5 @@ async def rotate(body: schemas.MemberRef, ctx: Ctx, project: B2BProject) -> sche
         project, recovery_codes.rotate, organization_ref=body.organization_id, member_ref=body.member_id
     )
     return schemas.RecoveryCodesResponse(
-        request_id=ctx.request_id, recovery_codes=rotated.codes, **_member_fields(rotated.member)
+        request_id=ctx.request_id, recovery_codes=rotated.codes, **member_fields(rotated.member)
     )
