@@ -1,4 +1,5 @@
-"""`keystile projects …`: create and list projects, rotate secrets, manage redirect URLs."""
+"""`keystile projects …`: create and list projects, rotate secrets, manage redirect URLs and WebAuthn
+domains."""
 
 from __future__ import annotations
 
@@ -15,13 +16,16 @@ from keystile.clock import SystemClock, rfc3339
 from keystile.config import get_settings
 from keystile.errors import KeystileError
 from keystile.projects import service
+from keystile.projects.domains import rp_id_of
 from keystile.projects.redirects import URL_TYPES
 
 app = typer.Typer(help="Projects, their secrets and redirect URLs.", no_args_is_help=True)
 secrets_app = typer.Typer(help="API secrets (several may be active, for rotation).", no_args_is_help=True)
 redirects_app = typer.Typer(help="The redirect-URL allowlist.", no_args_is_help=True)
 app.add_typer(secrets_app, name="secrets")
+domains_app = typer.Typer(help="WebAuthn relying-party domains (allowed origins).", no_args_is_help=True)
 app.add_typer(redirects_app, name="redirect-urls")
+app.add_typer(domains_app, name="domains")
 
 # Whatever a user typed (names, URLs, ids) goes through `escape`: Rich would read `[/x]` as markup.
 out = Console()
@@ -202,3 +206,58 @@ def remove_redirect_url(project_id: str, url: str, url_type: TypesOption = None)
     except KeystileError as error:
         raise _fail(error) from None
     err.print(f"removed {removed} entr{'y' if removed == 1 else 'ies'}")
+
+
+ProjectOption = Annotated[str, typer.Option("--project", help="The project's id.")]
+DomainArgument = Annotated[
+    str, typer.Argument(help="example.com (its https origin), or an origin such as http://localhost:3000.")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+
+
+@domains_app.command("add")
+def add_domain(project_id: ProjectOption, domain: DomainArgument, as_json: AsJson = False) -> None:
+    """Allow WebAuthn on an origin (http only for localhost, in test projects)."""
+    now = SystemClock().now()
+    try:
+        origin = run_in_transaction(
+            get_settings(), lambda s: service.add_webauthn_domain(s, project_id, domain, now=now)
+        )
+    except KeystileError as error:
+        raise _fail(error) from None
+    if as_json:
+        print(json.dumps({"origin": origin, "rp_id": rp_id_of(origin)}))
+    else:
+        err.print(f"allowed {escape(origin)}")
+
+
+@domains_app.command("list")
+def list_domains(project_id: ProjectOption, as_json: AsJson = False) -> None:
+    """List the origins WebAuthn is allowed on."""
+    try:
+        origins = run_in_transaction(get_settings(), lambda s: service.list_webauthn_domains(s, project_id))
+    except KeystileError as error:
+        raise _fail(error) from None
+    listed = [{"origin": origin, "rp_id": rp_id_of(origin)} for origin in origins]
+    if as_json:
+        print(json.dumps(listed))
+        return
+    table = Table("origin", "rp_id")
+    for row in listed:
+        table.add_row(escape(row["origin"]), escape(row["rp_id"]))
+    out.print(table)
+
+
+@domains_app.command("remove")
+def remove_domain(project_id: ProjectOption, domain: DomainArgument, as_json: AsJson = False) -> None:
+    """Stop allowing WebAuthn on an origin."""
+    try:
+        removed = run_in_transaction(
+            get_settings(), lambda s: service.remove_webauthn_domain(s, project_id, domain)
+        )
+    except KeystileError as error:
+        raise _fail(error) from None
+    if as_json:
+        print(json.dumps({"removed": removed}))
+    else:
+        err.print(f"removed {removed} origin{'' if removed == 1 else 's'}")

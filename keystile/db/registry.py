@@ -10,6 +10,7 @@ from keystile.factors.oauth import models as oauth_models
 from keystile.factors.otp import models as otp_models
 from keystile.factors.passwords import models as password_models
 from keystile.factors.totp import models as totp_models
+from keystile.factors.webauthn import models as webauthn_models
 from keystile.identity import models as identity_models
 from keystile.limits import models as limit_models
 from keystile.m2m import models as m2m_models
@@ -34,4 +35,5 @@ __all__ = [
     "rbac_models",
     "session_models",
     "totp_models",
+    "webauthn_models",
 ]

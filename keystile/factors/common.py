@@ -1,6 +1,6 @@
 """What every factor shares: the session's record of an authenticated factor (the SDK's
-AuthenticationFactor shape), the answer of a proof, and the end of the sessions a first proof makes
-suspect."""
+AuthenticationFactor shape), the session a proof starts or extends, the answer of a proof, and the end
+of the sessions a first proof makes suspect."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.calls import Call
 from keystile.clock import rfc3339
+from keystile.identity.models import User
+from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
 from keystile.sessions.repository import SessionRepository
-from keystile.sessions.service import IssuedSession
+from keystile.sessions.service import IssuedSession, start_or_extend_session
+from keystile.sessions.types import SessionRequest
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,24 @@ async def end_other_sessions(
     for session in await sessions.active_for_user(user_id, now=now):
         if session.session_id != keep:
             await sessions.delete(session_id=session.session_id)
+
+
+async def session_for(
+    call: Call, user: User, factor: dict[str, Any], session_request: SessionRequest
+) -> tuple[UserView, IssuedSession]:
+    """After `factor` proved `user`: the session it starts or extends (as `session_request` asks),
+    and the user's response as it is now."""
+    issued = await start_or_extend_session(
+        call.db,
+        call.keys,
+        project_id=call.project_id,
+        user_id=user.user_id,
+        factor=factor,
+        duration_minutes=session_request.duration_minutes,
+        existing_token=session_request.session_token,
+        existing_jwt=session_request.session_jwt,
+        custom_claims=session_request.custom_claims,
+        now=call.now,
+    )
+    view = (await UserRepository(call.db, call.project_id).views([user], call.now))[0]
+    return view, issued

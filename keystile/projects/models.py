@@ -49,3 +49,16 @@ class RedirectURL(Base):
     url_digest: Mapped[str] = mapped_column(String(64))
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WebAuthnOrigin(Base):
+    """An origin on which the project's WebAuthn relying party (its RP id, the origin's domain or a
+    parent of it) accepts registrations and assertions."""
+
+    __tablename__ = "webauthn_origins"
+    __table_args__ = (UniqueConstraint("project_id", "origin"),)
+
+    webauthn_origin_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    origin: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

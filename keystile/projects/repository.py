@@ -1,4 +1,4 @@
-"""Queries for projects, their secrets and their redirect-URL allowlist."""
+"""Queries for projects, their secrets, their redirect-URL allowlist and their WebAuthn origins."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.db.project_rows import ProjectScoped, matching
 from keystile.db.results import rows_changed
-from keystile.projects.models import Project, ProjectSecret, RedirectURL
+from keystile.projects.models import Project, ProjectSecret, RedirectURL, WebAuthnOrigin
 
 
 class ProjectRepository:
@@ -85,3 +85,22 @@ class RedirectURLRepository(ProjectScoped):
             )
         )
         return rows_changed(result)
+
+
+class WebAuthnOriginRepository(ProjectScoped):
+    """Reads and writes the WebAuthn origins of one project."""
+
+    async def all(self) -> list[str]:
+        query = select(WebAuthnOrigin.origin).where(WebAuthnOrigin.project_id == self.project_id)
+        return list(await self.db.scalars(query.order_by(WebAuthnOrigin.origin)))
+
+    async def add(self, row: WebAuthnOrigin) -> bool:
+        """Add the origin unless the project has it already; whether it was new."""
+        if await self.find_by(WebAuthnOrigin, origin=row.origin) is not None:
+            return False
+        self.db.add(row)
+        await self.db.flush()
+        return True
+
+    async def remove(self, origin: str) -> int:
+        return await self.delete_by(WebAuthnOrigin, origin=origin)

@@ -10,14 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.errors import KeystileError
 from keystile.ids import new_id
-from keystile.projects.models import Project, ProjectSecret, RedirectURL
+from keystile.projects.domains import canonical_origin, origins_for
+from keystile.projects.models import Project, ProjectSecret, RedirectURL, WebAuthnOrigin
 from keystile.projects.redirects import (
     URL_TYPES,
     url_digest,
     validate_redirect_url,
     validate_url_types,
 )
-from keystile.projects.repository import ProjectRepository, RedirectURLRepository
+from keystile.projects.repository import ProjectRepository, RedirectURLRepository, WebAuthnOriginRepository
 from keystile.projects.secrets import new_public_token, new_secret, secret_digest
 from keystile.text import has_control_characters
 
@@ -217,3 +218,45 @@ async def resolve_redirect_url(
     raise KeystileError(
         "invalid_magic_link_url", f"The {url_type} redirect URL is not in the project's allowlist."
     )
+
+
+def _is_test(project: Project) -> bool:
+    return project.environment == TEST
+
+
+async def add_webauthn_domain(session: AsyncSession, project_id: str, domain: str, *, now: datetime) -> str:
+    """Allow WebAuthn on `domain` (a domain name for its https origin, or an origin); the origin."""
+    project = await get_project(session, project_id)
+    origin = canonical_origin(domain, test_project=_is_test(project))
+    row = WebAuthnOrigin(
+        webauthn_origin_id=new_id("webauthn-origin", project.environment),
+        project_id=project_id,
+        origin=origin,
+        created_at=now,
+    )
+    await WebAuthnOriginRepository(session, project_id).add(row)
+    return origin
+
+
+async def list_webauthn_domains(session: AsyncSession, project_id: str) -> list[str]:
+    await get_project(session, project_id)
+    return await WebAuthnOriginRepository(session, project_id).all()
+
+
+async def remove_webauthn_domain(session: AsyncSession, project_id: str, domain: str) -> int:
+    """Stop allowing the origin `domain` names; how many were removed (0 or 1)."""
+    project = await get_project(session, project_id)
+    origin = canonical_origin(domain, test_project=_is_test(project))
+    return await WebAuthnOriginRepository(session, project_id).remove(origin)
+
+
+async def webauthn_origins(
+    session: AsyncSession, project_id: str, domain: str, *, test_project: bool
+) -> list[str]:
+    """The allowed origins for a WebAuthn ceremony whose relying-party id is `domain`; refused with
+    Stytch's `invalid_webauthn_registration_domain` when the project allows none."""
+    allowed = await WebAuthnOriginRepository(session, project_id).all()
+    origins = origins_for(domain, allowed, test_project=test_project)
+    if not origins:
+        raise KeystileError("invalid_webauthn_registration_domain")
+    return origins

@@ -17,6 +17,7 @@ from keystile.db.uow import unit_of_work
 from keystile.factors.passwords.models import UserPassword
 from keystile.factors.totp.models import Totp
 from keystile.factors.totp.profile import TOTPS
+from keystile.factors.webauthn.models import WebAuthnRegistration
 from keystile.identity.models import UserEmail, UserLock, UserPhone
 from keystile.identity.repository import UserRepository
 from keystile.identity.service import NewUser, create_user
@@ -37,8 +38,8 @@ Sessions = async_sessionmaker[Any]
 
 
 def give_every_part(db: AsyncSession, project_id: str, user_id: str, phone_number: str) -> None:
-    """A second (verified, older) email, a phone, a password, an active lock, and TOTPs: one verified,
-    one pending and one pending past its deadline (not listed)."""
+    """A second (verified, older) email, a phone, a password, an active lock, TOTPs (one verified, one
+    pending and one pending past its deadline: not listed), and a WebAuthn registration."""
     owner = {"project_id": project_id, "user_id": user_id}
     earlier = NOW - timedelta(days=1)
     db.add_all(
@@ -85,6 +86,20 @@ def give_every_part(db: AsyncSession, project_id: str, user_id: str, phone_numbe
                     **owner,
                 )
                 for verified, offset, minutes in ((True, 1, -60), (False, 2, 5), (False, 3, -1))
+            ),
+            WebAuthnRegistration(
+                webauthn_registration_id=new_id("webauthn-registration"),
+                domain="example.com",
+                user_agent="Chromium",
+                authenticator_type="platform",
+                name="Laptop",
+                credential_id=user_id,
+                credential_digest=new_id("c")[-36:],
+                public_key="x",
+                sign_count=1,
+                verified=True,
+                created_at=NOW,
+                **owner,
             ),
         ]
     )

@@ -10,6 +10,7 @@ from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.clock import rfc3339
 from keystile.factors.passwords.profile import PASSWORD
 from keystile.factors.totp.profile import TOTPS
+from keystile.factors.webauthn.profile import WEBAUTHN_REGISTRATIONS
 from keystile.identity.views import UserView
 
 Metadata = dict[str, Any]
@@ -175,6 +176,7 @@ def user_out(view: UserView) -> UserOut:
                 else None
             ),
             "totps": [{"totp_id": totp.totp_id, "verified": totp.verified} for totp in view.part(TOTPS)],
+            "webauthn_registrations": [vars(r) for r in view.part(WEBAUTHN_REGISTRATIONS)],
             "is_locked": lock is not None,
             "lock_created_at": rfc3339(lock.created_at) if lock is not None else None,
             "lock_expires_at": rfc3339(lock.expires_at) if lock is not None else None,
