@@ -1,8 +1,9 @@
 """Load test of `sessions.authenticate` and `b2b.sessions.authenticate` (by token and by JWT) against a
 bare endpoint behind the same Basic auth, in the same app (the framework's ceiling): starts its own
 keystile, drives it over keep-alive connections (`load.py`), each connection checking a session of its
-own (a user's, or a member's of a B2B project), and prints req/s, p50, p99 and server CPU per request
-for every run, then the ratios of the median rates: to the ceiling, and of B2B to consumer.
+own (a user's, or a member's of a B2B project; B2B by token also with an `authorization_check`), and
+prints req/s, p50, p99 and server CPU per request for every run, then the ratios of the median rates:
+to the ceiling, of B2B to consumer, and of the authorization check to the plain check.
 
     .venv/bin/python bench/sessions.py [--database-url URL] [--seconds 10] [--concurrency 32] [--rounds 3]
 
@@ -46,6 +47,7 @@ BASELINE_PATH = "/bench/baseline"
 BASELINE = "baseline (Basic auth only)"
 CONSUMER = "sessions.authenticate"
 B2B = "b2b.sessions.authenticate"
+CHECKED = f"{B2B} (token, authorization_check)"
 
 
 def serve(port: int) -> None:
@@ -69,6 +71,7 @@ class Project:
     secret: str
     session_tokens: list[str] = field(default_factory=list)
     session_jwts: list[str] = field(default_factory=list)
+    organization_id: str = ""  # B2B: the organization of its members
 
     def add(self, session_token: str, session_jwt: str) -> None:
         self.session_tokens.append(session_token)
@@ -88,6 +91,7 @@ async def b2b_project(db: Any, keys: KeyRing, sessions: int, now: datetime) -> P
     named = OrganizationFields(organization_name="bench", organization_slug="bench")
     call = Call(db=db, keys=keys, project_id=project.project_id, now=now)
     organization = await create_organization(call, named)
+    project.organization_id = organization.organization_id
     for number in range(sessions):
         email = f"bench-{number}@example.com"
         member = await add_member(call, organization, email, status="active", verified=True)
@@ -137,17 +141,32 @@ def basic_auth(project: Project) -> dict[str, str]:
     return {"Authorization": f"Basic {credentials}", "Content-Type": "application/json"}
 
 
+def session_requests(path: str, project: Project, key: str, **extra: Any) -> list[HttpRequest]:
+    """A POST to `path` per session of `project`, named by `key` (its token or JWT), with `extra`."""
+    headers = basic_auth(project)
+    values = project.session_tokens if key == "session_token" else project.session_jwts
+    return [
+        http_request("POST", path, headers, json.dumps({key: value, **extra}).encode()) for value in values
+    ]
+
+
 def authenticate_scenarios(name: str, path: str, project: Project) -> dict[str, list[HttpRequest]]:
     """`name (token)` and `name (JWT)`: a POST to `path` per session of `project`."""
-    headers = basic_auth(project)
-
-    def requests(key: str, values: list[str]) -> list[HttpRequest]:
-        return [http_request("POST", path, headers, json.dumps({key: value}).encode()) for value in values]
-
     return {
-        f"{name} (token)": requests("session_token", project.session_tokens),
-        f"{name} (JWT)": requests("session_jwt", project.session_jwts),
+        f"{name} (token)": session_requests(path, project, "session_token"),
+        f"{name} (JWT)": session_requests(path, project, "session_jwt"),
     }
+
+
+def checked_scenario(project: Project) -> dict[str, list[HttpRequest]]:
+    """B2B by token, asking whether the member may rename itself (stytch_member may: a 200)."""
+    check = {
+        "organization_id": project.organization_id,
+        "resource_id": "stytch.self",
+        "action": "update.info.name",
+    }
+    path = "/v1/b2b/sessions/authenticate"
+    return {CHECKED: session_requests(path, project, "session_token", authorization_check=check)}
 
 
 def median(runs: list[Measured]) -> tuple[float, float]:
@@ -165,6 +184,7 @@ async def run_scenarios(
         BASELINE: http_request("GET", BASELINE_PATH, basic_auth(fixture.consumer)),
         **authenticate_scenarios(CONSUMER, "/v1/sessions/authenticate", fixture.consumer),
         **authenticate_scenarios(B2B, "/v1/b2b/sessions/authenticate", fixture.b2b),
+        **checked_scenario(fixture.b2b),
     }
     runs: dict[str, list[Measured]] = {name: [] for name in scenarios}
     for _ in range(rounds):
@@ -184,6 +204,12 @@ async def run_scenarios(
             f"{B2B} ({credential}) against {CONSUMER}: {b2b_rate / consumer_rate * 100:.0f} % of its rate,"
             f" {consumer_cpu / b2b_cpu * 100:.0f} % by server CPU per request (the aim: 90 % or more)"
         )
+    plain_rate, plain_cpu = median(runs[f"{B2B} (token)"])
+    checked_rate, checked_cpu = median(runs[CHECKED])
+    print(
+        f"{CHECKED} against without: {checked_rate / plain_rate * 100:.0f} % of its rate,"
+        f" {plain_cpu / checked_cpu * 100:.0f} % by server CPU per request (the aim: 95 % or more)"
+    )
 
 
 def main() -> None:
