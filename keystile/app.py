@@ -25,7 +25,17 @@ from keystile.api.v1.b2b import organizations as b2b_organizations
 from keystile.api.v1.b2b import otps as b2b_otps
 from keystile.api.v1.b2b import sessions as b2b_sessions
 from keystile.api.v1.b2b import totps as b2b_totps
-from keystile.api.v1.consumer import m2m, magic_links, otps, passwords, sessions, totps, users, webauthn
+from keystile.api.v1.consumer import (
+    m2m,
+    magic_links,
+    oauth,
+    otps,
+    passwords,
+    sessions,
+    totps,
+    users,
+    webauthn,
+)
 from keystile.clock import Clock, SystemClock
 from keystile.config import Settings
 from keystile.db.engine import server_database
@@ -50,6 +60,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     otps.router,
     totps.router,
     webauthn.router,
+    oauth.router,
     m2m.router,
     oauth2.router,
     b2b_organizations.router,

@@ -19,6 +19,7 @@ from keystile.api.state import AppState, app_state
 from keystile.calls import Call
 from keystile.db.uow import unit_of_work
 from keystile.delivery.outbox import queued_messages
+from keystile.projects.models import Project
 from keystile.sessions.keys import KeyRing
 
 P = ParamSpec("P")
@@ -75,6 +76,26 @@ class RequestContext:
     ) -> T:
         """`use_case(call, ...)` in the request's unit of work, committed before it returns."""
         async with self.call(project) as call:
+            return await use_case(call, *args, **kwargs)
+
+    async def run_found(
+        self,
+        find: Callable[[AsyncSession], Awaitable[Project]],
+        use_case: Callable[Concatenate[Call, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """`use_case(call, ...)` for the project `find` names in the request's unit of work (a
+        browser-facing request names it by public token or callback, not by credentials)."""
+        async with self.work() as db:
+            project = await find(db)
+            call = Call(
+                db=db,
+                keys=self.keys,
+                project_id=project.project_id,
+                now=self.now,
+                test_project=project.environment == "test",
+            )
             return await use_case(call, *args, **kwargs)
 
 

@@ -22,6 +22,9 @@ class ProjectRepository:
     async def get(self, project_id: str) -> Project | None:
         return await self.session.get(Project, project_id)
 
+    async def by_public_token(self, public_token: str) -> Project | None:
+        return await self.session.scalar(select(Project).where(Project.public_token == public_token))
+
     async def count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(Project)) or 0)
 

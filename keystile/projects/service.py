@@ -98,6 +98,15 @@ async def get_project(session: AsyncSession, project_id: str) -> Project:
     return project
 
 
+async def project_by_public_token(session: AsyncSession, public_token: str | None) -> Project:
+    """The project a browser-facing (`/v1/public/…`) request names by its public token; a 401 when
+    no project has it."""
+    project = await ProjectRepository(session).by_public_token(public_token) if public_token else None
+    if project is None:
+        raise KeystileError("unauthorized_credentials", "The public_token is not a project's.")
+    return project
+
+
 async def count_projects(session: AsyncSession) -> int:
     return await ProjectRepository(session).count()
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.clock import rfc3339
+from keystile.factors.oauth.profile import PROVIDERS
 from keystile.factors.passwords.profile import PASSWORD
 from keystile.factors.totp.profile import TOTPS
 from keystile.factors.webauthn.profile import WEBAUTHN_REGISTRATIONS
@@ -177,6 +179,7 @@ def user_out(view: UserView) -> UserOut:
             ),
             "totps": [{"totp_id": totp.totp_id, "verified": totp.verified} for totp in view.part(TOTPS)],
             "webauthn_registrations": [vars(r) for r in view.part(WEBAUTHN_REGISTRATIONS)],
+            "providers": [asdict(summary) for summary in view.part(PROVIDERS)],
             "is_locked": lock is not None,
             "lock_created_at": rfc3339(lock.created_at) if lock is not None else None,
             "lock_expires_at": rfc3339(lock.expires_at) if lock is not None else None,

@@ -1,12 +1,20 @@
-"""Queries for a project's OAuth provider configurations."""
+"""Queries for a project's OAuth provider configurations, flows, tokens and users' registrations."""
 
 from __future__ import annotations
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.db import single_use
+from keystile.db.project_rows import ProjectScoped
 from keystile.db.results import rows_changed
-from keystile.factors.oauth.models import OAuthProviderConfig
+from keystile.factors.oauth.models import (
+    OAuthAttachToken,
+    OAuthProviderConfig,
+    OAuthRegistration,
+    OAuthState,
+    OAuthToken,
+)
 
 
 class ProviderConfigRepository:
@@ -38,3 +46,27 @@ class ProviderConfigRepository:
             )
         )
         return rows_changed(removed) == 1
+
+
+async def config_by_callback(db: AsyncSession, callback_id: str) -> OAuthProviderConfig | None:
+    """The configuration whose callback URL the provider redirected to (it names the project)."""
+    return await db.get(OAuthProviderConfig, callback_id)
+
+
+class OAuthRepository(ProjectScoped):
+    """Reads the OAuth flows, tokens and registrations of one project (writes go through the session)."""
+
+    async def state(self, state: str) -> OAuthState | None:
+        return await single_use.find(self.db, OAuthState, self.project_id, state)
+
+    async def token(self, token: str) -> OAuthToken | None:
+        return await single_use.find(self.db, OAuthToken, self.project_id, token)
+
+    async def attach_token(self, token: str) -> OAuthAttachToken | None:
+        return await single_use.find(self.db, OAuthAttachToken, self.project_id, token)
+
+    async def registration(self, provider: str, subject: str) -> OAuthRegistration | None:
+        return await self.find_by(OAuthRegistration, provider=provider, provider_subject=subject)
+
+    async def registration_by_id(self, registration_id: str) -> OAuthRegistration | None:
+        return await self.find_by(OAuthRegistration, registration_id=registration_id)

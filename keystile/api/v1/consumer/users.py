@@ -95,6 +95,13 @@ async def delete_webauthn_registration(
     return await _detach("webauthn_registration", webauthn_registration_id, ctx, project)
 
 
+@router.delete("/oauth/{oauth_user_registration_id}", response_model=UserResponse)
+async def delete_oauth_registration(
+    oauth_user_registration_id: PathId, ctx: Ctx, project: ConsumerProject
+) -> UserResponse:
+    return await _detach("oauth", oauth_user_registration_id, ctx, project)
+
+
 @router.put("/{user_id}/exchange_primary_factor", response_model=UserResponse)
 async def exchange_primary_factor(
     user_id: PathId, body: ExchangePrimaryFactorRequest, ctx: Ctx, project: ConsumerProject

@@ -1,0 +1,48 @@
+"""Request and response bodies of the consumer OAuth API (`oauth.authenticate`, `oauth.attach`), as
+the official SDKs use them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX, SessionFields, SessionOut
+from keystile.api.schemas.users import UserOut
+
+
+class AuthenticateRequest(SessionFields):
+    token: str = Field(max_length=TOKEN_MAX)
+    code_verifier: str | None = Field(default=None, max_length=128)
+
+
+class ProviderValuesOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    id_token: str
+    scopes: list[str]
+    expires_at: str | None = None
+
+
+class AuthenticateResponse(StytchResponse):
+    user_id: str
+    provider_subject: str
+    provider_type: str
+    session_token: str
+    session_jwt: str
+    provider_values: ProviderValuesOut
+    user: UserOut
+    reset_sessions: bool
+    oauth_user_registration_id: str
+    user_created: bool
+    user_session: SessionOut | None = None
+
+
+class AttachRequest(RequestBody):
+    provider: str = Field(max_length=32)
+    user_id: str | None = Field(default=None, max_length=128)
+    session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
+    session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
+
+
+class AttachResponse(StytchResponse):
+    oauth_attach_token: str

@@ -1,0 +1,150 @@
+"""Consumer OAuth: the browser-facing `GET /v1/public/oauth/{provider}/start` and keystile's callback
+(both named by public token or callback id, not credentials), and `/v1/oauth/authenticate|attach`."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated, Final
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse
+
+from keystile.api.auth import ConsumerProject
+from keystile.api.context import Ctx, RequestContext
+from keystile.api.limits import Attempts
+from keystile.api.schemas import oauth as schemas
+from keystile.api.schemas.sessions import session_out, session_request
+from keystile.api.schemas.users import user_out
+from keystile.clock import rfc3339
+from keystile.factors.oauth import flow, service
+from keystile.factors.oauth.configuration import CALLBACK_PATH
+
+router = APIRouter(tags=["oauth"])
+STATE_COOKIE: Final = "keystile_oauth_state"
+PROVIDER_PREFIX: Final = "provider_"
+Param = Annotated[str | None, Query(max_length=2048)]
+
+
+def _redirect(ctx: RequestContext, url: str, *, state: str | None) -> RedirectResponse:
+    """A 302 to `url`; the flow's state cookie set (for the callback only) or, with None, cleared."""
+    answer = RedirectResponse(url, status_code=302)
+    secure = ctx.state.settings.public_url.startswith("https:")
+    if state is None:
+        answer.delete_cookie(STATE_COOKIE, path=CALLBACK_PATH, secure=secure, httponly=True, samesite="lax")
+    else:
+        lifetime = int(flow.FLOW_LIFETIME.total_seconds())
+        answer.set_cookie(
+            STATE_COOKIE,
+            state,
+            max_age=lifetime,
+            path=CALLBACK_PATH,
+            secure=secure,
+            httponly=True,
+            samesite="lax",
+        )
+    return answer
+
+
+@router.get("/v1/public/oauth/{provider}/start", response_class=RedirectResponse, status_code=302)
+async def start(
+    provider: str,
+    request: Request,
+    ctx: Ctx,
+    public_token: Param = None,
+    login_redirect_url: Param = None,
+    signup_redirect_url: Param = None,
+    custom_scopes: Param = None,
+    code_challenge: Param = None,
+    oauth_attach_token: Param = None,
+) -> RedirectResponse:
+    extra = {
+        name.removeprefix(PROVIDER_PREFIX): value
+        for name, value in request.query_params.items()
+        if name.startswith(PROVIDER_PREFIX) and len(name) > len(PROVIDER_PREFIX)
+    }
+    asked = flow.StartRequest(
+        provider=provider,
+        login_redirect_url=login_redirect_url,
+        signup_redirect_url=signup_redirect_url,
+        custom_scopes=custom_scopes,
+        provider_params=extra,
+        code_challenge=code_challenge,
+        oauth_attach_token=oauth_attach_token,
+    )
+    started = await ctx.run_found(
+        partial(flow.consumer_project, public_token=public_token),
+        flow.start,
+        request=asked,
+        public_url=ctx.state.settings.public_url,
+    )
+    return _redirect(ctx, started.authorization_url, state=started.state)
+
+
+@router.get(CALLBACK_PATH + "{callback_id}", response_class=RedirectResponse, status_code=302)
+async def callback(
+    callback_id: str,
+    request: Request,
+    ctx: Ctx,
+    state: Param = None,
+    code: Param = None,
+    error: Param = None,
+) -> RedirectResponse:
+    returned = flow.ProviderReturn(
+        state=state, code=code, error=error, cookie_state=request.cookies.get(STATE_COOKIE)
+    )
+    app_url = await ctx.run_found(
+        partial(flow.project_of_callback, callback_id=callback_id),
+        flow.finish,
+        callback_id=callback_id,
+        returned=returned,
+        public_url=ctx.state.settings.public_url,
+    )
+    return _redirect(ctx, app_url, state=None)
+
+
+@router.post("/v1/oauth/authenticate", response_model=schemas.AuthenticateResponse, dependencies=[Attempts])
+async def authenticate(
+    body: schemas.AuthenticateRequest, ctx: Ctx, project: ConsumerProject
+) -> schemas.AuthenticateResponse:
+    done = await ctx.run(
+        project,
+        service.authenticate,
+        token=body.token,
+        code_verifier=body.code_verifier,
+        session_request=session_request(body),
+    )
+    values = done.provider_tokens
+    issued = done.issued
+    return schemas.AuthenticateResponse(
+        request_id=ctx.request_id,
+        user_id=done.user.user.user_id,
+        provider_subject=done.registration.provider_subject,
+        provider_type=done.registration.provider,
+        session_token=issued.session_token,
+        session_jwt=issued.session_jwt,
+        provider_values=schemas.ProviderValuesOut(
+            access_token=values.access_token,
+            refresh_token=values.refresh_token,
+            id_token=values.id_token,
+            scopes=values.scopes,
+            expires_at=rfc3339(values.expires_at) if values.expires_at is not None else None,
+        ),
+        user=user_out(done.user),
+        reset_sessions=done.reset_sessions,
+        oauth_user_registration_id=done.registration.registration_id,
+        user_created=done.user_created,
+        user_session=session_out(issued.session, issued.roles) if issued.session is not None else None,
+    )
+
+
+@router.post("/v1/oauth/attach", response_model=schemas.AttachResponse)
+async def attach(body: schemas.AttachRequest, ctx: Ctx, project: ConsumerProject) -> schemas.AttachResponse:
+    token = await ctx.run(
+        project,
+        service.attach,
+        provider_name=body.provider,
+        user_id=body.user_id,
+        session_token=body.session_token,
+        session_jwt=body.session_jwt,
+    )
+    return schemas.AttachResponse(request_id=ctx.request_id, oauth_attach_token=token)

@@ -1,0 +1,191 @@
+"""keystile as the OAuth client of a provider, through Authlib: the OIDC discovery document, the
+authorization URL (state, nonce, PKCE S256), the code exchange, the ID token's verification (joserfc:
+signature by the issuer's JWKS, RS256 only, `iss`, `aud`, `exp`, `nonce`) and the profile answers.
+A provider that refuses, errs or cannot be reached is a Stytch-shaped error, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import httpx
+from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from keystile.errors import KeystileError
+from keystile.factors.oauth.configuration import Endpoints
+from keystile.factors.oauth.providers import value_at
+
+TIMEOUT: Final = httpx.Timeout(10.0)
+# The algorithm ID tokens may be signed with: Google's, Apple's, Microsoft's and every OIDC provider's
+# mandatory one. Pinned, so that `none` or an HMAC keyed with the public key never verifies.
+ID_TOKEN_ALGORITHMS: Final = ["RS256"]
+LEEWAY_SECONDS: Final = 60
+# Parameters keystile sets itself; `provider_*` parameters of a start request cannot replace them.
+RESERVED: Final = frozenset(
+    {"client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge",
+     "code_challenge_method"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ProviderEndpoints:
+    """Where the flow goes: the configured endpoints, or those of the issuer's discovery document."""
+
+    authorize_url: str
+    token_url: str
+    userinfo_url: str | None
+    issuer: str | None = None
+    jwks_uri: str | None = None
+
+
+@dataclass(frozen=True)
+class ProviderTokens:
+    """What the provider's token endpoint answered (Stytch's `provider_values`)."""
+
+    access_token: str
+    refresh_token: str
+    id_token: str
+    scopes: list[str]
+    expires_at: datetime | None
+
+
+def provider_failed(what: str) -> KeystileError:
+    return KeystileError("oauth_provider_error", f"The OAuth provider failed to {what}.")
+
+
+async def _json(url: str, *, token: str | None = None) -> Any:
+    headers = {"Accept": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        async with httpx.AsyncClient(timeout=TIMEOUT) as http:
+            answer = await http.get(url, headers=headers)
+            answer.raise_for_status()
+            return answer.json()
+    except (httpx.HTTPError, ValueError) as error:
+        raise provider_failed("answer") from error
+
+
+async def provider_endpoints(endpoints: Endpoints) -> ProviderEndpoints:
+    """The configured endpoints; for an OIDC provider, its discovery document's (whose `issuer` must be
+    the configured one)."""
+    if endpoints.issuer is None:
+        assert endpoints.authorize_url is not None and endpoints.token_url is not None
+        return ProviderEndpoints(endpoints.authorize_url, endpoints.token_url, endpoints.userinfo_url)
+    document = await _json(f"{endpoints.issuer.rstrip('/')}/.well-known/openid-configuration")
+    if not isinstance(document, dict) or document.get("issuer") != endpoints.issuer:
+        raise provider_failed("publish a discovery document for its issuer")
+    try:
+        return ProviderEndpoints(
+            authorize_url=document["authorization_endpoint"],
+            token_url=document["token_endpoint"],
+            userinfo_url=document.get("userinfo_endpoint"),
+            issuer=document["issuer"],
+            jwks_uri=document["jwks_uri"],
+        )
+    except KeyError as error:
+        raise provider_failed("publish a complete discovery document") from error
+
+
+def _client(endpoints: Endpoints, redirect_uri: str, scopes: list[str]) -> AsyncOAuth2Client:
+    return AsyncOAuth2Client(
+        client_id=endpoints.client_id,
+        client_secret=endpoints.client_secret,
+        scope=" ".join(scopes),
+        redirect_uri=redirect_uri,
+        code_challenge_method="S256",
+        timeout=TIMEOUT,
+    )
+
+
+def authorization_url(
+    endpoints: Endpoints,
+    at: ProviderEndpoints,
+    *,
+    redirect_uri: str,
+    scopes: list[str],
+    state: str,
+    nonce: str,
+    code_verifier: str,
+    extra: Mapping[str, str],
+) -> str:
+    """The provider's authorization URL for this flow; `extra` (the `provider_*` parameters) cannot
+    replace a parameter keystile sets."""
+    forwarded = {name: value for name, value in extra.items() if name not in RESERVED}
+    if at.issuer is not None:
+        forwarded["nonce"] = nonce
+    url, _ = _client(endpoints, redirect_uri, scopes).create_authorization_url(
+        at.authorize_url, state=state, code_verifier=code_verifier, **forwarded
+    )
+    return str(url)
+
+
+def _expires_at(token: Mapping[str, Any]) -> datetime | None:
+    expires_at = token.get("expires_at")
+    return datetime.fromtimestamp(int(expires_at), UTC) if isinstance(expires_at, int | float) else None
+
+
+async def exchange_code(
+    endpoints: Endpoints, at: ProviderEndpoints, *, redirect_uri: str, code: str, code_verifier: str
+) -> ProviderTokens:
+    """Redeem the authorization code (with keystile's PKCE verifier) at the token endpoint."""
+    try:
+        async with _client(endpoints, redirect_uri, list(endpoints.scopes)) as client:
+            token = await client.fetch_token(at.token_url, code=code, code_verifier=code_verifier)
+    except (OAuthError, httpx.HTTPError, ValueError) as error:
+        raise provider_failed("exchange the authorization code") from error
+    access_token = token.get("access_token")
+    if not isinstance(access_token, str) or not access_token:
+        raise provider_failed("issue an access token")
+    scope = token.get("scope")
+    return ProviderTokens(
+        access_token=access_token,
+        refresh_token=str(token.get("refresh_token") or ""),
+        id_token=str(token.get("id_token") or ""),
+        scopes=scope.replace(",", " ").split() if isinstance(scope, str) else [],
+        expires_at=_expires_at(token),
+    )
+
+
+async def verified_id_token(
+    id_token: str, *, issuer: str, jwks_uri: str, audience: str, nonce: str | None, now: datetime
+) -> dict[str, Any]:
+    """The claims of an ID token signed by a key of the issuer's JWKS, for `audience`, unexpired, and
+    (when the flow sent one) carrying `nonce`; otherwise `invalid_id_token`."""
+    keys = await _json(jwks_uri)
+    options: dict[str, Any] = {
+        "iss": {"essential": True, "value": issuer},
+        "aud": {"essential": True, "value": audience},
+        "exp": {"essential": True},
+        "sub": {"essential": True},
+    }
+    if nonce is not None:
+        options["nonce"] = {"essential": True, "value": nonce}
+    try:
+        token = jwt.decode(id_token, KeySet.import_key_set(keys), algorithms=ID_TOKEN_ALGORITHMS)
+        jwt.JWTClaimsRegistry(now=int(now.timestamp()), leeway=LEEWAY_SECONDS, **options).validate(
+            token.claims
+        )
+    except (JoseError, ValueError, TypeError) as error:
+        raise KeystileError("invalid_id_token") from error
+    return dict(token.claims)
+
+
+async def userinfo(endpoints: Endpoints, at: ProviderEndpoints, access_token: str) -> dict[str, Any]:
+    """The provider's profile answer for the access token, with its email list (`emails`) where the
+    provider keeps addresses apart."""
+    if at.userinfo_url is None:
+        return {}
+    answer = await _json(at.userinfo_url.replace("{access_token}", access_token), token=access_token)
+    profile = answer if isinstance(answer, dict) else {}
+    listing = endpoints.provider.emails
+    if listing is not None:
+        listed = await _json(f"{at.userinfo_url.split('?', 1)[0].rstrip('/')}/emails", token=access_token)
+        items = value_at(listed, listing.items) if listing.items else listed
+        profile = {**profile, "emails": items if isinstance(items, list) else []}
+    return profile

@@ -1,0 +1,216 @@
+"""The browser's way through a provider: `start` checks the request (redirect URLs from the allowlist,
+PKCE challenge, attach token), stores the flow under a new `state` and answers the provider's
+authorization URL; `finish` takes the provider's redirect back (state checked against the browser's
+cookie and redeemed once), exchanges the code, verifies the ID token, signs the account's user in and
+answers the app's URL with `stytch_token_type=oauth&token=…`."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from typing import Final
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile import tokens
+from keystile.calls import Call
+from keystile.db import single_use
+from keystile.errors import KeystileError
+from keystile.factors.oauth import client
+from keystile.factors.oauth.accounts import account_of, sign_in
+from keystile.factors.oauth.configuration import Endpoints, callback_url, endpoints
+from keystile.factors.oauth.models import OAuthState, OAuthToken
+from keystile.factors.oauth.providers import provider
+from keystile.factors.oauth.repository import OAuthRepository, ProviderConfigRepository, config_by_callback
+from keystile.ids import new_id
+from keystile.projects.models import Project
+from keystile.projects.service import get_project, project_by_public_token, resolve_redirect_url
+
+FLOW_LIFETIME: Final = timedelta(minutes=10)
+TOKEN_LIFETIME: Final = timedelta(minutes=10)
+PROVIDER_ERROR: Final = re.compile(r"[a-z_]{1,64}")
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """What `GET /v1/public/oauth/{provider}/start` was given (`provider_*` parameters unprefixed)."""
+
+    provider: str
+    login_redirect_url: str | None = None
+    signup_redirect_url: str | None = None
+    custom_scopes: str | None = None
+    provider_params: Mapping[str, str] = field(default_factory=dict)
+    code_challenge: str | None = None
+    oauth_attach_token: str | None = None
+
+
+@dataclass(frozen=True)
+class Started:
+    """Where to send the browser, and the state it must bring back (its cookie)."""
+
+    authorization_url: str
+    state: str
+
+
+@dataclass(frozen=True)
+class ProviderReturn:
+    """What the provider's redirect to the callback carried, and the browser's state cookie."""
+
+    state: str | None
+    code: str | None
+    error: str | None
+    cookie_state: str | None
+
+
+async def _configured(call: Call, name: str) -> Endpoints:
+    spec = provider(name)
+    row = await ProviderConfigRepository(call.db, call.project_id).get(spec.name)
+    if row is None:
+        raise KeystileError("oauth_config_not_found")
+    return endpoints(row, call.keys.cipher)
+
+
+async def _attached_user(call: Call, token: str | None, provider_name: str) -> str | None:
+    if not token:
+        return None
+    row = await OAuthRepository(call.db, call.project_id).attach_token(token)
+    if row is None or not tokens.usable(row, call.now) or row.provider != provider_name:
+        raise KeystileError("invalid_oauth_attach_token")
+    if not await single_use.redeem(call.db, row, call.now):
+        raise KeystileError("invalid_oauth_attach_token")
+    return row.user_id
+
+
+async def start(call: Call, *, request: StartRequest, public_url: str) -> Started:
+    """Begin a flow at the provider for the project (`call`), nothing sent before every check passed."""
+    config = await _configured(call, request.provider)
+    challenge = tokens.check_challenge(request.code_challenge)
+    login_url = await resolve_redirect_url(call.db, call.project_id, "login", request.login_redirect_url)
+    signup_url = await resolve_redirect_url(call.db, call.project_id, "signup", request.signup_redirect_url)
+    attach_user_id = await _attached_user(call, request.oauth_attach_token, config.provider.name)
+    scopes = list(dict.fromkeys([*config.scopes, *(request.custom_scopes or "").split()]))
+    at = await client.provider_endpoints(config)
+    state, nonce, verifier = tokens.new_token(), tokens.new_token(), tokens.new_token()
+    call.db.add(
+        OAuthState(
+            token_id=new_id("oauth-state"),
+            project_id=call.project_id,
+            token_digest=tokens.digest(state),
+            code_challenge=challenge,
+            callback_id=config.callback_id,
+            provider=config.provider.name,
+            nonce=nonce,
+            provider_verifier_encrypted=call.keys.cipher.encrypt(verifier.encode()).decode("ascii"),
+            scopes=" ".join(scopes),
+            login_redirect_url=login_url,
+            signup_redirect_url=signup_url,
+            attach_user_id=attach_user_id,
+            created_at=call.now,
+            expires_at=call.now + FLOW_LIFETIME,
+        )
+    )
+    url = client.authorization_url(
+        config,
+        at,
+        redirect_uri=callback_url(public_url, config.callback_id),
+        scopes=scopes,
+        state=state,
+        nonce=nonce,
+        code_verifier=verifier,
+        extra=request.provider_params,
+    )
+    return Started(url, state)
+
+
+async def project_of_callback(db: AsyncSession, callback_id: str) -> Project:
+    """The project whose provider configuration has this callback id (404 when none has)."""
+    row = await config_by_callback(db, callback_id)
+    if row is None:
+        raise KeystileError("oauth_config_not_found")
+    return await get_project(db, row.project_id)
+
+
+async def _flow(call: Call, callback_id: str, returned: ProviderReturn) -> OAuthState:
+    """The flow the redirect belongs to: its state is the browser's cookie, unused and unexpired."""
+    state, cookie = returned.state or "", returned.cookie_state or ""
+    if not state or not hmac.compare_digest(state.encode(), cookie.encode()):
+        raise KeystileError("oauth_state_mismatch")
+    row = await OAuthRepository(call.db, call.project_id).state(state)
+    if row is None or row.callback_id != callback_id or not tokens.usable(row, call.now):
+        raise KeystileError("oauth_state_mismatch")
+    return row
+
+
+def _provider_error(error: str) -> KeystileError:
+    shown = error if PROVIDER_ERROR.fullmatch(error) else "an error"
+    return KeystileError("oauth_provider_error", f"The OAuth provider answered {shown}.")
+
+
+async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, public_url: str) -> str:
+    """The app URL to send the browser to after the provider's redirect; nothing is written unless
+    every check passes, and the state is redeemed exactly once."""
+    flow = await _flow(call, callback_id, returned)
+    if returned.error is not None:
+        raise _provider_error(returned.error)
+    if not returned.code:
+        raise KeystileError("oauth_provider_error", "The OAuth provider's redirect carried no code.")
+    config = await _configured(call, flow.provider)
+    at = await client.provider_endpoints(config)
+    verifier = call.keys.cipher.decrypt(flow.provider_verifier_encrypted.encode()).decode()
+    redirect_uri = callback_url(public_url, callback_id)
+    issued = await client.exchange_code(
+        config, at, redirect_uri=redirect_uri, code=returned.code, code_verifier=verifier
+    )
+    if at.issuer is not None:
+        assert at.jwks_uri is not None
+        if not issued.id_token:
+            raise KeystileError("invalid_id_token", "The OpenID Connect provider issued no ID token.")
+        profile = await client.verified_id_token(
+            issued.id_token,
+            issuer=at.issuer,
+            jwks_uri=at.jwks_uri,
+            audience=config.client_id,
+            nonce=flow.nonce,
+            now=call.now,
+        )
+    else:
+        profile = await client.userinfo(config, at, issued.access_token)
+    account = account_of(config.provider, profile)
+    if not await single_use.redeem(call.db, flow, call.now):
+        raise KeystileError("oauth_state_mismatch")
+    signed_in = await sign_in(call, config.provider, account, flow.attach_user_id)
+    token = tokens.new_token()
+    provider_tokens = {**asdict(issued), "scopes": issued.scopes or flow.scopes.split()}
+    if issued.expires_at is not None:
+        provider_tokens["expires_at"] = issued.expires_at.isoformat()
+    call.db.add(
+        OAuthToken(
+            token_id=new_id("oauth-token"),
+            project_id=call.project_id,
+            token_digest=tokens.digest(token),
+            code_challenge=flow.code_challenge,
+            user_id=signed_in.user.user_id,
+            registration_id=signed_in.registration.registration_id,
+            user_created=signed_in.user_created,
+            email_first_proof=signed_in.email_first_proof,
+            provider_tokens_encrypted=call.keys.cipher.encrypt(json.dumps(provider_tokens).encode()).decode(
+                "ascii"
+            ),
+            created_at=call.now,
+            expires_at=call.now + TOKEN_LIFETIME,
+        )
+    )
+    app_url = flow.signup_redirect_url if signed_in.user_created else flow.login_redirect_url
+    return tokens.link(app_url, token, "oauth")
+
+
+async def consumer_project(db: AsyncSession, public_token: str | None) -> Project:
+    """The consumer project a start request names by its public token."""
+    project = await project_by_public_token(db, public_token)
+    if project.vertical != "consumer":
+        raise KeystileError("invalid_consumer_endpoint")
+    return project
