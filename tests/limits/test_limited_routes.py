@@ -33,6 +33,7 @@ ATTEMPTS = {
     "/v1/totps/authenticate",
     "/v1/webauthn/register",
     "/v1/webauthn/authenticate",
+    "/v1/oauth/authenticate",
     "/v1/b2b/magic_links/authenticate",
     "/v1/b2b/magic_links/discovery/authenticate",
     "/v1/b2b/totp/authenticate",
