@@ -1,7 +1,8 @@
 """Admin calls made with a member's session (the Python SDK's `method_options=Authorization(...)`): each
 is allowed only when the member's roles grant its action on the policy in force. A `stytch_member` is
 refused with Stytch's 403 `session_authorization_error` and nothing is written; a `stytch_admin` may;
-a project role granting one action allows that action alone."""
+a project role granting one action allows that action alone. A member delete also through the Node
+SDK."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from stytch.shared.method_options import Authorization
 
 from tests.sdk.test_rbac_policy import set_policy
 from tests.support.b2b_mail import Mailbox, error_of, new_domain
+from tests.support.node_sdk import run_node_scenario
 from tests.support.server import KeystileServer, Project
 from tests.support.smtp_sink import SmtpSink
 
@@ -167,4 +169,33 @@ def test_a_custom_role_grants_exactly_its_actions(
     assert (
         members.delete(org, victim, method_options=as_(member_models.DeleteRequestOptions, login)).member_id
         == victim
+    )
+
+
+def test_member_delete_through_the_node_sdk(
+    server: KeystileServer, b2b_project: Project, b2b_client: stytch.B2BClient, smtp_sink: SmtpSink
+) -> None:
+    mail = Mailbox(b2b_client, smtp_sink)
+    domain = new_domain()
+    org = organization(b2b_client, domain)
+    b2b_client.organizations.members.create(org, f"boss@{domain}", roles=["stytch_admin"])
+    victim = b2b_client.organizations.members.create(org, f"victim@{domain}").member_id
+    plain, boss = mail.log_in(org, f"plain@{domain}"), mail.log_in(org, f"boss@{domain}")
+    steps = run_node_scenario(
+        server,
+        b2b_project,
+        "member_session_delete",
+        ORGANIZATION=org,
+        VICTIM=victim,
+        PLAIN_TOKEN=plain.session_token,
+        ADMIN_JWT=boss.session_jwt,
+    )["steps"]
+    assert (steps["member_refused"]["status_code"], steps["member_refused"]["error_type"]) == (
+        403,
+        "session_authorization_error",
+    )
+    assert steps["still_there"]["member"]["status"] == "active"
+    assert steps["admin_allowed"]["member_id"] == victim
+    assert error_of(lambda: b2b_client.organizations.members.get(org, member_id=victim)).error_type == (
+        "member_not_found"
     )
