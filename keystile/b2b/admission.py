@@ -12,6 +12,7 @@ from keystile.b2b.members import add_member
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member, Organization
 from keystile.b2b.organizations import organization_view
+from keystile.b2b.otps import sending
 from keystile.b2b.sessions import (
     IssuedMemberSession,
     current,
@@ -34,6 +35,10 @@ class Entry:
     intermediate: IssuedIntermediateSession | None = None
     primary_required: list[str] | None = None
     mfa_required: bool = False
+    # The member's MFA phone number and TOTP registration, when it has either (Stytch's member_options).
+    mfa_options: dict[str, str] | None = None
+    # "sms_otp" when a code was texted to the member's MFA phone number on its way in.
+    secondary_auth_initiated: str | None = None
 
     @property
     def member_authenticated(self) -> bool:
@@ -83,6 +88,47 @@ async def admit(call: Call, organization: OrganizationView, email: str, *, verif
     return member
 
 
+def allows_mfa_method(organization: Organization, member: Member, method: str) -> bool:
+    """Whether the organization lets `member` use the second factor `method` (`sms_otp` or `totp`)."""
+    return policy.mfa_method_allowed(
+        organization.mfa_methods,
+        organization.allowed_mfa_methods,
+        is_breakglass=member.is_breakglass,
+        method=method,
+    )
+
+
+def mfa_options(member: Member) -> dict[str, str] | None:
+    """How the member may complete MFA: its MFA phone number and TOTP registration, if any."""
+    if not (member.mfa_phone_number or member.totp_registration_id):
+        return None
+    return {"mfa_phone_number": member.mfa_phone_number, "totp_registration_id": member.totp_registration_id}
+
+
+async def _text_second_factor(call: Call, member: MemberView) -> str | None:
+    """Text the member a code when its MFA goes by SMS (a phone number, SMS allowed, not TOTP by
+    default), as Stytch does after a primary authentication; "sms_otp" when a code went out."""
+    row, organization = member.member, member.organization.organization
+    by_sms = row.mfa_phone_number and row.default_mfa_method != "totp"
+    if not by_sms or not policy.mfa_method_allowed(
+        organization.mfa_methods,
+        organization.allowed_mfa_methods,
+        is_breakglass=row.is_breakglass,
+        method="sms_otp",
+    ):
+        return None
+    await sending.text_code(call, member, row.mfa_phone_number)
+    return "sms_otp"
+
+
+def _joined(carried: list[dict[str, Any]], factors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The factors an intermediate session carried, then the new ones (a newer one of the same kind
+    replaces an older one)."""
+    kinds = {(factor.get("type"), factor.get("delivery_method")) for factor in factors}
+    kept = [factor for factor in carried if (factor.get("type"), factor.get("delivery_method")) not in kinds]
+    return [*kept, *factors]
+
+
 async def enter(
     call: Call,
     *,
@@ -93,10 +139,14 @@ async def enter(
 ) -> Entry:
     """`member`, whose email was just proven, gets a session (a pending or invited member becomes
     active), unless the organization demands more: then a new intermediate session tied to the
-    organization and member comes back. A presented intermediate session is used up either way (the
-    new one expires with it), so that one cannot create or enter any number of organizations."""
+    organization and member comes back, with the factors so far (those of a presented intermediate
+    session of the same member too), and a code is texted when its MFA goes by SMS. A presented
+    intermediate session is used up either way (the new one expires with it), so that one cannot
+    create or enter any number of organizations."""
     row = member.member
     if presented is not None:
+        if presented.row.member_id in (None, row.member_id):
+            factors = _joined(presented.row.authentication_factors or [], factors)
         await intermediate.consume(call, presented)
     primary, mfa = unmet_requirements(member.organization.organization, row, factors)
     if primary is not None or mfa:
@@ -108,7 +158,11 @@ async def enter(
             expires_at=presented.row.expires_at if presented is not None else None,
             factors=factors,
         )
-        return Entry(member, intermediate=ist, primary_required=primary, mfa_required=mfa)
+        entry = Entry(member, intermediate=ist, primary_required=primary, mfa_required=mfa)
+        if mfa and primary is None:
+            entry.mfa_options = mfa_options(row)
+            entry.secondary_auth_initiated = await _text_second_factor(call, member)
+        return entry
     row.status, row.email_address_verified, row.updated_at = "active", True, call.now
     issued = await start_or_extend(call, member=member, factors=factors, request=request)
     return Entry(member, issued=issued)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from keystile.b2b import intermediate, policy
-from keystile.b2b.admission import unmet_requirements
+from keystile.b2b import intermediate
+from keystile.b2b.admission import allows_mfa_method, unmet_requirements
 from keystile.b2b.intermediate import PresentedIntermediateSession
 from keystile.b2b.members import get_member
 from keystile.b2b.sessions import IssuedMemberSession, current, start_or_extend
@@ -59,12 +59,7 @@ async def challenge(
         raise KeystileError("invalid_argument", "set_mfa_enrollment must be enroll or unenroll.")
     member = await get_member(call, request.organization_ref, member_ref=request.member_ref, email=None)
     row, organization = member.member, member.organization.organization
-    if not policy.mfa_method_allowed(
-        organization.mfa_methods,
-        organization.allowed_mfa_methods,
-        is_breakglass=row.is_breakglass,
-        method=method,
-    ):
+    if not allows_mfa_method(organization, row, method):
         raise KeystileError("mfa_method_not_allowed")
     if request.intermediate_session_token:
         presented = await intermediate.presented(call, request.intermediate_session_token)

@@ -85,3 +85,17 @@ def test_settings_take_only_stytch_values() -> None:
     ]
     with pytest.raises(KeystileError):
         policy.check_choices(["fingerprint"], policy.AUTH_METHODS, field="f")
+
+
+def test_the_primary_methods_of_factors_and_allowed_second_factors() -> None:
+    factors = [
+        {"type": "magic_link", "delivery_method": "email"},
+        {"type": "otp", "delivery_method": "email"},
+        {"type": "otp", "delivery_method": "sms"},
+        {"type": "totp", "delivery_method": "authenticator_app"},
+    ]
+    assert policy.primary_methods(factors) == ["magic_link", "email_otp"]
+    assert policy.primary_auth_allowed("RESTRICTED", ["email_otp"], is_breakglass=False, method="email_otp")
+    assert policy.mfa_method_allowed("ALL_ALLOWED", [], is_breakglass=False, method="sms_otp")
+    assert not policy.mfa_method_allowed("RESTRICTED", ["totp"], is_breakglass=False, method="sms_otp")
+    assert policy.mfa_method_allowed("RESTRICTED", ["totp"], is_breakglass=True, method="sms_otp")

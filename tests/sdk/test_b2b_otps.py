@@ -5,40 +5,25 @@ email passcodes (read from the SMTP sink) log in, honour the organization's auth
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import stytch
 
 from keystile.devtools.sms_sink import SmsSink
-from tests.support.b2b_mail import Mailbox, error_of, new_domain
+from tests.support.b2b_mail import Mailbox, error_of, factor_types, jit_organization, new_domain
 from tests.support.otps import emailed_code
 from tests.support.sms_sink import new_phone_number, received_code
 from tests.support.smtp_sink import SmtpSink
-
-
-def organization(client: stytch.B2BClient, domain: str, **settings: Any) -> str:
-    created = client.organizations.create(
-        organization_name=domain,
-        email_jit_provisioning="RESTRICTED",
-        email_allowed_domains=[domain],
-        **settings,
-    )
-    return str(created.organization.organization_id)
 
 
 def wrong(code: str) -> str:
     return "000000" if code != "000000" else "111111"
 
 
-def factor_types(answer: Any) -> list[str]:
-    return [f"{f.type.value}/{f.delivery_method.value}" for f in answer.member_session.authentication_factors]
-
-
 def test_sms_passcode_completes_mfa_and_is_no_primary_factor(
     b2b_client: stytch.B2BClient, smtp_sink: SmtpSink, sms_sink: SmsSink
 ) -> None:
     mail, domain = Mailbox(b2b_client, smtp_sink), new_domain()
-    org = organization(b2b_client, domain, mfa_policy="REQUIRED_FOR_ALL")
+    org = jit_organization(b2b_client, domain, mfa_policy="REQUIRED_FOR_ALL")
     email, phone = f"ada@{domain}", new_phone_number()
     member_id = b2b_client.organizations.members.create(organization_id=org, email_address=email).member_id
     ist = mail.log_in(org, email).intermediate_session_token
@@ -101,7 +86,7 @@ def test_sms_passcode_completes_mfa_and_is_no_primary_factor(
 
 def test_email_passcodes_log_in_and_discover(b2b_client: stytch.B2BClient, smtp_sink: SmtpSink) -> None:
     domain = new_domain()
-    org = organization(b2b_client, domain)
+    org = jit_organization(b2b_client, domain)
     email = f"grace@{domain}"
     sent = b2b_client.otps.email.login_or_signup(organization_id=org, email_address=email)
     assert sent.member_created and sent.member.status == "pending"
@@ -133,7 +118,7 @@ def test_email_passcodes_log_in_and_discover(b2b_client: stytch.B2BClient, smtp_
 
     # An organization that allows only magic links asks for one after an email passcode.
     strict_domain = new_domain("strict")
-    strict = organization(
+    strict = jit_organization(
         b2b_client, strict_domain, auth_methods="RESTRICTED", allowed_auth_methods=["magic_link"]
     )
     lin = f"lin@{strict_domain}"
@@ -165,7 +150,7 @@ def test_email_passcodes_log_in_and_discover(b2b_client: stytch.B2BClient, smtp_
 
 def test_sms_sends_pass_the_toll_fraud_rules(b2b_client: stytch.B2BClient, sms_sink: SmsSink) -> None:
     domain = new_domain()
-    org = organization(b2b_client, domain)
+    org = jit_organization(b2b_client, domain)
     member = b2b_client.organizations.members.create(organization_id=org, email_address=f"ada@{domain}")
     refused = error_of(
         lambda: b2b_client.otps.sms.send(

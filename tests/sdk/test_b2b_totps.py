@@ -10,18 +10,8 @@ from typing import Any
 import pyotp
 import stytch
 
-from tests.support.b2b_mail import Mailbox, error_of, new_domain
+from tests.support.b2b_mail import Mailbox, error_of, factor_types, jit_organization, new_domain
 from tests.support.smtp_sink import SmtpSink
-
-
-def mfa_organization(client: stytch.B2BClient, domain: str) -> str:
-    created = client.organizations.create(
-        organization_name=domain,
-        email_jit_provisioning="RESTRICTED",
-        email_allowed_domains=[domain],
-        mfa_policy="REQUIRED_FOR_ALL",
-    )
-    return str(created.organization.organization_id)
 
 
 def primary(mail: Mailbox, org: str, email: str) -> Any:
@@ -32,15 +22,11 @@ def primary(mail: Mailbox, org: str, email: str) -> Any:
     return answer
 
 
-def factor_types(answer: Any) -> list[str]:
-    return [factor.type for factor in answer.member_session.authentication_factors]
-
-
 def test_totp_completes_mfa_and_recovery_codes_stand_in_once(
     b2b_client: stytch.B2BClient, smtp_sink: SmtpSink
 ) -> None:
     mail, domain = Mailbox(b2b_client, smtp_sink), new_domain()
-    org = mfa_organization(b2b_client, domain)
+    org = jit_organization(b2b_client, domain, mfa_policy="REQUIRED_FOR_ALL")
     email = f"ada@{domain}"
     member_id = b2b_client.organizations.members.create(organization_id=org, email_address=email).member_id
     first = primary(mail, org, email)
@@ -68,7 +54,7 @@ def test_totp_completes_mfa_and_recovery_codes_stand_in_once(
         intermediate_session_token=first.intermediate_session_token,
     )
     assert done.member_id == member_id and done.session_token and done.session_jwt
-    assert factor_types(done) == ["magic_link", "totp"]
+    assert factor_types(done) == ["magic_link/email", "totp/authenticator_app"]
     totp_factor = done.member_session.authentication_factors[1]
     assert totp_factor.authenticator_app_factor.totp_id == created.totp_registration_id
     assert done.member.totp_registration_id == created.totp_registration_id
@@ -95,7 +81,7 @@ def test_totp_completes_mfa_and_recovery_codes_stand_in_once(
         intermediate_session_token=second.intermediate_session_token,
     )
     assert recovered.recovery_codes_remaining == 9
-    assert factor_types(recovered) == ["magic_link", "recovery_codes"]
+    assert factor_types(recovered) == ["magic_link/email", "recovery_codes/recovery_code"]
     third = primary(mail, org, email)
     used = error_of(
         lambda: b2b_client.recovery_codes.recover(
@@ -133,14 +119,18 @@ def test_totp_completes_mfa_and_recovery_codes_stand_in_once(
         session_token=done.session_token,
     )
     assert stepped.member_session.member_session_id == done.member_session.member_session_id
-    assert factor_types(stepped) == ["magic_link", "totp", "recovery_codes"]
+    assert factor_types(stepped) == [
+        "magic_link/email",
+        "totp/authenticator_app",
+        "recovery_codes/recovery_code",
+    ]
 
 
 def test_second_factors_refused_without_the_members_primary_authentication(
     b2b_client: stytch.B2BClient, smtp_sink: SmtpSink
 ) -> None:
     mail, domain = Mailbox(b2b_client, smtp_sink), new_domain()
-    org = mfa_organization(b2b_client, domain)
+    org = jit_organization(b2b_client, domain, mfa_policy="REQUIRED_FOR_ALL")
     ada = b2b_client.organizations.members.create(organization_id=org, email_address=f"ada@{domain}")
     secret = pyotp.random_base32()
     migrated = b2b_client.totps.migrate(
@@ -171,7 +161,10 @@ def test_second_factors_refused_without_the_members_primary_authentication(
     done = b2b_client.recovery_codes.recover(
         organization_id=org, member_id=ada.member_id, recovery_code="ab12cd34", intermediate_session_token=ist
     )
-    assert done.recovery_codes_remaining == 0 and factor_types(done) == ["magic_link", "recovery_codes"]
+    assert done.recovery_codes_remaining == 0 and factor_types(done) == [
+        "magic_link/email",
+        "recovery_codes/recovery_code",
+    ]
 
     bad = error_of(
         lambda: b2b_client.totps.migrate(

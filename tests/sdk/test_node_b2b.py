@@ -6,10 +6,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import stytch
+
+from keystile.devtools.sms_sink import SmsSink
 from tests.support.b2b_mail import DISCOVERY, ORGANIZATION_LINK, SEND_INTERVAL, new_domain
 from tests.support.magic_links import received_link, token_of
 from tests.support.node_sdk import run_node_scenario
 from tests.support.server import KeystileServer, Project
+from tests.support.sms_sink import new_phone_number, received_code
 from tests.support.smtp_sink import SmtpSink
 
 
@@ -85,3 +89,50 @@ def test_b2b_member_routes(server: KeystileServer, b2b_project: Project) -> None
         "metrics_unknown": (404, "organization_not_found"),
     }
     assert {name: (steps[name]["status_code"], steps[name]["error_type"]) for name in expected} == expected
+
+
+def test_b2b_mfa_flow(
+    server: KeystileServer, b2b_project: Project, smtp_sink: SmtpSink, sms_sink: SmsSink
+) -> None:
+    """Magic link into an organization that requires MFA, then an SMS passcode from the loopback
+    provider completes the member session with both factors."""
+    client = stytch.B2BClient(
+        b2b_project.project_id, b2b_project.secret, environment=server.base_url, suppress_warnings=True
+    )
+    domain = new_domain("node")
+    org = client.organizations.create(organization_name=domain, mfa_policy="REQUIRED_FOR_ALL").organization
+    email, phone = f"ada@{domain}", new_phone_number()
+    member_id = client.organizations.members.create(
+        organization_id=org.organization_id, email_address=email
+    ).member_id
+    client.magic_links.email.login_or_signup(organization_id=org.organization_id, email_address=email)
+    common = {"B2B_ORG": org.organization_id, "B2B_MEMBER": member_id}
+    token = token_of(received_link(smtp_sink, email), ORGANIZATION_LINK)
+    steps = run_node_scenario(
+        server, b2b_project, "b2b_mfa_flow", B2B_PHASE="start", B2B_TOKEN=token, B2B_PHONE=phone, **common
+    )["steps"]
+    primary = steps["authenticate"]
+    assert primary["member_authenticated"] is False and primary["session_token"] == ""
+    assert primary["mfa_required"] is not None and primary["intermediate_session_token"]
+    alone = steps["sms_authenticate_alone"]
+    assert (alone["status_code"], alone["error_type"]) == (
+        400,
+        "action_available_only_once_primary_authentication_is_met",
+    )
+    assert steps["sms_send"]["member"]["mfa_phone_number"] == phone
+
+    steps = run_node_scenario(
+        server,
+        b2b_project,
+        "b2b_mfa_flow",
+        B2B_PHASE="finish",
+        B2B_IST=primary["intermediate_session_token"],
+        B2B_CODE=received_code(sms_sink, phone),
+        **common,
+    )["steps"]
+    done = steps["sms_authenticate"]
+    factors = done["member_session"]["authentication_factors"]
+    assert [(f["type"], f["delivery_method"]) for f in factors] == [("magic_link", "email"), ("otp", "sms")]
+    assert done["member"]["mfa_phone_number_verified"] is True
+    assert steps["session"]["member"]["member_id"] == member_id
+    assert steps["sms_authenticate_again"]["error_type"] == "intermediate_session_not_found"

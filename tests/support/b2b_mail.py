@@ -74,3 +74,19 @@ class Mailbox:
         """login_or_signup, then authenticate the link: a member session in the organization."""
         token = self.login_token(organization_id, email)
         return self.client.magic_links.authenticate(magic_links_token=token)
+
+
+def jit_organization(client: stytch.B2BClient, domain: str, **settings: Any) -> str:
+    """An organization that lets anyone of `domain` in by email, with further `settings`."""
+    created = client.organizations.create(
+        organization_name=domain,
+        email_jit_provisioning="RESTRICTED",
+        email_allowed_domains=[domain],
+        **settings,
+    )
+    return str(created.organization.organization_id)
+
+
+def factor_types(answer: Any) -> list[str]:
+    """`type/delivery_method` of each factor of the answer's member session."""
+    return [f"{f.type.value}/{f.delivery_method.value}" for f in answer.member_session.authentication_factors]

@@ -136,7 +136,13 @@ def entry_fields(entry: Entry) -> dict[str, Any]:
         "member_authenticated": entry.member_authenticated,
         "intermediate_session_token": ist.token if ist is not None else "",
         "member_session": member_session_out(issued) if issued is not None else None,
-        "mfa_required": MfaRequiredOut() if entry.mfa_required else None,
+        "mfa_required": (
+            MfaRequiredOut(
+                member_options=entry.mfa_options, secondary_auth_initiated=entry.secondary_auth_initiated
+            )
+            if entry.mfa_required
+            else None
+        ),
         "primary_required": (
             PrimaryRequiredOut(allowed_auth_methods=entry.primary_required)
             if entry.primary_required is not None

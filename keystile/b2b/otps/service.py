@@ -5,7 +5,6 @@ session) and email discovery (send, authenticate into an intermediate session)."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from keystile import tokens
 from keystile.b2b import intermediate, mfa
@@ -14,24 +13,18 @@ from keystile.b2b.discovery import Discovery, discover
 from keystile.b2b.members import add_member, get_member
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.organizations import organization_view
+from keystile.b2b.otps import sending
 from keystile.b2b.otps.models import MemberOtpCode
 from keystile.b2b.otps.repository import MemberOtpRepository
 from keystile.b2b.sessions import IssuedMemberSession
 from keystile.b2b.views import MemberView
 from keystile.calls import Call
-from keystile.delivery.models import SMS
-from keystile.delivery.outbox import enqueue_email, enqueue_text
-from keystile.delivery.tollfraud import admit_text_message
 from keystile.errors import KeystileError
 from keystile.factors import passcode_attempts, passcodes
 from keystile.factors.common import authentication_factor
 from keystile.identity.contact import normalize_email, normalize_phone
-from keystile.ids import new_id
-from keystile.limits.send_slots import claim_send_slot, slot_key
 from keystile.sessions.types import MemberCredentials, SessionRequest
 
-SMS_KIND, EMAIL_KIND, DISCOVERY_KIND = "sms", "email", "discovery"
-EMAIL_SEND_INTERVAL = timedelta(seconds=1)
 # Stytch: B2B email passcodes are valid for 10 minutes unless asked otherwise.
 EMAIL_EXPIRATION_MINUTES = passcodes.MAX_EXPIRATION_MINUTES
 
@@ -46,36 +39,6 @@ class SentCode:
 class SmsAuthenticated:
     member: MemberView
     issued: IssuedMemberSession
-
-
-async def _issue(call: Call, kind: str, destination: str, minutes: int, member: MemberView | None) -> None:
-    """Store a new code (replacing the unused ones of its kind to the same member or address) and queue
-    its message."""
-    db, project_id, now = call.db, call.project_id, call.now
-    member_id = member.member.member_id if member is not None else None
-    to = {"member_id": member_id} if member_id is not None else {"destination": destination}
-    await MemberOtpRepository(db, project_id).replace_unused(kind, now, **to)
-    issued = passcodes.new_passcode(call.keys.cipher, now, minutes)
-    db.add(
-        MemberOtpCode(
-            code_id=new_id("member-otp"),
-            project_id=project_id,
-            kind=kind,
-            organization_id=member.member.organization_id if member is not None else None,
-            member_id=member_id,
-            destination=destination,
-            **issued.columns,
-        )
-    )
-    context = issued.context
-    if kind == SMS_KIND:
-        await enqueue_text(
-            db, project_id=project_id, channel=SMS, to=destination, template="otp", context=context, now=now
-        )
-        return
-    key = slot_key("b2b_otp_email", destination)
-    await claim_send_slot(db, project_id=project_id, key=key, interval=EMAIL_SEND_INTERVAL, now=now)
-    await enqueue_email(db, project_id=project_id, to=destination, template="otp", context=context, now=now)
 
 
 async def _redeemed(call: Call, row: MemberOtpCode | None, code: object, *, subject_id: str) -> MemberOtpCode:
@@ -111,12 +74,9 @@ async def send_sms(
             )
         if row.status != "active" and not intermediate_session_token:
             raise KeystileError("action_available_only_for_active_members")
-    await admit_text_message(
-        call.db, project_id=call.project_id, number=number, ip_address=None, now=call.now
-    )
+    await sending.text_code(call, member, number)
     if number != row.mfa_phone_number:
         row.mfa_phone_number, row.updated_at = number, call.now
-    await _issue(call, SMS_KIND, number, passcodes.DEFAULT_EXPIRATION_MINUTES, member)
     return SentCode(member)
 
 
@@ -126,7 +86,7 @@ async def authenticate_sms(call: Call, request: mfa.SecondFactorRequest, *, code
     row = challenged.member.member
     otps = MemberOtpRepository(call.db, call.project_id)
     sent = await _redeemed(
-        call, await otps.newest(SMS_KIND, member_id=row.member_id), code, subject_id=row.member_id
+        call, await otps.newest(sending.SMS_KIND, member_id=row.member_id), code, subject_id=row.member_id
     )
     row.mfa_phone_number, row.mfa_phone_number_verified = sent.destination, True
     factor = authentication_factor(
@@ -156,7 +116,9 @@ async def login_or_signup(
             raise KeystileError("invalid_email_for_jit_provisioning")
         member = await add_member(call, organization, address, status="pending", verified=False)
     view = MemberView(member, organization)
-    await _issue(call, EMAIL_KIND, address, login if member.status == "active" else signup, view)
+    await sending.issue(
+        call, sending.EMAIL_KIND, address, login if member.status == "active" else signup, view
+    )
     return SentCode(view, member_created=existing is None)
 
 
@@ -179,7 +141,7 @@ async def authenticate_email(
     row = member.member
     otps = MemberOtpRepository(call.db, call.project_id)
     await _redeemed(
-        call, await otps.newest(EMAIL_KIND, member_id=row.member_id), code, subject_id=row.member_id
+        call, await otps.newest(sending.EMAIL_KIND, member_id=row.member_id), code, subject_id=row.member_id
     )
     factor = authentication_factor(
         "otp", "email", call.now, email_factor={"email_id": row.email_id, "email_address": address}
@@ -191,7 +153,7 @@ async def send_discovery(call: Call, *, email: object, expiration_minutes: int |
     """Email a discovery code to any address (whether or not it belongs to a member)."""
     address = normalize_email(email)
     minutes = passcodes.expiration_minutes(expiration_minutes, EMAIL_EXPIRATION_MINUTES)
-    await _issue(call, DISCOVERY_KIND, address, minutes, None)
+    await sending.issue(call, sending.DISCOVERY_KIND, address, minutes, None)
 
 
 async def authenticate_discovery(call: Call, *, email: object, code: object) -> Discovery:
@@ -200,5 +162,7 @@ async def authenticate_discovery(call: Call, *, email: object, code: object) -> 
     otps = MemberOtpRepository(call.db, call.project_id)
     # Wrong codes count against the address (by digest: the lock table keeps ids).
     subject = f"email-{tokens.digest(address)[:40]}"
-    await _redeemed(call, await otps.newest(DISCOVERY_KIND, destination=address), code, subject_id=subject)
+    await _redeemed(
+        call, await otps.newest(sending.DISCOVERY_KIND, destination=address), code, subject_id=subject
+    )
     return await discover(call, address)
