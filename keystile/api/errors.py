@@ -14,7 +14,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 
-from keystile.errors import ErrorType, KeystileError
+from keystile.errors import CATALOGUE, ErrorType, KeystileError
 from keystile.ids import new_request_id
 
 log = structlog.get_logger("keystile.api")
@@ -88,6 +88,9 @@ def validation_error(exc: RequestValidationError) -> KeystileError:
     first = problems[0]
     if first.get("type") == "json_invalid":
         return KeystileError("invalid_json")
+    if first.get("type") in CATALOGUE:
+        # A typed field's own refusal (keystile/api/schemas/ids.py): Stytch's type and message.
+        return KeystileError(first["type"])
     location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
     field = location[0] if location else ""
     where = ".".join(location) or "request"

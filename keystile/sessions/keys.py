@@ -139,6 +139,8 @@ class KeyRing:
     async def jwks(self, db: AsyncSession, project_id: str, now: datetime) -> list[dict[str, Any]]:
         """The project's published public keys as JWKs (none before its first session)."""
         entry = await self._entry(db, project_id)
+        if entry is None and await db.get(Project, project_id) is None:
+            raise KeystileError("project_not_found")
         return [dict(key.public_jwk) for key in entry.keys if key.published(now)] if entry else []
 
     async def rotate(self, db: AsyncSession, project_id: str, now: datetime) -> SigningKey:

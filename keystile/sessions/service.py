@@ -187,7 +187,7 @@ async def list_sessions(
     """The active sessions of the user with this id (or external id), oldest first."""
     user = await UserRepository(db, project_id).get(user_id)
     if user is None:
-        return []
+        raise KeystileError("user_not_found")
     sessions = await SessionRepository(db, project_id).active_for_user(user.user_id, now=now)
     roles = policy.session_roles(user.roles)
     return [ActiveSession(session, roles) for session in sessions]

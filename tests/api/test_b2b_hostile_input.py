@@ -272,7 +272,7 @@ WRONG_VALUES: dict[str, tuple[str, str, Any, str]] = {
     "login-expiration-short": ("login-or-signup", "login_expiration_minutes", 4, "invalid_expiration"),
     "login-pkce-short": ("login-or-signup", "pkce_code_challenge", "short", "invalid_pkce_code_challenge"),
     "invite-roles-objects": ("invite", "roles", [{"role_id": "x"}], "invalid_argument"),
-    "invite-org-sql": ("invite", "organization_id", "' OR 1=1 --", "organization_not_found"),
+    "invite-org-sql": ("invite", "organization_id", "' OR 1=1 --", "invalid_organization_id"),
     "authenticate-token-empty": ("authenticate", "magic_links_token", "", "invalid_argument"),
     "authenticate-token-huge": ("authenticate", "magic_links_token", HUGE, "invalid_argument"),
     "authenticate-token-unknown": ("authenticate", "magic_links_token", "y" * 43, "magic_link_not_found"),

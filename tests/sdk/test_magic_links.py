@@ -187,7 +187,12 @@ def test_embeddable_link_and_factor_upgrade(client: stytch.Client, smtp_sink: Sm
     assert client.sessions.authenticate(session_token=second.session_token).session.custom_claims == {
         "tier": "gold"
     }
-    assert error_type(lambda: client.magic_links.create(user_id="user-test-missing")) == "user_not_found"
+    assert (
+        error_type(
+            lambda: client.magic_links.create(user_id="user-test-00000000-0000-4000-8000-000000000000")
+        )
+        == "user_not_found"
+    )
 
 
 def test_sandbox_values(client: stytch.Client, smtp_sink: SmtpSink) -> None:

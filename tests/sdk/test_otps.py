@@ -324,11 +324,15 @@ def test_send_needs_a_known_contact_or_a_named_user(client: stytch.Client) -> No
         "phone_number_not_found"
     )
     assert error_type(
-        lambda: client.otps.sms.send(phone_number=new_phone_number(), user_id="user-test-missing")
+        lambda: client.otps.sms.send(
+            phone_number=new_phone_number(), user_id="user-test-00000000-0000-4000-8000-000000000000"
+        )
     ) == ("user_not_found")
-    assert error_type(lambda: client.otps.authenticate(method_id="email-test-missing", code="123456")) == (
-        "otp_code_not_found"
-    )
+    assert error_type(
+        lambda: client.otps.authenticate(
+            method_id="email-test-00000000-0000-4000-8000-000000000000", code="123456"
+        )
+    ) == ("otp_code_not_found")
 
 
 HOSTILE = [

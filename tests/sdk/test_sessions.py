@@ -63,7 +63,10 @@ def test_jwks_is_public_and_cacheable(
     assert key["kid"] == kid_of(issued.session_jwt)
     assert {"d", "p", "q", "dp", "dq", "qi"}.isdisjoint(key)
     assert [k.kid for k in client.sessions.get_jwks(project.project_id).keys] == [key["kid"]]
-    assert httpx.get(f"{server.base_url}v1/sessions/jwks/project-test-unknown").json()["keys"] == []
+    unknown = httpx.get(
+        f"{server.base_url}v1/sessions/jwks/project-test-00000000-0000-4000-8000-000000000000"
+    )
+    assert (unknown.status_code, unknown.json()["error_type"]) == (404, "project_not_found")
 
 
 def test_custom_claims_reach_the_jwt(server: KeystileServer, project: Project, client: stytch.Client) -> None:
@@ -95,7 +98,10 @@ def test_list_and_revoke_by_id_token_and_jwt(
     issued = [start_session(server, project, user.user_id) for _ in range(3)]
     listed = client.sessions.get(user.user_id).sessions
     assert [s.session_id for s in listed] == [i.session.session_id for i in issued if i.session is not None]
-    assert client.sessions.get("user-test-nobody").sessions == []
+    assert (
+        error_type(lambda: client.sessions.get("user-test-00000000-0000-4000-8000-000000000000"))
+        == "user_not_found"
+    )
 
     first, second, third = issued
     assert first.session is not None

@@ -47,8 +47,14 @@ def test_pending_users_and_error_types(client: stytch.Client) -> None:
     assert pending.status == "pending"
     assert error_type(lambda: client.users.create(email="PENDING@example.com")) == "duplicate_email"
     assert error_type(lambda: client.users.create(email="not-an-email")) == "invalid_email"
-    assert error_type(lambda: client.users.get("user-test-missing")) == "user_not_found"
-    assert error_type(lambda: client.users.delete("user-test-missing")) == "user_not_found"
+    assert (
+        error_type(lambda: client.users.get("user-test-00000000-0000-4000-8000-000000000000"))
+        == "user_not_found"
+    )
+    assert (
+        error_type(lambda: client.users.delete("user-test-00000000-0000-4000-8000-000000000000"))
+        == "user_not_found"
+    )
     assert error_type(lambda: client.users.create(phone_number="12345")) == "invalid_phone_number"
     client.users.create(email="a@example.com", external_id="dup")
     assert (
@@ -157,6 +163,6 @@ def test_delete_email_and_phone_frees_them(client: stytch.Client) -> None:
     assert after_phone.user.phone_numbers == []
     again = client.users.create(email="free@example.com", phone_number="+14155550100")
     assert again.user_id != created.user_id
-    assert error_type(lambda: client.users.delete_phone_number("phone-number-test-x")) == (
-        "phone_number_not_found"
-    )
+    assert error_type(
+        lambda: client.users.delete_phone_number("phone-number-test-00000000-0000-4000-8000-000000000000")
+    ) == ("phone_number_not_found")

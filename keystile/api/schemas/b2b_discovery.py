@@ -11,13 +11,13 @@ from keystile.api.schemas.b2b_organizations import (
     MemberOut,
     OrganizationOut,
     OrganizationSettingsIn,
-    Ref,
     Text,
     member_out,
     organization_out,
 )
 from keystile.api.schemas.b2b_sessions import MfaRequiredOut, PrimaryRequiredOut
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import OrganizationId
 from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX
 from keystile.b2b.discovery import DiscoveredOrganization, Discovery
 from keystile.b2b.views import MemberView
@@ -25,7 +25,7 @@ from keystile.b2b.views import MemberView
 
 class ExchangeIntermediateSessionRequest(RequestBody):
     intermediate_session_token: str = Field(min_length=1, max_length=TOKEN_MAX)
-    organization_id: Ref
+    organization_id: OrganizationId
     session_duration_minutes: int | None = None
     session_custom_claims: dict[str, Any] | None = None
     locale: str | None = Field(default=None, max_length=16)

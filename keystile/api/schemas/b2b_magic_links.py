@@ -8,9 +8,10 @@ from typing import Any
 from pydantic import Field
 
 from keystile.api.schemas.b2b_discovery import DiscoveryResponse
-from keystile.api.schemas.b2b_organizations import Email, MemberOut, NewMemberIn, OrganizationOut, Ref
+from keystile.api.schemas.b2b_organizations import Email, MemberOut, NewMemberIn, OrganizationOut
 from keystile.api.schemas.b2b_sessions import EntryResponse
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import MemberId, OrganizationId
 from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX
 from keystile.factors.links import LinkOptions
 
@@ -19,7 +20,7 @@ URL = str | None
 
 
 class LoginOrSignupRequest(RequestBody):
-    organization_id: Ref
+    organization_id: OrganizationId
     email_address: Email
     login_redirect_url: URL = Field(default=None, max_length=2048)
     signup_redirect_url: URL = Field(default=None, max_length=2048)
@@ -41,9 +42,9 @@ class LoginOrSignupRequest(RequestBody):
 
 
 class InviteRequest(NewMemberIn):
-    organization_id: Ref
+    organization_id: OrganizationId
     invite_redirect_url: URL = Field(default=None, max_length=2048)
-    invited_by_member_id: str | None = Field(default=None, max_length=96)
+    invited_by_member_id: MemberId | None = None
     invite_template_id: str | None = Field(default=None, max_length=128)
     locale: str | None = Field(default=None, max_length=16)
     invite_expiration_minutes: Minutes = None

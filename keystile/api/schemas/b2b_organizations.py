@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Path
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
@@ -22,8 +21,6 @@ Setting = Annotated[str, Field(max_length=32)]
 Strings = list[Annotated[str, Field(max_length=512)]]
 Email = Annotated[str, Field(max_length=320)]
 Ref = Annotated[str, Field(max_length=128)]
-# An organization or member named in a URL path: its id, or its slug or external id.
-PathRef = Annotated[str, Path(pattern=r"^[A-Za-z0-9._~|-]+$", max_length=128)]
 
 
 class RoleAssignmentIn(RequestBody):

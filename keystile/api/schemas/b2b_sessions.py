@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from keystile.api.schemas.b2b_organizations import MemberOut, OrganizationOut, member_out, organization_out
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import MemberId, MemberSessionId, OrganizationId
 from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX, ConsumerAuthorizationCheckIn
 from keystile.b2b.admission import Entry
 from keystile.b2b.sessions import IssuedMemberSession
@@ -32,14 +33,14 @@ class AuthenticateMemberSessionRequest(RequestBody):
 
 
 class RevokeMemberSessionRequest(RequestBody):
-    member_session_id: str | None = Field(default=None, max_length=96)
+    member_session_id: MemberSessionId | None = None
     session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
     session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
-    member_id: str | None = Field(default=None, max_length=96)
+    member_id: MemberId | None = None
 
 
 class ExchangeMemberSessionRequest(RequestBody):
-    organization_id: str = Field(max_length=128)
+    organization_id: OrganizationId
     session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
     session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
     session_duration_minutes: int | None = None

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import fields
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from fastapi import Path
 from pydantic import BaseModel, ConfigDict
-
-from keystile.identity.contact import EXTERNAL_ID
-
-# An identifier in a URL path: one keystile issued (`user-test-<uuid>`) or, where Stytch takes one
-# instead, an external id. Anything else is refused before it reaches a query.
-PathId = Annotated[str, Path(pattern=EXTERNAL_ID.pattern)]
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import UserId
 from keystile.api.schemas.sessions import SessionOut
 from keystile.api.schemas.users import Metadata, NameIn, UserOut
 from keystile.factors.links import LinkOptions
@@ -61,7 +62,7 @@ class RevokeInviteRequest(RequestBody):
 
 
 class CreateRequest(RequestBody):
-    user_id: str = Field(max_length=96)
+    user_id: UserId
     expiration_minutes: Minutes = None
     attributes: dict[str, Any] | None = None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import MethodId, UserId
 from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX, SessionFields
 
 
@@ -25,7 +26,7 @@ class SendOptionsIn(RequestBody):
 class NamedUserIn(RequestBody):
     """A send may name a user who is to receive the code at a contact they do not have yet."""
 
-    user_id: str | None = Field(default=None, max_length=128)
+    user_id: UserId | None = None
     session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
     session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
 
@@ -60,7 +61,7 @@ class AuthenticateOptionsIn(RequestBody):
 
 
 class AuthenticateRequest(SessionFields):
-    method_id: str = Field(max_length=128)
+    method_id: MethodId
     code: str = Field(max_length=16)
     attributes: AttributesIn | None = None
     options: AuthenticateOptionsIn | None = None

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
-
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import OrganizationId
 from keystile.rbac.model import Role, role_document
 
 
@@ -21,7 +20,7 @@ class OrgPolicyResponse(StytchResponse):
 
 class SetOrgPolicyRequest(RequestBody):
     org_policy: dict[str, Any]
-    organization_id: str | None = Field(default=None, max_length=128)
+    organization_id: OrganizationId | None = None
 
 
 def org_policy_out(roles: tuple[Role, ...]) -> dict[str, Any]:

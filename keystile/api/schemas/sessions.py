@@ -7,6 +7,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import SessionId
 from keystile.api.schemas.users import UserOut, user_out
 from keystile.identity.views import UserView
 from keystile.rbac.checks import AuthorizationCheck
@@ -82,7 +83,7 @@ class AuthenticateSessionRequest(RequestBody):
 
 
 class RevokeSessionRequest(RequestBody):
-    session_id: str | None = Field(default=None, max_length=96)
+    session_id: SessionId | None = None
     session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
     session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
 

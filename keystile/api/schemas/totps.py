@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import UserId
 from keystile.api.schemas.sessions import SessionFields, SessionOut, authenticated_fields
 from keystile.api.schemas.users import UserOut
 from keystile.factors.totp.service import TotpAuthenticated
@@ -12,21 +13,21 @@ from keystile.factors.totp.service import TotpAuthenticated
 
 class CreateRequest(RequestBody):
     # A user_id, or an external_id standing in for one (everywhere below too).
-    user_id: str = Field(max_length=128)
+    user_id: UserId
     expiration_minutes: int | None = None
 
 
 class AuthenticateRequest(SessionFields):
-    user_id: str = Field(max_length=128)
+    user_id: UserId
     totp_code: str = Field(max_length=16)
 
 
 class RecoveryCodesRequest(RequestBody):
-    user_id: str = Field(max_length=128)
+    user_id: UserId
 
 
 class RecoverRequest(SessionFields):
-    user_id: str = Field(max_length=128)
+    user_id: UserId
     recovery_code: str = Field(max_length=64)
 
 

@@ -12,7 +12,6 @@ from keystile.api.schemas.b2b_organizations import (
     CreateMemberRequest,
     DeleteMemberResponse,
     MemberResponse,
-    PathRef,
     SearchMembersRequest,
     SearchMembersResponse,
     UpdateMemberRequest,
@@ -20,13 +19,12 @@ from keystile.api.schemas.b2b_organizations import (
     member_response,
     organization_out,
 )
-from keystile.api.schemas.common import PathId
+from keystile.api.schemas.ids import MemberId, OrganizationId
 from keystile.api.schemas.users import ResultsMetadata
 from keystile.b2b import members as service
 from keystile.b2b.members import MemberChanges, NewMember
 
 router = APIRouter(prefix="/v1/b2b/organizations", tags=["b2b members"])
-OptionalRef = Annotated[str | None, Query(max_length=128)]
 
 
 @router.post("/members/search", response_model=SearchMembersResponse)
@@ -53,7 +51,7 @@ async def search_members(
 
 @router.get("/members/dangerously_get/{member_id}", response_model=MemberResponse)
 async def dangerously_get_member(
-    member_id: PathId, ctx: Ctx, project: B2BProject, include_deleted: bool = False
+    member_id: MemberId, ctx: Ctx, project: B2BProject, include_deleted: bool = False
 ) -> MemberResponse:
     view = await ctx.run(project, service.dangerously_get_member, member_id, include_deleted=include_deleted)
     return member_response(view, ctx.request_id)
@@ -61,7 +59,7 @@ async def dangerously_get_member(
 
 @router.post("/{organization_id}/members", response_model=MemberResponse)
 async def create_member(
-    organization_id: PathRef,
+    organization_id: OrganizationId,
     body: CreateMemberRequest,
     ctx: Ctx,
     project: B2BProject,
@@ -82,10 +80,10 @@ async def create_member(
 
 @router.get("/{organization_id}/member", response_model=MemberResponse)
 async def get_member(
-    organization_id: PathRef,
+    organization_id: OrganizationId,
     ctx: Ctx,
     project: B2BProject,
-    member_id: OptionalRef = None,
+    member_id: MemberId | None = None,
     email_address: Annotated[str | None, Query(max_length=320)] = None,
 ) -> MemberResponse:
     view = await ctx.run(
@@ -96,8 +94,8 @@ async def get_member(
 
 @router.put("/{organization_id}/members/{member_id}", response_model=MemberResponse)
 async def update_member(
-    organization_id: PathRef,
-    member_id: PathRef,
+    organization_id: OrganizationId,
+    member_id: MemberId,
     body: UpdateMemberRequest,
     ctx: Ctx,
     project: B2BProject,
@@ -110,7 +108,7 @@ async def update_member(
 
 @router.delete("/{organization_id}/members/{member_id}", response_model=DeleteMemberResponse)
 async def delete_member(
-    organization_id: PathRef, member_id: PathRef, ctx: Ctx, project: B2BProject, acting: ActingMember
+    organization_id: OrganizationId, member_id: MemberId, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> DeleteMemberResponse:
     deleted = await ctx.run(project, service.delete_member, organization_id, member_id, acting=acting)
     return DeleteMemberResponse(request_id=ctx.request_id, member_id=deleted)
@@ -118,7 +116,7 @@ async def delete_member(
 
 @router.put("/{organization_id}/members/{member_id}/reactivate", response_model=MemberResponse)
 async def reactivate_member(
-    organization_id: PathRef, member_id: PathId, ctx: Ctx, project: B2BProject, acting: ActingMember
+    organization_id: OrganizationId, member_id: MemberId, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> MemberResponse:
     view = await ctx.run(project, service.reactivate_member, organization_id, member_id, acting=acting)
     return member_response(view, ctx.request_id)
@@ -126,7 +124,7 @@ async def reactivate_member(
 
 @router.delete("/{organization_id}/members/{member_id}/external_id", response_model=MemberResponse)
 async def delete_member_external_id(
-    organization_id: PathRef, member_id: PathRef, ctx: Ctx, project: B2BProject, acting: ActingMember
+    organization_id: OrganizationId, member_id: MemberId, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> MemberResponse:
     view = await ctx.run(
         project, service.delete_member_external_id, organization_id, member_id, acting=acting

@@ -11,12 +11,12 @@ from keystile.api.schemas.b2b_organizations import (
     DeleteOrganizationResponse,
     OrganizationMetricsResponse,
     OrganizationResponse,
-    PathRef,
     SearchOrganizationsRequest,
     SearchOrganizationsResponse,
     UpdateOrganizationRequest,
     organization_out,
 )
+from keystile.api.schemas.ids import OrganizationId
 from keystile.api.schemas.users import ResultsMetadata
 from keystile.b2b import organizations as service
 
@@ -48,14 +48,16 @@ async def search_organizations(
 
 
 @router.get("/{organization_id}", response_model=OrganizationResponse)
-async def get_organization(organization_id: PathRef, ctx: Ctx, project: B2BProject) -> OrganizationResponse:
+async def get_organization(
+    organization_id: OrganizationId, ctx: Ctx, project: B2BProject
+) -> OrganizationResponse:
     view = await ctx.run(project, service.organization_view, organization_id)
     return OrganizationResponse(request_id=ctx.request_id, organization=organization_out(view))
 
 
 @router.put("/{organization_id}", response_model=OrganizationResponse)
 async def update_organization(
-    organization_id: PathRef,
+    organization_id: OrganizationId,
     body: UpdateOrganizationRequest,
     ctx: Ctx,
     project: B2BProject,
@@ -68,7 +70,7 @@ async def update_organization(
 
 @router.delete("/{organization_id}", response_model=DeleteOrganizationResponse)
 async def delete_organization(
-    organization_id: PathRef, ctx: Ctx, project: B2BProject, acting: ActingMember
+    organization_id: OrganizationId, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> DeleteOrganizationResponse:
     deleted = await ctx.run(project, service.delete_organization, organization_id, acting=acting)
     return DeleteOrganizationResponse(request_id=ctx.request_id, organization_id=deleted)
@@ -76,7 +78,7 @@ async def delete_organization(
 
 @router.delete("/{organization_id}/external_id", response_model=OrganizationResponse)
 async def delete_organization_external_id(
-    organization_id: PathRef, ctx: Ctx, project: B2BProject, acting: ActingMember
+    organization_id: OrganizationId, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> OrganizationResponse:
     view = await ctx.run(project, service.delete_organization_external_id, organization_id, acting=acting)
     return OrganizationResponse(request_id=ctx.request_id, organization=organization_out(view))
@@ -84,7 +86,7 @@ async def delete_organization_external_id(
 
 @router.get("/{organization_id}/metrics", response_model=OrganizationMetricsResponse)
 async def organization_metrics(
-    organization_id: PathRef, ctx: Ctx, project: B2BProject
+    organization_id: OrganizationId, ctx: Ctx, project: B2BProject
 ) -> OrganizationMetricsResponse:
     count = await ctx.run(project, service.organization_member_count, organization_id)
     return OrganizationMetricsResponse(request_id=ctx.request_id, member_count=count)

@@ -3,9 +3,7 @@ handler calls one service function."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from keystile.api.auth import ActingMember, B2BProject
 from keystile.api.context import Ctx
@@ -22,13 +20,13 @@ from keystile.api.schemas.b2b_sessions import (
     entry_fields,
     member_session_out,
 )
+from keystile.api.schemas.ids import MemberId, OrganizationId
 from keystile.api.schemas.sessions import JWKSResponse, new_session_request
 from keystile.api.v1.consumer.sessions import get_jwks
 from keystile.b2b import admission, sessions
 from keystile.sessions.types import MemberCredentials
 
 router = APIRouter(prefix="/v1/b2b/sessions", tags=["b2b sessions"])
-QueryRef = Annotated[str, Query(max_length=128)]
 # The same keys sign consumer and member sessions: one handler serves both JWKS paths, without auth.
 router.add_api_route("/jwks/{project_id}", get_jwks, methods=["GET"], response_model=JWKSResponse)
 
@@ -58,7 +56,7 @@ async def authenticate_session(
 
 @router.get("", response_model=GetMemberSessionsResponse)
 async def get_sessions(
-    organization_id: QueryRef, member_id: QueryRef, ctx: Ctx, project: B2BProject
+    organization_id: OrganizationId, member_id: MemberId, ctx: Ctx, project: B2BProject
 ) -> GetMemberSessionsResponse:
     found = await ctx.run(
         project, sessions.list_sessions, organization_ref=organization_id, member_ref=member_id

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 from keystile.api.auth import ProjectAuth
 from keystile.api.context import Ctx, RequestContext
-from keystile.api.schemas.common import PathId
+from keystile.api.schemas.ids import M2MClientId
 from keystile.api.schemas.m2m import (
     CreateM2MClientRequest,
     CreateM2MClientResponse,
@@ -60,14 +60,14 @@ async def search_clients(
 
 
 @router.get("/{client_id}", response_model=M2MClientResponse)
-async def get_client(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> M2MClientResponse:
+async def get_client(client_id: M2MClientId, ctx: Ctx, project: ProjectAuth) -> M2MClientResponse:
     client = await ctx.run(project, clients.get_client, client_id)
     return _client_response(ctx, client)
 
 
 @router.put("/{client_id}", response_model=M2MClientResponse)
 async def update_client(
-    client_id: PathId, body: UpdateM2MClientRequest, ctx: Ctx, project: ProjectAuth
+    client_id: M2MClientId, body: UpdateM2MClientRequest, ctx: Ctx, project: ProjectAuth
 ) -> M2MClientResponse:
     changes = body.to_domain(ClientChanges)
     client = await ctx.run(project, clients.update_client, client_id, changes)
@@ -75,13 +75,15 @@ async def update_client(
 
 
 @router.delete("/{client_id}", response_model=DeleteM2MClientResponse)
-async def delete_client(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> DeleteM2MClientResponse:
+async def delete_client(client_id: M2MClientId, ctx: Ctx, project: ProjectAuth) -> DeleteM2MClientResponse:
     await ctx.run(project, clients.delete_client, client_id)
     return DeleteM2MClientResponse(request_id=ctx.request_id, client_id=client_id)
 
 
 @router.post("/{client_id}/secrets/rotate/start", response_model=RotateStartResponse)
-async def start_secret_rotation(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> RotateStartResponse:
+async def start_secret_rotation(
+    client_id: M2MClientId, ctx: Ctx, project: ProjectAuth
+) -> RotateStartResponse:
     started = await ctx.run(project, clients.start_secret_rotation, client_id)
     client = m2m_client_out(started.client)
     return RotateStartResponse(
@@ -91,12 +93,14 @@ async def start_secret_rotation(client_id: PathId, ctx: Ctx, project: ProjectAut
 
 
 @router.post("/{client_id}/secrets/rotate", response_model=M2MClientResponse)
-async def complete_secret_rotation(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> M2MClientResponse:
+async def complete_secret_rotation(
+    client_id: M2MClientId, ctx: Ctx, project: ProjectAuth
+) -> M2MClientResponse:
     client = await ctx.run(project, clients.complete_secret_rotation, client_id)
     return _client_response(ctx, client)
 
 
 @router.post("/{client_id}/secrets/rotate/cancel", response_model=M2MClientResponse)
-async def cancel_secret_rotation(client_id: PathId, ctx: Ctx, project: ProjectAuth) -> M2MClientResponse:
+async def cancel_secret_rotation(client_id: M2MClientId, ctx: Ctx, project: ProjectAuth) -> M2MClientResponse:
     client = await ctx.run(project, clients.cancel_secret_rotation, client_id)
     return _client_response(ctx, client)

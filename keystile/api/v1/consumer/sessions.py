@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response
 from keystile.api.auth import ConsumerProject
 from keystile.api.context import Ctx
 from keystile.api.limits import SessionChecks
+from keystile.api.schemas.ids import ProjectId, UserId
 from keystile.api.schemas.sessions import (
     AuthenticateSessionRequest,
     AuthenticateSessionResponse,
@@ -51,7 +52,7 @@ async def authenticate_session(
 
 
 @router.get("", response_model=GetSessionsResponse)
-async def get_sessions(user_id: str, ctx: Ctx, project: ConsumerProject) -> GetSessionsResponse:
+async def get_sessions(user_id: UserId, ctx: Ctx, project: ConsumerProject) -> GetSessionsResponse:
     async with ctx.work() as db:
         active = await service.list_sessions(db, project.project_id, user_id, now=ctx.now)
     return GetSessionsResponse(
@@ -78,7 +79,7 @@ async def revoke_session(
 
 
 @router.get("/jwks/{project_id}", response_model=JWKSResponse)
-async def get_jwks(project_id: str, ctx: Ctx, response: Response) -> JWKSResponse:
+async def get_jwks(project_id: ProjectId, ctx: Ctx, response: Response) -> JWKSResponse:
     """The project's public signing keys, without authentication (as Stytch serves them)."""
     async with ctx.work() as db:
         keys = await ctx.keys.jwks(db, project_id, ctx.now)

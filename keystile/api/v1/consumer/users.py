@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from keystile.api.auth import ConsumerProject
 from keystile.api.context import Ctx, RequestContext
 from keystile.api.credential_cache import CachedProject
-from keystile.api.schemas.common import PathId
+from keystile.api.schemas.ids import EmailId, PasswordId, PhoneId, TotpId, UserId
 from keystile.api.schemas.users import (
     CreateUserRequest,
     CreateUserResponse,
@@ -69,22 +69,22 @@ async def _detach(kind: str, factor_id: str, ctx: RequestContext, project: Cache
 
 
 @router.delete("/emails/{email_id}", response_model=UserResponse)
-async def delete_email(email_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
+async def delete_email(email_id: EmailId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
     return await _detach("email", email_id, ctx, project)
 
 
 @router.delete("/phone_numbers/{phone_id}", response_model=UserResponse)
-async def delete_phone_number(phone_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
+async def delete_phone_number(phone_id: PhoneId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
     return await _detach("phone_number", phone_id, ctx, project)
 
 
 @router.delete("/passwords/{password_id}", response_model=UserResponse)
-async def delete_password(password_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
+async def delete_password(password_id: PasswordId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
     return await _detach("password", password_id, ctx, project)
 
 
 @router.delete("/totps/{totp_id}", response_model=UserResponse)
-async def delete_totp(totp_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
+async def delete_totp(totp_id: TotpId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
     return await _detach("totp", totp_id, ctx, project)
 
 
@@ -104,7 +104,7 @@ async def delete_oauth_registration(
 
 @router.put("/{user_id}/exchange_primary_factor", response_model=UserResponse)
 async def exchange_primary_factor(
-    user_id: PathId, body: ExchangePrimaryFactorRequest, ctx: Ctx, project: ConsumerProject
+    user_id: UserId, body: ExchangePrimaryFactorRequest, ctx: Ctx, project: ConsumerProject
 ) -> UserResponse:
     async with ctx.work() as session:
         view = await service.exchange_primary_factor(
@@ -119,14 +119,14 @@ async def exchange_primary_factor(
 
 
 @router.delete("/{user_id}/external_id", response_model=UserResponse)
-async def delete_external_id(user_id: PathId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
+async def delete_external_id(user_id: UserId, ctx: Ctx, project: ConsumerProject) -> UserResponse:
     async with ctx.work() as session:
         view = await service.delete_external_id(session, project.project_id, user_id, now=ctx.now)
     return _answer(ctx, view)
 
 
 @router.get("/{user_id}", response_model=GetUserResponse)
-async def get_user(user_id: PathId, ctx: Ctx, project: ConsumerProject) -> GetUserResponse:
+async def get_user(user_id: UserId, ctx: Ctx, project: ConsumerProject) -> GetUserResponse:
     async with ctx.work() as session:
         view = await service.get_user(session, project.project_id, user_id, now=ctx.now)
     return GetUserResponse(request_id=ctx.request_id, **user_out(view).model_dump())
@@ -134,7 +134,7 @@ async def get_user(user_id: PathId, ctx: Ctx, project: ConsumerProject) -> GetUs
 
 @router.put("/{user_id}", response_model=UpdateUserResponse)
 async def update_user(
-    user_id: PathId, body: UpdateUserRequest, ctx: Ctx, project: ConsumerProject
+    user_id: UserId, body: UpdateUserRequest, ctx: Ctx, project: ConsumerProject
 ) -> UpdateUserResponse:
     changes = body.to_domain(UserChanges)
     async with ctx.work() as session:
@@ -151,7 +151,7 @@ async def update_user(
 
 
 @router.delete("/{user_id}", response_model=DeleteUserResponse)
-async def delete_user(user_id: PathId, ctx: Ctx, project: ConsumerProject) -> DeleteUserResponse:
+async def delete_user(user_id: UserId, ctx: Ctx, project: ConsumerProject) -> DeleteUserResponse:
     async with ctx.work() as session:
         deleted = await service.delete_user(session, project.project_id, user_id)
     return DeleteUserResponse(request_id=ctx.request_id, user_id=deleted)
