@@ -40,7 +40,9 @@ def test_organization_metrics_count_members_that_are_not_deleted(b2b_client: sty
     assert b2b_client.organizations.metrics(org).member_count == 2
     other = open_organization(b2b_client, new_domain())
     assert b2b_client.organizations.metrics(other).member_count == 0
-    details = error_of(lambda: b2b_client.organizations.metrics("organization-test-" + "0" * 8))
+    details = error_of(
+        lambda: b2b_client.organizations.metrics("organization-test-00000000-0000-4000-8000-000000000000")
+    )
     assert (details.status_code, details.error_type) == (404, "organization_not_found")
 
 
@@ -81,7 +83,9 @@ def test_delete_mfa_phone_number(b2b_client: stytch.B2BClient) -> None:
     again = error_of(lambda: b2b_client.organizations.members.delete_mfa_phone_number(org, member.member_id))
     assert (again.status_code, again.error_type) == (404, "member_phone_number_not_found")
     unknown = error_of(
-        lambda: b2b_client.organizations.members.delete_mfa_phone_number(org, "member-test-" + "0" * 8)
+        lambda: b2b_client.organizations.members.delete_mfa_phone_number(
+            org, "member-test-00000000-0000-4000-8000-000000000000"
+        )
     )
     assert unknown.error_type == "member_not_found"
 
@@ -98,7 +102,11 @@ def test_deleting_a_totp_or_password_a_member_does_not_have(b2b_client: stytch.B
         )
     )
     assert (password.status_code, password.error_type) == (404, "member_password_not_found")
-    unknown = error_of(lambda: b2b_client.organizations.members.delete_totp(org, "member-test-" + "0" * 8))
+    unknown = error_of(
+        lambda: b2b_client.organizations.members.delete_totp(
+            org, "member-test-00000000-0000-4000-8000-000000000000"
+        )
+    )
     assert unknown.error_type == "member_not_found"
 
 

@@ -42,6 +42,7 @@ SAMPLES: dict[str, Any] = {
     "session_token": "x" * 44,
     "intermediate_session_token": "x" * 44,
     "token": "x" * 44,
+    "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
 }
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from keystile.api.schemas.b2b_organizations import MemberOut, OrganizationOut, Ref
+from keystile.api.schemas.b2b_organizations import MemberOut, OrganizationOut
 from keystile.api.schemas.b2b_sessions import MemberSessionOut
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import MemberId, OrganizationId
 from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX, SessionFields, session_request
 from keystile.b2b.mfa import SecondFactorRequest
 from keystile.sessions.types import MemberCredentials
 
 
 class MemberRef(RequestBody):
-    organization_id: Ref
-    member_id: Ref
+    organization_id: OrganizationId
+    member_id: MemberId
 
 
 class SessionsRef(MemberRef):

@@ -11,8 +11,9 @@ from keystile.api.auth import B2BProject
 from keystile.api.context import Ctx
 from keystile.api.limits import Attempts
 from keystile.api.schemas import b2b_mfa as schemas
-from keystile.api.schemas.b2b_organizations import PathRef, member_out, organization_out
+from keystile.api.schemas.b2b_organizations import member_out, organization_out
 from keystile.api.schemas.b2b_sessions import member_session_out
+from keystile.api.schemas.ids import MemberId, OrganizationId
 from keystile.b2b.sessions import IssuedMemberSession
 from keystile.b2b.totps import recovery_codes, service
 from keystile.b2b.views import MemberView
@@ -111,7 +112,7 @@ async def recover(body: schemas.RecoverRequest, ctx: Ctx, project: B2BProject) -
     "/v1/b2b/recovery_codes/{organization_id}/{member_id}", response_model=schemas.RecoveryCodesResponse
 )
 async def get(
-    organization_id: PathRef, member_id: PathRef, ctx: Ctx, project: B2BProject
+    organization_id: OrganizationId, member_id: MemberId, ctx: Ctx, project: B2BProject
 ) -> schemas.RecoveryCodesResponse:
     found = await ctx.run(project, recovery_codes.get, organization_ref=organization_id, member_ref=member_id)
     return schemas.RecoveryCodesResponse(
