@@ -351,10 +351,9 @@ async def test_list_sessions_by_user_id_or_external_id(
         db_sessions, lambda db: service.list_sessions(db, project_id, user_id, now=NOW + timedelta(minutes=6))
     )
     assert [item.session.session_id for item in later] == [long.session.session_id]
-    assert (
+    with pytest.raises(KeystileError) as unknown:
         await run(db_sessions, lambda db: service.list_sessions(db, project_id, "user-test-none", now=NOW))
-        == []
-    )
+    assert unknown.value.error_type == "user_not_found"
 
 
 async def test_revoke_by_id_token_or_jwt_takes_effect_at_once(
@@ -419,7 +418,9 @@ async def test_one_project_cannot_use_another_projects_sessions(
             lambda db, args=args: revoke(db, keys, project_id=other_id, session_jwt=None, now=NOW, **args),
         )
         assert await error_of(call) == "session_not_found"
-    assert await run(db_sessions, lambda db: service.list_sessions(db, other_id, user_id, now=NOW)) == []
+    with pytest.raises(KeystileError) as stranger:
+        await run(db_sessions, lambda db: service.list_sessions(db, other_id, user_id, now=NOW))
+    assert stranger.value.error_type == "user_not_found"
     await authenticate(db_sessions, keys, project_id, token=issued.session_token)
 
 
