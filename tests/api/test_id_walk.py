@@ -12,7 +12,7 @@ import stytch
 from stytch.core.response_base import StytchError
 
 from keystile.api.schemas.ids import UNKNOWN_UUID
-from tests.support.id_walk import MALFORMED, Route, routes
+from tests.support.id_walk import MALFORMED, UNKNOWN_IDS_UNREACHABLE, Route, routes
 from tests.support.server import KeystileServer, Project
 
 
@@ -20,6 +20,16 @@ from tests.support.server import KeystileServer, Project
 def walk(server: KeystileServer) -> tuple[list[Route], dict[str, Project]]:
     spec = httpx.get(server.base_url + "openapi.json", timeout=30).json()
     projects = {"consumer": server.create_project(), "b2b": server.create_project(vertical="b2b")}
+    # A WebAuthn domain, so that WebAuthn routes get as far as looking the user up.
+    server.cli_json(
+        "projects",
+        "domains",
+        "add",
+        "--project",
+        projects["consumer"].project_id,
+        "walk.example.com",
+        "--json",
+    )
     return list(routes(spec)), projects
 
 
@@ -68,6 +78,8 @@ def test_well_formed_unknown_ids_are_404(
 ) -> None:
     wrong = []
     for route in walk[0]:
+        if str(route) in UNKNOWN_IDS_UNREACHABLE:
+            continue
         for ids in route.id_sets():
             status, body = _send(server, route, walk[1], ids)
             # The first thing a route cannot find may be another argument (an unknown session token).

@@ -18,6 +18,7 @@ NOT_IDS: dict[str, str] = {
     "signup_template_id": "an email template's name",
     "invite_template_id": "an email template's name",
     "reset_password_template_id": "an email template's name",
+    "override_id": "the caller's own id for a WebAuthn credential",
     "sso_default_connection_id": "an organization setting (keystile has no SSO connections yet)",
 }
 # Fields a new resource is created with: the caller chooses them, so they are not looked up.
@@ -25,6 +26,10 @@ CHOSEN_IDS = {("POST", "/v1/m2m/clients", "client_id")}
 # Routes that answer in another protocol's terms, with the reason.
 OTHER_PROTOCOLS: dict[str, str] = {
     "POST /v1/public/{project_id}/oauth2/token": "RFC 6749: a form body; an unknown client is invalid_client",
+}
+# Routes whose other input is checked first and cannot be made up by the walk, with the reason.
+UNKNOWN_IDS_UNREACHABLE: dict[str, str] = {
+    "POST /v1/webauthn/register": "public_key_credential is checked first: it takes a real authenticator",
 }
 # Optional fields without which a route refuses the request before it looks anything up.
 EXTRA_FIELDS: dict[str, dict[str, Any]] = {
@@ -42,6 +47,7 @@ SAMPLES: dict[str, Any] = {
     "session_token": "x" * 44,
     "intermediate_session_token": "x" * 44,
     "token": "x" * 44,
+    "domain": "walk.example.com",
     "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
 }
 

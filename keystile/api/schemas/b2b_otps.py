@@ -6,8 +6,9 @@ from __future__ import annotations
 from pydantic import Field
 
 from keystile.api.schemas.b2b_mfa import SecondFactorIn, SessionsRef
-from keystile.api.schemas.b2b_organizations import Email, Ref
+from keystile.api.schemas.b2b_organizations import Email
 from keystile.api.schemas.common import RequestBody
+from keystile.api.schemas.ids import OrganizationId
 from keystile.api.schemas.sessions import TOKEN_MAX, SessionFields
 
 Template = str | None
@@ -23,7 +24,7 @@ class SmsAuthenticateRequest(SecondFactorIn):
 
 
 class EmailLoginOrSignupRequest(RequestBody):
-    organization_id: Ref
+    organization_id: OrganizationId
     email_address: Email
     login_template_id: Template = Field(default=None, max_length=128)
     signup_template_id: Template = Field(default=None, max_length=128)
@@ -33,7 +34,7 @@ class EmailLoginOrSignupRequest(RequestBody):
 
 
 class EmailAuthenticateRequest(SessionFields):
-    organization_id: Ref
+    organization_id: OrganizationId
     email_address: Email
     code: str = Field(max_length=16)
     intermediate_session_token: str | None = Field(default=None, max_length=TOKEN_MAX)

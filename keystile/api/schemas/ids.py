@@ -76,6 +76,12 @@ MemberSessionId = Annotated[
 MemberPasswordId = Annotated[
     str, TypedId(("member-password", "password"), "invalid_member_password_id", "member_password_not_found")
 ]
+WebAuthnRegistrationId = Annotated[
+    str,
+    TypedId(
+        ("webauthn-registration",), "invalid_webauthn_registration_id", "webauthn_registration_not_found"
+    ),
+]
 # M2M clients may be imported with the ids they had elsewhere: any id keystile could have issued.
 M2MClientId = Annotated[
     str, TypedId(("m2m-client",), "m2m_client_invalid_client_id", "m2m_client_not_found", form=ID_PATTERN)

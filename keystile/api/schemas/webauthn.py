@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import UserId
 from keystile.api.schemas.sessions import SessionFields, SessionOut, authenticated_fields
 from keystile.api.schemas.users import UserOut
 from keystile.factors.webauthn.profile import RegistrationSummary
@@ -18,8 +19,7 @@ DOMAIN_MAX = 253
 
 
 class RegisterStartRequest(RequestBody):
-    # A user_id, or an external_id standing in for one (everywhere below too).
-    user_id: str = Field(max_length=128)
+    user_id: UserId
     domain: str = Field(max_length=DOMAIN_MAX)
     user_agent: str | None = Field(default=None, max_length=2048)
     authenticator_type: str | None = Field(default=None, max_length=32)
@@ -31,13 +31,13 @@ class RegisterStartRequest(RequestBody):
 
 
 class RegisterRequest(SessionFields):
-    user_id: str = Field(max_length=128)
+    user_id: UserId
     public_key_credential: str = Field(max_length=CREDENTIAL_MAX)
 
 
 class AuthenticateStartRequest(RequestBody):
     domain: str = Field(max_length=DOMAIN_MAX)
-    user_id: str | None = Field(default=None, max_length=128)
+    user_id: UserId | None = None
     return_passkey_credential_options: bool = False
     use_base64_url_encoding: bool = False
 

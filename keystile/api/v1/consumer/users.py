@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from keystile.api.auth import ConsumerProject
 from keystile.api.context import Ctx, RequestContext
 from keystile.api.credential_cache import CachedProject
-from keystile.api.schemas.ids import EmailId, PasswordId, PhoneId, TotpId, UserId
+from keystile.api.schemas.ids import EmailId, PasswordId, PhoneId, TotpId, UserId, WebAuthnRegistrationId
 from keystile.api.schemas.users import (
     CreateUserRequest,
     CreateUserResponse,
@@ -90,7 +90,7 @@ async def delete_totp(totp_id: TotpId, ctx: Ctx, project: ConsumerProject) -> Us
 
 @router.delete("/webauthn_registrations/{webauthn_registration_id}", response_model=UserResponse)
 async def delete_webauthn_registration(
-    webauthn_registration_id: PathId, ctx: Ctx, project: ConsumerProject
+    webauthn_registration_id: WebAuthnRegistrationId, ctx: Ctx, project: ConsumerProject
 ) -> UserResponse:
     return await _detach("webauthn_registration", webauthn_registration_id, ctx, project)
 

@@ -10,7 +10,7 @@ from keystile.api.auth import ConsumerProject
 from keystile.api.context import Ctx
 from keystile.api.limits import Attempts
 from keystile.api.schemas import webauthn as schemas
-from keystile.api.schemas.common import PathId
+from keystile.api.schemas.ids import UserId, WebAuthnRegistrationId
 from keystile.api.schemas.sessions import session_request
 from keystile.factors.webauthn import service
 
@@ -90,7 +90,7 @@ async def authenticate(
 
 @router.get("/credentials/{user_id}/{domain}", response_model=schemas.ListCredentialsResponse)
 async def list_credentials(
-    user_id: PathId, domain: Domain, ctx: Ctx, project: ConsumerProject
+    user_id: UserId, domain: Domain, ctx: Ctx, project: ConsumerProject
 ) -> schemas.ListCredentialsResponse:
     credentials = await ctx.run(project, service.list_credentials, user_id=user_id, domain=domain)
     return schemas.ListCredentialsResponse(
@@ -109,7 +109,10 @@ async def list_credentials(
 
 @router.put("/{webauthn_registration_id}", response_model=schemas.UpdateResponse)
 async def update(
-    webauthn_registration_id: PathId, body: schemas.UpdateRequest, ctx: Ctx, project: ConsumerProject
+    webauthn_registration_id: WebAuthnRegistrationId,
+    body: schemas.UpdateRequest,
+    ctx: Ctx,
+    project: ConsumerProject,
 ) -> schemas.UpdateResponse:
     registration = await ctx.run(
         project, service.update, webauthn_registration_id=webauthn_registration_id, name=body.name
