@@ -25,6 +25,7 @@ NOT_IDS: dict[str, str] = {
 CHOSEN_IDS = {("POST", "/v1/m2m/clients", "client_id")}
 # Routes that answer in another protocol's terms, with the reason.
 OTHER_PROTOCOLS: dict[str, str] = {
+    "GET /v1/public/oauth/callback/{callback_id}": "the OAuth provider's browser redirect, answered with one",
     "POST /v1/public/{project_id}/oauth2/token": "RFC 6749: a form body; an unknown client is invalid_client",
 }
 # Routes whose other input is checked first and cannot be made up by the walk, with the reason.
@@ -48,6 +49,7 @@ SAMPLES: dict[str, Any] = {
     "intermediate_session_token": "x" * 44,
     "token": "x" * 44,
     "domain": "walk.example.com",
+    "provider": "google",
     "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
 }
 

@@ -82,6 +82,14 @@ WebAuthnRegistrationId = Annotated[
         ("webauthn-registration",), "invalid_webauthn_registration_id", "webauthn_registration_not_found"
     ),
 ]
+OAuthUserRegistrationId = Annotated[
+    str,
+    TypedId(
+        ("oauth-user-registration",),
+        "invalid_oauth_user_registration_id",
+        "oauth_user_registration_not_found",
+    ),
+]
 # M2M clients may be imported with the ids they had elsewhere: any id keystile could have issued.
 M2MClientId = Annotated[
     str, TypedId(("m2m-client",), "m2m_client_invalid_client_id", "m2m_client_not_found", form=ID_PATTERN)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import UserId
 from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX, SessionFields, SessionOut
 from keystile.api.schemas.users import UserOut
 
@@ -39,7 +40,7 @@ class AuthenticateResponse(StytchResponse):
 
 class AttachRequest(RequestBody):
     provider: str = Field(max_length=32)
-    user_id: str | None = Field(default=None, max_length=128)
+    user_id: UserId | None = None
     session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
     session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
 

@@ -7,7 +7,15 @@ from fastapi import APIRouter
 from keystile.api.auth import ConsumerProject
 from keystile.api.context import Ctx, RequestContext
 from keystile.api.credential_cache import CachedProject
-from keystile.api.schemas.ids import EmailId, PasswordId, PhoneId, TotpId, UserId, WebAuthnRegistrationId
+from keystile.api.schemas.ids import (
+    EmailId,
+    OAuthUserRegistrationId,
+    PasswordId,
+    PhoneId,
+    TotpId,
+    UserId,
+    WebAuthnRegistrationId,
+)
 from keystile.api.schemas.users import (
     CreateUserRequest,
     CreateUserResponse,
@@ -97,7 +105,7 @@ async def delete_webauthn_registration(
 
 @router.delete("/oauth/{oauth_user_registration_id}", response_model=UserResponse)
 async def delete_oauth_registration(
-    oauth_user_registration_id: PathId, ctx: Ctx, project: ConsumerProject
+    oauth_user_registration_id: OAuthUserRegistrationId, ctx: Ctx, project: ConsumerProject
 ) -> UserResponse:
     return await _detach("oauth", oauth_user_registration_id, ctx, project)
 
