@@ -15,6 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from keystile.db.direct_reads import DirectRead, engine_fetch_all
 from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
+from keystile.rbac.cache import PolicyCache
+from keystile.rbac.checks import AuthorizationCheck, Verdict
+from keystile.rbac.service import set_project_policy
 from keystile.sessions import service
 from keystile.sessions.direct_store import DirectSessionStore
 from keystile.sessions.jwts import SESSION_CLAIM
@@ -450,3 +453,41 @@ async def test_authenticate_costs_one_query(
         )
     assert len(with_write) == 2, with_write
     assert with_write[1].lstrip().upper().startswith("UPDATE"), with_write
+
+
+async def test_an_authorization_check_costs_no_query_once_the_policy_is_in_memory(
+    engine: AsyncEngine, db_sessions: Sessions, keys: KeyRing, project_id: str, user_id: str
+) -> None:
+    document = {
+        "resources": [{"resource_id": "documents", "actions": ["read", "write", "delete"]}],
+        "roles": [{"role_id": "editor", "permissions": [{"resource_id": "documents", "actions": ["write"]}]}],
+    }
+    await run(db_sessions, lambda db: set_project_policy(db, project_id, "consumer", document, now=NOW))
+    policies = PolicyCache(ttl_seconds=60)
+    issued = await start(db_sessions, keys, project_id, user_id)
+
+    def checked(action: str, **changes: Any) -> Awaitable[service.AuthenticatedSession]:
+        return run(
+            db_sessions,
+            lambda db: service.authenticate_session(
+                db,
+                keys,
+                project_id=project_id,
+                session_token=issued.session_token,
+                session_jwt=None,
+                duration_minutes=changes.get("duration"),
+                custom_claims=None,
+                now=changes.get("now", NOW),
+                authorization_check=AuthorizationCheck("documents", action),
+                policies=policies,
+            ),
+        )
+
+    assert (await checked("write")).verdict == Verdict(["editor"])  # the policy is read once, here
+    with counted_statements(engine, db_sessions) as statements:
+        await checked("write", now=NOW + timedelta(seconds=30))
+    assert len(statements) == 1, statements
+    # Refused: the session is not extended.
+    assert await error_of(checked("delete", duration=600)) == "consumer_session_authorization_error"
+    after = await authenticate(db_sessions, keys, project_id, token=issued.session_token)
+    assert issued.session is not None and after.session.expires_at == issued.session.expires_at
