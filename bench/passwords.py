@@ -31,9 +31,9 @@ from keystile.calls import Call
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
+from keystile.credentials.hashes import Argon2Parameters, hasher
 from keystile.encryption import at_rest_cipher
 from keystile.factors.passwords import service
-from keystile.factors.passwords.hashes import Argon2Parameters, hasher
 from keystile.identity.service import NewUser
 from keystile.projects.service import create_project
 from keystile.sessions.keys import KeyRing

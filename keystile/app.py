@@ -23,6 +23,7 @@ from keystile.api.v1.b2b import member_factors as b2b_member_factors
 from keystile.api.v1.b2b import members as b2b_members
 from keystile.api.v1.b2b import organizations as b2b_organizations
 from keystile.api.v1.b2b import otps as b2b_otps
+from keystile.api.v1.b2b import passwords as b2b_passwords
 from keystile.api.v1.b2b import sessions as b2b_sessions
 from keystile.api.v1.b2b import totps as b2b_totps
 from keystile.api.v1.consumer import (
@@ -71,6 +72,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_totps.router,
     b2b_magic_links.router,
     b2b_discovery.router,
+    b2b_passwords.router,
     project.router,
     rbac.router,
 )

@@ -4,7 +4,7 @@ what the organization still demands (primary factor, MFA), and the session or in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from keystile.b2b import intermediate, policy
 from keystile.b2b.intermediate import IssuedIntermediateSession, PresentedIntermediateSession
@@ -23,6 +23,9 @@ from keystile.b2b.views import MemberView, OrganizationView
 from keystile.calls import Call
 from keystile.errors import KeystileError
 from keystile.sessions.types import MemberCredentials, SessionRequest
+
+# The primary methods that prove control of the member's email address (a password does not).
+EMAIL_PROVING_METHODS: Final = ("magic_link", "email_otp")
 
 
 @dataclass
@@ -137,12 +140,12 @@ async def enter(
     request: SessionRequest,
     presented: PresentedIntermediateSession | None,
 ) -> Entry:
-    """`member`, whose email was just proven, gets a session (a pending or invited member becomes
-    active), unless the organization demands more: then a new intermediate session tied to the
-    organization and member comes back, with the factors so far (those of a presented intermediate
-    session of the same member too), and a code is texted when its MFA goes by SMS. A presented
-    intermediate session is used up either way (the new one expires with it), so that one cannot
-    create or enter any number of organizations."""
+    """`member`, just authenticated by `factors`, gets a session (a pending or invited member becomes
+    active; its email counts as verified when a factor proved it), unless the organization demands
+    more: then a new intermediate session tied to the organization and member comes back, with the
+    factors so far (those of a presented intermediate session of the same member too), and a code is
+    texted when its MFA goes by SMS. A presented intermediate session is used up either way (the new
+    one expires with it), so that one cannot create or enter any number of organizations."""
     row = member.member
     if presented is not None:
         if presented.row.member_id in (None, row.member_id):
@@ -163,7 +166,9 @@ async def enter(
             entry.mfa_options = mfa_options(row)
             entry.secondary_auth_initiated = await _text_second_factor(call, member)
         return entry
-    row.status, row.email_address_verified, row.updated_at = "active", True, call.now
+    row.status, row.updated_at = "active", call.now
+    proven = set(policy.primary_methods(factors)) & set(EMAIL_PROVING_METHODS)
+    row.email_address_verified = row.email_address_verified or bool(proven)
     issued = await start_or_extend(call, member=member, factors=factors, request=request)
     return Entry(member, issued=issued)
 

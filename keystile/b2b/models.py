@@ -125,6 +125,8 @@ class Member(Base):
     # The member's verified TOTP registration ("" for none), kept here for the Member object.
     totp_registration_id: Mapped[str] = mapped_column(String(96), default="", server_default="")
     external_id: Mapped[str | None] = mapped_column(String(128))
+    # The member's password (its own, or its address's cross-organization one), kept by b2b.passwords.
+    member_password_id: Mapped[str | None] = mapped_column(id_column_type())
     # Roles assigned explicitly; `stytch_member` and email-domain roles are implicit.
     roles: Mapped[list[str]] = mapped_column(JSONDocument)
     trusted_metadata: Mapped[dict[str, Any]] = mapped_column(JSONDocument)

@@ -1,4 +1,5 @@
-"""`keystile passwords policy`: a project's password strength policy (zxcvbn or LUDS) and breach checks."""
+"""`keystile passwords policy`: a project's password strength policy (zxcvbn or LUDS), breach checks and
+B2B cross-organization passwords."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import get_settings
+from keystile.credentials.policy import PasswordRules, update_rules
 from keystile.errors import KeystileError
-from keystile.factors.passwords.policy import PasswordRules, update_rules
 from keystile.projects.service import get_project
 
 app = typer.Typer(help="Password policy.", no_args_is_help=True)
@@ -41,6 +42,13 @@ def policy(
             help="Require a reset when a breached password logs in (turn off while migrating users).",
         ),
     ] = None,
+    cross_org: Annotated[
+        bool | None,
+        typer.Option(
+            "--cross-org-passwords/--no-cross-org-passwords",
+            help="B2B: one password per email address across the project's organizations.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the policy as one JSON object.")] = False,
 ) -> None:
     """Show the project's password policy, changing the given settings first."""
@@ -50,6 +58,7 @@ def policy(
         "luds_min_complexity": luds_min_complexity,
         "breach_detection_on_create": breach_on_create,
         "breach_detection_on_authenticate": breach_on_authenticate,
+        "cross_org_passwords": cross_org,
     }
     changes: dict[str, object] = {name: value for name, value in requested.items() if value is not None}
     now = SystemClock().now()

@@ -2,7 +2,9 @@
 
 from keystile.b2b import models as b2b_models
 from keystile.b2b.otps import models as b2b_otp_models
+from keystile.b2b.passwords import models as member_password_models
 from keystile.b2b.totps import models as b2b_totp_models
+from keystile.credentials import models as credential_models
 from keystile.db.base import Base
 from keystile.delivery import models as delivery_models
 from keystile.factors.magic_links import models as magic_link_models
@@ -23,11 +25,13 @@ __all__ = [
     "b2b_models",
     "b2b_otp_models",
     "b2b_totp_models",
+    "credential_models",
     "delivery_models",
     "identity_models",
     "limit_models",
     "m2m_models",
     "magic_link_models",
+    "member_password_models",
     "oauth_models",
     "otp_models",
     "password_models",

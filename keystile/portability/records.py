@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from keystile.credentials.imported import StoredHash, validate_import
 from keystile.errors import KeystileError
-from keystile.factors.passwords.imported import StoredHash, validate_import
 from keystile.identity.contact import (
     NAME_FIELDS,
     check_external_id,

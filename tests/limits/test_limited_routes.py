@@ -41,6 +41,7 @@ ATTEMPTS = {
     "/v1/b2b/otps/sms/authenticate",
     "/v1/b2b/otps/email/authenticate",
     "/v1/b2b/otps/email/discovery/authenticate",
+    "/v1/b2b/passwords/authenticate",
 }
 SESSION_CHECKS = {"/v1/sessions/authenticate", "/v1/b2b/sessions/authenticate"}
 

@@ -15,8 +15,6 @@ from urllib.parse import parse_qs, urlsplit
 import bcrypt
 import pytest
 import stytch
-from argon2 import PasswordHasher, Type
-from argon2.low_level import hash_secret_raw
 from stytch.core.response_base import StytchError
 
 from keystile.cli.runtime import run_in_transaction
@@ -27,6 +25,7 @@ from keystile.factors.passwords.repository import PasswordRepository
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.service import start_or_extend_session
 from tests.support.magic_links import new_address, received_link, token_of
+from tests.support.password_hashes import imported_hashes
 from tests.support.server import KeystileServer, Project
 from tests.support.smtp_sink import SmtpSink
 
@@ -153,6 +152,7 @@ def test_luds_policy_set_from_the_cli(
         "luds_min_complexity": 3,
         "breach_detection_on_create": True,
         "breach_detection_on_authenticate": True,
+        "cross_org_passwords": False,
     }
     checked = client.passwords.strength_check(password="abcdef1")
     assert checked.strength_policy == "luds" and checked.valid_password is False
@@ -174,78 +174,10 @@ def test_luds_policy_set_from_the_cli(
     )
 
 
-def b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode()
-
-
-def _imported_hashes(password: str) -> list[dict[str, Any]]:
-    """One `passwords.migrate` argument set per hash type the SDK offers."""
-    salt = b"pepper-and-salt!"
-    raw = password.encode()
-    scrypt = hashlib.scrypt(raw, salt=salt, n=1024, r=8, p=1, dklen=32)
-    argon_raw = hash_secret_raw(
-        raw, salt, time_cost=1, memory_cost=1024, parallelism=1, hash_len=32, type=Type.ID
-    )
-    return [
-        {"hash_type": "bcrypt", "hash": bcrypt.hashpw(raw, bcrypt.gensalt(4)).decode()},
-        {
-            "hash_type": "scrypt",
-            "hash": f"$scrypt$ln=10,r=8,p=1${b64(salt).rstrip('=')}${b64(scrypt).rstrip('=')}",
-        },
-        {
-            "hash_type": "scrypt",
-            "hash": b64(scrypt),
-            "scrypt_config": {
-                "salt": b64(salt),
-                "n_parameter": 1024,
-                "r_parameter": 8,
-                "p_parameter": 1,
-                "key_length": 32,
-            },
-        },
-        {
-            "hash_type": "argon_2i",
-            "hash": PasswordHasher(time_cost=1, memory_cost=1024, type=Type.I).hash(password),
-        },
-        {
-            "hash_type": "argon_2id",
-            "hash": argon_raw.hex(),
-            "argon_2_config": {
-                "salt": salt.decode(),
-                "iteration_amount": 1,
-                "memory": 1024,
-                "threads": 1,
-                "key_length": 32,
-            },
-        },
-        {
-            "hash_type": "md_5",
-            "hash": hashlib.md5(b"pre" + raw + b"post").hexdigest(),
-            "md_5_config": {"prepend_salt": "pre", "append_salt": "post"},
-        },
-        {
-            "hash_type": "sha_1",
-            "hash": hashlib.sha1(raw + b"!").hexdigest(),
-            "sha_1_config": {"prepend_salt": "", "append_salt": "!"},
-        },
-        {"hash_type": "sha_512", "hash": hashlib.sha512(raw).hexdigest()},
-        {
-            "hash_type": "pbkdf_2",
-            "hash": b64(hashlib.pbkdf2_hmac("sha256", raw, salt, 1000, 32)),
-            "pbkdf_2_config": {
-                "salt": b64(salt),
-                "iteration_amount": 1000,
-                "key_length": 32,
-                "algorithm": "sha256",
-            },
-        },
-    ]
-
-
 def test_migrated_bcrypt_and_scrypt_hashes_log_in_and_become_argon2id(
     server: KeystileServer, project: Project, client: stytch.Client
 ) -> None:
-    for arguments in _imported_hashes(LEGACY)[:3]:
+    for arguments in imported_hashes(LEGACY)[:3]:
         email = new_address(arguments["hash_type"])
         migrated = client.passwords.migrate(email=email, **arguments, set_email_verified=True)
         assert migrated.user_created is True and migrated.user.password is not None
@@ -268,7 +200,7 @@ def test_migrated_bcrypt_and_scrypt_hashes_log_in_and_become_argon2id(
 
 def test_every_hash_type_the_sdk_offers_migrates(client: stytch.Client) -> None:
     phpass = {"hash_type": "phpass", "hash": "$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0"}  # phpass's own test vector
-    for arguments, password in [*((a, LEGACY) for a in _imported_hashes(LEGACY)[3:]), (phpass, "test12345")]:
+    for arguments, password in [*((a, LEGACY) for a in imported_hashes(LEGACY)[3:]), (phpass, "test12345")]:
         email = new_address(arguments["hash_type"])
         client.passwords.migrate(email=email, **arguments)
         assert client.passwords.authenticate(email=email, password=password).user_id

@@ -20,8 +20,8 @@ import httpx
 import pytest
 import stytch
 
-from keystile.factors.passwords.hashes import verify_password
-from keystile.factors.passwords.imported import StoredHash
+from keystile.credentials.hashes import verify_password
+from keystile.credentials.imported import StoredHash
 from tests.support.limits import assert_stytch_error, call
 from tests.support.magic_links import new_address
 from tests.support.server import KeystileServer, Project

@@ -275,6 +275,7 @@ def member_out(view: MemberView, roles: list[dict[str, Any]] | None = None) -> M
             "status": member.status,
             "name": member.name,
             "is_breakglass": member.is_breakglass,
+            "member_password_id": member.member_password_id or "",
             "email_address_verified": member.email_address_verified,
             "mfa_phone_number_verified": member.mfa_phone_number_verified,
             "is_admin": ADMIN_ROLE in role_ids(roles),

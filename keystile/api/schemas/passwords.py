@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.sessions import TOKEN_MAX, SessionFields, SessionOut
 from keystile.api.schemas.users import Metadata, NameIn, Roles, UserOut
+from keystile.credentials.checks import StrengthCheck
 
 # Any UTF-8 is allowed in a password; the bound keeps hashing and strength estimation cheap.
 PASSWORD_MAX = 256
@@ -37,8 +38,9 @@ class StrengthCheckRequest(RequestBody):
     email: str | None = Field(default=None, max_length=EMAIL_MAX)
 
 
-class MigrateRequest(RequestBody):
-    email: str = Field(max_length=EMAIL_MAX)
+class ImportedHashFields(RequestBody):
+    """An imported password hash with the config of its type, as both migrate endpoints take it."""
+
     hash: str = Field(min_length=1, max_length=4096)
     hash_type: str = Field(max_length=32)
     md_5_config: dict[str, Any] | None = None
@@ -47,14 +49,6 @@ class MigrateRequest(RequestBody):
     sha_512_config: dict[str, Any] | None = None
     scrypt_config: dict[str, Any] | None = None
     pbkdf_2_config: dict[str, Any] | None = None
-    trusted_metadata: Metadata | None = None
-    untrusted_metadata: Metadata | None = None
-    set_email_verified: bool = False
-    name: NameIn | None = None
-    phone_number: str | None = Field(default=None, max_length=32)
-    set_phone_number_verified: bool = False
-    external_id: str | None = Field(default=None, max_length=128)
-    roles: Roles | None = Field(default=None, max_length=100)
 
     def hash_config(self) -> dict[str, Any] | None:
         """The config object that goes with `hash_type` (`md_5` -> `md_5_config`, …)."""
@@ -68,6 +62,18 @@ class MigrateRequest(RequestBody):
             "pbkdf_2": self.pbkdf_2_config,
         }
         return configs.get(self.hash_type)
+
+
+class MigrateRequest(ImportedHashFields):
+    email: str = Field(max_length=EMAIL_MAX)
+    trusted_metadata: Metadata | None = None
+    untrusted_metadata: Metadata | None = None
+    set_email_verified: bool = False
+    name: NameIn | None = None
+    phone_number: str | None = Field(default=None, max_length=32)
+    set_phone_number_verified: bool = False
+    external_id: str | None = Field(default=None, max_length=128)
+    roles: Roles | None = Field(default=None, max_length=100)
 
 
 class ResetStartRequest(RequestBody):
@@ -140,10 +146,26 @@ class FeedbackOut(BaseModel):
     luds_requirements: LudsRequirementsOut | None = None
 
 
-class StrengthCheckResponse(StytchResponse):
+class StrengthVerdict(StytchResponse):
+    """What both strength_check responses say before their feedback."""
+
     valid_password: bool
     score: int
     breached_password: bool
     strength_policy: str
     breach_detection_on_create: bool
+
+
+class StrengthCheckResponse(StrengthVerdict):
     feedback: FeedbackOut
+
+
+def strength_verdict(checked: StrengthCheck) -> dict[str, Any]:
+    """The `StrengthVerdict` fields of a strength check."""
+    return {
+        "valid_password": checked.valid,
+        "score": checked.report.score,
+        "breached_password": checked.breached,
+        "strength_policy": checked.rules.strength_policy,
+        "breach_detection_on_create": checked.rules.breach_detection_on_create,
+    }

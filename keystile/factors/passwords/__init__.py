@@ -1,5 +1,5 @@
-"""Passwords: argon2id storage, imported-hash migration with rehash on login, strength and breach
-policy, resets by email, by existing password and by session, and lockout after repeated failures."""
+"""Consumer passwords: users' password rows, imported-hash migration with rehash on login, and resets by
+email, by existing password and by session, on keystile.credentials (hashing, strength, breaches, lockout)."""
 
 from keystile.factors.passwords.models import PasswordResetToken, UserPassword
 from keystile.factors.passwords.profile import PASSWORD

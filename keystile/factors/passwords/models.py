@@ -1,12 +1,11 @@
-"""Tables for users' passwords, password-reset tokens, per-user failure counters and locks, and each
-project's password policy. None of them adds a column to `users`."""
+"""Tables for users' passwords and password-reset tokens. Neither adds a column to `users`."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
@@ -43,18 +42,3 @@ class PasswordResetToken(SingleUseToken, Base):
 
     user_id: Mapped[str] = mapped_column(id_column_type())
     email_id: Mapped[str] = mapped_column(id_column_type())
-
-
-class PasswordPolicy(Base):
-    """A project's password rules; a project without a row uses Stytch's defaults."""
-
-    __tablename__ = "password_policies"
-
-    project_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
-    # "zxcvbn" (score >= 3) or "luds" (length plus lower/upper/digit/symbol classes)
-    strength_policy: Mapped[str] = mapped_column(String(16))
-    luds_min_length: Mapped[int] = mapped_column(Integer)
-    luds_min_complexity: Mapped[int] = mapped_column(Integer)
-    breach_detection_on_create: Mapped[bool] = mapped_column(Boolean)
-    breach_detection_on_authenticate: Mapped[bool] = mapped_column(Boolean)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -7,11 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from keystile.credentials.imported import StoredHash
+from keystile.credentials.models import PasswordPolicy
+from keystile.credentials.policy import PasswordRules, rules_of
 from keystile.db import single_use
 from keystile.db.project_rows import ProjectScoped, joined_on
-from keystile.factors.passwords.imported import StoredHash
-from keystile.factors.passwords.models import PasswordPolicy, PasswordResetToken, UserPassword
-from keystile.factors.passwords.policy import PasswordRules, rules_of
+from keystile.factors.passwords.models import PasswordResetToken, UserPassword
 from keystile.identity.models import User, UserEmail, UserLock
 from keystile.ids import new_id
 

@@ -9,24 +9,17 @@ from typing import Any, Final
 
 from keystile import tokens
 from keystile.calls import Call
+from keystile.credentials import checks
+from keystile.credentials.breaches import is_breached
+from keystile.credentials.checks import StrengthCheck, check_guess, check_new_password, decoy_check, hash_new
+from keystile.credentials.hashes import Argon2Parameters, needs_rehash
+from keystile.credentials.imported import validate_import
+from keystile.credentials.policy import project_rules
 from keystile.db import single_use
 from keystile.errors import CommittedRefusal, KeystileError
 from keystile.factors import links
 from keystile.factors.common import authentication_factor, end_other_sessions
-from keystile.factors.passwords import strength
-from keystile.factors.passwords.breaches import is_breached
-from keystile.factors.passwords.hashes import (
-    Argon2Parameters,
-    check_password,
-    decoy_hash,
-    hash_password,
-    needs_rehash,
-    off_the_loop,
-    verify_password,
-)
-from keystile.factors.passwords.imported import StoredHash, validate_import
 from keystile.factors.passwords.models import PasswordResetToken, UserPassword
-from keystile.factors.passwords.policy import PasswordRules, project_rules
 from keystile.factors.passwords.profile import requires_reset
 from keystile.factors.passwords.repository import Credentials, PasswordRepository, stored_hash
 from keystile.identity import lockout
@@ -62,40 +55,12 @@ class Migrated:
     user_created: bool
 
 
-@dataclass(frozen=True)
-class StrengthCheck:
-    report: strength.StrengthReport
-    breached: bool
-    rules: PasswordRules
-
-    @property
-    def valid(self) -> bool:
-        return self.report.valid and not self.breached
-
-
 def _factor(delivery_method: str, email: UserEmail | None, now: datetime) -> dict[str, Any]:
     """Stytch's password factor: `knowledge` when the password was typed, `email` after a reset link."""
     if email is None:
         return authentication_factor("password", delivery_method, now)
     details = {"email_id": email.email_id, "email_address": email.email}
     return authentication_factor("password", delivery_method, now, email_factor=details)
-
-
-def _user_inputs(address: str | None) -> list[str]:
-    return [address, address.split("@", 1)[0]] if address else []
-
-
-def _check_new_password(password: str, rules: PasswordRules, address: str | None) -> None:
-    """Refuse a breached password, then one too weak for the project's policy (with feedback)."""
-    if rules.breach_detection_on_create and is_breached(password):
-        raise KeystileError("breached_password")
-    report = strength.evaluate(password, rules, _user_inputs(address))
-    if not report.valid:
-        raise KeystileError("weak_password", report.explanation())
-
-
-async def _hash(password: str, parameters: Argon2Parameters) -> StoredHash:
-    return await off_the_loop(hash_password, password, parameters)
 
 
 async def _view(call: Call, user: User) -> UserView:
@@ -143,7 +108,7 @@ async def _credentials_with_password(
     against a decoy hash, so that neither answers faster than a wrong password."""
     found = await PasswordRepository(call.db, call.project_id).credentials(address)
     if found is None or found.password is None:
-        await off_the_loop(verify_password, await off_the_loop(decoy_hash, parameters), password)
+        await decoy_check(password, parameters)
         raise KeystileError("email_not_found" if found is None else "unauthorized_credentials")
     return found
 
@@ -151,18 +116,17 @@ async def _credentials_with_password(
 async def _verified_password(
     call: Call, found: Credentials, password: str, parameters: Argon2Parameters
 ) -> UserPassword:
-    """The user's password row if `password` matches it and needs no reset. Every guess is counted
-    towards a lock before it is checked (`lockout.claim_attempt`); a right one is taken back."""
-    db, project_id, now = call.db, call.project_id, call.now
-    user_id, lock, row = found.user.user_id, found.lock, found.password
+    """The user's password row if `password` matches it (`check_guess`) and needs no reset."""
+    row = found.password
     assert row is not None, "read by _credentials_with_password"
-    if lock is not None and lockout.is_locked(lock, now):
-        raise KeystileError("user_lock_limit_reached")
-    await lockout.claim_attempt(db, project_id, user_id, now)
-    if not await check_password(project_id, stored_hash(row), password, parameters):
-        await lockout.lock_when_reached(db, project_id, user_id, now)
-        raise CommittedRefusal("unauthorized_credentials")
-    await lockout.clear_failures(db, project_id, user_id)
+    await check_guess(
+        call,
+        subject_id=found.user.user_id,
+        lock=found.lock,
+        stored=stored_hash(row),
+        password=password,
+        parameters=parameters,
+    )
     if requires_reset(row.requires_reset, row.email_verified_when_set, found.email.verified):
         raise CommittedRefusal("reset_password")
     return row
@@ -180,10 +144,10 @@ async def create(
     """A new user with this email and password; the email is unverified until proven."""
     db, project_id, now = call.db, call.project_id, call.now
     address = normalize_email(email)
-    _check_new_password(password, await project_rules(db, project_id), address)
+    check_new_password(password, await project_rules(db, project_id), address)
     if await UserRepository(db, project_id).email_owner(address) is not None:
         raise KeystileError("duplicate_email")
-    stored = await _hash(password, parameters)
+    stored = await hash_new(password, parameters)
     view = await users.create_user(db, project_id, replace(profile, email=address), now=now)
     await PasswordRepository(db, project_id).set(view.user.user_id, stored, email_verified=False, now=now)
     issued = await _session(call, view.user.user_id, _factor("knowledge", None, now), session_request)
@@ -206,7 +170,7 @@ async def authenticate(
         row.requires_reset = True
         raise CommittedRefusal("reset_password", "This password has appeared in a data breach: reset it.")
     if needs_rehash(stored_hash(row), parameters):
-        stored = await _hash(password, parameters)
+        stored = await hash_new(password, parameters)
         PasswordRepository(call.db, call.project_id).store_hash(row, stored, now=call.now)
     issued = await _session(call, user.user_id, _factor("knowledge", None, call.now), session_request)
     return PasswordSession(await _view(call, user), email_row.email_id, issued)
@@ -215,9 +179,7 @@ async def authenticate(
 async def strength_check(call: Call, *, password: str, email: object | None) -> StrengthCheck:
     """How the password fares under the project's policy, and whether it is known to be breached."""
     rules = await project_rules(call.db, call.project_id)
-    address = normalize_email(email) if email else None
-    report = strength.evaluate(password, rules, _user_inputs(address))
-    return StrengthCheck(report, rules.breach_detection_on_create and is_breached(password), rules)
+    return checks.strength_check(password, rules, normalize_email(email) if email else None)
 
 
 async def migrate(
@@ -317,8 +279,8 @@ async def reset_by_email(
     email = await repo.get_email(row.email_id)
     if user is None or email is None:
         raise KeystileError("unable_to_auth_password_reset_token", "The user or email of this token is gone.")
-    _check_new_password(password, await project_rules(db, project_id), email.email)
-    stored = await _hash(password, parameters)
+    check_new_password(password, await project_rules(db, project_id), email.email)
+    stored = await hash_new(password, parameters)
     if not await single_use.redeem(db, row, now):
         raise KeystileError("unable_to_auth_password_reset_token")
     email.verified = True
@@ -342,10 +304,10 @@ async def reset_existing(
     address = normalize_email(email)
     found = await _credentials_with_password(call, address, existing_password, parameters)
     user, email_row = found.user, found.email
-    _check_new_password(new_password, found.rules, address)
+    check_new_password(new_password, found.rules, address)
     await _verified_password(call, found, existing_password, parameters)
     passwords = PasswordRepository(call.db, call.project_id)
-    stored = await _hash(new_password, parameters)
+    stored = await hash_new(new_password, parameters)
     await passwords.set(user.user_id, stored, email_verified=email_row.verified, now=call.now)
     factor = _factor("knowledge", None, call.now)
     return await _reset_session(call, user, email_row.email_id, factor, session_request)
@@ -382,12 +344,12 @@ async def reset_by_session(
     if not _recently_authenticated(current.session.authentication_factors, now):
         raise KeystileError("session_too_old_to_reset_password")
     email = current.user.emails[0] if current.user.emails else None
-    _check_new_password(password, await project_rules(db, project_id), email.email if email else None)
+    check_new_password(password, await project_rules(db, project_id), email.email if email else None)
     passwords = PasswordRepository(db, project_id)
     user_id = current.user.user.user_id
     await passwords.set(
         user_id,
-        await _hash(password, parameters),
+        await hash_new(password, parameters),
         email_verified=email is not None and email.verified,
         now=now,
     )

@@ -10,18 +10,18 @@ from importlib import resources
 import bcrypt
 import pytest
 
+from keystile.credentials.breaches import CORPUS_FILE, build_corpus, is_breached
+from keystile.credentials.hashes import Argon2Parameters, hash_password, needs_rehash, verify_password
+from keystile.credentials.imported import validate_import
+from keystile.credentials.policy import PasswordRules
+from keystile.credentials.strength import evaluate
 from keystile.errors import KeystileError
-from keystile.factors.passwords.breaches import CORPUS_FILE, build_corpus, is_breached
-from keystile.factors.passwords.hashes import Argon2Parameters, hash_password, needs_rehash, verify_password
-from keystile.factors.passwords.imported import validate_import
-from keystile.factors.passwords.policy import PasswordRules
-from keystile.factors.passwords.strength import evaluate
 
 OWASP = Argon2Parameters(memory_kib=19_456, time_cost=2, parallelism=1)
 
 
 def test_the_shipped_corpus_is_what_the_builder_makes() -> None:
-    shipped = resources.files("keystile.factors.passwords").joinpath("data", CORPUS_FILE).read_text("ascii")
+    shipped = resources.files("keystile.credentials").joinpath("data", CORPUS_FILE).read_text("ascii")
     assert shipped == build_corpus()
     assert 15_000 < len(shipped.splitlines()) < 25_000
     for password in ("123456", "password", "qwerty", "Password123!", "Dragon2024"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from keystile.credentials.hashes import Argon2Parameters
 from keystile.factors.passwords import service
-from keystile.factors.passwords.hashes import Argon2Parameters
 from keystile.identity import lockout
 from keystile.identity.service import NewUser
 from keystile.sessions.keys import KeyRing

@@ -1,1 +1,1 @@
-"""`/v1/b2b`: the B2B API (organizations, members, magic links, discovery, member sessions)."""
+"""`/v1/b2b`: the B2B API (organizations, members, magic links, passwords, discovery, member sessions)."""

@@ -11,8 +11,8 @@ from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import passwords as schemas
 from keystile.api.schemas.sessions import authenticated_fields, new_session_request, session_request
 from keystile.api.schemas.users import user_out
+from keystile.credentials.hashes import Argon2Parameters
 from keystile.factors.passwords import service
-from keystile.factors.passwords.hashes import Argon2Parameters
 from keystile.identity.service import NewUser
 
 router = APIRouter(prefix="/v1/passwords", tags=["passwords"])
@@ -69,11 +69,7 @@ async def strength_check(
     luds = report.luds
     return schemas.StrengthCheckResponse(
         request_id=ctx.request_id,
-        valid_password=checked.valid,
-        score=report.score,
-        breached_password=checked.breached,
-        strength_policy=checked.rules.strength_policy,
-        breach_detection_on_create=checked.rules.breach_detection_on_create,
+        **schemas.strength_verdict(checked),
         feedback=schemas.FeedbackOut(
             warning=report.warning,
             suggestions=report.suggestions,

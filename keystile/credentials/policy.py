@@ -1,4 +1,5 @@
-"""A project's password rules: the strength policy (zxcvbn or LUDS) and where breaches are checked."""
+"""A project's password rules: the strength policy (zxcvbn or LUDS), where breaches are checked, and
+whether B2B passwords are shared across organizations."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.credentials.models import PasswordPolicy
 from keystile.errors import KeystileError
-from keystile.factors.passwords.models import PasswordPolicy
 
 STRENGTH_POLICIES: Final = ("zxcvbn", "luds")
 MAX_LUDS_LENGTH = 32
@@ -17,13 +18,15 @@ MAX_LUDS_LENGTH = 32
 
 @dataclass(frozen=True)
 class PasswordRules:
-    """Stytch's defaults: zxcvbn, breach detection on creation and on authentication."""
+    """Stytch's defaults: zxcvbn, breach detection on creation and on authentication, B2B passwords
+    scoped to one organization's member."""
 
     strength_policy: str = "zxcvbn"
     luds_min_length: int = 8
     luds_min_complexity: int = 3
     breach_detection_on_create: bool = True
     breach_detection_on_authenticate: bool = True
+    cross_org_passwords: bool = False
 
 
 def check_rules(rules: PasswordRules) -> PasswordRules:
@@ -46,6 +49,7 @@ def rules_of(row: PasswordPolicy | None) -> PasswordRules:
         luds_min_complexity=row.luds_min_complexity,
         breach_detection_on_create=row.breach_detection_on_create,
         breach_detection_on_authenticate=row.breach_detection_on_authenticate,
+        cross_org_passwords=bool(row.cross_org_passwords),
     )
 
 
@@ -67,6 +71,7 @@ async def update_rules(
     row.luds_min_complexity = rules.luds_min_complexity
     row.breach_detection_on_create = rules.breach_detection_on_create
     row.breach_detection_on_authenticate = rules.breach_detection_on_authenticate
+    row.cross_org_passwords = rules.cross_org_passwords
     row.updated_at = now
     await db.flush()
     return rules

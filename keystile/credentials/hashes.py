@@ -17,7 +17,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from keystile.config import Settings
-from keystile.factors.passwords.imported import VERIFIERS, StoredHash, within_bounds
+from keystile.credentials.imported import VERIFIERS, StoredHash, within_bounds
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ HaveIBeenPwned range files are keyed by). No network is used at run time.
 
 The corpus is built from zxcvbn's `passwords` frequency list (gathered from leaked password dumps) and
 the capitalised, digit- and symbol-suffixed variants of its head that credential-stuffing lists try
-first. Regenerate it with `python -m keystile.factors.passwords.breaches`.
+first. Regenerate it with `python -m keystile.credentials.breaches`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def breach_prefix(password: str) -> str:
 
 @lru_cache(maxsize=1)
 def _corpus() -> frozenset[str]:
-    text = resources.files("keystile.factors.passwords").joinpath("data", CORPUS_FILE).read_text("ascii")
+    text = resources.files("keystile.credentials").joinpath("data", CORPUS_FILE).read_text("ascii")
     return frozenset(text.split())
 
 
@@ -59,6 +59,6 @@ def build_corpus() -> str:
 
 
 if __name__ == "__main__":
-    target = resources.files("keystile.factors.passwords").joinpath("data", CORPUS_FILE)
+    target = resources.files("keystile.credentials").joinpath("data", CORPUS_FILE)
     with resources.as_file(target) as path:
         path.write_text(build_corpus(), encoding="ascii")

@@ -8,7 +8,7 @@ from typing import Any
 
 from zxcvbn import zxcvbn  # type: ignore[import-untyped]
 
-from keystile.factors.passwords.policy import PasswordRules
+from keystile.credentials.policy import PasswordRules
 
 MIN_ZXCVBN_SCORE = 3
 # zxcvbn's matching grows faster than linearly with length, and zxcvbn 4.5 refuses (ValueError) a

@@ -1,0 +1,64 @@
+"""Request and response bodies of the B2B Passwords API, field for field as the SDK models them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from keystile.api.schemas.b2b_organizations import Email, MemberOut, OrganizationOut, Ref
+from keystile.api.schemas.b2b_sessions import EntryResponse
+from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.passwords import (
+    PASSWORD_MAX,
+    ImportedHashFields,
+    LudsRequirementsOut,
+    StrengthVerdict,
+)
+from keystile.api.schemas.sessions import TOKEN_MAX, SessionFields
+from keystile.api.schemas.users import Metadata, Roles
+
+
+class AuthenticateRequest(SessionFields):
+    organization_id: Ref
+    email_address: Email
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    locale: str | None = Field(default=None, max_length=16)
+    intermediate_session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
+
+
+class StrengthCheckRequest(RequestBody):
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    email_address: Email | None = None
+
+
+class MigrateRequest(ImportedHashFields):
+    organization_id: Ref
+    email_address: Email
+    name: str | None = Field(default=None, max_length=256)
+    trusted_metadata: Metadata | None = None
+    untrusted_metadata: Metadata | None = None
+    roles: Roles | None = Field(default=None, max_length=100)
+    preserve_existing_sessions: bool | None = None
+    mfa_phone_number: str | None = Field(default=None, max_length=32)
+    set_phone_number_verified: bool | None = None
+    external_id: str | None = Field(default=None, max_length=128)
+
+
+class AuthenticateResponse(EntryResponse):
+    organization_id: str
+
+
+class ZxcvbnFeedbackOut(BaseModel):
+    warning: str
+    suggestions: list[str]
+
+
+class StrengthCheckResponse(StrengthVerdict):
+    luds_feedback: LudsRequirementsOut | None = None
+    zxcvbn_feedback: ZxcvbnFeedbackOut | None = None
+
+
+class MigrateResponse(StytchResponse):
+    member_id: str
+    member_created: bool
+    member: MemberOut
+    organization: OrganizationOut

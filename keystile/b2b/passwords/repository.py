@@ -1,0 +1,97 @@
+"""Queries for members' passwords and their reset tokens, scoped to one project."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.b2b.members_repository import MemberRepository
+from keystile.b2b.models import Member
+from keystile.b2b.passwords.models import MemberPassword, MemberPasswordResetToken
+from keystile.credentials.imported import StoredHash
+from keystile.db import single_use
+from keystile.db.project_rows import ProjectScoped
+from keystile.ids import new_id
+
+
+def stored_hash(row: MemberPassword) -> StoredHash:
+    return StoredHash(row.hash_type, row.hash, row.hash_config)
+
+
+def holder_of(member: Member, *, cross_org: bool) -> str:
+    """Who holds the member's password: its email address across organizations, or the member itself."""
+    return member.email_address if cross_org else member.member_id
+
+
+class MemberPasswordRepository(ProjectScoped):
+    """Reads and writes the members' passwords of one project."""
+
+    async def held_by(self, holder: str) -> MemberPassword | None:
+        return await self.find_by(MemberPassword, holder=holder)
+
+    async def by_id(self, member_password_id: str) -> MemberPassword | None:
+        return await self.find_by(MemberPassword, member_password_id=member_password_id)
+
+    async def set(self, holder: str, email: str, stored: StoredHash, *, now: datetime) -> MemberPassword:
+        """Give `holder` this password, replacing any other; every reset link still out for the address
+        is used up (it was meant for the password being replaced), and the members it belongs to show it."""
+        await self.use_up(MemberPasswordResetToken, now, email_address=email)
+        row = await self.held_by(holder)
+        if row is None:
+            row = MemberPassword(
+                member_password_id=new_id("member-password"),
+                project_id=self.project_id,
+                holder=holder,
+                email_address=email,
+                created_at=now,
+            )
+            self.db.add(row)
+        self.store_hash(row, stored, now=now)
+        row.requires_reset = False
+        await self.db.flush()
+        await self._show_on_members(holder, email, row.member_password_id)
+        return row
+
+    def store_hash(self, row: MemberPassword, stored: StoredHash, *, now: datetime) -> None:
+        row.hash_type, row.hash, row.hash_config = stored.hash_type, stored.hash, stored.config
+        row.updated_at = now
+
+    async def delete(self, row: MemberPassword) -> None:
+        await self._show_on_members(row.holder, row.email_address, None)
+        await self.delete_by(MemberPassword, member_password_id=row.member_password_id)
+
+    async def _show_on_members(self, holder: str, email: str, member_password_id: str | None) -> None:
+        """Put the password's id on the member holding it, or on every member of the address."""
+        whose = Member.email_address == email if holder == email else Member.member_id == holder
+        await self.db.execute(
+            update(Member)
+            .where(Member.project_id == self.project_id, whose)
+            .values(member_password_id=member_password_id)
+            .execution_options(synchronize_session="fetch")
+        )
+
+    async def reset_token(self, token: str) -> MemberPasswordResetToken | None:
+        return await single_use.find(self.db, MemberPasswordResetToken, self.project_id, token)
+
+
+async def owner_of_password(
+    db: AsyncSession, project_id: str, organization_id: str, member_password_id: str
+) -> str | None:
+    """The id of the organization's member whose password `member_password_id` is (for delete_password)."""
+    row = await MemberPasswordRepository(db, project_id).by_id(member_password_id)
+    if row is None:
+        return None
+    member = await MemberRepository(db, project_id).by_email(organization_id, row.email_address)
+    holds = member is not None and row.holder in (member.member_id, member.email_address)
+    return member.member_id if member is not None and holds else None
+
+
+async def delete_password(
+    db: AsyncSession, project_id: str, organization_id: str, member_password_id: str
+) -> None:
+    passwords = MemberPasswordRepository(db, project_id)
+    row = await passwords.by_id(member_password_id)
+    if row is not None:
+        await passwords.delete(row)

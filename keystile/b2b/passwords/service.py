@@ -1,0 +1,156 @@
+"""Use cases for members' passwords: authenticate into an organization, strength check, and migrate an
+imported hash (adding the member when new). Hashing, strength and lockout are the credentials kernel's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from keystile.b2b import intermediate
+from keystile.b2b.admission import Entry, enter
+from keystile.b2b.members import NewMember, add_member
+from keystile.b2b.members_repository import MemberRepository
+from keystile.b2b.models import Member
+from keystile.b2b.organizations import organization_view
+from keystile.b2b.passwords.models import MemberPassword
+from keystile.b2b.passwords.repository import MemberPasswordRepository, holder_of, stored_hash
+from keystile.b2b.views import MemberView, OrganizationView
+from keystile.calls import Call
+from keystile.clock import rfc3339
+from keystile.credentials import checks
+from keystile.credentials.breaches import is_breached
+from keystile.credentials.checks import StrengthCheck, check_guess, decoy_check, hash_new
+from keystile.credentials.hashes import Argon2Parameters, needs_rehash
+from keystile.credentials.imported import validate_import
+from keystile.credentials.policy import PasswordRules, project_rules
+from keystile.errors import CommittedRefusal, KeystileError
+from keystile.identity import lockout
+from keystile.identity.contact import normalize_email
+from keystile.sessions.types import SessionRequest
+
+
+@dataclass(frozen=True)
+class Migrated:
+    member: MemberView
+    member_created: bool
+
+
+def password_factor(now: datetime, member: Member | None = None) -> dict[str, Any]:
+    """Stytch's password AuthenticationFactor: `knowledge` when typed, `email` after a reset link."""
+    stamp = rfc3339(now)
+    factor: dict[str, Any] = {
+        "type": "password",
+        "delivery_method": "knowledge" if member is None else "email",
+        "last_authenticated_at": stamp,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    if member is not None:
+        factor["email_factor"] = {"email_id": member.email_id, "email_address": member.email_address}
+    return factor
+
+
+async def _member(call: Call, organization: OrganizationView, address: str) -> Member | None:
+    found = await MemberRepository(call.db, call.project_id).by_email(organization.organization_id, address)
+    return None if found is None or found.status == "deleted" else found
+
+
+async def checked_password(
+    call: Call, member: Member | None, password: str, rules: PasswordRules, parameters: Argon2Parameters
+) -> MemberPassword:
+    """The member's password row if `password` matches it (`check_guess`, counted against the password's
+    lock) and needs no reset. No member, or no password, answers as a wrong password does, as slowly."""
+    passwords = MemberPasswordRepository(call.db, call.project_id)
+    row = None
+    if member is not None:
+        row = await passwords.held_by(holder_of(member, cross_org=rules.cross_org_passwords))
+    if row is None:
+        await decoy_check(password, parameters)
+        raise KeystileError("unauthorized_credentials")
+    lock = await lockout.lock_state(call.db, call.project_id, row.member_password_id)
+    await check_guess(
+        call,
+        subject_id=row.member_password_id,
+        lock=lock,
+        stored=stored_hash(row),
+        password=password,
+        parameters=parameters,
+    )
+    if row.requires_reset:
+        raise CommittedRefusal("reset_password")
+    if rules.breach_detection_on_authenticate and is_breached(password):
+        row.requires_reset = True
+        raise CommittedRefusal("reset_password", "This password has appeared in a data breach: reset it.")
+    if needs_rehash(stored_hash(row), parameters):
+        passwords.store_hash(row, await hash_new(password, parameters), now=call.now)
+    return row
+
+
+async def authenticate(
+    call: Call,
+    *,
+    organization_ref: str,
+    email: object,
+    password: str,
+    request: SessionRequest,
+    intermediate_session_token: str | None,
+    parameters: Argon2Parameters,
+) -> Entry:
+    """Log a member in to an organization by password: a member session, or an intermediate session
+    when the organization does not allow passwords (`primary_required`) or wants MFA."""
+    address = normalize_email(email)
+    organization = await organization_view(call, organization_ref)
+    rules = await project_rules(call.db, call.project_id)
+    member = await _member(call, organization, address)
+    await checked_password(call, member, password, rules, parameters)
+    assert member is not None, "checked_password refuses no member"
+    presented = (
+        await intermediate.presented(call, intermediate_session_token) if intermediate_session_token else None
+    )
+    return await enter(
+        call,
+        member=MemberView(member, organization),
+        factors=[password_factor(call.now)],
+        request=request,
+        presented=presented,
+    )
+
+
+async def strength_check(call: Call, *, password: str, email: object | None) -> StrengthCheck:
+    rules = await project_rules(call.db, call.project_id)
+    return checks.strength_check(password, rules, normalize_email(email) if email else None)
+
+
+async def migrate(
+    call: Call,
+    *,
+    organization_ref: str,
+    email: object,
+    hash_type: object,
+    hash_text: object,
+    hash_config: dict[str, Any] | None,
+    new: NewMember,
+) -> Migrated:
+    """Give a member (added, active, when the address is new to the organization) an imported password
+    hash, verified at its first login and then replaced by argon2id. The address counts as verified."""
+    address = normalize_email(email)
+    stored = validate_import(hash_type, hash_text, hash_config)
+    organization = await organization_view(call, organization_ref)
+    rules = await project_rules(call.db, call.project_id)
+    repo = MemberRepository(call.db, call.project_id)
+    member = await repo.by_email(organization.organization_id, address, for_update=True)
+    created = member is None
+    if member is None:
+        member = await add_member(call, organization, address, status="active", verified=True, new=new)
+    elif member.status == "deleted":
+        raise KeystileError("member_not_found", "This member was deleted; reactivate it first.")
+    passwords = MemberPasswordRepository(call.db, call.project_id)
+    holder = holder_of(member, cross_org=rules.cross_org_passwords)
+    if await passwords.held_by(holder) is not None:
+        raise KeystileError("password_already_exists")
+    member.email_address_verified, member.updated_at = True, call.now
+    member.member_password_id = (
+        await passwords.set(holder, address, stored, now=call.now)
+    ).member_password_id
+    return Migrated(MemberView(member, organization), created)

@@ -1,0 +1,266 @@
+"""B2B passwords through the official Python SDK's `B2BClient` against a real server on every engine:
+migrate (every hash type, rehashed to argon2id at login), authenticate into an organization, strength
+check, lockout, organizations that disallow passwords or want MFA, and cross-organization passwords."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import stytch
+
+from keystile.b2b.passwords.models import MemberPassword
+from keystile.b2b.passwords.repository import MemberPasswordRepository
+from keystile.cli.runtime import run_in_transaction
+from keystile.config import Settings
+from tests.support.b2b_mail import error_of, new_domain
+from tests.support.password_hashes import imported_hashes
+from tests.support.server import KeystileServer, Project
+
+STRONG = "violet tangerine oboe 71"
+OTHER_STRONG = "horse staple cobalt 9"
+LEGACY = "Legacy passphrase, kept 4 years"
+
+
+def settings_of(server: KeystileServer) -> Settings:
+    return Settings(
+        database_url=server.database_url, encryption_key=server.extra_env["KEYSTILE_ENCRYPTION_KEY"]
+    )
+
+
+def stored(server: KeystileServer, project: Project, member_password_id: str) -> MemberPassword | None:
+    """The password row, read straight from the server's database."""
+
+    async def read(db: Any) -> MemberPassword | None:
+        return await MemberPasswordRepository(db, project.project_id).by_id(member_password_id)
+
+    return run_in_transaction(settings_of(server), read)
+
+
+def organization(client: stytch.B2BClient, **settings: Any) -> str:
+    domain = new_domain()
+    created = client.organizations.create(organization_name=domain, organization_slug=domain, **settings)
+    return created.organization.organization_id
+
+
+def member_with_password(client: stytch.B2BClient, organization_id: str, label: str = "ada") -> str:
+    """A new member of the organization whose password is STRONG (migrated in as argon2id)."""
+    email = f"{label}@{new_domain()}"
+    [argon] = [h for h in imported_hashes(STRONG) if h["hash_type"] == "argon_2i"]
+    client.passwords.migrate(email_address=email, organization_id=organization_id, **argon)
+    return email
+
+
+def test_migrated_hashes_log_in_and_become_argon2id(
+    server: KeystileServer, b2b_project: Project, b2b_client: stytch.B2BClient
+) -> None:
+    organization_id = organization(b2b_client)
+    for arguments in imported_hashes(LEGACY):
+        email = f"{arguments['hash_type']}@{new_domain()}"
+        migrated = b2b_client.passwords.migrate(
+            email_address=email, organization_id=organization_id, name="Ada", **arguments
+        )
+        assert migrated.member_created is True
+        member = migrated.member
+        assert member.status == "active" and member.email_address_verified is True and member.name == "Ada"
+        assert member.member_password_id
+        row = stored(server, b2b_project, member.member_password_id)
+        assert row is not None and row.hash_type == arguments["hash_type"]
+        wrong = error_of(
+            lambda e=email: b2b_client.passwords.authenticate(
+                organization_id=organization_id, email_address=e, password=LEGACY[:-1]
+            )
+        )
+        assert wrong.error_type == "unauthorized_credentials"
+
+        auth = b2b_client.passwords.authenticate(
+            organization_id=organization_id, email_address=email, password=LEGACY, session_duration_minutes=10
+        )
+        assert auth.member_authenticated is True and auth.member_id == migrated.member_id
+        assert auth.organization_id == organization_id and auth.intermediate_session_token == ""
+        assert auth.member_session is not None
+        [factor] = auth.member_session.authentication_factors
+        assert (factor.type, factor.delivery_method) == ("password", "knowledge")
+        assert auth.member.member_password_id == member.member_password_id
+        upgraded = stored(server, b2b_project, member.member_password_id)
+        assert upgraded is not None and upgraded.hash_type == "argon_2id" and upgraded.hash_config is None
+        assert upgraded.hash.startswith("$argon2id$")
+        gated = b2b_client.sessions.authenticate(session_token=auth.session_token)
+        assert gated.member.member_id == migrated.member_id
+
+
+def test_migrate_onto_an_existing_member_and_refusals(b2b_client: stytch.B2BClient) -> None:
+    organization_id = organization(b2b_client)
+    email = f"grace@{new_domain()}"
+    existing = b2b_client.organizations.members.create(organization_id=organization_id, email_address=email)
+    assert existing.member.member_password_id == ""
+    [bcrypt_hash] = [h for h in imported_hashes(LEGACY) if h["hash_type"] == "bcrypt"]
+    migrated = b2b_client.passwords.migrate(
+        email_address=email, organization_id=organization_id, **bcrypt_hash
+    )
+    assert migrated.member_created is False and migrated.member_id == existing.member_id
+    got = b2b_client.organizations.members.get(organization_id=organization_id, member_id=existing.member_id)
+    assert got.member.member_password_id == migrated.member.member_password_id != ""
+    # A second migrate onto a member who has a password, a bad hash, an unknown organization.
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.migrate(
+                email_address=email, organization_id=organization_id, **bcrypt_hash
+            )
+        ).error_type
+        == "password_already_exists"
+    )
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.migrate(
+                email_address=f"x@{new_domain()}",
+                organization_id=organization_id,
+                hash_type="bcrypt",
+                hash="nope",
+            )
+        ).error_type
+        == "invalid_bcrypt_hash"
+    )
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.migrate(
+                email_address=email, organization_id="organization-test-nope", **bcrypt_hash
+            )
+        ).error_type
+        == "organization_not_found"
+    )
+    # delete_password removes it; the member has none afterwards.
+    b2b_client.organizations.members.delete_password(
+        organization_id=organization_id, member_password_id=migrated.member.member_password_id
+    )
+    assert (
+        b2b_client.organizations.members.get(
+            organization_id=organization_id, member_id=existing.member_id
+        ).member.member_password_id
+        == ""
+    )
+
+
+def test_strength_check(b2b_client: stytch.B2BClient) -> None:
+    strong = b2b_client.passwords.strength_check(password=STRONG, email_address=f"ada@{new_domain()}")
+    assert strong.valid_password is True and strong.score >= 3 and strong.breached_password is False
+    assert strong.strength_policy == "zxcvbn" and strong.breach_detection_on_create is True
+    assert strong.zxcvbn_feedback is not None and strong.luds_feedback is None
+    breached = b2b_client.passwords.strength_check(password="Password123!")
+    assert breached.valid_password is False and breached.breached_password is True
+    weak = b2b_client.passwords.strength_check(password="ada12345", email_address="ada@example.com")
+    assert weak.valid_password is False and weak.zxcvbn_feedback is not None
+    assert weak.zxcvbn_feedback.suggestions
+
+
+def test_wrong_passwords_lock_the_password_and_change_nothing(
+    server: KeystileServer, b2b_project: Project, b2b_client: stytch.B2BClient
+) -> None:
+    organization_id = organization(b2b_client)
+    email = member_with_password(b2b_client, organization_id, "lock")
+
+    def attempt(password: str) -> str:
+        return str(
+            error_of(
+                lambda: b2b_client.passwords.authenticate(
+                    organization_id=organization_id, email_address=email, password=password
+                )
+            ).error_type
+        )
+
+    first = b2b_client.passwords.authenticate(
+        organization_id=organization_id, email_address=email, password=STRONG
+    )
+    password_id = first.member.member_password_id
+    before = stored(server, b2b_project, password_id)
+    for _ in range(10):
+        assert attempt(OTHER_STRONG) == "unauthorized_credentials"
+    assert attempt(OTHER_STRONG) == "user_lock_limit_reached"
+    assert attempt(STRONG) == "user_lock_limit_reached"
+    after = stored(server, b2b_project, password_id)
+    assert before is not None and after is not None
+    assert (after.hash, after.hash_type, after.requires_reset) == (before.hash, before.hash_type, False)
+    # No address, or a member without a password, answers as a wrong password does.
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.authenticate(
+                organization_id=organization_id, email_address=f"nobody@{new_domain()}", password=STRONG
+            )
+        ).error_type
+        == "unauthorized_credentials"
+    )
+
+
+def test_an_organization_without_passwords_gets_no_member_session(b2b_client: stytch.B2BClient) -> None:
+    organization_id = organization(b2b_client)
+    email = member_with_password(b2b_client, organization_id, "sso")
+    b2b_client.organizations.update(organization_id, auth_methods="RESTRICTED", allowed_auth_methods=["sso"])
+    refused = b2b_client.passwords.authenticate(
+        organization_id=organization_id, email_address=email, password=STRONG
+    )
+    assert refused.member_authenticated is False and refused.session_token == "" and refused.session_jwt == ""
+    assert refused.member_session is None
+    assert refused.primary_required is not None and refused.primary_required.allowed_auth_methods == ["sso"]
+    assert refused.intermediate_session_token
+    member = b2b_client.organizations.members.get(
+        organization_id=organization_id, member_id=refused.member_id
+    )
+    assert member.member.status == "active"
+    sessions = b2b_client.sessions.get(organization_id=organization_id, member_id=refused.member_id)
+    assert sessions.member_sessions == []
+    # Allowing passwords lets the same login in.
+    b2b_client.organizations.update(organization_id, allowed_auth_methods=["sso", "password"])
+    allowed = b2b_client.passwords.authenticate(
+        organization_id=organization_id, email_address=email, password=STRONG
+    )
+    assert allowed.member_authenticated is True
+
+
+def test_mfa_required_gives_an_intermediate_session(b2b_client: stytch.B2BClient) -> None:
+    organization_id = organization(b2b_client, mfa_policy="REQUIRED_FOR_ALL")
+    email = member_with_password(b2b_client, organization_id, "mfa")
+    auth = b2b_client.passwords.authenticate(
+        organization_id=organization_id, email_address=email, password=STRONG
+    )
+    assert auth.member_authenticated is False and auth.session_token == ""
+    assert auth.mfa_required is not None and auth.intermediate_session_token
+    assert auth.intermediate_session_token_expires_at is not None
+
+
+def test_cross_organization_passwords(
+    server: KeystileServer, b2b_project: Project, b2b_client: stytch.B2BClient
+) -> None:
+    first, second = organization(b2b_client), organization(b2b_client)
+    email = member_with_password(b2b_client, first, "cross")
+    b2b_client.organizations.members.create(organization_id=second, email_address=email)
+    # Organization-scoped (the default): the password opens only its own member's organization.
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.authenticate(
+                organization_id=second, email_address=email, password=STRONG
+            )
+        ).error_type
+        == "unauthorized_credentials"
+    )
+
+    policy = server.cli_json(
+        "passwords", "policy", "--project", b2b_project.project_id, "--cross-org-passwords", "--json"
+    )
+    assert isinstance(policy, dict) and policy["cross_org_passwords"] is True
+    other = f"cross2@{new_domain()}"
+    for organization_id in (first, second):
+        b2b_client.organizations.members.create(organization_id=organization_id, email_address=other)
+    [argon] = [h for h in imported_hashes(STRONG) if h["hash_type"] == "argon_2i"]
+    migrated = b2b_client.passwords.migrate(email_address=other, organization_id=first, **argon)
+    # One password for the address: every member of it shows it, and it opens both organizations.
+    for organization_id in (first, second):
+        auth = b2b_client.passwords.authenticate(
+            organization_id=organization_id, email_address=other, password=STRONG
+        )
+        assert auth.member_authenticated is True
+        assert auth.member.member_password_id == migrated.member.member_password_id
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.migrate(email_address=other, organization_id=second, **argon)
+        ).error_type
+        == "password_already_exists"
+    )
