@@ -21,15 +21,19 @@ log = structlog.get_logger("keystile.api")
 # The body cap of requests not made with project credentials (the OAuth token endpoint, pages): their
 # bodies are small, and whoever sends them is not known yet.
 PRE_AUTH_MAX_BODY_BYTES = 65_536
+# Paths a browser posts to without project credentials: the OAuth token endpoint and, where Stytch's
+# JavaScript SDK sends Google One Tap's credential, the OAuth callback.
+ONE_TAP_CALLBACK_PREFIX = "/v1/oauth/callback/"
+PUBLIC_PREFIXES = ("/v1/public/", ONE_TAP_CALLBACK_PREFIX)
 
 
 def _made_with_project_credentials(scope: Scope) -> bool:
     """Whether this is a request whose body only a project may send: every `/v1` call but reads
-    (the JWKS are public) and the token endpoint under `/v1/public/` (client credentials)."""
+    (the JWKS are public) and the `PUBLIC_PREFIXES` (client credentials, browsers)."""
     path: str = scope["path"]
     return (
         path.startswith("/v1/")
-        and not path.startswith("/v1/public/")
+        and not path.startswith(PUBLIC_PREFIXES)
         and scope["method"] not in ("GET", "HEAD")
     )
 

@@ -276,3 +276,47 @@ def test_provider_down(oauth_server: KeystileServer, project: Project) -> None:
     answer = httpx.get(start_url(oauth_server), params={"public_token": project.public_token})
     assert (answer.status_code, answer.json()["error_type"]) == (400, "oauth_provider_error")
     assert counts(oauth_server, project) == (0, 0, 0)
+
+
+def one_tap(server: KeystileServer, project: Project, browser: httpx.Client) -> tuple[str, str]:
+    """Start One Tap as Stytch's JavaScript SDK does: the callback id and the CSRF cookie's value."""
+    started = browser.get(
+        f"{server.base_url}v1/public/oauth/google/onetap/start", params={"public_token": project.public_token}
+    )
+    assert started.status_code == 200, started.text
+    assert started.json()["google_client_id"] == "google-client"
+    return started.json()["oauth_callback_id"], browser.cookies["stytch_csrf_private_token"]
+
+
+def test_google_one_tap(
+    oauth_server: KeystileServer, project: Project, client: stytch.Client, google: OidcProvider
+) -> None:
+    email = new_address("onetap")
+    sub = f"onetap-{email}"
+    google.set_user(sub, email=email, email_verified=True)
+    credential = google.id_token(sub)
+    with httpx.Client() as browser:
+        callback_id, csrf = one_tap(oauth_server, project, browser)
+        submit = f"{oauth_server.base_url}v1/oauth/callback/{callback_id}"
+        # The CSRF token must be the cookie's, in the body too.
+        forged = browser.post(submit, json={"id_token": credential, "stytch_csrf_token": "x" + csrf})
+        assert forged.json()["error_type"] == "oauth_state_mismatch"
+        # A credential Google issued to another client is refused.
+        foreign = browser.post(
+            submit, json={"id_token": google.id_token(sub, client_id="other-app"), "stytch_csrf_token": csrf}
+        )
+        assert (foreign.status_code, foreign.json()["error_type"]) == (401, "invalid_id_token")
+        assert counts(oauth_server, project) == (0, 0, 0)
+
+        done = browser.post(submit, json={"id_token": credential, "stytch_csrf_token": csrf})
+        assert done.status_code == 200, done.text
+        assert done.json()["redirect_url"].startswith(APP + "?")
+        # The CSRF token is used up.
+        again = browser.post(submit, json={"id_token": credential, "stytch_csrf_token": csrf})
+        assert again.json()["error_type"] == "oauth_state_mismatch"
+
+    auth = client.oauth.authenticate(token=token_of(done.json()["redirect_url"]), session_duration_minutes=5)
+    assert (auth.provider_type, auth.provider_subject) == ("google", sub)
+    assert auth.provider_values.id_token == credential and auth.provider_values.access_token == ""
+    assert [(e.email, e.verified) for e in auth.user.emails] == [(email, True)]
+    assert counts(oauth_server, project) == (1, 1, 1)

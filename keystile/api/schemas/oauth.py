@@ -47,3 +47,19 @@ class AttachRequest(RequestBody):
 
 class AttachResponse(StytchResponse):
     oauth_attach_token: str
+
+
+class OneTapStartResponse(StytchResponse):
+    google_client_id: str
+    oauth_callback_id: str
+
+
+class OneTapSubmitRequest(RequestBody):
+    id_token: str = Field(max_length=JWT_MAX)
+    stytch_csrf_token: str | None = Field(default=None, max_length=TOKEN_MAX)
+    login_redirect_url: str | None = Field(default=None, max_length=2048)
+    signup_redirect_url: str | None = Field(default=None, max_length=2048)
+
+
+class OneTapSubmitResponse(StytchResponse):
+    redirect_url: str

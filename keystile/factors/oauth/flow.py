@@ -10,7 +10,7 @@ import hmac
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from typing import Final
 
@@ -21,7 +21,7 @@ from keystile.calls import Call
 from keystile.db import single_use
 from keystile.errors import KeystileError
 from keystile.factors.oauth import client
-from keystile.factors.oauth.accounts import account_of, sign_in
+from keystile.factors.oauth.accounts import SignedIn, account_of, sign_in
 from keystile.factors.oauth.configuration import Endpoints, callback_url, endpoints
 from keystile.factors.oauth.models import OAuthState, OAuthToken
 from keystile.factors.oauth.providers import provider
@@ -66,7 +66,7 @@ class ProviderReturn:
     cookie_state: str | None
 
 
-async def _configured(call: Call, name: str) -> Endpoints:
+async def configured(call: Call, name: str) -> Endpoints:
     spec = provider(name)
     row = await ProviderConfigRepository(call.db, call.project_id).get(spec.name)
     if row is None:
@@ -87,7 +87,7 @@ async def _attached_user(call: Call, token: str | None, provider_name: str) -> s
 
 async def start(call: Call, *, request: StartRequest, public_url: str) -> Started:
     """Begin a flow at the provider for the project (`call`), nothing sent before every check passed."""
-    config = await _configured(call, request.provider)
+    config = await configured(call, request.provider)
     challenge = tokens.check_challenge(request.code_challenge)
     login_url = await resolve_redirect_url(call.db, call.project_id, "login", request.login_redirect_url)
     signup_url = await resolve_redirect_url(call.db, call.project_id, "signup", request.signup_redirect_url)
@@ -158,7 +158,7 @@ async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, publ
         raise _provider_error(returned.error)
     if not returned.code:
         raise KeystileError("oauth_provider_error", "The OAuth provider's redirect carried no code.")
-    config = await _configured(call, flow.provider)
+    config = await configured(call, flow.provider)
     at = await client.provider_endpoints(config)
     verifier = call.keys.cipher.decrypt(flow.provider_verifier_encrypted.encode()).decode()
     redirect_uri = callback_url(public_url, callback_id)
@@ -183,28 +183,42 @@ async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, publ
     if not await single_use.redeem(call.db, flow, call.now):
         raise KeystileError("oauth_state_mismatch")
     signed_in = await sign_in(call, config.provider, account, flow.attach_user_id)
+    if not issued.scopes:
+        issued = replace(issued, scopes=flow.scopes.split())
+    app_url = flow.signup_redirect_url if signed_in.user_created else flow.login_redirect_url
+    return redirect_to_app(call, signed_in, issued, app_url, code_challenge=flow.code_challenge)
+
+
+def redirect_to_app(
+    call: Call,
+    signed_in: SignedIn,
+    issued: client.ProviderTokens,
+    app_url: str,
+    *,
+    code_challenge: str | None,
+) -> str:
+    """`app_url` with `stytch_token_type=oauth&token=…`: a new single-use token for `oauth.authenticate`,
+    stored with the provider's tokens (encrypted) and the app's PKCE challenge."""
     token = tokens.new_token()
-    provider_tokens = {**asdict(issued), "scopes": issued.scopes or flow.scopes.split()}
+    provider_tokens = asdict(issued)
     if issued.expires_at is not None:
         provider_tokens["expires_at"] = issued.expires_at.isoformat()
+    encrypted = call.keys.cipher.encrypt(json.dumps(provider_tokens).encode()).decode("ascii")
     call.db.add(
         OAuthToken(
             token_id=new_id("oauth-token"),
             project_id=call.project_id,
             token_digest=tokens.digest(token),
-            code_challenge=flow.code_challenge,
+            code_challenge=code_challenge,
             user_id=signed_in.user.user_id,
             registration_id=signed_in.registration.registration_id,
             user_created=signed_in.user_created,
             email_first_proof=signed_in.email_first_proof,
-            provider_tokens_encrypted=call.keys.cipher.encrypt(json.dumps(provider_tokens).encode()).decode(
-                "ascii"
-            ),
+            provider_tokens_encrypted=encrypted,
             created_at=call.now,
             expires_at=call.now + TOKEN_LIFETIME,
         )
     )
-    app_url = flow.signup_redirect_url if signed_in.user_created else flow.login_redirect_url
     return tokens.link(app_url, token, "oauth")
 
 

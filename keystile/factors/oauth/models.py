@@ -40,7 +40,8 @@ class OAuthProviderConfig(Base):
 class OAuthState(SingleUseToken, Base):
     """A flow sent to a provider: `token_digest` is the `state`'s (the browser also holds it in a
     cookie), redeemed once by the callback. `code_challenge` is the app's PKCE challenge; the verifier
-    keystile itself gave the provider is kept encrypted."""
+    keystile itself gave the provider is kept encrypted. A Google One Tap flow's digest is its CSRF
+    token's, and its nonce, verifier, scopes and URLs are empty (its submit names the URLs)."""
 
     __tablename__ = "oauth_states"
 

@@ -7,20 +7,23 @@ from functools import partial
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from keystile.api.auth import ConsumerProject
 from keystile.api.context import Ctx, RequestContext
 from keystile.api.limits import Attempts
+from keystile.api.middleware import ONE_TAP_CALLBACK_PREFIX
 from keystile.api.schemas import oauth as schemas
 from keystile.api.schemas.sessions import session_out, session_request
 from keystile.api.schemas.users import user_out
 from keystile.clock import rfc3339
-from keystile.factors.oauth import flow, service
+from keystile.factors.oauth import flow, one_tap, service
 from keystile.factors.oauth.configuration import CALLBACK_PATH
 
 router = APIRouter(tags=["oauth"])
 STATE_COOKIE: Final = "keystile_oauth_state"
+# Stytch's JavaScript SDK reads this cookie and posts its value back with the One Tap credential.
+CSRF_COOKIE: Final = "stytch_csrf_private_token"
 PROVIDER_PREFIX: Final = "provider_"
 Param = Annotated[str | None, Query(max_length=2048)]
 
@@ -100,6 +103,48 @@ async def callback(
         public_url=ctx.state.settings.public_url,
     )
     return _redirect(ctx, app_url, state=None)
+
+
+@router.get("/v1/public/oauth/google/onetap/start", response_model=schemas.OneTapStartResponse)
+async def one_tap_start(ctx: Ctx, public_token: Param = None) -> JSONResponse:
+    started = await ctx.run_found(partial(flow.consumer_project, public_token=public_token), one_tap.start)
+    body = schemas.OneTapStartResponse(
+        request_id=ctx.request_id,
+        google_client_id=started.google_client_id,
+        oauth_callback_id=started.oauth_callback_id,
+    )
+    answer = JSONResponse(body.model_dump())
+    secure = ctx.state.settings.public_url.startswith("https:")
+    answer.set_cookie(
+        CSRF_COOKIE,
+        started.csrf_token,
+        max_age=int(flow.FLOW_LIFETIME.total_seconds()),
+        path="/",
+        secure=secure,
+        # The SDK posts from the app's origin: cross-site over https, same-site on a laptop.
+        samesite="none" if secure else "lax",
+    )
+    return answer
+
+
+@router.post(ONE_TAP_CALLBACK_PREFIX + "{callback_id}", response_model=schemas.OneTapSubmitResponse)
+async def one_tap_submit(
+    callback_id: str, body: schemas.OneTapSubmitRequest, request: Request, ctx: Ctx
+) -> schemas.OneTapSubmitResponse:
+    credential = one_tap.OneTapCredential(
+        id_token=body.id_token,
+        csrf_token=body.stytch_csrf_token,
+        cookie_csrf_token=request.cookies.get(CSRF_COOKIE),
+        login_redirect_url=body.login_redirect_url,
+        signup_redirect_url=body.signup_redirect_url,
+    )
+    app_url = await ctx.run_found(
+        partial(flow.project_of_callback, callback_id=callback_id),
+        one_tap.submit,
+        callback_id=callback_id,
+        credential=credential,
+    )
+    return schemas.OneTapSubmitResponse(request_id=ctx.request_id, redirect_url=app_url)
 
 
 @router.post("/v1/oauth/authenticate", response_model=schemas.AuthenticateResponse, dependencies=[Attempts])
