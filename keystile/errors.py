@@ -159,6 +159,7 @@ ErrorType = Literal[
     "action_available_only_for_active_members",
     "action_available_only_once_primary_authentication_is_met",
     "mfa_method_not_allowed",
+    "mfa_factor_required",
     "invalid_webauthn_registration_domain",
     "invalid_authenticator_type",
     "invalid_public_key_credential",
@@ -385,6 +386,7 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("action_available_only_for_active_members", 400, STYTCH, "You may not attach an MFA factor to a member that is not active."),
     E("action_available_only_once_primary_authentication_is_met", 400, STYTCH, "You must complete the primary authentication requirements for an organization before completing an MFA flow."),
     E("mfa_method_not_allowed", 403, KEYSTILE, "The organization does not allow this MFA method (see its mfa_methods and allowed_mfa_methods)."),
+    E("mfa_factor_required", 403, KEYSTILE, "The member has an MFA factor: pass an intermediate session token or session on which it was authenticated to add another."),
     # WebAuthn and passkeys
     E("invalid_webauthn_registration_domain", 400, STYTCH, "The domain is not one of the project's WebAuthn domains (keystile projects domains add)."),
     E("invalid_authenticator_type", 400, STYTCH, "authenticator_type must be platform or cross-platform."),

@@ -173,6 +173,15 @@ async def enter(
     return Entry(member, issued=issued)
 
 
+def email_proof(presented: PresentedIntermediateSession | None) -> str:
+    """How the address of a presented discovery intermediate session was proven (`magic_link`, `otp`);
+    a magic link otherwise."""
+    if presented is None or presented.row.member_id is not None:
+        return "magic_link"
+    factors = presented.row.authentication_factors or []
+    return next((str(f["type"]) for f in factors if f.get("delivery_method") == "email"), "magic_link")
+
+
 async def enter_by_email(
     call: Call,
     organization: OrganizationView,
@@ -180,12 +189,14 @@ async def enter_by_email(
     *,
     request: SessionRequest,
     presented: PresentedIntermediateSession | None,
+    proof: str = "magic_link",
 ) -> Entry:
-    """`enter` with the email factor: the member has just proven its email address."""
+    """`enter` with the email factor: the member has just proven its email address by `proof` (a
+    magic link, or what `email_proof` says proved a discovery intermediate session's)."""
     return await enter(
         call,
         member=MemberView(member, organization),
-        factors=[email_factor(member, call.now)],
+        factors=[email_factor(member, call.now, proof)],
         request=request,
         presented=presented,
     )
@@ -198,7 +209,9 @@ async def exchange_intermediate_session(
     presented = await intermediate.presented(call, token)
     organization = await organization_view(call, organization_ref)
     member = await admit(call, organization, presented.row.email_address, verified=True)
-    return await enter_by_email(call, organization, member, request=request, presented=presented)
+    return await enter_by_email(
+        call, organization, member, request=request, presented=presented, proof=email_proof(presented)
+    )
 
 
 async def exchange_session(

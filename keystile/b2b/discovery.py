@@ -8,7 +8,7 @@ from typing import Any
 
 from keystile import tokens
 from keystile.b2b import intermediate, policy, sandbox
-from keystile.b2b.admission import Entry, enter_by_email, proven_email, unmet_requirements
+from keystile.b2b.admission import Entry, email_proof, enter_by_email, proven_email, unmet_requirements
 from keystile.b2b.intermediate import IssuedIntermediateSession
 from keystile.b2b.links import DISCOVERY, DISCOVERY_EXPIRATION_MINUTES, Link, redeem_link, send_link
 from keystile.b2b.members import NewMember, add_member
@@ -21,6 +21,7 @@ from keystile.b2b.views import OrganizationView
 from keystile.calls import Call
 from keystile.errors import KeystileError
 from keystile.factors import links
+from keystile.factors.common import authentication_factor
 from keystile.identity.contact import normalize_email
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.types import MemberCredentials, SessionRequest
@@ -114,12 +115,13 @@ async def _discovered(
 async def authenticate(call: Call, *, token: str, code_verifier: str | None) -> Discovery:
     """Redeem a discovery link for an intermediate session and the organizations of its address."""
     row = await redeem_link(call, token, discovery=True, code_verifier=code_verifier)
-    return await discover(call, row.email_address)
+    return await discover(call, row.email_address, "magic_link")
 
 
-async def discover(call: Call, email: str) -> Discovery:
-    """For a just proven `email`: an intermediate session, and the organizations of the address."""
-    ist = intermediate.issue(call, email=email)
+async def discover(call: Call, email: str, proof: str) -> Discovery:
+    """For `email` just proven by a `proof` (magic_link, otp): an intermediate session carrying that
+    factor, and the organizations of the address."""
+    ist = intermediate.issue(call, email=email, factors=[authentication_factor(proof, "email", call.now)])
     return Discovery(email, await _discovered(call, email, eligible=True, authenticated_in=None), ist)
 
 
@@ -154,4 +156,6 @@ async def create_organization_and_enter(
     organization = await create_organization(call, given, creator_email=email)
     admin = NewMember(roles=[policy.ADMIN_ROLE])
     member = await add_member(call, organization, email, status="pending", verified=True, new=admin)
-    return await enter_by_email(call, organization, member, request=request, presented=ist)
+    return await enter_by_email(
+        call, organization, member, request=request, presented=ist, proof=email_proof(ist)
+    )

@@ -18,6 +18,8 @@ from keystile.errors import KeystileError
 from keystile.sessions.types import MemberCredentials, SessionRequest
 
 ENROLLMENT: Final = {"enroll": True, "unenroll": False}
+# (type, delivery_method) of the AuthenticationFactors that are second factors.
+MFA_FACTORS: Final = {("otp", "sms"), ("totp", "authenticator_app"), ("recovery_codes", "recovery_code")}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,17 @@ class Challenge:
 
     member: MemberView
     presented: PresentedIntermediateSession | None
+    # The factors authenticated on what the caller presented (the intermediate session or session).
+    factors: list[dict[str, Any]] = field(default_factory=list)
+
+    def check_may_enroll(self) -> None:
+        """A member with a verified second factor adds another only with that proven on what it
+        presents (Stytch's rule against bypassing MFA by enrolling one's own factor)."""
+        row = self.member.member
+        enrolled = row.mfa_phone_number_verified or bool(row.totp_registration_id)
+        proven = any((f.get("type"), f.get("delivery_method")) in MFA_FACTORS for f in self.factors)
+        if enrolled and not proven:
+            raise KeystileError("mfa_factor_required")
 
 
 def session_of(credentials: MemberCredentials) -> SessionRequest:
@@ -68,12 +81,12 @@ async def challenge(
         primary, _ = unmet_requirements(organization, row, presented.row.authentication_factors or [])
         if primary is not None:
             raise KeystileError("action_available_only_once_primary_authentication_is_met")
-        return Challenge(member, presented)
+        return Challenge(member, presented, presented.row.authentication_factors or [])
     if request.session.session_token or request.session.session_jwt:
-        _, owner = await current(call, request.credentials)
+        session, owner = await current(call, request.credentials)
         if owner.member.member_id != row.member_id:
             raise KeystileError("user_id_mismatch", "The session belongs to a different member.")
-        return Challenge(member, None)
+        return Challenge(member, None, session.authentication_factors)
     if required:
         raise KeystileError("action_available_only_once_primary_authentication_is_met")
     return Challenge(member, None)

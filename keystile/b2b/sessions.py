@@ -51,11 +51,11 @@ class AuthenticatedMember:
     verdict: Verdict | None = None  # when an authorization check was asked for (and passed)
 
 
-def email_factor(member: Member, now: datetime) -> dict[str, Any]:
-    """The AuthenticationFactor of an email magic link to `member`."""
+def email_factor(member: Member, now: datetime, factor_type: str = "magic_link") -> dict[str, Any]:
+    """The AuthenticationFactor of an email magic link (or passcode: `factor_type` "otp") to `member`."""
     stamp = rfc3339(now)
     return {
-        "type": "magic_link",
+        "type": factor_type,
         "delivery_method": "email",
         "last_authenticated_at": stamp,
         "created_at": stamp,

@@ -143,3 +143,56 @@ def test_an_intermediate_session_carries_every_factor(
         intermediate_session_token=partial.intermediate_session_token,
     )
     assert done.member_authenticated and factor_types(done) == ["otp/email", "magic_link/email"]
+
+
+def test_a_member_with_a_second_factor_adds_another_only_with_it_proven(
+    b2b_client: stytch.B2BClient, smtp_sink: SmtpSink, sms_sink: SmsSink
+) -> None:
+    """Whoever passed the primary factor alone cannot enroll their own TOTP (or phone) to skip the
+    member's SMS (or TOTP) second factor."""
+    mail, domain = Mailbox(b2b_client, smtp_sink), new_domain()
+    org = jit_organization(b2b_client, domain, mfa_policy="REQUIRED_FOR_ALL")
+    email = f"ada@{domain}"
+    member_id = b2b_client.organizations.members.create(organization_id=org, email_address=email).member_id
+    phone = enroll_phone(
+        b2b_client, sms_sink, org, member_id, mail.log_in(org, email).intermediate_session_token
+    )
+
+    primary_only = mail.log_in(org, email)
+    received_code(sms_sink, phone)  # texted on the way in
+    refused = error_of(
+        lambda: b2b_client.totps.create(
+            organization_id=org,
+            member_id=member_id,
+            intermediate_session_token=primary_only.intermediate_session_token,
+        )
+    )
+    assert (refused.status_code, refused.error_type) == (403, "mfa_factor_required")
+    assert error_of(
+        lambda: b2b_client.recovery_codes.get(organization_id=org, member_id=member_id)
+    ).error_type == ("totp_not_found")
+    other = error_of(
+        lambda: b2b_client.otps.sms.send(
+            organization_id=org,
+            member_id=member_id,
+            mfa_phone_number=new_phone_number(),
+            intermediate_session_token=primary_only.intermediate_session_token,
+        )
+    )
+    assert other.status_code == 400
+    # With the SMS factor proven, the TOTP may be added.
+    b2b_client.otps.sms.send(
+        organization_id=org,
+        member_id=member_id,
+        intermediate_session_token=primary_only.intermediate_session_token,
+    )
+    done = b2b_client.otps.sms.authenticate(
+        organization_id=org,
+        member_id=member_id,
+        code=received_code(sms_sink, phone),
+        intermediate_session_token=primary_only.intermediate_session_token,
+    )
+    created = b2b_client.totps.create(
+        organization_id=org, member_id=member_id, session_token=done.session_token
+    )
+    assert created.totp_registration_id

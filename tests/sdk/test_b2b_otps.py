@@ -115,6 +115,8 @@ def test_email_passcodes_log_in_and_discover(b2b_client: stytch.B2BClient, smtp_
         intermediate_session_token=found.intermediate_session_token, organization_id=org
     )
     assert entered.member_authenticated and entered.member_id == done.member_id
+    assert factor_types(entered) == ["otp/email"]
+    assert entered.member_session.authentication_factors[0].email_factor.email_address == email
 
     # An organization that allows only magic links asks for one after an email passcode.
     strict_domain = new_domain("strict")

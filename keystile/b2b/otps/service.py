@@ -58,20 +58,20 @@ async def send_sms(
     credentials: MemberCredentials,
 ) -> SentCode:
     """Text a code to the member's MFA phone number, or to `mfa_phone_number`, which becomes the
-    member's (unverified until a code sent to it is authenticated) while it has no verified one."""
+    member's (unverified until a code sent to it is authenticated) when it has none; a member with a
+    verified TOTP adds a number only with that proven (`check_may_enroll`)."""
     request = mfa.SecondFactorRequest(
         organization_ref, member_ref, intermediate_session_token, mfa.session_of(credentials)
     )
-    member = (await mfa.challenge(call, request, method="sms_otp", required=False)).member
-    row = member.member
+    challenged = await mfa.challenge(call, request, method="sms_otp", required=False)
+    member, row = challenged.member, challenged.member.member
     number = normalize_phone(mfa_phone_number) if mfa_phone_number else row.mfa_phone_number
     if not number:
         raise KeystileError("member_phone_number_not_found")
+    if row.mfa_phone_number and number != row.mfa_phone_number:
+        raise KeystileError("invalid_argument", "The member has another MFA phone number; delete it first.")
     if number != row.mfa_phone_number:
-        if row.mfa_phone_number_verified:
-            raise KeystileError(
-                "invalid_argument", "The member's MFA phone number is verified; delete it first."
-            )
+        challenged.check_may_enroll()
         if row.status != "active" and not intermediate_session_token:
             raise KeystileError("action_available_only_for_active_members")
     await sending.text_code(call, member, number)
@@ -165,4 +165,4 @@ async def authenticate_discovery(call: Call, *, email: object, code: object) -> 
     await _redeemed(
         call, await otps.newest(sending.DISCOVERY_KIND, destination=address), code, subject_id=subject
     )
-    return await discover(call, address)
+    return await discover(call, address, "otp")

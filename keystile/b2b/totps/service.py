@@ -117,10 +117,11 @@ async def create(
     request = mfa.SecondFactorRequest(
         organization_ref, member_ref, intermediate_session_token, mfa.session_of(credentials)
     )
-    member = (await mfa.challenge(call, request, method="totp", required=False)).member
+    challenged = await mfa.challenge(call, request, method="totp", required=False)
+    member = await _registering(call, organization_ref, challenged.member.member.member_id)
+    challenged.check_may_enroll()
     if member.member.status != "active" and not intermediate_session_token:
         raise KeystileError("action_available_only_for_active_members")
-    member = await _registering(call, organization_ref, member.member.member_id)
     secret = authenticator.new_secret()
     totp = _registration(call, member, secret, verified=False, minutes=minutes)
     codes = new_recovery_codes()
