@@ -23,6 +23,7 @@ from keystile.errors import KeystileError
 from keystile.factors import links
 from keystile.factors.common import authentication_factor
 from keystile.identity.contact import normalize_email
+from keystile.projects.sandbox import check_redirect_urls
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.types import MemberCredentials, SessionRequest
 
@@ -60,9 +61,10 @@ async def send(
     address = normalize_email(email)
     challenge = tokens.check_challenge(code_challenge)
     minutes = links.expiration_minutes(expiration_minutes, DISCOVERY_EXPIRATION_MINUTES)
-    url = await resolve_redirect_url(call.db, call.project_id, DISCOVERY, redirect_url)
     if sandbox.is_sandbox_email(call.test_project, address):
+        check_redirect_urls(redirect_url)
         return
+    url = await resolve_redirect_url(call.db, call.project_id, DISCOVERY, redirect_url)
     link = Link(
         kind=DISCOVERY, email=address, redirect_url=url, lifetime_minutes=minutes, code_challenge=challenge
     )

@@ -54,6 +54,7 @@ async def login_or_signup(
     )
     db, project_id, now = call.db, call.project_id, call.now
     if sandbox.is_sandbox_login(call.test_project, organization_ref, address):
+        sandbox_values.check_redirect_urls(options.login_url, options.signup_url)
         return SentMemberLink(sandbox.sandbox_member(project_id, now), member_created=False)
     organization = await organization_view(call, organization_ref)
     login_url = await resolve_redirect_url(db, project_id, "login", options.login_url)
@@ -94,6 +95,7 @@ async def invite(
     address = normalize_email(email)
     minutes = links.expiration_minutes(options.invite_expiration_minutes, links.INVITE_EXPIRATION_MINUTES)
     if sandbox.is_sandbox_login(call.test_project, organization_ref, address):
+        sandbox_values.check_redirect_urls(options.invite_url)
         return sandbox.sandbox_member(call.project_id, call.now)
     organization = await administered_organization(
         call, organization_ref, acting, MEMBER, [CREATE], what="Inviting a member"

@@ -5,9 +5,10 @@ its session token opens no session of the project."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from keystile.delivery.models import EMAIL
+from keystile.factors.common import authentication_factor
 from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.views import UserView
 from keystile.projects.sandbox import (
@@ -22,7 +23,10 @@ from keystile.projects.sandbox import (
 )
 from keystile.sessions import policy
 from keystile.sessions.models import Session
-from keystile.sessions.service import IssuedSession
+from keystile.sessions.service import AuthenticatedSession, IssuedSession
+
+# How long the sandbox session lasts from a check that names no duration (Stytch's default).
+SESSION_MINUTES: Final = 60
 
 
 def method_id(channel: str) -> str:
@@ -78,3 +82,21 @@ def sandbox_session(
         attributes={"ip_address": "", "user_agent": ""},
     )
     return IssuedSession(session, SANDBOX_SESSION_TOKEN, "", policy.session_roles([]))
+
+
+def authenticated_session(
+    project_id: str, duration_minutes: int | None, now: datetime
+) -> AuthenticatedSession:
+    """What sessions.authenticate answers for Stytch's sandbox session token: the sandbox user's session,
+    started by an email magic link on Stytch's fixed date, lasting `duration_minutes` (60) from now."""
+    user = sandbox_user(project_id)
+    email = user.emails[0]
+    factor = authentication_factor(
+        "magic_link",
+        "email",
+        SANDBOX_STARTED_AT,
+        email_factor={"email_id": email.email_id, "email_address": email.email},
+    )
+    issued = sandbox_session(project_id, factor, duration_minutes or SESSION_MINUTES, now)
+    assert issued.session is not None  # a duration was given
+    return AuthenticatedSession(issued.session, user, issued.roles, issued.session_token, issued.session_jwt)

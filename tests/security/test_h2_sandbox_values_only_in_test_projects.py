@@ -144,10 +144,10 @@ def test_h2_sandbox_values_on_a_test_project_are_canned(
         assert wrong == "otp_code_not_found"
 
     # Nothing of it is real: no user was stored, the sandbox user is unknown to the project's API, the
-    # canned session is nobody's session here (an app's session check refuses it), and no message went out.
-    assert error_type(lambda: client.sessions.authenticate(session_token=SANDBOX_SESSION_TOKEN)) == (
-        "session_not_found"
-    )
+    # canned session is Stytch's sandbox session (sessions.authenticate answers it as Stytch's sandbox
+    # does, with the sandbox user and no JWT) and no session of the project, and no message went out.
+    canned = client.sessions.authenticate(session_token=SANDBOX_SESSION_TOKEN)
+    assert (canned.user.user_id, canned.session_jwt) == (SANDBOX_USER_ID, "")
     assert [u.user_id for u in client.users.search(limit=100).results] == [real.user_id]
     assert error_type(lambda: client.users.get(SANDBOX_USER_ID)) == "user_not_found"
     assert error_type(lambda: client.sessions.get(user_id=SANDBOX_USER_ID)) == "user_not_found"

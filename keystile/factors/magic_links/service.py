@@ -117,8 +117,10 @@ async def _login_or_signup(call: Call, options: LinkOptions) -> _LoginOrSignup:
     )
 
 
-def _sandbox_link() -> SentLink:
-    """The canned answer to a send to the sandbox address in a test project: nothing is sent or stored."""
+def _sandbox_link(*redirect_urls: str | None) -> SentLink:
+    """The canned answer to a send to the sandbox address in a test project, whatever well-formed
+    redirect URLs it names: nothing is sent or stored."""
+    sandbox_values.check_redirect_urls(*redirect_urls)
     return SentLink(sandbox_values.SANDBOX_USER_ID, sandbox_values.SANDBOX_EMAIL_ID, False)
 
 
@@ -131,9 +133,9 @@ async def login_or_create(
     does not depend on whether the address was known beyond the documented `user_created` flag.
     """
     address = normalize_email(email)
-    plan = await _login_or_signup(call, options)
     if call.test_project and address == sandbox_values.SANDBOX_EMAIL:
-        return _sandbox_link()
+        return _sandbox_link(options.login_url, options.signup_url)
+    plan = await _login_or_signup(call, options)
     new_user = users.NewUser(email=address, create_user_as_pending=create_user_as_pending)
     user, email_row, created = await _ensure_user(call, address, new_user)
     await plan.issue(call, email_row, signup=created or user.status == "pending")
@@ -143,9 +145,9 @@ async def login_or_create(
 async def send(call: Call, *, email: object, options: LinkOptions) -> SentLink:
     """Send a login (or, for a pending user, signup) link to an existing user's address."""
     address = normalize_email(email)
-    plan = await _login_or_signup(call, options)
     if call.test_project and address == sandbox_values.SANDBOX_EMAIL:
-        return _sandbox_link()
+        return _sandbox_link(options.login_url, options.signup_url)
+    plan = await _login_or_signup(call, options)
     found = await _user_by_email(call, address)
     if found is None:
         raise KeystileError("email_not_found")
@@ -158,9 +160,9 @@ async def invite(call: Call, *, email: object, new_user: users.NewUser, options:
     """Create a pending user (or reuse a pending one) and send an invite link."""
     address = normalize_email(email)
     minutes = links.expiration_minutes(options.invite_expiration_minutes, links.INVITE_EXPIRATION_MINUTES)
-    invite_url = await resolve_redirect_url(call.db, call.project_id, "invite", options.invite_url)
     if call.test_project and address == sandbox_values.SANDBOX_EMAIL:
-        return _sandbox_link()
+        return _sandbox_link(options.invite_url)
+    invite_url = await resolve_redirect_url(call.db, call.project_id, "invite", options.invite_url)
     pending_user = users.NewUser(
         email=address,
         name=new_user.name,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from keystile.api.auth import ConsumerProject
-from keystile.api.context import Ctx
+from keystile.api.context import Ctx, RequestContext
 from keystile.api.limits import SessionChecks
 from keystile.api.schemas.ids import ProjectId, UserId
 from keystile.api.schemas.sessions import (
@@ -19,7 +19,10 @@ from keystile.api.schemas.sessions import (
     session_out,
 )
 from keystile.api.schemas.users import user_out
+from keystile.factors import sandbox
+from keystile.projects.sandbox import SANDBOX_SESSION_TOKEN
 from keystile.sessions import service
+from keystile.sessions.service import AuthenticatedSession
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 
@@ -28,6 +31,9 @@ router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 async def authenticate_session(
     body: AuthenticateSessionRequest, ctx: Ctx, project: ConsumerProject
 ) -> AuthenticateSessionResponse:
+    if project.is_test and body.session_token == SANDBOX_SESSION_TOKEN:
+        sandboxed = sandbox.authenticated_session(project.project_id, body.session_duration_minutes, ctx.now)
+        return _authenticated(ctx, sandboxed)
     async with ctx.work() as db:
         authenticated = await service.authenticate_session(
             db,
@@ -41,6 +47,10 @@ async def authenticate_session(
             authorization_check=body.authorization_check.check() if body.authorization_check else None,
             policies=ctx.state.policies,
         )
+    return _authenticated(ctx, authenticated)
+
+
+def _authenticated(ctx: RequestContext, authenticated: AuthenticatedSession) -> AuthenticateSessionResponse:
     return AuthenticateSessionResponse(
         request_id=ctx.request_id,
         session=session_out(authenticated.session, authenticated.roles),
