@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final
 
+from keystile.clock import rfc3339
 from keystile.delivery.models import EMAIL
-from keystile.factors.common import authentication_factor
 from keystile.identity.models import User, UserEmail, UserPhone
 from keystile.identity.views import UserView
 from keystile.projects.sandbox import (
@@ -91,12 +91,15 @@ def authenticated_session(
     started by an email magic link on Stytch's fixed date, lasting `duration_minutes` (60) from now."""
     user = sandbox_user(project_id)
     email = user.emails[0]
-    factor = authentication_factor(
-        "magic_link",
-        "email",
-        SANDBOX_STARTED_AT,
-        email_factor={"email_id": email.email_id, "email_address": email.email},
-    )
+    started = rfc3339(SANDBOX_STARTED_AT)
+    factor = {
+        "type": "magic_link",
+        "delivery_method": "email",
+        "last_authenticated_at": started,
+        "created_at": started,
+        "updated_at": started,
+        "email_factor": {"email_id": email.email_id, "email_address": email.email},
+    }
     issued = sandbox_session(project_id, factor, duration_minutes or SESSION_MINUTES, now)
     assert issued.session is not None  # a duration was given
     return AuthenticatedSession(issued.session, user, issued.roles, issued.session_token, issued.session_jwt)
