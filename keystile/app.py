@@ -27,6 +27,7 @@ from keystile.api.v1.b2b import passwords as b2b_passwords
 from keystile.api.v1.b2b import sessions as b2b_sessions
 from keystile.api.v1.b2b import totps as b2b_totps
 from keystile.api.v1.consumer import (
+    crypto_wallets,
     m2m,
     magic_links,
     oauth,
@@ -62,6 +63,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     totps.router,
     webauthn.router,
     oauth.router,
+    crypto_wallets.router,
     m2m.router,
     oauth2.router,
     b2b_organizations.router,

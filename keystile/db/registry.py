@@ -7,6 +7,7 @@ from keystile.b2b.totps import models as b2b_totp_models
 from keystile.credentials import models as credential_models
 from keystile.db.base import Base
 from keystile.delivery import models as delivery_models
+from keystile.factors.crypto_wallets import models as crypto_wallet_models
 from keystile.factors.magic_links import models as magic_link_models
 from keystile.factors.oauth import models as oauth_models
 from keystile.factors.otp import models as otp_models
@@ -26,6 +27,7 @@ __all__ = [
     "b2b_otp_models",
     "b2b_totp_models",
     "credential_models",
+    "crypto_wallet_models",
     "delivery_models",
     "identity_models",
     "limit_models",

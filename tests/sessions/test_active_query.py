@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from keystile.api.schemas.users import user_out
 from keystile.db.direct_reads import engine_fetch_all
 from keystile.db.uow import unit_of_work
+from keystile.factors.crypto_wallets.models import CryptoWallet
 from keystile.factors.oauth.models import OAuthRegistration
 from keystile.factors.passwords.models import UserPassword
 from keystile.factors.totp.models import Totp
@@ -40,7 +41,8 @@ Sessions = async_sessionmaker[Any]
 
 def give_every_part(db: AsyncSession, project_id: str, user_id: str, phone_number: str) -> None:
     """A second (verified, older) email, a phone, a password, an active lock, TOTPs (one verified, one
-    pending and one pending past its deadline: not listed), a WebAuthn and an OAuth registration."""
+    pending and one pending past its deadline: not listed), a WebAuthn and an OAuth registration, and a
+    crypto wallet."""
     owner = {"project_id": project_id, "user_id": user_id}
     earlier = NOW - timedelta(days=1)
     db.add_all(
@@ -109,6 +111,14 @@ def give_every_part(db: AsyncSession, project_id: str, user_id: str, phone_numbe
                 profile_picture_url="https://example.org/picture.png",
                 locale="en",
                 email_id=None,
+                created_at=NOW,
+                **owner,
+            ),
+            CryptoWallet(
+                crypto_wallet_id=new_id("crypto-wallet"),
+                crypto_wallet_type="solana",
+                crypto_wallet_address=new_id("w")[-36:],
+                verified=True,
                 created_at=NOW,
                 **owner,
             ),

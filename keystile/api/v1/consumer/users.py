@@ -8,6 +8,7 @@ from keystile.api.auth import ConsumerProject
 from keystile.api.context import Ctx, RequestContext
 from keystile.api.credential_cache import CachedProject
 from keystile.api.schemas.ids import (
+    CryptoWalletId,
     EmailId,
     OAuthUserRegistrationId,
     PasswordId,
@@ -108,6 +109,13 @@ async def delete_oauth_registration(
     oauth_user_registration_id: OAuthUserRegistrationId, ctx: Ctx, project: ConsumerProject
 ) -> UserResponse:
     return await _detach("oauth", oauth_user_registration_id, ctx, project)
+
+
+@router.delete("/crypto_wallets/{crypto_wallet_id}", response_model=UserResponse)
+async def delete_crypto_wallet(
+    crypto_wallet_id: CryptoWalletId, ctx: Ctx, project: ConsumerProject
+) -> UserResponse:
+    return await _detach("crypto_wallet", crypto_wallet_id, ctx, project)
 
 
 @router.put("/{user_id}/exchange_primary_factor", response_model=UserResponse)
