@@ -26,7 +26,7 @@ from keystile.sessions.engine import name_session, named, signed_jwt
 from keystile.sessions.repository import update_session
 from keystile.sessions.store import read_active
 from keystile.sessions.tokens import new_session_token, token_digest
-from keystile.sessions.types import MemberCredentials, SessionRequest, SessionSubject
+from keystile.sessions.types import MemberCredentials, SessionName, SessionRequest, SessionSubject
 
 ORGANIZATION_CLAIM = "https://stytch.com/organization"
 # B2B authentication always starts a session: of this length unless the caller asks for another.
@@ -81,18 +81,19 @@ async def _issued(
     return IssuedMemberSession(session, session_token, session_jwt, subject.roles, slug)
 
 
+async def _name(call: Call, credentials: MemberCredentials) -> SessionName:
+    """The member session named by exactly one of the credentials' token and JWT."""
+    token, jwt = credentials.session_token, credentials.session_jwt
+    return await name_session(
+        call.db, call.keys, project_id=call.project_id, session_token=token, session_jwt=jwt, now=call.now
+    )
+
+
 async def current(call: Call, credentials: MemberCredentials) -> tuple[MemberSession, MemberView]:
     """The active session named by exactly one of a token and a JWT, with its member, in this unit of
     work (unchanged)."""
-    db, keys, project_id, now = call.db, call.keys, call.project_id, call.now
-    name = await name_session(
-        db,
-        keys,
-        project_id=project_id,
-        session_token=credentials.session_token,
-        session_jwt=credentials.session_jwt,
-        now=now,
-    )
+    db, project_id, now = call.db, call.project_id, call.now
+    name = await _name(call, credentials)
     found = await MemberSessionRepository(db, project_id).active(
         token_digest=name.token_digest, session_id=name.session_id, now=now
     )
@@ -149,16 +150,9 @@ async def authenticate(
 
     An authorization check must name the session's organization, and one of the member's roles must
     grant the action (the policy from memory), else nothing changes."""
-    db, keys, project_id, now = call.db, call.keys, call.project_id, call.now
+    db, project_id, now = call.db, call.project_id, call.now
     lifetime = policy.session_lifetime(duration_minutes) if duration_minutes is not None else None
-    name = await name_session(
-        db,
-        keys,
-        project_id=project_id,
-        session_token=credentials.session_token,
-        session_jwt=credentials.session_jwt,
-        now=now,
-    )
+    name = await _name(call, credentials)
     found = await read_active(db, MEMBER_SESSIONS, project_id=project_id, name=name, now=now)
     if found is None or not named(name, found[0]):
         raise KeystileError("session_not_found")

@@ -26,6 +26,22 @@ RECOVERY_ALPHABET: Final = "abcdefghijkmnpqrstuvwxyz23456789"
 RECOVERY_GROUPS: Final = 3
 RECOVERY_GROUP_LENGTH: Final = 4
 RECOVERY_CODE: Final = re.compile(rf"^[{RECOVERY_ALPHABET}]{{{RECOVERY_GROUPS * RECOVERY_GROUP_LENGTH}}}$")
+# Stytch's bounds on how long a new registration waits for its first code (users and members alike).
+MIN_EXPIRATION_MINUTES: Final = 5
+MAX_EXPIRATION_MINUTES: Final = 1440
+
+
+def registration_minutes(requested: int | None, *, default: int) -> int:
+    """How long a new registration waits for its first code: `requested` within Stytch's bounds, else
+    invalid_expiration; `default` when not given."""
+    if requested is None:
+        return default
+    if not MIN_EXPIRATION_MINUTES <= requested <= MAX_EXPIRATION_MINUTES:
+        raise KeystileError(
+            "invalid_expiration",
+            f"expiration_minutes must be between {MIN_EXPIRATION_MINUTES} and {MAX_EXPIRATION_MINUTES}.",
+        )
+    return requested
 
 
 def new_secret() -> str:

@@ -24,7 +24,7 @@ from keystile.sessions.models import Session
 from keystile.sessions.repository import SessionRepository
 from keystile.sessions.store import read_active
 from keystile.sessions.tokens import new_session_token, token_digest
-from keystile.sessions.types import SessionSubject
+from keystile.sessions.types import SessionName, SessionSubject
 from keystile.sessions.user_rows import user_sessions
 
 
@@ -59,19 +59,9 @@ def user_subject(user: User) -> SessionSubject:
 
 
 async def _find_active(
-    db: AsyncSession,
-    keys: KeyRing,
-    *,
-    project_id: str,
-    session_token: str | None,
-    session_jwt: str | None,
-    now: datetime,
+    db: AsyncSession, project_id: str, name: SessionName, now: datetime
 ) -> tuple[Session, User]:
-    """The active session named by exactly one of a token and a JWT, with its user, in this unit of
-    work (to be changed)."""
-    name = await name_session(
-        db, keys, project_id=project_id, session_token=session_token, session_jwt=session_jwt, now=now
-    )
+    """The active session `name` names, with its user, in this unit of work (to be changed)."""
     found = await SessionRepository(db, project_id).active_with_user(
         token_digest=name.token_digest, session_id=name.session_id, now=now
     )
@@ -103,9 +93,10 @@ async def start_or_extend_session(
     """
     lifetime = policy.session_lifetime(duration_minutes) if duration_minutes is not None else None
     if existing_token or existing_jwt:
-        session, user = await _find_active(
+        name = await name_session(
             db, keys, project_id=project_id, session_token=existing_token, session_jwt=existing_jwt, now=now
         )
+        session, user = await _find_active(db, project_id, name, now)
         if session.user_id != user_id:
             raise KeystileError("user_id_mismatch")
         lifecycle.extend(session, [factor], custom_claims, lifetime, now)

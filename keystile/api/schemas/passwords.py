@@ -10,6 +10,7 @@ from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.sessions import TOKEN_MAX, SessionFields, SessionOut
 from keystile.api.schemas.users import Metadata, NameIn, Roles, UserOut
 from keystile.credentials.checks import StrengthCheck
+from keystile.credentials.strength import LudsRequirements
 
 # Any UTF-8 is allowed in a password; the bound keeps hashing and strength estimation cheap.
 PASSWORD_MAX = 256
@@ -131,13 +132,8 @@ class ResetStartResponse(StytchResponse):
     email_id: str
 
 
-class LudsRequirementsOut(BaseModel):
-    has_lower_case: bool
-    has_upper_case: bool
-    has_digit: bool
-    has_symbol: bool
-    missing_complexity: int
-    missing_characters: int
+# The strength check's LUDS result is answered field for field.
+LudsRequirementsOut = LudsRequirements
 
 
 class FeedbackOut(BaseModel):

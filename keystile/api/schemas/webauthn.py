@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
@@ -82,17 +80,8 @@ class ListCredentialsResponse(StytchResponse):
     credentials: list[CredentialOut]
 
 
-class RegistrationOut(BaseModel):
-    webauthn_registration_id: str
-    domain: str
-    user_agent: str
-    verified: bool
-    authenticator_type: str
-    name: str
-
-
 class UpdateResponse(StytchResponse):
-    webauthn_registration: RegistrationOut
+    webauthn_registration: RegistrationSummary
 
 
 def authenticated(rid: str, result: WebAuthnAuthenticated) -> AuthenticatedResponse:
@@ -101,7 +90,3 @@ def authenticated(rid: str, result: WebAuthnAuthenticated) -> AuthenticatedRespo
         webauthn_registration_id=result.webauthn_registration_id,
         **authenticated_fields(result.user, result.issued),
     )
-
-
-def registration_out(registration: RegistrationSummary) -> RegistrationOut:
-    return RegistrationOut(**asdict(registration))

@@ -20,9 +20,7 @@ from keystile.factors.common import authentication_factor
 from keystile.ids import new_id
 from keystile.sessions.types import MemberCredentials
 
-# Stytch's bounds on how long a new registration waits for its first code.
-MIN_EXPIRATION_MINUTES: Final = 5
-MAX_EXPIRATION_MINUTES: Final = 1440
+# How long a new member's registration waits for its first code unless asked (Stytch's default).
 DEFAULT_EXPIRATION_MINUTES: Final = 60
 
 
@@ -39,17 +37,6 @@ class CreatedTotp:
 class TotpAuthenticated:
     member: MemberView
     issued: IssuedMemberSession
-
-
-def _expiration_minutes(requested: int | None) -> int:
-    if requested is None:
-        return DEFAULT_EXPIRATION_MINUTES
-    if not MIN_EXPIRATION_MINUTES <= requested <= MAX_EXPIRATION_MINUTES:
-        raise KeystileError(
-            "invalid_expiration",
-            f"expiration_minutes must be between {MIN_EXPIRATION_MINUTES} and {MAX_EXPIRATION_MINUTES}.",
-        )
-    return requested
 
 
 def store_recovery_codes(call: Call, totp: MemberTotp, secret: str, codes: list[str]) -> None:
@@ -113,7 +100,7 @@ async def create(
     """A new pending registration for the member, replacing a pending one; refused while it has a
     verified one. An intermediate session or session, when given, must be the member's; a member not
     active yet may register only with its intermediate session."""
-    minutes = _expiration_minutes(expiration_minutes)
+    minutes = authenticator.registration_minutes(expiration_minutes, default=DEFAULT_EXPIRATION_MINUTES)
     request = mfa.SecondFactorRequest(
         organization_ref, member_ref, intermediate_session_token, mfa.session_of(credentials)
     )

@@ -13,7 +13,7 @@ from keystile.delivery.outbox import enqueue_email, enqueue_text
 from keystile.delivery.tollfraud import admit_text_message
 from keystile.errors import KeystileError
 from keystile.factors import passcode_attempts, passcodes, sandbox
-from keystile.factors.common import Authenticated, authentication_factor, end_other_sessions
+from keystile.factors.common import Authenticated, authentication_factor, end_other_sessions, session_for
 from keystile.factors.otp.models import OtpCode
 from keystile.factors.otp.repository import OtpRepository
 from keystile.identity import service as users
@@ -23,7 +23,7 @@ from keystile.identity.repository import UserRepository
 from keystile.ids import is_well_formed_id, new_id
 from keystile.limits.send_slots import claim_send_slot, slot_key
 from keystile.projects import sandbox as sandbox_values
-from keystile.sessions.service import authenticate_session, start_or_extend_session
+from keystile.sessions.service import authenticate_session
 from keystile.sessions.types import SessionRequest
 
 EMAIL_SEND_INTERVAL = timedelta(seconds=1)
@@ -302,19 +302,8 @@ async def authenticate(
     first_proof = await _verify_contact(call, row)
     user.status = "active"
     await db.flush()
-    view = (await repo.views([user], now))[0]
-    issued = await start_or_extend_session(
-        db,
-        call.keys,
-        project_id=project_id,
-        user_id=user.user_id,
-        factor=_factor(row.channel, row.method_id, row.destination, now),
-        duration_minutes=session_request.duration_minutes,
-        existing_token=session_request.session_token,
-        existing_jwt=session_request.session_jwt,
-        custom_claims=session_request.custom_claims,
-        now=now,
-    )
+    factor = _factor(row.channel, row.method_id, row.destination, now)
+    view, issued = await session_for(call, user, factor, session_request)
     if first_proof:
         await end_other_sessions(db, project_id, user.user_id, issued, now)
     return Authenticated(user=view, method_id=row.method_id, issued=issued)

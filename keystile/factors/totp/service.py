@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Final
+from typing import Final
 
 from keystile.calls import Call
 from keystile.db import single_use
 from keystile.errors import KeystileError
 from keystile.factors import authenticator, authenticator_attempts
-from keystile.factors.common import authentication_factor
+from keystile.factors.common import authentication_factor, session_for
 from keystile.factors.totp.models import Totp, TotpRecoveryCode
 from keystile.factors.totp.repository import TotpRepository
 from keystile.identity.lockout import refuse_if_locked
@@ -20,12 +20,10 @@ from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.projects.service import get_project
-from keystile.sessions.service import IssuedSession, start_or_extend_session
+from keystile.sessions.service import IssuedSession
 from keystile.sessions.types import SessionRequest
 
-# Stytch's bounds on how long a new registration waits for its first code.
-MIN_EXPIRATION_MINUTES: Final = 5
-MAX_EXPIRATION_MINUTES: Final = 1440
+# How long a new user's registration waits for its first code unless asked (Stytch's default).
 DEFAULT_EXPIRATION_MINUTES: Final = 1440
 
 
@@ -43,17 +41,6 @@ class TotpAuthenticated:
     user: UserView
     totp_id: str
     issued: IssuedSession
-
-
-def _expiration_minutes(requested: int | None) -> int:
-    if requested is None:
-        return DEFAULT_EXPIRATION_MINUTES
-    if not MIN_EXPIRATION_MINUTES <= requested <= MAX_EXPIRATION_MINUTES:
-        raise KeystileError(
-            "invalid_expiration",
-            f"expiration_minutes must be between {MIN_EXPIRATION_MINUTES} and {MAX_EXPIRATION_MINUTES}.",
-        )
-    return requested
 
 
 async def _unlocked_user(call: Call, user_id: str) -> User:
@@ -78,7 +65,7 @@ async def create(call: Call, *, user_id: str, expiration_minutes: int | None) ->
     """A new pending registration, replacing any other pending one; refused while the user has a
     verified one. The secret and recovery codes are shown only in this answer."""
     db, project_id, now = call.db, call.project_id, call.now
-    minutes = _expiration_minutes(expiration_minutes)
+    minutes = authenticator.registration_minutes(expiration_minutes, default=DEFAULT_EXPIRATION_MINUTES)
     users = UserRepository(db, project_id)
     user = await users.get_for_update(user_id)
     if user is None:
@@ -124,26 +111,6 @@ async def create(call: Call, *, user_id: str, expiration_minutes: int | None) ->
     )
 
 
-async def _session_for(
-    call: Call, user: User, factor: dict[str, Any], session_request: SessionRequest
-) -> tuple[UserView, IssuedSession]:
-    db, now = call.db, call.now
-    issued = await start_or_extend_session(
-        db,
-        call.keys,
-        project_id=user.project_id,
-        user_id=user.user_id,
-        factor=factor,
-        duration_minutes=session_request.duration_minutes,
-        existing_token=session_request.session_token,
-        existing_jwt=session_request.session_jwt,
-        custom_claims=session_request.custom_claims,
-        now=now,
-    )
-    view = (await UserRepository(db, user.project_id).views([user], now))[0]
-    return view, issued
-
-
 async def authenticate(
     call: Call, *, user_id: str, totp_code: str, session_request: SessionRequest
 ) -> TotpAuthenticated:
@@ -162,7 +129,7 @@ async def authenticate(
     factor = authentication_factor(
         "totp", "authenticator_app", now, authenticator_app_factor={"totp_id": totp.totp_id}
     )
-    view, issued = await _session_for(call, user, factor, session_request)
+    view, issued = await session_for(call, user, factor, session_request)
     return TotpAuthenticated(user=view, totp_id=totp.totp_id, issued=issued)
 
 
@@ -201,5 +168,5 @@ async def recover(
         now,
         recovery_code_factor={"totp_recovery_code_id": row.recovery_code_id},
     )
-    view, issued = await _session_for(call, user, factor, session_request)
+    view, issued = await session_for(call, user, factor, session_request)
     return TotpAuthenticated(user=view, totp_id=totp.totp_id, issued=issued)

@@ -117,6 +117,4 @@ async def update(
     registration = await ctx.run(
         project, service.update, webauthn_registration_id=webauthn_registration_id, name=body.name
     )
-    return schemas.UpdateResponse(
-        request_id=ctx.request_id, webauthn_registration=schemas.registration_out(registration)
-    )
+    return schemas.UpdateResponse(request_id=ctx.request_id, webauthn_registration=registration)
