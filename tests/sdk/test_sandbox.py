@@ -124,6 +124,20 @@ def test_passcodes_to_the_sandbox_contacts_authenticate_with_000000(server: Keys
         )
 
 
+def test_passwords_for_the_sandbox_email_answer_200_whatever_the_password(server: KeystileServer) -> None:
+    client = consumer(server, "test")
+    created = client.passwords.create(email=SANDBOX_EMAIL, password="1", session_duration_minutes=60)
+    assert (created.status_code, created.user_id, created.email_id) == (
+        200,
+        SANDBOX_USER_ID,
+        SANDBOX_EMAIL_ID,
+    )
+    assert created.session_token == SANDBOX_SESSION_TOKEN
+    checked = client.passwords.authenticate(email=SANDBOX_EMAIL, password="anything at all")
+    assert (checked.status_code, checked.user_id, checked.session_token) == (200, SANDBOX_USER_ID, "")
+    assert client.users.search(limit=10).results == []
+
+
 def test_sessions_authenticate_answers_the_sandbox_session(server: KeystileServer) -> None:
     client = consumer(server, "test")
     answer = client.sessions.authenticate(session_token=SANDBOX_SESSION_TOKEN)
@@ -145,6 +159,8 @@ def test_a_live_project_answers_no_sandbox_value(server: KeystileServer) -> None
     client = consumer(server, "live")
     refused(lambda: client.sessions.authenticate(session_token=SANDBOX_SESSION_TOKEN), "session_not_found")
     refused(lambda: client.magic_links.authenticate(token=SUCCESS_TOKEN), "magic_link_not_found")
+    with pytest.raises(StytchError):
+        client.passwords.authenticate(email=SANDBOX_EMAIL, password="anything at all")
     refused(
         lambda: client.magic_links.email.login_or_create(email=SANDBOX_EMAIL, login_magic_link_url=ANYWHERE),
         "invalid_magic_link_url",

@@ -17,7 +17,7 @@ from keystile.credentials.imported import validate_import
 from keystile.credentials.policy import project_rules
 from keystile.db import single_use
 from keystile.errors import CommittedRefusal, KeystileError
-from keystile.factors import links
+from keystile.factors import links, sandbox
 from keystile.factors.common import authentication_factor, end_other_sessions
 from keystile.factors.passwords.models import PasswordResetToken, UserPassword
 from keystile.factors.passwords.profile import requires_reset
@@ -29,6 +29,7 @@ from keystile.identity.models import User, UserEmail
 from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
 from keystile.ids import new_id
+from keystile.projects import sandbox as sandbox_values
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.service import IssuedSession, authenticate_session, start_or_extend_session
 from keystile.sessions.types import SessionRequest
@@ -132,6 +133,15 @@ async def _verified_password(
     return row
 
 
+def _sandbox_password(call: Call, request: SessionRequest) -> PasswordSession:
+    """Stytch's sandbox answer to a password for sandbox@stytch.com in a test project, whatever the
+    password: the sandbox user, and the sandbox session when one is asked for; nothing stored."""
+    user = sandbox.sandbox_user(call.project_id)
+    factor = _factor("knowledge", None, call.now)
+    issued = sandbox.sandbox_session(call.project_id, factor, request.duration_minutes, call.now)
+    return PasswordSession(user, sandbox_values.SANDBOX_EMAIL_ID, issued)
+
+
 async def create(
     call: Call,
     *,
@@ -144,6 +154,8 @@ async def create(
     """A new user with this email and password; the email is unverified until proven."""
     db, project_id, now = call.db, call.project_id, call.now
     address = normalize_email(email)
+    if call.test_project and address == sandbox_values.SANDBOX_EMAIL:
+        return _sandbox_password(call, session_request)
     check_new_password(password, await project_rules(db, project_id), address)
     if await UserRepository(db, project_id).email_owner(address) is not None:
         raise KeystileError("duplicate_email")
@@ -163,7 +175,10 @@ async def authenticate(
     parameters: Argon2Parameters,
 ) -> PasswordSession:
     """Check the password; an imported or outdated hash is replaced by a fresh argon2id one."""
-    found = await _credentials_with_password(call, normalize_email(email), password, parameters)
+    address = normalize_email(email)
+    if call.test_project and address == sandbox_values.SANDBOX_EMAIL:
+        return _sandbox_password(call, session_request)
+    found = await _credentials_with_password(call, address, password, parameters)
     user, email_row = found.user, found.email
     row = await _verified_password(call, found, password, parameters)
     if found.rules.breach_detection_on_authenticate and is_breached(password):
