@@ -196,3 +196,18 @@ def test_a_member_with_a_second_factor_adds_another_only_with_it_proven(
         organization_id=org, member_id=member_id, session_token=done.session_token
     )
     assert created.totp_registration_id
+
+
+def test_a_text_the_toll_fraud_rules_refuse_does_not_stop_the_login(
+    b2b_client: stytch.B2BClient, smtp_sink: SmtpSink
+) -> None:
+    mail, domain = Mailbox(b2b_client, smtp_sink), new_domain()
+    org = jit_organization(b2b_client, domain, mfa_policy="REQUIRED_FOR_ALL")
+    email = f"ada@{domain}"
+    b2b_client.organizations.members.create(
+        organization_id=org, email_address=email, mfa_phone_number="+2348031234567"
+    )
+    entry = mail.log_in(org, email)
+    assert entry.member_authenticated is False and entry.intermediate_session_token
+    assert entry.mfa_required.member_options.mfa_phone_number == "+2348031234567"
+    assert entry.mfa_required.secondary_auth_initiated is None

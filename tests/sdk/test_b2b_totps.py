@@ -181,3 +181,38 @@ def test_second_factors_refused_without_the_members_primary_authentication(
     )
     gone = error_of(lambda: b2b_client.recovery_codes.get(organization_id=org, member_id=ada.member_id))
     assert (gone.status_code, gone.error_type) == (404, "totp_not_found")
+
+
+def test_wrong_codes_lock_the_member(b2b_client: stytch.B2BClient, smtp_sink: SmtpSink) -> None:
+    """Ten wrong TOTP codes lock the member (the kernel's lockout): the eleventh try is refused even
+    with the right code, and the intermediate session is not used up."""
+    mail, domain = Mailbox(b2b_client, smtp_sink), new_domain()
+    org = jit_organization(b2b_client, domain, mfa_policy="REQUIRED_FOR_ALL")
+    email = f"ada@{domain}"
+    member_id = b2b_client.organizations.members.create(organization_id=org, email_address=email).member_id
+    secret = pyotp.random_base32()
+    b2b_client.totps.migrate(organization_id=org, member_id=member_id, secret=secret, recovery_codes=[])
+    ist = mail.log_in(org, email).intermediate_session_token
+    right = pyotp.TOTP(secret).now()
+    for _ in range(10):
+        refused = error_of(
+            lambda: b2b_client.totps.authenticate(
+                organization_id=org,
+                member_id=member_id,
+                code="000000" if right != "000000" else "111111",
+                intermediate_session_token=ist,
+            )
+        )
+        assert (refused.status_code, refused.error_type) == (401, "unable_to_authenticate_totp")
+    locked = error_of(
+        lambda: b2b_client.totps.authenticate(
+            organization_id=org, member_id=member_id, code=right, intermediate_session_token=ist
+        )
+    )
+    assert (locked.status_code, locked.error_type) == (401, "user_lock_limit_reached")
+    assert (
+        b2b_client.organizations.members.get(
+            organization_id=org, member_id=member_id
+        ).member.default_mfa_method
+        == ""
+    )
