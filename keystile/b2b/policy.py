@@ -183,6 +183,7 @@ _FACTOR_METHODS: Final = {
     ("magic_link", "email"): "magic_link",
     ("otp", "email"): "email_otp",
     ("password", "knowledge"): "password",
+    ("password", "email"): "password",
 }
 
 

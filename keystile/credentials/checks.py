@@ -4,6 +4,8 @@ it, and check a guess under the lockout (an unknown address costs a decoy check,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
 
 from keystile.calls import Call
 from keystile.credentials import strength
@@ -21,6 +23,9 @@ from keystile.credentials.policy import PasswordRules
 from keystile.errors import CommittedRefusal, KeystileError
 from keystile.identity import lockout
 from keystile.identity.models import UserLock
+
+# A session may set a new password only if one of its factors was authenticated this recently.
+SESSION_RESET_WINDOW: Final = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -82,3 +87,17 @@ async def check_guess(
         await lockout.lock_when_reached(db, project_id, subject_id, now)
         raise CommittedRefusal("unauthorized_credentials")
     await lockout.clear_failures(db, project_id, subject_id)
+
+
+def recently_authenticated(factors: list[dict[str, Any]], now: datetime) -> bool:
+    """Whether one of a session's `factors` was authenticated in the last five minutes (the freshness
+    a password reset by session needs)."""
+    for factor in factors:
+        stamp = factor.get("last_authenticated_at")
+        if isinstance(stamp, str):
+            try:
+                if now - datetime.fromisoformat(stamp) <= SESSION_RESET_WINDOW:
+                    return True
+            except (ValueError, TypeError):
+                continue
+    return False

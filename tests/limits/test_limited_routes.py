@@ -25,6 +25,7 @@ SENDS = {
     "/v1/b2b/otps/sms/send",
     "/v1/b2b/otps/email/login_or_signup",
     "/v1/b2b/otps/email/discovery/send",
+    "/v1/b2b/passwords/email/reset/start",
 }
 ATTEMPTS = {
     "/v1/magic_links/authenticate",

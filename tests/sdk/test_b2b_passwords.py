@@ -12,9 +12,11 @@ from keystile.b2b.passwords.models import MemberPassword
 from keystile.b2b.passwords.repository import MemberPasswordRepository
 from keystile.cli.runtime import run_in_transaction
 from keystile.config import Settings
-from tests.support.b2b_mail import error_of, new_domain
+from tests.support.b2b_mail import Mailbox, error_of, new_domain
+from tests.support.magic_links import received_link, token_of
 from tests.support.password_hashes import imported_hashes
 from tests.support.server import KeystileServer, Project
+from tests.support.smtp_sink import SmtpSink
 
 STRONG = "violet tangerine oboe 71"
 OTHER_STRONG = "horse staple cobalt 9"
@@ -263,4 +265,162 @@ def test_cross_organization_passwords(
             lambda: b2b_client.passwords.migrate(email_address=other, organization_id=second, **argon)
         ).error_type
         == "password_already_exists"
+    )
+
+
+def reset_token(sink: SmtpSink, email: str) -> str:
+    """The token of the reset link mailed to `email`, read from the SMTP sink."""
+    link = received_link(sink, email)
+    assert link.startswith(
+        "http://localhost:3000/authenticate?stytch_token_type=multi_tenant_passwords&token="
+    )
+    return token_of(link, "multi_tenant_passwords")
+
+
+def test_reset_by_email(
+    server: KeystileServer, b2b_project: Project, b2b_client: stytch.B2BClient, smtp_sink: SmtpSink
+) -> None:
+    organization_id = organization(b2b_client)
+    email = f"reset@{new_domain()}"
+    member = b2b_client.organizations.members.create(organization_id=organization_id, email_address=email)
+    assert member.member.member_password_id == ""
+    mail = Mailbox(b2b_client, smtp_sink)
+    # A member without a password sets its first one by email; the link proves the address.
+    mail.wait_turn(email)
+    started = b2b_client.passwords.email.reset_start(organization_id=organization_id, email_address=email)
+    assert started.member_id == member.member_id and started.member_email_id
+    token = reset_token(smtp_sink, email)
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.email.reset(password_reset_token=token, password="password1")
+        ).error_type
+        == "breached_password"
+    )
+    reset = b2b_client.passwords.email.reset(
+        password_reset_token=token, password=STRONG, session_duration_minutes=30
+    )
+    assert reset.member_authenticated is True and reset.member_id == member.member_id
+    assert reset.organization_id == organization_id and reset.member_email_id == started.member_email_id
+    assert reset.member.email_address_verified is True and reset.member.member_password_id
+    assert reset.member_session is not None
+    [factor] = reset.member_session.authentication_factors
+    assert (factor.type, factor.delivery_method) == ("password", "email")
+    # The token is single use: replayed, it is refused and changes nothing.
+    before = stored(server, b2b_project, reset.member.member_password_id)
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.email.reset(password_reset_token=token, password=OTHER_STRONG)
+        ).error_type
+        == "unable_to_auth_password_reset_token"
+    )
+    after = stored(server, b2b_project, reset.member.member_password_id)
+    assert before is not None and after is not None and after.hash == before.hash
+    login = b2b_client.passwords.authenticate(
+        organization_id=organization_id, email_address=email, password=STRONG
+    )
+    assert login.member_authenticated is True
+
+    # A second reset ends every other session of the member.
+    mail.wait_turn(email)
+    b2b_client.passwords.email.reset_start(organization_id=organization_id, email_address=email)
+    again = b2b_client.passwords.email.reset(
+        password_reset_token=reset_token(smtp_sink, email), password=OTHER_STRONG
+    )
+    sessions = b2b_client.sessions.get(organization_id=organization_id, member_id=member.member_id)
+    assert [s.member_session_id for s in sessions.member_sessions] == [again.member_session.member_session_id]
+    assert (
+        error_of(lambda: b2b_client.sessions.authenticate(session_token=login.session_token)).error_type
+        == "session_not_found"
+    )
+    # No member of that address in the organization.
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.email.reset_start(
+                organization_id=organization_id, email_address=f"nobody@{new_domain()}"
+            )
+        ).error_type
+        == "member_not_found"
+    )
+
+
+def test_reset_with_the_existing_password(
+    server: KeystileServer, b2b_project: Project, b2b_client: stytch.B2BClient
+) -> None:
+    organization_id = organization(b2b_client)
+    email = member_with_password(b2b_client, organization_id, "existing")
+    first = b2b_client.passwords.authenticate(
+        organization_id=organization_id, email_address=email, password=STRONG
+    )
+    before = stored(server, b2b_project, first.member.member_password_id)
+    # A wrong existing password, or a weak new one, changes nothing.
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.existing_password.reset(
+                organization_id=organization_id,
+                email_address=email,
+                existing_password=OTHER_STRONG,
+                new_password=LEGACY,
+            )
+        ).error_type
+        == "unauthorized_credentials"
+    )
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.existing_password.reset(
+                organization_id=organization_id,
+                email_address=email,
+                existing_password=STRONG,
+                new_password="abc",
+            )
+        ).error_type
+        == "weak_password"
+    )
+    unchanged = stored(server, b2b_project, first.member.member_password_id)
+    assert before is not None and unchanged is not None and unchanged.hash == before.hash
+    reset = b2b_client.passwords.existing_password.reset(
+        organization_id=organization_id,
+        email_address=email,
+        existing_password=STRONG,
+        new_password=OTHER_STRONG,
+    )
+    assert reset.member_authenticated is True and reset.member_session is not None
+    assert (
+        error_of(lambda: b2b_client.sessions.authenticate(session_token=first.session_token)).error_type
+        == "session_not_found"
+    )
+    b2b_client.passwords.authenticate(
+        organization_id=organization_id, email_address=email, password=OTHER_STRONG
+    )
+
+
+def test_reset_by_session(b2b_client: stytch.B2BClient) -> None:
+    organization_id, other = organization(b2b_client), organization(b2b_client)
+    email = member_with_password(b2b_client, organization_id, "session")
+    login = b2b_client.passwords.authenticate(
+        organization_id=organization_id, email_address=email, password=STRONG
+    )
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.sessions.reset(
+                organization_id=other, password=OTHER_STRONG, session_token=login.session_token
+            )
+        ).error_type
+        == "session_authorization_tenancy_error"
+    )
+    reset = b2b_client.passwords.sessions.reset(
+        organization_id=organization_id, password=OTHER_STRONG, session_token=login.session_token
+    )
+    assert reset.member_authenticated is True and reset.member_session is not None
+    assert reset.member_session.member_session_id == login.member_session.member_session_id
+    assert reset.session_token and reset.session_token != login.session_token
+    b2b_client.passwords.authenticate(
+        organization_id=organization_id, email_address=email, password=OTHER_STRONG
+    )
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.sessions.reset(
+                organization_id=organization_id, password=STRONG, session_token="nope"
+            )
+        ).error_type
+        == "session_not_found"
     )

@@ -136,3 +136,39 @@ def test_b2b_mfa_flow(
     assert done["member"]["mfa_phone_number_verified"] is True
     assert steps["session"]["member"]["member_id"] == member_id
     assert steps["sms_authenticate_again"]["error_type"] == "intermediate_session_not_found"
+
+
+def test_b2b_password_flow(server: KeystileServer, b2b_project: Project, smtp_sink: SmtpSink) -> None:
+    domain = new_domain("node-password")
+    email, password = f"ada@{domain}", "violet tangerine oboe 71"
+
+    def run(name: str, **env: str) -> dict[str, Any]:
+        steps: dict[str, Any] = run_node_scenario(
+            server, b2b_project, "b2b_password_flow", B2B_PHASE=name, **env
+        )["steps"]
+        return steps
+
+    steps = run("start", B2B_DOMAIN=domain, B2B_EMAIL=email)
+    organization_id = steps["organization_create"]["organization"]["organization_id"]
+    assert steps["member_create"]["member"]["member_password_id"] == ""
+    checked = steps["strength_check"]
+    assert (checked["valid_password"], checked["breached_password"]) == (False, True)
+    assert steps["reset_start"]["member_id"] == steps["member_create"]["member_id"]
+
+    link = received_link(smtp_sink, email)
+    steps = run(
+        "reset",
+        B2B_ORG=organization_id,
+        B2B_EMAIL=email,
+        B2B_TOKEN=token_of(link, "multi_tenant_passwords"),
+        B2B_PASSWORD=password,
+    )
+    reset = steps["reset"]
+    assert reset["member_authenticated"] is True and reset["member"]["member_password_id"]
+    assert reset["member_session"]["authentication_factors"][0]["type"] == "password"
+    again = steps["reset_again"]
+    assert (again["status_code"], again["error_type"]) == (401, "unable_to_auth_password_reset_token")
+    wrong = steps["authenticate_wrong"]
+    assert (wrong["status_code"], wrong["error_type"]) == (401, "unauthorized_credentials")
+    assert steps["authenticate"]["member_authenticated"] is True
+    assert steps["session"]["member"]["email_address"] == email

@@ -9,6 +9,7 @@ from keystile.api.schemas.b2b_sessions import EntryResponse
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.passwords import (
     PASSWORD_MAX,
+    URL_MAX,
     ImportedHashFields,
     LudsRequirementsOut,
     StrengthVerdict,
@@ -62,3 +63,48 @@ class MigrateResponse(StytchResponse):
     member_created: bool
     member: MemberOut
     organization: OrganizationOut
+
+
+class ResetStartRequest(RequestBody):
+    organization_id: Ref
+    email_address: Email
+    reset_password_redirect_url: str | None = Field(default=None, max_length=URL_MAX)
+    reset_password_expiration_minutes: int | None = None
+    code_challenge: str | None = Field(default=None, max_length=128)
+    login_redirect_url: str | None = Field(default=None, max_length=URL_MAX)
+    locale: str | None = Field(default=None, max_length=16)
+    reset_password_template_id: str | None = Field(default=None, max_length=128)
+    verify_email_template_id: str | None = Field(default=None, max_length=128)
+
+
+class ResetStartResponse(StytchResponse):
+    member_id: str
+    member_email_id: str
+    member: MemberOut
+
+
+class EmailResetRequest(SessionFields):
+    password_reset_token: str = Field(min_length=1, max_length=TOKEN_MAX)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    code_verifier: str | None = Field(default=None, max_length=256)
+    locale: str | None = Field(default=None, max_length=16)
+    intermediate_session_token: str | None = Field(default=None, max_length=TOKEN_MAX)
+
+
+class EmailResetResponse(EntryResponse):
+    member_email_id: str
+    organization_id: str
+
+
+class ExistingPasswordResetRequest(SessionFields):
+    organization_id: Ref
+    email_address: Email
+    existing_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    new_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    locale: str | None = Field(default=None, max_length=16)
+
+
+class SessionResetRequest(SessionFields):
+    organization_id: Ref
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    locale: str | None = Field(default=None, max_length=16)

@@ -51,7 +51,8 @@ def password_factor(now: datetime, member: Member | None = None) -> dict[str, An
     return factor
 
 
-async def _member(call: Call, organization: OrganizationView, address: str) -> Member | None:
+async def organization_member(call: Call, organization: OrganizationView, address: str) -> Member | None:
+    """The organization's member of this address, unless deleted."""
     found = await MemberRepository(call.db, call.project_id).by_email(organization.organization_id, address)
     return None if found is None or found.status == "deleted" else found
 
@@ -102,7 +103,7 @@ async def authenticate(
     address = normalize_email(email)
     organization = await organization_view(call, organization_ref)
     rules = await project_rules(call.db, call.project_id)
-    member = await _member(call, organization, address)
+    member = await organization_member(call, organization, address)
     await checked_password(call, member, password, rules, parameters)
     assert member is not None, "checked_password refuses no member"
     presented = (

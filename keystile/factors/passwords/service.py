@@ -4,14 +4,21 @@ the three resets (by emailed token, by existing password, by session)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Final
 
 from keystile import tokens
 from keystile.calls import Call
 from keystile.credentials import checks
 from keystile.credentials.breaches import is_breached
-from keystile.credentials.checks import StrengthCheck, check_guess, check_new_password, decoy_check, hash_new
+from keystile.credentials.checks import (
+    StrengthCheck,
+    check_guess,
+    check_new_password,
+    decoy_check,
+    hash_new,
+    recently_authenticated,
+)
 from keystile.credentials.hashes import Argon2Parameters, needs_rehash
 from keystile.credentials.imported import validate_import
 from keystile.credentials.policy import project_rules
@@ -36,8 +43,6 @@ from keystile.sessions.types import SessionRequest
 
 RESET_EXPIRATION_MINUTES: Final = 30
 RESET_TOKEN_TYPE: Final = "reset_password"  # noqa: S105
-# A session may set a new password only if one of its factors was authenticated this recently.
-SESSION_RESET_WINDOW: Final = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -328,18 +333,6 @@ async def reset_existing(
     return await _reset_session(call, user, email_row.email_id, factor, session_request)
 
 
-def _recently_authenticated(factors: list[dict[str, Any]], now: datetime) -> bool:
-    for factor in factors:
-        stamp = factor.get("last_authenticated_at")
-        if isinstance(stamp, str):
-            try:
-                if now - datetime.fromisoformat(stamp) <= SESSION_RESET_WINDOW:
-                    return True
-            except (ValueError, TypeError):
-                continue
-    return False
-
-
 async def reset_by_session(
     call: Call, *, password: str, session_request: SessionRequest, parameters: Argon2Parameters
 ) -> PasswordSession:
@@ -356,7 +349,7 @@ async def reset_by_session(
         custom_claims=session_request.custom_claims,
         now=now,
     )
-    if not _recently_authenticated(current.session.authentication_factors, now):
+    if not recently_authenticated(current.session.authentication_factors, now):
         raise KeystileError("session_too_old_to_reset_password")
     email = current.user.emails[0] if current.user.emails else None
     check_new_password(password, await project_rules(db, project_id), email.email if email else None)

@@ -1,4 +1,5 @@
-"""`/v1/b2b/passwords`: authenticate, strength_check and migrate. Each handler calls one service function."""
+"""`/v1/b2b/passwords`: authenticate, strength_check, migrate, and resets by email, existing password and
+session. Each handler calls one service function."""
 
 from __future__ import annotations
 
@@ -6,15 +7,16 @@ from fastapi import APIRouter
 
 from keystile.api.auth import B2BProject
 from keystile.api.context import Ctx, RequestContext
-from keystile.api.limits import Attempts
+from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import b2b_passwords as schemas
 from keystile.api.schemas.b2b_organizations import member_out, organization_out
-from keystile.api.schemas.b2b_sessions import entry_fields
+from keystile.api.schemas.b2b_sessions import EntryResponse, entry_fields
 from keystile.api.schemas.passwords import LudsRequirementsOut, strength_verdict
 from keystile.api.schemas.sessions import session_request
 from keystile.b2b.members import NewMember
-from keystile.b2b.passwords import service
+from keystile.b2b.passwords import resets, service
 from keystile.credentials.hashes import Argon2Parameters
+from keystile.sessions.types import MemberCredentials
 
 router = APIRouter(prefix="/v1/b2b/passwords", tags=["b2b passwords"])
 # What migrate sets on a member it adds.
@@ -92,3 +94,78 @@ async def migrate(body: schemas.MigrateRequest, ctx: Ctx, project: B2BProject) -
         member=member_out(migrated.member),
         organization=organization_out(migrated.member.organization),
     )
+
+
+@router.post("/email/reset/start", response_model=schemas.ResetStartResponse, dependencies=[Sends])
+async def reset_start(
+    body: schemas.ResetStartRequest, ctx: Ctx, project: B2BProject
+) -> schemas.ResetStartResponse:
+    member = await ctx.run(
+        project,
+        resets.reset_start,
+        organization_ref=body.organization_id,
+        email=body.email_address,
+        redirect_url=body.reset_password_redirect_url,
+        expiration_minutes=body.reset_password_expiration_minutes,
+        code_challenge=body.code_challenge,
+    )
+    return schemas.ResetStartResponse(
+        request_id=ctx.request_id,
+        member_id=member.member.member_id,
+        member_email_id=member.member.email_id,
+        member=member_out(member),
+    )
+
+
+@router.post("/email/reset", response_model=schemas.EmailResetResponse)
+async def reset_by_email(
+    body: schemas.EmailResetRequest, ctx: Ctx, project: B2BProject
+) -> schemas.EmailResetResponse:
+    entry = await ctx.run(
+        project,
+        resets.reset_by_email,
+        token=body.password_reset_token,
+        password=body.password,
+        code_verifier=body.code_verifier,
+        request=session_request(body),
+        intermediate_session_token=body.intermediate_session_token,
+        parameters=parameters(ctx),
+    )
+    member = entry.member.member
+    return schemas.EmailResetResponse(
+        request_id=ctx.request_id,
+        member_email_id=member.email_id,
+        organization_id=member.organization_id,
+        **entry_fields(entry),
+    )
+
+
+@router.post("/existing_password/reset", response_model=EntryResponse)
+async def reset_existing(
+    body: schemas.ExistingPasswordResetRequest, ctx: Ctx, project: B2BProject
+) -> EntryResponse:
+    entry = await ctx.run(
+        project,
+        resets.reset_existing,
+        organization_ref=body.organization_id,
+        email=body.email_address,
+        existing_password=body.existing_password,
+        new_password=body.new_password,
+        request=session_request(body),
+        parameters=parameters(ctx),
+    )
+    return EntryResponse(request_id=ctx.request_id, **entry_fields(entry))
+
+
+@router.post("/session/reset", response_model=EntryResponse)
+async def reset_by_session(body: schemas.SessionResetRequest, ctx: Ctx, project: B2BProject) -> EntryResponse:
+    entry = await ctx.run(
+        project,
+        resets.reset_by_session,
+        organization_ref=body.organization_id,
+        password=body.password,
+        credentials=MemberCredentials(body.session_token, body.session_jwt),
+        request=session_request(body),
+        parameters=parameters(ctx),
+    )
+    return EntryResponse(request_id=ctx.request_id, **entry_fields(entry))
