@@ -194,6 +194,9 @@ ErrorType = Literal[
     "oauth_registration_already_linked",
     "oauth_token_not_found",
     "oauth_user_registration_not_found",
+    "trusted_auth_token_profile_not_found",
+    "invalid_trusted_auth_token_profile_id",
+    "invalid_trusted_auth_token",
     "too_many_requests",
     "internal_server_error",
     "service_unavailable",
@@ -424,6 +427,9 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("oauth_registration_already_linked", 400, KEYSTILE, "This provider account already belongs to another user."),
     E("oauth_token_not_found", 404, STYTCH, "OAuth token could not be found."),
     E("oauth_user_registration_not_found", 404, STYTCH, "OAuth user registration could not be found."),
+    E("trusted_auth_token_profile_not_found", 404, KEYSTILE, "The trusted auth token profile could not be found."),
+    E("invalid_trusted_auth_token_profile_id", 400, KEYSTILE, "profile_id format is invalid."),
+    E("invalid_trusted_auth_token", 401, KEYSTILE, "The trusted auth token is invalid."),
     # 429
     E("too_many_requests", 429, STYTCH, "Too many requests have been made."),
     # 5xx

@@ -6,11 +6,15 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import typer
+from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.config import Settings
 from keystile.db.engine import create_engine, session_factory
 from keystile.db.uow import unit_of_work
+from keystile.errors import KeystileError
 
 T = TypeVar("T")
 
@@ -27,3 +31,12 @@ def run_in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaita
             await engine.dispose()
 
     return asyncio.run(main())
+
+
+def run_or_exit(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """`run_in_transaction`; a refusal is printed on stderr and exits with status 1."""
+    try:
+        return run_in_transaction(settings, work)
+    except KeystileError as error:
+        Console(stderr=True).print(f"[red]error[/red] {error.error_type}: {escape(error.error_message)}")
+        raise typer.Exit(code=1) from None

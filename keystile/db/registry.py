@@ -13,6 +13,7 @@ from keystile.factors.oauth import models as oauth_models
 from keystile.factors.otp import models as otp_models
 from keystile.factors.passwords import models as password_models
 from keystile.factors.totp import models as totp_models
+from keystile.factors.trusted_tokens import models as trusted_token_models
 from keystile.factors.webauthn import models as webauthn_models
 from keystile.identity import models as identity_models
 from keystile.limits import models as limit_models
@@ -41,5 +42,6 @@ __all__ = [
     "rbac_models",
     "session_models",
     "totp_models",
+    "trusted_token_models",
     "webauthn_models",
 ]

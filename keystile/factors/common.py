@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.calls import Call
 from keystile.clock import rfc3339
+from keystile.errors import KeystileError
 from keystile.identity.models import User
 from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
@@ -78,3 +79,17 @@ async def session_for(
     )
     view = (await UserRepository(call.db, call.project_id).views([user], call.now))[0]
     return view, issued
+
+
+async def session_for_email(
+    call: Call, email: str, factor: dict[str, Any], session_request: SessionRequest
+) -> Authenticated:
+    """After `factor` proved the owner of `email` (normalised): `session_for` the existing user with
+    that address; `user_not_found` when there is none."""
+    users = UserRepository(call.db, call.project_id)
+    owner = await users.email_owner(email)
+    user = await users.get(owner.user_id) if owner is not None else None
+    if owner is None or user is None:
+        raise KeystileError("user_not_found")
+    view, issued = await session_for(call, user, factor, session_request)
+    return Authenticated(view, owner.email_id, issued)

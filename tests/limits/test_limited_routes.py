@@ -44,6 +44,8 @@ ATTEMPTS = {
     "/v1/b2b/otps/email/authenticate",
     "/v1/b2b/otps/email/discovery/authenticate",
     "/v1/b2b/passwords/authenticate",
+    "/v1/sessions/attest",
+    "/v1/b2b/sessions/attest",
 }
 SESSION_CHECKS = {"/v1/sessions/authenticate", "/v1/b2b/sessions/authenticate"}
 

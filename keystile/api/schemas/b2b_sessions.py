@@ -9,10 +9,10 @@ from pydantic import BaseModel, Field
 
 from keystile.api.schemas.b2b_organizations import MemberOut, OrganizationOut, member_out, organization_out
 from keystile.api.schemas.common import RequestBody, StytchResponse
-from keystile.api.schemas.ids import MemberId, MemberSessionId, OrganizationId
-from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX, ConsumerAuthorizationCheckIn
+from keystile.api.schemas.ids import MemberId, MemberSessionId, OrganizationId, TrustedTokenProfileId
+from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX, ConsumerAuthorizationCheckIn, SessionFields
 from keystile.b2b.admission import Entry
-from keystile.b2b.sessions import IssuedMemberSession
+from keystile.b2b.sessions import AuthenticatedMember, IssuedMemberSession
 from keystile.clock import rfc3339
 from keystile.rbac.checks import AuthorizationCheck
 
@@ -30,6 +30,12 @@ class AuthenticateMemberSessionRequest(RequestBody):
     session_jwt: str | None = Field(default=None, max_length=JWT_MAX)
     session_custom_claims: dict[str, Any] | None = None
     authorization_check: AuthorizationCheckIn | None = None
+
+
+class AttestMemberRequest(SessionFields):
+    profile_id: TrustedTokenProfileId
+    token: str = Field(min_length=1, max_length=JWT_MAX)
+    organization_id: OrganizationId | None = None
 
 
 class RevokeMemberSessionRequest(RequestBody):
@@ -78,6 +84,17 @@ class AuthenticateMemberSessionResponse(StytchResponse):
     member: MemberOut
     organization: OrganizationOut
     verdict: dict[str, Any] | None = None
+
+
+class MemberSessionAnswer(StytchResponse):
+    """What attest and migrate answer: the member, its organization and its session."""
+
+    member_id: str
+    member_session: MemberSessionOut
+    session_token: str
+    session_jwt: str
+    member: MemberOut
+    organization: OrganizationOut
 
 
 class GetMemberSessionsResponse(StytchResponse):
@@ -151,3 +168,16 @@ def entry_fields(entry: Entry) -> dict[str, Any]:
         ),
         "intermediate_session_token_expires_at": rfc3339(ist.expires_at) if ist is not None else None,
     }
+
+
+def member_session_answer(request_id: str, found: AuthenticatedMember) -> MemberSessionAnswer:
+    """attest's and migrate's answer for the member session they started or extended."""
+    return MemberSessionAnswer(
+        request_id=request_id,
+        member_id=found.member.member.member_id,
+        member_session=member_session_out(found.issued),
+        session_token=found.issued.session_token,
+        session_jwt=found.issued.session_jwt,
+        member=member_out(found.member, found.roles),
+        organization=organization_out(found.member.organization),
+    )

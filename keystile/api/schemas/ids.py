@@ -93,6 +93,14 @@ OAuthUserRegistrationId = Annotated[
 CryptoWalletId = Annotated[
     str, TypedId(("crypto-wallet",), "invalid_crypto_wallet_id", "crypto_wallet_not_found")
 ]
+TrustedTokenProfileId = Annotated[
+    str,
+    TypedId(
+        ("trusted-token-profile",),
+        "invalid_trusted_auth_token_profile_id",
+        "trusted_auth_token_profile_not_found",
+    ),
+]
 # M2M clients may be imported with the ids they had elsewhere: any id keystile could have issued.
 M2MClientId = Annotated[
     str, TypedId(("m2m-client",), "m2m_client_invalid_client_id", "m2m_client_not_found", form=ID_PATTERN)

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
-from keystile.api.schemas.ids import SessionId
+from keystile.api.schemas.ids import SessionId, TrustedTokenProfileId
 from keystile.api.schemas.users import UserOut, user_out
 from keystile.identity.views import UserView
 from keystile.rbac.checks import AuthorizationCheck
@@ -80,6 +80,21 @@ class AuthenticateSessionRequest(RequestBody):
     session_duration_minutes: int | None = None
     session_custom_claims: dict[str, Any] | None = None
     authorization_check: ConsumerAuthorizationCheckIn | None = None
+
+
+class AttestRequest(SessionFields):
+    profile_id: TrustedTokenProfileId
+    token: str = Field(min_length=1, max_length=JWT_MAX)
+
+
+class SessionAnswer(StytchResponse):
+    """What attest and migrate answer: the user and the session it got (if one was asked for)."""
+
+    user_id: str
+    session_token: str
+    session_jwt: str
+    user: UserOut
+    session: SessionOut | None = None
 
 
 class RevokeSessionRequest(RequestBody):

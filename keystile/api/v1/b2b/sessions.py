@@ -7,23 +7,26 @@ from fastapi import APIRouter
 
 from keystile.api.auth import ActingMember, B2BProject
 from keystile.api.context import Ctx
-from keystile.api.limits import SessionChecks
+from keystile.api.limits import Attempts, SessionChecks
 from keystile.api.schemas.b2b_organizations import member_out, organization_out
 from keystile.api.schemas.b2b_sessions import (
+    AttestMemberRequest,
     AuthenticateMemberSessionRequest,
     AuthenticateMemberSessionResponse,
     EntryResponse,
     ExchangeMemberSessionRequest,
     GetMemberSessionsResponse,
+    MemberSessionAnswer,
     RevokeMemberSessionRequest,
     RevokeMemberSessionResponse,
     entry_fields,
+    member_session_answer,
     member_session_out,
 )
 from keystile.api.schemas.ids import MemberId, OrganizationId
-from keystile.api.schemas.sessions import JWKSResponse, new_session_request
+from keystile.api.schemas.sessions import JWKSResponse, new_session_request, session_request
 from keystile.api.v1.consumer.sessions import get_jwks
-from keystile.b2b import admission, sessions
+from keystile.b2b import admission, attest, sessions
 from keystile.sessions.types import MemberCredentials
 
 router = APIRouter(prefix="/v1/b2b/sessions", tags=["b2b sessions"])
@@ -52,6 +55,20 @@ async def authenticate_session(
         organization=organization_out(found.member.organization),
         verdict=found.verdict.document() if found.verdict is not None else None,
     )
+
+
+@router.post("/attest", response_model=MemberSessionAnswer, dependencies=[Attempts])
+async def attest_session(body: AttestMemberRequest, ctx: Ctx, project: B2BProject) -> MemberSessionAnswer:
+    """A trusted auth token, verified by its profile, for a session of the member it names."""
+    found = await ctx.run(
+        project,
+        attest.attest,
+        profile_id=body.profile_id,
+        token=body.token,
+        organization_id=body.organization_id,
+        request=session_request(body),
+    )
+    return member_session_answer(ctx.request_id, found)
 
 
 @router.get("", response_model=GetMemberSessionsResponse)

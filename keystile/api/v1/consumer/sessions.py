@@ -7,19 +7,24 @@ from fastapi import APIRouter, Response
 
 from keystile.api.auth import ConsumerProject
 from keystile.api.context import Ctx, RequestContext
-from keystile.api.limits import SessionChecks
+from keystile.api.limits import Attempts, SessionChecks
 from keystile.api.schemas.ids import ProjectId, UserId
 from keystile.api.schemas.sessions import (
+    AttestRequest,
     AuthenticateSessionRequest,
     AuthenticateSessionResponse,
     GetSessionsResponse,
     JWKSResponse,
     RevokeSessionRequest,
     RevokeSessionResponse,
+    SessionAnswer,
+    authenticated_fields,
     session_out,
+    session_request,
 )
 from keystile.api.schemas.users import user_out
 from keystile.factors import sandbox
+from keystile.factors.trusted_tokens import service as trusted_tokens
 from keystile.projects.sandbox import SANDBOX_SESSION_TOKEN
 from keystile.sessions import service
 from keystile.sessions.service import AuthenticatedSession
@@ -59,6 +64,19 @@ def _authenticated(ctx: RequestContext, authenticated: AuthenticatedSession) -> 
         user=user_out(authenticated.user),
         verdict=authenticated.verdict.document() if authenticated.verdict is not None else None,
     )
+
+
+@router.post("/attest", response_model=SessionAnswer, dependencies=[Attempts])
+async def attest(body: AttestRequest, ctx: Ctx, project: ConsumerProject) -> SessionAnswer:
+    """A trusted auth token, verified by its profile, for a session of the user it names."""
+    found = await ctx.run(
+        project,
+        trusted_tokens.attest,
+        profile_id=body.profile_id,
+        token=body.token,
+        session_request=session_request(body),
+    )
+    return SessionAnswer(request_id=ctx.request_id, **authenticated_fields(found.user, found.issued))
 
 
 @router.get("", response_model=GetSessionsResponse)

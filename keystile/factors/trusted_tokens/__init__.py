@@ -1,0 +1,1 @@
+"""Trusted auth tokens: per-project profiles of JWT issuers whose tokens attest a user or member."""
