@@ -116,8 +116,19 @@ async def _discovered(
 
 async def authenticate(call: Call, *, token: str, code_verifier: str | None) -> Discovery:
     """Redeem a discovery link for an intermediate session and the organizations of its address."""
+    if sandbox.is_sandbox_token(call.test_project, token):
+        sandbox.check_sandbox_token(token)
+        return _sandbox_discovery(call)
     row = await redeem_link(call, token, discovery=True, code_verifier=code_verifier)
     return await discover(call, row.email_address, "magic_link")
+
+
+def _sandbox_discovery(call: Call) -> Discovery:
+    """Stytch's sandbox answer to its successful discovery token: the sandbox address, a member of the
+    sandbox organization, and no intermediate session (nothing of it is stored)."""
+    found = sandbox.sandbox_member(call.project_id, call.now)
+    membership = DiscoveredOrganization(found.organization, "active_member", found.member, False, None, False)
+    return Discovery(found.member.email_address, [membership])
 
 
 async def discover(call: Call, email: str, proof: str) -> Discovery:

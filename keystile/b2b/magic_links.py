@@ -127,10 +127,7 @@ async def invite(
 
 def _sandbox_token(call: Call, token: str) -> Entry:
     """The canned answers to Stytch's sandbox tokens in a test project: the sandbox member, no session."""
-    if token == sandbox_values.UNABLE_TO_AUTH_TOKEN:
-        raise KeystileError("unable_to_auth_magic_link")
-    if token != sandbox_values.SUCCESS_TOKEN:
-        raise KeystileError("magic_link_not_found")
+    sandbox.check_sandbox_token(token)
     return Entry(sandbox.sandbox_member(call.project_id, call.now))
 
 
@@ -144,7 +141,7 @@ async def authenticate(
 ) -> Entry:
     """Redeem an organization's magic link: verify the member's email, activate the member, and start
     or extend its session (or hand back an intermediate session when the organization wants more)."""
-    if call.test_project and token in sandbox_values.MAGIC_LINK_TOKENS:
+    if sandbox.is_sandbox_token(call.test_project, token):
         return _sandbox_token(call, token)
     row = await redeem_link(call, token, discovery=False, code_verifier=code_verifier)
     organization = await organization_view(call, row.organization_id or "")

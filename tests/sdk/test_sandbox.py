@@ -201,6 +201,28 @@ def test_b2b_sandbox_organization_member_and_tokens(server: KeystileServer, smtp
     assert len(smtp_sink.received(SANDBOX_EMAIL)) == mailed
 
 
+def test_b2b_discovery_tokens_answer_200_401_404(server: KeystileServer) -> None:
+    client = b2b(server, "test")
+    discovered = client.magic_links.discovery.authenticate(discovery_magic_links_token=SUCCESS_TOKEN)
+    assert (discovered.status_code, discovered.email_address) == (200, SANDBOX_EMAIL)
+    [found] = discovered.discovered_organizations
+    assert found.organization is not None and found.organization.organization_id == SANDBOX_ORGANIZATION_ID
+    assert found.membership is not None and found.membership.member is not None
+    assert found.membership.member.member_id == SANDBOX_MEMBER_ID
+    refused(
+        lambda: client.magic_links.discovery.authenticate(discovery_magic_links_token=UNABLE_TO_AUTH_TOKEN),
+        "unable_to_auth_magic_link",
+    )
+    refused(
+        lambda: client.magic_links.discovery.authenticate(discovery_magic_links_token=NOT_FOUND_TOKEN),
+        "magic_link_not_found",
+    )
+
+
 def test_b2b_live_project_answers_no_sandbox_value(server: KeystileServer) -> None:
     client = b2b(server, "live")
     refused(lambda: client.magic_links.authenticate(magic_links_token=SUCCESS_TOKEN), "magic_link_not_found")
+    refused(
+        lambda: client.magic_links.discovery.authenticate(discovery_magic_links_token=SUCCESS_TOKEN),
+        "magic_link_not_found",
+    )
