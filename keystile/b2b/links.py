@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from keystile import tokens
 from keystile.b2b.models import B2BMagicLinkToken
 from keystile.calls import Call
 from keystile.db import single_use
@@ -72,9 +71,5 @@ async def redeem_link(
     row = await single_use.find(call.db, B2BMagicLinkToken, call.project_id, token)
     if row is None or (row.kind == DISCOVERY) != discovery:
         raise KeystileError("magic_link_not_found")
-    if not tokens.usable(row, call.now):
-        raise KeystileError("unable_to_auth_magic_link")
-    tokens.check_pkce(row, code_verifier, issued_as="a link sent")
-    if not await single_use.redeem(call.db, row, call.now):
-        raise KeystileError("unable_to_auth_magic_link")
+    await links.redeem(call.db, row, code_verifier, call.now)
     return row

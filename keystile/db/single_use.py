@@ -44,14 +44,14 @@ async def find(db: AsyncSession, model: type[Row], project_id: str, token: str) 
     )
 
 
-async def redeem(db: AsyncSession, row: Base, now: datetime) -> bool:
-    """Set `consumed_at` on `row` unless set already (or, for a row with `expires_at`, expired since
-    it was read); False when another caller or the clock got there first."""
-    model = type(row)
-    columns = model.__table__.c
-    mapper = inspect(model)
+async def redeem(db: AsyncSession, row: Base | SingleUse, now: datetime) -> bool:
+    """Set `consumed_at` on the mapped `row` unless set already (or, for a row with `expires_at`,
+    expired since it was read); False when another caller or the clock got there first."""
+    mapper = inspect(row).mapper
+    model, columns = mapper.class_, mapper.local_table.c
     (key,) = mapper.primary_key
-    live = [key == mapper.primary_key_from_instance(row)[0], columns.consumed_at.is_(None)]
+    row_key = getattr(row, mapper.get_property_by_column(key).key)
+    live = [key == row_key, columns.consumed_at.is_(None)]
     if "expires_at" in columns:
         live.append(columns.expires_at > now)
     won = await db.execute(

@@ -10,6 +10,8 @@ from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile import tokens
+from keystile.db import single_use
 from keystile.db.base import Base
 from keystile.delivery.outbox import enqueue_email
 from keystile.errors import KeystileError
@@ -84,3 +86,15 @@ async def send(
         },
         now=now,
     )
+
+
+async def redeem(
+    db: AsyncSession, row: single_use.SingleUseToken, code_verifier: str | None, now: datetime
+) -> None:
+    """Use an emailed magic link (consumer or B2B) exactly once: unexpired, unused and its PKCE verifier
+    matching; a conditional UPDATE lets one concurrent caller win."""
+    if not tokens.usable(row, now):
+        raise KeystileError("unable_to_auth_magic_link")
+    tokens.check_pkce(row, code_verifier, issued_as="a link sent")
+    if not await single_use.redeem(db, row, now):
+        raise KeystileError("unable_to_auth_magic_link")

@@ -9,7 +9,6 @@ from typing import Any
 
 from keystile import tokens
 from keystile.calls import Call
-from keystile.db import single_use
 from keystile.errors import KeystileError
 from keystile.factors import links, sandbox
 from keystile.factors.common import Authenticated, authentication_factor, end_other_sessions
@@ -225,11 +224,7 @@ async def _consume(call: Call, token: str, code_verifier: str | None) -> MagicLi
     row = await MagicLinkRepository(call.db, call.project_id).by_token(token)
     if row is None:
         raise KeystileError("magic_link_not_found")
-    if not tokens.usable(row, call.now):
-        raise KeystileError("unable_to_auth_magic_link")
-    tokens.check_pkce(row, code_verifier, issued_as="a link sent")
-    if not await single_use.redeem(call.db, row, call.now):
-        raise KeystileError("unable_to_auth_magic_link")
+    await links.redeem(call.db, row, code_verifier, call.now)
     return row
 
 
