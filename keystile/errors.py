@@ -197,6 +197,8 @@ ErrorType = Literal[
     "trusted_auth_token_profile_not_found",
     "invalid_trusted_auth_token_profile_id",
     "invalid_trusted_auth_token",
+    "session_migration_not_configured",
+    "unable_to_migrate_session",
     "too_many_requests",
     "internal_server_error",
     "service_unavailable",
@@ -430,6 +432,8 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("trusted_auth_token_profile_not_found", 404, KEYSTILE, "The trusted auth token profile could not be found."),
     E("invalid_trusted_auth_token_profile_id", 400, KEYSTILE, "profile_id format is invalid."),
     E("invalid_trusted_auth_token", 401, KEYSTILE, "The trusted auth token is invalid."),
+    E("session_migration_not_configured", 400, KEYSTILE, "Session migration is not set up for this project: set its userinfo URL with `keystile projects session-migration set`."),
+    E("unable_to_migrate_session", 401, KEYSTILE, "The session could not be migrated."),
     # 429
     E("too_many_requests", 429, STYTCH, "Too many requests have been made."),
     # 5xx

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from keystile.cli import trusted_tokens
+from keystile.cli import session_migration, trusted_tokens
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock, rfc3339
 from keystile.config import get_settings
@@ -28,6 +28,7 @@ domains_app = typer.Typer(help="WebAuthn relying-party domains (allowed origins)
 app.add_typer(redirects_app, name="redirect-urls")
 app.add_typer(domains_app, name="domains")
 app.add_typer(trusted_tokens.app, name="trusted-tokens")
+app.add_typer(session_migration.app, name="session-migration")
 
 # Whatever a user typed (names, URLs, ids) goes through `escape`: Rich would read `[/x]` as markup.
 out = Console()

@@ -12,6 +12,7 @@ from keystile.factors.magic_links import models as magic_link_models
 from keystile.factors.oauth import models as oauth_models
 from keystile.factors.otp import models as otp_models
 from keystile.factors.passwords import models as password_models
+from keystile.factors.session_migration import models as session_migration_models
 from keystile.factors.totp import models as totp_models
 from keystile.factors.trusted_tokens import models as trusted_token_models
 from keystile.factors.webauthn import models as webauthn_models
@@ -40,6 +41,7 @@ __all__ = [
     "password_models",
     "project_models",
     "rbac_models",
+    "session_migration_models",
     "session_models",
     "totp_models",
     "trusted_token_models",

@@ -46,6 +46,8 @@ ATTEMPTS = {
     "/v1/b2b/passwords/authenticate",
     "/v1/sessions/attest",
     "/v1/b2b/sessions/attest",
+    "/v1/sessions/migrate",
+    "/v1/b2b/sessions/migrate",
 }
 SESSION_CHECKS = {"/v1/sessions/authenticate", "/v1/b2b/sessions/authenticate"}
 

@@ -38,6 +38,13 @@ class AttestMemberRequest(SessionFields):
     organization_id: OrganizationId | None = None
 
 
+class MigrateMemberSessionRequest(RequestBody):
+    session_token: str = Field(min_length=1, max_length=JWT_MAX)
+    organization_id: OrganizationId
+    session_duration_minutes: int | None = None
+    session_custom_claims: dict[str, Any] | None = None
+
+
 class RevokeMemberSessionRequest(RequestBody):
     member_session_id: MemberSessionId | None = None
     session_token: str | None = Field(default=None, max_length=TOKEN_MAX)

@@ -17,6 +17,7 @@ from keystile.api.schemas.b2b_sessions import (
     ExchangeMemberSessionRequest,
     GetMemberSessionsResponse,
     MemberSessionAnswer,
+    MigrateMemberSessionRequest,
     RevokeMemberSessionRequest,
     RevokeMemberSessionResponse,
     entry_fields,
@@ -26,7 +27,7 @@ from keystile.api.schemas.b2b_sessions import (
 from keystile.api.schemas.ids import MemberId, OrganizationId
 from keystile.api.schemas.sessions import JWKSResponse, new_session_request, session_request
 from keystile.api.v1.consumer.sessions import get_jwks
-from keystile.b2b import admission, attest, sessions
+from keystile.b2b import admission, external_sessions, sessions
 from keystile.sessions.types import MemberCredentials
 
 router = APIRouter(prefix="/v1/b2b/sessions", tags=["b2b sessions"])
@@ -62,11 +63,26 @@ async def attest_session(body: AttestMemberRequest, ctx: Ctx, project: B2BProjec
     """A trusted auth token, verified by its profile, for a session of the member it names."""
     found = await ctx.run(
         project,
-        attest.attest,
+        external_sessions.attest,
         profile_id=body.profile_id,
         token=body.token,
         organization_id=body.organization_id,
         request=session_request(body),
+    )
+    return member_session_answer(ctx.request_id, found)
+
+
+@router.post("/migrate", response_model=MemberSessionAnswer, dependencies=[Attempts])
+async def migrate_session(
+    body: MigrateMemberSessionRequest, ctx: Ctx, project: B2BProject
+) -> MemberSessionAnswer:
+    """A former provider's token, named by its userinfo endpoint, for a session of the member."""
+    found = await ctx.run(
+        project,
+        external_sessions.migrate,
+        session_token=body.session_token,
+        organization_id=body.organization_id,
+        request=new_session_request(body),
     )
     return member_session_answer(ctx.request_id, found)
 

@@ -15,15 +15,18 @@ from keystile.api.schemas.sessions import (
     AuthenticateSessionResponse,
     GetSessionsResponse,
     JWKSResponse,
+    MigrateRequest,
     RevokeSessionRequest,
     RevokeSessionResponse,
     SessionAnswer,
     authenticated_fields,
+    new_session_request,
     session_out,
     session_request,
 )
 from keystile.api.schemas.users import user_out
 from keystile.factors import sandbox
+from keystile.factors.session_migration import service as session_migration
 from keystile.factors.trusted_tokens import service as trusted_tokens
 from keystile.projects.sandbox import SANDBOX_SESSION_TOKEN
 from keystile.sessions import service
@@ -75,6 +78,18 @@ async def attest(body: AttestRequest, ctx: Ctx, project: ConsumerProject) -> Ses
         profile_id=body.profile_id,
         token=body.token,
         session_request=session_request(body),
+    )
+    return SessionAnswer(request_id=ctx.request_id, **authenticated_fields(found.user, found.issued))
+
+
+@router.post("/migrate", response_model=SessionAnswer, dependencies=[Attempts])
+async def migrate(body: MigrateRequest, ctx: Ctx, project: ConsumerProject) -> SessionAnswer:
+    """A former provider's token, named by its userinfo endpoint, for a session of the user."""
+    found = await ctx.run(
+        project,
+        session_migration.migrate,
+        session_token=body.session_token,
+        session_request=new_session_request(body),
     )
     return SessionAnswer(request_id=ctx.request_id, **authenticated_fields(found.user, found.issued))
 
