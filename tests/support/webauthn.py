@@ -1,11 +1,16 @@
-"""Credentials as a browser posts them to `webauthn.register`/`authenticate`, made by no authenticator:
-for the refusals that must come before (or regardless of) any signature check."""
+"""Credentials as a browser posts them to `webauthn.register`/`authenticate`: forged ones made by no
+authenticator, and assertions of a software authenticator's ES256 credential."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import uuid
+
+import cbor2
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 
 ORIGIN = "https://app.example.com"
 
@@ -18,15 +23,16 @@ def b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def forged(ceremony: str, challenge: str, *, origin: str = ORIGIN) -> str:
-    """A `create` (attestation) or `get` (assertion) response for `challenge` (base64url)."""
+def forged(ceremony: str, challenge: str, *, origin: str = ORIGIN, credential_id: str | None = None) -> str:
+    """A `create` (attestation) or `get` (assertion) response for `challenge` (base64url), of a new
+    credential id unless given one."""
     client_data = {"type": f"webauthn.{ceremony}", "challenge": challenge, "origin": origin}
     response: dict[str, str] = {"clientDataJSON": b64url(json.dumps(client_data).encode())}
     if ceremony == "create":
         response["attestationObject"] = b64url(b"\xa3cfmtdnonegattStmt\xa0hauthData\x41\x00")
     else:
         response |= {"authenticatorData": b64url(bytes(37)), "signature": b64url(bytes(64))}
-    credential_id = b64url(uuid.uuid4().bytes)
+    credential_id = credential_id or b64url(uuid.uuid4().bytes)
     return json.dumps(
         {"id": credential_id, "rawId": credential_id, "type": "public-key", "response": response}
     )
@@ -35,3 +41,45 @@ def forged(ceremony: str, challenge: str, *, origin: str = ORIGIN) -> str:
 def challenge_of(options: str) -> str:
     """The challenge (base64url) of creation or request options returned with base64url encoding."""
     return str(json.loads(options)["challenge"])
+
+
+class SoftwareAuthenticator:
+    """One ES256 credential held in memory that signs assertions as an authenticator would (user
+    present, its counter raised each time): for refusals that must not hinge on a bad signature."""
+
+    def __init__(self, rp_id: str) -> None:
+        self.rp_id = rp_id
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.credential_id = b64url(uuid.uuid4().bytes)
+        self.counter = 0
+
+    def cose_public_key(self) -> bytes:
+        numbers = self.key.public_key().public_numbers()
+        return bytes(
+            cbor2.dumps(
+                {1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")}
+            )
+        )
+
+    def assertion(self, challenge: str, *, origin: str = ORIGIN) -> str:
+        self.counter += 1
+        client_data = json.dumps({"type": "webauthn.get", "challenge": challenge, "origin": origin}).encode()
+        authenticator_data = (
+            hashlib.sha256(self.rp_id.encode()).digest() + b"\x01" + self.counter.to_bytes(4, "big")
+        )
+        signature = self.key.sign(
+            authenticator_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256())
+        )
+        response = {
+            "clientDataJSON": b64url(client_data),
+            "authenticatorData": b64url(authenticator_data),
+            "signature": b64url(signature),
+        }
+        return json.dumps(
+            {
+                "id": self.credential_id,
+                "rawId": self.credential_id,
+                "type": "public-key",
+                "response": response,
+            }
+        )

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from keystile.factors.webauthn import service
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.factors.webauthn import ceremonies, service
+from keystile.factors.webauthn.models import WebAuthnRegistration
 from keystile.identity.service import NewUser, create_user
+from keystile.ids import new_id
 from keystile.projects.service import add_webauthn_domain, remove_webauthn_domain
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.types import SessionRequest
 from tests.support.services import NOW, Sessions, call_for, refusal, within
-from tests.support.webauthn import challenge_of, forged
+from tests.support.webauthn import SoftwareAuthenticator, b64url, b64url_decode, challenge_of, forged
 
 DOMAIN = "app.example.com"
 
@@ -102,3 +106,70 @@ async def test_a_registration_challenge_is_the_users_and_needs_its_domain_allowe
     pending = await started_for(ada)
     await within(db_sessions, lambda db: remove_webauthn_domain(db, project_id, DOMAIN))
     assert await register_as(ada, pending) == "invalid_webauthn_registration_domain"
+
+
+async def registered(
+    db_sessions: Sessions, project_id: str, user_id: str, domain: str
+) -> SoftwareAuthenticator:
+    """A software authenticator whose credential is stored as `register` stores one."""
+    authenticator = SoftwareAuthenticator(domain)
+
+    async def add(db: AsyncSession) -> None:
+        db.add(
+            WebAuthnRegistration(
+                webauthn_registration_id=new_id("webauthn-registration"),
+                project_id=project_id,
+                user_id=user_id,
+                domain=domain,
+                user_agent="",
+                authenticator_type="",
+                name="",
+                credential_id=authenticator.credential_id,
+                credential_digest=ceremonies.credential_digest(b64url_decode(authenticator.credential_id)),
+                public_key=b64url(authenticator.cose_public_key()),
+                sign_count=0,
+                verified=True,
+                created_at=NOW,
+            )
+        )
+
+    await within(db_sessions, add)
+    return authenticator
+
+
+async def test_a_second_factor_refuses_another_users_credential_and_another_rp_ids(
+    db_sessions: Sessions, keys: KeyRing, project_id: str
+) -> None:
+    ada = await a_user(db_sessions, project_id, "ada@example.com")
+    bob = await a_user(db_sessions, project_id, "bob@example.com")
+    await within(db_sessions, lambda db: add_webauthn_domain(db, project_id, "other.example", now=NOW))
+    adas = await registered(db_sessions, project_id, ada, DOMAIN)
+    bobs = await registered(db_sessions, project_id, bob, DOMAIN)
+    adas_elsewhere = await registered(db_sessions, project_id, ada, "other.example")
+
+    async def challenge_for_ada() -> str:
+        started = await within(
+            db_sessions,
+            lambda db: service.authenticate_start(
+                call_for(db, project_id, keys), domain=DOMAIN, user_id=ada, passkey=False, base64url=True
+            ),
+        )
+        return challenge_of(started.options)
+
+    # Bob's credential on Ada's challenge (its signature verifies), and Ada's credential of another
+    # RP id: refused. Ada's own credential then signs her in.
+    for authenticator in (bobs, adas_elsewhere):
+        assertion = authenticator.assertion(await challenge_for_ada())
+        assert await authenticate_at(db_sessions, keys, project_id, assertion, 1) == (
+            "unable_to_auth_webauthn_registration"
+        )
+    assertion = adas.assertion(await challenge_for_ada())
+    signed_in = await within(
+        db_sessions,
+        lambda db: service.authenticate(
+            call_for(db, project_id, keys, now=NOW + timedelta(minutes=1)),
+            public_key_credential=assertion,
+            session_request=SessionRequest(),
+        ),
+    )
+    assert signed_in.user.user.user_id == ada
