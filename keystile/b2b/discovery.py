@@ -72,10 +72,16 @@ async def send(
 
 
 async def _discovered(
-    call: Call, email: str, *, eligible: bool, authenticated_in: str | None
+    call: Call,
+    email: str,
+    *,
+    eligible: bool,
+    authenticated_in: str | None,
+    factors: list[dict[str, Any]] | None = None,
 ) -> list[DiscoveredOrganization]:
     """The organizations `email` is a member of (not deleted), then, with `eligible`, those whose JIT
-    provisioning would admit it; `authenticated_in` is the organization of a presented member session."""
+    provisioning would admit it; `authenticated_in` is the organization of a presented member session,
+    `factors` what proved the address (what each organization still demands depends on them)."""
     organizations = OrganizationRepository(call.db, call.project_id)
     memberships = await MemberRepository(call.db, call.project_id).memberships(email)
     joinable = await organizations.admitting_domain(policy.email_domain(email)) if eligible else []
@@ -87,7 +93,7 @@ async def _discovered(
     for member in memberships:
         if member.status in MEMBERSHIP_TYPES:
             view = views[member.organization_id]
-            primary, mfa = unmet_requirements(view.organization, member)
+            primary, mfa = unmet_requirements(view.organization, member, factors)
             found.append(
                 DiscoveredOrganization(
                     organization=view,
@@ -99,7 +105,7 @@ async def _discovered(
                 )
             )
     for organization in joinable:
-        primary, mfa = unmet_requirements(organization, None)
+        primary, mfa = unmet_requirements(organization, None, factors)
         found.append(
             DiscoveredOrganization(
                 organization=views[organization.organization_id],
@@ -134,8 +140,10 @@ def _sandbox_discovery(call: Call) -> Discovery:
 async def discover(call: Call, email: str, proof: str) -> Discovery:
     """For `email` just proven by a `proof` (magic_link, otp): an intermediate session carrying that
     factor, and the organizations of the address."""
-    ist = intermediate.issue(call, email=email, factors=[authentication_factor(proof, "email", call.now)])
-    return Discovery(email, await _discovered(call, email, eligible=True, authenticated_in=None), ist)
+    factors = [authentication_factor(proof, "email", call.now)]
+    ist = intermediate.issue(call, email=email, factors=factors)
+    found = await _discovered(call, email, eligible=True, authenticated_in=None, factors=factors)
+    return Discovery(email, found, ist)
 
 
 async def list_organizations(
@@ -151,8 +159,9 @@ async def list_organizations(
         )
     if intermediate_session_token:
         ist = await intermediate.presented(call, intermediate_session_token)
-        email = ist.row.email_address
-        return Discovery(email, await _discovered(call, email, eligible=True, authenticated_in=None))
+        email, factors = ist.row.email_address, ist.row.authentication_factors or None
+        found = await _discovered(call, email, eligible=True, authenticated_in=None, factors=factors)
+        return Discovery(email, found)
     session, member = await current(call, credentials)
     email = proven_email(member.member)
     organizations = await _discovered(call, email, eligible=False, authenticated_in=session.organization_id)

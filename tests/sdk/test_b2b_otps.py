@@ -132,6 +132,14 @@ def test_email_passcodes_log_in_and_discover(b2b_client: stytch.B2BClient, smtp_
     assert partial.primary_required is not None and partial.primary_required.allowed_auth_methods == [
         "magic_link"
     ]
+    # Discovery by email passcode shows that organization wanting a magic link still.
+    time.sleep(1.2)
+    b2b_client.otps.email.discovery.send(email_address=lin)
+    listed = b2b_client.otps.email.discovery.authenticate(
+        email_address=lin, code=emailed_code(smtp_sink, lin)
+    )
+    [strict_found] = listed.discovered_organizations
+    assert strict_found.primary_required.allowed_auth_methods == ["magic_link"]
     # ... and its intermediate session is no primary authentication for a second factor: no text is
     # sent, and nothing is written.
     refused = error_of(
