@@ -125,7 +125,9 @@ def test_migrate_onto_an_existing_member_and_refusals(b2b_client: stytch.B2BClie
     assert (
         error_of(
             lambda: b2b_client.passwords.migrate(
-                email_address=email, organization_id="organization-test-nope", **bcrypt_hash
+                email_address=email,
+                organization_id="organization-test-00000000-0000-4000-8000-000000000000",
+                **bcrypt_hash,
             )
         ).error_type
         == "organization_not_found"

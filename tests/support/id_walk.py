@@ -18,6 +18,7 @@ NOT_IDS: dict[str, str] = {
     "signup_template_id": "an email template's name",
     "invite_template_id": "an email template's name",
     "reset_password_template_id": "an email template's name",
+    "verify_email_template_id": "an email template's name",
     "override_id": "the caller's own id for a WebAuthn credential",
     "sso_default_connection_id": "an organization setting (keystile has no SSO connections yet)",
 }
@@ -25,6 +26,7 @@ NOT_IDS: dict[str, str] = {
 CHOSEN_IDS = {("POST", "/v1/m2m/clients", "client_id")}
 # Routes that answer in another protocol's terms, with the reason.
 OTHER_PROTOCOLS: dict[str, str] = {
+    "POST /v1/oauth/callback/{callback_id}": "Google One Tap's browser form post, answered with a redirect",
     "GET /v1/public/oauth/callback/{callback_id}": "the OAuth provider's browser redirect, answered with one",
     "POST /v1/public/{project_id}/oauth2/token": "RFC 6749: a form body; an unknown client is invalid_client",
 }
@@ -50,6 +52,10 @@ SAMPLES: dict[str, Any] = {
     "token": "x" * 44,
     "domain": "walk.example.com",
     "provider": "google",
+    "crypto_wallet_type": "ethereum",
+    "crypto_wallet_address": "0x1111111111111111111111111111111111111111",
+    "hash_type": "md_5",
+    "hash": "5f4dcc3b5aa765d61d8327deb882cf99",
     "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
 }
 

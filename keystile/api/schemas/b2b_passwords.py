@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from keystile.api.schemas.b2b_organizations import Email, MemberOut, OrganizationOut, Ref
+from keystile.api.schemas.b2b_organizations import Email, MemberOut, OrganizationOut
 from keystile.api.schemas.b2b_sessions import EntryResponse
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import OrganizationId
 from keystile.api.schemas.passwords import (
     PASSWORD_MAX,
     URL_MAX,
@@ -19,7 +20,7 @@ from keystile.api.schemas.users import Metadata, Roles
 
 
 class AuthenticateRequest(SessionFields):
-    organization_id: Ref
+    organization_id: OrganizationId
     email_address: Email
     password: str = Field(min_length=1, max_length=PASSWORD_MAX)
     locale: str | None = Field(default=None, max_length=16)
@@ -32,7 +33,7 @@ class StrengthCheckRequest(RequestBody):
 
 
 class MigrateRequest(ImportedHashFields):
-    organization_id: Ref
+    organization_id: OrganizationId
     email_address: Email
     name: str | None = Field(default=None, max_length=256)
     trusted_metadata: Metadata | None = None
@@ -66,7 +67,7 @@ class MigrateResponse(StytchResponse):
 
 
 class ResetStartRequest(RequestBody):
-    organization_id: Ref
+    organization_id: OrganizationId
     email_address: Email
     reset_password_redirect_url: str | None = Field(default=None, max_length=URL_MAX)
     reset_password_expiration_minutes: int | None = None
@@ -97,7 +98,7 @@ class EmailResetResponse(EntryResponse):
 
 
 class ExistingPasswordResetRequest(SessionFields):
-    organization_id: Ref
+    organization_id: OrganizationId
     email_address: Email
     existing_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
     new_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
@@ -105,6 +106,6 @@ class ExistingPasswordResetRequest(SessionFields):
 
 
 class SessionResetRequest(SessionFields):
-    organization_id: Ref
+    organization_id: OrganizationId
     password: str = Field(min_length=1, max_length=PASSWORD_MAX)
     locale: str | None = Field(default=None, max_length=16)
