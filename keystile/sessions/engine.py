@@ -64,6 +64,4 @@ async def signed_jwt(
 ) -> str:
     """The session's JWT about `subject`, minted now or moments ago for the same claims."""
     key = await keys.signer(db, session.project_id, now)
-    return session_store(db).recent_jwts.session_jwt(
-        session, roles=subject.roles, key=key, now=now, stytch_claims=subject.stytch_claims or None
-    )
+    return session_store(db).recent_jwts.session_jwt(session, subject, key=key, now=now)

@@ -12,6 +12,7 @@ from typing import Any
 from cachetools import LRUCache
 
 from keystile.sessions.jwts import SessionRecord, SigningMaterial, mint_jwt
+from keystile.sessions.types import SessionSubject
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,11 @@ class RecentJwts:
         self._minted: LRUCache[str, _Minted] = LRUCache(maxsize=max_entries)
 
     def session_jwt(
-        self,
-        session: SessionRecord,
-        *,
-        roles: list[str],
-        key: SigningMaterial,
-        now: datetime,
-        stytch_claims: dict[str, Any] | None = None,
+        self, session: SessionRecord, subject: SessionSubject, *, key: SigningMaterial, now: datetime
     ) -> str:
-        """The JWT `mint_jwt` returns, or the one it returned for the same claims and key less than
-        `reuse_seconds` before `now`."""
+        """The JWT `mint_jwt` returns about `subject`, or the one it returned for the same claims and key
+        less than `reuse_seconds` before `now`."""
+        roles, stytch_claims = subject.roles, subject.stytch_claims or None
         fingerprint = _fingerprint(session, roles, stytch_claims, key.kid)
         moment = now.timestamp()
         recent = self._minted.get(session.session_id)

@@ -18,6 +18,7 @@ from keystile.sessions.jwts import SigningMaterial
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.models import Session
 from keystile.sessions.recent_jwts import RecentJwts
+from keystile.sessions.types import SessionSubject
 from tests.sessions.conftest import NOW
 
 Sessions = async_sessionmaker[Any]
@@ -121,30 +122,29 @@ def session_at(now: datetime) -> Session:
 def test_a_new_key_or_a_changed_session_means_a_new_jwt() -> None:
     recent, old_key, new_key = RecentJwts(reuse_seconds=5), key("jwk-old"), key("jwk-new")
     session = session_at(NOW)
-    first = recent.session_jwt(session, roles=["stytch_user"], key=old_key, now=NOW)
+    user = SessionSubject("user-test-1", ["stytch_user"])
+    first = recent.session_jwt(session, user, key=old_key, now=NOW)
     soon = NOW + timedelta(seconds=1)
-    assert recent.session_jwt(session, roles=["stytch_user"], key=old_key, now=soon) == first
-    rotated = recent.session_jwt(session, roles=["stytch_user"], key=new_key, now=soon)
+    assert recent.session_jwt(session, user, key=old_key, now=soon) == first
+    rotated = recent.session_jwt(session, user, key=new_key, now=soon)
     assert jwt.get_unverified_header(rotated)["kid"] == "jwk-new"
-    assert recent.session_jwt(session, roles=["stytch_user", "admin"], key=new_key, now=soon) != rotated
+    admin = SessionSubject("user-test-1", ["stytch_user", "admin"])
+    assert recent.session_jwt(session, admin, key=new_key, now=soon) != rotated
     session.last_accessed_at = soon
-    assert recent.session_jwt(session, roles=["stytch_user"], key=new_key, now=soon) != rotated
+    assert recent.session_jwt(session, user, key=new_key, now=soon) != rotated
     never = RecentJwts(reuse_seconds=0)
-    once = never.session_jwt(session, roles=["stytch_user"], key=new_key, now=soon)
-    assert (
-        never.session_jwt(session, roles=["stytch_user"], key=new_key, now=soon + timedelta(seconds=1))
-        != once
-    )
+    once = never.session_jwt(session, user, key=new_key, now=soon)
+    assert never.session_jwt(session, user, key=new_key, now=soon + timedelta(seconds=1)) != once
 
 
 def test_a_claim_of_another_json_type_means_a_new_jwt() -> None:
     recent, signing = RecentJwts(reuse_seconds=5), key("jwk-1")
     session = session_at(NOW)
     session.custom_claims = {"tier": 1}
-    first = recent.session_jwt(session, roles=[], key=signing, now=NOW)
+    first = recent.session_jwt(session, SessionSubject("user-test-1", []), key=signing, now=NOW)
     session.custom_claims = {"tier": True}
-    second = recent.session_jwt(session, roles=[], key=signing, now=NOW)
+    second = recent.session_jwt(session, SessionSubject("user-test-1", []), key=signing, now=NOW)
     assert jwt.decode(second, options={"verify_signature": False})["tier"] is True
     session.custom_claims = {"tier": 1.0}
-    third = recent.session_jwt(session, roles=[], key=signing, now=NOW)
+    third = recent.session_jwt(session, SessionSubject("user-test-1", []), key=signing, now=NOW)
     assert len({first, second, third}) == 3
