@@ -18,6 +18,7 @@ from keystile.api.schemas.common import ErrorResponse
 from keystile.api.state import AppState, app_state
 from keystile.api.v1 import oauth2, project, rbac
 from keystile.api.v1.b2b import discovery as b2b_discovery
+from keystile.api.v1.b2b import impersonation as b2b_impersonation
 from keystile.api.v1.b2b import magic_links as b2b_magic_links
 from keystile.api.v1.b2b import member_factors as b2b_member_factors
 from keystile.api.v1.b2b import members as b2b_members
@@ -28,6 +29,7 @@ from keystile.api.v1.b2b import sessions as b2b_sessions
 from keystile.api.v1.b2b import totps as b2b_totps
 from keystile.api.v1.consumer import (
     crypto_wallets,
+    impersonation,
     m2m,
     magic_links,
     oauth,
@@ -77,6 +79,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_passwords.router,
     project.router,
     rbac.router,
+    impersonation.router,
+    b2b_impersonation.router,
 )
 # Young objects are collected after this many allocations instead of CPython's 700, which one request
 # makes several times over; older generations keep their default pace.

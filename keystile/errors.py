@@ -199,6 +199,7 @@ ErrorType = Literal[
     "invalid_trusted_auth_token",
     "session_migration_not_configured",
     "unable_to_migrate_session",
+    "unable_to_auth_impersonation_token",
     "too_many_requests",
     "internal_server_error",
     "service_unavailable",
@@ -434,6 +435,7 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("invalid_trusted_auth_token", 401, KEYSTILE, "The trusted auth token is invalid."),
     E("session_migration_not_configured", 400, KEYSTILE, "Session migration is not set up for this project: set its userinfo URL with `keystile projects session-migration set`."),
     E("unable_to_migrate_session", 401, KEYSTILE, "The session could not be migrated."),
+    E("unable_to_auth_impersonation_token", 401, KEYSTILE, "The impersonation token is unknown, used or expired."),
     # 429
     E("too_many_requests", 429, STYTCH, "Too many requests have been made."),
     # 5xx

@@ -18,7 +18,7 @@ from rich.panel import Panel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.api.header_deadline import HeaderDeadlineProtocol
-from keystile.cli import errors, keys, m2m, oauth, passwords, projects, rbac, sms, users
+from keystile.cli import errors, impersonation, keys, m2m, oauth, passwords, projects, rbac, sms, users
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings, get_settings
@@ -37,6 +37,7 @@ app.add_typer(projects.app, name="projects")
 app.add_typer(keys.app, name="keys")
 app.add_typer(m2m.app, name="m2m")
 app.add_typer(users.app, name="users")
+app.add_typer(impersonation.members_app, name="members")
 app.add_typer(passwords.app, name="passwords")
 app.add_typer(sms.app, name="sms")
 app.add_typer(errors.app, name="errors")

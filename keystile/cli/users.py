@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.cli.impersonation import impersonate_user
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import get_settings
@@ -31,7 +32,8 @@ from keystile.portability.importer import DEFAULT_BATCH_SIZE, ImportSummary, Rej
 from keystile.portability.records import as_csv_row, as_json_line, csv_header, read_source
 from keystile.projects.service import get_project
 
-app = typer.Typer(help="Bulk import and export of consumer users.", no_args_is_help=True)
+app = typer.Typer(help="Consumer users: bulk import and export, impersonation.", no_args_is_help=True)
+app.command("impersonate")(impersonate_user)
 err = Console(stderr=True)
 
 

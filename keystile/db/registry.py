@@ -8,6 +8,7 @@ from keystile.credentials import models as credential_models
 from keystile.db.base import Base
 from keystile.delivery import models as delivery_models
 from keystile.factors.crypto_wallets import models as crypto_wallet_models
+from keystile.factors.impersonation import models as impersonation_models
 from keystile.factors.magic_links import models as magic_link_models
 from keystile.factors.oauth import models as oauth_models
 from keystile.factors.otp import models as otp_models
@@ -32,6 +33,7 @@ __all__ = [
     "crypto_wallet_models",
     "delivery_models",
     "identity_models",
+    "impersonation_models",
     "limit_models",
     "m2m_models",
     "magic_link_models",

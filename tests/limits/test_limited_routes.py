@@ -48,6 +48,8 @@ ATTEMPTS = {
     "/v1/b2b/sessions/attest",
     "/v1/sessions/migrate",
     "/v1/b2b/sessions/migrate",
+    "/v1/impersonation/authenticate",
+    "/v1/b2b/impersonation/authenticate",
 }
 SESSION_CHECKS = {"/v1/sessions/authenticate", "/v1/b2b/sessions/authenticate"}
 

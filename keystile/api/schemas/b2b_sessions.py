@@ -104,6 +104,14 @@ class MemberSessionAnswer(StytchResponse):
     organization: OrganizationOut
 
 
+class ImpersonationAnswer(MemberSessionAnswer):
+    """impersonation.authenticate's answer: always a full session, never an intermediate one."""
+
+    organization_id: str
+    intermediate_session_token: str
+    member_authenticated: bool
+
+
 class GetMemberSessionsResponse(StytchResponse):
     member_sessions: list[MemberSessionOut]
 
