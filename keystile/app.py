@@ -73,7 +73,6 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_member_factors.router,
     b2b_totps.router,
     b2b_otps.router,
-    b2b_totps.router,
     b2b_magic_links.router,
     b2b_discovery.router,
     b2b_passwords.router,
