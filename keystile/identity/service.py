@@ -128,12 +128,21 @@ async def create_user(session: AsyncSession, project_id: str, new: NewUser, *, n
     return view
 
 
-async def get_user(session: AsyncSession, project_id: str, user_id: str, *, now: datetime) -> UserView:
+async def existing_user(
+    session: AsyncSession, project_id: str, user_id: str, *, for_update: bool = False
+) -> User:
+    """The project's user named by id or external id (locked for this unit of work when `for_update`),
+    else user_not_found."""
     repo = UserRepository(session, project_id)
-    user = await repo.get(user_id)
+    user = await (repo.get_for_update(user_id) if for_update else repo.get(user_id))
     if user is None:
         raise KeystileError("user_not_found")
-    return (await repo.views([user], now))[0]
+    return user
+
+
+async def get_user(session: AsyncSession, project_id: str, user_id: str, *, now: datetime) -> UserView:
+    user = await existing_user(session, project_id, user_id)
+    return (await UserRepository(session, project_id).views([user], now))[0]
 
 
 async def update_user(

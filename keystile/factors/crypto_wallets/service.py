@@ -16,8 +16,7 @@ from keystile.factors.crypto_wallets.models import CryptoWallet, CryptoWalletCha
 from keystile.factors.crypto_wallets.repository import CryptoWalletRepository
 from keystile.factors.crypto_wallets.signatures import ETHEREUM, SiweRequest
 from keystile.identity.models import User
-from keystile.identity.repository import UserRepository
-from keystile.identity.service import NewUser, create_user
+from keystile.identity.service import NewUser, create_user, existing_user
 from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.projects.service import get_project
@@ -41,23 +40,16 @@ class WalletAuthenticated:
     siwe_params: dict[str, Any] | None
 
 
-async def _user(call: Call, user_id: str) -> User:
-    user = await UserRepository(call.db, call.project_id).get(user_id)
-    if user is None:
-        raise KeystileError("user_not_found")
-    return user
-
-
 async def _owner(call: Call, wallet: CryptoWallet | None, user_id: str | None) -> tuple[User, bool]:
     """Whose wallet it is: its user's, the named user's (a wallet of another user is refused), or a
     new user's; and whether that user was created now."""
     if user_id:
-        user = await _user(call, user_id)
+        user = await existing_user(call.db, call.project_id, user_id)
         if wallet is not None and wallet.user_id != user.user_id:
             raise KeystileError("invalid_wallet_address_user")
         return user, False
     if wallet is not None:
-        return await _user(call, wallet.user_id), False
+        return await existing_user(call.db, call.project_id, wallet.user_id), False
     created = await create_user(call.db, call.project_id, NewUser(), now=call.now)
     return created.user, True
 
@@ -147,7 +139,7 @@ async def authenticate(
     except KeystileError as refused:
         raise CommittedRefusal(refused.error_type) from refused
     wallet.verified = True
-    user = await _user(call, wallet.user_id)
+    user = await existing_user(call.db, call.project_id, wallet.user_id)
     factor = authentication_factor(
         "crypto",
         "crypto_wallet",

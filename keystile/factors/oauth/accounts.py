@@ -17,6 +17,7 @@ from keystile.identity import service as users
 from keystile.identity.contact import normalize_email
 from keystile.identity.models import User, UserEmail
 from keystile.identity.repository import UserRepository
+from keystile.identity.service import existing_user
 from keystile.ids import new_id
 
 
@@ -72,21 +73,14 @@ def account_of(spec: Provider, profile: Mapping[str, Any]) -> ProviderAccount:
     )
 
 
-async def _user(call: Call, user_id: str) -> User:
-    user = await UserRepository(call.db, call.project_id).get_for_update(user_id)
-    if user is None:
-        raise KeystileError("user_not_found")
-    return user
-
-
 async def _owner(call: Call, account: ProviderAccount, attach_user_id: str | None) -> tuple[User, bool]:
     """The user a first sign-in with this account joins, and whether it was created for it."""
     if attach_user_id is not None:
-        return await _user(call, attach_user_id), False
+        return await existing_user(call.db, call.project_id, attach_user_id, for_update=True), False
     if account.verified_email is not None:
         owner = await UserRepository(call.db, call.project_id).email_owner(account.verified_email)
         if owner is not None:
-            return await _user(call, owner.user_id), False
+            return await existing_user(call.db, call.project_id, owner.user_id, for_update=True), False
     new_user = users.NewUser(email=account.verified_email)
     return (await users.create_user(call.db, call.project_id, new_user, now=call.now)).user, True
 
@@ -117,7 +111,7 @@ async def sign_in(
     if registration is not None:
         if attach_user_id is not None and attach_user_id != registration.user_id:
             raise KeystileError("oauth_registration_already_linked")
-        user = await _user(call, registration.user_id)
+        user = await existing_user(call.db, call.project_id, registration.user_id, for_update=True)
     else:
         user, created = await _owner(call, account, attach_user_id)
         registration = OAuthRegistration(

@@ -19,6 +19,7 @@ from keystile.factors.oauth.models import OAuthAttachToken, OAuthRegistration
 from keystile.factors.oauth.providers import provider
 from keystile.factors.oauth.repository import OAuthRepository
 from keystile.identity.repository import UserRepository
+from keystile.identity.service import existing_user
 from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.sessions.service import IssuedSession, authenticate_session, start_or_extend_session
@@ -112,10 +113,7 @@ async def _attach_target(
             "bad_request", "Exactly one of user_id, session_token or session_jwt must be given."
         )
     if user_id:
-        user = await UserRepository(call.db, call.project_id).get(user_id)
-        if user is None:
-            raise KeystileError("user_not_found")
-        return user.user_id
+        return (await existing_user(call.db, call.project_id, user_id)).user_id
     found = await authenticate_session(
         call.db,
         call.keys,

@@ -17,6 +17,7 @@ from keystile.factors.totp.repository import TotpRepository
 from keystile.identity.lockout import refuse_if_locked
 from keystile.identity.models import User
 from keystile.identity.repository import UserRepository
+from keystile.identity.service import existing_user
 from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.projects.service import get_project
@@ -45,9 +46,7 @@ class TotpAuthenticated:
 
 async def _unlocked_user(call: Call, user_id: str) -> User:
     """The user (by id or external id), unless missing or locked."""
-    user = await UserRepository(call.db, call.project_id).get(user_id)
-    if user is None:
-        raise KeystileError("user_not_found")
+    user = await existing_user(call.db, call.project_id, user_id)
     await refuse_if_locked(call.db, call.project_id, user.user_id, call.now)
     return user
 
@@ -136,9 +135,7 @@ async def authenticate(
 async def recovery_codes(call: Call, *, user_id: str) -> tuple[str, list[Totp]]:
     """The user's id and registrations. Their recovery codes are stored as digests only, so they
     were shown once, at creation, and cannot be listed again."""
-    user = await UserRepository(call.db, call.project_id).get(user_id)
-    if user is None:
-        raise KeystileError("user_not_found")
+    user = await existing_user(call.db, call.project_id, user_id)
     return user.user_id, await TotpRepository(call.db, call.project_id).of_user(user.user_id, call.now)
 
 

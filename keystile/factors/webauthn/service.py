@@ -23,6 +23,7 @@ from keystile.factors.webauthn.repository import WebAuthnRepository
 from keystile.identity.lockout import refuse_if_locked
 from keystile.identity.models import User
 from keystile.identity.repository import UserRepository
+from keystile.identity.service import existing_user
 from keystile.identity.views import UserView
 from keystile.ids import new_id
 from keystile.projects.service import get_project, webauthn_origins
@@ -51,13 +52,6 @@ class Credential:
     credential_id: str
     webauthn_registration_id: str
     public_key: str
-
-
-async def _user(call: Call, user_id: str) -> User:
-    user = await UserRepository(call.db, call.project_id).get(user_id)
-    if user is None:
-        raise KeystileError("user_not_found")
-    return user
 
 
 async def _relying_party(call: Call, domain: str) -> RelyingParty:
@@ -109,7 +103,7 @@ async def register_start(
     """Creation options for a new credential of the user on `domain`, excluding those it has there;
     their challenge is stored (as a digest) for `register`."""
     kind = ceremonies.check_authenticator_type(authenticator_type)
-    user = await _user(call, user_id)
+    user = await existing_user(call.db, call.project_id, user_id)
     rp = await _relying_party(call, domain)
     view = (await UserRepository(call.db, call.project_id).views([user], call.now))[0]
     existing = await WebAuthnRepository(call.db, call.project_id).of_user(user.user_id, rp.rp_id)
@@ -168,7 +162,7 @@ async def register(
     challenge (consumed whatever the outcome), on an origin still allowed for its domain, and store
     the credential."""
     credential, challenge = ceremonies.registration_credential(public_key_credential)
-    user = await _user(call, user_id)
+    user = await existing_user(call.db, call.project_id, user_id)
     pending = await _redeemed(call, challenge, REGISTRATION, "unable_to_register_webauthn_registration")
     if pending.user_id != user.user_id:
         raise CommittedRefusal("unable_to_register_webauthn_registration")
@@ -213,7 +207,7 @@ async def authenticate_start(
     allowed: list[str] = []
     owner: str | None = None
     if user_id:
-        owner = (await _user(call, user_id)).user_id
+        owner = (await existing_user(call.db, call.project_id, user_id)).user_id
         registrations = await WebAuthnRepository(call.db, call.project_id).of_user(owner, rp.rp_id)
         if not registrations:
             raise KeystileError("no_active_webauthn_registrations")
@@ -257,14 +251,14 @@ async def authenticate(
         raise CommittedRefusal(refused.error_type) from refused
     if not await repository.advance_sign_count(registration, seen):
         raise CommittedRefusal("unable_to_auth_webauthn_registration")
-    user = await _user(call, registration.user_id)
+    user = await existing_user(call.db, call.project_id, registration.user_id)
     view, issued = await session_for(call, user, _factor(registration, call), session_request)
     return WebAuthnAuthenticated(view, registration.webauthn_registration_id, issued)
 
 
 async def list_credentials(call: Call, *, user_id: str, domain: str) -> list[Credential]:
     """The user's credentials on the relying-party id `domain`: ids and COSE public keys."""
-    user = await _user(call, user_id)
+    user = await existing_user(call.db, call.project_id, user_id)
     registrations = await WebAuthnRepository(call.db, call.project_id).of_user(
         user.user_id, domain.strip().lower()
     )
