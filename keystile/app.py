@@ -26,6 +26,7 @@ from keystile.api.v1.b2b import organizations as b2b_organizations
 from keystile.api.v1.b2b import otps as b2b_otps
 from keystile.api.v1.b2b import passwords as b2b_passwords
 from keystile.api.v1.b2b import sessions as b2b_sessions
+from keystile.api.v1.b2b import sso as b2b_sso
 from keystile.api.v1.b2b import totps as b2b_totps
 from keystile.api.v1.consumer import (
     crypto_wallets,
@@ -76,6 +77,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_magic_links.router,
     b2b_discovery.router,
     b2b_passwords.router,
+    b2b_sso.router,
+    b2b_sso.public,
     project.router,
     rbac.router,
     impersonation.router,

@@ -21,10 +21,12 @@ log = structlog.get_logger("keystile.api")
 # The body cap of requests not made with project credentials (the OAuth token endpoint, pages): their
 # bodies are small, and whoever sends them is not known yet.
 PRE_AUTH_MAX_BODY_BYTES = 65_536
-# Paths a browser posts to without project credentials: the OAuth token endpoint and, where Stytch's
-# JavaScript SDK sends Google One Tap's credential, the OAuth callback.
+# Paths a browser posts to without project credentials: the OAuth token endpoint, where Stytch's
+# JavaScript SDK sends Google One Tap's credential, the OAuth callback, and the SSO ACS (an IdP's SAML
+# Response, relayed by the browser).
 ONE_TAP_CALLBACK_PREFIX = "/v1/oauth/callback/"
-PUBLIC_PREFIXES = ("/v1/public/", ONE_TAP_CALLBACK_PREFIX)
+SSO_CALLBACK_PREFIX = "/v1/b2b/sso/callback/"
+PUBLIC_PREFIXES = ("/v1/public/", ONE_TAP_CALLBACK_PREFIX, SSO_CALLBACK_PREFIX)
 
 
 def _made_with_project_credentials(scope: Scope) -> bool:

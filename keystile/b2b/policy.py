@@ -184,6 +184,8 @@ _FACTOR_METHODS: Final = {
     ("otp", "email"): "email_otp",
     ("password", "knowledge"): "password",
     ("password", "email"): "password",
+    ("sso", "sso_saml"): "sso",
+    ("sso", "sso_oidc"): "sso",
 }
 
 

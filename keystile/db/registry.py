@@ -3,6 +3,7 @@
 from keystile.b2b import models as b2b_models
 from keystile.b2b.otps import models as b2b_otp_models
 from keystile.b2b.passwords import models as member_password_models
+from keystile.b2b.sso import models as sso_models
 from keystile.b2b.totps import models as b2b_totp_models
 from keystile.credentials import models as credential_models
 from keystile.db.base import Base
@@ -45,6 +46,7 @@ __all__ = [
     "rbac_models",
     "session_migration_models",
     "session_models",
+    "sso_models",
     "totp_models",
     "trusted_token_models",
     "webauthn_models",

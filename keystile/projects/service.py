@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.errors import KeystileError
+from keystile.errors import ErrorType, KeystileError
 from keystile.ids import new_id
 from keystile.projects.domains import canonical_origin, origins_for
 from keystile.projects.models import Project, ProjectSecret, RedirectURL, WebAuthnOrigin
@@ -209,24 +209,25 @@ async def remove_redirect_url(session: AsyncSession, project_id: str, url: str, 
 
 
 async def resolve_redirect_url(
-    session: AsyncSession, project_id: str, url_type: str, requested: str | None
+    session: AsyncSession,
+    project_id: str,
+    url_type: str,
+    requested: str | None,
+    *,
+    refusal: ErrorType = "invalid_magic_link_url",
 ) -> str:
     """The URL a link of `url_type` should point at: the exact `requested` URL when the project
-    allows it, the project's default for the type when none is requested; otherwise a 400."""
+    allows it, the project's default for the type when none is requested; otherwise a 400 `refusal`."""
     rows = await RedirectURLRepository(session, project_id).of_type(url_type)
     if requested is None or requested == "":
         for row in rows:
             if row.is_default:
                 return row.url
-        raise KeystileError(
-            "invalid_magic_link_url", f"No {url_type} redirect URL was given and none is set as default."
-        )
+        raise KeystileError(refusal, f"No {url_type} redirect URL was given and none is set as default.")
     for row in rows:
         if hmac.compare_digest(row.url.encode(), requested.encode()):
             return row.url
-    raise KeystileError(
-        "invalid_magic_link_url", f"The {url_type} redirect URL is not in the project's allowlist."
-    )
+    raise KeystileError(refusal, f"The {url_type} redirect URL is not in the project's allowlist.")
 
 
 def _is_test(project: Project) -> bool:

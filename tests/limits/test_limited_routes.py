@@ -44,6 +44,7 @@ ATTEMPTS = {
     "/v1/b2b/otps/email/authenticate",
     "/v1/b2b/otps/email/discovery/authenticate",
     "/v1/b2b/passwords/authenticate",
+    "/v1/b2b/sso/authenticate",
     "/v1/sessions/attest",
     "/v1/b2b/sessions/attest",
     "/v1/sessions/migrate",

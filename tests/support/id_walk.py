@@ -20,6 +20,7 @@ NOT_IDS: dict[str, str] = {
     "reset_password_template_id": "an email template's name",
     "verify_email_template_id": "an email template's name",
     "override_id": "the caller's own id for a WebAuthn credential",
+    "idp_entity_id": "the IdP's SAML entity id, a URI the IdP chooses",
     "sso_default_connection_id": "an organization setting (keystile has no SSO connections yet)",
 }
 # Fields a new resource is created with: the caller chooses them, so they are not looked up.
@@ -28,6 +29,7 @@ CHOSEN_IDS = {("POST", "/v1/m2m/clients", "client_id")}
 OTHER_PROTOCOLS: dict[str, str] = {
     "POST /v1/oauth/callback/{callback_id}": "Google One Tap's browser form post, answered with a redirect",
     "GET /v1/public/oauth/callback/{callback_id}": "the OAuth provider's browser redirect, answered with one",
+    "GET /v1/public/sso/start": "the browser's way to the IdP, for the public_token's project",
     "POST /v1/public/{project_id}/oauth2/token": "RFC 6749: a form body; an unknown client is invalid_client",
 }
 # Routes whose other input is checked first and cannot be made up by the walk, with the reason.

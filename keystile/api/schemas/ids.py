@@ -101,6 +101,15 @@ TrustedTokenProfileId = Annotated[
         "trusted_auth_token_profile_not_found",
     ),
 ]
+SSOConnectionId = Annotated[
+    str, TypedId(("saml-connection", "oidc-connection"), "invalid_connection_id", "sso_connection_not_found")
+]
+SAMLCertificateId = Annotated[
+    str, TypedId(("saml-verification-key",), "invalid_argument", "sso_verification_key_not_found")
+]
+SAMLPrivateKeyId = Annotated[
+    str, TypedId(("saml-encryption-key",), "invalid_argument", "sso_verification_key_not_found")
+]
 # M2M clients may be imported with the ids they had elsewhere: any id keystile could have issued.
 M2MClientId = Annotated[
     str, TypedId(("m2m-client",), "m2m_client_invalid_client_id", "m2m_client_not_found", form=ID_PATTERN)

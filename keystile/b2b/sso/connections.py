@@ -1,0 +1,327 @@
+"""Use cases for an organization's SAML connections: create, update (by fields or from the IdP's
+metadata URL), remove a verification certificate or an encryption key, list and delete."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Final
+
+import httpx
+
+from keystile.b2b.organizations import administered_organization
+from keystile.b2b.sso import certificates, saml_protocol
+from keystile.b2b.sso.models import SAMLConnection, SSOToken
+from keystile.b2b.sso.repository import SSORepository
+from keystile.b2b.views import OrganizationView
+from keystile.calls import Call
+from keystile.errors import KeystileError
+from keystile.ids import new_id
+from keystile.projects.redirects import validate_redirect_url
+from keystile.rbac.defaults import SSO
+from keystile.sessions.types import MemberCredentials
+
+IDENTITY_PROVIDERS: Final = (
+    "classlink",
+    "cyberark",
+    "duo",
+    "generic",
+    "google-workspace",
+    "jumpcloud",
+    "keycloak",
+    "miniorange",
+    "microsoft-entra",
+    "okta",
+    "onelogin",
+    "pingfederate",
+    "rippling",
+    "salesforce",
+    "shibboleth",
+)
+ACTIVE, PENDING = "active", "pending"
+CERTIFICATES_MAX, KEYS_MAX = 5, 5
+DEFAULT_NAMEID_FORMAT: Final = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+ENTITY_ID = re.compile(r"^[\x21-\x7e]{1,2048}$")
+METADATA_MAX_BYTES = 1_000_000
+METADATA_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class SAMLSettings:
+    """What `update_connection` was given; None: keep the current value."""
+
+    idp_entity_id: str | None = None
+    display_name: str | None = None
+    attribute_mapping: dict[str, Any] | None = None
+    x509_certificate: str | None = None
+    idp_sso_url: str | None = None
+    saml_connection_implicit_role_assignments: list[dict[str, str]] | None = None
+    saml_group_implicit_role_assignments: list[dict[str, str]] | None = None
+    alternative_audience_uri: str | None = None
+    identity_provider: str | None = None
+    nameid_format: str | None = None
+    alternative_acs_url: str | None = None
+    idp_initiated_auth_disabled: bool | None = None
+    saml_encryption_private_key: str | None = None
+    allow_gateway_callback: bool | None = None
+
+
+def _identity_provider(value: str | None) -> str:
+    if value is None or value == "":
+        return "generic"
+    if value not in IDENTITY_PROVIDERS:
+        raise KeystileError("invalid_sso_idp")
+    return value
+
+
+def _display_name(value: str | None, default: str) -> str:
+    name = (value or default).strip()
+    if len(name) > 256 or any(ord(ch) < 0x20 for ch in name):
+        raise KeystileError("invalid_argument", "display_name must be at most 256 characters.")
+    return name
+
+
+def is_complete(row: SAMLConnection) -> bool:
+    """Stytch's rule for an active connection: the IdP's entity id, SSO URL and a certificate, and an
+    attribute mapping of the email and the name."""
+    mapping = row.attribute_mapping
+    named = "full_name" in mapping or ("first_name" in mapping and "last_name" in mapping)
+    return bool(
+        row.idp_entity_id
+        and row.idp_sso_url
+        and row.verification_certificates
+        and "email" in mapping
+        and named
+    )
+
+
+def _check_mapping(mapping: dict[str, Any]) -> dict[str, str]:
+    if not all(isinstance(key, str) and isinstance(value, str) for key, value in mapping.items()):
+        raise KeystileError("invalid_argument", "attribute_mapping maps names to attribute names (strings).")
+    return dict(mapping)
+
+
+def _add_certificate(call: Call, row: SAMLConnection, pem: str) -> None:
+    entry = certificates.certificate_entry(pem, call.now)
+    kept = [cert for cert in row.verification_certificates if cert["certificate"] != entry["certificate"]]
+    row.verification_certificates = [*kept, entry][-CERTIFICATES_MAX:]
+
+
+def _add_encryption_key(call: Call, row: SAMLConnection, pem: str) -> None:
+    encrypted = call.keys.cipher.encrypt(certificates.check_private_key(pem)).decode("ascii")
+    entry = {"private_key_id": new_id("saml-encryption-key"), "private_key_encrypted": encrypted}
+    row.encryption_private_keys = [
+        *row.encryption_private_keys,
+        {**entry, "created_at": call.now.isoformat()},
+    ][-KEYS_MAX:]
+
+
+def _apply(call: Call, row: SAMLConnection, given: SAMLSettings) -> None:
+    if given.idp_entity_id is not None:
+        if not ENTITY_ID.match(given.idp_entity_id):
+            raise KeystileError("invalid_idp_entity_id")
+        row.idp_entity_id = given.idp_entity_id
+    if given.idp_sso_url is not None:
+        try:
+            row.idp_sso_url = validate_redirect_url(given.idp_sso_url)
+        except KeystileError as error:
+            raise KeystileError("invalid_idp_sso_url") from error
+    if given.display_name is not None:
+        row.display_name = _display_name(given.display_name, row.display_name)
+    if given.identity_provider is not None:
+        row.identity_provider = _identity_provider(given.identity_provider)
+    if given.attribute_mapping is not None:
+        row.attribute_mapping = _check_mapping(given.attribute_mapping)
+    if given.x509_certificate:
+        _add_certificate(call, row, given.x509_certificate)
+    if given.saml_encryption_private_key:
+        _add_encryption_key(call, row, given.saml_encryption_private_key)
+    if given.saml_connection_implicit_role_assignments is not None:
+        row.connection_role_assignments = [
+            {"role_id": item["role_id"]} for item in given.saml_connection_implicit_role_assignments
+        ]
+    if given.saml_group_implicit_role_assignments is not None:
+        row.group_role_assignments = [
+            {"role_id": item["role_id"], "group": item["group"]}
+            for item in given.saml_group_implicit_role_assignments
+        ]
+    for name in ("alternative_audience_uri", "nameid_format", "alternative_acs_url"):
+        value = getattr(given, name)
+        if value is not None:
+            setattr(row, name, value[:2048])
+    for name in ("idp_initiated_auth_disabled", "allow_gateway_callback"):
+        if getattr(given, name) is not None:
+            setattr(row, name, getattr(given, name))
+    row.status = ACTIVE if is_complete(row) else PENDING
+    row.updated_at = call.now
+
+
+async def _administered(
+    call: Call, organization_ref: str, acting: MemberCredentials | None, action: str, what: str
+) -> OrganizationView:
+    """The organization, once the acting member session (if any) may take `action` on `stytch.sso`."""
+    return await administered_organization(call, organization_ref, acting, SSO, [action], what=what)
+
+
+async def _connection(
+    call: Call, organization: OrganizationView, connection_id: str, *, for_update: bool = False
+) -> SAMLConnection:
+    row = await SSORepository(call.db, call.project_id).find_by(
+        SAMLConnection,
+        for_update=for_update,
+        organization_id=organization.organization_id,
+        connection_id=connection_id,
+    )
+    if row is None:
+        raise KeystileError("saml_connection_not_found")
+    return row
+
+
+async def create_connection(
+    call: Call,
+    *,
+    organization_ref: str,
+    display_name: str | None,
+    identity_provider: str | None,
+    acting: MemberCredentials | None,
+) -> SAMLConnection:
+    """A new pending connection of the organization, to be completed with the IdP's details."""
+    organization = await _administered(call, organization_ref, acting, "create", "Creating an SSO connection")
+    row = SAMLConnection(
+        connection_id=new_id("saml-connection"),
+        project_id=call.project_id,
+        organization_id=organization.organization_id,
+        status=PENDING,
+        display_name=_display_name(display_name, "SAML connection"),
+        identity_provider=_identity_provider(identity_provider),
+        idp_entity_id="",
+        idp_sso_url="",
+        nameid_format=DEFAULT_NAMEID_FORMAT,
+        alternative_audience_uri="",
+        alternative_acs_url="",
+        idp_initiated_auth_disabled=False,
+        allow_gateway_callback=False,
+        attribute_mapping={},
+        connection_role_assignments=[],
+        group_role_assignments=[],
+        verification_certificates=[],
+        encryption_private_keys=[],
+        created_at=call.now,
+        updated_at=call.now,
+    )
+    call.db.add(row)
+    return row
+
+
+async def update_connection(
+    call: Call,
+    *,
+    organization_ref: str,
+    connection_id: str,
+    settings: SAMLSettings,
+    acting: MemberCredentials | None,
+) -> SAMLConnection:
+    organization = await _administered(call, organization_ref, acting, "update", "Updating an SSO connection")
+    row = await _connection(call, organization, connection_id, for_update=True)
+    _apply(call, row, settings)
+    return row
+
+
+async def _fetch_metadata(url: str) -> str:
+    """The IdP's metadata document at `url` (of bounded size), or `invalid_saml_metadata_url`."""
+    try:
+        validate_redirect_url(url)
+        async with (
+            httpx.AsyncClient(timeout=METADATA_TIMEOUT_SECONDS, follow_redirects=False) as client,
+            client.stream("GET", url) as response,
+        ):
+            response.raise_for_status()
+            body = b""
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > METADATA_MAX_BYTES:
+                    raise ValueError("metadata too large")
+    except (KeystileError, httpx.HTTPError, ValueError) as error:
+        raise KeystileError("invalid_saml_metadata_url") from error
+    return body.decode("utf-8", errors="replace")
+
+
+async def update_by_url(
+    call: Call,
+    *,
+    organization_ref: str,
+    connection_id: str,
+    metadata_url: str,
+    acting: MemberCredentials | None,
+) -> SAMLConnection:
+    """Set the IdP's entity id, SSO URL and signing certificates from its metadata document."""
+    organization = await _administered(call, organization_ref, acting, "update", "Updating an SSO connection")
+    idp = saml_protocol.read_metadata(await _fetch_metadata(metadata_url))
+    row = await _connection(call, organization, connection_id, for_update=True)
+    _apply(call, row, SAMLSettings(idp_entity_id=idp.entity_id, idp_sso_url=idp.sso_url))
+    for pem in idp.certificates:
+        _add_certificate(call, row, pem)
+    row.status = ACTIVE if is_complete(row) else PENDING
+    return row
+
+
+def _without(entries: list[dict[str, Any]], key: str, value: str) -> list[dict[str, Any]]:
+    """`entries` less the one whose `key` is `value`, or `sso_verification_key_not_found`."""
+    kept = [entry for entry in entries if entry[key] != value]
+    if len(kept) == len(entries):
+        raise KeystileError("sso_verification_key_not_found")
+    return kept
+
+
+async def delete_verification_certificate(
+    call: Call,
+    *,
+    organization_ref: str,
+    connection_id: str,
+    certificate_id: str,
+    acting: MemberCredentials | None,
+) -> str:
+    """Remove an IdP certificate (when rotating them); an active connection keeps at least one."""
+    organization = await _administered(
+        call, organization_ref, acting, "update", "Deleting a verification certificate"
+    )
+    row = await _connection(call, organization, connection_id, for_update=True)
+    kept = _without(row.verification_certificates, "certificate_id", certificate_id)
+    if not kept and row.status == ACTIVE:
+        raise KeystileError("cannot_delete_last_sso_verification_key")
+    row.verification_certificates, row.updated_at = kept, call.now
+    return certificate_id
+
+
+async def delete_encryption_private_key(
+    call: Call,
+    *,
+    organization_ref: str,
+    connection_id: str,
+    private_key_id: str,
+    acting: MemberCredentials | None,
+) -> str:
+    organization = await _administered(call, organization_ref, acting, "update", "Deleting an encryption key")
+    row = await _connection(call, organization, connection_id, for_update=True)
+    row.encryption_private_keys = _without(row.encryption_private_keys, "private_key_id", private_key_id)
+    row.updated_at = call.now
+    return private_key_id
+
+
+async def get_connections(
+    call: Call, *, organization_ref: str, acting: MemberCredentials | None
+) -> list[SAMLConnection]:
+    organization = await _administered(call, organization_ref, acting, "get", "Listing SSO connections")
+    return await SSORepository(call.db, call.project_id).connections(organization.organization_id)
+
+
+async def delete_connection(
+    call: Call, *, organization_ref: str, connection_id: str, acting: MemberCredentials | None
+) -> str:
+    """Delete the connection and the SSO tokens it issued that were not redeemed yet."""
+    organization = await _administered(call, organization_ref, acting, "delete", "Deleting an SSO connection")
+    row = await _connection(call, organization, connection_id, for_update=True)
+    repo = SSORepository(call.db, call.project_id)
+    await repo.delete_by(SSOToken, connection_id=connection_id)
+    await repo.delete_by(SAMLConnection, connection_id=row.connection_id)
+    return connection_id

@@ -1,0 +1,195 @@
+"""SAML 2.0 for one connection, done by pysaml2 (whose signatures xmlsec1 checks, against the IdP's
+certificates only): keystile's AuthnRequest, the verification of an IdP's Response, an IdP's metadata."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import textwrap
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, SAMLError
+from saml2.client import Saml2Client
+from saml2.config import SPConfig
+from saml2.mdstore import InMemoryMetaData
+from saml2.response import AuthnResponse, IncorrectlySigned, UnsolicitedResponse, VerificationError
+from saml2.saml import NAMEID_FORMAT_EMAILADDRESS
+from saml2.sigver import SignatureError, SigverError
+from saml2.validate import ResponseLifetimeExceed, ToEarly
+
+from keystile.errors import ErrorType, KeystileError
+
+# The clock difference tolerated between keystile and the IdP for NotBefore and NotOnOrAfter.
+CLOCK_SLACK_SECONDS = 30
+NOT_SIGNED = "Neither the response nor the assertions are signed"
+
+
+@dataclass(frozen=True)
+class ServiceProvider:
+    """keystile's side of a connection: its entity id (the audience) and its ACS URL."""
+
+    entity_id: str
+    acs_url: str
+    nameid_format: str = NAMEID_FORMAT_EMAILADDRESS
+
+
+@dataclass(frozen=True)
+class IdentityProvider:
+    entity_id: str
+    sso_url: str
+    certificates: tuple[str, ...]  # PEM
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """What a verified Response asserts."""
+
+    assertion_id: str
+    in_response_to: str | None
+    name_id: str
+    # By attribute name (and friendly name), each with its values.
+    attributes: dict[str, list[str]]
+    not_on_or_after: datetime | None
+
+
+def _pem_body(pem: str) -> str:
+    return "".join(line for line in pem.strip().splitlines() if not line.startswith("-----"))
+
+
+def idp_metadata(idp: IdentityProvider) -> str:
+    """The IdP's metadata document as pysaml2 reads it, made from a connection's fields."""
+    keys = "".join(
+        '<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>'
+        f"{_pem_body(pem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
+        for pem in idp.certificates
+    )
+    return (
+        '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" '
+        f'xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID={quoteattr(idp.entity_id)}>'
+        '<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">'
+        f"{keys}<md:SingleSignOnService Binding={quoteattr(BINDING_HTTP_REDIRECT)} "
+        f"Location={quoteattr(idp.sso_url)}/></md:IDPSSODescriptor></md:EntityDescriptor>"
+    )
+
+
+def _client(sp: ServiceProvider, idp: IdentityProvider, *, allow_unsolicited: bool) -> Saml2Client:
+    config = SPConfig()
+    config.load(
+        {
+            "entityid": sp.entity_id,
+            "service": {
+                "sp": {
+                    "endpoints": {"assertion_consumer_service": [(sp.acs_url, BINDING_HTTP_POST)]},
+                    "want_assertions_or_response_signed": True,
+                    "want_response_signed": False,
+                    "want_assertions_signed": False,
+                    "allow_unsolicited": allow_unsolicited,
+                    "name_id_format": sp.nameid_format,
+                    "only_use_keys_in_metadata": True,
+                }
+            },
+            "metadata": {"inline": [idp_metadata(idp)]},
+            "accepted_time_diff": CLOCK_SLACK_SECONDS,
+            "allow_unknown_attributes": True,
+        }
+    )
+    return Saml2Client(config)
+
+
+def authn_request(sp: ServiceProvider, idp: IdentityProvider, relay_state: str) -> tuple[str, str]:
+    """(the request's ID, the IdP URL that carries it by the HTTP-Redirect binding)."""
+    request_id, info = _client(sp, idp, allow_unsolicited=False).prepare_for_authenticate(
+        entityid=idp.entity_id, relay_state=relay_state, binding=BINDING_HTTP_REDIRECT
+    )
+    return str(request_id), str(dict(info["headers"])["Location"])
+
+
+def _refusal(error: Exception) -> KeystileError:
+    """Stytch's error for what pysaml2 found wrong with a Response."""
+    kinds: list[tuple[type[Exception], ErrorType]] = [
+        (ResponseLifetimeExceed, "expired_saml_response"),
+        (ToEarly, "not_yet_valid_saml_response"),
+        (UnsolicitedResponse, "unsolicited_saml_response"),
+        (SignatureError, "invalid_signature_saml_response"),
+        (IncorrectlySigned, "invalid_signature_saml_response"),
+        (VerificationError, "invalid_saml_response"),
+    ]
+    for kind, error_type in kinds:
+        if isinstance(error, kind):
+            return KeystileError(error_type)
+    text = str(error)
+    if NOT_SIGNED in text:
+        return KeystileError("missing_signature_saml_response")
+    if isinstance(error, SigverError):
+        return KeystileError("invalid_signature_saml_response")
+    if "AudienceRestrictions" in text:
+        return KeystileError("invalid_audience_saml_response")
+    return KeystileError("invalid_saml_response")
+
+
+def _attributes(response: AuthnResponse) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for statement in response.assertion.attribute_statement:
+        for attribute in statement.attribute:
+            values = [str(value.text or "").strip() for value in attribute.attribute_value]
+            for name in {attribute.name, attribute.friendly_name} - {None, ""}:
+                found.setdefault(str(name), []).extend(values)
+    return found
+
+
+def _instant(value: Any) -> datetime | None:
+    if not value:
+        return None
+    return datetime.strptime(str(value)[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+
+
+def verify_response(
+    sp: ServiceProvider, idp: IdentityProvider, saml_response: str, *, request_id: str | None
+) -> Assertion:
+    """The assertion of a Response to the AuthnRequest `request_id` (None: an IdP-initiated one, which
+    must answer no request), once its signature, audience, recipient and times check out."""
+    try:
+        base64.b64decode(saml_response, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise KeystileError("invalid_xml_saml_response") from error
+    outstanding = {request_id: sp.acs_url} if request_id else {}
+    client = _client(sp, idp, allow_unsolicited=request_id is None)
+    try:
+        response = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding)
+    except (SAMLError, Exception) as error:  # pysaml2 raises bare Exceptions for some conditions
+        raise _refusal(error) from error
+    if response is None or response.assertion is None:  # pysaml2 logs a wrong Destination, returns None
+        raise KeystileError("invalid_saml_response", "The SAML response is not addressed to this connection.")
+    if request_id is None and response.in_response_to:
+        raise KeystileError("unsolicited_saml_response", "This response answers a request of another flow.")
+    conditions = response.assertion.conditions
+    return Assertion(
+        assertion_id=str(response.assertion.id),
+        in_response_to=response.in_response_to,
+        name_id=str(response.name_id.text or "").strip() if response.name_id is not None else "",
+        attributes=_attributes(response),
+        not_on_or_after=_instant(conditions.not_on_or_after if conditions is not None else None),
+    )
+
+
+def read_metadata(xml: str) -> IdentityProvider:
+    """The entity id, HTTP-Redirect SSO URL and signing certificates of an IdP's metadata document."""
+    metadata = InMemoryMetaData(attrc=None)
+    try:
+        metadata.parse(xml)
+        (entity_id,) = metadata.keys()
+        services = metadata.service(entity_id, "idpsso_descriptor", "single_sign_on_service")
+        location = str(services[BINDING_HTTP_REDIRECT][0]["location"])
+        certificates = metadata.certs(entity_id, "idpsso", "signing")
+    except Exception as error:  # malformed XML, no IdP, no redirect endpoint
+        raise KeystileError("invalid_xml_from_saml_metadata_url") from error
+    pems = tuple(
+        "-----BEGIN CERTIFICATE-----\n"
+        + "\n".join(textwrap.wrap("".join(str(body).split()), 64))
+        + "\n-----END CERTIFICATE-----\n"
+        for _, body in certificates
+    )
+    return IdentityProvider(entity_id=str(entity_id), sso_url=location, certificates=pems)

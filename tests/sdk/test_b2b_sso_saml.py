@@ -1,0 +1,354 @@
+"""SAML SSO through the official Python SDK's `B2BClient` against a pysaml2 IdP on loopback: connections
+(by fields and by metadata URL), the browser's redirect chain (httpx) from `/v1/public/sso/start` through
+the IdP to the app, `sso.authenticate` with JIT provisioning, and every forged, replayed or misaddressed
+Response refused with Stytch's error and nothing created."""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+import stytch
+from cryptography.fernet import Fernet
+from saml2.s_utils import decode_base64_and_inflate
+from saml2.samlp import authn_request_from_string
+from sqlalchemy import func, select
+
+from keystile.b2b.models import Member
+from keystile.b2b.sso.models import SSOToken
+from keystile.cli.runtime import run_in_transaction
+from keystile.config import Settings
+from tests.support.b2b_mail import error_of, new_domain
+from tests.support.saml_idp import SamlIdP, User, read_form
+from tests.support.server import KeystileServer, Project
+
+APP = "http://localhost:3000/authenticate"
+SIGNUP = "http://localhost:3000/signup"
+MAPPING = {"email": "email", "first_name": "firstName", "last_name": "lastName", "groups": "groups"}
+
+
+@pytest.fixture(scope="module")
+def sso_server(database_url: str, run_dir: Path) -> Iterator[KeystileServer]:
+    """A keystile whose public URL is its own address, so that the IdP posts back to it."""
+    engine = database_url.split(":", 1)[0]
+    srv = KeystileServer(database_url, run_dir / f"sso-server-{engine}.log")
+    srv.extra_env.update(
+        {
+            "KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "KEYSTILE_PUBLIC_URL": srv.base_url.rstrip("/"),
+        }
+    )
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def idp() -> Iterator[SamlIdP]:
+    provider = SamlIdP().start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def sso_project(sso_server: KeystileServer) -> Project:
+    return sso_server.create_project(vertical="b2b", redirect_urls=[APP, SIGNUP])
+
+
+@pytest.fixture
+def b2b(sso_server: KeystileServer, sso_project: Project) -> stytch.B2BClient:
+    return stytch.B2BClient(
+        sso_project.project_id, sso_project.secret, environment=sso_server.base_url, suppress_warnings=True
+    )
+
+
+def organization(client: stytch.B2BClient, **settings: object) -> str:
+    created = client.organizations.create(organization_name=new_domain(), **settings)  # type: ignore[arg-type]
+    return str(created.organization.organization_id)
+
+
+def active_connection(client: stytch.B2BClient, idp: SamlIdP, org: str, **settings: object) -> str:
+    """A connection set up as an admin would: from the IdP's metadata URL, then the attribute mapping."""
+    created = client.sso.saml.create_connection(
+        organization_id=org, display_name="Acme IdP", identity_provider="okta"
+    )
+    connection_id = str(created.connection.connection_id)
+    client.sso.saml.update_by_url(
+        organization_id=org, connection_id=connection_id, metadata_url=idp.metadata_url
+    )
+    client.sso.saml.update_connection(
+        organization_id=org,
+        connection_id=connection_id,
+        attribute_mapping=MAPPING,
+        **settings,  # type: ignore[arg-type]
+    )
+    return connection_id
+
+
+def start(server: KeystileServer, project: Project, connection_id: str, **params: str) -> httpx.Response:
+    query = {"connection_id": connection_id, "public_token": project.public_token, **params}
+    return httpx.get(f"{server.base_url}v1/public/sso/start", params=query)
+
+
+def browser_login(server: KeystileServer, project: Project, connection_id: str) -> tuple[str, str]:
+    """The browser's redirect chain: start -> the IdP -> keystile's ACS -> the app; (app URL, token)."""
+    started = start(server, project, connection_id, login_redirect_url=APP, signup_redirect_url=SIGNUP)
+    assert started.status_code == 302, started.text
+    page = httpx.get(started.headers["location"])
+    action, fields = read_form(page.text)
+    answered = httpx.post(action, data=fields)
+    assert answered.status_code == 302, answered.text
+    location = answered.headers["location"]
+    query = parse_qs(urlsplit(location).query)
+    assert query["stytch_token_type"] == ["sso"]
+    return location.split("?", 1)[0], query["token"][0]
+
+
+def pending_request(server: KeystileServer, project: Project, connection_id: str) -> tuple[str, str]:
+    """Start a login and stop at the IdP: (the AuthnRequest's ID, its RelayState)."""
+    location = start(server, project, connection_id).headers["location"]
+    query = parse_qs(urlsplit(location).query)
+    request = authn_request_from_string(decode_base64_and_inflate(query["SAMLRequest"][0]))
+    return str(request.id), query["RelayState"][0]
+
+
+def post_response(
+    server: KeystileServer, connection_id: str, xml: str, relay_state: str = ""
+) -> httpx.Response:
+    acs = f"{server.base_url}v1/b2b/sso/callback/{connection_id}"
+    return httpx.post(
+        acs, data={"SAMLResponse": base64.b64encode(xml.encode()).decode(), "RelayState": relay_state}
+    )
+
+
+def count(server: KeystileServer, model: type, project_id: str) -> int:
+    settings = Settings(database_url=server.database_url)
+    query = select(func.count()).select_from(model).where(model.project_id == project_id)  # type: ignore[attr-defined]
+    return int(run_in_transaction(settings, lambda s: s.scalar(query)))
+
+
+def test_connection_from_metadata_url_becomes_active(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer
+) -> None:
+    org = organization(b2b)
+    created = b2b.sso.saml.create_connection(
+        organization_id=org, display_name="Acme IdP", identity_provider="okta"
+    )
+    connection = created.connection
+    assert connection is not None and connection.status == "pending"
+    acs = f"{sso_server.base_url}v1/b2b/sso/callback/{connection.connection_id}"
+    assert (connection.acs_url, connection.audience_uri, connection.identity_provider) == (acs, acs, "okta")
+
+    by_url = b2b.sso.saml.update_by_url(
+        organization_id=org, connection_id=connection.connection_id, metadata_url=idp.metadata_url
+    ).connection
+    assert by_url is not None
+    assert (by_url.idp_entity_id, by_url.idp_sso_url, by_url.status) == (
+        idp.entity_id,
+        idp.sso_url,
+        "pending",
+    )
+    (certificate,) = by_url.verification_certificates
+    assert "".join(certificate.certificate.split()) == "".join(idp.certificate.split())
+
+    mapped = b2b.sso.saml.update_connection(
+        organization_id=org, connection_id=connection.connection_id, attribute_mapping=MAPPING
+    ).connection
+    assert mapped is not None and mapped.status == "active" and mapped.attribute_mapping == MAPPING
+    listed = b2b.sso.get_connections(org)
+    assert [c.connection_id for c in listed.saml_connections] == [connection.connection_id]
+    assert (listed.oidc_connections, listed.external_connections) == ([], [])
+
+    details = error_of(
+        lambda: b2b.sso.saml.delete_verification_certificate(
+            org, connection.connection_id, certificate.certificate_id
+        )
+    )
+    assert (details.status_code, details.error_type) == (400, "cannot_delete_last_sso_verification_key")
+    details = error_of(
+        lambda: b2b.sso.saml.update_connection(org, connection.connection_id, x509_certificate="nope")
+    )
+    assert details.error_type == "invalid_x509_certificate"
+    assert b2b.sso.delete_connection(org, connection.connection_id).connection_id == connection.connection_id
+    assert b2b.sso.get_connections(org).saml_connections == []
+    details = error_of(
+        lambda: b2b.sso.saml.update_connection(org, connection.connection_id, display_name="x")
+    )
+    assert (details.status_code, details.error_type) == (404, "saml_connection_not_found")
+
+
+def test_sp_initiated_login_provisions_the_member_then_logs_it_in(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project
+) -> None:
+    org = organization(b2b)
+    connection_id = active_connection(b2b, idp, org)
+    idp.user = User(f"ada@{new_domain()}")
+
+    landed, token = browser_login(sso_server, sso_project, connection_id)
+    assert landed == SIGNUP  # a member that does not exist yet signs up
+    answer = b2b.sso.authenticate(sso_token=token, session_duration_minutes=60)
+    assert answer.member_authenticated and answer.organization_id == org
+    assert (answer.member.email_address, answer.member.name, answer.member.status) == (
+        idp.user.email,
+        "Ada Lovelace",
+        "active",
+    )
+    assert answer.member_session is not None
+    (factor,) = answer.member_session.authentication_factors
+    assert (factor.type, factor.delivery_method) == ("sso", "sso_saml")
+    assert factor.saml_sso_factor is not None and factor.saml_sso_factor.provider_id == connection_id
+    assert b2b.sessions.authenticate(session_jwt=answer.session_jwt).member.member_id == answer.member_id
+    details = error_of(lambda: b2b.sso.authenticate(sso_token=token))
+    assert (details.status_code, details.error_type) == (404, "sso_token_not_found")
+
+    landed, token = browser_login(sso_server, sso_project, connection_id)
+    assert landed == APP  # now a member: the login URL
+    assert b2b.sso.authenticate(sso_token=token).member_id == answer.member_id
+
+
+def test_jit_provisioning_follows_the_organization(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project
+) -> None:
+    org = organization(b2b, sso_jit_provisioning="NOT_ALLOWED")
+    connection_id = active_connection(b2b, idp, org)
+    idp.user = User(f"eve@{new_domain()}")
+    _, token = browser_login(sso_server, sso_project, connection_id)
+    details = error_of(lambda: b2b.sso.authenticate(sso_token=token))
+    assert details.error_type == "invalid_connection_for_jit_provisioning"
+    assert count(sso_server, Member, sso_project.project_id) == 0
+
+    b2b.organizations.update(
+        org, sso_jit_provisioning="RESTRICTED", sso_jit_provisioning_allowed_connections=[connection_id]
+    )
+    _, token = browser_login(sso_server, sso_project, connection_id)
+    assert b2b.sso.authenticate(sso_token=token).member.email_address == idp.user.email
+
+
+def test_mfa_organization_gets_an_intermediate_session(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project
+) -> None:
+    org = organization(b2b, mfa_policy="REQUIRED_FOR_ALL")
+    connection_id = active_connection(b2b, idp, org)
+    idp.user = User(f"grace@{new_domain()}")
+    _, token = browser_login(sso_server, sso_project, connection_id)
+    answer = b2b.sso.authenticate(sso_token=token)
+    assert not answer.member_authenticated and answer.intermediate_session_token
+    assert answer.session_token == "" and answer.mfa_required is not None
+
+
+def test_start_takes_redirect_urls_from_the_allowlist_only(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project
+) -> None:
+    connection_id = active_connection(b2b, idp, organization(b2b))
+    refused = start(sso_server, sso_project, connection_id, login_redirect_url="https://evil.example/steal")
+    assert (refused.status_code, refused.json()["error_type"]) == (400, "no_match_for_provided_sso_url")
+    unknown = start(sso_server, sso_project, "saml-connection-test-00000000-0000-4000-8000-000000000000")
+    assert (unknown.status_code, unknown.json()["error_type"]) == (404, "sso_connection_not_found")
+    other = httpx.get(
+        f"{sso_server.base_url}v1/public/sso/start",
+        params={"connection_id": connection_id, "public_token": "public-token-test-nope"},
+    )
+    assert (other.status_code, other.json()["error_type"]) == (401, "unauthorized_credentials")
+
+
+def _wrapped(xml: str, email: str) -> str:
+    """Signature wrapping: a forged copy of the signed assertion, with the same ID, placed before it."""
+    match = re.search(r"<(\w+:)?Assertion .*?</(\w+:)?Assertion>", xml, re.S)
+    assert match is not None
+    signed = match.group(0)
+    forged = re.sub(r"<ds:Signature.*?</ds:Signature>", "", signed, flags=re.S).replace(
+        email, "eve@evil.example"
+    )
+    return xml.replace(signed, forged + signed)
+
+
+@pytest.mark.parametrize(
+    ("attack", "error_type"),
+    [
+        ("unsigned", "missing_signature_saml_response"),
+        ("forged", "invalid_signature_saml_response"),
+        ("tampered", "invalid_signature_saml_response"),
+        ("wrapped", "invalid_saml_response"),
+        ("audience", "invalid_audience_saml_response"),
+        ("recipient", "invalid_saml_response"),
+        ("expired", "expired_saml_response"),
+        ("other_request", "unsolicited_saml_response"),
+    ],
+)
+def test_refused_responses_create_nothing(
+    b2b: stytch.B2BClient,
+    idp: SamlIdP,
+    sso_server: KeystileServer,
+    sso_project: Project,
+    attack: str,
+    error_type: str,
+) -> None:
+    org = organization(b2b)
+    connection_id = active_connection(b2b, idp, org, idp_initiated_auth_disabled=True)
+    idp.user = User(f"ada@{new_domain()}")
+    request_id, relay_state = pending_request(sso_server, sso_project, connection_id)
+    acs = f"{sso_server.base_url}v1/b2b/sso/callback/{connection_id}"
+    answer = {"acs_url": acs, "audience": acs, "in_response_to": request_id}
+    response = {
+        "unsigned": lambda: idp.response(**answer, sign_assertion=False),
+        "forged": lambda: idp.response(**answer, forged=True),
+        "tampered": lambda: idp.response(**answer).replace(idp.user.email, "eve@evil.example"),
+        "wrapped": lambda: _wrapped(idp.response(**answer), idp.user.email),
+        "audience": lambda: idp.response(**{**answer, "audience": "https://other.example/sp"}),
+        "recipient": lambda: idp.response(**answer, destination="https://other.example/acs"),
+        "expired": lambda: idp.response(**answer, expired=True),
+        "other_request": lambda: idp.response(**{**answer, "in_response_to": "id-of-another-request"}),
+    }[attack]()
+    refused = post_response(sso_server, connection_id, response, relay_state)
+    assert (refused.status_code, refused.json()["error_type"]) == (400, error_type)
+    assert count(sso_server, SSOToken, sso_project.project_id) == 0
+    assert count(sso_server, Member, sso_project.project_id) == 0
+
+
+def test_idp_initiated_login_unless_disabled(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project
+) -> None:
+    org = organization(b2b)
+    connection_id = active_connection(b2b, idp, org)
+    idp.user = User(f"lin@{new_domain()}")
+    acs = f"{sso_server.base_url}v1/b2b/sso/callback/{connection_id}"
+    accepted = post_response(
+        sso_server, connection_id, idp.response(acs_url=acs, audience=acs, in_response_to=None)
+    )
+    assert accepted.status_code == 302
+    token = parse_qs(urlsplit(accepted.headers["location"]).query)["token"][0]
+    assert b2b.sso.authenticate(sso_token=token).member.email_address == idp.user.email
+
+    b2b.sso.saml.update_connection(org, connection_id, idp_initiated_auth_disabled=True)
+    refused = post_response(
+        sso_server, connection_id, idp.response(acs_url=acs, audience=acs, in_response_to=None)
+    )
+    assert (refused.status_code, refused.json()["error_type"]) == (400, "unsolicited_saml_response")
+
+
+def test_replayed_responses_are_refused(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project
+) -> None:
+    """An SP-initiated Response posted again answers a request that is used up; an IdP-initiated one
+    posted again carries an assertion id keystile has seen."""
+    connection_id = active_connection(b2b, idp, organization(b2b))
+    idp.user = User(f"ada@{new_domain()}")
+    started = start(
+        sso_server, sso_project, connection_id, login_redirect_url=APP, signup_redirect_url=SIGNUP
+    )
+    action, fields = read_form(httpx.get(started.headers["location"]).text)
+    assert httpx.post(action, data=fields).status_code == 302
+    again = httpx.post(action, data=fields)
+    assert (again.status_code, again.json()["error_type"]) == (400, "unsolicited_saml_response")
+
+    acs = f"{sso_server.base_url}v1/b2b/sso/callback/{connection_id}"
+    unsolicited = idp.response(acs_url=acs, audience=acs, in_response_to=None)
+    assert post_response(sso_server, connection_id, unsolicited).status_code == 302
+    replayed = post_response(sso_server, connection_id, unsolicited)
+    assert (replayed.status_code, replayed.json()["error_type"]) == (400, "duplicate_saml_response")
+    assert count(sso_server, SSOToken, sso_project.project_id) == 2
