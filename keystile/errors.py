@@ -141,6 +141,7 @@ ErrorType = Literal[
     "duplicate_member_email",
     "member_phone_number_not_found",
     "member_password_not_found",
+    "cross_org_passwords_not_enabled",
     "invalid_method_id",
     "invalid_code",
     "invalid_expiration_otp",
@@ -400,6 +401,7 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("duplicate_member_email", 409, STYTCH, "A member with this email already exists in this organization."),
     E("member_phone_number_not_found", 404, STYTCH, "Member phone number could not be found."),
     E("member_password_not_found", 404, STYTCH, "Member password could not be found."),
+    E("cross_org_passwords_not_enabled", 400, KEYSTILE, "Discovery passwords need cross-organization passwords: enable them with keystile passwords policy --cross-org-passwords."),
     # One-time passcodes, SMS toll-fraud limits, TOTP and recovery codes
     E("invalid_method_id", 400, STYTCH, "method_id format is invalid."),
     E("invalid_code", 400, STYTCH, "The passcode must be six digits."),

@@ -187,6 +187,16 @@ def email_proof(presented: PresentedIntermediateSession | None) -> str:
     return next((str(f["type"]) for f in factors if f.get("delivery_method") == "email"), "magic_link")
 
 
+def proves_email(presented: PresentedIntermediateSession) -> bool:
+    """Whether a discovery intermediate session's address was proven (by a factor delivered by email)."""
+    factors = presented.row.authentication_factors or []
+    return (
+        presented.row.member_id is not None
+        or not factors
+        or any(f.get("delivery_method") == "email" for f in factors)
+    )
+
+
 async def enter_by_email(
     call: Call,
     organization: OrganizationView,
@@ -213,6 +223,12 @@ async def exchange_intermediate_session(
     """Use an intermediate session to log in to (or join) an organization."""
     presented = await intermediate.presented(call, token)
     organization = await organization_view(call, organization_ref)
+    if not proves_email(presented):
+        # A discovery by password (cross-org passwords): an existing membership only, entered with the
+        # intermediate session's own factors.
+        member = await admit(call, organization, presented.row.email_address, verified=False)
+        view = MemberView(member, organization)
+        return await enter(call, member=view, factors=[], request=request, presented=presented)
     member = await admit(call, organization, presented.row.email_address, verified=True)
     return await enter_by_email(
         call, organization, member, request=request, presented=presented, proof=email_proof(presented)

@@ -140,9 +140,14 @@ def _sandbox_discovery(call: Call) -> Discovery:
 async def discover(call: Call, email: str, proof: str) -> Discovery:
     """For `email` just proven by a `proof` (magic_link, otp): an intermediate session carrying that
     factor, and the organizations of the address."""
-    factors = [authentication_factor(proof, "email", call.now)]
-    ist = intermediate.issue(call, email=email, factors=factors)
-    found = await _discovered(call, email, eligible=True, authenticated_in=None, factors=factors)
+    return await discover_with(call, email, authentication_factor(proof, "email", call.now), proven=True)
+
+
+async def discover_with(call: Call, email: str, factor: dict[str, Any], *, proven: bool) -> Discovery:
+    """For `email` just authenticated by `factor`: an intermediate session carrying it, and the
+    organizations of the address (those it may join by its domain too when the factor `proven` it)."""
+    ist = intermediate.issue(call, email=email, factors=[factor])
+    found = await _discovered(call, email, eligible=proven, authenticated_in=None, factors=[factor])
     return Discovery(email, found, ist)
 
 

@@ -26,6 +26,7 @@ SENDS = {
     "/v1/b2b/otps/email/login_or_signup",
     "/v1/b2b/otps/email/discovery/send",
     "/v1/b2b/passwords/email/reset/start",
+    "/v1/b2b/passwords/discovery/email/reset/start",
 }
 ATTEMPTS = {
     "/v1/magic_links/authenticate",
@@ -51,6 +52,7 @@ ATTEMPTS = {
     "/v1/b2b/sessions/migrate",
     "/v1/impersonation/authenticate",
     "/v1/b2b/impersonation/authenticate",
+    "/v1/b2b/passwords/discovery/authenticate",
 }
 SESSION_CHECKS = {"/v1/sessions/authenticate", "/v1/b2b/sessions/authenticate"}
 

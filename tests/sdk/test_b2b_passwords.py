@@ -426,3 +426,95 @@ def test_reset_by_session(b2b_client: stytch.B2BClient) -> None:
         ).error_type
         == "session_not_found"
     )
+
+
+def enable_cross_org(server: KeystileServer, project: Project) -> None:
+    server.cli_json("passwords", "policy", "--project", project.project_id, "--cross-org-passwords", "--json")
+
+
+def test_discovery_needs_cross_organization_passwords(b2b_client: stytch.B2BClient) -> None:
+    email = f"ada@{new_domain()}"
+    for call in (
+        lambda: b2b_client.passwords.discovery.authenticate(email_address=email, password=STRONG),
+        lambda: b2b_client.passwords.discovery.email.reset_start(email_address=email),
+        lambda: b2b_client.passwords.discovery.email.reset(password_reset_token="x" * 44, password=STRONG),
+    ):
+        assert error_of(call).error_type == "cross_org_passwords_not_enabled"
+
+
+def test_discovery_reset_then_authenticate_and_exchange(
+    server: KeystileServer, b2b_project: Project, b2b_client: stytch.B2BClient, smtp_sink: SmtpSink
+) -> None:
+    enable_cross_org(server, b2b_project)
+    first = organization(b2b_client)
+    sso_only = organization(b2b_client, auth_methods="RESTRICTED", allowed_auth_methods=["sso"])
+    domain = new_domain()
+    email = f"ada@{domain}"
+    for organization_id in (first, sso_only):
+        b2b_client.organizations.members.create(organization_id=organization_id, email_address=email)
+    # An organization that provisions members of the address's domain (by a proven address only).
+    joinable = organization(b2b_client, email_jit_provisioning="RESTRICTED", email_allowed_domains=[domain])
+
+    # No password yet: the discovery reset sets the address's one password.
+    mail = Mailbox(b2b_client, smtp_sink)
+    mail.wait_turn(email)
+    b2b_client.passwords.discovery.email.reset_start(email_address=email)
+    token = reset_token(smtp_sink, email)
+    reset = b2b_client.passwords.discovery.email.reset(password_reset_token=token, password=STRONG)
+    assert reset.email_address == email and reset.intermediate_session_token
+    listed = {found.organization.organization_id: found for found in reset.discovered_organizations}
+    assert set(listed) == {first, sso_only}
+    assert listed[sso_only].primary_required is not None
+    assert listed[sso_only].primary_required.allowed_auth_methods == ["sso"]
+    assert listed[first].primary_required is None
+    assert (
+        error_of(
+            lambda: b2b_client.passwords.discovery.email.reset(
+                password_reset_token=token, password=OTHER_STRONG
+            )
+        ).error_type
+        == "unable_to_auth_password_reset_token"
+    )
+    # Every member of the address now shows the one password.
+    password_ids = {
+        b2b_client.organizations.members.search(organization_ids=[o], query=None)
+        .members[0]
+        .member_password_id
+        for o in (first, sso_only)
+    }
+    assert len(password_ids) == 1 and "" not in password_ids
+
+    # Discovery by password lists the memberships.
+    wrong = error_of(
+        lambda: b2b_client.passwords.discovery.authenticate(email_address=email, password=LEGACY)
+    )
+    assert wrong.error_type == "unauthorized_credentials"
+    auth = b2b_client.passwords.discovery.authenticate(email_address=email, password=STRONG)
+    assert auth.email_address == email and auth.intermediate_session_token
+    assert {found.organization.organization_id for found in auth.discovered_organizations} == {
+        first,
+        sso_only,
+    }
+    exchanged = b2b_client.discovery.intermediate_sessions.exchange(
+        intermediate_session_token=auth.intermediate_session_token, organization_id=first
+    )
+    assert exchanged.member_authenticated is True and exchanged.member_session is not None
+    [factor] = exchanged.member_session.authentication_factors
+    assert (factor.type, factor.delivery_method) == ("password", "knowledge")
+    # The same login cannot enter the organization that allows only SSO.
+    again = b2b_client.passwords.discovery.authenticate(email_address=email, password=STRONG)
+    refused = b2b_client.discovery.intermediate_sessions.exchange(
+        intermediate_session_token=again.intermediate_session_token, organization_id=sso_only
+    )
+    assert refused.member_authenticated is False and refused.session_token == ""
+    assert refused.primary_required is not None and refused.primary_required.allowed_auth_methods == ["sso"]
+    # Nor join the organization of its domain.
+    third = b2b_client.passwords.discovery.authenticate(email_address=email, password=STRONG)
+    assert (
+        error_of(
+            lambda: b2b_client.discovery.intermediate_sessions.exchange(
+                intermediate_session_token=third.intermediate_session_token, organization_id=joinable
+            )
+        ).error_type
+        == "invalid_email_for_jit_provisioning"
+    )

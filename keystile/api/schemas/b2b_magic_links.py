@@ -7,12 +7,14 @@ from typing import Any
 
 from pydantic import Field
 
-from keystile.api.schemas.b2b_discovery import DiscoveryResponse
+from keystile.api.schemas.b2b_discovery import DiscoveryResponse, discovery_fields
 from keystile.api.schemas.b2b_organizations import Email, MemberOut, NewMemberIn, OrganizationOut
 from keystile.api.schemas.b2b_sessions import EntryResponse
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.ids import MemberId, OrganizationId
 from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX
+from keystile.b2b.discovery import Discovery
+from keystile.clock import rfc3339
 from keystile.factors.links import LinkOptions
 
 Minutes = int | None
@@ -107,3 +109,14 @@ class DiscoverySendResponse(StytchResponse):
 class DiscoveryAuthenticateResponse(DiscoveryResponse):
     intermediate_session_token: str
     intermediate_session_token_expires_at: str | None
+
+
+def discovery_authenticated(request_id: str, found: Discovery) -> DiscoveryAuthenticateResponse:
+    """The answer of a discovery authentication: its intermediate session and organizations."""
+    ist = found.intermediate
+    return DiscoveryAuthenticateResponse(
+        request_id=request_id,
+        intermediate_session_token=ist.token if ist is not None else "",
+        intermediate_session_token_expires_at=rfc3339(ist.expires_at) if ist is not None else None,
+        **discovery_fields(found),
+    )

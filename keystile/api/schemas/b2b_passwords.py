@@ -109,3 +109,25 @@ class SessionResetRequest(SessionFields):
     organization_id: OrganizationId
     password: str = Field(min_length=1, max_length=PASSWORD_MAX)
     locale: str | None = Field(default=None, max_length=16)
+
+
+class DiscoveryAuthenticateRequest(RequestBody):
+    email_address: Email
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+
+
+class DiscoveryResetStartRequest(RequestBody):
+    email_address: Email
+    reset_password_redirect_url: str | None = Field(default=None, max_length=URL_MAX)
+    discovery_redirect_url: str | None = Field(default=None, max_length=URL_MAX)
+    reset_password_template_id: str | None = Field(default=None, max_length=128)
+    reset_password_expiration_minutes: int | None = None
+    pkce_code_challenge: str | None = Field(default=None, max_length=128)
+    locale: str | None = Field(default=None, max_length=16)
+    verify_email_template_id: str | None = Field(default=None, max_length=128)
+
+
+class DiscoveryResetRequest(RequestBody):
+    password_reset_token: str = Field(min_length=1, max_length=TOKEN_MAX)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    pkce_code_verifier: str | None = Field(default=None, max_length=256)

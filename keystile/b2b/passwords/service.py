@@ -60,12 +60,20 @@ async def organization_member(call: Call, organization: OrganizationView, addres
 async def checked_password(
     call: Call, member: Member | None, password: str, rules: PasswordRules, parameters: Argon2Parameters
 ) -> MemberPassword:
-    """The member's password row if `password` matches it (`check_guess`, counted against the password's
-    lock) and needs no reset. No member, or no password, answers as a wrong password does, as slowly."""
-    passwords = MemberPasswordRepository(call.db, call.project_id)
+    """The member's password row (its own, or its address's with cross-org passwords) if `password`
+    matches it; see `checked_row`."""
     row = None
     if member is not None:
+        passwords = MemberPasswordRepository(call.db, call.project_id)
         row = await passwords.held_by(holder_of(member, cross_org=rules.cross_org_passwords))
+    return await checked_row(call, row, password, rules, parameters)
+
+
+async def checked_row(
+    call: Call, row: MemberPassword | None, password: str, rules: PasswordRules, parameters: Argon2Parameters
+) -> MemberPassword:
+    """`row` if `password` matches it (`check_guess`, counted against the password's lock) and needs no
+    reset. No password answers as a wrong one does, as slowly."""
     if row is None:
         await decoy_check(password, parameters)
         raise KeystileError("unauthorized_credentials")
@@ -84,6 +92,7 @@ async def checked_password(
         row.requires_reset = True
         raise CommittedRefusal("reset_password", "This password has appeared in a data breach: reset it.")
     if needs_rehash(stored_hash(row), parameters):
+        passwords = MemberPasswordRepository(call.db, call.project_id)
         passwords.store_hash(row, await hash_new(password, parameters), now=call.now)
     return row
 

@@ -9,13 +9,11 @@ from keystile.api.auth import ActingMember, B2BProject
 from keystile.api.context import Ctx
 from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import b2b_magic_links as schemas
-from keystile.api.schemas.b2b_discovery import discovery_fields
 from keystile.api.schemas.b2b_organizations import member_out, organization_out
 from keystile.api.schemas.b2b_sessions import entry_fields
 from keystile.api.schemas.sessions import session_request
 from keystile.b2b import discovery, magic_links
 from keystile.b2b.members import NewMember
-from keystile.clock import rfc3339
 
 router = APIRouter(prefix="/v1/b2b/magic_links", tags=["b2b magic links"])
 
@@ -109,10 +107,4 @@ async def authenticate_discovery(
         token=body.discovery_magic_links_token,
         code_verifier=body.pkce_code_verifier,
     )
-    ist = found.intermediate
-    return schemas.DiscoveryAuthenticateResponse(
-        request_id=ctx.request_id,
-        intermediate_session_token=ist.token if ist is not None else "",
-        intermediate_session_token_expires_at=rfc3339(ist.expires_at) if ist is not None else None,
-        **discovery_fields(found),
-    )
+    return schemas.discovery_authenticated(ctx.request_id, found)

@@ -1,5 +1,5 @@
-"""`/v1/b2b/passwords`: authenticate, strength_check, migrate, and resets by email, existing password and
-session. Each handler calls one service function."""
+"""`/v1/b2b/passwords`: authenticate, strength_check, migrate, resets by email, existing password and
+session, and discovery (authenticate, reset by email). Each handler calls one service function."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from keystile.api.auth import B2BProject
 from keystile.api.context import Ctx, RequestContext
 from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import b2b_passwords as schemas
+from keystile.api.schemas.b2b_magic_links import DiscoveryAuthenticateResponse, discovery_authenticated
 from keystile.api.schemas.b2b_organizations import member_out, organization_out
 from keystile.api.schemas.b2b_sessions import EntryResponse, entry_fields
+from keystile.api.schemas.common import StytchResponse
 from keystile.api.schemas.passwords import LudsRequirementsOut, strength_verdict
 from keystile.api.schemas.sessions import session_request
 from keystile.b2b.members import NewMember
-from keystile.b2b.passwords import resets, service
+from keystile.b2b.passwords import discovery, resets, service
 from keystile.credentials.hashes import Argon2Parameters
 from keystile.sessions.types import MemberCredentials
 
@@ -169,3 +171,47 @@ async def reset_by_session(body: schemas.SessionResetRequest, ctx: Ctx, project:
         parameters=parameters(ctx),
     )
     return EntryResponse(request_id=ctx.request_id, **entry_fields(entry))
+
+
+@router.post("/discovery/authenticate", response_model=DiscoveryAuthenticateResponse, dependencies=[Attempts])
+async def authenticate_discovery(
+    body: schemas.DiscoveryAuthenticateRequest, ctx: Ctx, project: B2BProject
+) -> DiscoveryAuthenticateResponse:
+    found = await ctx.run(
+        project,
+        discovery.authenticate,
+        email=body.email_address,
+        password=body.password,
+        parameters=parameters(ctx),
+    )
+    return discovery_authenticated(ctx.request_id, found)
+
+
+@router.post("/discovery/email/reset/start", response_model=StytchResponse, dependencies=[Sends])
+async def discovery_reset_start(
+    body: schemas.DiscoveryResetStartRequest, ctx: Ctx, project: B2BProject
+) -> StytchResponse:
+    await ctx.run(
+        project,
+        discovery.reset_start,
+        email=body.email_address,
+        redirect_url=body.reset_password_redirect_url,
+        expiration_minutes=body.reset_password_expiration_minutes,
+        code_challenge=body.pkce_code_challenge,
+    )
+    return StytchResponse(request_id=ctx.request_id)
+
+
+@router.post("/discovery/email/reset", response_model=DiscoveryAuthenticateResponse)
+async def discovery_reset(
+    body: schemas.DiscoveryResetRequest, ctx: Ctx, project: B2BProject
+) -> DiscoveryAuthenticateResponse:
+    found = await ctx.run(
+        project,
+        discovery.reset,
+        token=body.password_reset_token,
+        password=body.password,
+        code_verifier=body.pkce_code_verifier,
+        parameters=parameters(ctx),
+    )
+    return discovery_authenticated(ctx.request_id, found)
