@@ -22,6 +22,7 @@ from keystile.api.v1.b2b import impersonation as b2b_impersonation
 from keystile.api.v1.b2b import magic_links as b2b_magic_links
 from keystile.api.v1.b2b import member_factors as b2b_member_factors
 from keystile.api.v1.b2b import members as b2b_members
+from keystile.api.v1.b2b import oauth as b2b_oauth
 from keystile.api.v1.b2b import organizations as b2b_organizations
 from keystile.api.v1.b2b import otps as b2b_otps
 from keystile.api.v1.b2b import passwords as b2b_passwords
@@ -76,6 +77,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_otps.router,
     b2b_magic_links.router,
     b2b_discovery.router,
+    b2b_oauth.router,
     b2b_passwords.router,
     b2b_sso.router,
     b2b_sso.public,

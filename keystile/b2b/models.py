@@ -175,3 +175,16 @@ class B2BMagicLinkToken(SingleUseToken, Base):
     # Null for discovery links, which belong to an address rather than a member.
     organization_id: Mapped[str | None] = mapped_column(id_column_type())
     member_id: Mapped[str | None] = mapped_column(id_column_type())
+
+
+class B2BDiscoveryOAuthToken(SingleUseToken, Base):
+    """The token of `?stytch_token_type=discovery_oauth&token=…`: the address a provider vouched for,
+    redeemed once by `oauth.discovery.authenticate` for an intermediate session."""
+
+    __tablename__ = "b2b_oauth_discovery_tokens"
+
+    email_address: Mapped[str] = mapped_column(String(320))
+    provider: Mapped[str] = mapped_column(String(32))
+    provider_subject: Mapped[str] = mapped_column(String(255))
+    provider_tenant_id: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(512))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -320,3 +321,57 @@ def test_google_one_tap(
     assert auth.provider_values.id_token == credential and auth.provider_values.access_token == ""
     assert [(e.email, e.verified) for e in auth.user.emails] == [(email, True)]
     assert counts(oauth_server, project) == (1, 1, 1)
+
+
+def test_b2b_discovery_into_an_intermediate_session(
+    oauth_server: KeystileServer, google: OidcProvider
+) -> None:
+    b2b_project = oauth_server.create_project(vertical="b2b", redirect_urls=[APP])
+    google.configure(oauth_server, b2b_project)
+    b2b = stytch.B2BClient(
+        b2b_project.project_id, b2b_project.secret, environment=oauth_server.base_url, suppress_warnings=True
+    )
+    domain = f"{uuid.uuid4().hex[:10]}.example.org"
+    organization = b2b.organizations.create(
+        organization_name="Acme",
+        organization_slug=domain.split(".")[0],
+        email_jit_provisioning="RESTRICTED",
+        email_allowed_domains=[domain],
+    ).organization
+    email, sub = f"ada@{domain}", f"b2b-{domain}"
+    member = b2b.organizations.members.create(
+        organization_id=organization.organization_id, email_address=email
+    ).member
+    google.set_user(sub, email=email, email_verified=True, name="Ada Lovelace", hd=domain)
+    verifier = "d" * 43
+    params = {"public_token": b2b_project.public_token, "pkce_code_challenge": challenge_of(verifier)}
+    start = f"{oauth_server.base_url}v1/b2b/public/oauth/google/discovery/start"
+    with httpx.Client() as browser:
+        answer = consent(browser, start, params, sub)
+    assert answer.status_code == 302, answer.text
+    query = parse_qs(urlsplit(answer.headers["location"]).query)
+    assert query["stytch_token_type"] == ["discovery_oauth"]
+    token = query["token"][0]
+
+    assert (
+        error_type(lambda: b2b.oauth.discovery.authenticate(discovery_oauth_token=token)) == "pkce_mismatch"
+    )
+    found = b2b.oauth.discovery.authenticate(discovery_oauth_token=token, pkce_code_verifier=verifier)
+    assert (found.email_address, found.provider_type, found.full_name) == (email, "google", "Ada Lovelace")
+    assert (found.provider_tenant_id, found.provider_tenant_ids) == (domain, [domain])
+    [discovered] = found.discovered_organizations
+    assert discovered.organization is not None
+    assert discovered.organization.organization_id == organization.organization_id
+    assert discovered.membership is not None and discovered.membership.member is not None
+    assert discovered.membership.member.member_id == member.member_id
+    assert error_type(
+        lambda: b2b.oauth.discovery.authenticate(discovery_oauth_token=token, pkce_code_verifier=verifier)
+    ) == ("oauth_token_not_found")
+
+    exchanged = b2b.discovery.intermediate_sessions.exchange(
+        intermediate_session_token=found.intermediate_session_token,
+        organization_id=organization.organization_id,
+    )
+    assert exchanged.member_authenticated is True and exchanged.member_id == member.member_id
+    member_session = b2b.sessions.authenticate(session_token=exchanged.session_token).member_session
+    assert "oauth_google" in [f.delivery_method for f in member_session.authentication_factors]

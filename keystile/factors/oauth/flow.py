@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +21,7 @@ from keystile.calls import Call
 from keystile.db import single_use
 from keystile.errors import KeystileError
 from keystile.factors.oauth import client
-from keystile.factors.oauth.accounts import SignedIn, account_of, sign_in
+from keystile.factors.oauth.accounts import ProviderAccount, SignedIn, account_of, sign_in
 from keystile.factors.oauth.configuration import Endpoints, callback_url, endpoints
 from keystile.factors.oauth.models import OAuthState, OAuthToken
 from keystile.factors.oauth.providers import provider
@@ -85,14 +85,22 @@ async def _attached_user(call: Call, token: str | None, provider_name: str) -> s
     return row.user_id
 
 
-async def start(call: Call, *, request: StartRequest, public_url: str) -> Started:
-    """Begin a flow at the provider for the project (`call`), nothing sent before every check passed."""
-    config = await configured(call, request.provider)
-    challenge = tokens.check_challenge(request.code_challenge)
-    login_url = await resolve_redirect_url(call.db, call.project_id, "login", request.login_redirect_url)
-    signup_url = await resolve_redirect_url(call.db, call.project_id, "signup", request.signup_redirect_url)
-    attach_user_id = await _attached_user(call, request.oauth_attach_token, config.provider.name)
-    scopes = list(dict.fromkeys([*config.scopes, *(request.custom_scopes or "").split()]))
+@dataclass(frozen=True)
+class FlowPlan:
+    """A checked flow to begin: where the app wants the browser back, the app's PKCE challenge, the
+    user an attach token named, and what to ask the provider for."""
+
+    login_url: str
+    signup_url: str
+    code_challenge: str | None = None
+    attach_user_id: str | None = None
+    custom_scopes: str | None = None
+    provider_params: Mapping[str, str] = field(default_factory=dict)
+
+
+async def begin(call: Call, config: Endpoints, plan: FlowPlan, *, public_url: str) -> Started:
+    """Store the flow under a new state and answer the provider's authorization URL."""
+    scopes = list(dict.fromkeys([*config.scopes, *(plan.custom_scopes or "").split()]))
     at = await client.provider_endpoints(config)
     state, nonce, verifier = tokens.new_token(), tokens.new_token(), tokens.new_token()
     call.db.add(
@@ -100,15 +108,15 @@ async def start(call: Call, *, request: StartRequest, public_url: str) -> Starte
             token_id=new_id("oauth-state"),
             project_id=call.project_id,
             token_digest=tokens.digest(state),
-            code_challenge=challenge,
+            code_challenge=plan.code_challenge,
             callback_id=config.callback_id,
             provider=config.provider.name,
             nonce=nonce,
             provider_verifier_encrypted=call.keys.cipher.encrypt(verifier.encode()).decode("ascii"),
             scopes=" ".join(scopes),
-            login_redirect_url=login_url,
-            signup_redirect_url=signup_url,
-            attach_user_id=attach_user_id,
+            login_redirect_url=plan.login_url,
+            signup_redirect_url=plan.signup_url,
+            attach_user_id=plan.attach_user_id,
             created_at=call.now,
             expires_at=call.now + FLOW_LIFETIME,
         )
@@ -121,9 +129,25 @@ async def start(call: Call, *, request: StartRequest, public_url: str) -> Starte
         state=state,
         nonce=nonce,
         code_verifier=verifier,
-        extra=request.provider_params,
+        extra=plan.provider_params,
     )
     return Started(url, state)
+
+
+async def start(call: Call, *, request: StartRequest, public_url: str) -> Started:
+    """Begin a flow at the provider for the project (`call`), nothing sent before every check passed."""
+    config = await configured(call, request.provider)
+    plan = FlowPlan(
+        code_challenge=tokens.check_challenge(request.code_challenge),
+        login_url=await resolve_redirect_url(call.db, call.project_id, "login", request.login_redirect_url),
+        signup_url=await resolve_redirect_url(
+            call.db, call.project_id, "signup", request.signup_redirect_url
+        ),
+        attach_user_id=await _attached_user(call, request.oauth_attach_token, config.provider.name),
+        custom_scopes=request.custom_scopes,
+        provider_params=request.provider_params,
+    )
+    return await begin(call, config, plan, public_url=public_url)
 
 
 async def project_of_callback(db: AsyncSession, callback_id: str) -> Project:
@@ -150,9 +174,23 @@ def _provider_error(error: str) -> KeystileError:
     return KeystileError("oauth_provider_error", f"The OAuth provider answered {shown}.")
 
 
-async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, public_url: str) -> str:
-    """The app URL to send the browser to after the provider's redirect; nothing is written unless
-    every check passes, and the state is redeemed exactly once."""
+@dataclass(frozen=True)
+class Returned:
+    """A flow the provider sent the browser back from, redeemed: the account that signed in there
+    (and the provider's whole profile), and the provider's tokens."""
+
+    flow: OAuthState
+    config: Endpoints
+    account: ProviderAccount
+    profile: dict[str, Any]
+    issued: client.ProviderTokens
+
+
+async def returned_account(
+    call: Call, *, callback_id: str, returned: ProviderReturn, public_url: str
+) -> Returned:
+    """Check the provider's redirect (state against the browser's cookie), exchange its code, verify
+    the ID token or read the profile, then redeem the flow exactly once; nothing is written before."""
     flow = await _flow(call, callback_id, returned)
     if returned.error is not None:
         raise _provider_error(returned.error)
@@ -182,11 +220,18 @@ async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, publ
     account = account_of(config.provider, profile)
     if not await single_use.redeem(call.db, flow, call.now):
         raise KeystileError("oauth_state_mismatch")
-    signed_in = await sign_in(call, config.provider, account, flow.attach_user_id)
     if not issued.scopes:
         issued = replace(issued, scopes=flow.scopes.split())
+    return Returned(flow, config, account, profile, issued)
+
+
+async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, public_url: str) -> str:
+    """The app URL to send the browser to after the provider's redirect: the account's user signed in."""
+    done = await returned_account(call, callback_id=callback_id, returned=returned, public_url=public_url)
+    flow = done.flow
+    signed_in = await sign_in(call, done.config.provider, done.account, flow.attach_user_id)
     app_url = flow.signup_redirect_url if signed_in.user_created else flow.login_redirect_url
-    return redirect_to_app(call, signed_in, issued, app_url, code_challenge=flow.code_challenge)
+    return redirect_to_app(call, signed_in, done.issued, app_url, code_challenge=flow.code_challenge)
 
 
 def redirect_to_app(

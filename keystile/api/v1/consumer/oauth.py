@@ -1,51 +1,40 @@
-"""Consumer OAuth: the browser-facing `GET /v1/public/oauth/{provider}/start` and keystile's callback
-(both named by public token or callback id, not credentials), and `/v1/oauth/authenticate|attach`."""
+"""Consumer OAuth: the browser-facing `GET /v1/public/oauth/{provider}/start`, Google One Tap, and
+keystile's callback (named by public token or callback id, not credentials; the callback also ends B2B
+discovery flows), and `/v1/oauth/authenticate|attach`."""
 
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Final
+from typing import Final
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from keystile.api.auth import ConsumerProject
-from keystile.api.context import Ctx, RequestContext
+from keystile.api.context import Ctx
 from keystile.api.limits import Attempts
 from keystile.api.middleware import ONE_TAP_CALLBACK_PREFIX
+from keystile.api.oauth_browser import STATE_COOKIE, Param, provider_params, redirect
 from keystile.api.schemas import oauth as schemas
 from keystile.api.schemas.sessions import session_out, session_request
 from keystile.api.schemas.users import user_out
+from keystile.b2b import oauth_discovery
+from keystile.calls import Call
 from keystile.clock import rfc3339
 from keystile.factors.oauth import flow, one_tap, service
 from keystile.factors.oauth.configuration import CALLBACK_PATH
+from keystile.projects.service import get_project
 
 router = APIRouter(tags=["oauth"])
-STATE_COOKIE: Final = "keystile_oauth_state"
 # Stytch's JavaScript SDK reads this cookie and posts its value back with the One Tap credential.
 CSRF_COOKIE: Final = "stytch_csrf_private_token"
-PROVIDER_PREFIX: Final = "provider_"
-Param = Annotated[str | None, Query(max_length=2048)]
 
 
-def _redirect(ctx: RequestContext, url: str, *, state: str | None) -> RedirectResponse:
-    """A 302 to `url`; the flow's state cookie set (for the callback only) or, with None, cleared."""
-    answer = RedirectResponse(url, status_code=302)
-    secure = ctx.state.settings.public_url.startswith("https:")
-    if state is None:
-        answer.delete_cookie(STATE_COOKIE, path=CALLBACK_PATH, secure=secure, httponly=True, samesite="lax")
-    else:
-        lifetime = int(flow.FLOW_LIFETIME.total_seconds())
-        answer.set_cookie(
-            STATE_COOKIE,
-            state,
-            max_age=lifetime,
-            path=CALLBACK_PATH,
-            secure=secure,
-            httponly=True,
-            samesite="lax",
-        )
-    return answer
+async def _finish(call: Call, *, callback_id: str, returned: flow.ProviderReturn, public_url: str) -> str:
+    """keystile's callback serves both verticals: a B2B project's flows are discovery flows."""
+    project = await get_project(call.db, call.project_id)
+    finish = oauth_discovery.finish if project.vertical == "b2b" else flow.finish
+    return await finish(call, callback_id=callback_id, returned=returned, public_url=public_url)
 
 
 @router.get("/v1/public/oauth/{provider}/start", response_class=RedirectResponse, status_code=302)
@@ -60,17 +49,12 @@ async def start(
     code_challenge: Param = None,
     oauth_attach_token: Param = None,
 ) -> RedirectResponse:
-    extra = {
-        name.removeprefix(PROVIDER_PREFIX): value
-        for name, value in request.query_params.items()
-        if name.startswith(PROVIDER_PREFIX) and len(name) > len(PROVIDER_PREFIX)
-    }
     asked = flow.StartRequest(
         provider=provider,
         login_redirect_url=login_redirect_url,
         signup_redirect_url=signup_redirect_url,
         custom_scopes=custom_scopes,
-        provider_params=extra,
+        provider_params=provider_params(request),
         code_challenge=code_challenge,
         oauth_attach_token=oauth_attach_token,
     )
@@ -80,7 +64,7 @@ async def start(
         request=asked,
         public_url=ctx.state.settings.public_url,
     )
-    return _redirect(ctx, started.authorization_url, state=started.state)
+    return redirect(ctx, started.authorization_url, state=started.state)
 
 
 @router.get(CALLBACK_PATH + "{callback_id}", response_class=RedirectResponse, status_code=302)
@@ -97,12 +81,12 @@ async def callback(
     )
     app_url = await ctx.run_found(
         partial(flow.project_of_callback, callback_id=callback_id),
-        flow.finish,
+        _finish,
         callback_id=callback_id,
         returned=returned,
         public_url=ctx.state.settings.public_url,
     )
-    return _redirect(ctx, app_url, state=None)
+    return redirect(ctx, app_url, state=None)
 
 
 @router.get("/v1/public/oauth/google/onetap/start", response_model=schemas.OneTapStartResponse)

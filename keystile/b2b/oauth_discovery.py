@@ -1,0 +1,116 @@
+"""B2B OAuth discovery: a flow at a provider without an organization (the OAuth kernel of
+`factors.oauth`), whose callback hands the app a `discovery_oauth` token for the address the provider
+vouched for; `authenticate` redeems it once (PKCE checked) into an intermediate session and the
+organizations of the address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Final
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile import tokens
+from keystile.b2b.discovery import Discovery, discover_with
+from keystile.b2b.links import DISCOVERY
+from keystile.b2b.models import B2BDiscoveryOAuthToken
+from keystile.calls import Call
+from keystile.db import single_use
+from keystile.errors import KeystileError
+from keystile.factors.common import authentication_factor
+from keystile.factors.oauth.flow import FlowPlan, ProviderReturn, Started, begin, configured, returned_account
+from keystile.factors.oauth.providers import value_at
+from keystile.ids import new_id
+from keystile.projects.models import Project
+from keystile.projects.service import project_by_public_token, resolve_redirect_url
+
+TOKEN_TYPE: Final = "discovery_oauth"  # noqa: S105 (a stytch_token_type)
+TOKEN_LIFETIME: Final = timedelta(minutes=10)
+# Where a provider's profile names the account's tenant (Google Workspace's hosted domain) and name.
+TENANT_CLAIMS: Final = {"google": "hd", "microsoft": "tid", "slack": "https://slack.com/team_id"}
+
+
+@dataclass(frozen=True)
+class OAuthDiscovery:
+    discovery: Discovery
+    provider_type: str
+    provider_tenant_id: str
+    full_name: str
+
+
+async def b2b_project(db: AsyncSession, public_token: str | None) -> Project:
+    """The B2B project a discovery start names by its public token."""
+    project = await project_by_public_token(db, public_token)
+    if project.vertical != "b2b":
+        raise KeystileError("invalid_b2b_endpoint")
+    return project
+
+
+async def start(
+    call: Call,
+    *,
+    provider: str,
+    discovery_redirect_url: str | None,
+    custom_scopes: str | None,
+    provider_params: dict[str, str],
+    code_challenge: str | None,
+    public_url: str,
+) -> Started:
+    """Begin a discovery flow at the provider; the app's discovery URL comes from the allowlist."""
+    config = await configured(call, provider)
+    url = await resolve_redirect_url(call.db, call.project_id, DISCOVERY, discovery_redirect_url)
+    plan = FlowPlan(
+        login_url=url,
+        signup_url=url,
+        code_challenge=tokens.check_challenge(code_challenge),
+        custom_scopes=custom_scopes,
+        provider_params=provider_params,
+    )
+    return await begin(call, config, plan, public_url=public_url)
+
+
+async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, public_url: str) -> str:
+    """The app's discovery URL with a `discovery_oauth` token for the provider's verified address."""
+    done = await returned_account(call, callback_id=callback_id, returned=returned, public_url=public_url)
+    email = done.account.verified_email
+    if email is None:
+        raise KeystileError("oauth_provider_error", "The OAuth provider vouched for no email address.")
+    tenant, name = (
+        value_at(done.profile, TENANT_CLAIMS.get(done.config.provider.name)),
+        done.profile.get("name"),
+    )
+    token = tokens.new_token()
+    call.db.add(
+        B2BDiscoveryOAuthToken(
+            token_id=new_id("oauth-discovery-token"),
+            project_id=call.project_id,
+            token_digest=tokens.digest(token),
+            code_challenge=done.flow.code_challenge,
+            email_address=email,
+            provider=done.config.provider.name,
+            provider_subject=done.account.subject,
+            provider_tenant_id=tenant if isinstance(tenant, str) else "",
+            full_name=name if isinstance(name, str) else "",
+            created_at=call.now,
+            expires_at=call.now + TOKEN_LIFETIME,
+        )
+    )
+    return tokens.link(done.flow.login_redirect_url, token, TOKEN_TYPE)
+
+
+async def authenticate(call: Call, *, token: str, code_verifier: str | None) -> OAuthDiscovery:
+    """Redeem a discovery OAuth token: an intermediate session (with the OAuth factor) and the
+    organizations of the address."""
+    row = await single_use.find(call.db, B2BDiscoveryOAuthToken, call.project_id, token)
+    if row is None or not tokens.usable(row, call.now):
+        raise KeystileError("oauth_token_not_found")
+    tokens.check_pkce(row, code_verifier, issued_as="an OAuth discovery flow started")
+    if not await single_use.redeem(call.db, row, call.now):
+        raise KeystileError("oauth_token_not_found")
+    details = {"id": row.token_id, "provider_subject": row.provider_subject}
+    factor = authentication_factor(
+        "oauth", f"oauth_{row.provider}", call.now, **{f"{row.provider}_oauth_factor": details}
+    )
+    found = await discover_with(call, row.email_address, factor, proven=True)
+    return OAuthDiscovery(found, row.provider, row.provider_tenant_id, row.full_name)
