@@ -21,7 +21,7 @@ NOT_IDS: dict[str, str] = {
     "verify_email_template_id": "an email template's name",
     "override_id": "the caller's own id for a WebAuthn credential",
     "idp_entity_id": "the IdP's SAML entity id, a URI the IdP chooses",
-    "sso_default_connection_id": "an organization setting (keystile has no SSO connections yet)",
+    "sso_default_connection_id": "an organization setting, kept as given (not checked yet)",
 }
 # Fields a new resource is created with: the caller chooses them, so they are not looked up.
 CHOSEN_IDS = {("POST", "/v1/m2m/clients", "client_id")}
