@@ -300,3 +300,12 @@ def member_response(view: MemberView, request_id: str) -> MemberResponse:
         member=member_out(view),
         organization=organization_out(view.organization),
     )
+
+
+def member_fields(view: MemberView) -> dict[str, Any]:
+    """The `member_id`, `member` and `organization` fields of a response about one member."""
+    return {
+        "member_id": view.member.member_id,
+        "member": member_out(view),
+        "organization": organization_out(view.organization),
+    }

@@ -9,7 +9,7 @@ from keystile.api.auth import ActingMember, B2BProject
 from keystile.api.context import Ctx
 from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import b2b_magic_links as schemas
-from keystile.api.schemas.b2b_organizations import member_out, organization_out
+from keystile.api.schemas.b2b_organizations import member_fields
 from keystile.api.schemas.b2b_sessions import entry_fields
 from keystile.api.schemas.sessions import session_request
 from keystile.b2b import discovery, magic_links
@@ -31,10 +31,8 @@ async def login_or_signup(
     )
     return schemas.LoginOrSignupResponse(
         request_id=ctx.request_id,
-        member_id=sent.member.member.member_id,
         member_created=sent.member_created,
-        member=member_out(sent.member),
-        organization=organization_out(sent.member.organization),
+        **member_fields(sent.member),
     )
 
 
@@ -54,9 +52,7 @@ async def invite(
     )
     return schemas.InviteResponse(
         request_id=ctx.request_id,
-        member_id=member.member.member_id,
-        member=member_out(member),
-        organization=organization_out(member.organization),
+        **member_fields(member),
     )
 
 

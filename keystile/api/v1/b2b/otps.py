@@ -17,10 +17,10 @@ from keystile.api.schemas.b2b_magic_links import (
     LoginOrSignupResponse,
 )
 from keystile.api.schemas.b2b_mfa import MemberAnswer, SecondFactorResponse
-from keystile.api.schemas.b2b_organizations import member_out, organization_out
+from keystile.api.schemas.b2b_organizations import member_fields
 from keystile.api.schemas.b2b_sessions import entry_fields
 from keystile.api.schemas.sessions import session_request
-from keystile.api.v1.b2b.totps import member_fields, second_factor_fields
+from keystile.api.v1.b2b.totps import second_factor_fields
 from keystile.b2b.otps import service
 from keystile.clock import rfc3339
 
@@ -63,10 +63,8 @@ async def login_or_signup(
     )
     return LoginOrSignupResponse(
         request_id=ctx.request_id,
-        member_id=sent.member.member.member_id,
         member_created=sent.member_created,
-        member=member_out(sent.member),
-        organization=organization_out(sent.member.organization),
+        **member_fields(sent.member),
     )
 
 

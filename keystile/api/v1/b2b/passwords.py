@@ -10,7 +10,7 @@ from keystile.api.context import Ctx, RequestContext
 from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import b2b_passwords as schemas
 from keystile.api.schemas.b2b_magic_links import DiscoveryAuthenticateResponse, discovery_authenticated
-from keystile.api.schemas.b2b_organizations import member_out, organization_out
+from keystile.api.schemas.b2b_organizations import member_fields, member_out
 from keystile.api.schemas.b2b_sessions import EntryResponse, entry_fields
 from keystile.api.schemas.common import StytchResponse
 from keystile.api.schemas.passwords import LudsRequirementsOut, strength_verdict
@@ -91,10 +91,8 @@ async def migrate(body: schemas.MigrateRequest, ctx: Ctx, project: B2BProject) -
     )
     return schemas.MigrateResponse(
         request_id=ctx.request_id,
-        member_id=migrated.member.member.member_id,
         member_created=migrated.member_created,
-        member=member_out(migrated.member),
-        organization=organization_out(migrated.member.organization),
+        **member_fields(migrated.member),
     )
 
 

@@ -11,7 +11,7 @@ from keystile.api.auth import B2BProject
 from keystile.api.context import Ctx
 from keystile.api.limits import Attempts
 from keystile.api.schemas import b2b_mfa as schemas
-from keystile.api.schemas.b2b_organizations import member_out, organization_out
+from keystile.api.schemas.b2b_organizations import member_fields
 from keystile.api.schemas.b2b_sessions import member_session_out
 from keystile.api.schemas.ids import MemberId, OrganizationId
 from keystile.b2b.sessions import IssuedMemberSession
@@ -19,14 +19,6 @@ from keystile.b2b.totps import recovery_codes, service
 from keystile.b2b.views import MemberView
 
 router = APIRouter(tags=["b2b totps"])
-
-
-def member_fields(member: MemberView) -> dict[str, Any]:
-    return {
-        "member_id": member.member.member_id,
-        "member": member_out(member),
-        "organization": organization_out(member.organization),
-    }
 
 
 def second_factor_fields(member: MemberView, issued: IssuedMemberSession) -> dict[str, Any]:
