@@ -186,6 +186,10 @@ _FACTOR_METHODS: Final = {
     ("password", "email"): "password",
     ("sso", "sso_saml"): "sso",
     ("sso", "sso_oidc"): "sso",
+    **{
+        ("oauth", f"oauth_{name}"): f"{name}_oauth"
+        for name in ("google", "microsoft", "slack", "github", "hubspot")
+    },
 }
 
 
