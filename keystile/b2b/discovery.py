@@ -8,7 +8,14 @@ from typing import Any
 
 from keystile import tokens
 from keystile.b2b import intermediate, policy, sandbox
-from keystile.b2b.admission import Entry, email_proof, enter_by_email, proven_email, unmet_requirements
+from keystile.b2b.admission import (
+    Entry,
+    email_proof,
+    enter_by_email,
+    proven_email,
+    proves_email,
+    unmet_requirements,
+)
 from keystile.b2b.intermediate import IssuedIntermediateSession
 from keystile.b2b.links import DISCOVERY, DISCOVERY_EXPIRATION_MINUTES, Link, redeem_link, send_link
 from keystile.b2b.members import NewMember, add_member
@@ -154,8 +161,9 @@ async def discover_with(call: Call, email: str, factor: dict[str, Any], *, prove
 async def list_organizations(
     call: Call, *, intermediate_session_token: str | None, credentials: MemberCredentials
 ) -> Discovery:
-    """The organizations of the address behind an intermediate session (memberships and those it may
-    join), or behind a member session (its memberships); neither is used up."""
+    """The organizations of the address behind an intermediate session (memberships, and those it may
+    join when an emailed factor proved the address), or behind a member session (its memberships);
+    neither is used up."""
     given = [intermediate_session_token, credentials.session_token, credentials.session_jwt]
     if sum(1 for value in given if value) != 1:
         raise KeystileError(
@@ -165,7 +173,9 @@ async def list_organizations(
     if intermediate_session_token:
         ist = await intermediate.presented(call, intermediate_session_token)
         email, factors = ist.row.email_address, ist.row.authentication_factors or None
-        found = await _discovered(call, email, eligible=True, authenticated_in=None, factors=factors)
+        found = await _discovered(
+            call, email, eligible=proves_email(ist), authenticated_in=None, factors=factors
+        )
         return Discovery(email, found)
     session, member = await current(call, credentials)
     email = proven_email(member.member)

@@ -454,6 +454,8 @@ def test_discovery_reset_then_authenticate_and_exchange(
         b2b_client.organizations.members.create(organization_id=organization_id, email_address=email)
     # An organization that provisions members of the address's domain (by a proven address only).
     joinable = organization(b2b_client, email_jit_provisioning="RESTRICTED", email_allowed_domains=[domain])
+    [argon] = [h for h in imported_hashes(LEGACY) if h["hash_type"] == "argon_2i"]
+    b2b_client.passwords.migrate(email_address=f"boss@{domain}", organization_id=joinable, **argon)
 
     # No password yet: the discovery reset sets the address's one password.
     mail = Mailbox(b2b_client, smtp_sink)
@@ -463,7 +465,7 @@ def test_discovery_reset_then_authenticate_and_exchange(
     reset = b2b_client.passwords.discovery.email.reset(password_reset_token=token, password=STRONG)
     assert reset.email_address == email and reset.intermediate_session_token
     listed = {found.organization.organization_id: found for found in reset.discovered_organizations}
-    assert set(listed) == {first, sso_only}
+    assert set(listed) == {first, sso_only, joinable}
     assert listed[sso_only].primary_required is not None
     assert listed[sso_only].primary_required.allowed_auth_methods == ["sso"]
     assert listed[first].primary_required is None
@@ -484,7 +486,7 @@ def test_discovery_reset_then_authenticate_and_exchange(
     }
     assert len(password_ids) == 1 and "" not in password_ids
 
-    # Discovery by password lists the memberships.
+    # Discovery by password lists the memberships only: a password proves no address.
     wrong = error_of(
         lambda: b2b_client.passwords.discovery.authenticate(email_address=email, password=LEGACY)
     )
@@ -492,6 +494,13 @@ def test_discovery_reset_then_authenticate_and_exchange(
     auth = b2b_client.passwords.discovery.authenticate(email_address=email, password=STRONG)
     assert auth.email_address == email and auth.intermediate_session_token
     assert {found.organization.organization_id for found in auth.discovered_organizations} == {
+        first,
+        sso_only,
+    }
+    listed_again = b2b_client.discovery.organizations.list(
+        intermediate_session_token=auth.intermediate_session_token
+    )
+    assert {found.organization.organization_id for found in listed_again.discovered_organizations} == {
         first,
         sso_only,
     }
