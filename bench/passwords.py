@@ -1,8 +1,8 @@
-"""`passwords.authenticate` throughput against the bare argon2id verification it is built on: starts
-its own keystile, measures the argon2id verify rate of the same parameters on the same cores, then
-drives the endpoint over keep-alive connections (`load.py`) and prints req/s, p50, p99 and the
-server's overhead, both by rate and by CPU time (the server process's CPU per request over the CPU
-of one bare verify, which other work on a shared machine does not distort).
+"""`passwords.authenticate` (consumer and B2B) throughput against the bare argon2id verification it is
+built on: starts its own keystile, measures the argon2id verify rate of the same parameters on the
+same cores, then drives the endpoints over keep-alive connections (`load.py`) and prints req/s, p50,
+p99 and the server's overhead, both by rate and by CPU time (the server process's CPU per request
+over the CPU of one bare verify, which other work on a shared machine does not distort).
 
     .venv/bin/python bench/passwords.py [--database-url URL] [--seconds 10] [--concurrency 8]
 
@@ -27,6 +27,9 @@ from typing import Any
 from load import cpu_seconds, http_request, keystile_server, measure
 from sessions import serve
 
+from keystile.b2b.members import NewMember
+from keystile.b2b.organizations import OrganizationFields, create_organization
+from keystile.b2b.passwords import service as member_passwords
 from keystile.calls import Call
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
@@ -54,16 +57,22 @@ class Fixture:
     project_id: str
     secret: str
     password_hash: str
+    # A B2B project whose organization has a member with the same password.
+    b2b_project_id: str
+    b2b_secret: str
+    organization_id: str
 
 
 def create_fixture(settings: Settings) -> Fixture:
-    """A project and a user with a password, written straight to the database."""
+    """A project and a user with a password, and a B2B project with an organization and a member with
+    the same password, written straight to the database."""
     now = SystemClock().now()
     parameters = Argon2Parameters.from_settings(settings)
+    password_hash = hasher(parameters).hash(PASSWORD)
 
     async def work(db: Any) -> Fixture:
-        created = await create_project(db, name="bench", vertical="consumer", redirect_urls=[], now=now)
         keys = KeyRing(at_rest_cipher(settings))
+        created = await create_project(db, name="bench", vertical="consumer", redirect_urls=[], now=now)
         await service.create(
             Call(db=db, keys=keys, project_id=created.project.project_id, now=now),
             email=EMAIL,
@@ -72,7 +81,28 @@ def create_fixture(settings: Settings) -> Fixture:
             session_request=SessionRequest(),
             parameters=parameters,
         )
-        return Fixture(created.project.project_id, created.secret, hasher(parameters).hash(PASSWORD))
+        b2b = await create_project(db, name="bench b2b", vertical="b2b", redirect_urls=[], now=now)
+        b2b_call = Call(db=db, keys=keys, project_id=b2b.project.project_id, now=now)
+        organization = await create_organization(
+            b2b_call, OrganizationFields(organization_name="Bench", organization_slug="bench")
+        )
+        await member_passwords.migrate(
+            b2b_call,
+            organization_ref=organization.organization_id,
+            email=EMAIL,
+            hash_type="argon_2id",
+            hash_text=password_hash,
+            hash_config=None,
+            new=NewMember(),
+        )
+        return Fixture(
+            created.project.project_id,
+            created.secret,
+            password_hash,
+            b2b.project.project_id,
+            b2b.secret,
+            organization.organization_id,
+        )
 
     return run_in_transaction(settings, work)
 
@@ -105,19 +135,32 @@ def bare_verify_rate(password_hash: str, parameters: Argon2Parameters, seconds: 
     return rate
 
 
+def _headers(project_id: str, secret: str) -> dict[str, str]:
+    auth = base64.b64encode(f"{project_id}:{secret}".encode()).decode()
+    return {"Authorization": f"Basic {auth}", "Content-Type": "application/json"}
+
+
 async def run_scenarios(
     fixture: Fixture, server_pid: int, port: int, seconds: float, concurrency: int
 ) -> dict[str, Rate]:
-    auth = base64.b64encode(f"{fixture.project_id}:{fixture.secret}".encode()).decode()
-    headers = {"Authorization": f"Basic {auth}", "Content-Type": "application/json"}
+    consumer, b2b = (
+        _headers(fixture.project_id, fixture.secret),
+        _headers(fixture.b2b_project_id, fixture.b2b_secret),
+    )
     body = {"email": EMAIL, "password": PASSWORD}
+    member = {"organization_id": fixture.organization_id, "email_address": EMAIL, "password": PASSWORD}
     scenarios = {
-        "passwords.authenticate": body,
-        "passwords.authenticate + session": {**body, "session_duration_minutes": 60},
+        "passwords.authenticate": ("/v1/passwords/authenticate", consumer, body),
+        "passwords.authenticate + session": (
+            "/v1/passwords/authenticate",
+            consumer,
+            {**body, "session_duration_minutes": 60},
+        ),
+        "b2b passwords.authenticate": ("/v1/b2b/passwords/authenticate", b2b, member),
     }
     rates = {}
-    for name, payload in scenarios.items():
-        request = http_request("POST", "/v1/passwords/authenticate", headers, json.dumps(payload).encode())
+    for name, (path, headers, payload) in scenarios.items():
+        request = http_request("POST", path, headers, json.dumps(payload).encode())
         measured = await measure(name, port, server_pid, request, seconds, concurrency, warm_up_concurrency=2)
         rates[name] = Rate(measured.rate, measured.cpu_per_request)
     return rates
