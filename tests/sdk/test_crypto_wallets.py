@@ -5,11 +5,19 @@ its user, serves as a second factor, and replayed, wrong or stale signatures are
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
 import stytch
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from keystile.cli.runtime import run_in_transaction
+from keystile.clock import SystemClock
+from keystile.config import Settings
+from keystile.factors.crypto_wallets.models import CryptoWalletChallenge
 from tests.support.sdk_errors import error_type
+from tests.support.server import KeystileServer
 from tests.support.wallets import EthereumWallet, SolanaWallet
 
 SIWE = {
@@ -148,6 +156,35 @@ def test_sign_in_with_ethereum(client: stytch.Client) -> None:
         )
         == "invalid_siwe_statement"
     )
+
+
+def test_an_expired_siwe_message_is_refused(client: stytch.Client, server: KeystileServer) -> None:
+    """A SIWE message signed after its Expiration Time (its challenge's lifetime, moved into the past
+    in the database rather than slept through) answers siwe_message_expired, and signs nobody in."""
+    wallet = EthereumWallet.new()
+    started = client.crypto_wallets.authenticate_start(
+        crypto_wallet_type="ethereum", crypto_wallet_address=wallet.address, siwe_params=SIWE
+    )
+
+    def expire(db: AsyncSession) -> Awaitable[object]:
+        return db.execute(
+            update(CryptoWalletChallenge)
+            .where(CryptoWalletChallenge.user_id == started.user_id)
+            .values(expires_at=SystemClock().now() - timedelta(seconds=1))
+        )
+
+    run_in_transaction(Settings(database_url=server.database_url), expire)
+    assert (
+        error_type(
+            lambda: client.crypto_wallets.authenticate(
+                crypto_wallet_type="ethereum",
+                crypto_wallet_address=wallet.address,
+                signature=wallet.sign(started.challenge),
+            )
+        )
+        == "siwe_message_expired"
+    )
+    assert sessions_of(client, started.user_id) == 0
 
 
 def test_solana_wallet_as_a_second_factor(client: stytch.Client) -> None:

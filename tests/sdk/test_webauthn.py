@@ -13,7 +13,7 @@ import stytch
 
 from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer, Project
-from tests.support.webauthn import b64url_decode, forged
+from tests.support.webauthn import SoftwareAuthenticator, b64url_decode, challenge_of, forged
 
 DOMAIN = "app.example.com"
 
@@ -109,6 +109,48 @@ def test_options_and_refusals(server: KeystileServer, project: Project, client: 
     assert error_type(
         lambda: client.users.delete_webauthn_registration(webauthn_registration_id=unknown)
     ) == ("webauthn_registration_not_found")
+
+
+def test_a_software_authenticator_uses_each_challenge_once(
+    server: KeystileServer, project: Project, client: stytch.Client
+) -> None:
+    """Registered and signed in through the SDK; a second, well-signed assertion on the same
+    challenge is refused and starts no session."""
+    server.cli_json("projects", "domains", "add", "--project", project.project_id, DOMAIN, "--json")
+    user = client.users.create(email=f"webauthn-{uuid.uuid4().hex[:8]}@example.com")
+    authenticator = SoftwareAuthenticator(DOMAIN)
+    started = client.webauthn.register_start(
+        user_id=user.user_id, domain=DOMAIN, use_base64_url_encoding=True
+    )
+    registered = client.webauthn.register(
+        user_id=user.user_id,
+        public_key_credential=authenticator.attestation(
+            challenge_of(started.public_key_credential_creation_options)
+        ),
+    )
+    assert registered.user_id == user.user_id
+
+    challenge = challenge_of(
+        client.webauthn.authenticate_start(
+            domain=DOMAIN, user_id=user.user_id, use_base64_url_encoding=True
+        ).public_key_credential_request_options
+    )
+    signed_in = client.webauthn.authenticate(
+        public_key_credential=authenticator.assertion(challenge), session_duration_minutes=60
+    )
+    assert (signed_in.user_id, signed_in.webauthn_registration_id) == (
+        user.user_id,
+        registered.webauthn_registration_id,
+    )
+    assert (
+        error_type(
+            lambda: client.webauthn.authenticate(
+                public_key_credential=authenticator.assertion(challenge), session_duration_minutes=60
+            )
+        )
+        == "unable_to_auth_webauthn_registration"
+    )
+    assert len(client.sessions.get(user_id=user.user_id).sessions) == 1
 
 
 def test_domains_cli(server: KeystileServer, project: Project) -> None:

@@ -61,6 +61,35 @@ class SoftwareAuthenticator:
             )
         )
 
+    def attestation(self, challenge: str, *, origin: str = ORIGIN) -> str:
+        """A `create` response registering this credential: attestation format "none", user present."""
+        client_data = json.dumps(
+            {"type": "webauthn.create", "challenge": challenge, "origin": origin}
+        ).encode()
+        credential_id = b64url_decode(self.credential_id)
+        authenticator_data = (
+            hashlib.sha256(self.rp_id.encode()).digest()
+            + b"\x41"
+            + self.counter.to_bytes(4, "big")
+            + bytes(16)
+            + len(credential_id).to_bytes(2, "big")
+            + credential_id
+            + self.cose_public_key()
+        )
+        attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": authenticator_data})
+        response = {"clientDataJSON": b64url(client_data), "attestationObject": b64url(attestation)}
+        return self._credential(response)
+
+    def _credential(self, response: dict[str, str]) -> str:
+        return json.dumps(
+            {
+                "id": self.credential_id,
+                "rawId": self.credential_id,
+                "type": "public-key",
+                "response": response,
+            }
+        )
+
     def assertion(self, challenge: str, *, origin: str = ORIGIN) -> str:
         self.counter += 1
         client_data = json.dumps({"type": "webauthn.get", "challenge": challenge, "origin": origin}).encode()
@@ -75,11 +104,4 @@ class SoftwareAuthenticator:
             "authenticatorData": b64url(authenticator_data),
             "signature": b64url(signature),
         }
-        return json.dumps(
-            {
-                "id": self.credential_id,
-                "rawId": self.credential_id,
-                "type": "public-key",
-                "response": response,
-            }
-        )
+        return self._credential(response)
