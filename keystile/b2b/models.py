@@ -129,6 +129,9 @@ class Member(Base):
     member_password_id: Mapped[str | None] = mapped_column(id_column_type())
     # Roles assigned explicitly; `stytch_member` and email-domain roles are implicit.
     roles: Mapped[list[str]] = mapped_column(JSONDocument)
+    # Roles from SAML connections and their IdP groups as of the member's latest SSO login through
+    # each: [{"role_id", "type" (sso_connection or sso_connection_group), "details"}]; None for none.
+    sso_role_sources: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDocument, nullable=True)
     trusted_metadata: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     untrusted_metadata: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

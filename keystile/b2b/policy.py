@@ -211,10 +211,13 @@ def mfa_required(mfa_policy: str, *, mfa_enrolled: bool) -> bool:
 
 
 def member_roles(
-    explicit: list[str], email: str, implicit_assignments: list[dict[str, str]]
+    explicit: list[str],
+    email: str,
+    implicit_assignments: list[dict[str, str]],
+    sso_sources: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """The SDK's `MemberRole` list: `stytch_member` for everyone, the explicit roles, then the roles
-    the member's email domain grants, each with where it comes from."""
+    """The SDK's `MemberRole` list: `stytch_member` for everyone, the explicit roles, the roles the
+    member's email domain grants, then those its SSO logins granted, each with where it comes from."""
     sources: dict[str, list[dict[str, Any]]] = {MEMBER_ROLE: [{"type": "direct_assignment", "details": {}}]}
     for role_id in explicit:
         sources.setdefault(role_id, [])
@@ -227,7 +230,38 @@ def member_roles(
             sources.setdefault(assignment["role_id"], []).append(
                 {"type": "email_assignment", "details": details}
             )
+    for source in sso_sources or []:
+        sources.setdefault(source["role_id"], []).append(
+            {"type": source["type"], "details": source["details"]}
+        )
     return [{"role_id": role_id, "sources": found} for role_id, found in sources.items()]
+
+
+def sso_role_sources(
+    previous: list[dict[str, Any]] | None,
+    connection_id: str,
+    connection_roles: list[dict[str, str]],
+    group_roles: list[dict[str, str]],
+    idp_groups: list[str],
+) -> list[dict[str, Any]]:
+    """A member's SSO role sources after a login through `connection_id` asserting `idp_groups`: that
+    connection's earlier ones replaced by its roles for everyone and for the groups the member is in."""
+    kept = [source for source in previous or [] if source["details"]["connection_id"] != connection_id]
+    details = {"connection_id": connection_id}
+    granted = [
+        {"role_id": item["role_id"], "type": "sso_connection", "details": details}
+        for item in connection_roles
+    ]
+    granted += [
+        {
+            "role_id": item["role_id"],
+            "type": "sso_connection_group",
+            "details": {**details, "group": item["group"]},
+        }
+        for item in group_roles
+        if item["group"] in idp_groups
+    ]
+    return kept + granted
 
 
 def role_ids(roles: list[dict[str, Any]]) -> list[str]:

@@ -27,7 +27,10 @@ class OrganizationView:
     def roles_of(self, member: Member) -> list[dict[str, Any]]:
         """The member's roles in this organization, with their sources."""
         return policy.member_roles(
-            member.roles, member.email_address, self.organization.rbac_email_implicit_role_assignments
+            member.roles,
+            member.email_address,
+            self.organization.rbac_email_implicit_role_assignments,
+            member.sso_role_sources,
         )
 
 

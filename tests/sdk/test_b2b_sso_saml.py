@@ -1,7 +1,7 @@
 """SAML SSO through the official Python SDK's `B2BClient` against a pysaml2 IdP on loopback: connections
 (by fields and by metadata URL), the browser's redirect chain (httpx) from `/v1/public/sso/start` through
 the IdP to the app, `sso.authenticate` with JIT provisioning, and every forged, replayed or misaddressed
-Response refused with Stytch's error and nothing created."""
+Response refused with Stytch's error and nothing created; roles from a connection and its IdP groups."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import jwt
 import pytest
 import stytch
 from cryptography.fernet import Fernet
@@ -23,6 +24,8 @@ from keystile.b2b.models import Member
 from keystile.b2b.sso.models import SSOToken
 from keystile.cli.runtime import run_in_transaction
 from keystile.config import Settings
+from tests.sdk.test_b2b_member_roles import sources as role_sources
+from tests.sdk.test_rbac_policy import AUDITOR, POLICY, set_policy
 from tests.support.b2b_mail import error_of, new_domain
 from tests.support.saml_idp import SamlIdP, User, read_form
 from tests.support.server import KeystileServer, Project
@@ -352,3 +355,65 @@ def test_replayed_responses_are_refused(
     replayed = post_response(sso_server, connection_id, unsolicited)
     assert (replayed.status_code, replayed.json()["error_type"]) == (400, "duplicate_saml_response")
     assert count(sso_server, SSOToken, sso_project.project_id) == 2
+
+
+def test_connection_and_group_roles_reach_the_member_its_jwt_and_checks(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project, tmp_path: Path
+) -> None:
+    assert set_policy(sso_server, sso_project, POLICY, tmp_path).returncode == 0
+    org = organization(b2b)
+    b2b.rbac.organizations.set_org_policy(org, {"roles": [AUDITOR]})
+    connection_id = active_connection(b2b, idp, org)
+    refused = error_of(
+        lambda: b2b.sso.saml.update_connection(
+            organization_id=org,
+            connection_id=connection_id,
+            saml_connection_implicit_role_assignments=[{"role_id": "editor"}],
+            saml_group_implicit_role_assignments=[{"role_id": "ghost", "group": "engineering"}],
+        )
+    )
+    assert (refused.status_code, refused.error_type) == (400, "invalid_rbac_role_id")
+    (unchanged,) = b2b.sso.get_connections(organization_id=org).saml_connections
+    assert unchanged.saml_connection_implicit_role_assignments == []
+    assert unchanged.saml_group_implicit_role_assignments == []
+
+    updated = b2b.sso.saml.update_connection(
+        organization_id=org,
+        connection_id=connection_id,
+        saml_connection_implicit_role_assignments=[{"role_id": "editor"}],
+        saml_group_implicit_role_assignments=[
+            {"role_id": "auditor", "group": "engineering"},
+            {"role_id": "stytch_admin", "group": "finance"},
+        ],
+    ).connection
+    assert updated is not None
+    assert [item.role_id for item in updated.saml_connection_implicit_role_assignments] == ["editor"]
+    assert [(g.role_id, g.group) for g in updated.saml_group_implicit_role_assignments] == [
+        ("auditor", "engineering"),
+        ("stytch_admin", "finance"),
+    ]
+
+    idp.user = User(f"ada@{new_domain()}", groups=["engineering"])
+    answer = b2b.sso.authenticate(sso_token=browser_login(sso_server, sso_project, connection_id)[1])
+    expected = {
+        "stytch_member": ["direct_assignment"],
+        "editor": ["sso_connection"],
+        "auditor": ["sso_connection_group"],
+    }
+    assert role_sources(answer.member) == expected  # not stytch_admin: not in the finance group
+    by_role = {role.role_id: role.sources[0].details for role in answer.member.roles}
+    assert by_role["editor"] == {"connection_id": connection_id}
+    assert by_role["auditor"] == {"connection_id": connection_id, "group": "engineering"}
+    assert role_sources(
+        b2b.organizations.members.get(organization_id=org, member_id=answer.member_id).member
+    ) == (expected)
+    claims = jwt.decode(answer.session_jwt, options={"verify_signature": False})
+    assert claims["https://stytch.com/session"]["roles"] == ["stytch_member", "editor", "auditor"]
+    write = {"organization_id": org, "resource_id": "documents", "action": "write"}
+    granted = b2b.sessions.authenticate(session_token=answer.session_token, authorization_check=write)
+    assert granted.verdict is not None and granted.verdict.granting_roles == ["editor"]
+    delete = {"organization_id": org, "resource_id": "stytch.member", "action": "delete"}
+    denied = error_of(
+        lambda: b2b.sessions.authenticate(session_token=answer.session_token, authorization_check=delete)
+    )
+    assert (denied.status_code, denied.error_type) == (403, "session_authorization_error")

@@ -19,6 +19,7 @@ from keystile.errors import KeystileError
 from keystile.ids import new_id
 from keystile.projects.redirects import validate_redirect_url
 from keystile.rbac.defaults import SSO
+from keystile.rbac.service import check_role_ids
 from keystile.sessions.types import MemberCredentials
 
 IDENTITY_PROVIDERS: Final = (
@@ -223,8 +224,23 @@ async def update_connection(
 ) -> SAMLConnection:
     organization = await _administered(call, organization_ref, acting, "update", "Updating an SSO connection")
     row = await _connection(call, organization, connection_id, for_update=True)
+    await _check_assigned_roles(call, organization.organization_id, settings)
     _apply(call, row, settings)
     return row
+
+
+async def _check_assigned_roles(call: Call, organization_id: str, given: SAMLSettings) -> None:
+    """Implicit roles must be defined by the policy in force, as members' roles must."""
+    assigned = [
+        item["role_id"]
+        for item in [
+            *(given.saml_connection_implicit_role_assignments or []),
+            *(given.saml_group_implicit_role_assignments or []),
+        ]
+    ]
+    if assigned:
+        in_force = await call.policies.policy(call.db, call.project_id, "b2b", organization_id)
+        check_role_ids(in_force, assigned)
 
 
 async def _fetch_metadata(url: str) -> str:

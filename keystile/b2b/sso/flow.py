@@ -244,6 +244,14 @@ async def authenticate(
         )
     elif member.status == "deleted":
         raise KeystileError("member_not_found", "This member was deleted; reactivate it to let it log in.")
+    connection = await _active_connection(call, row.connection_id)
+    member.sso_role_sources = policy.sso_role_sources(
+        member.sso_role_sources,
+        connection.connection_id,
+        connection.connection_role_assignments,
+        connection.group_role_assignments,
+        row.idp_groups,
+    )
     presented = (
         await intermediate.presented(call, intermediate_session_token) if intermediate_session_token else None
     )
