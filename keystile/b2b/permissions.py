@@ -70,13 +70,14 @@ class Actor:
 
     member: MemberView
     policy: Policy
+    role_ids: list[str]  # those its session holds (`policy.session_roles`)
 
     @property
     def member_id(self) -> str:
         return self.member.member.member_id
 
     def may(self, resource_id: str, action: str) -> bool:
-        return self.policy.permits(self.member.role_ids, resource_id, action)
+        return self.policy.permits(self.role_ids, resource_id, action)
 
     def require(self, resource_id: str, actions: Iterable[str | None], *, what: str) -> None:
         """Refuse (Stytch's 403) unless the member's roles grant each action on the resource (None: an

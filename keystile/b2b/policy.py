@@ -264,6 +264,23 @@ def sso_role_sources(
     return kept + granted
 
 
+def session_roles(roles: list[dict[str, Any]], factors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The roles a session holds: an SSO connection's roles only when one of its factors is a login
+    through that connection, as Stytch grants them for JWTs and authorization checks."""
+    connections = {(f.get("saml_sso_factor") or {}).get("provider_id") for f in factors}
+    held = []
+    for role in roles:
+        kept = [
+            source
+            for source in role["sources"]
+            if not source["type"].startswith("sso_connection")
+            or source["details"]["connection_id"] in connections
+        ]
+        if kept:
+            held.append({"role_id": role["role_id"], "sources": kept})
+    return held
+
+
 def role_ids(roles: list[dict[str, Any]]) -> list[str]:
     return [str(role["role_id"]) for role in roles]
 

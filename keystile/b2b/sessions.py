@@ -75,7 +75,7 @@ def member_subject(member: MemberView, roles: list[dict[str, Any]]) -> SessionSu
 async def _issued(
     call: Call, session: MemberSession, member: MemberView, roles: list[dict[str, Any]], session_token: str
 ) -> IssuedMemberSession:
-    subject = member_subject(member, roles)
+    subject = member_subject(member, b2b_policy.session_roles(roles, session.authentication_factors))
     session_jwt = await signed_jwt(call.db, call.keys, session, subject, now=call.now)
     slug = member.organization.organization.organization_slug
     return IssuedMemberSession(session, session_token, session_jwt, subject.roles, slug)
@@ -167,7 +167,7 @@ async def authenticate(
             call.policies,
             project_id=project_id,
             vertical="b2b",
-            roles=b2b_policy.role_ids(roles),
+            roles=b2b_policy.role_ids(b2b_policy.session_roles(roles, session.authentication_factors)),
             check=authorization_check,
         )
     changes = lifecycle.changes_on_authenticate(session, custom_claims, lifetime, now)
@@ -239,7 +239,9 @@ async def acting_member(
     session, member = await current(call, credentials)
     if session.organization_id != organization_id:
         raise KeystileError("session_authorization_tenancy_error")
-    return Actor(member, await call.policies.policy(call.db, call.project_id, "b2b", organization_id))
+    in_force = await call.policies.policy(call.db, call.project_id, "b2b", organization_id)
+    held = b2b_policy.role_ids(b2b_policy.session_roles(member.roles, session.authentication_factors))
+    return Actor(member, in_force, held)
 
 
 async def _check_revoke(

@@ -19,7 +19,7 @@ from tests.support.services import NOW
 def actor(*roles: str) -> permissions.Actor:
     member = sandbox.sandbox_member("project-test-x", NOW)
     member.member.roles = list(roles)
-    return permissions.Actor(member, default_policy("b2b"))
+    return permissions.Actor(member, default_policy("b2b"), member.role_ids)
 
 
 def refused(check: object) -> str:

@@ -417,3 +417,15 @@ def test_connection_and_group_roles_reach_the_member_its_jwt_and_checks(
         lambda: b2b.sessions.authenticate(session_token=answer.session_token, authorization_check=delete)
     )
     assert (denied.status_code, denied.error_type) == (403, "session_authorization_error")
+
+    # Through a connection that grants nothing, the member keeps the first connection's roles on its
+    # object, but this session holds them not (Stytch: only a session with that connection's factor).
+    other = active_connection(b2b, idp, org)
+    second = b2b.sso.authenticate(sso_token=browser_login(sso_server, sso_project, other)[1])
+    assert second.member_id == answer.member_id and role_sources(second.member) == expected
+    claims = jwt.decode(second.session_jwt, options={"verify_signature": False})
+    assert claims["https://stytch.com/session"]["roles"] == ["stytch_member"]
+    refused = error_of(
+        lambda: b2b.sessions.authenticate(session_token=second.session_token, authorization_check=write)
+    )
+    assert refused.error_type == "session_authorization_error"
