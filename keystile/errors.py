@@ -201,6 +201,7 @@ ErrorType = Literal[
     "session_migration_not_configured",
     "unable_to_migrate_session",
     "unable_to_auth_impersonation_token",
+    "impersonated_session_cannot_be_extended",
     "invalid_connection_id",
     "no_match_for_provided_sso_url",
     "sso_connection_not_found",
@@ -464,6 +465,7 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("session_migration_not_configured", 400, KEYSTILE, "Session migration is not set up for this project: set its userinfo URL with `keystile projects session-migration set`."),
     E("unable_to_migrate_session", 401, KEYSTILE, "The session could not be migrated."),
     E("unable_to_auth_impersonation_token", 401, KEYSTILE, "The impersonation token is unknown, used or expired."),
+    E("impersonated_session_cannot_be_extended", 400, KEYSTILE, "Impersonated sessions cannot be extended: session_duration_minutes is refused."),
     # B2B SSO: SAML connections, the browser flow, SSO tokens
     E("invalid_connection_id", 400, KEYSTILE, "connection_id format is invalid."),
     E("no_match_for_provided_sso_url", 400, STYTCH, "The SSO redirect URL is not in the project's allowlist."),

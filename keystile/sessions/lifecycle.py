@@ -54,7 +54,10 @@ def changes_on_authenticate(
     record: SessionRecord, custom_claims: dict[str, Any] | None, lifetime: timedelta | None, now: datetime
 ) -> dict[str, Any]:
     """The columns an authenticate call changes (column name to value): merged custom claims, a new
-    expiry, and `last_accessed_at` at most once per `LAST_ACCESS_PRECISION`. Empty: nothing to write."""
+    expiry (refused for an impersonated session), and `last_accessed_at` at most once per
+    `LAST_ACCESS_PRECISION`. Empty: nothing to write."""
+    if lifetime is not None and impersonated(record):
+        raise KeystileError("impersonated_session_cannot_be_extended")
     changes: dict[str, Any] = {}
     if custom_claims is not None:
         merged = policy.merge_custom_claims(record.custom_claims, custom_claims)
@@ -65,6 +68,11 @@ def changes_on_authenticate(
     if now - record.last_accessed_at >= LAST_ACCESS_PRECISION:
         changes["last_accessed_at"] = now
     return changes
+
+
+def impersonated(record: SessionRecord) -> bool:
+    """Whether an impersonation started the session (Stytch: such sessions cannot be extended)."""
+    return any(factor.get("type") == "impersonated" for factor in record.authentication_factors)
 
 
 def apply(record: SessionRecord, changes: dict[str, Any]) -> None:

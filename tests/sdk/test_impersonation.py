@@ -61,6 +61,14 @@ def test_impersonate_a_user(server: KeystileServer, project: Project, client: st
     assert signed_in.session.expires_at is not None and signed_in.session.started_at is not None
     assert (signed_in.session.expires_at - signed_in.session.started_at).total_seconds() == 3600
     assert client.sessions.authenticate(session_token=signed_in.session_token).user.user_id == user.user_id
+    # Impersonated sessions cannot be extended; the expiry stays as it was.
+    assert error_type(
+        lambda: client.sessions.authenticate(
+            session_token=signed_in.session_token, session_duration_minutes=600
+        )
+    ) == ("impersonated_session_cannot_be_extended")
+    [kept] = client.sessions.get(user_id=user.user_id).sessions
+    assert kept.expires_at == signed_in.session.expires_at
 
     # Single use; stored as its SHA-256 digest only, with who impersonated whom and when it was used.
     assert error_type(lambda: client.impersonation.authenticate(impersonation_token=token)) == (
@@ -137,6 +145,13 @@ def test_impersonate_a_member(
     assert factor.impersonated_factor.impersonator_id == "support-7"
     found = b2b_client.sessions.authenticate(session_token=signed_in.session_token)
     assert found.member.member_id == member.member.member_id
+    assert error_type(
+        lambda: b2b_client.sessions.authenticate(
+            session_token=signed_in.session_token, session_duration_minutes=600
+        )
+    ) == ("impersonated_session_cannot_be_extended")
+    still = b2b_client.sessions.authenticate(session_token=signed_in.session_token)
+    assert still.member_session.expires_at == signed_in.member_session.expires_at
     assert (
         error_type(
             lambda: b2b_client.impersonation.authenticate(impersonation_token=minted["impersonation_token"])
