@@ -345,6 +345,60 @@ def test_reset_by_email(
     )
 
 
+def test_require_reset_refuses_the_password_until_reset_by_email(
+    server: KeystileServer, b2b_project: Project, b2b_client: stytch.B2BClient, smtp_sink: SmtpSink
+) -> None:
+    organization_id = organization(b2b_client)
+    email = member_with_password(b2b_client, organization_id, "forced")
+    login = b2b_client.passwords.authenticate(
+        organization_id=organization_id, email_address=email, password=STRONG
+    )
+    required = b2b_client.passwords.email.require_reset(email_address=email, organization_id=organization_id)
+    assert required.status_code == 200 and required.member_id == login.member_id
+    assert required.member is not None and required.organization is not None
+    assert required.organization.organization_id == organization_id
+    row = stored(server, b2b_project, required.member.member_password_id)
+    assert row is not None and row.requires_reset is True
+
+    def authenticate(password: str) -> str:
+        return error_of(
+            lambda: b2b_client.passwords.authenticate(
+                organization_id=organization_id, email_address=email, password=password
+            )
+        ).error_type
+
+    assert authenticate(STRONG) == "reset_password"
+    mail = Mailbox(b2b_client, smtp_sink)
+    mail.wait_turn(email)
+    b2b_client.passwords.email.reset_start(organization_id=organization_id, email_address=email)
+    b2b_client.passwords.email.reset(
+        password_reset_token=reset_token(smtp_sink, email), password=OTHER_STRONG
+    )
+    again = b2b_client.passwords.authenticate(
+        organization_id=organization_id, email_address=email, password=OTHER_STRONG
+    )
+    assert again.member_authenticated is True
+
+    # Refusals, nothing marked: no such member, another member's id, a member without a password.
+    def refused(**arguments: Any) -> str:
+        return error_of(
+            lambda: b2b_client.passwords.email.require_reset(organization_id=organization_id, **arguments)
+        ).error_type
+
+    assert refused(email_address=f"nobody@{new_domain()}") == "member_not_found"
+    other = member_with_password(b2b_client, organization_id, "other")
+    other_id = b2b_client.passwords.authenticate(
+        organization_id=organization_id, email_address=other, password=STRONG
+    ).member_id
+    assert refused(email_address=email, member_id=other_id) == "member_not_found"
+    bare = f"bare@{new_domain()}"
+    b2b_client.organizations.members.create(organization_id=organization_id, email_address=bare)
+    assert refused(email_address=bare) == "member_password_not_found"
+    assert b2b_client.passwords.authenticate(
+        organization_id=organization_id, email_address=email, password=OTHER_STRONG
+    ).member_authenticated
+
+
 def test_reset_with_the_existing_password(
     server: KeystileServer, b2b_project: Project, b2b_client: stytch.B2BClient
 ) -> None:

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from keystile.api.schemas.b2b_organizations import Email, MemberOut, OrganizationOut
 from keystile.api.schemas.b2b_sessions import EntryResponse
 from keystile.api.schemas.common import RequestBody, StytchResponse
-from keystile.api.schemas.ids import OrganizationId
+from keystile.api.schemas.ids import MemberId, OrganizationId
 from keystile.api.schemas.passwords import (
     PASSWORD_MAX,
     URL_MAX,
@@ -76,6 +76,18 @@ class ResetStartRequest(RequestBody):
     locale: str | None = Field(default=None, max_length=16)
     reset_password_template_id: str | None = Field(default=None, max_length=128)
     verify_email_template_id: str | None = Field(default=None, max_length=128)
+
+
+class RequireResetRequest(RequestBody):
+    organization_id: OrganizationId
+    email_address: Email
+    member_id: MemberId | None = None
+
+
+class RequireResetResponse(StytchResponse):
+    member_id: str
+    member: MemberOut
+    organization: OrganizationOut
 
 
 class ResetStartResponse(StytchResponse):

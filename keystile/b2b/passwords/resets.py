@@ -1,6 +1,7 @@
 """Members' password resets: by an emailed token, by the existing password, and by a recent member
-session. Each sets the new password (the member's, or its address's with cross-org passwords), enters
-the organization as a password login does, and ends the member's other sessions."""
+session, and marking a password as needing one. Each reset sets the new password (the member's, or
+its address's with cross-org passwords), enters the organization as a password login does, and ends
+the member's other sessions."""
 
 from __future__ import annotations
 
@@ -68,6 +69,26 @@ async def send_reset(
         "reset_password", email, url, minutes, token_type=RESET_TOKEN_TYPE, throttle="password_reset_email"
     )
     await links.send(call.db, project_id=call.project_id, link_to=emailed, stored_as=stored_as, now=call.now)
+
+
+async def require_reset(
+    call: Call, *, organization_ref: str, email: object, member_id: str | None
+) -> MemberView:
+    """Mark the member's password (its address's, with cross-org passwords) as needing a reset: password
+    authenticate answers `reset_password` until it is reset by email."""
+    organization = await organization_view(call, organization_ref)
+    member = await organization_member(call, organization, normalize_email(email))
+    if member is None or (member_id is not None and member_id != member.member_id):
+        raise KeystileError("member_not_found")
+    rules = await project_rules(call.db, call.project_id)
+    row = await MemberPasswordRepository(call.db, call.project_id).held_by(
+        holder_of(member, cross_org=rules.cross_org_passwords)
+    )
+    if row is None:
+        raise KeystileError("member_password_not_found")
+    row.requires_reset = True
+    row.updated_at = call.now
+    return MemberView(member, organization)
 
 
 async def reset_start(

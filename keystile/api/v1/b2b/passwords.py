@@ -1,5 +1,6 @@
-"""`/v1/b2b/passwords`: authenticate, strength_check, migrate, resets by email, existing password and
-session, and discovery (authenticate, reset by email). Each handler calls one service function."""
+"""`/v1/b2b/passwords`: authenticate, strength_check, migrate, require_reset, resets by email, existing
+password and session, and discovery (authenticate, reset by email). Each handler calls one service
+function."""
 
 from __future__ import annotations
 
@@ -115,6 +116,20 @@ async def reset_start(
         member_email_id=member.member.email_id,
         member=member_out(member),
     )
+
+
+@router.post("/email/require_reset", response_model=schemas.RequireResetResponse)
+async def require_reset(
+    body: schemas.RequireResetRequest, ctx: Ctx, project: B2BProject
+) -> schemas.RequireResetResponse:
+    member = await ctx.run(
+        project,
+        resets.require_reset,
+        organization_ref=body.organization_id,
+        email=body.email_address,
+        member_id=body.member_id,
+    )
+    return schemas.RequireResetResponse(request_id=ctx.request_id, **member_fields(member))
 
 
 @router.post("/email/reset", response_model=schemas.EmailResetResponse)
