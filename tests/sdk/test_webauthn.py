@@ -13,7 +13,13 @@ import stytch
 
 from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer, Project
-from tests.support.webauthn import SoftwareAuthenticator, b64url_decode, challenge_of, forged
+from tests.support.webauthn import (
+    SoftwareAuthenticator,
+    b64url_decode,
+    forged,
+    registered,
+    request_challenge,
+)
 
 DOMAIN = "app.example.com"
 
@@ -119,29 +125,13 @@ def test_a_software_authenticator_uses_each_challenge_once(
     server.cli_json("projects", "domains", "add", "--project", project.project_id, DOMAIN, "--json")
     user = client.users.create(email=f"webauthn-{uuid.uuid4().hex[:8]}@example.com")
     authenticator = SoftwareAuthenticator(DOMAIN)
-    started = client.webauthn.register_start(
-        user_id=user.user_id, domain=DOMAIN, use_base64_url_encoding=True
-    )
-    registered = client.webauthn.register(
-        user_id=user.user_id,
-        public_key_credential=authenticator.attestation(
-            challenge_of(started.public_key_credential_creation_options)
-        ),
-    )
-    assert registered.user_id == user.user_id
+    registration_id = registered(client, user.user_id, authenticator)
 
-    challenge = challenge_of(
-        client.webauthn.authenticate_start(
-            domain=DOMAIN, user_id=user.user_id, use_base64_url_encoding=True
-        ).public_key_credential_request_options
-    )
+    challenge = request_challenge(client, DOMAIN, user.user_id)
     signed_in = client.webauthn.authenticate(
         public_key_credential=authenticator.assertion(challenge), session_duration_minutes=60
     )
-    assert (signed_in.user_id, signed_in.webauthn_registration_id) == (
-        user.user_id,
-        registered.webauthn_registration_id,
-    )
+    assert (signed_in.user_id, signed_in.webauthn_registration_id) == (user.user_id, registration_id)
     assert (
         error_type(
             lambda: client.webauthn.authenticate(

@@ -9,6 +9,7 @@ import json
 import uuid
 
 import cbor2
+import stytch
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -105,3 +106,21 @@ class SoftwareAuthenticator:
             "signature": b64url(signature),
         }
         return self._credential(response)
+
+
+def registered(client: stytch.Client, user_id: str, authenticator: SoftwareAuthenticator) -> str:
+    """Registers `authenticator`'s credential to the user on its RP id through the SDK: the
+    registration's id."""
+    started = client.webauthn.register_start(
+        user_id=user_id, domain=authenticator.rp_id, use_base64_url_encoding=True
+    )
+    attestation = authenticator.attestation(challenge_of(started.public_key_credential_creation_options))
+    done = client.webauthn.register(user_id=user_id, public_key_credential=attestation)
+    assert done.user_id == user_id
+    return str(done.webauthn_registration_id)
+
+
+def request_challenge(client: stytch.Client, domain: str, user_id: str) -> str:
+    """The challenge of a second-factor `authenticate_start` for the user on `domain`."""
+    started = client.webauthn.authenticate_start(domain=domain, user_id=user_id, use_base64_url_encoding=True)
+    return challenge_of(started.public_key_credential_request_options)
