@@ -19,9 +19,10 @@ from keystile.credentials.hashes import (
     verify_password,
 )
 from keystile.credentials.imported import StoredHash
-from keystile.credentials.policy import PasswordRules
+from keystile.credentials.policy import PasswordRules, project_rules
 from keystile.errors import CommittedRefusal, KeystileError
 from keystile.identity import lockout
+from keystile.identity.contact import normalize_email
 from keystile.identity.models import UserLock
 
 # A session may set a new password only if one of its factors was authenticated this recently.
@@ -57,6 +58,13 @@ def strength_check(password: str, rules: PasswordRules, address: str | None) -> 
     """How the password fares under the project's policy, and whether it is known to be breached."""
     report = strength.evaluate(password, rules, user_inputs(address))
     return StrengthCheck(report, rules.breach_detection_on_create and is_breached(password), rules)
+
+
+async def project_strength_check(call: Call, *, password: str, email: object | None) -> StrengthCheck:
+    """`strength_check`, consumer and B2B: the password under the project's policy, judged against the
+    address it would belong to."""
+    rules = await project_rules(call.db, call.project_id)
+    return strength_check(password, rules, normalize_email(email) if email else None)
 
 
 async def hash_new(password: str, parameters: Argon2Parameters) -> StoredHash:

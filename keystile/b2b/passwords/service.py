@@ -18,9 +18,8 @@ from keystile.b2b.passwords.repository import MemberPasswordRepository, holder_o
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.calls import Call
 from keystile.clock import rfc3339
-from keystile.credentials import checks
 from keystile.credentials.breaches import is_breached
-from keystile.credentials.checks import StrengthCheck, check_guess, decoy_check, hash_new
+from keystile.credentials.checks import check_guess, decoy_check, hash_new
 from keystile.credentials.hashes import Argon2Parameters, needs_rehash
 from keystile.credentials.imported import validate_import
 from keystile.credentials.policy import PasswordRules, project_rules
@@ -125,11 +124,6 @@ async def authenticate(
         request=request,
         presented=presented,
     )
-
-
-async def strength_check(call: Call, *, password: str, email: object | None) -> StrengthCheck:
-    rules = await project_rules(call.db, call.project_id)
-    return checks.strength_check(password, rules, normalize_email(email) if email else None)
 
 
 async def migrate(

@@ -9,10 +9,8 @@ from typing import Any, Final
 
 from keystile import tokens
 from keystile.calls import Call
-from keystile.credentials import checks
 from keystile.credentials.breaches import is_breached
 from keystile.credentials.checks import (
-    StrengthCheck,
     check_guess,
     check_new_password,
     decoy_check,
@@ -194,12 +192,6 @@ async def authenticate(
         PasswordRepository(call.db, call.project_id).store_hash(row, stored, now=call.now)
     issued = await _session(call, user.user_id, _factor("knowledge", None, call.now), session_request)
     return PasswordSession(await _view(call, user), email_row.email_id, issued)
-
-
-async def strength_check(call: Call, *, password: str, email: object | None) -> StrengthCheck:
-    """How the password fares under the project's policy, and whether it is known to be breached."""
-    rules = await project_rules(call.db, call.project_id)
-    return checks.strength_check(password, rules, normalize_email(email) if email else None)
 
 
 async def migrate(

@@ -18,6 +18,7 @@ from keystile.api.schemas.passwords import LudsRequirementsOut, strength_verdict
 from keystile.api.schemas.sessions import session_request
 from keystile.b2b.members import NewMember
 from keystile.b2b.passwords import discovery, resets, service
+from keystile.credentials import checks
 from keystile.credentials.hashes import Argon2Parameters
 from keystile.sessions.types import MemberCredentials
 
@@ -60,7 +61,9 @@ async def authenticate(
 async def strength_check(
     body: schemas.StrengthCheckRequest, ctx: Ctx, project: B2BProject
 ) -> schemas.StrengthCheckResponse:
-    checked = await ctx.run(project, service.strength_check, password=body.password, email=body.email_address)
+    checked = await ctx.run(
+        project, checks.project_strength_check, password=body.password, email=body.email_address
+    )
     report, luds = checked.report, checked.report.luds
     return schemas.StrengthCheckResponse(
         request_id=ctx.request_id,

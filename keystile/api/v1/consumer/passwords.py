@@ -11,6 +11,7 @@ from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import passwords as schemas
 from keystile.api.schemas.sessions import authenticated_fields, new_session_request, session_request
 from keystile.api.schemas.users import user_out
+from keystile.credentials import checks
 from keystile.credentials.hashes import Argon2Parameters
 from keystile.factors.passwords import service
 from keystile.identity.service import NewUser
@@ -64,7 +65,7 @@ async def authenticate(
 async def strength_check(
     body: schemas.StrengthCheckRequest, ctx: Ctx, project: ProjectAuth
 ) -> schemas.StrengthCheckResponse:
-    checked = await ctx.run(project, service.strength_check, password=body.password, email=body.email)
+    checked = await ctx.run(project, checks.project_strength_check, password=body.password, email=body.email)
     report = checked.report
     luds = report.luds
     return schemas.StrengthCheckResponse(
