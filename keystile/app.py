@@ -26,6 +26,7 @@ from keystile.api.v1.b2b import oauth as b2b_oauth
 from keystile.api.v1.b2b import organizations as b2b_organizations
 from keystile.api.v1.b2b import otps as b2b_otps
 from keystile.api.v1.b2b import passwords as b2b_passwords
+from keystile.api.v1.b2b import scim as b2b_scim
 from keystile.api.v1.b2b import sessions as b2b_sessions
 from keystile.api.v1.b2b import sso as b2b_sso
 from keystile.api.v1.b2b import totps as b2b_totps
@@ -81,6 +82,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_passwords.router,
     b2b_sso.router,
     b2b_sso.public,
+    b2b_scim.router,
     project.router,
     rbac.router,
     impersonation.router,

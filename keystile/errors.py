@@ -228,6 +228,10 @@ ErrorType = Literal[
     "unsolicited_saml_response",
     "invalid_connection_for_jit_provisioning",
     "sso_token_not_found",
+    "scim_connection_not_found",
+    "scim_connection_already_exists",
+    "scim_group_not_found",
+    "scim_token_rotation_not_started",
     "too_many_requests",
     "internal_server_error",
     "service_unavailable",
@@ -493,6 +497,11 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("unsolicited_saml_response", 400, STYTCH, "The SAML response does not answer a request of this flow, and IdP-initiated login is disabled or not applicable."),
     E("invalid_connection_for_jit_provisioning", 403, STYTCH, "The organization's sso_jit_provisioning setting does not let a new member join through this connection."),
     E("sso_token_not_found", 404, STYTCH, "SSO token could not be found: it does not exist, was used, or has expired."),
+    # B2B SCIM: connections and their bearer tokens
+    E("scim_connection_not_found", 404, KEYSTILE, "SCIM connection could not be found."),
+    E("scim_connection_already_exists", 400, KEYSTILE, "The organization already has a SCIM connection."),
+    E("scim_group_not_found", 404, KEYSTILE, "A group_id is not one of the SCIM connection's groups."),
+    E("scim_token_rotation_not_started", 400, KEYSTILE, "No token rotation is under way for this SCIM connection: start one first."),
     # 429
     E("too_many_requests", 429, STYTCH, "Too many requests have been made."),
     # 5xx

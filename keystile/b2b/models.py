@@ -130,7 +130,8 @@ class Member(Base):
     # Roles assigned explicitly; `stytch_member` and email-domain roles are implicit.
     roles: Mapped[list[str]] = mapped_column(JSONDocument)
     # Roles from SAML connections and their IdP groups as of the member's latest SSO login through
-    # each: [{"role_id", "type" (sso_connection or sso_connection_group), "details"}]; None for none.
+    # each, and from the SCIM groups the member is in: [{"role_id", "type" (sso_connection,
+    # sso_connection_group or scim_connection_group), "details" (with the connection_id)}]; None for none.
     sso_role_sources: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDocument, nullable=True)
     trusted_metadata: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     untrusted_metadata: Mapped[dict[str, Any]] = mapped_column(JSONDocument)

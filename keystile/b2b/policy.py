@@ -237,6 +237,11 @@ def member_roles(
     return [{"role_id": role_id, "sources": found} for role_id, found in sources.items()]
 
 
+def _other_connections(previous: list[dict[str, Any]] | None, connection_id: str) -> list[dict[str, Any]]:
+    """A member's role sources less those of the connection `connection_id`."""
+    return [source for source in previous or [] if source["details"]["connection_id"] != connection_id]
+
+
 def sso_role_sources(
     previous: list[dict[str, Any]] | None,
     connection_id: str,
@@ -246,7 +251,7 @@ def sso_role_sources(
 ) -> list[dict[str, Any]]:
     """A member's SSO role sources after a login through `connection_id` asserting `idp_groups`: that
     connection's earlier ones replaced by its roles for everyone and for the groups the member is in."""
-    kept = [source for source in previous or [] if source["details"]["connection_id"] != connection_id]
+    kept = _other_connections(previous, connection_id)
     details = {"connection_id": connection_id}
     granted = [
         {"role_id": item["role_id"], "type": "sso_connection", "details": details}
@@ -262,6 +267,27 @@ def sso_role_sources(
         if item["group"] in idp_groups
     ]
     return kept + granted
+
+
+def scim_role_sources(
+    previous: list[dict[str, Any]] | None,
+    connection_id: str,
+    group_roles: list[dict[str, str]],
+    group_ids: list[str],
+) -> list[dict[str, Any]]:
+    """A member's role sources once it is in the SCIM connection's groups `group_ids`: that
+    connection's earlier ones replaced by the roles its assignments grant those groups."""
+    details = {"connection_id": connection_id}
+    granted = [
+        {
+            "role_id": item["role_id"],
+            "type": "scim_connection_group",
+            "details": {**details, "group_id": item["group_id"]},
+        }
+        for item in group_roles
+        if item["group_id"] in group_ids
+    ]
+    return _other_connections(previous, connection_id) + granted
 
 
 def session_roles(roles: list[dict[str, Any]], factors: list[dict[str, Any]]) -> list[dict[str, Any]]:

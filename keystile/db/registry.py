@@ -3,6 +3,7 @@
 from keystile.b2b import models as b2b_models
 from keystile.b2b.otps import models as b2b_otp_models
 from keystile.b2b.passwords import models as member_password_models
+from keystile.b2b.scim import models as scim_models
 from keystile.b2b.sso import models as sso_models
 from keystile.b2b.totps import models as b2b_totp_models
 from keystile.credentials import models as credential_models
@@ -44,6 +45,7 @@ __all__ = [
     "password_models",
     "project_models",
     "rbac_models",
+    "scim_models",
     "session_migration_models",
     "session_models",
     "sso_models",

@@ -172,3 +172,20 @@ def test_b2b_password_flow(server: KeystileServer, b2b_project: Project, smtp_si
     assert (wrong["status_code"], wrong["error_type"]) == (401, "unauthorized_credentials")
     assert steps["authenticate"]["member_authenticated"] is True
     assert steps["session"]["member"]["email_address"] == email
+
+
+def test_b2b_scim_connection(server: KeystileServer, b2b_project: Project) -> None:
+    steps = run_node_scenario(server, b2b_project, "b2b_scim_connection", B2B_DOMAIN=new_domain("node"))[
+        "steps"
+    ]
+    assert steps["get_none"].get("connection") is None
+    created, got = steps["create"]["connection"], steps["get"]["connection"]
+    assert created["connection_id"].startswith("scim-connection-test-")
+    assert created["base_url"].endswith(f"/v1/b2b/scim/{created['connection_id']}")
+    assert got["connection_id"] == created["connection_id"] and got["identity_provider"] == "okta"
+    assert got["bearer_token_last_four"] == created["bearer_token"][-4:]
+    assert "bearer_token" not in got
+    assert (steps["create_again"]["status_code"], steps["create_again"]["error_type"]) == (
+        400,
+        "scim_connection_already_exists",
+    )

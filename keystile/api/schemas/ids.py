@@ -104,6 +104,10 @@ TrustedTokenProfileId = Annotated[
 SSOConnectionId = Annotated[
     str, TypedId(("saml-connection", "oidc-connection"), "invalid_connection_id", "sso_connection_not_found")
 ]
+SCIMConnectionId = Annotated[
+    str, TypedId(("scim-connection",), "invalid_connection_id", "scim_connection_not_found")
+]
+SCIMGroupId = Annotated[str, TypedId(("scim-group",), "invalid_argument", "scim_group_not_found")]
 SAMLCertificateId = Annotated[
     str, TypedId(("saml-verification-key",), "invalid_argument", "sso_verification_key_not_found")
 ]

@@ -1,0 +1,1 @@
+"""SCIM provisioning for organizations: connections and their bearer tokens, and the SCIM 2.0 service."""

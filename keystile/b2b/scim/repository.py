@@ -1,0 +1,52 @@
+"""Queries for SCIM connections, groups, group memberships and registrations."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keystile.b2b.scim.models import SCIMConnection, SCIMGroup, SCIMGroupMember, SCIMRegistration
+from keystile.db.pages import Position
+from keystile.db.project_rows import ProjectScoped
+
+GROUP_ORDER = (SCIMGroup.created_at, SCIMGroup.group_id)
+
+
+async def connection_by_id(db: AsyncSession, connection_id: str) -> SCIMConnection | None:
+    """A connection by id alone, for the SCIM service, whose callers present its bearer token only."""
+    return await db.scalar(select(SCIMConnection).where(SCIMConnection.connection_id == connection_id))
+
+
+class SCIMRepository(ProjectScoped):
+    async def groups(self, connection_id: str, after: Position, limit: int) -> tuple[list[SCIMGroup], int]:
+        """A page of the connection's groups in creation order, and how many it has."""
+        return await self.page(
+            SCIMGroup, [SCIMGroup.connection_id == connection_id], GROUP_ORDER, after, limit
+        )
+
+    async def groups_by_id(self, connection_id: str, group_ids: list[str]) -> list[SCIMGroup]:
+        query = select(SCIMGroup).where(
+            SCIMGroup.project_id == self.project_id,
+            SCIMGroup.connection_id == connection_id,
+            SCIMGroup.group_id.in_(group_ids),
+        )
+        return list(await self.db.scalars(query))
+
+    async def group_ids_of(self, connection_id: str, member_id: str) -> list[str]:
+        """The ids of the connection's groups the member is in."""
+        query = select(SCIMGroupMember.group_id).where(
+            SCIMGroupMember.project_id == self.project_id,
+            SCIMGroupMember.connection_id == connection_id,
+            SCIMGroupMember.member_id == member_id,
+        )
+        return list(await self.db.scalars(query))
+
+    async def grouped_member_ids(self, connection_id: str) -> list[str]:
+        """Every member in one of the connection's groups."""
+        query = select(SCIMGroupMember.member_id).where(
+            SCIMGroupMember.project_id == self.project_id, SCIMGroupMember.connection_id == connection_id
+        )
+        return list(dict.fromkeys(await self.db.scalars(query)))
+
+    async def registration(self, member_id: str) -> SCIMRegistration | None:
+        return await self.find_by(SCIMRegistration, member_id=member_id)
