@@ -16,7 +16,7 @@ from keystile.api.errors import install_error_handlers
 from keystile.api.middleware import RequestGuard
 from keystile.api.schemas.common import ErrorResponse
 from keystile.api.state import AppState, app_state
-from keystile.api.v1 import oauth2, project, rbac
+from keystile.api.v1 import connected_apps, oauth2, project, rbac
 from keystile.api.v1.b2b import discovery as b2b_discovery
 from keystile.api.v1.b2b import impersonation as b2b_impersonation
 from keystile.api.v1.b2b import magic_links as b2b_magic_links
@@ -71,6 +71,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     crypto_wallets.router,
     m2m.router,
     oauth2.router,
+    connected_apps.router,
     b2b_organizations.router,
     b2b_members.router,
     b2b_member_factors.router,

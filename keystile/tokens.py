@@ -45,6 +45,17 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def digest_matches(presented: str, *digests: str | None) -> bool:
+    """Whether `presented` is the token or secret behind any of `digests`, each compared in constant
+    time (a secret being rotated has two)."""
+    presented_digest = digest(presented).encode()
+    matched = False
+    for stored in digests:
+        if stored is not None:
+            matched |= hmac.compare_digest(presented_digest, stored.encode())
+    return matched
+
+
 def link(redirect_url: str, token: str, token_type: str = "magic_links") -> str:  # noqa: S107
     """`{redirect_url}?stytch_token_type=…&token=…`, keeping any query the URL already has."""
     parts = urlsplit(redirect_url)

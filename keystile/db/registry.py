@@ -6,6 +6,7 @@ from keystile.b2b.passwords import models as member_password_models
 from keystile.b2b.scim import models as scim_models
 from keystile.b2b.sso import models as sso_models
 from keystile.b2b.totps import models as b2b_totp_models
+from keystile.connected_apps import models as connected_app_models
 from keystile.credentials import models as credential_models
 from keystile.db.base import Base
 from keystile.delivery import models as delivery_models
@@ -31,6 +32,7 @@ __all__ = [
     "b2b_models",
     "b2b_otp_models",
     "b2b_totp_models",
+    "connected_app_models",
     "credential_models",
     "crypto_wallet_models",
     "delivery_models",

@@ -4,7 +4,6 @@ little, and a slow KDF on the token endpoint would let any caller spend the serv
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from typing import Any
 
@@ -12,6 +11,7 @@ from zxcvbn import zxcvbn  # type: ignore[import-untyped]
 
 from keystile.errors import KeystileError
 from keystile.projects.secrets import secret_digest
+from keystile.tokens import digest_matches as secret_matches
 
 MIN_IMPORTED_LENGTH = 20
 MAX_SECRET_LENGTH = 256
@@ -45,13 +45,3 @@ def check_imported_secret(secret: str) -> str:
     ):
         raise KeystileError("m2m_client_invalid_client_secret")
     return secret
-
-
-def secret_matches(presented: str, *digests: str | None) -> bool:
-    """Whether `presented` is the secret behind any of `digests`, each compared in constant time."""
-    digest = secret_digest(presented).encode()
-    matched = False
-    for stored in digests:
-        if stored is not None:
-            matched |= hmac.compare_digest(digest, stored.encode())
-    return matched

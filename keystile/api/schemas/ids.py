@@ -118,3 +118,6 @@ SAMLPrivateKeyId = Annotated[
 M2MClientId = Annotated[
     str, TypedId(("m2m-client",), "m2m_client_invalid_client_id", "m2m_client_not_found", form=ID_PATTERN)
 ]
+ConnectedAppId = Annotated[
+    str, TypedId(("connected-app",), "invalid_connected_app_id", "connected_app_not_found")
+]
