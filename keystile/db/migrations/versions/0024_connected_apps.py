@@ -1,6 +1,6 @@
 """connected apps: OAuth clients and users' and members' grants
 
-Revision ID: 0023
+Revision ID: 0024
 Revises: 0001
 Create Date: 2026-12-04 18:00:00.000000
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import keystile.db.base
 
-revision = "0023"
+revision = "0024"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
