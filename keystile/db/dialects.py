@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, insert
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, Insert, insert, inspect
+from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.type_api import TypeEngine
@@ -21,6 +22,22 @@ def insert_ignoring_conflicts(model: type[Base], values: dict[str, Any], dialect
     if dialect == "sqlite":
         return sqlite.insert(model).values(values).on_conflict_do_nothing()
     return insert(model).values(values).prefix_with("IGNORE")
+
+
+def upsert(
+    model: type[Base],
+    values: dict[str, Any],
+    changes: Sequence[tuple[str, ColumnElement[Any]]],
+    dialect: str,
+) -> Insert:
+    """An INSERT of `values` that, when the primary key exists, applies `changes` to that row instead,
+    in one atomic statement. Each change sees the row as it was (MySQL assigns left to right, each
+    assignment seeing the ones before it: order `changes` so that none reads a column changed before)."""
+    keys = [column.name for column in inspect(model).primary_key]
+    if dialect in ("postgresql", "sqlite"):
+        native = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        return native(model).values(values).on_conflict_do_update(index_elements=keys, set_=dict(changes))
+    return mysql.insert(model).values(values).on_duplicate_key_update(list(changes))
 
 
 class TypedNull(ColumnElement[Any]):

@@ -72,9 +72,9 @@ async def claim_attempt(db: AsyncSession, project_id: str, user_id: str, now: da
     before the unit of work writes anything else, which the early commit would take along; it also
     hands the connection back to the pool while the (slow) check runs."""
     assert not (db.new or db.dirty or db.deleted), "only the attempt may be committed early"
-    locks = await _held(db, project_id, user_id)
-    await _add_failure(locks, user_id, now)
-    attempts, lock_expires_at = await locks.attempts_and_lock(user_id)
+    locks = LockRepository(db, project_id)
+    # One atomic upsert counts the attempt and reads the count: concurrent claims queue on the row.
+    attempts, lock_expires_at = await locks.claim(user_id, now, FAILURE_WINDOW)
     if lock_expires_at is not None and lock_expires_at > now:
         raise KeystileError("user_lock_limit_reached")
     if attempts > LOCK_THRESHOLD:
@@ -84,8 +84,9 @@ async def claim_attempt(db: AsyncSession, project_id: str, user_id: str, now: da
 
 
 async def clear_failures(db: AsyncSession, project_id: str, user_id: str) -> None:
-    """A successful authentication forgets earlier failures (a lock, if any, stays until it expires)."""
-    await (await _held(db, project_id, user_id)).forget_failures(user_id)
+    """A successful authentication forgets earlier failures (a lock, if any, stays until it expires):
+    one UPDATE of the user's row, which takes no other row's lock (so waits behind no other)."""
+    await LockRepository(db, project_id).forget_failures(user_id)
 
 
 async def release_attempt(db: AsyncSession, project_id: str, user_id: str) -> None:

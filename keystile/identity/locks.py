@@ -4,10 +4,13 @@ statement, so concurrent failures on several servers are all counted."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, or_, select, update
+from sqlalchemy import ColumnElement, Insert, bindparam, case, or_, select, update
 
-from keystile.db.dialects import insert_ignoring_conflicts
+from keystile.db.base import UTCDateTime
+from keystile.db.dialects import insert_ignoring_conflicts, upsert
 from keystile.db.project_rows import ProjectScoped
 from keystile.db.results import rows_changed
 from keystile.identity.models import User, UserLock
@@ -15,6 +18,29 @@ from keystile.identity.models import User, UserLock
 
 def _unlocked(now: datetime) -> ColumnElement[bool]:
     return or_(UserLock.lock_expires_at.is_(None), UserLock.lock_expires_at <= now)
+
+
+@cache
+def _claim(dialect: str) -> Insert:
+    """Count one failure for `user_id` unless locked (a window older than `stale_before` starts over,
+    the first failure creates the row), returning the count and the lock: built once per dialect."""
+    now = bindparam("now", type_=UTCDateTime())
+    stale = UserLock.window_started_at <= bindparam("stale_before", type_=UTCDateTime())
+    locked = UserLock.lock_expires_at > now
+    first: dict[str, Any] = {"project_id": bindparam("project_id"), "user_id": bindparam("user_id")}
+    changes = [
+        # The count goes first so that it still sees the old window (MySQL assigns left to right).
+        (
+            "failed_attempts",
+            case((locked, UserLock.failed_attempts), (stale, 1), else_=UserLock.failed_attempts + 1),
+        ),
+        (
+            "window_started_at",
+            case((locked, UserLock.window_started_at), (stale, now), else_=UserLock.window_started_at),
+        ),
+    ]
+    counted = upsert(UserLock, {**first, "failed_attempts": 1, "window_started_at": now}, changes, dialect)
+    return counted.returning(UserLock.failed_attempts, UserLock.lock_expires_at)
 
 
 class LockRepository(ProjectScoped):
@@ -52,6 +78,15 @@ class LockRepository(ProjectScoped):
         )
         return rows_changed(result)
 
+    async def claim(self, user_id: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
+        """Count a failure of a user who is not locked, creating the user's row on the first one, in one
+        atomic statement: the failures in the window and when a lock expires, as the count left them."""
+        statement = _claim(self.db.get_bind().dialect.name)
+        parameters: dict[str, Any] = {"project_id": self.project_id, "user_id": user_id}
+        parameters |= {"now": now, "stale_before": now - window}
+        attempts, lock_expires_at = (await self.db.execute(statement, parameters)).one()
+        return attempts, lock_expires_at
+
     async def add_first_failure(self, user_id: str, now: datetime) -> bool:
         """Create the user's row with one failure; False when it exists already."""
         first = {
@@ -62,14 +97,6 @@ class LockRepository(ProjectScoped):
         }
         dialect = self.db.get_bind().dialect.name
         return rows_changed(await self.db.execute(insert_ignoring_conflicts(UserLock, first, dialect))) > 0
-
-    async def attempts_and_lock(self, user_id: str) -> tuple[int, datetime | None]:
-        """The user's failures in the window and when a lock expires (after a failure was counted)."""
-        state = await self.db.execute(
-            select(UserLock.failed_attempts, UserLock.lock_expires_at).where(self._of(user_id))
-        )
-        attempts, lock_expires_at = state.one()
-        return attempts, lock_expires_at
 
     async def lock_at(self, user_id: str, threshold: int, now: datetime, duration: timedelta) -> None:
         """Lock the user, unless locked already, when the window holds `threshold` failures."""

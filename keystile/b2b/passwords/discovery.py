@@ -35,7 +35,8 @@ async def authenticate(
     address = normalize_email(email)
     rules = await cross_org_rules(call)
     row = await MemberPasswordRepository(call.db, call.project_id).held_by(address)
-    await checked_row(call, row, password, rules, parameters)
+    lock = await lockout.lock_state(call.db, call.project_id, row.member_password_id) if row else None
+    await checked_row(call, row, lock, password, rules, parameters)
     return await discover_with(call, address, password_factor(call.now), proven=False)
 
 

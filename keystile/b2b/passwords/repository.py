@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import and_, case, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.passwords.models import MemberPassword, MemberPasswordResetToken
 from keystile.credentials.imported import StoredHash
+from keystile.credentials.models import PasswordPolicy
+from keystile.credentials.policy import PasswordRules, rules_of
 from keystile.db import single_use
 from keystile.db.project_rows import ProjectScoped
+from keystile.identity.models import UserLock
 from keystile.ids import new_id
 
 
@@ -25,8 +29,50 @@ def holder_of(member: Member, *, cross_org: bool) -> str:
     return member.email_address if cross_org else member.member_id
 
 
+@dataclass(frozen=True)
+class PasswordCredentials:
+    """What checking a member's password needs, read in one query by organization and address."""
+
+    member: Member
+    password: MemberPassword | None
+    lock: UserLock | None  # the password's failure counter and lock (by member_password_id)
+    rules: PasswordRules
+
+
 class MemberPasswordRepository(ProjectScoped):
     """Reads and writes the members' passwords of one project."""
+
+    async def credentials(self, organization_id: str, email: str) -> PasswordCredentials | None:
+        """The organization's member of `email` with the password it holds (its own, or its address's
+        with cross-org passwords), that password's failure counter and the project's rules."""
+        cross_org = PasswordPolicy.cross_org_passwords == true()
+        holder = case((cross_org, Member.email_address), else_=Member.member_id)
+        found = (
+            await self.db.execute(
+                select(Member, MemberPassword, UserLock, PasswordPolicy)
+                .outerjoin(PasswordPolicy, PasswordPolicy.project_id == Member.project_id)
+                .outerjoin(
+                    MemberPassword,
+                    and_(MemberPassword.project_id == Member.project_id, MemberPassword.holder == holder),
+                )
+                .outerjoin(
+                    UserLock,
+                    and_(
+                        UserLock.project_id == Member.project_id,
+                        UserLock.user_id == MemberPassword.member_password_id,
+                    ),
+                )
+                .where(
+                    Member.project_id == self.project_id,
+                    Member.organization_id == organization_id,
+                    Member.email_address == email,
+                )
+            )
+        ).first()
+        if found is None:
+            return None
+        member, password, lock, policy = found
+        return PasswordCredentials(member, password, lock, rules_of(policy))
 
     async def held_by(self, holder: str) -> MemberPassword | None:
         return await self.find_by(MemberPassword, holder=holder)

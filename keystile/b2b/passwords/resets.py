@@ -16,7 +16,12 @@ from keystile.b2b.models import Member
 from keystile.b2b.organizations import organization_view
 from keystile.b2b.passwords.models import MemberPasswordResetToken
 from keystile.b2b.passwords.repository import MemberPasswordRepository, holder_of
-from keystile.b2b.passwords.service import checked_password, organization_member, password_factor
+from keystile.b2b.passwords.service import (
+    checked_password,
+    member_credentials,
+    organization_member,
+    password_factor,
+)
 from keystile.b2b.repository import MemberSessionRepository
 from keystile.b2b.sessions import IssuedMemberSession, current, start_or_extend
 from keystile.b2b.views import MemberView, OrganizationView
@@ -207,9 +212,8 @@ async def reset_existing(
     organization = await organization_view(call, organization_ref)
     rules = await project_rules(call.db, call.project_id)
     check_new_password(new_password, rules, address)
-    member = await organization_member(call, organization, address)
-    await checked_password(call, member, existing_password, rules, parameters)
-    assert member is not None, "checked_password refuses no member"
+    found = await member_credentials(call, organization, address)
+    member = await checked_password(call, found, existing_password, parameters)
     await set_password(call, member, new_password, rules, parameters)
     factors = [password_factor(call.now)]
     return await _entered(call, MemberView(member, organization), factors, request, None)

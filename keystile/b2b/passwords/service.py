@@ -14,7 +14,12 @@ from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import organization_view
 from keystile.b2b.passwords.models import MemberPassword
-from keystile.b2b.passwords.repository import MemberPasswordRepository, holder_of, stored_hash
+from keystile.b2b.passwords.repository import (
+    MemberPasswordRepository,
+    PasswordCredentials,
+    holder_of,
+    stored_hash,
+)
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.calls import Call
 from keystile.clock import rfc3339
@@ -24,8 +29,8 @@ from keystile.credentials.hashes import Argon2Parameters, needs_rehash
 from keystile.credentials.imported import validate_import
 from keystile.credentials.policy import PasswordRules, project_rules
 from keystile.errors import CommittedRefusal, KeystileError
-from keystile.identity import lockout
 from keystile.identity.contact import normalize_email
+from keystile.identity.models import UserLock
 from keystile.sessions.types import SessionRequest
 
 
@@ -56,27 +61,42 @@ async def organization_member(call: Call, organization: OrganizationView, addres
     return None if found is None or found.status == "deleted" else found
 
 
+async def member_credentials(
+    call: Call, organization: OrganizationView, address: str
+) -> PasswordCredentials | None:
+    """The organization's member of this address (unless deleted) with its password, the password's
+    lock and the project's rules, in one read."""
+    found = await MemberPasswordRepository(call.db, call.project_id).credentials(
+        organization.organization_id, address
+    )
+    return None if found is None or found.member.status == "deleted" else found
+
+
 async def checked_password(
-    call: Call, member: Member | None, password: str, rules: PasswordRules, parameters: Argon2Parameters
-) -> MemberPassword:
-    """The member's password row (its own, or its address's with cross-org passwords) if `password`
-    matches it; see `checked_row`."""
-    row = None
-    if member is not None:
-        passwords = MemberPasswordRepository(call.db, call.project_id)
-        row = await passwords.held_by(holder_of(member, cross_org=rules.cross_org_passwords))
-    return await checked_row(call, row, password, rules, parameters)
+    call: Call, found: PasswordCredentials | None, password: str, parameters: Argon2Parameters
+) -> Member:
+    """The member of `found` if `password` matches its password (see `checked_row`); no member, or
+    none with a password, answers as a wrong password does, as slowly."""
+    if found is None or found.password is None:
+        await decoy_check(password, parameters)
+        raise KeystileError("unauthorized_credentials")
+    await checked_row(call, found.password, found.lock, password, found.rules, parameters)
+    return found.member
 
 
 async def checked_row(
-    call: Call, row: MemberPassword | None, password: str, rules: PasswordRules, parameters: Argon2Parameters
+    call: Call,
+    row: MemberPassword | None,
+    lock: UserLock | None,
+    password: str,
+    rules: PasswordRules,
+    parameters: Argon2Parameters,
 ) -> MemberPassword:
-    """`row` if `password` matches it (`check_guess`, counted against the password's lock) and needs no
-    reset. No password answers as a wrong one does, as slowly."""
+    """`row` if `password` matches it (`check_guess`, counted against the password's `lock`) and needs
+    no reset. No password answers as a wrong one does, as slowly."""
     if row is None:
         await decoy_check(password, parameters)
         raise KeystileError("unauthorized_credentials")
-    lock = await lockout.lock_state(call.db, call.project_id, row.member_password_id)
     await check_guess(
         call,
         subject_id=row.member_password_id,
@@ -110,10 +130,8 @@ async def authenticate(
     when the organization does not allow passwords (`primary_required`) or wants MFA."""
     address = normalize_email(email)
     organization = await organization_view(call, organization_ref)
-    rules = await project_rules(call.db, call.project_id)
-    member = await organization_member(call, organization, address)
-    await checked_password(call, member, password, rules, parameters)
-    assert member is not None, "checked_password refuses no member"
+    found = await member_credentials(call, organization, address)
+    member = await checked_password(call, found, password, parameters)
     presented = (
         await intermediate.presented(call, intermediate_session_token) if intermediate_session_token else None
     )

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy.orm import make_transient_to_detached
 
 from keystile.credentials.imported import StoredHash
-from keystile.credentials.models import PasswordPolicy
 from keystile.credentials.policy import PasswordRules, rules_of
 from keystile.db import single_use
-from keystile.db.project_rows import ProjectScoped, joined_on
+from keystile.db.project_rows import ProjectScoped
+from keystile.factors.passwords.credential_rows import credential_rows
 from keystile.factors.passwords.models import PasswordResetToken, UserPassword
 from keystile.identity.models import User, UserEmail, UserLock
+from keystile.identity.profile import profile_parts
+from keystile.identity.views import UserView
 from keystile.ids import new_id
+
+Row = TypeVar("Row", UserEmail, User, UserPassword)
 
 
 def stored_hash(row: UserPassword) -> StoredHash:
@@ -23,37 +28,38 @@ def stored_hash(row: UserPassword) -> StoredHash:
 
 @dataclass(frozen=True)
 class Credentials:
-    """What checking a password needs, read in one query by email address."""
+    """What checking a password needs, and the user's User response, read in one query by address."""
 
     email: UserEmail
     user: User
     password: UserPassword | None
     lock: UserLock | None
     rules: PasswordRules
+    view: UserView
 
 
 class PasswordRepository(ProjectScoped):
     """Reads and writes the passwords of one project."""
 
-    async def credentials(self, email: str) -> Credentials | None:
-        """The address's user with its password, failure counter and the project's rules."""
-        same_user = {
-            table: joined_on(table, UserEmail, "user_id") for table in (User, UserPassword, UserLock)
-        }
-        found = (
-            await self.db.execute(
-                select(UserEmail, User, UserPassword, UserLock, PasswordPolicy)
-                .join(User, same_user[User])
-                .outerjoin(UserPassword, same_user[UserPassword])
-                .outerjoin(UserLock, same_user[UserLock])
-                .outerjoin(PasswordPolicy, PasswordPolicy.project_id == UserEmail.project_id)
-                .where(UserEmail.project_id == self.project_id, UserEmail.email == email)
-            )
-        ).first()
+    async def credentials(self, email: str, now: datetime) -> Credentials | None:
+        """The address's user with its password, failure counter, the project's rules and the user's
+        User response (as of `now`), in one statement; the email, user and password rows belong to the
+        session, as if the ORM had loaded them."""
+        rows, statement = credential_rows(profile_parts())
+        parameters = {"project_id": self.project_id, "email": email, "now": now}
+        found = rows.decode((await self.db.execute(statement, parameters)).all())
         if found is None:
             return None
-        email_row, user, password, lock, policy = found
-        return Credentials(email_row, user, password, lock, rules_of(policy))
+        user = await self._attached(found.user)
+        password = await self._attached(found.password) if found.password is not None else None
+        found.view.user = user
+        rules = rules_of(found.policy)
+        return Credentials(await self._attached(found.email), user, password, found.lock, rules, found.view)
+
+    async def _attached(self, row: Row) -> Row:
+        """`row`, read without the ORM, in the session as a loaded row (or the session's own copy)."""
+        make_transient_to_detached(row)
+        return await self.db.merge(row, load=False)
 
     async def of_user(self, user_id: str) -> UserPassword | None:
         return await self.find_by(UserPassword, user_id=user_id)

@@ -98,7 +98,7 @@ async def _reset_session(
 
 
 async def _credentials(call: Call, address: str) -> Credentials:
-    found = await PasswordRepository(call.db, call.project_id).credentials(address)
+    found = await PasswordRepository(call.db, call.project_id).credentials(address, call.now)
     if found is None:
         raise KeystileError("email_not_found")
     return found
@@ -110,7 +110,7 @@ async def _credentials_with_password(
     """The credentials of an address whose user has a password. An unknown address (Stytch's 404) or a
     user without a password (the wrong password's answer) is refused only after checking `password`
     against a decoy hash, so that neither answers faster than a wrong password."""
-    found = await PasswordRepository(call.db, call.project_id).credentials(address)
+    found = await PasswordRepository(call.db, call.project_id).credentials(address, call.now)
     if found is None or found.password is None:
         await decoy_check(password, parameters)
         raise KeystileError("email_not_found" if found is None else "unauthorized_credentials")
@@ -191,7 +191,7 @@ async def authenticate(
         stored = await hash_new(password, parameters)
         PasswordRepository(call.db, call.project_id).store_hash(row, stored, now=call.now)
     issued = await _session(call, user.user_id, _factor("knowledge", None, call.now), session_request)
-    return PasswordSession(await _view(call, user), email_row.email_id, issued)
+    return PasswordSession(found.view, email_row.email_id, issued)
 
 
 async def migrate(
@@ -211,7 +211,7 @@ async def migrate(
     address = normalize_email(email)
     stored = validate_import(hash_type, hash_text, hash_config)
     repo = PasswordRepository(db, project_id)
-    found = await repo.credentials(address)
+    found = await repo.credentials(address, now)
     if found is None:
         view = await users.create_user(db, project_id, replace(profile, email=address), now=now)
         user, email_row = view.user, view.emails[0]

@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
+
+from sqlalchemy import select
 
 from keystile.credentials.hashes import Argon2Parameters
 from keystile.factors.passwords import service
+from keystile.factors.passwords.models import UserPassword
 from keystile.identity import lockout
 from keystile.identity.service import NewUser
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.types import SessionRequest
-from tests.support.services import NOW, Sessions, call_for, last_token, refusal, within
+from tests.support.services import NOW, Sessions, call_for, last_token, new_project, refusal, within
 
 ADDRESS = "linus@example.com"
 PASSWORD = "correct horse battery staple 1962"
@@ -155,3 +159,41 @@ async def test_a_reset_token_expires_by_the_clock(
         await refusal(reset(db_sessions, keys, project_id, token, 5)) == "unable_to_auth_password_reset_token"
     )
     assert (await reset(db_sessions, keys, project_id, token, 4.99)).issued.session
+
+
+async def migrate(db_sessions: Sessions, project_id: str, password: str) -> None:
+    digest = hashlib.sha1(password.encode()).hexdigest()
+    await within(
+        db_sessions,
+        lambda db: service.migrate(
+            call_for(db, project_id),
+            email=ADDRESS,
+            hash_type="sha_1",
+            hash_text=digest,
+            hash_config=None,
+            profile=NewUser(),
+            set_email_verified=True,
+            set_phone_number_verified=False,
+        ),
+    )
+
+
+async def stored(db_sessions: Sessions, project_id: str) -> UserPassword:
+    where = UserPassword.project_id == project_id
+    return await within(db_sessions, lambda db: db.scalar(select(UserPassword).where(where)))
+
+
+async def test_a_login_replaces_an_imported_hash_and_marks_a_breached_password(
+    db_sessions: Sessions, keys: KeyRing, project_id: str
+) -> None:
+    """The password row that the login's one read brings is written back: the rehash, the reset mark."""
+    await migrate(db_sessions, project_id, PASSWORD)
+    assert (await sign_in(db_sessions, keys, project_id)).issued.session
+    row = await stored(db_sessions, project_id)
+    assert row.hash_type == "argon_2id" and row.hash.startswith("$argon2id$") and not row.requires_reset
+    assert (await sign_in(db_sessions, keys, project_id)).issued.session
+
+    breached = await new_project(db_sessions, "consumer")
+    await migrate(db_sessions, breached, "password1")
+    assert await refusal(sign_in(db_sessions, keys, breached, "password1")) == "reset_password"
+    assert (await stored(db_sessions, breached)).requires_reset
