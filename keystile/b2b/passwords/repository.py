@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, case, select, true, update
+from sqlalchemy import Select, and_, bindparam, case, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.b2b.members_repository import MemberRepository
@@ -29,6 +30,29 @@ def holder_of(member: Member, *, cross_org: bool) -> str:
     return member.email_address if cross_org else member.member_id
 
 
+@cache
+def _credentials() -> Select[Member, MemberPassword, UserLock, PasswordPolicy]:
+    """The one read of a member's password login (parameters `project_id`, `organization_id`, `email`),
+    built once."""
+    cross_org = PasswordPolicy.cross_org_passwords == true()
+    holder = case((cross_org, Member.email_address), else_=Member.member_id)
+    same_project = MemberPassword.project_id == Member.project_id
+    its_lock = and_(
+        UserLock.project_id == Member.project_id, UserLock.user_id == MemberPassword.member_password_id
+    )
+    return (
+        select(Member, MemberPassword, UserLock, PasswordPolicy)
+        .outerjoin(PasswordPolicy, PasswordPolicy.project_id == Member.project_id)
+        .outerjoin(MemberPassword, and_(same_project, MemberPassword.holder == holder))
+        .outerjoin(UserLock, its_lock)
+        .where(
+            Member.project_id == bindparam("project_id"),
+            Member.organization_id == bindparam("organization_id"),
+            Member.email_address == bindparam("email"),
+        )
+    )
+
+
 @dataclass(frozen=True)
 class PasswordCredentials:
     """What checking a member's password needs, read in one query by organization and address."""
@@ -45,30 +69,8 @@ class MemberPasswordRepository(ProjectScoped):
     async def credentials(self, organization_id: str, email: str) -> PasswordCredentials | None:
         """The organization's member of `email` with the password it holds (its own, or its address's
         with cross-org passwords), that password's failure counter and the project's rules."""
-        cross_org = PasswordPolicy.cross_org_passwords == true()
-        holder = case((cross_org, Member.email_address), else_=Member.member_id)
-        found = (
-            await self.db.execute(
-                select(Member, MemberPassword, UserLock, PasswordPolicy)
-                .outerjoin(PasswordPolicy, PasswordPolicy.project_id == Member.project_id)
-                .outerjoin(
-                    MemberPassword,
-                    and_(MemberPassword.project_id == Member.project_id, MemberPassword.holder == holder),
-                )
-                .outerjoin(
-                    UserLock,
-                    and_(
-                        UserLock.project_id == Member.project_id,
-                        UserLock.user_id == MemberPassword.member_password_id,
-                    ),
-                )
-                .where(
-                    Member.project_id == self.project_id,
-                    Member.organization_id == organization_id,
-                    Member.email_address == email,
-                )
-            )
-        ).first()
+        parameters = {"project_id": self.project_id, "organization_id": organization_id, "email": email}
+        found = (await self.db.execute(_credentials(), parameters)).first()
         if found is None:
             return None
         member, password, lock, policy = found
