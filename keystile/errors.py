@@ -107,6 +107,8 @@ ErrorType = Literal[
     "unable_to_auth_password_reset_token",
     "password_already_exists",
     "unauthorized_credentials",
+    "bad_domain_for_stytch_sdk",
+    "endpoint_not_authorized_for_sdk",
     "no_secret_provided",
     "project_not_found",
     "route_not_found",
@@ -372,6 +374,8 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("password_already_exists", 409, STYTCH, "This user already has a password; reset it instead of migrating."),
     # 401 / 403
     E("unauthorized_credentials", 401, STYTCH, "Unauthorized credentials."),
+    E("bad_domain_for_stytch_sdk", 400, STYTCH, "This website has not been registered as an allowed domain for the Stytch SDK (keystile projects sdk --authorized-domain)."),
+    E("endpoint_not_authorized_for_sdk", 403, STYTCH, "This endpoint is not enabled in the project's SDK configuration (keystile projects sdk)."),
     E("no_secret_provided", 401, KEYSTILE, "Request is missing HTTP Basic authentication credentials."),
     E("project_not_found", 404, STYTCH, "Project could not be found."),
     # 404
