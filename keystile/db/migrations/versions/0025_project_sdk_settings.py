@@ -1,6 +1,6 @@
 """projects' frontend SDK settings: enabled, authorized origins, methods the SDK may not call
 
-Revision ID: 0024
+Revision ID: 0025
 Revises: 0001
 Create Date: 2026-12-04 18:00:00.000000
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import mysql
 
-revision = "0024"
+revision = "0025"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
