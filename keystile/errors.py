@@ -233,6 +233,7 @@ ErrorType = Literal[
     "duplicate_saml_response",
     "unsolicited_saml_response",
     "invalid_connection_for_jit_provisioning",
+    "invalid_oidc_state",
     "sso_token_not_found",
     "scim_connection_not_found",
     "scim_connection_already_exists",
@@ -508,6 +509,7 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("duplicate_saml_response", 400, STYTCH, "This SAML assertion has already been used."),
     E("unsolicited_saml_response", 400, STYTCH, "The SAML response does not answer a request of this flow, and IdP-initiated login is disabled or not applicable."),
     E("invalid_connection_for_jit_provisioning", 403, STYTCH, "The organization's sso_jit_provisioning setting does not let a new member join through this connection."),
+    E("invalid_oidc_state", 400, KEYSTILE, "The OIDC provider's redirect names no pending login of this connection: its state is unknown, expired or was used already."),
     E("sso_token_not_found", 404, STYTCH, "SSO token could not be found: it does not exist, was used, or has expired."),
     # B2B SCIM: connections and their bearer tokens
     E("scim_connection_not_found", 404, KEYSTILE, "SCIM connection could not be found."),

@@ -23,8 +23,12 @@ NOT_IDS: dict[str, str] = {
     "idp_entity_id": "the IdP's SAML entity id, a URI the IdP chooses",
     "sso_default_connection_id": "an organization setting, kept as given (not checked yet)",
 }
-# Fields a new resource is created with: the caller chooses them, so they are not looked up.
-CHOSEN_IDS = {("POST", "/v1/m2m/clients", "client_id")}
+# Fields a new resource is created with, or another party's ids: the caller chooses them, so they are
+# not looked up (an OIDC connection's client_id is the one the IdP issued).
+CHOSEN_IDS = {
+    ("POST", "/v1/m2m/clients", "client_id"),
+    ("PUT", "/v1/b2b/sso/oidc/{organization_id}/connections/{connection_id}", "client_id"),
+}
 # Routes that answer in another protocol's terms, with the reason.
 OTHER_PROTOCOLS: dict[str, str] = {
     "POST /v1/oauth/callback/{callback_id}": "Google One Tap's browser form post, answered with a redirect",

@@ -73,7 +73,7 @@ class KeystileServer:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # migrations on a loaded 2-core machine
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"keystile exited early:\n{self.log_path.read_text()}")
