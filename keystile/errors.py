@@ -77,6 +77,9 @@ ErrorType = Literal[
     "invalid_client",
     "unsupported_grant_type",
     "invalid_scope",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_response_type",
     "weak_password",
     "breached_password",
     "session_too_old_to_reset_password",
@@ -107,8 +110,6 @@ ErrorType = Literal[
     "unable_to_auth_password_reset_token",
     "password_already_exists",
     "unauthorized_credentials",
-    "bad_domain_for_stytch_sdk",
-    "endpoint_not_authorized_for_sdk",
     "no_secret_provided",
     "project_not_found",
     "route_not_found",
@@ -233,7 +234,6 @@ ErrorType = Literal[
     "duplicate_saml_response",
     "unsolicited_saml_response",
     "invalid_connection_for_jit_provisioning",
-    "invalid_oidc_state",
     "sso_token_not_found",
     "scim_connection_not_found",
     "scim_connection_already_exists",
@@ -341,8 +341,11 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     # OAuth 2.0 token endpoint (RFC 6749 section 5.2)
     E("invalid_request", 400, RFC6749, "The token request is missing a parameter or is malformed."),
     E("invalid_client", 401, RFC6749, "Client authentication failed."),
-    E("unsupported_grant_type", 400, RFC6749, "Only the client_credentials grant type is supported."),
+    E("unsupported_grant_type", 400, RFC6749, "The grant type is not one of client_credentials, authorization_code and refresh_token."),
     E("invalid_scope", 400, RFC6749, "The requested scope is not among the client's scopes."),
+    E("invalid_grant", 400, RFC6749, "The authorization code or refresh token is invalid, expired, revoked or was used already."),
+    E("unauthorized_client", 400, RFC6749, "The client may not use this grant or response type."),
+    E("unsupported_response_type", 400, RFC6749, "The response type is not supported: use code."),
     # Passwords and imported password hashes
     E("weak_password", 400, STYTCH, "The password does not meet the project's strength requirements."),
     E("breached_password", 400, STYTCH, "This password has appeared in a data breach: choose a different one."),
@@ -375,8 +378,6 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("password_already_exists", 409, STYTCH, "This user already has a password; reset it instead of migrating."),
     # 401 / 403
     E("unauthorized_credentials", 401, STYTCH, "Unauthorized credentials."),
-    E("bad_domain_for_stytch_sdk", 400, STYTCH, "This website has not been registered as an allowed domain for the Stytch SDK (keystile projects sdk --authorized-domain)."),
-    E("endpoint_not_authorized_for_sdk", 403, STYTCH, "This endpoint is not enabled in the project's SDK configuration (keystile projects sdk)."),
     E("no_secret_provided", 401, KEYSTILE, "Request is missing HTTP Basic authentication credentials."),
     E("project_not_found", 404, STYTCH, "Project could not be found."),
     # 404
@@ -509,7 +510,6 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("duplicate_saml_response", 400, STYTCH, "This SAML assertion has already been used."),
     E("unsolicited_saml_response", 400, STYTCH, "The SAML response does not answer a request of this flow, and IdP-initiated login is disabled or not applicable."),
     E("invalid_connection_for_jit_provisioning", 403, STYTCH, "The organization's sso_jit_provisioning setting does not let a new member join through this connection."),
-    E("invalid_oidc_state", 400, KEYSTILE, "The OIDC provider's redirect names no pending login of this connection: its state is unknown, expired or was used already."),
     E("sso_token_not_found", 404, STYTCH, "SSO token could not be found: it does not exist, was used, or has expired."),
     # B2B SCIM: connections and their bearer tokens
     E("scim_connection_not_found", 404, KEYSTILE, "SCIM connection could not be found."),

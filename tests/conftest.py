@@ -35,7 +35,7 @@ TIER_MARKERS = {
     "cli": ("server",),
 }
 # Fixtures that start a keystile process.
-SERVER_FIXTURES = {"server", "start_server", "dev_keystile"}
+SERVER_FIXTURES = {"server", "start_server", "dev_keystile", "idp_server"}
 
 
 def tier_markers(item: pytest.Item, engines_asked: bool) -> set[str]:

@@ -1,5 +1,5 @@
 """`keystile projects …`: create and list projects, rotate secrets, manage redirect URLs, WebAuthn
-domains and the frontend SDK settings."""
+domains and the Connected Apps provider settings."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from keystile.cli import sdk, session_migration, trusted_tokens
+from keystile.cli import session_migration, trusted_tokens
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock, rfc3339
 from keystile.config import get_settings
 from keystile.errors import KeystileError
+from keystile.idp import settings as provider
 from keystile.projects import service
 from keystile.projects.domains import rp_id_of
 from keystile.projects.redirects import URL_TYPES
@@ -29,7 +30,6 @@ app.add_typer(redirects_app, name="redirect-urls")
 app.add_typer(domains_app, name="domains")
 app.add_typer(trusted_tokens.app, name="trusted-tokens")
 app.add_typer(session_migration.app, name="session-migration")
-app.command("sdk")(sdk.sdk)
 
 # Whatever a user typed (names, URLs, ids) goes through `escape`: Rich would read `[/x]` as markup.
 out = Console()
@@ -265,3 +265,42 @@ def remove_domain(project_id: ProjectOption, domain: DomainArgument, as_json: As
         print(json.dumps({"removed": removed}))
     else:
         err.print(f"removed {removed} origin{'' if removed == 1 else 's'}")
+
+
+@app.command("connected-apps")
+def connected_apps(
+    project_id: ProjectOption,
+    authorization_url: Annotated[
+        str | None,
+        typer.Option(
+            "--authorization-url", help="The app's authorization page (discovery's authorization_endpoint)."
+        ),
+    ] = None,
+    dynamic_registration: Annotated[
+        bool | None,
+        typer.Option(
+            "--dynamic-registration/--no-dynamic-registration",
+            help="Let clients register themselves (RFC 7591), as MCP clients do.",
+        ),
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show or change the project's Connected Apps provider settings."""
+    now = SystemClock().now()
+    try:
+        changed = run_in_transaction(
+            get_settings(),
+            lambda s: provider.change_settings(
+                s,
+                project_id,
+                authorization_url=authorization_url,
+                dynamic_registration=dynamic_registration,
+                now=now,
+            ),
+        )
+    except KeystileError as error:
+        raise _fail(error) from None
+    if as_json:
+        print(json.dumps(changed.document()))
+    else:
+        out.print(changed.document())

@@ -21,6 +21,7 @@ from keystile.factors.totp import models as totp_models
 from keystile.factors.trusted_tokens import models as trusted_token_models
 from keystile.factors.webauthn import models as webauthn_models
 from keystile.identity import models as identity_models
+from keystile.idp import models as idp_models
 from keystile.limits import models as limit_models
 from keystile.m2m import models as m2m_models
 from keystile.projects import models as project_models
@@ -37,6 +38,7 @@ __all__ = [
     "crypto_wallet_models",
     "delivery_models",
     "identity_models",
+    "idp_models",
     "impersonation_models",
     "limit_models",
     "m2m_models",

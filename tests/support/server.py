@@ -73,7 +73,8 @@ class KeystileServer:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 90  # migrations on a loaded 2-core machine
+        # Generous: on a loaded 2-core machine importing keystile alone can take half a minute.
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"keystile exited early:\n{self.log_path.read_text()}")

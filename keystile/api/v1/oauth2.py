@@ -18,10 +18,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from keystile.api.auth import basic_credentials
-from keystile.api.context import Ctx
+from keystile.api.context import Ctx, RequestContext
 from keystile.api.errors import request_id
 from keystile.api.schemas.m2m import OAuthErrorResponse, TokenResponse
 from keystile.errors import KeystileError
+from keystile.idp import discovery, exchange
+from keystile.idp.protocol import Answer
 from keystile.m2m import tokens
 from keystile.m2m.tokens import TokenRequest
 
@@ -80,12 +82,17 @@ def _basic_client(header: str | None) -> tuple[str | None, str | None]:
     return credentials or (None, None)
 
 
-async def _token_request(request: Request) -> TokenRequest:
+async def request_params(request: Request) -> dict[str, Any]:
+    """The parameters of a protocol request, sent as a form or as JSON."""
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media_type not in (FORM, "application/json", ""):
         raise KeystileError("invalid_request", f"Send the parameters as {FORM} or as JSON.")
     body = await request.body()
-    params = _form(body) if media_type == FORM else _json(body)
+    return _form(body) if media_type == FORM else _json(body)
+
+
+async def _token_request(request: Request) -> TokenRequest:
+    params = await request_params(request)
     client_id, client_secret = _text(params, "client_id"), _text(params, "client_secret")
     if client_secret is None:
         # client_secret_basic; some libraries repeat the client_id in the body.
@@ -101,7 +108,28 @@ async def _token_request(request: Request) -> TokenRequest:
     )
 
 
-def _oauth_error(request: Request, error: KeystileError) -> JSONResponse:
+async def _connected_app_token(
+    project_id: str, request: Request, ctx: RequestContext, params: dict[str, Any]
+) -> JSONResponse:
+    if not all(isinstance(value, str) for value in params.values()):
+        raise KeystileError("invalid_request", "Every parameter must be a string.")
+    async with ctx.call_in(project_id) as call:
+        answer = await exchange.exchange(
+            call,
+            params,
+            request.headers.get("authorization"),
+            issuer=discovery.issuer(ctx.state.settings.public_url, project_id),
+        )
+    return protocol_answer(ctx, answer)
+
+
+def protocol_answer(ctx: RequestContext, answer: Answer) -> JSONResponse:
+    """Authlib's answer as JSON, with Stytch's `status_code` and `request_id` beside its fields."""
+    body = {**answer.body, "status_code": answer.status, "request_id": ctx.request_id}
+    return JSONResponse(body, status_code=answer.status, headers={**answer.headers, **NO_STORE})
+
+
+def oauth_error(request: Request, error: KeystileError) -> JSONResponse:
     body = OAuthErrorResponse(
         status_code=error.status_code,
         request_id=request_id(request),
@@ -130,14 +158,17 @@ def _oauth_error(request: Request, error: KeystileError) -> JSONResponse:
     },
 )
 async def token(project_id: str, request: Request, ctx: Ctx) -> JSONResponse:
-    """An access token for an M2M client (RFC 6749 section 4.4)."""
+    """An access token for an M2M client (RFC 6749 section 4.4), or for a Connected App by the
+    authorization_code and refresh_token grants (sections 4.1 and 6)."""
     try:
         token_request = await _token_request(request)
+        if token_request.grant_type in exchange.GRANT_TYPES:
+            return await _connected_app_token(project_id, request, ctx, token_request.params)
         lifetime = timedelta(minutes=ctx.state.settings.m2m_token_minutes)
         async with ctx.call_in(project_id) as call:
             issued = await tokens.issue_token(call, token_request, lifetime=lifetime)
     except KeystileError as error:
-        return _oauth_error(request, error)
+        return oauth_error(request, error)
     body = TokenResponse(
         request_id=ctx.request_id,
         access_token=issued.access_token,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
@@ -31,6 +32,7 @@ from keystile.projects.service import get_project, project_by_public_token, reso
 
 FLOW_LIFETIME: Final = timedelta(minutes=10)
 TOKEN_LIFETIME: Final = timedelta(minutes=10)
+PROVIDER_ERROR: Final = re.compile(r"[a-z_]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,11 @@ async def _flow(call: Call, callback_id: str, returned: ProviderReturn) -> OAuth
     return row
 
 
+def _provider_error(error: str) -> KeystileError:
+    shown = error if PROVIDER_ERROR.fullmatch(error) else "an error"
+    return KeystileError("oauth_provider_error", f"The OAuth provider answered {shown}.")
+
+
 @dataclass(frozen=True)
 class Returned:
     """A flow the provider sent the browser back from, redeemed: the account that signed in there
@@ -186,7 +193,7 @@ async def returned_account(
     the ID token or read the profile, then redeem the flow exactly once; nothing is written before."""
     flow = await _flow(call, callback_id, returned)
     if returned.error is not None:
-        raise client.provider_error(returned.error)
+        raise _provider_error(returned.error)
     if not returned.code:
         raise KeystileError("oauth_provider_error", "The OAuth provider's redirect carried no code.")
     config = await configured(call, flow.provider)

@@ -1,0 +1,279 @@
+"""keystile as an OpenID provider, end to end: Authlib's OAuth 2.0 client as the relying party
+(discovery, PKCE S256, code exchange, refresh, revocation), the official Python SDK as the app's
+authorization page (`idp.oauth.authorize_start` / `authorize`) and as a resource server
+(`idp.introspect_token_network`); ID tokens verified from the published JWKS. Then the refusals."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.httpx_client import OAuth2Client
+from joserfc import jwt
+from joserfc.jwk import KeySet
+from stytch.core.response_base import StytchError
+
+from tests.idp.conftest import SignedIn
+from tests.support.server import KeystileServer
+
+REDIRECT = "https://rp.example/callback"
+SCOPE = "openid email profile offline_access"
+
+
+@dataclass
+class RelyingParty:
+    """Authlib's client with the provider's discovered metadata."""
+
+    oauth: OAuth2Client
+    metadata: dict[str, Any]
+
+
+def discover(server: KeystileServer, project_id: str) -> dict[str, Any]:
+    response = httpx.get(
+        f"{server.base_url}v1/public/{project_id}/.well-known/openid-configuration", timeout=10
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def relying_party(
+    server: KeystileServer, signed_in: SignedIn, client_id: str, secret: str | None, redirect: str = REDIRECT
+) -> RelyingParty:
+    return RelyingParty(
+        OAuth2Client(
+            client_id,
+            secret,
+            scope=SCOPE,
+            redirect_uri=redirect,
+            code_challenge_method="S256",
+            token_endpoint_auth_method="client_secret_basic" if secret else "none",
+        ),
+        discover(server, signed_in.project.project_id),
+    )
+
+
+def new_client(signed_in: SignedIn, client_type: str = "third_party") -> tuple[str, str | None]:
+    created = signed_in.sdk.connected_app.clients.create(
+        client_type=client_type, client_name="Reports", redirect_urls=[REDIRECT]
+    ).connected_app
+    return created.client_id, created.client_secret
+
+
+def authorization_page(signed_in: SignedIn, url: str, *, consent_granted: bool = True) -> tuple[str, Any]:
+    """What the app's authorization page does with the request the RP sent the browser to."""
+    query = {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
+    common = {
+        "client_id": query["client_id"],
+        "redirect_uri": query["redirect_uri"],
+        "response_type": query["response_type"],
+        "scopes": query["scope"].split(),
+        "session_token": signed_in.session_token,
+    }
+    started = signed_in.sdk.idp.oauth.authorize_start(**common)
+    authorized = signed_in.sdk.idp.oauth.authorize(
+        consent_granted=consent_granted,
+        state=query.get("state"),
+        nonce=query.get("nonce"),
+        code_challenge=query.get("code_challenge"),
+        **common,
+    )
+    return authorized.redirect_uri, started
+
+
+def sign_in(rp: RelyingParty, signed_in: SignedIn) -> tuple[dict[str, Any], str]:
+    """The whole code flow: the token response and the nonce the ID token must carry."""
+    verifier, nonce = secrets.token_urlsafe(48), secrets.token_urlsafe(16)
+    url, state = rp.oauth.create_authorization_url(
+        rp.metadata["authorization_endpoint"], code_verifier=verifier, nonce=nonce
+    )
+    redirect, _ = authorization_page(signed_in, url)
+    token = rp.oauth.fetch_token(
+        rp.metadata["token_endpoint"], authorization_response=redirect, code_verifier=verifier, state=state
+    )
+    return dict(token), nonce
+
+
+def verified_id_token(rp: RelyingParty, id_token: str, nonce: str) -> dict[str, Any]:
+    keys = KeySet.import_key_set(httpx.get(rp.metadata["jwks_uri"], timeout=10).json())
+    decoded = jwt.decode(id_token, keys, algorithms=["RS256"])
+    jwt.JWTClaimsRegistry(
+        iss={"essential": True, "value": rp.metadata["issuer"]},
+        aud={"essential": True, "value": rp.oauth.client_id},
+        nonce={"essential": True, "value": nonce},
+        sub={"essential": True},
+        exp={"essential": True},
+    ).validate(decoded.claims)
+    return dict(decoded.claims)
+
+
+def introspected(signed_in: SignedIn, token: str, client_id: str, secret: str | None) -> Any:
+    return signed_in.sdk.idp.introspect_token_network(token=token, client_id=client_id, client_secret=secret)
+
+
+def token_error(rp: RelyingParty, **params: Any) -> str:
+    with pytest.raises(OAuthError) as refused:
+        rp.oauth.fetch_token(rp.metadata["token_endpoint"], **params)
+    return str(refused.value.error)
+
+
+def test_a_relying_party_signs_a_user_in(idp_server: KeystileServer, signed_in: SignedIn) -> None:
+    client_id, secret = new_client(signed_in)
+    rp = relying_party(idp_server, signed_in, client_id, secret)
+    assert rp.metadata["code_challenge_methods_supported"] == ["S256"]
+    token, nonce = sign_in(rp, signed_in)
+
+    claims = verified_id_token(rp, token["id_token"], nonce)
+    assert (claims["sub"], claims["email"]) == (signed_in.user_id, signed_in.email)
+    info = rp.oauth.get(rp.metadata["userinfo_endpoint"]).json()
+    # A password sign-up has not proven the address.
+    assert (info["sub"], info["email"], info["email_verified"]) == (signed_in.user_id, signed_in.email, False)
+    local = signed_in.sdk.idp.introspect_access_token_local(token["access_token"])
+    assert local is not None and local.subject == signed_in.user_id and "email" in (local.scope or "").split()
+    active = introspected(signed_in, token["access_token"], client_id, secret)
+    assert active is not None and active.subject == signed_in.user_id
+
+    refreshed = dict(
+        rp.oauth.refresh_token(rp.metadata["token_endpoint"], refresh_token=token["refresh_token"])
+    )
+    assert refreshed["refresh_token"] != token["refresh_token"] and refreshed["access_token"]
+    revoked = rp.oauth.revoke_token(
+        rp.metadata["revocation_endpoint"], token=refreshed["refresh_token"], token_type_hint="refresh_token"
+    )
+    assert revoked.status_code == 200
+    assert introspected(signed_in, refreshed["access_token"], client_id, secret) is None
+    assert (
+        token_error(rp, grant_type="refresh_token", refresh_token=refreshed["refresh_token"])
+        == "invalid_grant"
+    )
+
+
+def test_a_dynamically_registered_public_client_signs_in(
+    idp_server: KeystileServer, signed_in: SignedIn
+) -> None:
+    metadata = httpx.get(
+        f"{idp_server.base_url}.well-known/oauth-authorization-server/v1/public/{signed_in.project.project_id}",
+        timeout=10,
+    ).json()
+    registered = httpx.post(
+        metadata["registration_endpoint"],
+        json={
+            "client_name": "An MCP client",
+            "redirect_uris": ["http://127.0.0.1:33418/callback"],
+            "token_endpoint_auth_method": "none",
+            "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"],
+        },
+        timeout=10,
+    )
+    assert registered.status_code == 201, registered.text
+    assert "client_secret" not in registered.json()
+    client_id = registered.json()["client_id"]
+    rp = relying_party(idp_server, signed_in, client_id, None, redirect="http://127.0.0.1:33418/callback")
+    token, nonce = sign_in(rp, signed_in)
+    assert verified_id_token(rp, token["id_token"], nonce)["sub"] == signed_in.user_id
+    refreshed = rp.oauth.refresh_token(rp.metadata["token_endpoint"], refresh_token=token["refresh_token"])
+    assert refreshed["access_token"]
+
+
+def test_a_code_used_twice_revokes_what_it_minted(idp_server: KeystileServer, signed_in: SignedIn) -> None:
+    client_id, secret = new_client(signed_in)
+    rp = relying_party(idp_server, signed_in, client_id, secret)
+    verifier = secrets.token_urlsafe(48)
+    url, state = rp.oauth.create_authorization_url(
+        rp.metadata["authorization_endpoint"], code_verifier=verifier
+    )
+    redirect, _ = authorization_page(signed_in, url)
+    first = rp.oauth.fetch_token(
+        rp.metadata["token_endpoint"], authorization_response=redirect, code_verifier=verifier, state=state
+    )
+    again = token_error(rp, authorization_response=redirect, code_verifier=verifier, state=state)
+    assert again == "invalid_grant"
+    assert introspected(signed_in, first["access_token"], client_id, secret) is None
+    assert (
+        token_error(rp, grant_type="refresh_token", refresh_token=first["refresh_token"]) == "invalid_grant"
+    )
+
+
+def test_a_wrong_pkce_verifier_is_refused(idp_server: KeystileServer, signed_in: SignedIn) -> None:
+    client_id, secret = new_client(signed_in)
+    rp = relying_party(idp_server, signed_in, client_id, secret)
+    url, state = rp.oauth.create_authorization_url(
+        rp.metadata["authorization_endpoint"], code_verifier=secrets.token_urlsafe(48)
+    )
+    redirect, _ = authorization_page(signed_in, url)
+    wrong = secrets.token_urlsafe(48)
+    assert (
+        token_error(rp, authorization_response=redirect, code_verifier=wrong, state=state) == "invalid_grant"
+    )
+
+
+def test_an_unregistered_redirect_uri_gets_no_code(idp_server: KeystileServer, signed_in: SignedIn) -> None:
+    client_id, _ = new_client(signed_in)
+    for call in (signed_in.sdk.idp.oauth.authorize_start, signed_in.sdk.idp.oauth.authorize):
+        extra = {"consent_granted": True} if call == signed_in.sdk.idp.oauth.authorize else {}
+        with pytest.raises(StytchError) as refused:
+            call(
+                client_id=client_id,
+                redirect_uri="https://attacker.example/callback",
+                response_type="code",
+                scopes=["openid"],
+                session_token=signed_in.session_token,
+                **extra,
+            )
+        assert (refused.value.details.status_code, refused.value.details.error_type) == (
+            400,
+            "invalid_request",
+        )
+
+
+def test_a_reused_refresh_token_revokes_its_family(idp_server: KeystileServer, signed_in: SignedIn) -> None:
+    client_id, secret = new_client(signed_in)
+    rp = relying_party(idp_server, signed_in, client_id, secret)
+    token, _ = sign_in(rp, signed_in)
+    rotated = rp.oauth.refresh_token(rp.metadata["token_endpoint"], refresh_token=token["refresh_token"])
+    assert (
+        token_error(rp, grant_type="refresh_token", refresh_token=token["refresh_token"]) == "invalid_grant"
+    )
+    assert (
+        token_error(rp, grant_type="refresh_token", refresh_token=rotated["refresh_token"]) == "invalid_grant"
+    )
+    assert introspected(signed_in, rotated["access_token"], client_id, secret) is None
+
+
+def test_a_third_party_client_needs_consent(idp_server: KeystileServer, signed_in: SignedIn) -> None:
+    client_id, secret = new_client(signed_in)
+    rp = relying_party(idp_server, signed_in, client_id, secret)
+    url, _ = rp.oauth.create_authorization_url(
+        rp.metadata["authorization_endpoint"], code_verifier=secrets.token_urlsafe(48)
+    )
+    redirect, started = authorization_page(signed_in, url, consent_granted=False)
+    assert started.consent_required is True
+    assert {result.scope for result in started.scope_results} == set(SCOPE.split())
+    query = parse_qs(urlsplit(redirect).query)
+    assert query["error"] == ["access_denied"] and "code" not in query
+
+
+def test_scope_escalation_is_refused(idp_server: KeystileServer, signed_in: SignedIn) -> None:
+    client_id, secret = new_client(signed_in)
+    rp = relying_party(idp_server, signed_in, client_id, secret)
+    rp.oauth.scope = "openid admin:everything"
+    url, _ = rp.oauth.create_authorization_url(
+        rp.metadata["authorization_endpoint"], code_verifier=secrets.token_urlsafe(48)
+    )
+    with pytest.raises(StytchError) as refused:
+        authorization_page(signed_in, url)
+    assert refused.value.details.error_type == "invalid_scope"
+    rp.oauth.scope = "openid offline_access"
+    token, _ = sign_in(rp, signed_in)
+    wider = token_error(
+        rp,
+        grant_type="refresh_token",
+        refresh_token=token["refresh_token"],
+        scope="openid offline_access email",
+    )
+    assert wider == "invalid_scope"
