@@ -26,6 +26,9 @@ from pathlib import Path
 import asyncpg
 import bcrypt
 
+# Run as a script, this folder is on sys.path.
+from results import record
+
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
@@ -144,6 +147,11 @@ def main() -> None:
                 if engine == "postgresql":
                     asyncio.run(_recreate_pg(create=False))
             summary, per_user = measured.summary, 1e6 / max(measured.summary.imported, 1)
+            record(
+                f"users import ({engine})",
+                rate=summary.imported / measured.seconds,
+                cpu_ms=(measured.importer_cpu + measured.validator_cpu) * per_user / 1000,
+            )
             print(
                 f"{engine:<12} imported {summary.imported:>7}   rejected {summary.rejected}   "
                 f"{measured.seconds:6.1f} s   {summary.imported / measured.seconds:>8.0f} users/s   "

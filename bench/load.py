@@ -27,6 +27,9 @@ import httpx
 import psutil
 from cryptography.fernet import Fernet
 
+# Run as a script's helper, this folder is on sys.path.
+from results import record
+
 from keystile.config import Settings
 from keystile.db.migrate import upgrade
 
@@ -180,6 +183,14 @@ def report(name: str, measured: Measured) -> None:
         print(f"{name:<34} no successful requests ({measured.result.errors} errors)")
         return
     quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
+    record(
+        name,
+        rate=measured.rate,
+        p50_ms=quantiles[49] * 1000,
+        p99_ms=quantiles[98] * 1000,
+        errors=measured.result.errors,
+        cpu_ms=measured.cpu_per_request * 1000,
+    )
     print(
         f"{name:<34} {measured.rate:>9.0f} req/s   p50 {quantiles[49] * 1000:>7.2f} ms"
         f"   p99 {quantiles[98] * 1000:>7.2f} ms   errors {measured.result.errors}"

@@ -25,6 +25,7 @@ from typing import Any
 
 # Run as a script, this folder is on sys.path.
 from load import cpu_seconds, http_request, keystile_server, measure
+from results import record
 from sessions import serve
 
 from keystile.b2b.members import NewMember
@@ -44,6 +45,7 @@ from keystile.sessions.types import SessionRequest
 
 EMAIL = "bench@example.com"
 PASSWORD = "violet tangerine oboe 71"
+BARE_VERIFY = "argon2id verify, bare"
 
 
 @dataclass
@@ -127,6 +129,13 @@ def bare_verify_rate(password_hash: str, parameters: Argon2Parameters, seconds: 
     elapsed, cpu = time.perf_counter() - started, cpu_seconds(os.getpid()) - cpu
     quantiles = statistics.quantiles(latencies, n=100)
     rate = Rate(len(latencies) / elapsed, cpu / len(latencies))
+    record(
+        BARE_VERIFY,
+        rate=rate.per_second,
+        p50_ms=quantiles[49] * 1000,
+        p99_ms=quantiles[98] * 1000,
+        cpu_ms=rate.cpu_seconds * 1000,
+    )
     print(
         f"{'argon2id verify, bare (' + str(threads) + ' threads)':<34} {rate.per_second:>9.1f} /s      "
         f"p50 {quantiles[49] * 1000:>7.2f} ms   p99 {quantiles[98] * 1000:>7.2f} ms   "

@@ -29,6 +29,9 @@ import httpx
 import psutil
 from cryptography.fernet import Fernet
 
+# Run as a script, this folder is on sys.path.
+from results import record
+
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
@@ -175,6 +178,9 @@ def main() -> None:
         by_status[status] += count
     print("  by status:", ", ".join(f"{status}: {count}" for status, count in sorted(by_status.items())))
     print("  by kind and status:", dict(sorted(traffic.statuses.items())))
+    record(f"soak, {args.servers} server(s)", rate=total / elapsed, p99_ms=p(all_latencies, 99))
+    for index, (start, end) in enumerate(zip(rss_start, rss_end, strict=True)):
+        record(f"soak, RSS of server {index + 1}", rss_start_mib=start / 1024, rss_end_mib=end / 1024)
     for port, start, end in zip(ports, rss_start, rss_end, strict=True):
         print(
             f"  server :{port} RSS {start / 1024:.1f} MiB -> {end / 1024:.1f} MiB "
