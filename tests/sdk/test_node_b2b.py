@@ -6,10 +6,18 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pyotp
 import stytch
 
 from keystile.devtools.sms_sink import SmsSink
-from tests.support.b2b_mail import DISCOVERY, ORGANIZATION_LINK, SEND_INTERVAL, new_domain
+from tests.support.b2b_mail import (
+    DISCOVERY,
+    ORGANIZATION_LINK,
+    SEND_INTERVAL,
+    Mailbox,
+    jit_organization,
+    new_domain,
+)
 from tests.support.magic_links import received_link, token_of
 from tests.support.node_sdk import run_node_scenario
 from tests.support.server import KeystileServer, Project
@@ -189,3 +197,43 @@ def test_b2b_scim_connection(server: KeystileServer, b2b_project: Project) -> No
         400,
         "scim_connection_already_exists",
     )
+
+
+def test_b2b_recovery_codes(server: KeystileServer, b2b_project: Project, smtp_sink: SmtpSink) -> None:
+    """totps.migrate, recoveryCodes.get, rotate and recover through the Node SDK."""
+    client = stytch.B2BClient(
+        b2b_project.project_id, b2b_project.secret, environment=server.base_url, suppress_warnings=True
+    )
+    domain = new_domain("node")
+    org = jit_organization(client, domain, mfa_policy="REQUIRED_FOR_ALL")
+    email = f"ada@{domain}"
+    member_id = client.organizations.members.create(organization_id=org, email_address=email).member_id
+    migrated = ["AB12-cd34", "EF56-gh78"]
+    steps = run_node_scenario(
+        server,
+        b2b_project,
+        "b2b_recovery_codes",
+        B2B_ORG=org,
+        B2B_MEMBER=member_id,
+        B2B_SECRET=pyotp.random_base32(),
+        B2B_CODES=",".join(migrated),
+        B2B_TOKEN=Mailbox(client, smtp_sink).login_token(org, email),
+    )["steps"]
+    assert steps["totp_migrate"]["recovery_codes"] == migrated
+    assert steps["totp_migrate"]["member"]["totp_registration_id"]
+    assert sorted(steps["get"]["recovery_codes"]) == sorted(migrated)
+    rotated = steps["rotate"]["recovery_codes"]
+    assert len(rotated) == 10 and not set(rotated) & set(migrated)
+    assert sorted(steps["get_rotated"]["recovery_codes"]) == sorted(rotated)
+    assert steps["authenticate"]["member_authenticated"] is False
+    refused = steps["recover_migrated"]
+    assert (refused["status_code"], refused["error_type"]) == (401, "unable_to_authenticate_recovery_code")
+    recovered = steps["recover"]
+    assert recovered["member_id"] == member_id and recovered["recovery_codes_remaining"] == 9
+    factors = recovered["member_session"]["authentication_factors"]
+    assert [(f["type"], f["delivery_method"]) for f in factors] == [
+        ("magic_link", "email"),
+        ("recovery_codes", "recovery_code"),
+    ]
+    unknown = steps["get_unknown_member"]
+    assert (unknown["status_code"], unknown["error_type"]) == (404, "member_not_found")

@@ -84,6 +84,7 @@ class KeystileServer:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
+        self.stop()  # not left running (and loading the machine) once the test has given up on it
         raise RuntimeError(f"keystile did not become healthy:\n{self.log_path.read_text()}")
 
     def stop(self) -> None:
