@@ -15,6 +15,9 @@ from keystile.api.credential_cache import CredentialCache
 from keystile.api.errors import install_error_handlers
 from keystile.api.middleware import RequestGuard
 from keystile.api.schemas.common import ErrorResponse
+from keystile.api.sdk import factors as sdk_factors
+from keystile.api.sdk import sessions as sdk_sessions
+from keystile.api.sdk.cors import SdkCors
 from keystile.api.state import AppState, app_state
 from keystile.api.v1 import connected_apps, idp_public, oauth2, project, rbac
 from keystile.api.v1.b2b import discovery as b2b_discovery
@@ -93,6 +96,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     rbac.router,
     impersonation.router,
     b2b_impersonation.router,
+    sdk_sessions.router,
+    sdk_factors.router,
 )
 # Young objects are collected after this many allocations instead of CPython's 700, which one request
 # makes several times over; older generations keep their default pace.
@@ -156,6 +161,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         body_timeout_seconds=settings.request_read_timeout_seconds,
     )
+    # Outermost: it answers preflights, and adds CORS headers to the answers of admitted SDK requests.
+    app.add_middleware(SdkCors, cache_seconds=settings.credential_cache_seconds)
     for router in API_ROUTERS:
         app.include_router(router)
     if settings.dev_inbox:

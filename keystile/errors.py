@@ -110,6 +110,8 @@ ErrorType = Literal[
     "unable_to_auth_password_reset_token",
     "password_already_exists",
     "unauthorized_credentials",
+    "bad_domain_for_stytch_sdk",
+    "endpoint_not_authorized_for_sdk",
     "no_secret_provided",
     "project_not_found",
     "route_not_found",
@@ -234,6 +236,7 @@ ErrorType = Literal[
     "duplicate_saml_response",
     "unsolicited_saml_response",
     "invalid_connection_for_jit_provisioning",
+    "invalid_oidc_state",
     "sso_token_not_found",
     "scim_connection_not_found",
     "scim_connection_already_exists",
@@ -378,6 +381,8 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("password_already_exists", 409, STYTCH, "This user already has a password; reset it instead of migrating."),
     # 401 / 403
     E("unauthorized_credentials", 401, STYTCH, "Unauthorized credentials."),
+    E("bad_domain_for_stytch_sdk", 400, STYTCH, "This website has not been registered as an allowed domain for the Stytch SDK (keystile projects sdk --authorized-domain)."),
+    E("endpoint_not_authorized_for_sdk", 403, STYTCH, "This endpoint is not enabled in the project's SDK configuration (keystile projects sdk)."),
     E("no_secret_provided", 401, KEYSTILE, "Request is missing HTTP Basic authentication credentials."),
     E("project_not_found", 404, STYTCH, "Project could not be found."),
     # 404
@@ -510,6 +515,7 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("duplicate_saml_response", 400, STYTCH, "This SAML assertion has already been used."),
     E("unsolicited_saml_response", 400, STYTCH, "The SAML response does not answer a request of this flow, and IdP-initiated login is disabled or not applicable."),
     E("invalid_connection_for_jit_provisioning", 403, STYTCH, "The organization's sso_jit_provisioning setting does not let a new member join through this connection."),
+    E("invalid_oidc_state", 400, KEYSTILE, "The OIDC provider's redirect names no pending login of this connection: its state is unknown, expired or was used already."),
     E("sso_token_not_found", 404, STYTCH, "SSO token could not be found: it does not exist, was used, or has expired."),
     # B2B SCIM: connections and their bearer tokens
     E("scim_connection_not_found", 404, KEYSTILE, "SCIM connection could not be found."),

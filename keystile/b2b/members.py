@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.b2b import permissions, policy, search
+from keystile.b2b import member_locks, permissions, policy, search
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import administered_organization, organization_view
@@ -95,6 +95,32 @@ async def _checked_roles(call: Call, organization_id: str, roles: list[str]) -> 
         in_force = await call.policies.policy(call.db, call.project_id, "b2b", organization_id)
         check_role_ids(in_force, explicit)
     return explicit
+
+
+async def replace_roles(
+    call: Call, organization_id: str, member: Member, roles: list[str], *, preserve_sessions: bool
+) -> None:
+    """Assign exactly `roles` explicitly. A role taken away that an SSO connection (or its group) also
+    grants ends the member's sessions with an SSO factor of that connection, unless `preserve_sessions`
+    (Stytch's `preserve_existing_sessions`)."""
+    explicit = await _checked_roles(call, organization_id, roles)
+    removed = set(member.roles) - set(explicit)
+    member.roles = explicit
+    affected = {
+        source["details"]["connection_id"]
+        for source in member.sso_role_sources or []
+        if source["role_id"] in removed
+    }
+    if affected and not preserve_sessions:
+        await MemberSessionRepository(call.db, call.project_id).delete_with_sso_factors(
+            member.member_id, affected
+        )
+
+
+def set_mfa_phone_number(member: Member, number: str) -> None:
+    """Give the member this MFA phone number ("" for none), unverified."""
+    member.mfa_phone_number = normalize_phone(number) if number else ""
+    member.mfa_phone_number_verified = False
 
 
 def _duplicate_external_id() -> KeystileError:
@@ -194,18 +220,24 @@ async def create_member(
 async def get_member(
     call: Call, organization_ref: str, *, member_ref: str | None, email: object | None
 ) -> MemberView:
-    """The member named by id (or external id) or by email address."""
+    """The member named by id (or external id) or by email address, with its lock."""
     organization = await organization_view(call, organization_ref)
     if member_ref:
-        return MemberView(await _member(call, organization, member_ref), organization)
-    if email is None:
+        found: Member | None = await _member(call, organization, member_ref)
+    elif email is None:
         raise KeystileError("invalid_argument", "Give a member_id or an email_address.")
-    found = await MemberRepository(call.db, call.project_id).by_email(
-        organization.organization_id, normalize_email(email)
-    )
+    else:
+        found = await MemberRepository(call.db, call.project_id).by_email(
+            organization.organization_id, normalize_email(email)
+        )
     if found is None or found.status == "deleted":
         raise KeystileError("member_not_found")
-    return MemberView(found, organization)
+    return await _locked_view(call, MemberView(found, organization))
+
+
+async def _locked_view(call: Call, view: MemberView) -> MemberView:
+    await member_locks.with_locks(call, [view])
+    return view
 
 
 async def dangerously_get_member(call: Call, member_id: str, *, include_deleted: bool) -> MemberView:
@@ -213,7 +245,7 @@ async def dangerously_get_member(call: Call, member_id: str, *, include_deleted:
     member = await MemberRepository(call.db, call.project_id).get_anywhere(member_id)
     if member is None or (member.status == "deleted" and not include_deleted):
         raise KeystileError("member_not_found")
-    return MemberView(member, await organization_view(call, member.organization_id))
+    return await _locked_view(call, MemberView(member, await organization_view(call, member.organization_id)))
 
 
 @dataclass(frozen=True)
@@ -269,10 +301,7 @@ async def update_member(
     if changes.mfa_enrolled is not None:
         member.mfa_enrolled = changes.mfa_enrolled
     if changes.mfa_phone_number is not None:
-        member.mfa_phone_number = (
-            normalize_phone(changes.mfa_phone_number) if changes.mfa_phone_number else ""
-        )
-        member.mfa_phone_number_verified = False
+        set_mfa_phone_number(member, changes.mfa_phone_number)
     if changes.default_mfa_method is not None:
         if changes.default_mfa_method not in MFA_DEFAULTS:
             raise KeystileError("invalid_argument", "default_mfa_method is 'sms_otp' or 'totp'.")
@@ -292,7 +321,7 @@ async def update_member(
         member.external_id = external_id
     member.updated_at = call.now
     await _flush(db)
-    return MemberView(member, organization)
+    return await _locked_view(call, MemberView(member, organization))
 
 
 async def delete_member(
@@ -370,8 +399,10 @@ async def search_members(
             await organizations_repo.by_ids(list({m.organization_id for m in found[:page_size]}))
         )
     }
+    members = [MemberView(member, views[member.organization_id]) for member in found[:page_size]]
+    await member_locks.with_locks(call, members)
     return MemberPage(
-        members=[MemberView(member, views[member.organization_id]) for member in found[:page_size]],
+        members=members,
         organizations=list(views.values()),
         total=total,
         next_cursor=encode_cursor(last.created_at, last.member_id) if last is not None else None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from keystile.b2b import intermediate
+from keystile.b2b import intermediate, member_locks
 from keystile.b2b.admission import allows_mfa_method, unmet_requirements
 from keystile.b2b.intermediate import PresentedIntermediateSession
 from keystile.b2b.members import get_member
@@ -67,10 +67,12 @@ async def challenge(
 ) -> Challenge:
     """The member and what it presents, checked before the factor is: an intermediate session of this
     member whose primary factor the organization accepts, or a session of this member. A second factor
-    alone authenticates nobody (unless not `required`: enrolling one needs neither)."""
+    alone authenticates nobody (unless not `required`: enrolling one needs neither). A locked member
+    is refused."""
     if request.set_mfa_enrollment is not None and request.set_mfa_enrollment not in ENROLLMENT:
         raise KeystileError("invalid_argument", "set_mfa_enrollment must be enroll or unenroll.")
     member = await get_member(call, request.organization_ref, member_ref=request.member_ref, email=None)
+    member_locks.refuse_locked(member)
     row, organization = member.member, member.organization.organization
     if not allows_mfa_method(organization, row, method):
         raise KeystileError("mfa_method_not_allowed")

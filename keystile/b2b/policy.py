@@ -290,10 +290,15 @@ def scim_role_sources(
     return _other_connections(previous, connection_id) + granted
 
 
+def sso_connections(factors: list[dict[str, Any]]) -> set[str]:
+    """The SSO connections that factors logged in through."""
+    return {f["saml_sso_factor"]["provider_id"] for f in factors if f.get("saml_sso_factor")}
+
+
 def session_roles(roles: list[dict[str, Any]], factors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The roles a session holds: an SSO connection's roles only when one of its factors is a login
     through that connection, as Stytch grants them for JWTs and authorization checks."""
-    connections = {(f.get("saml_sso_factor") or {}).get("provider_id") for f in factors}
+    connections = sso_connections(factors)
     held = []
     for role in roles:
         kept = [

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from keystile.b2b.models import Member, MemberSession, Organization
+from keystile.b2b.policy import sso_connections
 from keystile.db.project_rows import ProjectScoped, joined_on, matching
 from keystile.sessions.repository import session_key
 
@@ -46,3 +47,12 @@ class MemberSessionRepository(ProjectScoped):
 
     async def delete_for_member(self, member_id: str) -> None:
         await self.delete_by(MemberSession, member_id=member_id)
+
+    async def delete_with_sso_factors(self, member_id: str, connection_ids: set[str]) -> None:
+        """Delete the member's sessions holding an SSO factor of one of `connection_ids`."""
+        sessions = await self.db.scalars(
+            select(MemberSession).where(*matching(MemberSession, self.project_id, member_id=member_id))
+        )
+        for session in sessions:
+            if sso_connections(session.authentication_factors or []) & connection_ids:
+                await self.delete(session_id=session.session_id)

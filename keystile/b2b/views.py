@@ -7,6 +7,7 @@ from typing import Any
 
 from keystile.b2b import policy
 from keystile.b2b.models import Member, Organization
+from keystile.identity.views import ActiveLock
 
 
 @dataclass
@@ -38,6 +39,8 @@ class OrganizationView:
 class MemberView:
     member: Member
     organization: OrganizationView
+    # The member's lock, where the caller looked it up (`member_locks.with_locks`).
+    lock: ActiveLock | None = None
 
     @property
     def roles(self) -> list[dict[str, Any]]:

@@ -121,10 +121,18 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    tls_cert: Annotated[
+        Path | None, typer.Option(help="PEM certificate (chain): serve HTTPS, as the browser SDK needs.")
+    ] = None,
+    tls_key: Annotated[Path | None, typer.Option(help="PEM private key of --tls-cert.")] = None,
 ) -> None:
-    """Serve the Stytch API at the root (`/v1/...`), `/healthz` and `/docs`."""
+    """Serve the Stytch API at the root (`/v1/...`), the frontend SDK API (`/sdk/v1/...`), `/healthz`
+    and `/docs`; over HTTPS with --tls-cert and --tls-key."""
     settings = get_settings()
     configure_logging(settings)
+    if (tls_cert is None) != (tls_key is None):
+        typer.echo("--tls-cert and --tls-key go together.", err=True)
+        raise typer.Exit(code=2)
     if settings.dev_inbox and not is_loopback_host(host):
         typer.echo(
             f"KEYSTILE_DEV_INBOX=true serves development-only pages: bind to a loopback host "
@@ -152,6 +160,8 @@ def serve(
         # With --workers, each worker answers uvicorn's health check once it has imported keystile,
         # which takes longer than uvicorn's default 5 s on a busy machine.
         timeout_worker_healthcheck=60,
+        ssl_certfile=tls_cert,
+        ssl_keyfile=tls_key,
     )
 
 

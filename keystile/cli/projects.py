@@ -1,5 +1,5 @@
 """`keystile projects …`: create and list projects, rotate secrets, manage redirect URLs, WebAuthn
-domains and the Connected Apps provider settings."""
+domains, the frontend SDK settings and the Connected Apps provider settings."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from keystile.cli import session_migration, trusted_tokens
+from keystile.cli import sdk, session_migration, trusted_tokens
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock, rfc3339
 from keystile.config import get_settings
@@ -30,6 +30,7 @@ app.add_typer(redirects_app, name="redirect-urls")
 app.add_typer(domains_app, name="domains")
 app.add_typer(trusted_tokens.app, name="trusted-tokens")
 app.add_typer(session_migration.app, name="session-migration")
+app.command("sdk")(sdk.sdk)
 
 # Whatever a user typed (names, URLs, ids) goes through `escape`: Rich would read `[/x]` as markup.
 out = Console()

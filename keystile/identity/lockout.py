@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keystile.errors import CommittedRefusal, KeystileError
 from keystile.identity.locks import LockRepository
 from keystile.identity.models import UserLock
+from keystile.identity.views import ActiveLock
 
 LOCK_THRESHOLD: Final = 10
 FAILURE_WINDOW: Final = timedelta(hours=1)
@@ -31,6 +32,18 @@ def is_locked(lock: UserLock, now: datetime) -> bool:
 async def refuse_if_locked(db: AsyncSession, project_id: str, user_id: str, now: datetime) -> None:
     if (lock := await lock_state(db, project_id, user_id)) is not None and is_locked(lock, now):
         raise KeystileError("user_lock_limit_reached")
+
+
+async def active_locks(
+    db: AsyncSession, project_id: str, subject_ids: list[str], now: datetime
+) -> dict[str, ActiveLock]:
+    """The unexpired locks of `subject_ids` (users, or whatever else is locked: members, passwords), by id."""
+    if not subject_ids:
+        return {}
+    found = await LockRepository(db, project_id).active(subject_ids, now)
+    return {
+        subject: ActiveLock(created_at=created, expires_at=expires) for subject, created, expires in found
+    }
 
 
 async def _held(db: AsyncSession, project_id: str, user_id: str) -> LockRepository:

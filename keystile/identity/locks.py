@@ -53,6 +53,19 @@ class LockRepository(ProjectScoped):
         """The user's failure counter and lock, if the user ever failed to authenticate."""
         return await self.db.scalar(select(UserLock).where(self._of(user_id)))
 
+    async def active(self, subject_ids: list[str], now: datetime) -> list[tuple[str, datetime, datetime]]:
+        """The subjects' unexpired locks: (subject id, created at, expires at)."""
+        rows = await self.db.execute(
+            select(UserLock.user_id, UserLock.lock_created_at, UserLock.lock_expires_at).where(
+                UserLock.project_id == self.project_id,
+                UserLock.user_id.in_(subject_ids),
+                UserLock.lock_expires_at > now,
+            )
+        )
+        return [
+            (subject, created, expires) for subject, created, expires in rows.all() if created and expires
+        ]
+
     async def hold_user(self, user_id: str) -> None:
         """Lock the user's row until the transaction ends (a no-op on SQLite, whose writers queue up)."""
         await self.db.execute(

@@ -18,24 +18,25 @@ HOSTNAME: Final = re.compile(
 )
 
 
-def _refuse(value: str, why: str) -> KeystileError:
-    return KeystileError("invalid_argument", f"{value!r} is not an allowed WebAuthn domain: {why}.")
+def _refuse(value: str, why: str, what: str) -> KeystileError:
+    return KeystileError("invalid_argument", f"{value!r} is not an allowed {what}: {why}.")
 
 
-def canonical_origin(value: str, *, test_project: bool) -> str:
+def canonical_origin(value: str, *, test_project: bool, what: str = "WebAuthn domain") -> str:
     """The origin a project allows for `value`: a bare domain means its https origin; http is
-    allowed for localhost in test projects only (browsers treat it as a secure context)."""
+    allowed for localhost in test projects only (browsers treat it as a secure context). `what` names
+    the list in the refusal."""
     text = value.strip().lower()
     parts = urlsplit(text if "://" in text else f"https://{text}")
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or parts.username or parts.password:
-        raise _refuse(value, "an origin is https://host[:port]")
+        raise _refuse(value, "an origin is https://host[:port]", what)
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise _refuse(value, "an origin has no path, query or fragment")
+        raise _refuse(value, "an origin has no path, query or fragment", what)
     if not HOSTNAME.match(host) or _is_ip_address(host):
-        raise _refuse(value, "the host must be a domain name")
+        raise _refuse(value, "the host must be a domain name", what)
     if parts.scheme == "http" and not (host == LOCALHOST and test_project):
-        raise _refuse(value, "http is allowed only for localhost, in test projects")
+        raise _refuse(value, "http is allowed only for localhost, in test projects", what)
     port = parts.port
     return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
 

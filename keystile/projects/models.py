@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from keystile.db.base import Base, UTCDateTime, id_column_type
+from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
 
 
 class Project(Base):
@@ -24,6 +24,10 @@ class Project(Base):
     environment: Mapped[str] = mapped_column(String(8))
     public_token: Mapped[str] = mapped_column(String(96), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The frontend SDK (`/sdk/v1`): off until enabled; the origins it answers; the methods it refuses.
+    sdk_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    sdk_authorized_domains: Mapped[list[str] | None] = mapped_column(JSONDocument, default=None)
+    sdk_forbidden_methods: Mapped[list[str] | None] = mapped_column(JSONDocument, default=None)
 
 
 class ProjectSecret(Base):

@@ -25,6 +25,10 @@ class ProjectRepository:
     async def by_public_token(self, public_token: str) -> Project | None:
         return await self.session.scalar(select(Project).where(Project.public_token == public_token))
 
+    async def sdk_enabled(self) -> list[Project]:
+        """The projects whose frontend SDK is on."""
+        return list(await self.session.scalars(select(Project).where(Project.sdk_enabled.is_(True))))
+
     async def count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(Project)) or 0)
 

@@ -27,6 +27,10 @@ SENDS = {
     "/v1/b2b/otps/email/discovery/send",
     "/v1/b2b/passwords/email/reset/start",
     "/v1/b2b/passwords/discovery/email/reset/start",
+    # The frontend SDK's (issue #24), limited as the `/v1` routes they run.
+    "/sdk/v1/magic_links/email/login_or_create",
+    "/sdk/v1/otps/email/login_or_create",
+    "/sdk/v1/otps/sms/login_or_create",
 }
 ATTEMPTS = {
     "/v1/magic_links/authenticate",
@@ -54,8 +58,16 @@ ATTEMPTS = {
     "/v1/impersonation/authenticate",
     "/v1/b2b/impersonation/authenticate",
     "/v1/b2b/passwords/discovery/authenticate",
+    "/sdk/v1/magic_links/authenticate",
+    "/sdk/v1/otps/authenticate",
+    "/sdk/v1/passwords/authenticate",
 }
-SESSION_CHECKS = {"/v1/sessions/authenticate", "/v1/b2b/sessions/authenticate"}
+SESSION_CHECKS = {
+    "/v1/sessions/authenticate",
+    "/v1/b2b/sessions/authenticate",
+    "/sdk/v1/sessions/authenticate",
+    "/sdk/v1/users/me",
+}
 
 
 def _limited_by(dependency: object) -> set[str]:

@@ -144,6 +144,47 @@ def test_migrate_onto_an_existing_member_and_refusals(b2b_client: stytch.B2BClie
     )
 
 
+def test_migrate_sets_the_mfa_phone_number_verified_or_not_and_the_roles(
+    documents_policy: Project, b2b_client: stytch.B2BClient
+) -> None:
+    """`mfa_phone_number` is set, verified only with `set_phone_number_verified`, on a member added or
+    there already; `roles` replace the explicit roles of a member there already."""
+    organization_id = organization(b2b_client)
+    [argon] = [h for h in imported_hashes(STRONG) if h["hash_type"] == "argon_2i"]
+    added = b2b_client.passwords.migrate(
+        email_address=f"ada@{new_domain()}",
+        organization_id=organization_id,
+        mfa_phone_number="+1 (415) 555-0100",
+        set_phone_number_verified=True,
+        **argon,
+    ).member
+    assert (added.mfa_phone_number, added.mfa_phone_number_verified) == ("+14155550100", True)
+    unverified = b2b_client.passwords.migrate(
+        email_address=f"bo@{new_domain()}",
+        organization_id=organization_id,
+        mfa_phone_number="+14155550101",
+        **argon,
+    ).member
+    assert (unverified.mfa_phone_number, unverified.mfa_phone_number_verified) == ("+14155550101", False)
+
+    email = f"cy@{new_domain()}"
+    members = b2b_client.organizations.members
+    existing = members.create(organization_id=organization_id, email_address=email, roles=["editor"]).member
+    assert (existing.mfa_phone_number, existing.mfa_phone_number_verified) == ("", False)
+    migrated = b2b_client.passwords.migrate(
+        email_address=email,
+        organization_id=organization_id,
+        mfa_phone_number="+14155550102",
+        set_phone_number_verified=True,
+        roles=[],
+        **argon,
+    )
+    assert migrated.member_created is False
+    got = members.get(organization_id=organization_id, member_id=existing.member_id).member
+    assert (got.mfa_phone_number, got.mfa_phone_number_verified) == ("+14155550102", True)
+    assert [role.role_id for role in got.roles] == ["stytch_member"]
+
+
 def test_strength_check(b2b_client: stytch.B2BClient) -> None:
     strong = b2b_client.passwords.strength_check(password=STRONG, email_address=f"ada@{new_domain()}")
     assert strong.valid_password is True and strong.score >= 3 and strong.breached_password is False

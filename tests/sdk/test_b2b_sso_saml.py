@@ -27,6 +27,7 @@ from keystile.config import Settings
 from tests.sdk.test_b2b_member_roles import sources as role_sources
 from tests.sdk.test_rbac_policy import AUDITOR, POLICY, set_policy
 from tests.support.b2b_mail import error_of, new_domain
+from tests.support.password_hashes import imported_hashes
 from tests.support.saml_idp import SamlIdP, User, read_form
 from tests.support.server import KeystileServer, Project
 
@@ -429,3 +430,41 @@ def test_connection_and_group_roles_reach_the_member_its_jwt_and_checks(
         lambda: b2b.sessions.authenticate(session_token=second.session_token, authorization_check=write)
     )
     assert refused.error_type == "session_authorization_error"
+
+
+def test_migrate_taking_a_role_the_connection_grants_ends_its_sso_sessions_unless_preserved(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project, tmp_path: Path
+) -> None:
+    """passwords.migrate's `roles` replace the explicit ones; taking away one that the SSO connection
+    also grants ends the member's sessions through that connection, unless `preserve_existing_sessions`."""
+    assert set_policy(sso_server, sso_project, POLICY, tmp_path).returncode == 0
+    org = organization(b2b)
+    connection_id = active_connection(b2b, idp, org)
+    b2b.sso.saml.update_connection(
+        organization_id=org,
+        connection_id=connection_id,
+        saml_connection_implicit_role_assignments=[{"role_id": "editor"}],
+    )
+    [argon] = [h for h in imported_hashes("violet tangerine oboe 71") if h["hash_type"] == "argon_2i"]
+    sessions = {}
+    for label in ("kept", "ended"):
+        idp.user = User(f"{label}@{new_domain()}")
+        answer = b2b.sso.authenticate(sso_token=browser_login(sso_server, sso_project, connection_id)[1])
+        b2b.organizations.members.update(organization_id=org, member_id=answer.member_id, roles=["editor"])
+        assert role_sources(
+            b2b.organizations.members.get(organization_id=org, member_id=answer.member_id).member
+        )["editor"] == ["direct_assignment", "sso_connection"]
+        b2b.passwords.migrate(
+            email_address=answer.member.email_address,
+            organization_id=org,
+            roles=[],
+            preserve_existing_sessions=label == "kept",
+            **argon,
+        )
+        sessions[label] = answer.session_token
+        assert role_sources(
+            b2b.organizations.members.get(organization_id=org, member_id=answer.member_id).member
+        )["editor"] == ["sso_connection"]
+    assert b2b.sessions.authenticate(session_token=sessions["kept"]).member_session.member_id
+    ended = error_of(lambda: b2b.sessions.authenticate(session_token=sessions["ended"]))
+    assert (ended.status_code, ended.error_type) == (404, "session_not_found")

@@ -289,6 +289,9 @@ def member_out(view: MemberView, roles: list[dict[str, Any]] | None = None) -> M
             "created_at": rfc3339(member.created_at),
             "updated_at": rfc3339(member.updated_at),
             "external_id": member.external_id or "",
+            "is_locked": view.lock is not None,
+            "lock_created_at": rfc3339(view.lock.created_at) if view.lock is not None else None,
+            "lock_expires_at": rfc3339(view.lock.expires_at) if view.lock is not None else None,
         }
     )
 

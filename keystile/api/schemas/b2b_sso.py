@@ -1,5 +1,5 @@
-"""Request and response bodies of the B2B SSO API (SAML connections, sso.authenticate), as the official
-SDKs use them."""
+"""Request and response bodies of the B2B SSO API (SAML and OIDC connections, sso.authenticate), as the
+official SDKs use them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from keystile.api.schemas.b2b_sessions import EntryResponse
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.sessions import TOKEN_MAX, SessionFields
 from keystile.b2b.sso.flow import acs_url
-from keystile.b2b.sso.models import SAMLConnection
+from keystile.b2b.sso.models import OIDCConnection, SAMLConnection
 
 Text = Annotated[str, Field(max_length=2048)]
 PEM = Annotated[str, Field(max_length=16_384)]
@@ -50,6 +50,24 @@ class UpdateSAMLRequest(RequestBody):
     idp_initiated_auth_disabled: bool | None = None
     saml_encryption_private_key: PEM | None = None
     allow_gateway_callback: bool | None = None
+
+
+class CreateOIDCRequest(CreateSAMLRequest):
+    pass
+
+
+class UpdateOIDCRequest(RequestBody):
+    display_name: Text | None = None
+    client_id: Annotated[str, Field(max_length=512)] | None = None
+    client_secret: Annotated[str, Field(max_length=2048)] | None = None
+    issuer: Text | None = None
+    authorization_url: Text | None = None
+    token_url: Text | None = None
+    userinfo_url: Text | None = None
+    jwks_url: Text | None = None
+    identity_provider: Annotated[str, Field(max_length=32)] | None = None
+    custom_scopes: Text | None = None
+    attribute_mapping: dict[str, Any] | None = Field(default=None, max_length=50)
 
 
 class UpdateByURLRequest(RequestBody):
@@ -117,6 +135,50 @@ def saml_connection_out(row: SAMLConnection, base_url: str) -> SAMLConnectionOut
     )
 
 
+class OIDCConnectionOut(BaseModel):
+    organization_id: str
+    connection_id: str
+    status: str
+    display_name: str
+    redirect_url: str
+    client_id: str
+    client_secret: str
+    issuer: str
+    authorization_url: str
+    token_url: str
+    userinfo_url: str
+    jwks_url: str
+    identity_provider: str
+    custom_scopes: str
+    attribute_mapping: dict[str, Any]
+
+
+def oidc_connection_out(row: OIDCConnection, base_url: str) -> OIDCConnectionOut:
+    """The SDK's `OIDCConnection`; the client secret is never shown back (it is stored encrypted)."""
+    return OIDCConnectionOut(
+        organization_id=row.organization_id,
+        connection_id=row.connection_id,
+        status=row.status,
+        display_name=row.display_name,
+        redirect_url=acs_url(base_url, row.connection_id),
+        client_id=row.client_id,
+        client_secret="",
+        issuer=row.issuer,
+        authorization_url=row.authorization_url,
+        token_url=row.token_url,
+        userinfo_url=row.userinfo_url,
+        jwks_url=row.jwks_url,
+        identity_provider=row.identity_provider,
+        custom_scopes=row.custom_scopes,
+        attribute_mapping=dict(row.attribute_mapping),
+    )
+
+
+class OIDCConnectionResponse(StytchResponse):
+    connection: OIDCConnectionOut
+    warning: str | None = None
+
+
 class SAMLConnectionResponse(StytchResponse):
     connection: SAMLConnectionOut
 
@@ -131,7 +193,7 @@ class DeletePrivateKeyResponse(StytchResponse):
 
 class GetConnectionsResponse(StytchResponse):
     saml_connections: list[SAMLConnectionOut]
-    oidc_connections: list[dict[str, Any]]
+    oidc_connections: list[OIDCConnectionOut]
     external_connections: list[dict[str, Any]]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from keystile import tokens
-from keystile.b2b import intermediate, mfa
+from keystile.b2b import intermediate, member_locks, mfa
 from keystile.b2b.admission import Entry, enter
 from keystile.b2b.discovery import Discovery, discover
 from keystile.b2b.members import add_member, get_member
@@ -138,6 +138,7 @@ async def authenticate_email(
         await intermediate.presented(call, intermediate_session_token) if intermediate_session_token else None
     )
     member = await get_member(call, organization_ref, member_ref=None, email=address)
+    member_locks.refuse_locked(member)
     row = member.member
     otps = MemberOtpRepository(call.db, call.project_id)
     await _redeemed(

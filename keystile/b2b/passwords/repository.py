@@ -8,6 +8,7 @@ from functools import cache
 
 from sqlalchemy import Select, and_, bindparam, case, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
@@ -31,7 +32,7 @@ def holder_of(member: Member, *, cross_org: bool) -> str:
 
 
 @cache
-def _credentials() -> Select[Member, MemberPassword, UserLock, PasswordPolicy]:
+def _credentials() -> Select[Member, MemberPassword, UserLock, UserLock, PasswordPolicy]:
     """The one read of a member's password login (parameters `project_id`, `organization_id`, `email`),
     built once."""
     cross_org = PasswordPolicy.cross_org_passwords == true()
@@ -40,11 +41,14 @@ def _credentials() -> Select[Member, MemberPassword, UserLock, PasswordPolicy]:
     its_lock = and_(
         UserLock.project_id == Member.project_id, UserLock.user_id == MemberPassword.member_password_id
     )
+    member_lock = aliased(UserLock)
+    members_lock = and_(member_lock.project_id == Member.project_id, member_lock.user_id == Member.member_id)
     return (
-        select(Member, MemberPassword, UserLock, PasswordPolicy)
+        select(Member, MemberPassword, UserLock, member_lock, PasswordPolicy)
         .outerjoin(PasswordPolicy, PasswordPolicy.project_id == Member.project_id)
         .outerjoin(MemberPassword, and_(same_project, MemberPassword.holder == holder))
         .outerjoin(UserLock, its_lock)
+        .outerjoin(member_lock, members_lock)
         .where(
             Member.project_id == bindparam("project_id"),
             Member.organization_id == bindparam("organization_id"),
@@ -60,6 +64,7 @@ class PasswordCredentials:
     member: Member
     password: MemberPassword | None
     lock: UserLock | None  # the password's failure counter and lock (by member_password_id)
+    member_lock: UserLock | None  # the member's own (by member_id: its OTP, TOTP and recovery codes)
     rules: PasswordRules
 
 
@@ -68,13 +73,14 @@ class MemberPasswordRepository(ProjectScoped):
 
     async def credentials(self, organization_id: str, email: str) -> PasswordCredentials | None:
         """The organization's member of `email` with the password it holds (its own, or its address's
-        with cross-org passwords), that password's failure counter and the project's rules."""
+        with cross-org passwords), that password's and the member's failure counters and the project's
+        rules."""
         parameters = {"project_id": self.project_id, "organization_id": organization_id, "email": email}
         found = (await self.db.execute(_credentials(), parameters)).first()
         if found is None:
             return None
-        member, password, lock, policy = found
-        return PasswordCredentials(member, password, lock, rules_of(policy))
+        member, password, lock, member_lock, policy = found
+        return PasswordCredentials(member, password, lock, member_lock, rules_of(policy))
 
     async def held_by(self, holder: str) -> MemberPassword | None:
         return await self.find_by(MemberPassword, holder=holder)

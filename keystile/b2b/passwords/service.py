@@ -9,7 +9,7 @@ from typing import Any
 
 from keystile.b2b import intermediate
 from keystile.b2b.admission import Entry, enter
-from keystile.b2b.members import NewMember, add_member
+from keystile.b2b.members import NewMember, add_member, replace_roles, set_mfa_phone_number
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import organization_view
@@ -29,6 +29,7 @@ from keystile.credentials.hashes import Argon2Parameters, needs_rehash
 from keystile.credentials.imported import validate_import
 from keystile.credentials.policy import PasswordRules, project_rules
 from keystile.errors import CommittedRefusal, KeystileError
+from keystile.identity import lockout
 from keystile.identity.contact import normalize_email
 from keystile.identity.models import UserLock
 from keystile.sessions.types import SessionRequest
@@ -75,11 +76,13 @@ async def member_credentials(
 async def checked_password(
     call: Call, found: PasswordCredentials | None, password: str, parameters: Argon2Parameters
 ) -> Member:
-    """The member of `found` if `password` matches its password (see `checked_row`); no member, or
-    none with a password, answers as a wrong password does, as slowly."""
+    """The member of `found` if `password` matches its password (see `checked_row`) and the member is
+    not locked; no member, or none with a password, answers as a wrong password does, as slowly."""
     if found is None or found.password is None:
         await decoy_check(password, parameters)
         raise KeystileError("unauthorized_credentials")
+    if found.member_lock is not None and lockout.is_locked(found.member_lock, call.now):
+        raise KeystileError("user_lock_limit_reached")  # a member locked by another factor
     await checked_row(call, found.password, found.lock, password, found.rules, parameters)
     return found.member
 
@@ -153,9 +156,14 @@ async def migrate(
     hash_text: object,
     hash_config: dict[str, Any] | None,
     new: NewMember,
+    phone_verified: bool = False,
+    preserve_sessions: bool = False,
 ) -> Migrated:
     """Give a member (added, active, when the address is new to the organization) an imported password
-    hash, verified at its first login and then replaced by argon2id. The address counts as verified."""
+    hash, verified at its first login and then replaced by argon2id. The address counts as verified;
+    the MFA phone number given too when `phone_verified`. A member there already gets the roles
+    (`replace_roles`, honouring `preserve_sessions`) and the MFA phone number given; the rest of `new`
+    is for a member added."""
     address = normalize_email(email)
     stored = validate_import(hash_type, hash_text, hash_config)
     organization = await organization_view(call, organization_ref)
@@ -171,6 +179,15 @@ async def migrate(
     holder = holder_of(member, cross_org=rules.cross_org_passwords)
     if await passwords.held_by(holder) is not None:
         raise KeystileError("password_already_exists")
+    if not created:
+        if new.roles is not None:
+            await replace_roles(
+                call, organization.organization_id, member, new.roles, preserve_sessions=preserve_sessions
+            )
+        if new.mfa_phone_number is not None:
+            set_mfa_phone_number(member, new.mfa_phone_number)
+    if phone_verified and member.mfa_phone_number:
+        member.mfa_phone_number_verified = True
     member.email_address_verified, member.updated_at = True, call.now
     member.member_password_id = (
         await passwords.set(holder, address, stored, now=call.now)

@@ -1,5 +1,6 @@
 """Use cases for an organization's SAML connections: create, update (by fields or from the IdP's
-metadata URL), remove a verification certificate or an encryption key, list and delete."""
+metadata URL), remove a verification certificate or an encryption key; and, for connections of every
+protocol, list and delete."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import httpx
 
 from keystile.b2b.organizations import administered_organization
 from keystile.b2b.sso import certificates, saml_protocol
-from keystile.b2b.sso.models import SAMLConnection, SSOToken
-from keystile.b2b.sso.repository import SSORepository
+from keystile.b2b.sso.models import OIDCConnection, SAMLConnection, SSOToken
+from keystile.b2b.sso.repository import SSORepository, connection_model
 from keystile.b2b.views import OrganizationView
 from keystile.calls import Call
 from keystile.errors import KeystileError
@@ -67,7 +68,7 @@ class SAMLSettings:
     allow_gateway_callback: bool | None = None
 
 
-def _identity_provider(value: str | None) -> str:
+def identity_provider_of(value: str | None) -> str:
     if value is None or value == "":
         return "generic"
     if value not in IDENTITY_PROVIDERS:
@@ -75,7 +76,7 @@ def _identity_provider(value: str | None) -> str:
     return value
 
 
-def _display_name(value: str | None, default: str) -> str:
+def display_name_of(value: str | None, default: str) -> str:
     name = (value or default).strip()
     if len(name) > 256 or any(ord(ch) < 0x20 for ch in name):
         raise KeystileError("invalid_argument", "display_name must be at most 256 characters.")
@@ -96,7 +97,7 @@ def is_complete(row: SAMLConnection) -> bool:
     )
 
 
-def _check_mapping(mapping: dict[str, Any]) -> dict[str, str]:
+def check_mapping(mapping: dict[str, Any]) -> dict[str, str]:
     if not all(isinstance(key, str) and isinstance(value, str) for key, value in mapping.items()):
         raise KeystileError("invalid_argument", "attribute_mapping maps names to attribute names (strings).")
     return dict(mapping)
@@ -128,11 +129,11 @@ def _apply(call: Call, row: SAMLConnection, given: SAMLSettings) -> None:
         except KeystileError as error:
             raise KeystileError("invalid_idp_sso_url") from error
     if given.display_name is not None:
-        row.display_name = _display_name(given.display_name, row.display_name)
+        row.display_name = display_name_of(given.display_name, row.display_name)
     if given.identity_provider is not None:
-        row.identity_provider = _identity_provider(given.identity_provider)
+        row.identity_provider = identity_provider_of(given.identity_provider)
     if given.attribute_mapping is not None:
-        row.attribute_mapping = _check_mapping(given.attribute_mapping)
+        row.attribute_mapping = check_mapping(given.attribute_mapping)
     if given.x509_certificate:
         _add_certificate(call, row, given.x509_certificate)
     if given.saml_encryption_private_key:
@@ -157,7 +158,7 @@ def _apply(call: Call, row: SAMLConnection, given: SAMLSettings) -> None:
     row.updated_at = call.now
 
 
-async def _administered(
+async def administered(
     call: Call, organization_ref: str, acting: MemberCredentials | None, action: str, what: str
 ) -> OrganizationView:
     """The organization, once the acting member session (if any) may take `action` on `stytch.sso`."""
@@ -187,14 +188,14 @@ async def create_connection(
     acting: MemberCredentials | None,
 ) -> SAMLConnection:
     """A new pending connection of the organization, to be completed with the IdP's details."""
-    organization = await _administered(call, organization_ref, acting, "create", "Creating an SSO connection")
+    organization = await administered(call, organization_ref, acting, "create", "Creating an SSO connection")
     row = SAMLConnection(
         connection_id=new_id("saml-connection"),
         project_id=call.project_id,
         organization_id=organization.organization_id,
         status=PENDING,
-        display_name=_display_name(display_name, "SAML connection"),
-        identity_provider=_identity_provider(identity_provider),
+        display_name=display_name_of(display_name, "SAML connection"),
+        identity_provider=identity_provider_of(identity_provider),
         idp_entity_id="",
         idp_sso_url="",
         nameid_format=DEFAULT_NAMEID_FORMAT,
@@ -222,7 +223,7 @@ async def update_connection(
     settings: SAMLSettings,
     acting: MemberCredentials | None,
 ) -> SAMLConnection:
-    organization = await _administered(call, organization_ref, acting, "update", "Updating an SSO connection")
+    organization = await administered(call, organization_ref, acting, "update", "Updating an SSO connection")
     row = await _connection(call, organization, connection_id, for_update=True)
     await _check_assigned_roles(call, organization.organization_id, settings)
     _apply(call, row, settings)
@@ -271,7 +272,7 @@ async def update_by_url(
     acting: MemberCredentials | None,
 ) -> SAMLConnection:
     """Set the IdP's entity id, SSO URL and signing certificates from its metadata document."""
-    organization = await _administered(call, organization_ref, acting, "update", "Updating an SSO connection")
+    organization = await administered(call, organization_ref, acting, "update", "Updating an SSO connection")
     idp = saml_protocol.read_metadata(await _fetch_metadata(metadata_url))
     row = await _connection(call, organization, connection_id, for_update=True)
     _apply(call, row, SAMLSettings(idp_entity_id=idp.entity_id, idp_sso_url=idp.sso_url))
@@ -298,7 +299,7 @@ async def delete_verification_certificate(
     acting: MemberCredentials | None,
 ) -> str:
     """Remove an IdP certificate (when rotating them); an active connection keeps at least one."""
-    organization = await _administered(
+    organization = await administered(
         call, organization_ref, acting, "update", "Deleting a verification certificate"
     )
     row = await _connection(call, organization, connection_id, for_update=True)
@@ -317,27 +318,42 @@ async def delete_encryption_private_key(
     private_key_id: str,
     acting: MemberCredentials | None,
 ) -> str:
-    organization = await _administered(call, organization_ref, acting, "update", "Deleting an encryption key")
+    organization = await administered(call, organization_ref, acting, "update", "Deleting an encryption key")
     row = await _connection(call, organization, connection_id, for_update=True)
     row.encryption_private_keys = _without(row.encryption_private_keys, "private_key_id", private_key_id)
     row.updated_at = call.now
     return private_key_id
 
 
+@dataclass(frozen=True)
+class Connections:
+    """An organization's connections, by protocol, oldest first."""
+
+    saml: list[SAMLConnection]
+    oidc: list[OIDCConnection]
+
+
 async def get_connections(
     call: Call, *, organization_ref: str, acting: MemberCredentials | None
-) -> list[SAMLConnection]:
-    organization = await _administered(call, organization_ref, acting, "get", "Listing SSO connections")
-    return await SSORepository(call.db, call.project_id).connections(organization.organization_id)
+) -> Connections:
+    organization = await administered(call, organization_ref, acting, "get", "Listing SSO connections")
+    repo = SSORepository(call.db, call.project_id)
+    return Connections(
+        saml=await repo.connections(SAMLConnection, organization.organization_id),
+        oidc=await repo.connections(OIDCConnection, organization.organization_id),
+    )
 
 
 async def delete_connection(
     call: Call, *, organization_ref: str, connection_id: str, acting: MemberCredentials | None
 ) -> str:
     """Delete the connection and the SSO tokens it issued that were not redeemed yet."""
-    organization = await _administered(call, organization_ref, acting, "delete", "Deleting an SSO connection")
-    row = await _connection(call, organization, connection_id, for_update=True)
+    organization = await administered(call, organization_ref, acting, "delete", "Deleting an SSO connection")
     repo = SSORepository(call.db, call.project_id)
+    model = connection_model(connection_id)
+    row = await repo.find_by(model, organization_id=organization.organization_id, connection_id=connection_id)
+    if row is None:
+        raise KeystileError("sso_connection_not_found")
     await repo.delete_by(SSOToken, connection_id=connection_id)
-    await repo.delete_by(SAMLConnection, connection_id=row.connection_id)
+    await repo.delete_by(model, connection_id=row.connection_id)
     return connection_id

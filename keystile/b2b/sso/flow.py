@@ -1,9 +1,11 @@
-"""The SSO browser flow: start (an AuthnRequest to the IdP), the IdP's answer at keystile's ACS (an
-SSO token for the app), and `sso.authenticate` (the member, JIT provisioning, the member session)."""
+"""The SAML browser flow: start (an AuthnRequest to the IdP), the IdP's answer at keystile's ACS (an
+SSO token for the app); and, for every protocol, the SSO token handed to the app and `sso.authenticate`
+(the member, JIT provisioning, the member session)."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -15,8 +17,8 @@ from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.organizations import organization_view
 from keystile.b2b.sso import saml_protocol
 from keystile.b2b.sso.connections import ACTIVE
-from keystile.b2b.sso.models import SAMLConnection, SAMLRequest, SSOToken
-from keystile.b2b.sso.repository import SSORepository
+from keystile.b2b.sso.models import OIDCConnection, OIDCRequest, SAMLConnection, SAMLRequest, SSOToken
+from keystile.b2b.sso.repository import Connection, SSORepository, connection_model
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.calls import Call
 from keystile.clock import rfc3339
@@ -53,8 +55,8 @@ def _parties(
     return sp, idp
 
 
-async def _active_connection(call: Call, connection_id: str) -> SAMLConnection:
-    row = await SSORepository(call.db, call.project_id).find_by(SAMLConnection, connection_id=connection_id)
+async def active_connection(call: Call, model: type[Connection], connection_id: str) -> Connection:
+    row = await SSORepository(call.db, call.project_id).find_by(model, connection_id=connection_id)
     if row is None:
         raise KeystileError("sso_connection_not_found")
     if row.status != ACTIVE:
@@ -62,7 +64,7 @@ async def _active_connection(call: Call, connection_id: str) -> SAMLConnection:
     return row
 
 
-async def _redirect_url(call: Call, url_type: str, requested: str | None) -> str:
+async def redirect_url(call: Call, url_type: str, requested: str | None) -> str:
     return await resolve_redirect_url(
         call.db, call.project_id, url_type, requested, refusal="no_match_for_provided_sso_url"
     )
@@ -78,10 +80,10 @@ async def start(
     code_challenge: str | None,
 ) -> str:
     """The IdP URL carrying keystile's AuthnRequest; the request is remembered by its RelayState."""
-    row = await _active_connection(call, connection_id)
+    row = await active_connection(call, SAMLConnection, connection_id)
     challenge = tokens.check_challenge(code_challenge)
-    login = await _redirect_url(call, "login", login_redirect_url)
-    signup = await _redirect_url(call, "signup", signup_redirect_url)
+    login = await redirect_url(call, "login", login_redirect_url)
+    signup = await redirect_url(call, "signup", signup_redirect_url)
     relay_state = tokens.new_token()
     request_id, location = await asyncio.to_thread(
         saml_protocol.authn_request, *_parties(base_url, row), relay_state
@@ -116,23 +118,23 @@ async def _request(call: Call, row: SAMLConnection, relay_state: str | None) -> 
     return None
 
 
-def _first(attributes: dict[str, list[str]], name: str | None) -> str:
+def first_of(attributes: dict[str, list[str]], name: str | None) -> str:
     values = attributes.get(name or "", [])
     return values[0] if values else ""
 
 
 def _email(row: SAMLConnection, assertion: saml_protocol.Assertion) -> str:
     """The member's email: the mapped attribute, or the NameID when it is an address."""
-    raw = _first(assertion.attributes, row.attribute_mapping.get("email")) or assertion.name_id
+    raw = first_of(assertion.attributes, row.attribute_mapping.get("email")) or assertion.name_id
     try:
         return normalize_email(raw)
     except KeystileError as error:
         raise KeystileError("invalid_saml_response_email") from error
 
 
-def _name(mapping: dict[str, Any], attributes: dict[str, list[str]]) -> str:
-    full = _first(attributes, mapping.get("full_name"))
-    parts = [_first(attributes, mapping.get("first_name")), _first(attributes, mapping.get("last_name"))]
+def name_of(mapping: dict[str, Any], attributes: dict[str, list[str]]) -> str:
+    full = first_of(attributes, mapping.get("full_name"))
+    parts = [first_of(attributes, mapping.get("first_name")), first_of(attributes, mapping.get("last_name"))]
     return (full or " ".join(part for part in parts if part))[:256]
 
 
@@ -142,7 +144,7 @@ async def receive_response(
     """Verify the IdP's Response and hand the app an SSO token: the redirect URL that carries it.
     Nothing is written unless the Response checks out, answers its request (or is an allowed
     IdP-initiated one) and its assertion was never used before."""
-    row = await _active_connection(call, connection_id)
+    row = await active_connection(call, SAMLConnection, connection_id)
     request = await _request(call, row, relay_state)
     assertion = await asyncio.to_thread(
         saml_protocol.verify_response,
@@ -157,42 +159,73 @@ async def receive_response(
     repo = SSORepository(call.db, call.project_id)
     if not await repo.first_use_of_assertion(row.connection_id, assertion.assertion_id, remembered_until):
         raise KeystileError("duplicate_saml_response")
+    asserted = Asserted(
+        email=email,
+        name=name_of(row.attribute_mapping, assertion.attributes),
+        subject=assertion.name_id,
+        groups=assertion.attributes.get(row.attribute_mapping.get("groups", ""), []),
+        attributes=assertion.attributes,
+    )
+    return await hand_token(call, row.organization_id, row.connection_id, asserted, request)
+
+
+@dataclass(frozen=True)
+class Asserted:
+    """Who the IdP says signed in: their address, name, subject, groups and attributes."""
+
+    email: str
+    name: str
+    subject: str
+    groups: list[str]
+    attributes: dict[str, Any]
+
+
+async def hand_token(
+    call: Call,
+    organization_id: str,
+    connection_id: str,
+    asserted: Asserted,
+    request: SAMLRequest | OIDCRequest | None,
+) -> str:
+    """The app's redirect URL (login for an active member, signup otherwise) with a new SSO token for
+    what the IdP asserted, bound to the app's PKCE challenge of the request."""
     token = tokens.new_token()
     call.db.add(
         SSOToken(
             token_id=new_id("sso-token"),
             token_digest=tokens.digest(token),
             project_id=call.project_id,
-            organization_id=row.organization_id,
-            connection_id=row.connection_id,
-            email_address=email,
-            name=_name(row.attribute_mapping, assertion.attributes),
-            provider_subject=assertion.name_id[:512],
-            idp_groups=assertion.attributes.get(row.attribute_mapping.get("groups", ""), []),
-            attributes={key: values[:20] for key, values in list(assertion.attributes.items())[:50]},
+            organization_id=organization_id,
+            connection_id=connection_id,
+            email_address=asserted.email,
+            name=asserted.name,
+            provider_subject=asserted.subject[:512],
+            idp_groups=asserted.groups,
+            attributes={key: values[:20] for key, values in list(asserted.attributes.items())[:50]},
             code_challenge=request.code_challenge if request is not None else None,
             created_at=call.now,
             expires_at=call.now + TOKEN_LIFETIME,
         )
     )
-    member = await MemberRepository(call.db, call.project_id).by_email(row.organization_id, email)
+    member = await MemberRepository(call.db, call.project_id).by_email(organization_id, asserted.email)
     returning = member is not None and member.status == "active"
     if request is not None:
         url = request.login_redirect_url if returning else request.signup_redirect_url
     else:
-        url = await _redirect_url(call, "login" if returning else "signup", None)
+        url = await redirect_url(call, "login" if returning else "signup", None)
     return tokens.link(url, token, TOKEN_TYPE)
 
 
 def sso_factor(token: SSOToken, now_stamp: str | None) -> dict[str, Any]:
-    """The AuthenticationFactor of a SAML login through a connection."""
+    """The AuthenticationFactor of a SAML or OIDC login through a connection."""
+    protocol = "oidc" if connection_model(token.connection_id) is OIDCConnection else "saml"
     return {
         "type": "sso",
-        "delivery_method": "sso_saml",
+        "delivery_method": f"sso_{protocol}",
         "last_authenticated_at": now_stamp,
         "created_at": now_stamp,
         "updated_at": now_stamp,
-        "saml_sso_factor": {
+        f"{protocol}_sso_factor": {
             "id": token.token_id,
             "provider_id": token.connection_id,
             "external_id": token.provider_subject,
@@ -208,6 +241,18 @@ async def _redeemed(call: Call, token: str, code_verifier: str | None) -> SSOTok
     if not await single_use.redeem(call.db, row, call.now):
         raise KeystileError("sso_token_not_found")
     return row
+
+
+async def _implicit_roles(
+    call: Call, connection_id: str
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The active connection's implicit roles, of the connection and by IdP group (an OIDC connection
+    has none: the SDK's OIDCConnection carries no role assignments)."""
+    if connection_model(connection_id) is OIDCConnection:
+        await active_connection(call, OIDCConnection, connection_id)
+        return [], []
+    saml = await active_connection(call, SAMLConnection, connection_id)
+    return saml.connection_role_assignments, saml.group_role_assignments
 
 
 def _may_join(organization: OrganizationView, connection_id: str) -> bool:
@@ -244,12 +289,10 @@ async def authenticate(
         )
     elif member.status == "deleted":
         raise KeystileError("member_not_found", "This member was deleted; reactivate it to let it log in.")
-    connection = await _active_connection(call, row.connection_id)
     member.sso_role_sources = policy.sso_role_sources(
         member.sso_role_sources,
-        connection.connection_id,
-        connection.connection_role_assignments,
-        connection.group_role_assignments,
+        row.connection_id,
+        *await _implicit_roles(call, row.connection_id),
         row.idp_groups,
     )
     presented = (

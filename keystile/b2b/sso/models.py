@@ -1,12 +1,13 @@
-"""Tables for SAML connections (keystile's signing key encrypted at rest), the AuthnRequests keystile
-sent, the assertion ids it accepted (against replay), and the single-use SSO tokens it hands the app."""
+"""Tables for SAML and OIDC connections (secrets encrypted at rest), the AuthnRequests and OIDC flows
+keystile started, the assertion ids it accepted (against replay), and the single-use SSO tokens it hands
+the app."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Index, String
+from sqlalchemy import Boolean, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
@@ -69,6 +70,46 @@ class SAMLAssertionSeen(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class OIDCConnection(Base):
+    __tablename__ = "oidc_connections"
+    __table_args__ = (Index(None, "project_id", "organization_id"),)
+
+    connection_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    organization_id: Mapped[str] = mapped_column(id_column_type())
+    # pending until the issuer, client id and secret and the five endpoints are set
+    status: Mapped[str] = mapped_column(String(16))
+    display_name: Mapped[str] = mapped_column(String(256))
+    identity_provider: Mapped[str] = mapped_column(String(32))
+    issuer: Mapped[str] = mapped_column(String(2048))
+    client_id: Mapped[str] = mapped_column(String(512))
+    # Fernet-encrypted under the at-rest key; "" until set
+    client_secret_encrypted: Mapped[str] = mapped_column(Text)
+    authorization_url: Mapped[str] = mapped_column(String(2048))
+    token_url: Mapped[str] = mapped_column(String(2048))
+    userinfo_url: Mapped[str] = mapped_column(String(2048))
+    jwks_url: Mapped[str] = mapped_column(String(2048))
+    custom_scopes: Mapped[str] = mapped_column(String(2048))
+    attribute_mapping: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OIDCRequest(SingleUse, Base):
+    """An OIDC login keystile sent to a provider, found by its `state` when the provider redirects back;
+    the ID token must carry `nonce`, and the code is redeemed with keystile's PKCE verifier."""
+
+    __tablename__ = "oidc_requests"
+
+    state_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    connection_id: Mapped[str] = mapped_column(id_column_type())
+    nonce: Mapped[str] = mapped_column(String(128))
+    provider_verifier_encrypted: Mapped[str] = mapped_column(Text)
+    login_redirect_url: Mapped[str] = mapped_column(String(2048))
+    signup_redirect_url: Mapped[str] = mapped_column(String(2048))
+    code_challenge: Mapped[str | None] = mapped_column(String(128))
+
+
 class SSOToken(SingleUseToken, Base):
     """What an IdP asserted, for `sso.authenticate` to turn into a member session (exactly once)."""
 
@@ -78,7 +119,7 @@ class SSOToken(SingleUseToken, Base):
     connection_id: Mapped[str] = mapped_column(id_column_type())
     email_address: Mapped[str] = mapped_column(String(320))
     name: Mapped[str] = mapped_column(String(256))
-    # The IdP's NameID of the person.
+    # The IdP's NameID (SAML) or subject (OIDC) of the person.
     provider_subject: Mapped[str] = mapped_column(String(512))
     idp_groups: Mapped[list[str]] = mapped_column(JSONDocument)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONDocument)

@@ -1,31 +1,38 @@
-"""Queries for SAML connections, AuthnRequests, seen assertion ids and SSO tokens."""
+"""Queries for SAML and OIDC connections, AuthnRequests, seen assertion ids and SSO tokens."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.b2b.sso.models import SAMLAssertionSeen, SAMLConnection
+from keystile.b2b.sso.models import OIDCConnection, SAMLAssertionSeen, SAMLConnection
 from keystile.db.dialects import insert_ignoring_conflicts
 from keystile.db.project_rows import ProjectScoped
 from keystile.db.results import rows_changed
 
+Connection = TypeVar("Connection", SAMLConnection, OIDCConnection)
+OIDC_PREFIX = "oidc-connection-"
 
-async def connection_project(db: AsyncSession, connection_id: str) -> str | None:
+
+def connection_model(connection_id: str) -> type[SAMLConnection] | type[OIDCConnection]:
+    """The table of a connection, told by its id's prefix."""
+    return OIDCConnection if connection_id.startswith(OIDC_PREFIX) else SAMLConnection
+
+
+async def connection_project(db: AsyncSession, model: type[Connection], connection_id: str) -> str | None:
     """The project of a connection, for the IdP's callback, which carries no project credentials."""
-    return await db.scalar(
-        select(SAMLConnection.project_id).where(SAMLConnection.connection_id == connection_id)
-    )
+    return await db.scalar(select(model.project_id).where(model.connection_id == connection_id))
 
 
 class SSORepository(ProjectScoped):
-    async def connections(self, organization_id: str) -> list[SAMLConnection]:
-        query = select(SAMLConnection).where(
-            SAMLConnection.project_id == self.project_id, SAMLConnection.organization_id == organization_id
+    async def connections(self, model: type[Connection], organization_id: str) -> list[Connection]:
+        query = select(model).where(
+            model.project_id == self.project_id, model.organization_id == organization_id
         )
-        return list((await self.db.scalars(query.order_by(SAMLConnection.created_at))).all())
+        return list((await self.db.scalars(query.order_by(model.created_at))).all())
 
     async def first_use_of_assertion(
         self, connection_id: str, assertion_id: str, expires_at: datetime

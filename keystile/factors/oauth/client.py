@@ -5,6 +5,7 @@ A provider that refuses, errs or cannot be reached is a Stytch-shaped error, nev
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from typing import Any, Final
 
 import httpx
 from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
+from authlib.integrations.httpx_client._compat import httpx2 as authlib_http
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -20,11 +22,15 @@ from keystile.errors import KeystileError
 from keystile.factors.oauth.configuration import Endpoints
 from keystile.factors.oauth.providers import value_at
 
-TIMEOUT: Final = httpx.Timeout(10.0)
+TIMEOUT_SECONDS: Final = 10.0
+TIMEOUT: Final = httpx.Timeout(TIMEOUT_SECONDS)
+# Authlib's client runs on httpx2 where that is installed (else httpx): its failures are of either.
+HTTP_ERRORS: Final = (httpx.HTTPError, authlib_http.HTTPError)
 # The algorithm ID tokens may be signed with: Google's, Apple's, Microsoft's and every OIDC provider's
 # mandatory one. Pinned, so that `none` or an HMAC keyed with the public key never verifies.
 ID_TOKEN_ALGORITHMS: Final = ["RS256"]
 LEEWAY_SECONDS: Final = 60
+PROVIDER_ERROR: Final = re.compile(r"[a-z_]{1,64}")
 # Parameters keystile sets itself; `provider_*` parameters of a start request cannot replace them.
 RESERVED: Final = frozenset(
     {"client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge",
@@ -54,6 +60,12 @@ class ProviderTokens:
     expires_at: datetime | None
 
 
+def provider_error(error: str) -> KeystileError:
+    """The provider's `error=` on its redirect (e.g. `access_denied`), shown only when well formed."""
+    shown = error if PROVIDER_ERROR.fullmatch(error) else "an error"
+    return KeystileError("oauth_provider_error", f"The OAuth provider answered {shown}.")
+
+
 def provider_failed(what: str) -> KeystileError:
     return KeystileError("oauth_provider_error", f"The OAuth provider failed to {what}.")
 
@@ -72,13 +84,17 @@ async def _json(url: str, *, token: str | None = None) -> Any:
 
 
 async def provider_endpoints(endpoints: Endpoints) -> ProviderEndpoints:
-    """The configured endpoints; for an OIDC provider, its discovery document's (whose `issuer` must be
-    the configured one)."""
+    """The configured endpoints; for an OIDC provider, its discovery document's."""
     if endpoints.issuer is None:
         assert endpoints.authorize_url is not None and endpoints.token_url is not None
         return ProviderEndpoints(endpoints.authorize_url, endpoints.token_url, endpoints.userinfo_url)
-    document = await _json(f"{endpoints.issuer.rstrip('/')}/.well-known/openid-configuration")
-    if not isinstance(document, dict) or document.get("issuer") != endpoints.issuer:
+    return await discover(endpoints.issuer)
+
+
+async def discover(issuer: str) -> ProviderEndpoints:
+    """The endpoints of the issuer's OIDC discovery document, whose `issuer` must be `issuer`."""
+    document = await _json(f"{issuer.rstrip('/')}/.well-known/openid-configuration")
+    if not isinstance(document, dict) or document.get("issuer") != issuer:
         raise provider_failed("publish a discovery document for its issuer")
     try:
         return ProviderEndpoints(
@@ -99,7 +115,7 @@ def _client(endpoints: Endpoints, redirect_uri: str, scopes: list[str]) -> Async
         scope=" ".join(scopes),
         redirect_uri=redirect_uri,
         code_challenge_method="S256",
-        timeout=TIMEOUT,
+        timeout=TIMEOUT_SECONDS,
     )
 
 
@@ -137,7 +153,7 @@ async def exchange_code(
     try:
         async with _client(endpoints, redirect_uri, list(endpoints.scopes)) as client:
             token = await client.fetch_token(at.token_url, code=code, code_verifier=code_verifier)
-    except (OAuthError, httpx.HTTPError, ValueError) as error:
+    except (OAuthError, *HTTP_ERRORS, ValueError) as error:
         raise provider_failed("exchange the authorization code") from error
     access_token = token.get("access_token")
     if not isinstance(access_token, str) or not access_token:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
@@ -32,7 +31,6 @@ from keystile.projects.service import get_project, project_by_public_token, reso
 
 FLOW_LIFETIME: Final = timedelta(minutes=10)
 TOKEN_LIFETIME: Final = timedelta(minutes=10)
-PROVIDER_ERROR: Final = re.compile(r"[a-z_]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -169,11 +167,6 @@ async def _flow(call: Call, callback_id: str, returned: ProviderReturn) -> OAuth
     return row
 
 
-def _provider_error(error: str) -> KeystileError:
-    shown = error if PROVIDER_ERROR.fullmatch(error) else "an error"
-    return KeystileError("oauth_provider_error", f"The OAuth provider answered {shown}.")
-
-
 @dataclass(frozen=True)
 class Returned:
     """A flow the provider sent the browser back from, redeemed: the account that signed in there
@@ -193,7 +186,7 @@ async def returned_account(
     the ID token or read the profile, then redeem the flow exactly once; nothing is written before."""
     flow = await _flow(call, callback_id, returned)
     if returned.error is not None:
-        raise _provider_error(returned.error)
+        raise client.provider_error(returned.error)
     if not returned.code:
         raise KeystileError("oauth_provider_error", "The OAuth provider's redirect carried no code.")
     config = await configured(call, flow.provider)

@@ -23,7 +23,7 @@ from keystile.credentials.hashes import Argon2Parameters
 from keystile.sessions.types import MemberCredentials
 
 router = APIRouter(prefix="/v1/b2b/passwords", tags=["b2b passwords"])
-# What migrate sets on a member it adds.
+# What migrate sets on a member it adds (of these, only roles and mfa_phone_number on one there already).
 MIGRATED_MEMBER_FIELDS = (
     "name",
     "trusted_metadata",
@@ -79,10 +79,7 @@ async def strength_check(
 
 @router.post("/migrate", response_model=schemas.MigrateResponse)
 async def migrate(body: schemas.MigrateRequest, ctx: Ctx, project: B2BProject) -> schemas.MigrateResponse:
-    new = body.to_domain(
-        NewMember,
-        only=("name", "trusted_metadata", "untrusted_metadata", "roles", "mfa_phone_number", "external_id"),
-    )
+    new = body.to_domain(NewMember, only=MIGRATED_MEMBER_FIELDS)
     migrated = await ctx.run(
         project,
         service.migrate,
@@ -92,6 +89,8 @@ async def migrate(body: schemas.MigrateRequest, ctx: Ctx, project: B2BProject) -
         hash_text=body.hash,
         hash_config=body.hash_config(),
         new=new,
+        phone_verified=bool(body.set_phone_number_verified),
+        preserve_sessions=bool(body.preserve_existing_sessions),
     )
     return schemas.MigrateResponse(
         request_id=ctx.request_id,

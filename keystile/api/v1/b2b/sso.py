@@ -1,6 +1,7 @@
-"""`/v1/b2b/sso`: an organization's SAML connections and `sso.authenticate`; and the browser's side of
-the flow, `GET /v1/public/sso/start` and the ACS the IdP posts its Response to. Each handler calls one
-service function."""
+"""`/v1/b2b/sso`: an organization's SAML and OIDC connections and `sso.authenticate`; and the browser's
+side of the flow, `GET /v1/public/sso/start`, the ACS the IdP posts its Response to and the OIDC
+callback. Each handler calls one service function (the OIDC callback three, so that no transaction is
+open while the provider is called)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from keystile.api.schemas import b2b_sso as schemas
 from keystile.api.schemas.b2b_sessions import entry_fields
 from keystile.api.schemas.ids import OrganizationId, SAMLCertificateId, SAMLPrivateKeyId, SSOConnectionId
 from keystile.api.schemas.sessions import session_request
-from keystile.b2b.sso import connections, flow
+from keystile.b2b.sso import connections, flow, oidc_connections, oidc_flow
+from keystile.b2b.sso import start as sso_start
 from keystile.b2b.sso.connections import SAMLSettings
-from keystile.b2b.sso.models import SAMLConnection
+from keystile.b2b.sso.models import OIDCConnection, SAMLConnection
+from keystile.b2b.sso.oidc_connections import OIDCSettings
 from keystile.b2b.sso.repository import connection_project
 from keystile.errors import KeystileError
 from keystile.projects.service import project_by_public_token
@@ -80,6 +83,56 @@ async def update_saml_connection(
         acting=acting,
     )
     return _connection_answer(ctx, row)
+
+
+@router.post("/oidc/{organization_id}", response_model=schemas.OIDCConnectionResponse)
+async def create_oidc_connection(
+    organization_id: OrganizationId,
+    body: schemas.CreateOIDCRequest,
+    ctx: Ctx,
+    project: B2BProject,
+    acting: ActingMember,
+) -> schemas.OIDCConnectionResponse:
+    row = await ctx.run(
+        project,
+        oidc_connections.create_connection,
+        organization_ref=organization_id,
+        display_name=body.display_name,
+        identity_provider=body.identity_provider,
+        acting=acting,
+    )
+    return schemas.OIDCConnectionResponse(
+        request_id=ctx.request_id, connection=schemas.oidc_connection_out(row, _base_url(ctx))
+    )
+
+
+@router.put(
+    "/oidc/{organization_id}/connections/{connection_id}", response_model=schemas.OIDCConnectionResponse
+)
+async def update_oidc_connection(
+    organization_id: OrganizationId,
+    connection_id: SSOConnectionId,
+    body: schemas.UpdateOIDCRequest,
+    ctx: Ctx,
+    project: B2BProject,
+    acting: ActingMember,
+) -> schemas.OIDCConnectionResponse:
+    """The issuer's discovery document is fetched before the unit of work opens."""
+    found = await oidc_connections.discovered(body.issuer)
+    updated = await ctx.run(
+        project,
+        oidc_connections.update_connection,
+        organization_ref=organization_id,
+        connection_id=connection_id,
+        settings=body.to_domain(OIDCSettings),
+        found=found,
+        acting=acting,
+    )
+    return schemas.OIDCConnectionResponse(
+        request_id=ctx.request_id,
+        connection=schemas.oidc_connection_out(updated.connection, _base_url(ctx)),
+        warning=updated.warning,
+    )
 
 
 @router.put(
@@ -171,13 +224,13 @@ async def authenticate(
 async def get_connections(
     organization_id: OrganizationId, ctx: Ctx, project: B2BProject, acting: ActingMember
 ) -> schemas.GetConnectionsResponse:
-    rows = await ctx.run(
+    found = await ctx.run(
         project, connections.get_connections, organization_ref=organization_id, acting=acting
     )
     return schemas.GetConnectionsResponse(
         request_id=ctx.request_id,
-        saml_connections=[schemas.saml_connection_out(row, _base_url(ctx)) for row in rows],
-        oidc_connections=[],
+        saml_connections=[schemas.saml_connection_out(row, _base_url(ctx)) for row in found.saml],
+        oidc_connections=[schemas.oidc_connection_out(row, _base_url(ctx)) for row in found.oidc],
         external_connections=[],
     )
 
@@ -210,20 +263,22 @@ async def start(
     login_redirect_url: Param = None,
     signup_redirect_url: Param = None,
     pkce_code_challenge: Annotated[str | None, Query(max_length=128)] = None,
+    custom_scopes: Param = None,
 ) -> RedirectResponse:
-    """The browser goes on to the IdP with keystile's AuthnRequest."""
+    """The browser goes on to the IdP with keystile's AuthnRequest or OIDC authorization request."""
     async with ctx.work() as db:
         project = await project_by_public_token(db, public_token)
     if project.vertical != "b2b":
         raise KeystileError("invalid_b2b_endpoint")
     async with ctx.call_in(project.project_id, test_project=project.environment == "test") as call:
-        location = await flow.start(
+        location = await sso_start.start(
             call,
             connection_id=connection_id,
             base_url=_base_url(ctx),
             login_redirect_url=login_redirect_url,
             signup_redirect_url=signup_redirect_url,
             code_challenge=pkce_code_challenge,
+            custom_scopes=custom_scopes,
         )
     return RedirectResponse(location, status_code=302)
 
@@ -246,7 +301,7 @@ async def assertion_consumer_service(
 ) -> RedirectResponse:
     """The IdP's Response, verified; the browser goes on to the app with an SSO token."""
     async with ctx.work() as db:
-        project_id = await connection_project(db, connection_id)
+        project_id = await connection_project(db, SAMLConnection, connection_id)
     if project_id is None:
         raise KeystileError("sso_connection_not_found")
     saml_response, relay_state = _saml_form(await request.body())
@@ -258,4 +313,28 @@ async def assertion_consumer_service(
             saml_response=saml_response,
             relay_state=relay_state,
         )
+    return RedirectResponse(location, status_code=302)
+
+
+@public.get(f"{flow.CALLBACK_PATH}{{connection_id}}", response_class=RedirectResponse, status_code=302)
+async def oidc_callback(
+    connection_id: SSOConnectionId,
+    ctx: Ctx,
+    state: Param = None,
+    code: Param = None,
+    error: Annotated[str | None, Query(max_length=256)] = None,
+) -> RedirectResponse:
+    """The OIDC provider's redirect: the flow is read, the provider asked with no transaction open,
+    then the flow is redeemed and the browser goes on to the app with an SSO token."""
+    async with ctx.work() as db:
+        project_id = await connection_project(db, OIDCConnection, connection_id)
+    if project_id is None:
+        raise KeystileError("sso_connection_not_found")
+    async with ctx.call_in(project_id) as call:
+        pending = await oidc_flow.pending(
+            call, connection_id=connection_id, base_url=_base_url(ctx), state=state
+        )
+    asserted = await oidc_flow.ask_provider(pending, code=code, error=error, now=ctx.now)
+    async with ctx.call_in(project_id) as call:
+        location = await oidc_flow.finish(call, pending, asserted)
     return RedirectResponse(location, status_code=302)

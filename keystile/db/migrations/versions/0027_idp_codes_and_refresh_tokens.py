@@ -1,6 +1,6 @@
 """connected apps provider: authorization codes, refresh tokens, their token families, settings
 
-Revision ID: 0025
+Revision ID: 0027
 Revises: 0001
 Create Date: 2026-12-04 18:00:00.000000
 """
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import mysql
 
 import keystile.db.base
 
-revision = "0025"
+revision = "0027"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

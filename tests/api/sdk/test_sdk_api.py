@@ -1,0 +1,232 @@
+"""The frontend SDK API (`/sdk/v1`) over plain HTTP, as vanilla-js sends it (HTTP Basic of the public
+token, or of the public token and the session token once signed in, and the page's `Origin`): the
+configuration CLI, CORS, and the refusals, which write nothing."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import httpx
+import pytest
+import stytch
+from stytch.core.response_base import StytchError
+
+from tests.support.magic_links import new_address
+from tests.support.server import KeystileServer, Project
+
+ORIGIN = "http://localhost:3000"
+PASSWORD = "correct-horse-battery-staple-9"
+
+
+def basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def sdk_call(
+    server: KeystileServer,
+    path: str,
+    project: Project,
+    body: dict[str, Any] | None = None,
+    *,
+    session_token: str | None = None,
+    origin: str = ORIGIN,
+    public_token: str | None = None,
+) -> httpx.Response:
+    token = public_token or project.public_token
+    headers = {"Authorization": basic(token, session_token or token), "Origin": origin}
+    url = f"{server.base_url}sdk/v1{path}"
+    if body is None:
+        return httpx.get(url, headers=headers, timeout=30)
+    return httpx.post(url, json=body, headers=headers, timeout=30)
+
+
+def enable_sdk(server: KeystileServer, project: Project, *args: str) -> dict[str, Any]:
+    shown = server.cli_json(
+        "projects",
+        "sdk",
+        "--project",
+        project.project_id,
+        "--enable",
+        "--authorized-domain",
+        ORIGIN,
+        *args,
+        "--json",
+    )
+    assert isinstance(shown, dict)
+    return shown
+
+
+def backend(server: KeystileServer, project: Project) -> stytch.Client:
+    return stytch.Client(
+        project.project_id, project.secret, environment=server.base_url, suppress_warnings=True
+    )
+
+
+def users_with(server: KeystileServer, project: Project, email: str) -> int:
+    found = backend(server, project).users.search(
+        query={"operator": "AND", "operands": [{"filter_name": "email_address", "filter_value": [email]}]}
+    )
+    return len(found.results)
+
+
+def error_type(response: httpx.Response) -> str:
+    return str(response.json()["error_type"])
+
+
+def test_the_cli_configures_the_sdk_and_bootstrap_answers_the_authorized_origin_only(
+    server: KeystileServer, project: Project
+) -> None:
+    shown = enable_sdk(server, project, "--forbid-method", "otps")
+    assert shown == {
+        "project_id": project.project_id,
+        "enabled": True,
+        "authorized_domains": [ORIGIN],
+        "forbidden_methods": ["otps"],
+    }
+    answer = sdk_call(server, f"/projects/bootstrap/{project.public_token}", project)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["access-control-allow-origin"] == ORIGIN
+    assert answer.headers["access-control-allow-credentials"] == "true"
+    bootstrap = answer.json()["data"]
+    assert bootstrap["vertical"] == "CONSUMER"
+    assert bootstrap["captcha_settings"] == {"enabled": False}
+    assert bootstrap["pkce_required_for_email_magic_links"] is False
+
+    preflight = httpx.options(
+        f"{server.base_url}sdk/v1/passwords/authenticate",
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type,x-sdk-client,x-sdk-parent-host",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == ORIGIN
+    assert preflight.headers["access-control-allow-credentials"] == "true"
+    assert "x-sdk-client" in preflight.headers["access-control-allow-headers"].lower()
+
+    elsewhere = "http://localhost:4000"
+    refused_preflight = httpx.options(
+        f"{server.base_url}sdk/v1/passwords/authenticate",
+        headers={"Origin": elsewhere, "Access-Control-Request-Method": "POST"},
+    )
+    assert "access-control-allow-origin" not in refused_preflight.headers
+    assert error_type(refused_preflight) == "bad_domain_for_stytch_sdk"
+
+    removed = server.cli_json(
+        "projects",
+        "sdk",
+        "--project",
+        project.project_id,
+        "--remove-authorized-domain",
+        ORIGIN,
+        "--allow-method",
+        "otps",
+        "--json",
+    )
+    assert removed == {**shown, "authorized_domains": [], "forbidden_methods": []}
+
+
+def test_bad_configuration_is_refused(server: KeystileServer, project: Project) -> None:
+    for args in (["--authorized-domain", "http://app.example.com"], ["--forbid-method", "everything"]):
+        done = server.cli("projects", "sdk", "--project", project.project_id, *args)
+        assert done.returncode == 1
+        assert "invalid_argument" in done.stderr
+
+
+def test_password_sign_in_reads_the_sessions_user_and_revokes_only_that_session(
+    server: KeystileServer, project: Project
+) -> None:
+    enable_sdk(server, project)
+    email = new_address("sdk")
+    created = sdk_call(
+        server, "/passwords", project, {"email": email, "password": PASSWORD, "session_duration_minutes": 60}
+    )
+    assert created.status_code == 200, created.text
+    first = created.json()["data"]["session_token"]
+    signed_in = sdk_call(
+        server,
+        "/passwords/authenticate",
+        project,
+        {"email": email, "password": PASSWORD, "session_duration_minutes": 60},
+    )
+    second = signed_in.json()["data"]["session_token"]
+    me = sdk_call(server, "/users/me", project, session_token=second)
+    assert me.status_code == 200, me.text
+    assert me.json()["data"]["emails"][0]["email"] == email
+    assert me.headers["access-control-allow-origin"] == ORIGIN
+
+    revoked = sdk_call(server, "/sessions/revoke", project, {}, session_token=second)
+    assert revoked.status_code == 200, revoked.text
+    assert error_type(sdk_call(server, "/users/me", project, session_token=second)) == "session_not_found"
+    assert backend(server, project).sessions.authenticate(session_token=first).session.user_id
+
+
+def test_an_unauthorized_origin_is_refused_and_nothing_is_written(
+    server: KeystileServer, project: Project
+) -> None:
+    enable_sdk(server, project)
+    email = new_address("origin")
+    for origin in ("http://localhost:4000", "https://evil.example"):
+        refused = sdk_call(
+            server, "/magic_links/email/login_or_create", project, {"email": email}, origin=origin
+        )
+        assert refused.status_code == 400
+        assert error_type(refused) == "bad_domain_for_stytch_sdk"
+        assert "access-control-allow-origin" not in refused.headers
+    assert users_with(server, project, email) == 0
+
+
+def test_a_disabled_sdk_and_a_forbidden_method_are_refused_and_nothing_is_written(
+    server: KeystileServer, project: Project
+) -> None:
+    email = new_address("forbidden")
+    body = {"email": email, "password": PASSWORD, "session_duration_minutes": 60}
+    server.cli_json(
+        "projects", "sdk", "--project", project.project_id, "--authorized-domain", ORIGIN, "--json"
+    )
+    disabled = sdk_call(server, "/passwords", project, body)
+    assert (disabled.status_code, error_type(disabled)) == (403, "endpoint_not_authorized_for_sdk")
+    # The origin is authorized: the browser may read the refusal.
+    assert disabled.headers["access-control-allow-origin"] == ORIGIN
+
+    enable_sdk(server, project, "--forbid-method", "create_users")
+    for path in ("/passwords", "/magic_links/email/login_or_create"):
+        forbidden = sdk_call(server, path, project, body)
+        assert (forbidden.status_code, error_type(forbidden)) == (403, "endpoint_not_authorized_for_sdk")
+    assert users_with(server, project, email) == 0
+
+
+@pytest.mark.parametrize("use", ["secret", "project_id"])
+def test_project_credentials_are_not_a_public_token(
+    server: KeystileServer, project: Project, use: str
+) -> None:
+    enable_sdk(server, project)
+    email = new_address("secret")
+    user = project.project_id
+    password = project.secret if use == "secret" else project.project_id
+    response = httpx.post(
+        f"{server.base_url}sdk/v1/passwords",
+        json={"email": email, "password": PASSWORD},
+        headers={"Authorization": basic(user, password), "Origin": ORIGIN},
+    )
+    assert (response.status_code, error_type(response)) == (401, "unauthorized_credentials")
+    assert users_with(server, project, email) == 0
+
+
+def test_another_projects_session_is_refused_and_left_alone(server: KeystileServer, project: Project) -> None:
+    other = server.create_project()
+    enable_sdk(server, project)
+    enable_sdk(server, other)
+    email = new_address("other")
+    created = backend(server, other).passwords.create(
+        email=email, password=PASSWORD, session_duration_minutes=60
+    )
+    foreign = created.session_token
+    for path, body in (("/users/me", None), ("/sessions/authenticate", {}), ("/sessions/revoke", {})):
+        refused = sdk_call(server, path, project, body, session_token=foreign)
+        assert (refused.status_code, error_type(refused)) == (404, "session_not_found"), path
+    with pytest.raises(StytchError):
+        backend(server, project).users.get(user_id=created.user_id)
+    assert backend(server, other).sessions.authenticate(session_token=foreign).user.user_id == created.user_id
