@@ -5,7 +5,6 @@ unsigned, forged or expired Responses the negative tests post themselves."""
 from __future__ import annotations
 
 import base64
-import datetime
 import html
 import re
 import tempfile
@@ -19,10 +18,6 @@ from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import saml2.assertion
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
@@ -31,32 +26,7 @@ from saml2.server import Server
 from saml2.time_util import TIME_FORMAT, instant
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
-
-def key_and_certificate(directory: Path, name: str) -> tuple[Path, Path]:
-    """A fresh RSA key and its self-signed certificate, written as PEM files."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=365))
-        .sign(key, hashes.SHA256())
-    )
-    key_path, cert_path = directory / f"{name}.key", directory / f"{name}.crt"
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.TraditionalOpenSSL,
-            serialization.NoEncryption(),
-        )
-    )
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    return key_path, cert_path
+from tests.support.certificates import key_and_certificate
 
 
 @dataclass

@@ -55,10 +55,12 @@ class KeystileServer:
     extra_env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    # A certificate and its key: served over HTTPS (`serve --tls-cert --tls-key`), as the browser SDK needs.
+    tls: tuple[Path, Path] | None = None
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/"
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("KEYSTILE_")}
@@ -67,8 +69,9 @@ class KeystileServer:
 
     def start(self) -> KeystileServer:
         log = self.log_path.open("ab")
+        tls_args = ["--tls-cert", str(self.tls[0]), "--tls-key", str(self.tls[1])] if self.tls else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "keystile", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "keystile", "serve", "--port", str(self.port), *tls_args],
             env=self.env(),
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -79,7 +82,8 @@ class KeystileServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"keystile exited early:\n{self.log_path.read_text()}")
             try:
-                if httpx.get(f"{self.base_url}healthz", timeout=1).status_code == 200:
+                # A test's throwaway certificate is trusted by no one: it is not what is checked here.
+                if httpx.get(f"{self.base_url}healthz", timeout=1, verify=not self.tls).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass
