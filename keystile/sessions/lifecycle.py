@@ -41,7 +41,9 @@ def extend(
     now: datetime,
 ) -> None:
     """Add `factors` to a session that more factors authenticated, merge `custom_claims` into it, and
-    restart its lifetime from now when one is given."""
+    restart its lifetime from now when one is given (refused for an impersonated session, whichever
+    factor authenticated: nothing changes)."""
+    _refuse_extending_impersonated(record, lifetime)
     for factor in factors:
         record.authentication_factors = policy.add_factor(record.authentication_factors, factor)
     record.custom_claims = policy.merge_custom_claims(record.custom_claims, custom_claims)
@@ -56,8 +58,7 @@ def changes_on_authenticate(
     """The columns an authenticate call changes (column name to value): merged custom claims, a new
     expiry (refused for an impersonated session), and `last_accessed_at` at most once per
     `LAST_ACCESS_PRECISION`. Empty: nothing to write."""
-    if lifetime is not None and impersonated(record):
-        raise KeystileError("impersonated_session_cannot_be_extended")
+    _refuse_extending_impersonated(record, lifetime)
     changes: dict[str, Any] = {}
     if custom_claims is not None:
         merged = policy.merge_custom_claims(record.custom_claims, custom_claims)
@@ -68,6 +69,11 @@ def changes_on_authenticate(
     if now - record.last_accessed_at >= LAST_ACCESS_PRECISION:
         changes["last_accessed_at"] = now
     return changes
+
+
+def _refuse_extending_impersonated(record: SessionRecord, lifetime: timedelta | None) -> None:
+    if lifetime is not None and impersonated(record):
+        raise KeystileError("impersonated_session_cannot_be_extended")
 
 
 def impersonated(record: SessionRecord) -> bool:

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keystile.cli.runtime import run_in_transaction
 from keystile.config import Settings
 from keystile.factors.impersonation.models import ImpersonationToken
+from tests.support.b2b_mail import new_domain
+from tests.support.password_hashes import imported_hashes
 from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer, Project
 
@@ -158,3 +160,63 @@ def test_impersonate_a_member(
         )
         == "unable_to_auth_impersonation_token"
     )
+
+
+STRONG = "violet tangerine oboe 71"
+
+
+def argon(password: str) -> dict[str, Any]:
+    [found] = [h for h in imported_hashes(password) if h["hash_type"] == "argon_2i"]
+    return found
+
+
+def test_a_factor_does_not_extend_an_impersonated_session(
+    server: KeystileServer, project: Project, client: stytch.Client
+) -> None:
+    """The refusal is the shared session lifecycle's: a factor authenticated into an impersonated
+    session (here a password) with session_duration_minutes is refused and nothing changes; without
+    one the factor is added and the expiry stays."""
+    email = f"imp-{new_domain()}@example.com"
+    user_id = client.passwords.migrate(email=email, **argon(STRONG)).user_id
+    minted = mint(server, "users", "impersonate", "--project", project.project_id, "--user-id", user_id)
+    signed_in = client.impersonation.authenticate(impersonation_token=minted["impersonation_token"])
+    assert error_type(
+        lambda: client.passwords.authenticate(
+            email=email, password=STRONG, session_token=signed_in.session_token, session_duration_minutes=600
+        )
+    ) == ("impersonated_session_cannot_be_extended")
+    [kept] = client.sessions.get(user_id=user_id).sessions
+    assert kept.expires_at == signed_in.session.expires_at
+    assert [f.type for f in kept.authentication_factors] == ["impersonated"]
+    added = client.passwords.authenticate(email=email, password=STRONG, session_token=signed_in.session_token)
+    assert added.session.expires_at == signed_in.session.expires_at
+    assert [f.type for f in added.session.authentication_factors] == ["impersonated", "password"]
+
+
+def test_a_factor_does_not_extend_an_impersonated_member_session(
+    server: KeystileServer, b2b_project: Project, b2b_client: stytch.B2BClient
+) -> None:
+    domain = new_domain()
+    org = b2b_client.organizations.create(organization_name=domain, organization_slug=domain)
+    organization_id = org.organization.organization_id
+    email = f"ada@{domain}"
+    member_id = b2b_client.passwords.migrate(
+        email_address=email, organization_id=organization_id, **argon(STRONG)
+    ).member_id
+    minted = mint(
+        server, "members", "impersonate", "--project", b2b_project.project_id,
+        "--organization-id", organization_id, "--member-id", member_id,
+    )  # fmt: skip
+    signed_in = b2b_client.impersonation.authenticate(impersonation_token=minted["impersonation_token"])
+    assert error_type(
+        lambda: b2b_client.passwords.authenticate(
+            organization_id=organization_id,
+            email_address=email,
+            password=STRONG,
+            session_token=signed_in.session_token,
+            session_duration_minutes=600,
+        )
+    ) == ("impersonated_session_cannot_be_extended")
+    still = b2b_client.sessions.authenticate(session_token=signed_in.session_token).member_session
+    assert still.expires_at == signed_in.member_session.expires_at
+    assert [f.type for f in still.authentication_factors] == ["impersonated"]
