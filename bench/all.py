@@ -101,8 +101,8 @@ def markdown(summary: dict[str, Any]) -> str:
         f"{machine['python']}), load average {machine['load_before']} before and {machine['load_after']} "
         f"after; medians of {summary['rounds']} interleaved rounds of {summary['seconds']:g} s.",
         "",
-        "| benchmark | scenario | rate /s | p50 ms | p99 ms | server CPU ms per request | compared |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| benchmark | scenario | rate /s | p50 ms | p99 ms | server CPU ms/request | compared | rounds |",
+        "|---|---|---:|---:|---:|---:|---|---:|",
     ]
     for row in summary["results"]:
         figures = row["median"]
@@ -112,7 +112,7 @@ def markdown(summary: dict[str, Any]) -> str:
         lines.append(
             f"| {row['script']} | {row['name']} | {cell(figures, 'rate', ',.1f')} | "
             f"{cell(figures, 'p50_ms', '.2f')} | {cell(figures, 'p99_ms', '.2f')} | "
-            f"{cell(figures, 'cpu_ms', '.3f')} | {row['compared'] or rss} |"
+            f"{cell(figures, 'cpu_ms', '.3f')} | {row['compared'] or rss} | {row['rounds']} |"
         )
     failed = [f"{script} round {n}" for script, n in summary["failed_runs"]]
     if failed:
