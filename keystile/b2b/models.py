@@ -48,6 +48,8 @@ class Organization(Base):
     allowed_oauth_tenants: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     allowed_first_party_connected_apps: Mapped[list[str]] = mapped_column(JSONDocument)
     allowed_third_party_connected_apps: Mapped[list[str]] = mapped_column(JSONDocument)
+    # The SSO connection a login by organization uses: the first one created, unless set otherwise.
+    sso_default_connection_id: Mapped[str | None] = mapped_column(id_column_type(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -71,6 +73,7 @@ class Organization(Base):
             organization_slug=slug,
             organization_logo_url="",
             organization_external_id=None,
+            sso_default_connection_id=None,
             trusted_metadata={},
             allowed_auth_methods=[],
             allowed_mfa_methods=[],

@@ -55,6 +55,7 @@ class OrganizationFields:
     allowed_first_party_connected_apps: list[str] | None = None
     third_party_connected_apps_allowed_type: str | None = None
     allowed_third_party_connected_apps: list[str] | None = None
+    sso_default_connection_id: str | None = None
 
     def any_auth_setting(self) -> bool:
         """Whether any authentication setting was given (Stytch's `email_invites` default hangs on it)."""
@@ -131,6 +132,17 @@ async def _set_identity(
         if await repo.external_id_owner(check_external_id(external_id)) is not None:
             raise _duplicate_external_id()
         organization.organization_external_id = external_id
+
+
+async def _set_default_connection(
+    repo: OrganizationRepository, organization: Organization, connection_id: str | None
+) -> None:
+    """A connection of this organization ("" clears the setting)."""
+    if connection_id is None:
+        return
+    if connection_id and not await repo.owns_connection(organization.organization_id, connection_id):
+        raise KeystileError("sso_connection_not_found")
+    organization.sso_default_connection_id = connection_id or None
 
 
 async def _set_domains(repo: OrganizationRepository, organization_id: str, given: OrganizationFields) -> None:
@@ -236,6 +248,7 @@ async def update_organization(
     )
     organization = administered.organization
     _apply(organization, given)
+    await _set_default_connection(repo, organization, given.sso_default_connection_id)
     await _set_identity(repo, organization, given)
     await _set_domains(repo, organization.organization_id, given)
     organization.updated_at = call.now

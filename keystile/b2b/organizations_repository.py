@@ -1,9 +1,11 @@
-"""Queries for organizations and their email domains; every call is scoped to one project."""
+"""Queries for organizations, their email domains and active SSO connections; every call is scoped to
+one project."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, or_, select
 
@@ -16,11 +18,14 @@ from keystile.b2b.models import (
     Organization,
     OrganizationDomain,
 )
+from keystile.b2b.sso.models import OIDCConnection, SAMLConnection
+from keystile.b2b.sso.repository import connection_model
 from keystile.b2b.views import OrganizationView
 from keystile.db.pages import Position
 from keystile.db.project_rows import ProjectScoped, joined_on
 
 ALLOWED, CLAIMED = "allowed", "claimed"
+ACTIVE = "active"  # an SSO connection's status once complete
 
 
 # Search pages run in creation order, ties broken by id.
@@ -51,8 +56,10 @@ class OrganizationRepository(ProjectScoped):
         return await self.find_by(Organization, organization_external_id=external_id)
 
     async def views(self, organizations: Sequence[Organization]) -> list[OrganizationView]:
-        """Each organization with its email domains, in one query for the whole batch."""
+        """Each organization with its email domains and active SSO connections, in one query of each
+        for the whole batch."""
         ids = [org.organization_id for org in organizations]
+        active = await self._active_connections(ids)
         domains: dict[tuple[str, str], list[str]] = defaultdict(list)
         if ids:
             for row in await self.db.scalars(
@@ -66,10 +73,44 @@ class OrganizationRepository(ProjectScoped):
                 domains[(row.organization_id, row.kind)].append(row.domain)
         return [
             OrganizationView(
-                org, domains[(org.organization_id, ALLOWED)], domains[(org.organization_id, CLAIMED)]
+                org,
+                domains[(org.organization_id, ALLOWED)],
+                domains[(org.organization_id, CLAIMED)],
+                active[org.organization_id],
             )
             for org in organizations
         ]
+
+    async def owns_connection(self, organization_id: str, connection_id: str) -> bool:
+        model = connection_model(connection_id)
+        found = await self.find_by(model, organization_id=organization_id, connection_id=connection_id)
+        return found is not None
+
+    async def _active_connections(self, ids: list[str]) -> dict[str, list[dict[str, str]]]:
+        """The active SAML and OIDC connections of each organization, oldest first."""
+        found: dict[str, list[tuple[datetime, dict[str, str]]]] = defaultdict(list)
+        for model in (SAMLConnection, OIDCConnection) if ids else ():
+            columns = (model.connection_id, model.display_name, model.identity_provider)
+            query = select(model.organization_id, model.created_at, *columns).where(
+                model.project_id == self.project_id, model.organization_id.in_(ids), model.status == ACTIVE
+            )
+            for (
+                organization_id,
+                created_at,
+                connection_id,
+                display_name,
+                identity_provider,
+            ) in await self.db.execute(query):
+                entry = {
+                    "connection_id": connection_id,
+                    "display_name": display_name,
+                    "identity_provider": identity_provider,
+                }
+                found[organization_id].append((created_at, entry))
+        ordered = {
+            org: [entry for _, entry in sorted(rows, key=lambda row: row[0])] for org, rows in found.items()
+        }
+        return defaultdict(list, ordered)
 
     async def set_domains(self, organization_id: str, kind: str, domains: list[str]) -> None:
         await self.delete_by(OrganizationDomain, organization_id=organization_id, kind=kind)

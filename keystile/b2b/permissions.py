@@ -54,6 +54,7 @@ ORGANIZATION_UPDATE_ACTIONS: Final[Mapping[str, str | None]] = {
     "allowed_first_party_connected_apps": WILDCARD,
     "third_party_connected_apps_allowed_type": WILDCARD,
     "allowed_third_party_connected_apps": WILDCARD,
+    "sso_default_connection_id": "update.settings.default-sso-connection",
 }
 
 

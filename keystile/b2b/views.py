@@ -1,4 +1,5 @@
-"""An organization with its email domains, and a member with its organization, as the API shows them."""
+"""An organization with its email domains and active SSO connections, and a member with its
+organization, as the API shows them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ class OrganizationView:
     organization: Organization
     allowed_domains: list[str] = field(default_factory=list)
     claimed_domains: list[str] = field(default_factory=list)
+    # Stytch's ActiveSSOConnection objects: {"connection_id", "display_name", "identity_provider"}
+    sso_active_connections: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def organization_id(self) -> str:

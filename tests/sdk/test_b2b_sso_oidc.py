@@ -20,6 +20,7 @@ from keystile.cli.runtime import run_in_transaction
 from keystile.config import Settings
 from tests.sdk.test_b2b_sso_saml import APP, SIGNUP, b2b, count, organization, sso_project, sso_server
 from tests.support.b2b_mail import error_of, new_domain
+from tests.support.node_sdk import run_node_scenario
 from tests.support.oidc_provider import OidcProvider, oidc_provider
 from tests.support.server import KeystileServer, Project
 
@@ -247,3 +248,60 @@ def test_provider_refusal_and_outage_are_refused(
         down_callback = to_callback(sso_server, sso_project, down_connection, sub)
     down = httpx.get(down_callback)
     assert refused_without_trace(sso_server, sso_project, down) == "oauth_provider_error"
+
+
+def test_node_sdk(
+    b2b: stytch.B2BClient, provider: OidcProvider, sso_server: KeystileServer, sso_project: Project
+) -> None:
+    org = organization(b2b)
+    connection_id = active_connection(b2b, provider, org)
+    sub, email = new_user(provider)
+    _, token = landed(httpx.get(to_callback(sso_server, sso_project, connection_id, sub)))
+    steps = run_node_scenario(
+        sso_server, sso_project, "b2b_sso_oidc", ORGANIZATION_ID=org, ISSUER=provider.issuer, SSO_TOKEN=token
+    )["steps"]
+    updated = steps["update"]["connection"]
+    assert (updated["status"], updated["client_secret"]) == ("active", "")
+    assert updated["authorization_url"] == f"{provider.issuer}/oauth2/authorize"
+    listed = [c["connection_id"] for c in steps["list"]["oidc_connections"]]
+    assert listed == [connection_id, steps["create"]["connection"]["connection_id"]]
+    signed_in = steps["authenticate"]
+    assert (signed_in["member"]["email_address"], signed_in["member_authenticated"]) == (email, True)
+    factor = signed_in["member_session"]["authentication_factors"][0]
+    assert (factor["delivery_method"], factor["oidc_sso_factor"]["provider_id"]) == (
+        "sso_oidc",
+        connection_id,
+    )
+    assert (steps["again"]["status_code"], steps["again"]["error_type"]) == (404, "sso_token_not_found")
+
+
+def test_organization_shows_its_active_and_default_connections(
+    b2b: stytch.B2BClient, provider: OidcProvider
+) -> None:
+    org = organization(b2b)
+    blank = b2b.organizations.get(org).organization
+    assert (blank.sso_active_connections, blank.sso_default_connection_id) == ([], None)
+    first = b2b.sso.oidc.create_connection(organization_id=org, display_name="First").connection
+    second = b2b.sso.oidc.create_connection(
+        organization_id=org, display_name="Second", identity_provider="okta"
+    )
+    assert first is not None and second.connection is not None
+    pending = b2b.organizations.get(org).organization
+    assert (pending.sso_active_connections, pending.sso_default_connection_id) == ([], first.connection_id)
+
+    b2b.sso.oidc.update_connection(
+        org, second.connection.connection_id, issuer=provider.issuer, client_id="c", client_secret="s"
+    )
+    shown = b2b.organizations.get(org).organization
+    assert [(c.connection_id, c.display_name, c.identity_provider) for c in shown.sso_active_connections] == [
+        (second.connection.connection_id, "Second", "okta")
+    ]
+    updated = b2b.organizations.update(org, sso_default_connection_id=second.connection.connection_id)
+    assert updated.organization.sso_default_connection_id == second.connection.connection_id
+    other = b2b.sso.oidc.create_connection(organization_id=organization(b2b)).connection
+    assert other is not None
+    refused = error_of(lambda: b2b.organizations.update(org, sso_default_connection_id=other.connection_id))
+    assert (refused.status_code, refused.error_type) == (404, "sso_connection_not_found")
+    b2b.sso.delete_connection(org, second.connection.connection_id)
+    after = b2b.organizations.get(org).organization
+    assert (after.sso_active_connections, after.sso_default_connection_id) == ([], None)

@@ -21,7 +21,7 @@ NOT_IDS: dict[str, str] = {
     "verify_email_template_id": "an email template's name",
     "override_id": "the caller's own id for a WebAuthn credential",
     "idp_entity_id": "the IdP's SAML entity id, a URI the IdP chooses",
-    "sso_default_connection_id": "an organization setting, kept as given (not checked yet)",
+    "sso_default_connection_id": 'an organization setting: saml- or oidc-connection id, or "" to clear',
 }
 # Fields a new resource is created with, or another party's ids: the caller chooses them, so they are
 # not looked up (an OIDC connection's client_id is the one the IdP issued).

@@ -238,6 +238,8 @@ def organization_out(view: OrganizationView) -> OrganizationOut:
             "organization_slug": org.organization_slug,
             "sso_jit_provisioning": org.sso_jit_provisioning,
             "sso_jit_provisioning_allowed_connections": org.sso_jit_provisioning_allowed_connections,
+            "sso_active_connections": view.sso_active_connections,
+            "sso_default_connection_id": org.sso_default_connection_id,
             "email_allowed_domains": view.allowed_domains,
             "email_jit_provisioning": org.email_jit_provisioning,
             "email_invites": org.email_invites,

@@ -212,7 +212,14 @@ async def create_connection(
         updated_at=call.now,
     )
     call.db.add(row)
+    become_default(organization, row.connection_id)
     return row
+
+
+def become_default(organization: OrganizationView, connection_id: str) -> None:
+    """An organization's first connection is its default one."""
+    if organization.organization.sso_default_connection_id is None:
+        organization.organization.sso_default_connection_id = connection_id
 
 
 async def update_connection(
@@ -356,4 +363,6 @@ async def delete_connection(
         raise KeystileError("sso_connection_not_found")
     await repo.delete_by(SSOToken, connection_id=connection_id)
     await repo.delete_by(model, connection_id=row.connection_id)
+    if organization.organization.sso_default_connection_id == connection_id:
+        organization.organization.sso_default_connection_id = None
     return connection_id

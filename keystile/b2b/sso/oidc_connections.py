@@ -10,6 +10,7 @@ from keystile.b2b.sso.connections import (
     ACTIVE,
     PENDING,
     administered,
+    become_default,
     check_mapping,
     display_name_of,
     identity_provider_of,
@@ -139,6 +140,7 @@ async def create_connection(
         updated_at=call.now,
     )
     call.db.add(row)
+    become_default(organization, row.connection_id)
     return row
 
 
