@@ -20,6 +20,7 @@ from keystile.api.sdk import sessions as sdk_sessions
 from keystile.api.sdk.cors import SdkCors
 from keystile.api.state import AppState, app_state
 from keystile.api.v1 import connected_apps, idp_public, oauth2, project, rbac
+from keystile.api.v1.b2b import connected_apps as b2b_connected_apps
 from keystile.api.v1.b2b import discovery as b2b_discovery
 from keystile.api.v1.b2b import idp as b2b_idp
 from keystile.api.v1.b2b import impersonation as b2b_impersonation
@@ -34,6 +35,9 @@ from keystile.api.v1.b2b import scim as b2b_scim
 from keystile.api.v1.b2b import sessions as b2b_sessions
 from keystile.api.v1.b2b import sso as b2b_sso
 from keystile.api.v1.b2b import totps as b2b_totps
+from keystile.api.v1.consumer import (
+    connected_apps as user_connected_apps,
+)
 from keystile.api.v1.consumer import (
     crypto_wallets,
     idp,
@@ -80,6 +84,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     idp.router,
     idp_public.router,
     b2b_idp.router,
+    user_connected_apps.router,
+    b2b_connected_apps.router,
     b2b_organizations.router,
     b2b_members.router,
     b2b_member_factors.router,

@@ -7,7 +7,8 @@ from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.users import ResultsMetadata
-from keystile.connected_apps.models import ConnectedAppClient
+from keystile.connected_apps.grants import GrantedApp
+from keystile.connected_apps.models import ConnectedAppClient, ConnectedAppGrant
 
 # Lengths, URLs and ranges are checked by the domain, which names the field in its error.
 
@@ -104,4 +105,83 @@ def connected_app_out(client: ConnectedAppClient) -> ConnectedAppOut:
         next_client_secret_last_four=client.next_secret_last_four,
         access_token_custom_audience=client.access_token_custom_audience,
         logo_url=client.logo_url,
+    )
+
+
+class GrantedAppOut(BaseModel):
+    """The SDKs' `UserConnectedApp` and `MemberConnectedApp`."""
+
+    connected_app_id: str
+    name: str
+    description: str
+    client_type: str
+    scopes_granted: str
+    logo_url: str | None
+
+
+class OrganizationAppOut(BaseModel):
+    connected_app_id: str
+    name: str
+    description: str
+    client_type: str
+    logo_url: str | None
+
+
+class ActiveMemberOut(BaseModel):
+    member_id: str
+    granted_scopes: list[str]
+
+
+class GrantedAppsResponse(StytchResponse):
+    connected_apps: list[GrantedAppOut]
+
+
+class OrganizationAppsResponse(StytchResponse):
+    connected_apps: list[OrganizationAppOut]
+
+
+class OrganizationAppResponse(OrganizationAppOut, StytchResponse):
+    active_members: list[ActiveMemberOut]
+
+
+class RevokeGrantResponse(StytchResponse):
+    pass
+
+
+def granted_app_out(granted: GrantedApp) -> GrantedAppOut:
+    client = granted.client
+    return GrantedAppOut(
+        connected_app_id=client.client_id,
+        name=client.client_name,
+        description=client.client_description,
+        client_type=client.client_type,
+        # Space-separated, as an OAuth `scope` parameter is.
+        scopes_granted=" ".join(granted.grant.scopes),
+        logo_url=client.logo_url,
+    )
+
+
+def granted_apps_response(request_id: str, granted: list[GrantedApp]) -> GrantedAppsResponse:
+    return GrantedAppsResponse(request_id=request_id, connected_apps=[granted_app_out(g) for g in granted])
+
+
+def organization_app_out(client: ConnectedAppClient) -> OrganizationAppOut:
+    return OrganizationAppOut(
+        connected_app_id=client.client_id,
+        name=client.client_name,
+        description=client.client_description,
+        client_type=client.client_type,
+        logo_url=client.logo_url,
+    )
+
+
+def organization_app_response(
+    request_id: str, client: ConnectedAppClient, given: list[ConnectedAppGrant]
+) -> OrganizationAppResponse:
+    return OrganizationAppResponse(
+        request_id=request_id,
+        **organization_app_out(client).model_dump(),
+        active_members=[
+            ActiveMemberOut(member_id=grant.subject_id, granted_scopes=list(grant.scopes)) for grant in given
+        ],
     )
