@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from scim2_models import SCIMException
 
 from keystile import __version__
 from keystile.api.credential_cache import CredentialCache
@@ -32,6 +33,7 @@ from keystile.api.v1.b2b import organizations as b2b_organizations
 from keystile.api.v1.b2b import otps as b2b_otps
 from keystile.api.v1.b2b import passwords as b2b_passwords
 from keystile.api.v1.b2b import scim as b2b_scim
+from keystile.api.v1.b2b import scim_service as b2b_scim_service
 from keystile.api.v1.b2b import sessions as b2b_sessions
 from keystile.api.v1.b2b import sso as b2b_sso
 from keystile.api.v1.b2b import totps as b2b_totps
@@ -98,6 +100,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_sso.router,
     b2b_sso.public,
     b2b_scim.router,
+    b2b_scim_service.router,
     project.router,
     rbac.router,
     impersonation.router,
@@ -162,6 +165,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         redirect_slashes=False,
     )
     install_error_handlers(app)
+    app.add_exception_handler(SCIMException, b2b_scim_service.scim_error_response)  # type: ignore[arg-type]
     app.add_middleware(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,

@@ -58,14 +58,18 @@ class RequestContext:
     async def call_in(self, project_id: str, *, test_project: bool = False) -> AsyncIterator[Call]:
         """The request's unit of work as a `Call` of a project known only by its id."""
         async with self.work() as db:
-            yield Call(
-                db=db,
-                keys=self.keys,
-                project_id=project_id,
-                now=self.now,
-                test_project=test_project,
-                policies=self.state.policies,
-            )
+            yield self.call_on(db, project_id, test_project=test_project)
+
+    def call_on(self, db: AsyncSession, project_id: str, *, test_project: bool = False) -> Call:
+        """A `Call` of the project in the unit of work `db` (opened by `work`)."""
+        return Call(
+            db=db,
+            keys=self.keys,
+            project_id=project_id,
+            now=self.now,
+            test_project=test_project,
+            policies=self.state.policies,
+        )
 
     async def run(
         self,
