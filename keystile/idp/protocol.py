@@ -313,6 +313,16 @@ class Answer:
     headers: dict[str, str]
 
 
+# Authlib leaves some errors undescribed; every protocol error keystile answers carries a description.
+DESCRIPTIONS = {
+    "missing_authorization": "Send the access token in an Authorization: Bearer header.",
+    "unsupported_token_type": "Send the access token in an Authorization: Bearer header.",
+    "insufficient_scope": "The access token lacks the scope this endpoint needs.",
+}
+
+
 def error_answer(error: OAuth2Error) -> Answer:
     status, body, headers = error()
-    return Answer(status, dict(body) if isinstance(body, list) else body, dict(headers))
+    body = dict(body)
+    body.setdefault("error_description", DESCRIPTIONS.get(body["error"], "The request was refused."))
+    return Answer(status, body, dict(headers))

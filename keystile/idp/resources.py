@@ -9,7 +9,7 @@ from typing import Any
 
 import jwt
 from authlib.oauth2 import OAuth2Error, ResourceProtector
-from authlib.oauth2.rfc6750 import BearerTokenValidator
+from authlib.oauth2.rfc6750 import BearerTokenValidator, InvalidTokenError
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 
@@ -206,5 +206,5 @@ async def userinfo(call: Call, authorization: str | None) -> Answer:
     assert token is not None, "a validated request carries a token"
     subject = await subject_of(call, token.family.subject_id, token.family)
     if subject is None:
-        return Answer(401, {"error": "invalid_token"}, {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        return error_answer(InvalidTokenError())
     return Answer(200, dict(user_info(subject, token.scope)), {})

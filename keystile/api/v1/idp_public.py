@@ -1,6 +1,7 @@
 """The Connected Apps provider's public endpoints for a project: discovery (OpenID Connect and RFC
 8414, also at RFC 8414's path-inserted well-known URLs), UserInfo, introspection, revocation and
-dynamic client registration. Clients authenticate themselves; errors are RFC 6749/6750's."""
+dynamic client registration. Clients authenticate themselves; errors are RFC 6749/6750's, a malformed
+or unknown project id included (the path's id is checked by the project lookup, not by a path type)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ async def authorization_server(project_id: ProjectId, ctx: Ctx) -> JSONResponse:
 
 
 @router.post("/v1/public/{project_id}/oauth2/introspect")
-async def introspect(project_id: ProjectId, request: Request, ctx: Ctx) -> JSONResponse:
+async def introspect(project_id: str, request: Request, ctx: Ctx) -> JSONResponse:
     """RFC 7662: whether a token the client holds is active, with its claims."""
     try:
         params = await request_params(request)
@@ -51,7 +52,7 @@ async def introspect(project_id: ProjectId, request: Request, ctx: Ctx) -> JSONR
 
 
 @router.post("/v1/public/{project_id}/oauth2/revoke")
-async def revoke(project_id: ProjectId, request: Request, ctx: Ctx) -> JSONResponse:
+async def revoke(project_id: str, request: Request, ctx: Ctx) -> JSONResponse:
     """RFC 7009: revoke a token the client holds, and every token of the same authorization."""
     try:
         params = await request_params(request)
@@ -64,15 +65,18 @@ async def revoke(project_id: ProjectId, request: Request, ctx: Ctx) -> JSONRespo
 
 @router.get("/v1/public/{project_id}/oauth2/userinfo")
 @router.post("/v1/public/{project_id}/oauth2/userinfo")
-async def userinfo(project_id: ProjectId, request: Request, ctx: Ctx) -> JSONResponse:
+async def userinfo(project_id: str, request: Request, ctx: Ctx) -> JSONResponse:
     """OpenID Connect UserInfo, for a bearer access token with the `openid` scope."""
-    async with ctx.call_in(project_id) as call:
-        answer = await resources.userinfo(call, request.headers.get("authorization"))
+    try:
+        async with ctx.call_in(project_id) as call:
+            answer = await resources.userinfo(call, request.headers.get("authorization"))
+    except KeystileError as error:
+        return oauth_error(request, error)
     return protocol_answer(ctx, answer)
 
 
 @router.post("/v1/public/{project_id}/oauth2/register")
-async def register(project_id: ProjectId, request: Request, ctx: Ctx) -> JSONResponse:
+async def register(project_id: str, request: Request, ctx: Ctx) -> JSONResponse:
     """RFC 7591: a client registers itself, when the project allows it."""
     try:
         params = await request_params(request)
