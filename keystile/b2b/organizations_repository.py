@@ -23,6 +23,7 @@ from keystile.b2b.sso.repository import connection_model
 from keystile.b2b.views import OrganizationView
 from keystile.db.pages import Position
 from keystile.db.project_rows import ProjectScoped, joined_on
+from keystile.rbac import service as rbac
 
 ALLOWED, CLAIMED = "allowed", "claimed"
 ACTIVE = "active"  # an SSO connection's status once complete
@@ -56,10 +57,11 @@ class OrganizationRepository(ProjectScoped):
         return await self.find_by(Organization, organization_external_id=external_id)
 
     async def views(self, organizations: Sequence[Organization]) -> list[OrganizationView]:
-        """Each organization with its email domains and active SSO connections, in one query of each
-        for the whole batch."""
+        """Each organization with its email domains, active SSO connections and custom roles, in one
+        query of each for the whole batch."""
         ids = [org.organization_id for org in organizations]
         active = await self._active_connections(ids)
+        custom_roles = await rbac.organizations_role_documents(self.db, self.project_id, ids)
         domains: dict[tuple[str, str], list[str]] = defaultdict(list)
         if ids:
             for row in await self.db.scalars(
@@ -77,6 +79,7 @@ class OrganizationRepository(ProjectScoped):
                 domains[(org.organization_id, ALLOWED)],
                 domains[(org.organization_id, CLAIMED)],
                 active[org.organization_id],
+                custom_roles.get(org.organization_id, []),
             )
             for org in organizations
         ]

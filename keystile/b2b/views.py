@@ -18,6 +18,8 @@ class OrganizationView:
     claimed_domains: list[str] = field(default_factory=list)
     # Stytch's ActiveSSOConnection objects: {"connection_id", "display_name", "identity_provider"}
     sso_active_connections: list[dict[str, str]] = field(default_factory=list)
+    # The organization's RBAC policy roles: Stytch's CustomRole objects.
+    custom_roles: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def organization_id(self) -> str:

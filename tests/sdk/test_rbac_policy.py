@@ -69,6 +69,13 @@ def test_b2b_policy_round_trip_through_the_cli_and_the_sdks(
     assert [role.role_id for role in updated.org_policy.roles] == ["auditor"]
     by_slug = b2b_client.rbac.organizations.get_org_policy(org.organization_slug).org_policy
     assert by_slug.model_dump() == {"roles": [AUDITOR]}
+    shown_org = b2b_client.organizations.get(org.organization_id).organization
+    assert [role.model_dump() for role in shown_org.custom_roles] == [AUDITOR]
+    listed = b2b_client.organizations.search(query={"operator": "AND", "operands": []}).organizations
+    assert (
+        next(o for o in listed if o.organization_id == org.organization_id).custom_roles
+        == shown_org.custom_roles
+    )
 
     node = run_node_scenario(server, b2b_project, "rbac", RBAC_ORGANIZATION=org.organization_id)["steps"]
     assert node["policy"]["policy"] == shown

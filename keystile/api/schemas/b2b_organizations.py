@@ -240,6 +240,7 @@ def organization_out(view: OrganizationView) -> OrganizationOut:
             "sso_jit_provisioning_allowed_connections": org.sso_jit_provisioning_allowed_connections,
             "sso_active_connections": view.sso_active_connections,
             "sso_default_connection_id": org.sso_default_connection_id,
+            "custom_roles": view.custom_roles,
             "email_allowed_domains": view.allowed_domains,
             "email_jit_provisioning": org.email_jit_provisioning,
             "email_invites": org.email_invites,
