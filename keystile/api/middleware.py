@@ -26,12 +26,14 @@ PRE_AUTH_MAX_BODY_BYTES = 65_536
 # Response, relayed by the browser).
 ONE_TAP_CALLBACK_PREFIX = "/v1/oauth/callback/"
 SSO_CALLBACK_PREFIX = "/v1/b2b/sso/callback/"
-PUBLIC_PREFIXES = ("/v1/public/", ONE_TAP_CALLBACK_PREFIX, SSO_CALLBACK_PREFIX)
+# A SCIM connection's service: the IdP authenticates with the connection's bearer token.
+SCIM_SERVICE_PREFIX = "/v1/b2b/scim/scim-connection-"
+PUBLIC_PREFIXES = ("/v1/public/", ONE_TAP_CALLBACK_PREFIX, SSO_CALLBACK_PREFIX, SCIM_SERVICE_PREFIX)
 
 
 def _made_with_project_credentials(scope: Scope) -> bool:
     """Whether this is a request whose body only a project may send: every `/v1` call but reads
-    (the JWKS are public) and the `PUBLIC_PREFIXES` (client credentials, browsers)."""
+    (the JWKS are public) and the `PUBLIC_PREFIXES` (client credentials, browsers, SCIM clients)."""
     path: str = scope["path"]
     return (
         path.startswith("/v1/")

@@ -76,3 +76,68 @@ def test_a_wrong_or_other_connections_token_is_refused(
     scim.rotate_complete(organization_id=org, connection_id=cid)
     assert scim_get(base_url, token, "/Schemas").status_code == 401
     assert scim_get(base_url, new_token, "/Schemas").status_code == 200
+
+
+def scim_send(method: str, url: str, token: str, body: object) -> httpx.Response:
+    return httpx.request(method, url, json=body, headers={"Authorization": f"Bearer {token}"})
+
+
+USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
+PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+
+def test_users_provision_members_of_the_organization(
+    b2b_client: stytch.B2BClient, server: KeystileServer
+) -> None:
+    org, base_url, token = connection(b2b_client, server)
+    email = f"ada@{new_domain()}"
+    user = {
+        "schemas": [USER_SCHEMA],
+        "userName": email,
+        "externalId": "okta-1",
+        "name": {"givenName": "Ada", "familyName": "Lovelace"},
+        "emails": [{"value": email, "type": "work", "primary": True}],
+        "active": True,
+    }
+    created = scim_send("POST", f"{base_url}/Users", token, user)
+    assert created.status_code == 201, created.text
+    member_id = created.json()["id"]
+    assert created.headers["etag"] == created.json()["meta"]["version"]
+    member = b2b_client.organizations.members.get(organization_id=org, member_id=member_id).member
+    assert (member.email_address, member.name, member.external_id) == (email, "Ada Lovelace", "okta-1")
+
+    again = scim_send("POST", f"{base_url}/Users", token, user)
+    assert again.status_code == 409 and again.json()["scimType"] == "uniqueness"
+    found = scim_get(base_url, token, f'/Users?filter=userName eq "{email}"').json()
+    assert found["totalResults"] == 1 and found["Resources"][0]["id"] == member_id
+    assert scim_get(base_url, token, '/Users?filter=userName eq "nobody"').json()["totalResults"] == 0
+    assert scim_get(base_url, token, "/Users?filter=userName eq").status_code == 400
+
+    patch = {
+        "schemas": [PATCH_SCHEMA],
+        "Operations": [{"op": "replace", "path": 'emails[type eq "work"].value', "value": f"x{email}"}],
+    }
+    patched = scim_send("PATCH", f"{base_url}/Users/{member_id}", token, patch)
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["emails"][0]["value"] == f"x{email}"
+    deactivate = {"schemas": [PATCH_SCHEMA], "Operations": [{"op": "replace", "value": {"active": False}}]}
+    assert scim_send("PATCH", f"{base_url}/Users/{member_id}", token, deactivate).json()["active"] is False
+    gone = b2b_client.organizations.members.dangerously_get(member_id=member_id, include_deleted=True).member
+    assert gone.status == "deleted" and gone.email_address == f"x{email}"
+
+    _, other_url, other_token = connection(b2b_client, server)
+    assert scim_get(other_url, other_token, f"/Users/{member_id}").status_code == 404
+    assert scim_send("POST", f"{base_url}/Users", token, {"schemas": [USER_SCHEMA]}).status_code == 400
+    assert (
+        httpx.post(
+            f"{base_url}/Users", content=b"{", headers={"Authorization": f"Bearer {token}"}
+        ).status_code
+        == 400
+    )
+    assert (
+        httpx.delete(
+            f"{base_url}/Users/{member_id}", headers={"Authorization": f"Bearer {token}"}
+        ).status_code
+        == 204
+    )
+    assert scim_get(base_url, token, f"/Users/{member_id}").status_code == 404

@@ -50,3 +50,15 @@ class SCIMRepository(ProjectScoped):
 
     async def registration(self, member_id: str) -> SCIMRegistration | None:
         return await self.find_by(SCIMRegistration, member_id=member_id)
+
+    async def registrations(self, connection_id: str) -> list[SCIMRegistration]:
+        """The connection's registrations in creation order."""
+        query = (
+            select(SCIMRegistration)
+            .where(
+                SCIMRegistration.project_id == self.project_id,
+                SCIMRegistration.connection_id == connection_id,
+            )
+            .order_by(SCIMRegistration.created_at, SCIMRegistration.registration_id)
+        )
+        return list(await self.db.scalars(query))

@@ -4,17 +4,22 @@ SCIM Error messages (see `scim_error_response`)."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, Concatenate, ParamSpec
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from scim2_models import SCIMException
+from scim2_models import InvalidSyntaxException, InvalidValueException, SCIMException
 
 from keystile.api.context import Ctx
-from keystile.b2b.scim import discovery
+from keystile.b2b.scim import discovery, service_users
 from keystile.b2b.scim.connections import SERVICE_PATH
+from keystile.b2b.scim.models import SCIMConnection
 from keystile.b2b.scim.service_auth import authenticated_connection
+from keystile.calls import Call
 
+P = ParamSpec("P")
 SCIM_JSON = "application/scim+json"
 router = APIRouter(prefix=SERVICE_PATH + "{connection_id}", tags=["scim service"])
 
@@ -69,3 +74,80 @@ async def schemas(connection_id: str, request: Request, ctx: Ctx) -> JSONRespons
 async def schema(connection_id: str, schema_id: str, request: Request, ctx: Ctx) -> JSONResponse:
     await _authenticated(ctx, request, connection_id)
     return scim_json(discovery.schema(_base_url(ctx, connection_id), schema_id))
+
+
+async def _serve(
+    ctx: Ctx,
+    request: Request,
+    connection_id: str,
+    use_case: Callable[Concatenate[Call, SCIMConnection, P], Awaitable[Any]],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Any:
+    """`use_case(call, connection, ...)` for the connection the request's bearer token opens."""
+    async with ctx.work() as db:
+        row = await authenticated_connection(db, connection_id, request.headers.get("authorization"))
+        return await use_case(ctx.call_on(db, row.project_id), row, *args, **kwargs)
+
+
+async def _body(request: Request) -> object:
+    try:
+        return json.loads(await request.body())
+    except ValueError as error:
+        raise InvalidSyntaxException(detail="The body is not JSON.") from error
+
+
+def _resource(document: dict[str, Any], status: int = 200) -> JSONResponse:
+    """A resource with its ETag header (RFC 7644 section 3.14) and, once created, its Location."""
+    meta = document.get("meta", {})
+    headers = {"ETag": meta.get("version", ""), "Location": meta.get("location", "")}
+    return scim_json(document, status, headers)
+
+
+@router.get("/Users")
+async def list_users(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    query = request.query_params
+    try:
+        start, count = int(query.get("startIndex", "1")), int(query.get("count", "100"))
+    except ValueError as error:
+        raise InvalidValueException(detail="startIndex and count are integers.") from error
+    base = _base_url(ctx, connection_id)
+    found = await _serve(
+        ctx, request, connection_id, service_users.list_users, base, query.get("filter"), start, count
+    )
+    return scim_json(found)
+
+
+@router.post("/Users")
+async def create_user(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    body = await _body(request)
+    base = _base_url(ctx, connection_id)
+    return _resource(await _serve(ctx, request, connection_id, service_users.create_user, base, body), 201)
+
+
+@router.get("/Users/{member_id}")
+async def get_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    base = _base_url(ctx, connection_id)
+    return _resource(await _serve(ctx, request, connection_id, service_users.get_user, base, member_id))
+
+
+@router.put("/Users/{member_id}")
+async def replace_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    body = await _body(request)
+    base = _base_url(ctx, connection_id)
+    found = await _serve(ctx, request, connection_id, service_users.replace_user, base, member_id, body)
+    return _resource(found)
+
+
+@router.patch("/Users/{member_id}")
+async def patch_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    body = await _body(request)
+    base = _base_url(ctx, connection_id)
+    found = await _serve(ctx, request, connection_id, service_users.patch_user, base, member_id, body)
+    return _resource(found)
+
+
+@router.delete("/Users/{member_id}")
+async def delete_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> Response:
+    await _serve(ctx, request, connection_id, service_users.delete_user, member_id)
+    return Response(status_code=204)
