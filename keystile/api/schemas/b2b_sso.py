@@ -11,7 +11,7 @@ from keystile.api.schemas.b2b_sessions import EntryResponse
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.sessions import TOKEN_MAX, SessionFields
 from keystile.b2b.sso.flow import acs_url
-from keystile.b2b.sso.models import OIDCConnection, SAMLConnection
+from keystile.b2b.sso.models import ExternalConnection, OIDCConnection, SAMLConnection
 
 Text = Annotated[str, Field(max_length=2048)]
 PEM = Annotated[str, Field(max_length=16_384)]
@@ -191,10 +191,63 @@ class DeletePrivateKeyResponse(StytchResponse):
     private_key_id: str
 
 
+class CreateExternalRequest(RequestBody):
+    external_organization_id: Annotated[str, Field(max_length=128)]
+    external_connection_id: Annotated[str, Field(max_length=128)]
+    display_name: Text | None = None
+    connection_implicit_role_assignments: list[RoleAssignmentIn] | None = Field(default=None, max_length=50)
+    group_implicit_role_assignments: list[GroupRoleAssignmentIn] | None = Field(default=None, max_length=50)
+
+
+class UpdateExternalRequest(RequestBody):
+    display_name: Text | None = None
+    external_connection_implicit_role_assignments: list[RoleAssignmentIn] | None = Field(
+        default=None, max_length=50
+    )
+    external_group_implicit_role_assignments: list[GroupRoleAssignmentIn] | None = Field(
+        default=None, max_length=50
+    )
+
+
+def assignments(
+    given: list[RoleAssignmentIn] | list[GroupRoleAssignmentIn] | None,
+) -> list[dict[str, str]] | None:
+    return None if given is None else [item.model_dump() for item in given]
+
+
+class ExternalConnectionOut(BaseModel):
+    organization_id: str
+    connection_id: str
+    external_organization_id: str
+    external_connection_id: str
+    display_name: str
+    status: str
+    external_connection_implicit_role_assignments: list[dict[str, str]]
+    external_group_implicit_role_assignments: list[dict[str, str]]
+
+
+def external_connection_out(row: ExternalConnection) -> ExternalConnectionOut:
+    """The SDK's external `Connection`; external connections are always active."""
+    return ExternalConnectionOut(
+        organization_id=row.organization_id,
+        connection_id=row.connection_id,
+        external_organization_id=row.external_organization_id,
+        external_connection_id=row.external_connection_id,
+        display_name=row.display_name,
+        status="active",
+        external_connection_implicit_role_assignments=list(row.connection_role_assignments),
+        external_group_implicit_role_assignments=list(row.group_role_assignments),
+    )
+
+
+class ExternalConnectionResponse(StytchResponse):
+    connection: ExternalConnectionOut
+
+
 class GetConnectionsResponse(StytchResponse):
     saml_connections: list[SAMLConnectionOut]
     oidc_connections: list[OIDCConnectionOut]
-    external_connections: list[dict[str, Any]]
+    external_connections: list[ExternalConnectionOut]
 
 
 class DeleteConnectionResponse(StytchResponse):

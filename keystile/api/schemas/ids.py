@@ -102,7 +102,12 @@ TrustedTokenProfileId = Annotated[
     ),
 ]
 SSOConnectionId = Annotated[
-    str, TypedId(("saml-connection", "oidc-connection"), "invalid_connection_id", "sso_connection_not_found")
+    str,
+    TypedId(
+        ("saml-connection", "oidc-connection", "external-connection"),
+        "invalid_connection_id",
+        "sso_connection_not_found",
+    ),
 ]
 SCIMConnectionId = Annotated[
     str, TypedId(("scim-connection",), "invalid_connection_id", "scim_connection_not_found")

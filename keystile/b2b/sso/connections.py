@@ -12,8 +12,8 @@ import httpx
 
 from keystile.b2b.organizations import administered_organization
 from keystile.b2b.sso import certificates, saml_protocol
-from keystile.b2b.sso.models import OIDCConnection, SAMLConnection, SSOToken
-from keystile.b2b.sso.repository import SSORepository, connection_model
+from keystile.b2b.sso.models import ExternalConnection, OIDCConnection, SAMLConnection, SSOToken
+from keystile.b2b.sso.repository import EXTERNAL_PREFIX, SSORepository, connection_model
 from keystile.b2b.views import OrganizationView
 from keystile.calls import Call
 from keystile.errors import KeystileError
@@ -338,6 +338,7 @@ class Connections:
 
     saml: list[SAMLConnection]
     oidc: list[OIDCConnection]
+    external: list[ExternalConnection]
 
 
 async def get_connections(
@@ -348,20 +349,31 @@ async def get_connections(
     return Connections(
         saml=await repo.connections(SAMLConnection, organization.organization_id),
         oidc=await repo.connections(OIDCConnection, organization.organization_id),
+        external=await repo.connections(ExternalConnection, organization.organization_id),
     )
+
+
+def external_or_own_model(
+    connection_id: str,
+) -> type[SAMLConnection] | type[OIDCConnection] | type[ExternalConnection]:
+    if connection_id.startswith(EXTERNAL_PREFIX):
+        return ExternalConnection
+    return connection_model(connection_id)
 
 
 async def delete_connection(
     call: Call, *, organization_ref: str, connection_id: str, acting: MemberCredentials | None
 ) -> str:
-    """Delete the connection and the SSO tokens it issued that were not redeemed yet."""
+    """Delete the connection, the SSO tokens it issued that were not redeemed yet and other
+    organizations' external connections through it."""
     organization = await administered(call, organization_ref, acting, "delete", "Deleting an SSO connection")
     repo = SSORepository(call.db, call.project_id)
-    model = connection_model(connection_id)
+    model = external_or_own_model(connection_id)
     row = await repo.find_by(model, organization_id=organization.organization_id, connection_id=connection_id)
     if row is None:
         raise KeystileError("sso_connection_not_found")
     await repo.delete_by(SSOToken, connection_id=connection_id)
+    await repo.delete_by(ExternalConnection, external_connection_id=row.connection_id)
     await repo.delete_by(model, connection_id=row.connection_id)
     if organization.organization.sso_default_connection_id == connection_id:
         organization.organization.sso_default_connection_id = None

@@ -123,3 +123,22 @@ class SSOToken(SingleUseToken, Base):
     provider_subject: Mapped[str] = mapped_column(String(512))
     idp_groups: Mapped[list[str]] = mapped_column(JSONDocument)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+
+
+class ExternalConnection(Base):
+    """An organization's use of another organization's SAML or OIDC connection (of the same project)."""
+
+    __tablename__ = "external_sso_connections"
+    __table_args__ = (Index(None, "project_id", "organization_id"), Index(None, "external_connection_id"))
+
+    connection_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    organization_id: Mapped[str] = mapped_column(id_column_type())
+    external_organization_id: Mapped[str] = mapped_column(id_column_type())
+    external_connection_id: Mapped[str] = mapped_column(id_column_type())
+    display_name: Mapped[str] = mapped_column(String(256))
+    # [{"role_id"}] and [{"role_id", "group"}]
+    connection_role_assignments: Mapped[list[dict[str, str]]] = mapped_column(JSONDocument)
+    group_role_assignments: Mapped[list[dict[str, str]]] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

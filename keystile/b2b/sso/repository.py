@@ -8,13 +8,15 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.b2b.sso.models import OIDCConnection, SAMLAssertionSeen, SAMLConnection
+from keystile.b2b.sso.models import ExternalConnection, OIDCConnection, SAMLAssertionSeen, SAMLConnection
 from keystile.db.dialects import insert_ignoring_conflicts
 from keystile.db.project_rows import ProjectScoped
 from keystile.db.results import rows_changed
 
 Connection = TypeVar("Connection", SAMLConnection, OIDCConnection)
+Listed = TypeVar("Listed", SAMLConnection, OIDCConnection, ExternalConnection)
 OIDC_PREFIX = "oidc-connection-"
+EXTERNAL_PREFIX = "external-connection-"
 
 
 def connection_model(connection_id: str) -> type[SAMLConnection] | type[OIDCConnection]:
@@ -28,7 +30,7 @@ async def connection_project(db: AsyncSession, model: type[Connection], connecti
 
 
 class SSORepository(ProjectScoped):
-    async def connections(self, model: type[Connection], organization_id: str) -> list[Connection]:
+    async def connections(self, model: type[Listed], organization_id: str) -> list[Listed]:
         query = select(model).where(
             model.project_id == self.project_id, model.organization_id == organization_id
         )

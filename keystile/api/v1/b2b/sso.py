@@ -18,9 +18,10 @@ from keystile.api.schemas import b2b_sso as schemas
 from keystile.api.schemas.b2b_sessions import entry_fields
 from keystile.api.schemas.ids import OrganizationId, SAMLCertificateId, SAMLPrivateKeyId, SSOConnectionId
 from keystile.api.schemas.sessions import session_request
-from keystile.b2b.sso import connections, flow, oidc_connections, oidc_flow
+from keystile.b2b.sso import connections, external_connections, flow, oidc_connections, oidc_flow
 from keystile.b2b.sso import start as sso_start
 from keystile.b2b.sso.connections import SAMLSettings
+from keystile.b2b.sso.external_connections import RoleAssignments
 from keystile.b2b.sso.models import OIDCConnection, SAMLConnection
 from keystile.b2b.sso.oidc_connections import OIDCSettings
 from keystile.b2b.sso.repository import connection_project
@@ -203,6 +204,61 @@ async def delete_encryption_private_key(
     return schemas.DeletePrivateKeyResponse(request_id=ctx.request_id, private_key_id=deleted)
 
 
+@router.post("/external/{organization_id}", response_model=schemas.ExternalConnectionResponse)
+async def create_external_connection(
+    organization_id: OrganizationId,
+    body: schemas.CreateExternalRequest,
+    ctx: Ctx,
+    project: B2BProject,
+    acting: ActingMember,
+) -> schemas.ExternalConnectionResponse:
+    row = await ctx.run(
+        project,
+        external_connections.create_connection,
+        organization_ref=organization_id,
+        external_organization_id=body.external_organization_id,
+        external_connection_id=body.external_connection_id,
+        display_name=body.display_name,
+        roles=RoleAssignments(
+            connection=schemas.assignments(body.connection_implicit_role_assignments),
+            group=schemas.assignments(body.group_implicit_role_assignments),
+        ),
+        acting=acting,
+    )
+    return schemas.ExternalConnectionResponse(
+        request_id=ctx.request_id, connection=schemas.external_connection_out(row)
+    )
+
+
+@router.put(
+    "/external/{organization_id}/connections/{connection_id}",
+    response_model=schemas.ExternalConnectionResponse,
+)
+async def update_external_connection(
+    organization_id: OrganizationId,
+    connection_id: SSOConnectionId,
+    body: schemas.UpdateExternalRequest,
+    ctx: Ctx,
+    project: B2BProject,
+    acting: ActingMember,
+) -> schemas.ExternalConnectionResponse:
+    row = await ctx.run(
+        project,
+        external_connections.update_connection,
+        organization_ref=organization_id,
+        connection_id=connection_id,
+        display_name=body.display_name,
+        roles=RoleAssignments(
+            connection=schemas.assignments(body.external_connection_implicit_role_assignments),
+            group=schemas.assignments(body.external_group_implicit_role_assignments),
+        ),
+        acting=acting,
+    )
+    return schemas.ExternalConnectionResponse(
+        request_id=ctx.request_id, connection=schemas.external_connection_out(row)
+    )
+
+
 @router.post("/authenticate", response_model=schemas.AuthenticateResponse, dependencies=[Attempts])
 async def authenticate(
     body: schemas.AuthenticateRequest, ctx: Ctx, project: B2BProject
@@ -231,7 +287,7 @@ async def get_connections(
         request_id=ctx.request_id,
         saml_connections=[schemas.saml_connection_out(row, _base_url(ctx)) for row in found.saml],
         oidc_connections=[schemas.oidc_connection_out(row, _base_url(ctx)) for row in found.oidc],
-        external_connections=[],
+        external_connections=[schemas.external_connection_out(row) for row in found.external],
     )
 
 
