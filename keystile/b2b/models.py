@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
@@ -195,3 +195,18 @@ class B2BDiscoveryOAuthToken(SingleUseToken, Base):
     provider_subject: Mapped[str] = mapped_column(String(255))
     provider_tenant_id: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(512))
+
+
+class B2BOAuthToken(SingleUseToken, Base):
+    """The token of an organization OAuth login's `?stytch_token_type=oauth&token=…`: the account a
+    provider vouched for and its tokens (encrypted), redeemed once by `b2b.oauth.authenticate`."""
+
+    __tablename__ = "b2b_oauth_tokens"
+
+    organization_id: Mapped[str] = mapped_column(id_column_type())
+    email_address: Mapped[str] = mapped_column(String(320))
+    provider: Mapped[str] = mapped_column(String(32))
+    provider_subject: Mapped[str] = mapped_column(String(255))
+    provider_tenant_id: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(512))
+    provider_tokens_encrypted: Mapped[str] = mapped_column(Text)

@@ -1,7 +1,7 @@
 """B2B OAuth discovery: a flow at a provider without an organization (the OAuth kernel of
-`factors.oauth`), whose callback hands the app a `discovery_oauth` token for the address the provider
-vouched for; `authenticate` redeems it once (PKCE checked) into an intermediate session and the
-organizations of the address."""
+`factors.oauth`), whose callback (`oauth_login.finish`) hands the app a `discovery_oauth` token for the
+address the provider vouched for; `authenticate` redeems it once (PKCE checked) into an intermediate
+session and the organizations of the address."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from keystile.calls import Call
 from keystile.db import single_use
 from keystile.errors import KeystileError
 from keystile.factors.common import authentication_factor
-from keystile.factors.oauth.flow import FlowPlan, ProviderReturn, Started, begin, configured, returned_account
+from keystile.factors.oauth.flow import FlowPlan, Returned, Started, begin, configured
 from keystile.factors.oauth.providers import value_at
 from keystile.ids import new_id
 from keystile.projects.models import Project
@@ -70,9 +70,19 @@ async def start(
     return await begin(call, config, plan, public_url=public_url)
 
 
-async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, public_url: str) -> str:
-    """The app's discovery URL with a `discovery_oauth` token for the provider's verified address."""
-    done = await returned_account(call, callback_id=callback_id, returned=returned, public_url=public_url)
+@dataclass(frozen=True)
+class Vouched:
+    """What a provider vouched for at the end of a B2B flow: the verified address, the account's
+    tenant (workspace, team) and name."""
+
+    email: str
+    tenant: str
+    name: str
+
+
+def vouched(done: Returned) -> Vouched:
+    """The verified address, tenant and name of a returned B2B flow (`oauth_provider_error` when the
+    provider vouched for no address)."""
     email = done.account.verified_email
     if email is None:
         raise KeystileError("oauth_provider_error", "The OAuth provider vouched for no email address.")
@@ -80,6 +90,12 @@ async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, publ
         value_at(done.profile, TENANT_CLAIMS.get(done.config.provider.name)),
         done.profile.get("name"),
     )
+    return Vouched(email, tenant if isinstance(tenant, str) else "", name if isinstance(name, str) else "")
+
+
+def finish(call: Call, done: Returned) -> str:
+    """The app's discovery URL with a `discovery_oauth` token for the provider's verified address."""
+    found = vouched(done)
     token = tokens.new_token()
     call.db.add(
         B2BDiscoveryOAuthToken(
@@ -87,11 +103,11 @@ async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, publ
             project_id=call.project_id,
             token_digest=tokens.digest(token),
             code_challenge=done.flow.code_challenge,
-            email_address=email,
+            email_address=found.email,
             provider=done.config.provider.name,
             provider_subject=done.account.subject,
-            provider_tenant_id=tenant if isinstance(tenant, str) else "",
-            full_name=name if isinstance(name, str) else "",
+            provider_tenant_id=found.tenant,
+            full_name=found.name,
             created_at=call.now,
             expires_at=call.now + TOKEN_LIFETIME,
         )

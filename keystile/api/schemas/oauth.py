@@ -9,6 +9,8 @@ from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.api.schemas.ids import UserId
 from keystile.api.schemas.sessions import JWT_MAX, TOKEN_MAX, SessionFields, SessionOut
 from keystile.api.schemas.users import UserOut
+from keystile.clock import rfc3339
+from keystile.factors.oauth.client import ProviderTokens
 
 
 class AuthenticateRequest(SessionFields):
@@ -22,6 +24,17 @@ class ProviderValuesOut(BaseModel):
     id_token: str
     scopes: list[str]
     expires_at: str | None = None
+
+
+def provider_values_out(values: ProviderTokens) -> ProviderValuesOut:
+    """The SDK's `provider_values` of a provider's tokens."""
+    return ProviderValuesOut(
+        access_token=values.access_token,
+        refresh_token=values.refresh_token,
+        id_token=values.id_token,
+        scopes=values.scopes,
+        expires_at=rfc3339(values.expires_at) if values.expires_at is not None else None,
+    )
 
 
 class AuthenticateResponse(StytchResponse):

@@ -10,7 +10,7 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -92,6 +92,7 @@ class FlowPlan:
     signup_url: str
     code_challenge: str | None = None
     attach_user_id: str | None = None
+    organization_id: str | None = None
     custom_scopes: str | None = None
     provider_params: Mapping[str, str] = field(default_factory=dict)
 
@@ -115,6 +116,7 @@ async def begin(call: Call, config: Endpoints, plan: FlowPlan, *, public_url: st
             login_redirect_url=plan.login_url,
             signup_redirect_url=plan.signup_url,
             attach_user_id=plan.attach_user_id,
+            organization_id=plan.organization_id,
             created_at=call.now,
             expires_at=call.now + FLOW_LIFETIME,
         )
@@ -227,6 +229,27 @@ async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, publ
     return redirect_to_app(call, signed_in, done.issued, app_url, code_challenge=flow.code_challenge)
 
 
+def encrypted_tokens(call: Call, issued: client.ProviderTokens) -> str:
+    """The provider's tokens as stored at rest: JSON, encrypted with the project's cipher."""
+    provider_tokens = asdict(issued)
+    if issued.expires_at is not None:
+        provider_tokens["expires_at"] = issued.expires_at.isoformat()
+    return call.keys.cipher.encrypt(json.dumps(provider_tokens).encode()).decode("ascii")
+
+
+def stored_tokens(encrypted: str, call: Call) -> client.ProviderTokens:
+    """The provider's tokens stored at rest (see `flow.encrypted_tokens`)."""
+    stored = json.loads(call.keys.cipher.decrypt(encrypted.encode()))
+    expires_at = stored.get("expires_at")
+    return client.ProviderTokens(
+        access_token=stored["access_token"],
+        refresh_token=stored["refresh_token"],
+        id_token=stored["id_token"],
+        scopes=list(stored["scopes"]),
+        expires_at=datetime.fromisoformat(expires_at) if expires_at else None,
+    )
+
+
 def redirect_to_app(
     call: Call,
     signed_in: SignedIn,
@@ -238,10 +261,7 @@ def redirect_to_app(
     """`app_url` with `stytch_token_type=oauth&token=…`: a new single-use token for `oauth.authenticate`,
     stored with the provider's tokens (encrypted) and the app's PKCE challenge."""
     token = tokens.new_token()
-    provider_tokens = asdict(issued)
-    if issued.expires_at is not None:
-        provider_tokens["expires_at"] = issued.expires_at.isoformat()
-    encrypted = call.keys.cipher.encrypt(json.dumps(provider_tokens).encode()).decode("ascii")
+    encrypted = encrypted_tokens(call, issued)
     call.db.add(
         OAuthToken(
             token_id=new_id("oauth-token"),

@@ -54,6 +54,8 @@ class OAuthState(SingleUseToken, Base):
     signup_redirect_url: Mapped[str] = mapped_column(String(2048))
     # Set when the flow began with an oauth_attach_token: the user the provider's account joins.
     attach_user_id: Mapped[str | None] = mapped_column(id_column_type())
+    # Set when a B2B flow logs into an organization (a B2B flow without one is discovery).
+    organization_id: Mapped[str | None] = mapped_column(id_column_type())
 
 
 class OAuthToken(SingleUseToken, Base):

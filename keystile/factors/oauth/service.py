@@ -4,7 +4,6 @@ existing user)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -15,6 +14,7 @@ from keystile.db import single_use
 from keystile.errors import KeystileError
 from keystile.factors.common import authentication_factor, end_other_sessions
 from keystile.factors.oauth.client import ProviderTokens
+from keystile.factors.oauth.flow import stored_tokens
 from keystile.factors.oauth.models import OAuthAttachToken, OAuthRegistration
 from keystile.factors.oauth.providers import provider
 from keystile.factors.oauth.repository import OAuthRepository
@@ -48,18 +48,6 @@ def oauth_factor(registration: OAuthRegistration, now: datetime) -> dict[str, An
         details["email_id"] = registration.email_id
     return authentication_factor(
         "oauth", f"oauth_{name}", now, **{f"{FACTOR_NAMES.get(name, name)}_oauth_factor": details}
-    )
-
-
-def _provider_tokens(encrypted: str, call: Call) -> ProviderTokens:
-    stored = json.loads(call.keys.cipher.decrypt(encrypted.encode()))
-    expires_at = stored.get("expires_at")
-    return ProviderTokens(
-        access_token=stored["access_token"],
-        refresh_token=stored["refresh_token"],
-        id_token=stored["id_token"],
-        scopes=list(stored["scopes"]),
-        expires_at=datetime.fromisoformat(expires_at) if expires_at else None,
     )
 
 
@@ -97,7 +85,7 @@ async def authenticate(
     return OAuthAuthenticated(
         user=(await users.views([user], call.now))[0],
         registration=registration,
-        provider_tokens=_provider_tokens(row.provider_tokens_encrypted, call),
+        provider_tokens=stored_tokens(row.provider_tokens_encrypted, call),
         issued=issued,
         user_created=row.user_created,
         reset_sessions=row.email_first_proof,

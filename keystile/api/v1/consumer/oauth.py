@@ -1,6 +1,6 @@
 """Consumer OAuth: the browser-facing `GET /v1/public/oauth/{provider}/start`, Google One Tap, and
 keystile's callback (named by public token or callback id, not credentials; the callback also ends B2B
-discovery flows), and `/v1/oauth/authenticate|attach`."""
+login and discovery flows), and `/v1/oauth/authenticate|attach`."""
 
 from __future__ import annotations
 
@@ -18,9 +18,8 @@ from keystile.api.oauth_browser import STATE_COOKIE, Param, provider_params, red
 from keystile.api.schemas import oauth as schemas
 from keystile.api.schemas.sessions import session_out, session_request
 from keystile.api.schemas.users import user_out
-from keystile.b2b import oauth_discovery
+from keystile.b2b import oauth_login
 from keystile.calls import Call
-from keystile.clock import rfc3339
 from keystile.factors.oauth import flow, one_tap, service
 from keystile.factors.oauth.configuration import CALLBACK_PATH
 from keystile.projects.service import get_project
@@ -31,9 +30,10 @@ CSRF_COOKIE: Final = "stytch_csrf_private_token"
 
 
 async def _finish(call: Call, *, callback_id: str, returned: flow.ProviderReturn, public_url: str) -> str:
-    """keystile's callback serves both verticals: a B2B project's flows are discovery flows."""
+    """keystile's callback serves both verticals: a B2B project's flows are organization logins or
+    discovery flows."""
     project = await get_project(call.db, call.project_id)
-    finish = oauth_discovery.finish if project.vertical == "b2b" else flow.finish
+    finish = oauth_login.finish if project.vertical == "b2b" else flow.finish
     return await finish(call, callback_id=callback_id, returned=returned, public_url=public_url)
 
 
@@ -151,13 +151,7 @@ async def authenticate(
         provider_type=done.registration.provider,
         session_token=issued.session_token,
         session_jwt=issued.session_jwt,
-        provider_values=schemas.ProviderValuesOut(
-            access_token=values.access_token,
-            refresh_token=values.refresh_token,
-            id_token=values.id_token,
-            scopes=values.scopes,
-            expires_at=rfc3339(values.expires_at) if values.expires_at is not None else None,
-        ),
+        provider_values=schemas.provider_values_out(values),
         user=user_out(done.user),
         reset_sessions=done.reset_sessions,
         oauth_user_registration_id=done.registration.registration_id,
