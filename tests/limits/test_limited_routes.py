@@ -41,6 +41,7 @@ ATTEMPTS = {
     "/v1/webauthn/authenticate",
     "/v1/oauth/authenticate",
     "/v1/crypto_wallets/authenticate",
+    "/v1/b2b/oauth/authenticate",
     "/v1/b2b/oauth/discovery/authenticate",
     "/v1/b2b/magic_links/authenticate",
     "/v1/b2b/magic_links/discovery/authenticate",
