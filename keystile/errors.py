@@ -73,6 +73,8 @@ ErrorType = Literal[
     "connected_app_not_rotating_secret",
     "connected_app_public_client_secret",
     "connected_app_not_found",
+    "invalid_access_token",
+    "access_token_missing_full_access",
     "invalid_request",
     "invalid_client",
     "unsupported_grant_type",
@@ -341,6 +343,8 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("connected_app_not_rotating_secret", 400, KEYSTILE, "The Connected App has no secret rotation in progress: call rotate_start first."),
     E("connected_app_public_client_secret", 400, KEYSTILE, "Public Connected Apps have no client secret: they authenticate with PKCE."),
     E("connected_app_not_found", 404, STYTCH, "The Connected App requested could not be found."),
+    E("invalid_access_token", 401, KEYSTILE, "The access token is unknown, expired, revoked, over 5 minutes old, or was exchanged already."),
+    E("access_token_missing_full_access", 403, KEYSTILE, "The access token was not granted the full_access scope (first-party clients that allow it only)."),
     # OAuth 2.0 token endpoint (RFC 6749 section 5.2)
     E("invalid_request", 400, RFC6749, "The token request is missing a parameter or is malformed."),
     E("invalid_client", 401, RFC6749, "Client authentication failed."),

@@ -14,6 +14,8 @@ GRANT_TYPES = frozenset({"authorization_code", "refresh_token"})
 SECRET_METHODS = frozenset({"client_secret_basic", "client_secret_post"})
 # The OpenID Connect scopes every client may ask for; custom scopes come from the project's RBAC policy.
 STANDARD_SCOPES = ("openid", "profile", "email", "phone", "offline_access")
+# Granted only to first-party clients that allow it: their access tokens exchange for a session.
+FULL_ACCESS = "full_access"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from keystile.calls import Call
 from keystile.connected_apps.grants import granted_scopes, record_grant
 from keystile.connected_apps.models import ConnectedAppClient
 from keystile.connected_apps.repository import ClientRepository, GrantRepository
-from keystile.idp.clients import STANDARD_SCOPES, IdpClient
+from keystile.connected_apps.settings import FIRST_PARTY_TYPES
+from keystile.idp.clients import FULL_ACCESS, STANDARD_SCOPES, IdpClient
 from keystile.idp.models import IdpTokenFamily
 from keystile.ids import is_well_formed_id
 
@@ -21,6 +22,7 @@ STANDARD_SCOPE_DESCRIPTIONS = {
     "email": "View your email address.",
     "phone": "View your phone number.",
     "offline_access": "Stay signed in when you are not using the app.",
+    FULL_ACCESS: "Act as you, with a full session in the app.",
 }
 
 
@@ -43,8 +45,13 @@ def idp_client(row: ConnectedAppClient, custom_scopes: tuple[str, ...] = ()) -> 
         secret_digests=tuple(digest for digest in (row.secret_digest, row.next_secret_digest) if digest),
         access_token_expiry_minutes=row.access_token_expiry_minutes,
         bypass_consent_for_offline_access=row.bypass_consent_for_offline_access,
-        allowed_scopes=frozenset((*STANDARD_SCOPES, *custom_scopes)),
+        allowed_scopes=frozenset((*STANDARD_SCOPES, *custom_scopes, *_full_access(row))),
     )
+
+
+def _full_access(row: ConnectedAppClient) -> tuple[str, ...]:
+    """`full_access` for a first-party client that allows it (its tokens exchange for a session)."""
+    return (FULL_ACCESS,) if row.client_type in FIRST_PARTY_TYPES and row.full_access_allowed else ()
 
 
 async def custom_scopes(call: Call, vertical: str) -> dict[str, str]:

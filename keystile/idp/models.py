@@ -1,11 +1,12 @@
-"""Tables of the provider: authorization codes and refresh tokens (single-use, stored as digests), and
-the token families that tie every token minted from one authorization together so they revoke as one."""
+"""Tables of the provider: authorization codes and refresh tokens (single-use, stored as digests), the
+token families that tie every token minted from one authorization together so they revoke as one, and
+the access tokens exchanged for a session (each once)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, String
+from sqlalchemy import Boolean, Index, PrimaryKeyConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
@@ -66,3 +67,15 @@ class IdpSettings(Base):
     authorization_url: Mapped[str | None] = mapped_column(String(2048))
     dynamic_registration: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IdpExchangedAccessToken(Base):
+    """An access token (by its `jti`) already exchanged for a session (`sessions.exchange_access_token`):
+    each is exchanged once; the row outlives the token's short exchange window."""
+
+    __tablename__ = "idp_exchanged_access_tokens"
+    __table_args__ = (PrimaryKeyConstraint("project_id", "token_id"),)
+
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    token_id: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

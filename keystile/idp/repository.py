@@ -1,5 +1,5 @@
 """Reads and writes of the provider's tables for one project: codes and refresh tokens found by digest
-and redeemed by one conditional UPDATE, token families revoked as one."""
+and redeemed by one conditional UPDATE, token families revoked as one, access tokens exchanged once."""
 
 from __future__ import annotations
 
@@ -8,8 +8,15 @@ from datetime import datetime
 from sqlalchemy import update
 
 from keystile.db import single_use
+from keystile.db.dialects import insert_ignoring_conflicts
 from keystile.db.project_rows import ProjectScoped, matching
-from keystile.idp.models import IdpAuthorizationCode, IdpRefreshToken, IdpTokenFamily
+from keystile.db.results import rows_changed
+from keystile.idp.models import (
+    IdpAuthorizationCode,
+    IdpExchangedAccessToken,
+    IdpRefreshToken,
+    IdpTokenFamily,
+)
 
 
 class ProviderRepository(ProjectScoped):
@@ -41,3 +48,12 @@ class ProviderRepository(ProjectScoped):
             .values(revoked_at=now)
             .execution_options(synchronize_session=False)
         )
+
+    async def record_exchange(self, token_id: str, expires_at: datetime) -> bool:
+        """Record that the access token `token_id` (its `jti`) was exchanged; False when it already was
+        (one INSERT, so that of two concurrent exchanges exactly one records it)."""
+        values = {"project_id": self.project_id, "token_id": token_id, "expires_at": expires_at}
+        inserted = await self.db.execute(
+            insert_ignoring_conflicts(IdpExchangedAccessToken, values, self.db.get_bind().dialect.name)
+        )
+        return rows_changed(inserted) == 1

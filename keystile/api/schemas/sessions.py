@@ -94,8 +94,16 @@ class MigrateRequest(RequestBody):
     telemetry_id: str | None = Field(default=None, max_length=256)
 
 
+class ExchangeAccessTokenRequest(RequestBody):
+    access_token: str = Field(min_length=1, max_length=JWT_MAX)
+    session_duration_minutes: int | None = None
+    session_custom_claims: dict[str, Any] | None = None
+    telemetry_id: str | None = Field(default=None, max_length=256)
+
+
 class SessionAnswer(StytchResponse):
-    """What attest and migrate answer: the user and the session it got (if one was asked for)."""
+    """What attest, migrate and exchange_access_token answer: the user and the session it got (if one was
+    asked for)."""
 
     user_id: str
     session_token: str

@@ -25,9 +25,15 @@ from keystile.api.schemas.b2b_sessions import (
     member_session_out,
 )
 from keystile.api.schemas.ids import MemberId, OrganizationId
-from keystile.api.schemas.sessions import JWKSResponse, new_session_request, session_request
+from keystile.api.schemas.sessions import (
+    ExchangeAccessTokenRequest,
+    JWKSResponse,
+    new_session_request,
+    session_request,
+)
 from keystile.api.v1.consumer.sessions import get_jwks
 from keystile.b2b import admission, external_sessions, sessions
+from keystile.idp import session_exchange
 from keystile.sessions.types import MemberCredentials
 
 router = APIRouter(prefix="/v1/b2b/sessions", tags=["b2b sessions"])
@@ -82,6 +88,20 @@ async def migrate_session(
         external_sessions.migrate,
         session_token=body.session_token,
         organization_id=body.organization_id,
+        request=new_session_request(body),
+    )
+    return member_session_answer(ctx.request_id, found)
+
+
+@router.post("/exchange_access_token", response_model=MemberSessionAnswer, dependencies=[Attempts])
+async def exchange_access_token(
+    body: ExchangeAccessTokenRequest, ctx: Ctx, project: B2BProject
+) -> MemberSessionAnswer:
+    """A first-party Connected App's `full_access` access token, once, for a session of its member."""
+    found = await ctx.run(
+        project,
+        session_exchange.member_session,
+        access_token=body.access_token,
         request=new_session_request(body),
     )
     return member_session_answer(ctx.request_id, found)

@@ -13,6 +13,7 @@ from keystile.api.schemas.sessions import (
     AttestRequest,
     AuthenticateSessionRequest,
     AuthenticateSessionResponse,
+    ExchangeAccessTokenRequest,
     GetSessionsResponse,
     JWKSResponse,
     MigrateRequest,
@@ -28,6 +29,7 @@ from keystile.api.schemas.users import user_out
 from keystile.factors import sandbox
 from keystile.factors.session_migration import service as session_migration
 from keystile.factors.trusted_tokens import service as trusted_tokens
+from keystile.idp import session_exchange
 from keystile.projects.sandbox import SANDBOX_SESSION_TOKEN
 from keystile.sessions import service
 from keystile.sessions.service import AuthenticatedSession
@@ -92,6 +94,20 @@ async def migrate(body: MigrateRequest, ctx: Ctx, project: ConsumerProject) -> S
         session_request=new_session_request(body),
     )
     return SessionAnswer(request_id=ctx.request_id, **authenticated_fields(found.user, found.issued))
+
+
+@router.post("/exchange_access_token", response_model=SessionAnswer, dependencies=[Attempts])
+async def exchange_access_token(
+    body: ExchangeAccessTokenRequest, ctx: Ctx, project: ConsumerProject
+) -> SessionAnswer:
+    """A first-party Connected App's `full_access` access token, once, for a session of its user."""
+    user, issued = await ctx.run(
+        project,
+        session_exchange.user_session,
+        access_token=body.access_token,
+        session_request=new_session_request(body),
+    )
+    return SessionAnswer(request_id=ctx.request_id, **authenticated_fields(user, issued))
 
 
 @router.get("", response_model=GetSessionsResponse)
