@@ -56,6 +56,8 @@ ATTEMPTS = {
     "/v1/b2b/sessions/attest",
     "/v1/sessions/migrate",
     "/v1/b2b/sessions/migrate",
+    "/v1/sessions/exchange_access_token",
+    "/v1/b2b/sessions/exchange_access_token",
     "/v1/impersonation/authenticate",
     "/v1/b2b/impersonation/authenticate",
     "/v1/b2b/passwords/discovery/authenticate",
