@@ -1,5 +1,6 @@
 """Schemathesis against keystile's own `/openapi.json` on a running server (SQLite): no input makes
-it answer 5xx, and every error is Stytch's error JSON."""
+it answer 5xx, and every error is Stytch's error JSON (RFC 6749's on the OAuth endpoints, RFC 7644's
+on the SCIM service)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from tests.support.server import KeystileServer
 EXAMPLES = 15
 ERROR_FIELDS = {"status_code", "request_id", "error_type", "error_message", "error_url"}
 OAUTH_ERROR_FIELDS = {"status_code", "request_id", "error", "error_description"}
+SCIM_ERROR_FIELDS = {"schemas", "status", "detail"}
+SCIM_SERVICE = "/v1/b2b/scim/{connection_id}/"
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +45,10 @@ def _check(case: schemathesis.Case, base_url: str, auth: dict[str, str]) -> None
         case.validate_response(response, checks=[response_schema_conformance])
     else:
         body = response.json()
+        if case.path.startswith(SCIM_SERVICE):  # the SCIM 2.0 service answers RFC 7644 Error messages
+            assert SCIM_ERROR_FIELDS <= set(body), body
+            assert body["status"] == str(response.status_code), body
+            return
         # The OAuth token endpoint answers in RFC 6749's error shape, as Stytch's does.
         expected = OAUTH_ERROR_FIELDS if "/oauth2/" in case.path else ERROR_FIELDS
         assert expected <= set(body), body
