@@ -44,9 +44,13 @@ OTHER_PROTOCOLS: dict[str, str] = {
 # The frontend SDK API admits a request by public token and Origin before it reads a body; its routes
 # run the `/v1` handlers walked here, and tests/api/sdk checks its own refusals.
 SDK_PREFIX = "/sdk/v1/"
+# The SCIM 2.0 service an IdP calls answers in RFC 7644's terms (a bearer token per connection, SCIM
+# Error messages); tests/sdk/test_b2b_scim_service.py checks its refusals.
+SCIM_SERVICE_PREFIX = "/v1/b2b/scim/{connection_id}/"
 # Routes whose other input is checked first and cannot be made up by the walk, with the reason.
 UNKNOWN_IDS_UNREACHABLE: dict[str, str] = {
     "POST /v1/webauthn/register": "public_key_credential is checked first: it takes a real authenticator",
+    "GET /v1/b2b/public/oauth/{provider}/start": "the browser's start: its public_token names the project",
 }
 # Optional fields without which a route refuses the request before it looks anything up.
 EXTRA_FIELDS: dict[str, dict[str, Any]] = {
@@ -173,7 +177,7 @@ def routes(spec: dict[str, Any]) -> Iterator[Route]:
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             route = Route(method.upper(), path)
-            if str(route) in OTHER_PROTOCOLS or path.startswith(SDK_PREFIX):
+            if str(route) in OTHER_PROTOCOLS or path.startswith((SDK_PREFIX, SCIM_SERVICE_PREFIX)):
                 continue
             fields, route.body = _fields(operation, spec)
             if route.body is not None:

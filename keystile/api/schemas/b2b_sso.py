@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from keystile.api.schemas.b2b_sessions import EntryResponse
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import OrganizationId, SSOConnectionId
 from keystile.api.schemas.sessions import TOKEN_MAX, SessionFields
 from keystile.b2b.sso.flow import acs_url
 from keystile.b2b.sso.models import ExternalConnection, OIDCConnection, SAMLConnection
@@ -192,8 +193,8 @@ class DeletePrivateKeyResponse(StytchResponse):
 
 
 class CreateExternalRequest(RequestBody):
-    external_organization_id: Annotated[str, Field(max_length=128)]
-    external_connection_id: Annotated[str, Field(max_length=128)]
+    external_organization_id: OrganizationId
+    external_connection_id: SSOConnectionId
     display_name: Text | None = None
     connection_implicit_role_assignments: list[RoleAssignmentIn] | None = Field(default=None, max_length=50)
     group_implicit_role_assignments: list[GroupRoleAssignmentIn] | None = Field(default=None, max_length=50)

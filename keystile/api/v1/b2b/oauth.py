@@ -5,8 +5,9 @@ and `/discovery/start` (named by public token; keystile's callback ends both flo
 from __future__ import annotations
 
 from functools import partial
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 
 from keystile.api.auth import B2BProject
@@ -16,6 +17,7 @@ from keystile.api.oauth_browser import Param, provider_params, redirect
 from keystile.api.schemas import b2b_oauth as schemas
 from keystile.api.schemas.b2b_discovery import discovery_fields
 from keystile.api.schemas.b2b_sessions import entry_fields
+from keystile.api.schemas.ids import OrganizationId
 from keystile.api.schemas.oauth import provider_values_out
 from keystile.api.schemas.sessions import session_request
 from keystile.b2b import oauth_discovery, oauth_login
@@ -31,7 +33,7 @@ async def start(
     request: Request,
     ctx: Ctx,
     public_token: Param = None,
-    organization_id: Param = None,
+    organization_id: Annotated[OrganizationId | None, Query()] = None,
     slug: Param = None,
     login_redirect_url: Param = None,
     signup_redirect_url: Param = None,
