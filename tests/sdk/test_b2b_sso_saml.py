@@ -282,6 +282,7 @@ def _wrapped(xml: str, email: str) -> str:
         ("recipient", "invalid_saml_response"),
         ("expired", "expired_saml_response"),
         ("other_request", "unsolicited_saml_response"),
+        ("sha1", "invalid_signature_saml_response"),
     ],
 )
 def test_refused_responses_create_nothing(
@@ -307,9 +308,12 @@ def test_refused_responses_create_nothing(
         "recipient": lambda: idp.response(**answer, destination="https://other.example/acs"),
         "expired": lambda: idp.response(**answer, expired=True),
         "other_request": lambda: idp.response(**{**answer, "in_response_to": "id-of-another-request"}),
+        "sha1": lambda: idp.response(**answer, sha1=True),
     }[attack]()
     refused = post_response(sso_server, connection_id, response, relay_state)
     assert (refused.status_code, refused.json()["error_type"]) == (400, error_type)
+    if attack == "sha1":  # refused by keystile's pinned algorithms, whatever xmlsec1 accepts
+        assert "SHA-256, SHA-384 or SHA-512 only" in refused.json()["error_message"]
     assert count(sso_server, SSOToken, sso_project.project_id) == 0
     assert count(sso_server, Member, sso_project.project_id) == 0
 

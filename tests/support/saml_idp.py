@@ -24,7 +24,7 @@ from saml2.metadata import entity_descriptor
 from saml2.saml import NAMEID_FORMAT_EMAILADDRESS, NameID
 from saml2.server import Server
 from saml2.time_util import TIME_FORMAT, instant
-from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+from saml2.xmldsig import DIGEST_SHA1, DIGEST_SHA256, SIG_RSA_SHA1, SIG_RSA_SHA256
 
 from tests.support.certificates import key_and_certificate
 
@@ -112,9 +112,10 @@ class SamlIdP:
         sign_response: bool = False,
         forged: bool = False,
         expired: bool = False,
+        sha1: bool = False,
     ) -> str:
-        """A SAML Response (XML) for `user`: signed by the IdP's key, or by another one when `forged`;
-        `expired`: issued ten minutes ago for five minutes."""
+        """A SAML Response (XML) for `user`: signed by the IdP's key (RSA-SHA256, or RSA-SHA1 when
+        `sha1`), or by another one when `forged`; `expired`: issued ten minutes ago for five minutes."""
         key, cert = (self.evil_key, self.evil_cert) if forged else (self.key, self.cert)
         server = Server(
             config=self._config(
@@ -124,7 +125,7 @@ class SamlIdP:
         issued = time.strftime(TIME_FORMAT, time.gmtime(time.time() - 600)) if expired else None
         with mock.patch.object(saml2.assertion, "instant", lambda *args, **kwargs: issued or instant()):
             return self._signed(
-                server, acs_url, audience, in_response_to, destination, sign_assertion, sign_response
+                server, acs_url, audience, in_response_to, destination, sign_assertion, sign_response, sha1
             )
 
     def _signed(
@@ -136,6 +137,7 @@ class SamlIdP:
         destination: str | None,
         sign_assertion: bool,
         sign_response: bool,
+        sha1: bool,
     ) -> str:
         user = self.user
         attributes = {
@@ -154,8 +156,8 @@ class SamlIdP:
                 authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"},
                 sign_assertion=sign_assertion,
                 sign_response=sign_response,
-                sign_alg=SIG_RSA_SHA256,
-                digest_alg=DIGEST_SHA256,
+                sign_alg=SIG_RSA_SHA1 if sha1 else SIG_RSA_SHA256,
+                digest_alg=DIGEST_SHA1 if sha1 else DIGEST_SHA256,
             )
         )
 

@@ -19,12 +19,28 @@ from saml2.response import AuthnResponse, IncorrectlySigned, UnsolicitedResponse
 from saml2.saml import NAMEID_FORMAT_EMAILADDRESS
 from saml2.sigver import SignatureError, SigverError
 from saml2.validate import ResponseLifetimeExceed, ToEarly
+from saml2.xmldsig import (
+    DIGEST_SHA256,
+    DIGEST_SHA384,
+    DIGEST_SHA512,
+    SIG_ECDSA_SHA256,
+    SIG_ECDSA_SHA384,
+    SIG_ECDSA_SHA512,
+    SIG_RSA_SHA256,
+    SIG_RSA_SHA384,
+    SIG_RSA_SHA512,
+)
 
 from keystile.errors import ErrorType, KeystileError
 
 # The clock difference tolerated between keystile and the IdP for NotBefore and NotOnOrAfter.
 CLOCK_SLACK_SECONDS = 30
 NOT_SIGNED = "Neither the response nor the assertions are signed"
+# The signature and digest algorithms accepted on a Response: the SHA-2 family only (no SHA-1, no MD5).
+SIGNATURE_ALGORITHMS = frozenset(
+    {SIG_RSA_SHA256, SIG_RSA_SHA384, SIG_RSA_SHA512, SIG_ECDSA_SHA256, SIG_ECDSA_SHA384, SIG_ECDSA_SHA512}
+)
+DIGEST_ALGORITHMS = frozenset({DIGEST_SHA256, DIGEST_SHA384, DIGEST_SHA512})
 
 
 @dataclass(frozen=True)
@@ -140,6 +156,23 @@ def _attributes(response: AuthnResponse) -> dict[str, list[str]]:
     return found
 
 
+def _check_algorithms(response: AuthnResponse) -> None:
+    """Refuse a Response whose signatures (its own or its assertion's) use an algorithm outside the
+    pinned SHA-2 sets, whatever xmlsec1 would accept."""
+    for signed in (response.response, response.assertion):
+        signature = getattr(signed, "signature", None)
+        if signature is None:
+            continue
+        info = signature.signed_info
+        digests = {reference.digest_method.algorithm for reference in info.reference}
+        if info.signature_method.algorithm not in SIGNATURE_ALGORITHMS or not digests <= DIGEST_ALGORITHMS:
+            raise KeystileError(
+                "invalid_signature_saml_response",
+                "The SAML response is signed with an algorithm keystile does not accept: "
+                "RSA or ECDSA with SHA-256, SHA-384 or SHA-512 only.",
+            )
+
+
 def _instant(value: Any) -> datetime | None:
     if not value:
         return None
@@ -163,6 +196,7 @@ def verify_response(
         raise _refusal(error) from error
     if response is None or response.assertion is None:  # pysaml2 logs a wrong Destination, returns None
         raise KeystileError("invalid_saml_response", "The SAML response is not addressed to this connection.")
+    _check_algorithms(response)
     if request_id is None and response.in_response_to:
         raise KeystileError("unsolicited_saml_response", "This response answers a request of another flow.")
     conditions = response.assertion.conditions
