@@ -3,28 +3,12 @@ the connection's bearer token (either token during a rotation), SCIM Error messa
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import httpx
 import stytch
 
 from tests.support.b2b_mail import new_domain
+from tests.support.scim import ERROR, PATCH_SCHEMA, USER_SCHEMA, connection, scim_get, scim_send
 from tests.support.server import KeystileServer
-
-ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
-
-
-def connection(client: stytch.B2BClient, server: KeystileServer) -> tuple[str, str, str]:
-    """(organization_id, base URL, bearer token) of a new organization's SCIM connection; the base URL
-    is the path the connection reports, on the test server (whose public URL is another)."""
-    org = str(client.organizations.create(organization_name=new_domain()).organization.organization_id)
-    created = client.scim.connection.create(organization_id=org).connection
-    assert created is not None
-    return org, server.base_url.rstrip("/") + urlsplit(created.base_url).path, created.bearer_token
-
-
-def scim_get(base_url: str, token: str, path: str) -> httpx.Response:
-    return httpx.get(f"{base_url}{path}", headers={"Authorization": f"Bearer {token}"})
 
 
 def test_discovery_resources_answer_the_connection_token(
@@ -76,14 +60,6 @@ def test_a_wrong_or_other_connections_token_is_refused(
     scim.rotate_complete(organization_id=org, connection_id=cid)
     assert scim_get(base_url, token, "/Schemas").status_code == 401
     assert scim_get(base_url, new_token, "/Schemas").status_code == 200
-
-
-def scim_send(method: str, url: str, token: str, body: object) -> httpx.Response:
-    return httpx.request(method, url, json=body, headers={"Authorization": f"Bearer {token}"})
-
-
-USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
-PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
 def test_users_provision_members_of_the_organization(

@@ -39,13 +39,18 @@ class SCIMGroup(Base):
     """A group the IdP provisioned through a connection."""
 
     __tablename__ = "scim_groups"
-    __table_args__ = (Index(None, "project_id", "connection_id", "created_at"),)
+    __table_args__ = (
+        Index(None, "project_id", "connection_id", "created_at"),
+        UniqueConstraint("project_id", "connection_id", "display_name_key"),
+    )
 
     group_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
     project_id: Mapped[str] = mapped_column(id_column_type())
     organization_id: Mapped[str] = mapped_column(id_column_type())
     connection_id: Mapped[str] = mapped_column(id_column_type())
     display_name: Mapped[str] = mapped_column(String(256))
+    # displayName is unique in a connection, compared without case: the SHA-256 of its casefolded form.
+    display_name_key: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(String(256))
     # Bumped by every change: the resource's ETag.
     version: Mapped[int] = mapped_column(Integer)
@@ -55,7 +60,7 @@ class SCIMGroup(Base):
 
 class SCIMGroupMember(Base):
     __tablename__ = "scim_group_members"
-    __table_args__ = (Index(None, "project_id", "member_id"),)
+    __table_args__ = (Index(None, "project_id", "member_id"), Index(None, "project_id", "connection_id"))
 
     group_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
     member_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)

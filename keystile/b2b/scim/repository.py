@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.b2b.scim.models import SCIMConnection, SCIMGroup, SCIMGroupMember, SCIMRegistration
 from keystile.db.pages import Position
-from keystile.db.project_rows import ProjectScoped
+from keystile.db.project_rows import ProjectScoped, joined_on, matching
 
 GROUP_ORDER = (SCIMGroup.created_at, SCIMGroup.group_id)
 
@@ -47,6 +47,48 @@ class SCIMRepository(ProjectScoped):
             SCIMGroupMember.project_id == self.project_id, SCIMGroupMember.connection_id == connection_id
         )
         return list(dict.fromkeys(await self.db.scalars(query)))
+
+    async def all_groups(self, connection_id: str) -> list[SCIMGroup]:
+        query = select(SCIMGroup).where(*matching(SCIMGroup, self.project_id, connection_id=connection_id))
+        return list(await self.db.scalars(query.order_by(*GROUP_ORDER)))
+
+    async def group_members(self, connection_id: str, **one: str) -> list[tuple[str, SCIMRegistration]]:
+        """(group id, member's registration) for each member of the connection's groups (or of the one
+        group `one` names, as `group_id=`)."""
+        query = (
+            select(SCIMGroupMember.group_id, SCIMRegistration)
+            .join(SCIMRegistration, joined_on(SCIMGroupMember, SCIMRegistration, "member_id"))
+            .where(*matching(SCIMGroupMember, self.project_id, connection_id=connection_id, **one))
+            .order_by(SCIMGroupMember.group_id, SCIMGroupMember.member_id)
+        )
+        return [(group_id, registration) for group_id, registration in await self.db.execute(query)]
+
+    async def member_groups(self, connection_id: str, **one: str) -> list[tuple[str, SCIMGroup]]:
+        """(member id, group) for each member of the connection's groups (or for the one member `one`
+        names, as `member_id=`), in the groups' creation order."""
+        query = (
+            select(SCIMGroupMember.member_id, SCIMGroup)
+            .join(SCIMGroup, joined_on(SCIMGroupMember, SCIMGroup, "group_id"))
+            .where(*matching(SCIMGroupMember, self.project_id, connection_id=connection_id, **one))
+            .order_by(*GROUP_ORDER)
+        )
+        return [(member_id, group) for member_id, group in await self.db.execute(query)]
+
+    async def registered_member_ids(self, connection_id: str, member_ids: list[str]) -> set[str]:
+        """Those of `member_ids` that are Users of the connection."""
+        query = select(SCIMRegistration.member_id).where(
+            *matching(SCIMRegistration, self.project_id, connection_id=connection_id),
+            SCIMRegistration.member_id.in_(member_ids),
+        )
+        return set(await self.db.scalars(query))
+
+    async def remove_members(self, group_id: str, member_ids: list[str]) -> None:
+        await self.db.execute(
+            delete(SCIMGroupMember).where(
+                *matching(SCIMGroupMember, self.project_id, group_id=group_id),
+                SCIMGroupMember.member_id.in_(member_ids),
+            )
+        )
 
     async def registration(self, member_id: str) -> SCIMRegistration | None:
         return await self.find_by(SCIMRegistration, member_id=member_id)

@@ -3,18 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
-from pydantic import ValidationError
 from scim2_models import (
     Context,
-    InvalidFilterException,
+    GroupMembership,
     InvalidValueException,
-    ListResponse,
-    Meta,
     NotFoundException,
     PatchOp,
-    ScimFilter,
     UniquenessException,
     User,
 )
@@ -24,24 +20,22 @@ from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import organization_view
 from keystile.b2b.repository import MemberSessionRepository
-from keystile.b2b.scim.models import SCIMConnection, SCIMRegistration
+from keystile.b2b.scim import resources
+from keystile.b2b.scim.connections import refresh_member_roles
+from keystile.b2b.scim.models import SCIMConnection, SCIMGroup, SCIMGroupMember, SCIMRegistration
 from keystile.b2b.scim.repository import SCIMRepository
+from keystile.b2b.scim.resources import Document, Listing
 from keystile.calls import Call
 from keystile.errors import KeystileError
 from keystile.identity.contact import normalize_email
 from keystile.ids import new_id
 
-Document = dict[str, Any]
 SCIMUser = User[Any]
-RESPONSE: Final = Context.RESOURCE_QUERY_RESPONSE
-COUNT_MAX: Final = 100
 
 
 def _user(body: object, context: Context) -> SCIMUser:
-    try:
-        return User.model_validate(body, scim_ctx=context)
-    except ValidationError as error:
-        raise InvalidValueException(detail=str(error.errors()[0].get("msg", "invalid User"))[:300]) from error
+    user: SCIMUser = resources.validated(User, body, context)
+    return user
 
 
 def _email(user: SCIMUser) -> str:
@@ -64,23 +58,28 @@ def _name(user: SCIMUser) -> str:
     return str(name.formatted or " ".join(str(part) for part in parts if part))
 
 
-def _resource(base_url: str, row: SCIMRegistration) -> SCIMUser:
+def _membership(base_url: str, group: SCIMGroup) -> GroupMembership:
+    ref = f"{base_url}/Groups/{group.group_id}"
+    return GroupMembership(value=group.group_id, ref=ref, display=group.display_name, type="direct")
+
+
+def _resource(base_url: str, row: SCIMRegistration, groups: list[SCIMGroup]) -> SCIMUser:
+    """The User with its `groups` (read-only: the connection's groups it is a member of)."""
     user: SCIMUser = User.model_validate(row.attributes)
     user.id = row.member_id
     user.active = row.active
-    user.meta = Meta(
-        resource_type="User",
-        created=row.created_at,
-        last_modified=row.updated_at,
-        version=f'W/"{row.version}"',
-        location=f"{base_url}/Users/{row.member_id}",
-    )
+    user.groups = [_membership(base_url, group) for group in groups] or None
+    user.meta = resources.meta(base_url, "User", row.member_id, row.created_at, row.updated_at, row.version)
     return user
 
 
-def document(base_url: str, row: SCIMRegistration) -> Document:
-    dumped: Document = _resource(base_url, row).model_dump(scim_ctx=RESPONSE)
-    return dumped
+async def _groups(call: Call, row: SCIMRegistration) -> list[SCIMGroup]:
+    repo = SCIMRepository(call.db, call.project_id)
+    return [group for _, group in await repo.member_groups(row.connection_id, member_id=row.member_id)]
+
+
+async def _document(call: Call, base_url: str, row: SCIMRegistration) -> Document:
+    return resources.dumped(_resource(base_url, row, await _groups(call, row)))
 
 
 async def _registration(call: Call, connection: SCIMConnection, member_id: str) -> SCIMRegistration:
@@ -110,7 +109,7 @@ async def _apply(call: Call, row: SCIMRegistration, user: SCIMUser) -> None:
     if member is None:
         raise NotFoundException(detail=f"User {row.member_id} not found.")
     active = user.active is not False
-    user.id, user.meta, user.active = None, None, None
+    user.id, user.meta, user.active, user.groups = None, None, None, None
     row.attributes = user.model_dump(mode="json", exclude_none=True, by_alias=True)
     row.user_name_key = str(user.user_name or "").casefold()
     row.external_id, row.active = user.external_id, active
@@ -154,11 +153,11 @@ async def create_user(call: Call, connection: SCIMConnection, base_url: str, bod
     )
     call.db.add(row)
     await _apply(call, row, user)
-    return document(base_url, row)
+    return await _document(call, base_url, row)
 
 
 async def get_user(call: Call, connection: SCIMConnection, base_url: str, member_id: str) -> Document:
-    return document(base_url, await _registration(call, connection, member_id))
+    return await _document(call, base_url, await _registration(call, connection, member_id))
 
 
 async def replace_user(
@@ -166,23 +165,18 @@ async def replace_user(
 ) -> Document:
     row = await _registration(call, connection, member_id)
     await _apply(call, row, _user(body, Context.RESOURCE_REPLACEMENT_REQUEST))
-    return document(base_url, row)
+    return await _document(call, base_url, row)
 
 
 async def patch_user(
     call: Call, connection: SCIMConnection, base_url: str, member_id: str, body: object
 ) -> Document:
     row = await _registration(call, connection, member_id)
-    try:
-        operations = PatchOp[SCIMUser].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST)
-    except ValidationError as error:
-        raise InvalidValueException(
-            detail=str(error.errors()[0].get("msg", "invalid PatchOp"))[:300]
-        ) from error
-    user = _resource(base_url, row)
+    operations = resources.validated(PatchOp[SCIMUser], body, Context.RESOURCE_PATCH_REQUEST)
+    user = _resource(base_url, row, await _groups(call, row))
     operations.patch(user)
     await _apply(call, row, user)
-    return document(base_url, row)
+    return await _document(call, base_url, row)
 
 
 async def delete_user(call: Call, connection: SCIMConnection, member_id: str) -> None:
@@ -192,24 +186,21 @@ async def delete_user(call: Call, connection: SCIMConnection, member_id: str) ->
     )
     if member is not None:
         await _set_active(call, member, False)
+    await SCIMRepository(call.db, call.project_id).delete_by(
+        SCIMGroupMember, connection_id=connection.connection_id, member_id=member_id
+    )
+    await refresh_member_roles(call, connection, [member_id])
     await call.db.delete(row)
 
 
-async def list_users(
-    call: Call, connection: SCIMConnection, base_url: str, filter_text: str | None, start: int, count: int
-) -> Document:
+async def list_users(call: Call, connection: SCIMConnection, base_url: str, listing: Listing) -> Document:
     """Users matching the filter, from the 1-based `start`, at most `count` (RFC 7644 section 3.4.2.4)."""
-    try:
-        matcher = ScimFilter[SCIMUser](filter_text) if filter_text else None
-    except (ValueError, ValidationError) as error:
-        raise InvalidFilterException(detail=str(error)[:300]) from error
-    rows = await SCIMRepository(call.db, call.project_id).registrations(connection.connection_id)
-    users = [_resource(base_url, row) for row in rows]
-    found = [user for user in users if matcher is None or matcher.match(user)]
-    start, count = max(start, 1), min(max(count, 0), COUNT_MAX)
-    page = found[start - 1 : start - 1 + count]
-    answer = ListResponse[SCIMUser](
-        total_results=len(found), start_index=start, items_per_page=len(page), resources=page
-    )
-    dumped: Document = answer.model_dump(scim_ctx=RESPONSE)
-    return dumped
+    repo = SCIMRepository(call.db, call.project_id)
+    groups: dict[str, list[SCIMGroup]] = {}
+    for member_id, group in await repo.member_groups(connection.connection_id):
+        groups.setdefault(member_id, []).append(group)
+    users = [
+        _resource(base_url, row, groups.get(row.member_id, []))
+        for row in await repo.registrations(connection.connection_id)
+    ]
+    return resources.page(User, users, listing)

@@ -10,12 +10,13 @@ from typing import Any, Concatenate, ParamSpec
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from scim2_models import InvalidSyntaxException, InvalidValueException, SCIMException
+from scim2_models import InvalidSyntaxException, InvalidValueException, ResponseParameters, SCIMException
 
 from keystile.api.context import Ctx
-from keystile.b2b.scim import discovery, service_users
+from keystile.b2b.scim import discovery, service_groups, service_users
 from keystile.b2b.scim.connections import SERVICE_PATH
 from keystile.b2b.scim.models import SCIMConnection
+from keystile.b2b.scim.resources import Listing, Shown
 from keystile.b2b.scim.service_auth import authenticated_connection
 from keystile.calls import Call
 
@@ -104,18 +105,33 @@ def _resource(document: dict[str, Any], status: int = 200) -> JSONResponse:
     return scim_json(document, status, headers)
 
 
-@router.get("/Users")
-async def list_users(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+def _shown(request: Request) -> Shown | None:
+    """The attributes or excludedAttributes the query names (RFC 7644 section 3.4.2.5)."""
+    query = request.query_params
+    attributes, excluded = query.get("attributes"), query.get("excludedAttributes")
+    if attributes is None and excluded is None:
+        return None
+    try:
+        return ResponseParameters(attributes=attributes, excluded_attributes=excluded)
+    except ValueError as error:
+        raise InvalidValueException(
+            detail="attributes and excludedAttributes are attribute paths."
+        ) from error
+
+
+def _listing(request: Request) -> Listing:
     query = request.query_params
     try:
         start, count = int(query.get("startIndex", "1")), int(query.get("count", "100"))
     except ValueError as error:
         raise InvalidValueException(detail="startIndex and count are integers.") from error
-    base = _base_url(ctx, connection_id)
-    found = await _serve(
-        ctx, request, connection_id, service_users.list_users, base, query.get("filter"), start, count
-    )
-    return scim_json(found)
+    return Listing(query.get("filter"), start, count, _shown(request))
+
+
+@router.get("/Users")
+async def list_users(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    base, listing = _base_url(ctx, connection_id), _listing(request)
+    return scim_json(await _serve(ctx, request, connection_id, service_users.list_users, base, listing))
 
 
 @router.post("/Users")
@@ -150,4 +166,46 @@ async def patch_user(connection_id: str, member_id: str, request: Request, ctx: 
 @router.delete("/Users/{member_id}")
 async def delete_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> Response:
     await _serve(ctx, request, connection_id, service_users.delete_user, member_id)
+    return Response(status_code=204)
+
+
+@router.get("/Groups")
+async def list_groups(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    base, listing = _base_url(ctx, connection_id), _listing(request)
+    return scim_json(await _serve(ctx, request, connection_id, service_groups.list_groups, base, listing))
+
+
+@router.post("/Groups")
+async def create_group(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    body = await _body(request)
+    base = _base_url(ctx, connection_id)
+    return _resource(await _serve(ctx, request, connection_id, service_groups.create_group, base, body), 201)
+
+
+@router.get("/Groups/{group_id}")
+async def get_group(connection_id: str, group_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    base, shown = _base_url(ctx, connection_id), _shown(request)
+    found = await _serve(ctx, request, connection_id, service_groups.get_group, base, group_id, shown)
+    return _resource(found)
+
+
+@router.put("/Groups/{group_id}")
+async def replace_group(connection_id: str, group_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    body = await _body(request)
+    base = _base_url(ctx, connection_id)
+    found = await _serve(ctx, request, connection_id, service_groups.replace_group, base, group_id, body)
+    return _resource(found)
+
+
+@router.patch("/Groups/{group_id}")
+async def patch_group(connection_id: str, group_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    body = await _body(request)
+    base = _base_url(ctx, connection_id)
+    found = await _serve(ctx, request, connection_id, service_groups.patch_group, base, group_id, body)
+    return _resource(found)
+
+
+@router.delete("/Groups/{group_id}")
+async def delete_group(connection_id: str, group_id: str, request: Request, ctx: Ctx) -> Response:
+    await _serve(ctx, request, connection_id, service_groups.delete_group, group_id)
     return Response(status_code=204)
