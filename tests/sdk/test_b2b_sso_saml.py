@@ -15,9 +15,14 @@ import httpx
 import jwt
 import pytest
 import stytch
+from cryptography import x509
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from saml2.s_utils import decode_base64_and_inflate
 from saml2.samlp import authn_request_from_string
+from saml2.sigver import RSACrypto, verify_redirect_signature
+from saml2.xmldsig import SIG_RSA_SHA256
 from sqlalchemy import func, select
 
 from keystile.b2b.models import Member
@@ -472,3 +477,67 @@ def test_migrate_taking_a_role_the_connection_grants_ends_its_sso_sessions_unles
     assert b2b.sessions.authenticate(session_token=sessions["kept"]).member_session.member_id
     ended = error_of(lambda: b2b.sessions.authenticate(session_token=sessions["ended"]))
     assert (ended.status_code, ended.error_type) == (404, "session_not_found")
+
+
+def _signed_by(location: str, certificate: str) -> bool:
+    """Whether the HTTP-Redirect AuthnRequest at `location` carries an RSA-SHA256 signature that
+    `certificate` verifies, as an IdP with WantAuthnRequestsSigned checks it."""
+    query = {name: values[0] for name, values in parse_qs(urlsplit(location).query).items()}
+    assert query["SigAlg"] == SIG_RSA_SHA256
+    body = "".join(line for line in certificate.strip().splitlines() if not line.startswith("-----"))
+    return bool(verify_redirect_signature(query, RSACrypto(None), cert=body))
+
+
+def _pkcs1(key: rsa.RSAPrivateKey, form: serialization.PrivateFormat) -> str:
+    return key.private_bytes(serialization.Encoding.PEM, form, serialization.NoEncryption()).decode()
+
+
+def test_authn_requests_are_signed_with_the_connections_key(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project
+) -> None:
+    org = organization(b2b)
+    connection_id = active_connection(b2b, idp, org)
+    (generated,) = b2b.sso.get_connections(organization_id=org).saml_connections[0].signing_certificates
+    location = start(sso_server, sso_project, connection_id).headers["location"]
+    assert _signed_by(location, generated.certificate)
+
+    # The admin's own PKCS#1 key replaces keystile's: its certificate is shown, and signs from now on.
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    updated = b2b.sso.saml.update_connection(
+        organization_id=org,
+        connection_id=connection_id,
+        signing_private_key=_pkcs1(key, serialization.PrivateFormat.TraditionalOpenSSL),
+    ).connection
+    assert updated is not None
+    (given,) = updated.signing_certificates
+    assert given.certificate_id != generated.certificate_id
+    shown = x509.load_pem_x509_certificate(given.certificate.encode()).public_key()
+    assert isinstance(shown, rsa.RSAPublicKey) and shown.public_numbers() == key.public_key().public_numbers()
+    location = start(sso_server, sso_project, connection_id).headers["location"]
+    assert _signed_by(location, given.certificate) and not _signed_by(location, generated.certificate)
+
+    # Other key forms are refused with Stytch's errors, and the connection keeps its key.
+    pkcs8 = _pkcs1(key, serialization.PrivateFormat.PKCS8)
+    broken = "-----BEGIN RSA PRIVATE KEY-----\nbm90IGEga2V5\n-----END RSA PRIVATE KEY-----\n"
+    small = _pkcs1(
+        rsa.generate_private_key(public_exponent=65537, key_size=1024),
+        serialization.PrivateFormat.TraditionalOpenSSL,
+    )
+    for pem, error_type in (
+        (pkcs8, "saml_signing_private_key_format_not_supported"),
+        (broken, "saml_signing_private_key_invalid"),
+        (small, "saml_signing_private_key_invalid"),
+    ):
+        refused = error_of(
+            lambda pem=pem: b2b.sso.saml.update_connection(
+                organization_id=org, connection_id=connection_id, signing_private_key=pem
+            )
+        )
+        assert (refused.status_code, refused.error_type) == (400, error_type)
+    listed = httpx.get(
+        f"{sso_server.base_url}v1/b2b/sso/{org}", auth=(sso_project.project_id, sso_project.secret)
+    )
+    assert [
+        cert["certificate_id"] for cert in listed.json()["saml_connections"][0]["signing_certificates"]
+    ] == [given.certificate_id]
+    assert "PRIVATE KEY" not in listed.text and "private_key_encrypted" not in listed.text

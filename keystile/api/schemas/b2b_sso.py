@@ -105,6 +105,11 @@ class SAMLConnectionOut(BaseModel):
     attribute_mapping: dict[str, Any]
 
 
+def public_certificate(entry: dict[str, Any]) -> dict[str, Any]:
+    """A stored certificate entry as the SDK's `X509Certificate`, without any private key it carries."""
+    return {name: value for name, value in entry.items() if name != "private_key_encrypted"}
+
+
 def saml_connection_out(row: SAMLConnection, base_url: str) -> SAMLConnectionOut:
     """The SDK's `SAMLConnection`; encryption keys are shown by id only, never their private key."""
     url = acs_url(base_url, row.connection_id)
@@ -121,7 +126,7 @@ def saml_connection_out(row: SAMLConnection, base_url: str) -> SAMLConnectionOut
         idp_sso_url=row.idp_sso_url,
         acs_url=url,
         audience_uri=url,
-        signing_certificates=[],
+        signing_certificates=[public_certificate(row.signing_key)] if row.signing_key else [],
         verification_certificates=list(row.verification_certificates),
         encryption_private_keys=keys,
         saml_connection_implicit_role_assignments=list(row.connection_role_assignments),

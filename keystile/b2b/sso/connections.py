@@ -4,6 +4,7 @@ protocol, list and delete."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any, Final
@@ -66,6 +67,7 @@ class SAMLSettings:
     idp_initiated_auth_disabled: bool | None = None
     saml_encryption_private_key: str | None = None
     allow_gateway_callback: bool | None = None
+    signing_private_key: str | None = None
 
 
 def identity_provider_of(value: str | None) -> str:
@@ -118,6 +120,14 @@ def _add_encryption_key(call: Call, row: SAMLConnection, pem: str) -> None:
     ][-KEYS_MAX:]
 
 
+def _set_signing_key(call: Call, row: SAMLConnection, private_key_pem: bytes) -> None:
+    """Sign the connection's AuthnRequests with this key from now on (its certificate replaces the last)."""
+    certificate = certificates.signing_certificate(private_key_pem, row.connection_id, call.now)
+    entry = certificates.certificate_entry(certificate, call.now, kind="saml-signing-key")
+    encrypted = call.keys.cipher.encrypt(private_key_pem).decode("ascii")
+    row.signing_key = {**entry, "private_key_encrypted": encrypted}
+
+
 def _apply(call: Call, row: SAMLConnection, given: SAMLSettings) -> None:
     if given.idp_entity_id is not None:
         if not ENTITY_ID.match(given.idp_entity_id):
@@ -138,6 +148,8 @@ def _apply(call: Call, row: SAMLConnection, given: SAMLSettings) -> None:
         _add_certificate(call, row, given.x509_certificate)
     if given.saml_encryption_private_key:
         _add_encryption_key(call, row, given.saml_encryption_private_key)
+    if given.signing_private_key:
+        _set_signing_key(call, row, certificates.check_signing_private_key(given.signing_private_key))
     if given.saml_connection_implicit_role_assignments is not None:
         row.connection_role_assignments = [
             {"role_id": item["role_id"]} for item in given.saml_connection_implicit_role_assignments
@@ -211,6 +223,7 @@ async def create_connection(
         created_at=call.now,
         updated_at=call.now,
     )
+    _set_signing_key(call, row, await asyncio.to_thread(certificates.new_signing_private_key))
     call.db.add(row)
     become_default(organization, row.connection_id)
     return row

@@ -85,8 +85,13 @@ async def start(
     login = await redirect_url(call, "login", login_redirect_url)
     signup = await redirect_url(call, "signup", signup_redirect_url)
     relay_state = tokens.new_token()
+    signing_key = (
+        call.keys.cipher.decrypt(row.signing_key["private_key_encrypted"].encode("ascii"))
+        if row.signing_key
+        else None
+    )
     request_id, location = await asyncio.to_thread(
-        saml_protocol.authn_request, *_parties(base_url, row), relay_state
+        saml_protocol.authn_request, *_parties(base_url, row), relay_state, signing_key
     )
     call.db.add(
         SAMLRequest(

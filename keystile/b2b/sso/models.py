@@ -41,6 +41,9 @@ class SAMLConnection(Base):
     # Keys the IdP encrypts assertions to, each Fernet-encrypted under the at-rest key:
     # [{"private_key_id", "private_key_encrypted", "created_at"}]
     encryption_private_keys: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    # keystile's key for signing AuthnRequests (Fernet-encrypted) and its certificate, as the SDK's
+    # X509Certificate plus "private_key_encrypted"; None on connections made before signing existed.
+    signing_key: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

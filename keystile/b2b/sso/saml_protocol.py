@@ -1,23 +1,26 @@
 """SAML 2.0 for one connection, done by pysaml2 (whose signatures xmlsec1 checks, against the IdP's
-certificates only): keystile's AuthnRequest, the verification of an IdP's Response, an IdP's metadata."""
+certificates only): keystile's signed AuthnRequest, the verification of an IdP's Response, an IdP's
+metadata."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import textwrap
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from cryptography.hazmat.primitives import serialization
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, SAMLError
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
 from saml2.mdstore import InMemoryMetaData
 from saml2.response import AuthnResponse, IncorrectlySigned, UnsolicitedResponse, VerificationError
 from saml2.saml import NAMEID_FORMAT_EMAILADDRESS
-from saml2.sigver import SignatureError, SigverError
+from saml2.sigver import RSACrypto, SignatureError, SigverError
 from saml2.validate import ResponseLifetimeExceed, ToEarly
 from saml2.xmldsig import (
     DIGEST_SHA256,
@@ -36,6 +39,9 @@ from keystile.errors import ErrorType, KeystileError
 # The clock difference tolerated between keystile and the IdP for NotBefore and NotOnOrAfter.
 CLOCK_SLACK_SECONDS = 30
 NOT_SIGNED = "Neither the response nor the assertions are signed"
+# pysaml2's redirect-binding signers are module-wide objects that are handed the key before each
+# signature: one signature at a time, so that no request is signed with another connection's key.
+_SIGNING = threading.Lock()
 # The signature and digest algorithms accepted on a Response: the SHA-2 family only (no SHA-1, no MD5).
 SIGNATURE_ALGORITHMS = frozenset(
     {SIG_RSA_SHA256, SIG_RSA_SHA384, SIG_RSA_SHA512, SIG_ECDSA_SHA256, SIG_ECDSA_SHA384, SIG_ECDSA_SHA512}
@@ -115,11 +121,26 @@ def _client(sp: ServiceProvider, idp: IdentityProvider, *, allow_unsolicited: bo
     return Saml2Client(config)
 
 
-def authn_request(sp: ServiceProvider, idp: IdentityProvider, relay_state: str) -> tuple[str, str]:
-    """(the request's ID, the IdP URL that carries it by the HTTP-Redirect binding)."""
-    request_id, info = _client(sp, idp, allow_unsolicited=False).prepare_for_authenticate(
-        entityid=idp.entity_id, relay_state=relay_state, binding=BINDING_HTTP_REDIRECT
-    )
+def authn_request(
+    sp: ServiceProvider, idp: IdentityProvider, relay_state: str, signing_key: bytes | None = None
+) -> tuple[str, str]:
+    """(the request's ID, the IdP URL that carries it by the HTTP-Redirect binding, signed with
+    RSA-SHA256 by `signing_key`, a PEM private key, when given)."""
+    client = _client(sp, idp, allow_unsolicited=False)
+    if signing_key is None:
+        request_id, info = client.prepare_for_authenticate(
+            entityid=idp.entity_id, relay_state=relay_state, binding=BINDING_HTTP_REDIRECT
+        )
+    else:
+        client.sec.sec_backend = RSACrypto(serialization.load_pem_private_key(signing_key, password=None))
+        with _SIGNING:
+            request_id, info = client.prepare_for_authenticate(
+                entityid=idp.entity_id,
+                relay_state=relay_state,
+                binding=BINDING_HTTP_REDIRECT,
+                sign=True,
+                sigalg=SIG_RSA_SHA256,
+            )
     return str(request_id), str(dict(info["headers"])["Location"])
 
 
