@@ -20,6 +20,8 @@ TOKEN_TYPES = {
     "login": "multi_tenant_magic_links",
     "signup": "multi_tenant_magic_links",
     "invite": "multi_tenant_magic_links",
+    # A member's new address (`email_updates`): authenticated as an organization's link.
+    "email_update": "multi_tenant_magic_links",
 }
 DISCOVERY_EXPIRATION_MINUTES = 60
 

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from keystile import tokens
 from keystile.b2b import intermediate, policy, sandbox
 from keystile.b2b.admission import Entry, enter_by_email
+from keystile.b2b.email_updates import EMAIL_UPDATE, confirm_email_update
 from keystile.b2b.links import Link, redeem_link, send_link
 from keystile.b2b.members import NewMember, add_member
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import administered_organization, organization_view
 from keystile.b2b.permissions import CREATE
+from keystile.b2b.retired_emails import with_retired_emails
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.calls import Call
 from keystile.errors import KeystileError
@@ -139,8 +141,9 @@ async def authenticate(
     request: SessionRequest,
     intermediate_session_token: str | None,
 ) -> Entry:
-    """Redeem an organization's magic link: verify the member's email, activate the member, and start
-    or extend its session (or hand back an intermediate session when the organization wants more)."""
+    """Redeem an organization's magic link: verify the member's email (or, for an email update, make
+    the new address the member's), activate the member, and start or extend its session (or hand back
+    an intermediate session when the organization wants more)."""
     if sandbox.is_sandbox_token(call.test_project, token):
         return _sandbox_token(call, token)
     row = await redeem_link(call, token, discovery=False, code_verifier=code_verifier)
@@ -148,9 +151,13 @@ async def authenticate(
     member = await MemberRepository(call.db, call.project_id).get(
         organization.organization_id, row.member_id or "", for_update=True
     )
+    if member is not None and row.kind == EMAIL_UPDATE:
+        await confirm_email_update(call, member, row.email_address)
     if member is None or member.status == "deleted" or member.email_address != row.email_address:
         raise KeystileError("unable_to_auth_magic_link", "The member of this link was deleted or changed.")
     presented = (
         await intermediate.presented(call, intermediate_session_token) if intermediate_session_token else None
     )
-    return await enter_by_email(call, organization, member, request=request, presented=presented)
+    entry = await enter_by_email(call, organization, member, request=request, presented=presented)
+    await with_retired_emails(call, [entry.member])
+    return entry

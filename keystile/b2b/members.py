@@ -16,6 +16,7 @@ from keystile.b2b.models import Member
 from keystile.b2b.organizations import administered_organization, organization_view
 from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.repository import MemberSessionRepository
+from keystile.b2b.retired_emails import refuse_retired, replace_email, with_retired_emails
 from keystile.b2b.sessions import acting_member
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.calls import Call
@@ -157,6 +158,7 @@ async def add_member(
     repo = MemberRepository(db, project_id)
     if await repo.by_email(organization.organization_id, email) is not None:
         raise KeystileError("duplicate_member_email")
+    await refuse_retired(call, organization.organization_id, email)
     roles = await _checked_roles(call, organization.organization_id, new.roles or [])
     external_id = check_external_id(new.external_id) if new.external_id is not None else None
     if external_id is not None and await repo.external_id_owner(organization.organization_id, external_id):
@@ -232,12 +234,19 @@ async def get_member(
         )
     if found is None or found.status == "deleted":
         raise KeystileError("member_not_found")
-    return await _locked_view(call, MemberView(found, organization))
+    return await detailed_view(call, MemberView(found, organization))
 
 
-async def _locked_view(call: Call, view: MemberView) -> MemberView:
-    await member_locks.with_locks(call, [view])
+async def detailed_view(call: Call, view: MemberView) -> MemberView:
+    """The view with its member's lock and retired addresses looked up."""
+    await _look_up_details(call, [view])
     return view
+
+
+async def _look_up_details(call: Call, views: list[MemberView]) -> None:
+    """The members' locks and retired addresses, for the Member objects shown."""
+    await member_locks.with_locks(call, views)
+    await with_retired_emails(call, views)
 
 
 async def dangerously_get_member(call: Call, member_id: str, *, include_deleted: bool) -> MemberView:
@@ -245,7 +254,9 @@ async def dangerously_get_member(call: Call, member_id: str, *, include_deleted:
     member = await MemberRepository(call.db, call.project_id).get_anywhere(member_id)
     if member is None or (member.status == "deleted" and not include_deleted):
         raise KeystileError("member_not_found")
-    return await _locked_view(call, MemberView(member, await organization_view(call, member.organization_id)))
+    return await detailed_view(
+        call, MemberView(member, await organization_view(call, member.organization_id))
+    )
 
 
 @dataclass(frozen=True)
@@ -282,7 +293,9 @@ async def update_member(
     changes: MemberChanges,
     *,
     acting: MemberCredentials | None,
+    unlink_email: bool = False,
 ) -> MemberView:
+    """Apply `changes`; a new email address retires the old one (deletes it, with `unlink_email`)."""
     db, project_id = call.db, call.project_id
     actions = permissions.member_actions(changes.given())
     target = await acted_on(call, organization_ref, member_ref, acting, actions, what="Updating the member")
@@ -311,8 +324,10 @@ async def update_member(
         if email != member.email_address:
             if await repo.by_email(organization.organization_id, email) is not None:
                 raise KeystileError("duplicate_member_email")
+            await refuse_retired(call, organization.organization_id, email, member_id=member.member_id)
+            await replace_email(call, member, email, retire=not unlink_email)
             # Unproven until the member logs in with it; the sessions' email factors proved the old one.
-            member.email_address, member.email_address_verified = email, False
+            member.email_address_verified = False
             await MemberSessionRepository(db, project_id).delete_for_member(member.member_id)
     if changes.external_id is not None and changes.external_id != member.external_id:
         external_id = check_external_id(changes.external_id)
@@ -321,7 +336,7 @@ async def update_member(
         member.external_id = external_id
     member.updated_at = call.now
     await _flush(db)
-    return await _locked_view(call, MemberView(member, organization))
+    return await detailed_view(call, MemberView(member, organization))
 
 
 async def delete_member(
@@ -400,7 +415,7 @@ async def search_members(
         )
     }
     members = [MemberView(member, views[member.organization_id]) for member in found[:page_size]]
-    await member_locks.with_locks(call, members)
+    await _look_up_details(call, members)
     return MemberPage(
         members=members,
         organizations=list(views.values()),

@@ -1,5 +1,6 @@
-"""Tables for organizations (with their email domains), members, member sessions, intermediate
-sessions and B2B magic-link tokens; tokens of every kind are stored as SHA-256 digests only."""
+"""Tables for organizations (with their email domains), members (and their retired addresses), member
+sessions, intermediate sessions and B2B magic-link tokens; tokens of every kind are stored as SHA-256
+digests only."""
 
 from __future__ import annotations
 
@@ -142,6 +143,25 @@ class Member(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class RetiredMemberEmail(Base):
+    """An address a member used before its current one (Stytch's retired email): kept, and unusable by
+    the organization's other members, until it is unlinked."""
+
+    __tablename__ = "member_retired_emails"
+    __table_args__ = (
+        UniqueConstraint("project_id", "organization_id", "email_address"),
+        Index(None, "project_id", "member_id"),
+    )
+
+    # The id the address had while it was the member's (`Member.email_id`).
+    email_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    organization_id: Mapped[str] = mapped_column(id_column_type())
+    member_id: Mapped[str] = mapped_column(id_column_type())
+    email_address: Mapped[str] = mapped_column(String(320))
+    retired_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class MemberSession(SessionColumns, Base):
     """A member's session in one organization."""
 
@@ -176,7 +196,7 @@ class B2BMagicLinkToken(SingleUseToken, Base):
     __tablename__ = "b2b_magic_link_tokens"
     __table_args__ = (Index(None, "project_id", "member_id"),)
 
-    # discovery, login, signup or invite
+    # discovery, login, signup, invite or email_update (to `email_address`, the member's new address)
     kind: Mapped[str] = mapped_column(String(16))
     email_address: Mapped[str] = mapped_column(String(320))
     # Null for discovery links, which belong to an address rather than a member.

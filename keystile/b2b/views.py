@@ -46,6 +46,9 @@ class MemberView:
     organization: OrganizationView
     # The member's lock, where the caller looked it up (`member_locks.with_locks`).
     lock: ActiveLock | None = None
+    # The member's retired addresses ({"email_id", "email_address"}), where the caller looked them up
+    # (`retired_emails.with_retired_emails`).
+    retired_emails: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def roles(self) -> list[dict[str, Any]]:

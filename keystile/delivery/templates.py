@@ -9,7 +9,7 @@ from typing import Any, Final
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 # Emails carrying a link (context: `link`, `expiration_minutes`).
-EMAIL_TEMPLATES: Final = ("login", "signup", "invite", "reset_password", "discovery")
+EMAIL_TEMPLATES: Final = ("login", "signup", "invite", "reset_password", "discovery", "email_update")
 # Emails carrying a one-time passcode (context: `code`, `expiration_minutes`).
 CODE_EMAIL_TEMPLATES: Final = ("otp",)
 # SMS and WhatsApp bodies, `<name>.sms.txt` (context: `code`, `expiration_minutes`).

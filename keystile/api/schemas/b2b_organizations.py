@@ -3,11 +3,12 @@ models them (every field its `Organization` and `Member` models require)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
+from keystile.api.schemas.ids import MemberEmailId
 from keystile.api.schemas.users import Metadata, ResultsMetadata, Roles, SearchQuery
 from keystile.b2b.organizations import FIELD_NAMES, OrganizationFields
 from keystile.b2b.policy import ADMIN_ROLE, role_ids
@@ -105,6 +106,19 @@ class UpdateMemberRequest(RequestBody):
     email_address: Email | None = None
     external_id: Text | None = None
     unlink_email: bool | None = None
+
+
+class StartEmailUpdateRequest(RequestBody):
+    email_address: Email
+    login_redirect_url: Url | None = None
+    locale: str | None = Field(default=None, max_length=16)
+    login_template_id: str | None = Field(default=None, max_length=128)
+    delivery_method: Literal["EMAIL_MAGIC_LINK", "EMAIL_OTP"] | None = None
+
+
+class UnlinkRetiredEmailRequest(RequestBody):
+    email_id: MemberEmailId | None = None
+    email_address: Email | None = None
 
 
 class SearchMembersRequest(RequestBody):
@@ -216,6 +230,10 @@ class MemberResponse(StytchResponse):
     organization: OrganizationOut
 
 
+class UnlinkRetiredEmailResponse(MemberResponse):
+    organization_id: str
+
+
 class DeleteMemberResponse(StytchResponse):
     member_id: str
 
@@ -292,6 +310,7 @@ def member_out(view: MemberView, roles: list[dict[str, Any]] | None = None) -> M
             "created_at": rfc3339(member.created_at),
             "updated_at": rfc3339(member.updated_at),
             "external_id": member.external_id or "",
+            "retired_email_addresses": view.retired_emails,
             "is_locked": view.lock is not None,
             "lock_created_at": rfc3339(view.lock.created_at) if view.lock is not None else None,
             "lock_expires_at": rfc3339(view.lock.expires_at) if view.lock is not None else None,

@@ -70,6 +70,8 @@ OrganizationId = Annotated[
     str, TypedId(("organization",), "invalid_organization_id", "organization_not_found", stand_in=STAND_IN)
 ]
 MemberId = Annotated[str, TypedId(("member",), "invalid_member_id", "member_not_found", stand_in=STAND_IN)]
+# A member's email address (current or retired).
+MemberEmailId = Annotated[str, TypedId(("member-email",), "invalid_email_id", "email_not_found")]
 MemberSessionId = Annotated[
     str, TypedId(("member-session",), "invalid_member_session_id", "session_not_found")
 ]

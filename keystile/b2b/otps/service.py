@@ -10,12 +10,14 @@ from keystile import tokens
 from keystile.b2b import intermediate, member_locks, mfa
 from keystile.b2b.admission import Entry, enter
 from keystile.b2b.discovery import Discovery, discover
+from keystile.b2b.email_updates import EMAIL_UPDATE, confirm_email_update
 from keystile.b2b.members import add_member, get_member
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.organizations import organization_view
 from keystile.b2b.otps import sending
 from keystile.b2b.otps.models import MemberOtpCode
 from keystile.b2b.otps.repository import MemberOtpRepository
+from keystile.b2b.retired_emails import with_retired_emails
 from keystile.b2b.sessions import IssuedMemberSession
 from keystile.b2b.views import MemberView
 from keystile.calls import Call
@@ -137,13 +139,31 @@ async def authenticate_email(
     presented = (
         await intermediate.presented(call, intermediate_session_token) if intermediate_session_token else None
     )
-    member = await get_member(call, organization_ref, member_ref=None, email=address)
-    member_locks.refuse_locked(member)
-    row = member.member
+    organization = await organization_view(call, organization_ref)
     otps = MemberOtpRepository(call.db, call.project_id)
-    await _redeemed(
-        call, await otps.newest(sending.EMAIL_KIND, member_id=row.member_id), code, subject_id=row.member_id
-    )
+    updating = await otps.newest(EMAIL_UPDATE, destination=address)
+    if (
+        updating is not None
+        and updating.organization_id == organization.organization_id
+        and updating.member_id
+        and tokens.usable(updating, call.now)
+    ):
+        # A code to a member's new address (`email_updates`): the address becomes the member's.
+        member = await get_member(call, organization_ref, member_ref=updating.member_id, email=None)
+        member_locks.refuse_locked(member)
+        await _redeemed(call, updating, code, subject_id=updating.member_id)
+        await confirm_email_update(call, member.member, address)
+        await with_retired_emails(call, [member])
+    else:
+        member = await get_member(call, organization_ref, member_ref=None, email=address)
+        member_locks.refuse_locked(member)
+        await _redeemed(
+            call,
+            await otps.newest(sending.EMAIL_KIND, member_id=member.member.member_id),
+            code,
+            subject_id=member.member.member_id,
+        )
+    row = member.member
     factor = authentication_factor(
         "otp", "email", call.now, email_factor={"email_id": row.email_id, "email_address": address}
     )

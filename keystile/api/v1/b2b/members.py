@@ -1,4 +1,5 @@
-"""`/v1/b2b/organizations/.../members`: the B2B Members API. Each handler calls one service function."""
+"""`/v1/b2b/organizations/.../members`: the B2B Members API (with self-serve email updates). Each handler
+calls one service function."""
 
 from __future__ import annotations
 
@@ -14,13 +15,18 @@ from keystile.api.schemas.b2b_organizations import (
     MemberResponse,
     SearchMembersRequest,
     SearchMembersResponse,
+    StartEmailUpdateRequest,
+    UnlinkRetiredEmailRequest,
+    UnlinkRetiredEmailResponse,
     UpdateMemberRequest,
+    member_fields,
     member_out,
     member_response,
     organization_out,
 )
 from keystile.api.schemas.ids import MemberId, OrganizationId
 from keystile.api.schemas.users import ResultsMetadata
+from keystile.b2b import email_updates
 from keystile.b2b import members as service
 from keystile.b2b.members import MemberChanges, NewMember
 
@@ -102,7 +108,15 @@ async def update_member(
     acting: ActingMember,
 ) -> MemberResponse:
     changes = body.to_domain(MemberChanges)
-    view = await ctx.run(project, service.update_member, organization_id, member_id, changes, acting=acting)
+    view = await ctx.run(
+        project,
+        service.update_member,
+        organization_id,
+        member_id,
+        changes,
+        acting=acting,
+        unlink_email=bool(body.unlink_email),
+    )
     return member_response(view, ctx.request_id)
 
 
@@ -130,3 +144,50 @@ async def delete_member_external_id(
         project, service.delete_member_external_id, organization_id, member_id, acting=acting
     )
     return member_response(view, ctx.request_id)
+
+
+@router.post("/{organization_id}/members/{member_id}/start_email_update", response_model=MemberResponse)
+async def start_email_update(
+    organization_id: OrganizationId,
+    member_id: MemberId,
+    body: StartEmailUpdateRequest,
+    ctx: Ctx,
+    project: B2BProject,
+    acting: ActingMember,
+) -> MemberResponse:
+    view = await ctx.run(
+        project,
+        email_updates.start_email_update,
+        organization_id,
+        member_id,
+        body.email_address,
+        login_redirect_url=body.login_redirect_url,
+        delivery_method=body.delivery_method,
+        acting=acting,
+    )
+    return member_response(view, ctx.request_id)
+
+
+@router.post(
+    "/{organization_id}/members/{member_id}/unlink_retired_email", response_model=UnlinkRetiredEmailResponse
+)
+async def unlink_retired_email(
+    organization_id: OrganizationId,
+    member_id: MemberId,
+    body: UnlinkRetiredEmailRequest,
+    ctx: Ctx,
+    project: B2BProject,
+    acting: ActingMember,
+) -> UnlinkRetiredEmailResponse:
+    view = await ctx.run(
+        project,
+        email_updates.unlink_retired_email,
+        organization_id,
+        member_id,
+        email_id=body.email_id,
+        email=body.email_address,
+        acting=acting,
+    )
+    return UnlinkRetiredEmailResponse(
+        request_id=ctx.request_id, organization_id=view.member.organization_id, **member_fields(view)
+    )
