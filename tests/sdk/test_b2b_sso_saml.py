@@ -32,6 +32,7 @@ from keystile.config import Settings
 from tests.sdk.test_b2b_member_roles import sources as role_sources
 from tests.sdk.test_rbac_policy import AUDITOR, POLICY, set_policy
 from tests.support.b2b_mail import error_of, new_domain
+from tests.support.certificates import key_and_certificate
 from tests.support.password_hashes import imported_hashes
 from tests.support.saml_idp import SamlIdP, User, read_form
 from tests.support.server import KeystileServer, Project
@@ -541,3 +542,32 @@ def test_authn_requests_are_signed_with_the_connections_key(
         cert["certificate_id"] for cert in listed.json()["saml_connections"][0]["signing_certificates"]
     ] == [given.certificate_id]
     assert "PRIVATE KEY" not in listed.text and "private_key_encrypted" not in listed.text
+
+
+def test_encrypted_assertions_are_read_with_the_connections_keys(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project, tmp_path: Path
+) -> None:
+    org = organization(b2b)
+    connection_id = active_connection(b2b, idp, org)
+    key, certificate = key_and_certificate(tmp_path, "sp-encryption")
+    _, other_certificate = key_and_certificate(tmp_path, "someone-else")
+    b2b.sso.saml.update_connection(
+        organization_id=org, connection_id=connection_id, saml_encryption_private_key=key.read_text()
+    )
+    idp.user = User(f"ada@{new_domain()}")
+    try:
+        idp.encrypt_to = certificate.read_text()
+        _, token = browser_login(sso_server, sso_project, connection_id)
+        assert b2b.sso.authenticate(sso_token=token).member.email_address == idp.user.email
+
+        # An assertion encrypted to a key the connection does not hold cannot be read: nothing is made.
+        idp.encrypt_to = other_certificate.read_text()
+        request_id, relay_state = pending_request(sso_server, sso_project, connection_id)
+        acs = f"{sso_server.base_url}v1/b2b/sso/callback/{connection_id}"
+        sealed = idp.response(acs_url=acs, audience=acs, in_response_to=request_id)
+    finally:
+        idp.encrypt_to = None
+    assert "EncryptedAssertion" in sealed and idp.user.email not in sealed
+    refused = post_response(sso_server, connection_id, sealed, relay_state)
+    assert (refused.status_code, refused.json()["error_type"]) == (400, "invalid_saml_response")
+    assert count(sso_server, SSOToken, sso_project.project_id) == 1

@@ -43,6 +43,8 @@ class SamlIdP:
 
     directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="saml-idp-")))
     user: User = field(default_factory=lambda: User("ada@example.com"))
+    # The SP's encryption certificate (PEM): when set, assertions are encrypted to it.
+    encrypt_to: str | None = None
     port: int = 0
     _server: ThreadingHTTPServer | None = None
 
@@ -158,6 +160,8 @@ class SamlIdP:
                 sign_response=sign_response,
                 sign_alg=SIG_RSA_SHA1 if sha1 else SIG_RSA_SHA256,
                 digest_alg=DIGEST_SHA1 if sha1 else DIGEST_SHA256,
+                encrypt_assertion=self.encrypt_to is not None,
+                encrypt_cert_assertion=self.encrypt_to,
             )
         )
 

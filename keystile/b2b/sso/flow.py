@@ -156,6 +156,10 @@ async def receive_response(
         *_parties(base_url, row),
         saml_response,
         request_id=request.request_id if request is not None else None,
+        decryption_keys=tuple(
+            call.keys.cipher.decrypt(key["private_key_encrypted"].encode("ascii"))
+            for key in row.encryption_private_keys
+        ),
     )
     if request is not None and not await single_use.redeem(call.db, request, call.now):
         raise KeystileError("unsolicited_saml_response", "This request was answered already.")

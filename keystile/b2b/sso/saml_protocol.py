@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import tempfile
 import textwrap
 import threading
 from dataclasses import dataclass
@@ -201,20 +203,33 @@ def _instant(value: Any) -> datetime | None:
 
 
 def verify_response(
-    sp: ServiceProvider, idp: IdentityProvider, saml_response: str, *, request_id: str | None
+    sp: ServiceProvider,
+    idp: IdentityProvider,
+    saml_response: str,
+    *,
+    request_id: str | None,
+    decryption_keys: tuple[bytes, ...] = (),
 ) -> Assertion:
     """The assertion of a Response to the AuthnRequest `request_id` (None: an IdP-initiated one, which
-    must answer no request), once its signature, audience, recipient and times check out."""
+    must answer no request), once its signature, audience, recipient and times check out; an encrypted
+    assertion is decrypted with one of `decryption_keys` (PEM private keys)."""
     try:
         base64.b64decode(saml_response, validate=True)
     except (binascii.Error, ValueError) as error:
         raise KeystileError("invalid_xml_saml_response") from error
     outstanding = {request_id: sp.acs_url} if request_id else {}
     client = _client(sp, idp, allow_unsolicited=request_id is None)
-    try:
-        response = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding)
-    except (SAMLError, Exception) as error:  # pysaml2 raises bare Exceptions for some conditions
-        raise _refusal(error) from error
+    with contextlib.ExitStack() as files:
+        # xmlsec1 reads decryption keys from files only: private to this process, gone after the call.
+        key_files = [files.enter_context(tempfile.NamedTemporaryFile(suffix=".pem")) for _ in decryption_keys]
+        for key_file, key in zip(key_files, decryption_keys, strict=True):
+            key_file.write(key)
+            key_file.flush()
+        client.sec.enc_key_files = [key_file.name for key_file in key_files]
+        try:
+            response = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding)
+        except (SAMLError, Exception) as error:  # pysaml2 raises bare Exceptions for some conditions
+            raise _refusal(error) from error
     if response is None or response.assertion is None:  # pysaml2 logs a wrong Destination, returns None
         raise KeystileError("invalid_saml_response", "The SAML response is not addressed to this connection.")
     _check_algorithms(response)
