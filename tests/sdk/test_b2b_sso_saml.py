@@ -571,3 +571,37 @@ def test_encrypted_assertions_are_read_with_the_connections_keys(
     refused = post_response(sso_server, connection_id, sealed, relay_state)
     assert (refused.status_code, refused.json()["error_type"]) == (400, "invalid_saml_response")
     assert count(sso_server, SSOToken, sso_project.project_id) == 1
+
+
+def test_start_by_organization_takes_its_default_connection(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project
+) -> None:
+    def started(**locators: str) -> httpx.Response:
+        query = {"public_token": sso_project.public_token, **locators}
+        return httpx.get(f"{sso_server.base_url}v1/public/sso/start", params=query)
+
+    def refusal(response: httpx.Response) -> tuple[int, str]:
+        return response.status_code, response.json()["error_type"]
+
+    org = organization(b2b)
+    assert refusal(started(organization_id=org)) == (404, "no_sso_connection_exists_for_organization")
+    connection_id = active_connection(b2b, idp, org)  # an organization's first connection is its default
+    slug = b2b.organizations.get(organization_id=org).organization.organization_slug
+    for ref in (org, slug):
+        location = started(organization_id=ref).headers["location"]
+        assert location.startswith(idp.sso_url)
+        request = authn_request_from_string(
+            decode_base64_and_inflate(parse_qs(urlsplit(location).query)["SAMLRequest"][0])
+        )
+        assert str(request.assertion_consumer_service_url).endswith(connection_id)
+    assert refusal(started()) == (400, "missing_sso_connection_locator")
+    assert refusal(started(organization_id=org, connection_id=connection_id)) == (
+        400,
+        "too_many_sso_connection_locators",
+    )
+    assert refusal(started(organization_id="organization-test-00000000-0000-4000-8000-000000000000")) == (
+        404,
+        "organization_not_found",
+    )
+    b2b.organizations.update(organization_id=org, sso_default_connection_id="")
+    assert refusal(started(organization_id=org)) == (400, "indeterminate_sso_connection_for_organization")

@@ -1,13 +1,38 @@
-"""`GET /v1/public/sso/start` for a connection of either protocol: the app's redirect URLs and PKCE
-challenge checked, then the browser sent to the SAML IdP or the OIDC provider."""
+"""`GET /v1/public/sso/start` for a connection of either protocol, named by id or as an organization's
+default one: the app's redirect URLs and PKCE challenge checked, then the browser sent to the SAML IdP
+or the OIDC provider."""
 
 from __future__ import annotations
 
 from keystile import tokens
+from keystile.b2b.organizations import organization_view
 from keystile.b2b.sso import flow, oidc_flow
-from keystile.b2b.sso.models import OIDCConnection
-from keystile.b2b.sso.repository import connection_model
+from keystile.b2b.sso.models import ExternalConnection, OIDCConnection, SAMLConnection
+from keystile.b2b.sso.repository import SSORepository, connection_model
 from keystile.calls import Call
+from keystile.errors import KeystileError
+
+
+async def connection_of(call: Call, connection_id: str | None, organization_ref: str | None) -> str:
+    """The connection a start names: its id, or else the default connection of the organization named
+    by id, slug or external id (exactly one of the two)."""
+    if connection_id and organization_ref:
+        raise KeystileError("too_many_sso_connection_locators")
+    if connection_id:
+        return connection_id
+    if not organization_ref:
+        raise KeystileError("missing_sso_connection_locator")
+    organization = (await organization_view(call, organization_ref)).organization
+    if organization.sso_default_connection_id is not None:
+        return organization.sso_default_connection_id
+    repo = SSORepository(call.db, call.project_id)
+    owned = organization.organization_id
+    saml = await repo.connections(SAMLConnection, owned)
+    oidc = await repo.connections(OIDCConnection, owned)
+    external = await repo.connections(ExternalConnection, owned)
+    if saml or oidc or external:
+        raise KeystileError("indeterminate_sso_connection_for_organization")
+    raise KeystileError("no_sso_connection_exists_for_organization")
 
 
 async def start(

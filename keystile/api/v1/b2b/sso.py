@@ -314,8 +314,9 @@ async def delete_connection(
 @public.get("/v1/public/sso/start", response_class=RedirectResponse, status_code=302)
 async def start(
     ctx: Ctx,
-    connection_id: Annotated[SSOConnectionId, Query()],
     public_token: Annotated[str, Query(max_length=96)],
+    connection_id: Annotated[SSOConnectionId | None, Query()] = None,
+    organization_id: Annotated[OrganizationId | None, Query()] = None,
     login_redirect_url: Param = None,
     signup_redirect_url: Param = None,
     pkce_code_challenge: Annotated[str | None, Query(max_length=128)] = None,
@@ -329,7 +330,7 @@ async def start(
     async with ctx.call_in(project.project_id, test_project=project.environment == "test") as call:
         location = await sso_start.start(
             call,
-            connection_id=connection_id,
+            connection_id=await sso_start.connection_of(call, connection_id, organization_id),
             base_url=_base_url(ctx),
             login_redirect_url=login_redirect_url,
             signup_redirect_url=signup_redirect_url,
