@@ -28,6 +28,8 @@ from keystile.tokens import new_token
 # grants used here read nothing else of the URI.
 REQUEST_URI = "https://keystile.invalid/"
 OFFLINE_ACCESS = "offline_access"
+# The ID token claim naming the authorization (its token family) it was issued under.
+SESSION_CLAIM = "sid"
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,8 @@ class _IdToken(OpenIDCode):  # type: ignore[misc]
             "nbf": now,
             "exp": now + access_tokens.ID_TOKEN_SECONDS,
             "auth_time": now,
+            # The authorization the ID token is issued under: RP-Initiated Logout ends its session.
+            SESSION_CLAIM: request.user.family_id,
         }
 
     def generate_user_info(self, user: Subject, scope: str) -> UserInfo:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from keystile.db import single_use
 from keystile.db.dialects import insert_ignoring_conflicts
@@ -28,6 +28,13 @@ class ProviderRepository(ProjectScoped):
 
     async def family(self, family_id: str) -> IdpTokenFamily | None:
         return await self.find_by(IdpTokenFamily, family_id=family_id)
+
+    async def families_of(self, subject_id: str, client_id: str) -> list[IdpTokenFamily]:
+        """Every authorization of the subject at the client."""
+        query = select(IdpTokenFamily).where(
+            *matching(IdpTokenFamily, self.project_id, subject_id=subject_id, client_id=client_id)
+        )
+        return list(await self.db.scalars(query))
 
     def add(self, row: IdpAuthorizationCode | IdpRefreshToken | IdpTokenFamily) -> None:
         self.db.add(row)

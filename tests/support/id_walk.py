@@ -40,6 +40,8 @@ OTHER_PROTOCOLS: dict[str, str] = {
     "POST /v1/public/{project_id}/oauth2/register": "RFC 7591: closed registration is access_denied",
     "GET /v1/public/{project_id}/oauth2/userinfo": "RFC 6750: no bearer token is invalid_token",
     "POST /v1/public/{project_id}/oauth2/userinfo": "RFC 6750: no bearer token is invalid_token",
+    "GET /v1/public/{project_id}/oauth2/end_session": "RP-Initiated Logout: invalid_request, no redirect",
+    "POST /v1/public/{project_id}/oauth2/end_session": "RP-Initiated Logout: invalid_request, no redirect",
 }
 # The frontend SDK API admits a request by public token and Origin before it reads a body; its routes
 # run the `/v1` handlers walked here, and tests/api/sdk checks its own refusals.
