@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keystile.b2b import member_locks, permissions, policy, search
+from keystile.b2b import erasure, member_locks, permissions, policy, search
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import administered_organization, organization_view
@@ -342,7 +342,8 @@ async def update_member(
 async def delete_member(
     call: Call, organization_ref: str, member_ref: str, *, acting: MemberCredentials | None
 ) -> str:
-    """Mark the member deleted: its sessions end and its outstanding links stop working at once."""
+    """Mark the member deleted: its sessions end, its outstanding links stop working at once, and what
+    other packages keep of it (Connected Apps grants and tokens) is erased."""
     deleted = await acted_on(
         call, organization_ref, member_ref, acting, [permissions.DELETE], what="Deleting the member"
     )
@@ -350,6 +351,7 @@ async def delete_member(
     member.status, member.updated_at = "deleted", call.now
     await MemberSessionRepository(call.db, call.project_id).delete_for_member(member.member_id)
     await MemberRepository(call.db, call.project_id).retire_links(member.member_id, call.now)
+    await erasure.erase_member(call.db, call.project_id, member.member_id)
     return member.member_id
 
 

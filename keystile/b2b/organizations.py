@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from keystile.b2b import policy, search
+from keystile.b2b import erasure, policy, search
 from keystile.b2b.models import Organization
 from keystile.b2b.organizations_repository import ALLOWED, CLAIMED, OrganizationRepository
 from keystile.b2b.permissions import DELETE, organization_actions
@@ -257,13 +257,15 @@ async def update_organization(
 
 
 async def delete_organization(call: Call, ref: str, *, acting: MemberCredentials | None) -> str:
-    """Delete the organization with its members and their sessions; returns its id."""
+    """Delete the organization with its members and their sessions (and what other packages keep of
+    them: Connected Apps grants and tokens); returns its id."""
     administered = await administered_organization(
         call, ref, acting, ORGANIZATION, [DELETE], what="Deleting the organization", for_update=True
     )
     organization = administered.organization
     await OrganizationRepository(call.db, call.project_id).delete(organization.organization_id)
     await PolicyRepository(call.db, call.project_id).delete_organization(organization.organization_id)
+    await erasure.erase_organization(call.db, call.project_id, organization.organization_id)
     return organization.organization_id
 
 

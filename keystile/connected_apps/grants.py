@@ -3,12 +3,30 @@ authorization flow. The authorization server records them; the management API li
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.calls import Call
 from keystile.connected_apps.models import ConnectedAppClient, ConnectedAppGrant
 from keystile.connected_apps.repository import ClientRepository, GrantRepository
 from keystile.errors import KeystileError
+
+# Deletes what was issued under revoked grants (db, project_id, client_id, subject_id or None for all).
+TokenEraser = Callable[[AsyncSession, str, str, str | None], Awaitable[None]]
+_TOKEN_ERASERS: list[TokenEraser] = []
+
+
+def register_token_eraser(eraser: TokenEraser) -> None:
+    """For the authorization server, on import: `eraser` deletes the tokens of revoked grants."""
+    if eraser not in _TOKEN_ERASERS:
+        _TOKEN_ERASERS.append(eraser)
+
+
+async def _erase_tokens(call: Call, client_id: str, subject_id: str | None) -> None:
+    for erase in _TOKEN_ERASERS:
+        await erase(call.db, call.project_id, client_id, subject_id)
 
 
 @dataclass(frozen=True)
@@ -36,14 +54,15 @@ async def granted_scopes(call: Call, *, subject_id: str, client_id: str) -> list
 
 
 async def revoke_grant(call: Call, *, subject_id: str, client_id: str) -> bool:
-    """Drop the subject's grant to the client, and with it what was issued under it; whether there
-    was one. The authorization server extends this (and `revoke_client_grants`) to delete the
-    subject's refresh tokens of the client in the same unit of work."""
+    """Drop the subject's grant to the client, and with it what was issued under it (the registered
+    token erasers run in the same unit of work); whether there was one."""
+    await _erase_tokens(call, client_id, subject_id)
     return await GrantRepository(call.db, call.project_id).delete(subject_id, client_id)
 
 
 async def revoke_client_grants(call: Call, client_id: str) -> int:
     """Drop every grant to the client (it is being deleted), and what was issued under them."""
+    await _erase_tokens(call, client_id, None)
     return await GrantRepository(call.db, call.project_id).delete_of_client(client_id)
 
 

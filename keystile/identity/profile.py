@@ -1,16 +1,17 @@
 """The User response, built in one place (`build_user_view`) from profile parts: identity's own
 (emails, phone numbers, the lock) and those the packages holding users' rows register on import
 (`register_user_data`), so that identity imports none of them. The same registry names the tables a
-deleted user's rows are deleted from."""
+deleted user's rows are deleted from, and the erasers that delete what packages keep by other keys."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile.db.base import Base, detached
 from keystile.identity.models import User, UserEmail, UserLock, UserPhone
@@ -19,6 +20,8 @@ from keystile.identity.views import ActiveLock, UserView
 T = TypeVar("T")
 Row = tuple[Any, ...]
 Now = datetime | ColumnElement[datetime]
+# Deletes, in the deletion's unit of work, what a package keeps of a user (db, project_id, user_id).
+UserEraser = Callable[[AsyncSession, str, str], Awaitable[None]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,16 +72,31 @@ _REGISTERED: dict[str, ProfilePart[Any]] = {}
 _OWNED: dict[str, type[Base]] = {model.__tablename__: model for model in (UserEmail, UserPhone, UserLock)}
 
 
-def register_user_data(*, owned: Sequence[type[Base]], parts: Sequence[ProfilePart[Any]] = ()) -> None:
+_ERASERS: list[UserEraser] = []
+
+
+def register_user_data(
+    *,
+    owned: Sequence[type[Base]] = (),
+    parts: Sequence[ProfilePart[Any]] = (),
+    erasers: Sequence[UserEraser] = (),
+) -> None:
     """For a package whose tables hold users' rows, on import: the rows of `owned` are deleted with
-    their user, and `parts` join the User response (in registration order)."""
+    their user, `erasers` run when a user is deleted, and `parts` join the User response (in
+    registration order)."""
     _OWNED.update((model.__tablename__, model) for model in owned)
     _REGISTERED.update((part.name, part) for part in parts)
+    _ERASERS.extend(eraser for eraser in erasers if eraser not in _ERASERS)
 
 
 def profile_parts() -> tuple[ProfilePart[Any], ...]:
     """Every part of the User response: identity's first, then the registered ones."""
     return (EMAILS, PHONES, LOCK, *_REGISTERED.values())
+
+
+def user_erasers() -> tuple[UserEraser, ...]:
+    """The erasers packages registered for deleted users."""
+    return tuple(_ERASERS)
 
 
 def owned_models() -> tuple[type[Base], ...]:

@@ -20,6 +20,7 @@ from keystile.identity.contact import (
 )
 from keystile.identity.detach import EMAIL, PHONE, detachable
 from keystile.identity.models import User, UserEmail, UserPhone
+from keystile.identity.profile import user_erasers
 from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
 from keystile.ids import new_id
@@ -182,6 +183,8 @@ async def delete_user(session: AsyncSession, project_id: str, user_id: str) -> s
     if user is None:
         raise KeystileError("user_not_found")
     await repo.delete_user(user.user_id)
+    for erase in user_erasers():
+        await erase(session, project_id, user.user_id)
     return user.user_id
 
 

@@ -15,6 +15,7 @@ from scim2_models import (
     User,
 )
 
+from keystile.b2b import erasure
 from keystile.b2b.members import NewMember, add_member
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
@@ -92,11 +93,13 @@ async def _registration(call: Call, connection: SCIMConnection, member_id: str) 
 
 
 async def _set_active(call: Call, member: Member, active: bool) -> None:
-    """An inactive member is deleted (sessions ended, links retired); an active one can sign in."""
+    """An inactive member is deleted (sessions ended, links retired, Connected Apps grants erased); an
+    active one can sign in."""
     if not active and member.status != "deleted":
         member.status = "deleted"
         await MemberSessionRepository(call.db, call.project_id).delete_for_member(member.member_id)
         await MemberRepository(call.db, call.project_id).retire_links(member.member_id, call.now)
+        await erasure.erase_member(call.db, call.project_id, member.member_id)
     elif active:
         member.status = "active"
 
