@@ -27,6 +27,7 @@ from keystile.api.v1.b2b import idp as b2b_idp
 from keystile.api.v1.b2b import impersonation as b2b_impersonation
 from keystile.api.v1.b2b import magic_links as b2b_magic_links
 from keystile.api.v1.b2b import member_factors as b2b_member_factors
+from keystile.api.v1.b2b import member_oauth as b2b_member_oauth
 from keystile.api.v1.b2b import members as b2b_members
 from keystile.api.v1.b2b import oauth as b2b_oauth
 from keystile.api.v1.b2b import organizations as b2b_organizations
@@ -91,6 +92,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_organizations.router,
     b2b_members.router,
     b2b_member_factors.router,
+    b2b_member_oauth.router,
     b2b_totps.router,
     b2b_otps.router,
     b2b_magic_links.router,

@@ -1,6 +1,7 @@
 """A real OpenID Connect provider on loopback standing in for Google (oidc-provider-mock: discovery,
-JWKS, signed RS256 ID tokens, userinfo, a consent form), which can be told to sign its next ID tokens
-with altered claims, and a browser walk through an OAuth flow (httpx, one redirect at a time)."""
+JWKS, signed RS256 ID tokens, userinfo, a consent form, refresh tokens), which can be told to sign its
+next ID tokens with altered claims or to issue short-lived access tokens, and a browser walk through
+an OAuth flow (httpx, one redirect at a time)."""
 
 from __future__ import annotations
 
@@ -24,10 +25,12 @@ from tests.support.server import KeystileServer, Project
 
 @dataclass
 class OidcProvider:
-    """The provider at `issuer`; `altered_claims` go into every ID token it signs while set."""
+    """The provider at `issuer`; `altered_claims` go into every ID token it signs while set, and its
+    access tokens last `access_token_lifetime` seconds (as its token endpoint says) while that is set."""
 
     port: int
     altered_claims: dict[str, Any] = field(default_factory=dict)
+    access_token_lifetime: int | None = None
 
     @property
     def issuer(self) -> str:
@@ -62,14 +65,19 @@ class OidcProvider:
         return str(issued.json()["id_token"])
 
 
-def _alter_id_token(provider: OidcProvider, response: flask.Response) -> flask.Response:
-    """Re-sign the token endpoint's ID token with `altered_claims`, with the provider's own key."""
-    if not provider.altered_claims or flask.request.path != "/oauth2/token" or response.status_code != 200:
+def _alter_token_answer(provider: OidcProvider, response: flask.Response) -> flask.Response:
+    """Re-sign the token endpoint's ID token with `altered_claims`, with the provider's own key, and
+    give its access token `access_token_lifetime`."""
+    altering = provider.altered_claims or provider.access_token_lifetime is not None
+    if not altering or flask.request.path != "/oauth2/token" or response.status_code != 200:
         return response
     body = json.loads(response.get_data())
-    claims = jwt.decode(body["id_token"], storage.jwk)
-    claims.update(provider.altered_claims)
-    body["id_token"] = jwt.encode(claims.header, dict(claims), storage.jwk).decode()
+    if provider.altered_claims:
+        claims = jwt.decode(body["id_token"], storage.jwk)
+        claims.update(provider.altered_claims)
+        body["id_token"] = jwt.encode(claims.header, dict(claims), storage.jwk).decode()
+    if provider.access_token_lifetime is not None:
+        body["expires_in"] = provider.access_token_lifetime
     response.set_data(json.dumps(body))
     return response
 
@@ -80,7 +88,7 @@ def oidc_provider() -> Iterator[OidcProvider]:
     application = oidc_provider_mock.app(require_nonce=True)
     server = werkzeug.serving.make_server("localhost", 0, application, threaded=True)
     provider = OidcProvider(port=server.server_port)
-    application.after_request(lambda response: _alter_id_token(provider, response))
+    application.after_request(lambda response: _alter_token_answer(provider, response))
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     try:

@@ -108,7 +108,7 @@ async def discover(issuer: str) -> ProviderEndpoints:
         raise provider_failed("publish a complete discovery document") from error
 
 
-def _client(endpoints: Endpoints, redirect_uri: str, scopes: list[str]) -> AsyncOAuth2Client:
+def _client(endpoints: Endpoints, redirect_uri: str | None, scopes: list[str]) -> AsyncOAuth2Client:
     return AsyncOAuth2Client(
         client_id=endpoints.client_id,
         client_secret=endpoints.client_secret,
@@ -155,17 +155,36 @@ async def exchange_code(
             token = await client.fetch_token(at.token_url, code=code, code_verifier=code_verifier)
     except (OAuthError, *HTTP_ERRORS, ValueError) as error:
         raise provider_failed("exchange the authorization code") from error
+    return _issued(token, ProviderTokens("", "", "", [], None))
+
+
+def _issued(token: Mapping[str, Any], held: ProviderTokens) -> ProviderTokens:
+    """The token endpoint's answer; what it leaves out (a refresh's refresh token, ID token or scopes)
+    is as `held`."""
     access_token = token.get("access_token")
     if not isinstance(access_token, str) or not access_token:
         raise provider_failed("issue an access token")
     scope = token.get("scope")
     return ProviderTokens(
         access_token=access_token,
-        refresh_token=str(token.get("refresh_token") or ""),
-        id_token=str(token.get("id_token") or ""),
-        scopes=scope.replace(",", " ").split() if isinstance(scope, str) else [],
+        refresh_token=str(token.get("refresh_token") or held.refresh_token),
+        id_token=str(token.get("id_token") or held.id_token),
+        scopes=scope.replace(",", " ").split() if isinstance(scope, str) else held.scopes,
         expires_at=_expires_at(token),
     )
+
+
+async def refreshed_tokens(
+    endpoints: Endpoints, at: ProviderEndpoints, held: ProviderTokens
+) -> ProviderTokens:
+    """New tokens for `held`'s refresh token at the token endpoint (RFC 6749 section 6, the scopes as
+    first granted)."""
+    try:
+        async with _client(endpoints, None, []) as client:
+            token = await client.refresh_token(at.token_url, refresh_token=held.refresh_token)
+    except (OAuthError, *HTTP_ERRORS, ValueError) as error:
+        raise provider_failed("refresh the access token") from error
+    return _issued(token, held)
 
 
 async def verified_id_token(

@@ -250,6 +250,12 @@ def stored_tokens(encrypted: str, call: Call) -> client.ProviderTokens:
     )
 
 
+async def refreshed(call: Call, provider_name: str, held: client.ProviderTokens) -> client.ProviderTokens:
+    """New tokens from the project's provider for the refresh token `held` has."""
+    config = await configured(call, provider_name)
+    return await client.refreshed_tokens(config, await client.provider_endpoints(config), held)
+
+
 def redirect_to_app(
     call: Call,
     signed_in: SignedIn,
