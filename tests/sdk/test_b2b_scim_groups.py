@@ -72,6 +72,7 @@ def test_groups_are_created_found_replaced_and_deleted(
 
     user = scim_get(base_url, token, f"/Users/{ada}").json()
     assert [(g["value"], g["display"]) for g in user["groups"]] == [(group_id, "Engineering")]
+    assert "groups" not in scim_get(base_url, token, f"/Users/{ada}?excludedAttributes=groups").json()
 
     replaced = scim_send(
         "PUT",

@@ -25,7 +25,7 @@ from keystile.b2b.scim import resources
 from keystile.b2b.scim.connections import refresh_member_roles
 from keystile.b2b.scim.models import SCIMConnection, SCIMGroup, SCIMGroupMember, SCIMRegistration
 from keystile.b2b.scim.repository import SCIMRepository
-from keystile.b2b.scim.resources import Document, Listing
+from keystile.b2b.scim.resources import Document, Listing, Shown
 from keystile.calls import Call
 from keystile.errors import KeystileError
 from keystile.identity.contact import normalize_email
@@ -79,8 +79,8 @@ async def _groups(call: Call, row: SCIMRegistration) -> list[SCIMGroup]:
     return [group for _, group in await repo.member_groups(row.connection_id, member_id=row.member_id)]
 
 
-async def _document(call: Call, base_url: str, row: SCIMRegistration) -> Document:
-    return resources.dumped(_resource(base_url, row, await _groups(call, row)))
+async def _document(call: Call, base_url: str, row: SCIMRegistration, shown: Shown | None = None) -> Document:
+    return resources.dumped(_resource(base_url, row, await _groups(call, row)), shown)
 
 
 async def _registration(call: Call, connection: SCIMConnection, member_id: str) -> SCIMRegistration:
@@ -159,8 +159,10 @@ async def create_user(call: Call, connection: SCIMConnection, base_url: str, bod
     return await _document(call, base_url, row)
 
 
-async def get_user(call: Call, connection: SCIMConnection, base_url: str, member_id: str) -> Document:
-    return await _document(call, base_url, await _registration(call, connection, member_id))
+async def get_user(
+    call: Call, connection: SCIMConnection, base_url: str, member_id: str, shown: Shown | None
+) -> Document:
+    return await _document(call, base_url, await _registration(call, connection, member_id), shown)
 
 
 async def replace_user(

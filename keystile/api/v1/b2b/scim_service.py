@@ -143,8 +143,9 @@ async def create_user(connection_id: str, request: Request, ctx: Ctx) -> JSONRes
 
 @router.get("/Users/{member_id}")
 async def get_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> JSONResponse:
-    base = _base_url(ctx, connection_id)
-    return _resource(await _serve(ctx, request, connection_id, service_users.get_user, base, member_id))
+    base, shown = _base_url(ctx, connection_id), _shown(request)
+    found = await _serve(ctx, request, connection_id, service_users.get_user, base, member_id, shown)
+    return _resource(found)
 
 
 @router.put("/Users/{member_id}")
