@@ -119,3 +119,22 @@ def token_error(rp: RelyingParty, **params: Any) -> str:
     with pytest.raises(OAuthError) as refused:
         rp.oauth.fetch_token(rp.metadata["token_endpoint"], **params)
     return str(refused.value.error)
+
+
+def granted(server: KeystileServer, signed_in: SignedIn) -> tuple[RelyingParty, dict[str, Any], str | None]:
+    """A new third-party client the subject signed in to by the code flow: its relying party, the
+    token response and the client's secret."""
+    client_id, secret = new_client(signed_in)
+    rp = relying_party(server, signed_in, client_id, secret)
+    token, _ = sign_in(rp, signed_in)
+    return rp, token, secret
+
+
+def assert_tokens_dead(
+    rp: RelyingParty, signed_in: SignedIn, token: dict[str, Any], secret: str | None
+) -> None:
+    """The refresh token is refused (invalid_grant) and the access token introspects as inactive."""
+    assert (
+        token_error(rp, grant_type="refresh_token", refresh_token=token["refresh_token"]) == "invalid_grant"
+    )
+    assert introspected(signed_in, token["access_token"], rp.oauth.client_id, secret) is None

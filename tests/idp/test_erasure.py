@@ -10,14 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from tests.idp.conftest import SignedIn
-from tests.idp.relying_party import (
-    RelyingParty,
-    introspected,
-    new_client,
-    relying_party,
-    sign_in,
-    token_error,
-)
+from tests.idp.relying_party import RelyingParty, assert_tokens_dead, granted, sign_in
 from tests.support.connected_apps import provider_rows
 from tests.support.server import KeystileServer
 
@@ -30,10 +23,8 @@ NONE_LEFT = {
 
 
 def _granted(server: KeystileServer, signed_in: SignedIn) -> tuple[RelyingParty, dict[str, Any], str | None]:
-    client_id, secret = new_client(signed_in)
-    rp = relying_party(server, signed_in, client_id, secret)
-    token, _ = sign_in(rp, signed_in)
-    assert all(provider_rows(server, signed_in.project.project_id, client_id).values())
+    rp, token, secret = granted(server, signed_in)
+    assert all(provider_rows(server, signed_in.project.project_id, rp.oauth.client_id).values())
     return rp, token, secret
 
 
@@ -41,10 +32,7 @@ def _erased(
     server: KeystileServer, signed_in: SignedIn, rp: RelyingParty, token: dict[str, Any], secret: str | None
 ) -> None:
     assert provider_rows(server, signed_in.project.project_id, rp.oauth.client_id) == NONE_LEFT
-    assert (
-        token_error(rp, grant_type="refresh_token", refresh_token=token["refresh_token"]) == "invalid_grant"
-    )
-    assert introspected(signed_in, token["access_token"], rp.oauth.client_id, secret) is None
+    assert_tokens_dead(rp, signed_in, token, secret)
 
 
 def test_a_deleted_user_leaves_no_grant_or_token(idp_server: KeystileServer, signed_in: SignedIn) -> None:
@@ -64,10 +52,7 @@ def test_a_deleted_user_leaves_no_grant_or_token(idp_server: KeystileServer, sig
         "idp_token_families": 1,
         "idp_refresh_tokens": 1,
     }
-    assert (
-        token_error(rp, grant_type="refresh_token", refresh_token=token["refresh_token"]) == "invalid_grant"
-    )
-    assert introspected(signed_in, token["access_token"], rp.oauth.client_id, secret) is None
+    assert_tokens_dead(rp, signed_in, token, secret)
     assert rp.oauth.refresh_token(rp.metadata["token_endpoint"], refresh_token=other_token["refresh_token"])
     assert [app.connected_app_id for app in other.sdk.users.connected_apps(other.user_id).connected_apps] == [
         rp.oauth.client_id
