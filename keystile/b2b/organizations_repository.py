@@ -19,7 +19,7 @@ from keystile.b2b.models import (
     OrganizationDomain,
 )
 from keystile.b2b.sso.models import OIDCConnection, SAMLConnection
-from keystile.b2b.sso.repository import connection_model
+from keystile.b2b.sso.repository import external_or_own_model
 from keystile.b2b.views import OrganizationView
 from keystile.db.pages import Position
 from keystile.db.project_rows import ProjectScoped, joined_on
@@ -85,7 +85,7 @@ class OrganizationRepository(ProjectScoped):
         ]
 
     async def owns_connection(self, organization_id: str, connection_id: str) -> bool:
-        model = connection_model(connection_id)
+        model = external_or_own_model(connection_id)
         found = await self.find_by(model, organization_id=organization_id, connection_id=connection_id)
         return found is not None
 

@@ -605,3 +605,53 @@ def test_start_by_organization_takes_its_default_connection(
     )
     b2b.organizations.update(organization_id=org, sso_default_connection_id="")
     assert refusal(started(organization_id=org)) == (400, "indeterminate_sso_connection_for_organization")
+
+
+def test_login_through_an_external_connection_joins_the_organization_using_it(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project
+) -> None:
+    owner = organization(b2b)
+    source = active_connection(b2b, idp, owner)
+    user = organization(b2b)
+    external = b2b.sso.external.create_connection(
+        organization_id=user,
+        external_organization_id=owner,
+        external_connection_id=source,
+        connection_implicit_role_assignments=[{"role_id": "stytch_admin"}],
+    ).connection
+    assert external is not None
+    idp.user = User(f"ada@{new_domain()}")
+    for started_by in ({"connection_id": external.connection_id}, {"organization_id": user}):
+        started = httpx.get(
+            f"{sso_server.base_url}v1/public/sso/start",
+            params={"public_token": sso_project.public_token, **started_by},
+        )
+        assert started.status_code == 302, started.text
+        location = started.headers["location"]
+        request = authn_request_from_string(
+            decode_base64_and_inflate(parse_qs(urlsplit(location).query)["SAMLRequest"][0])
+        )
+        # The IdP knows the source connection only: the request is that connection's.
+        assert str(request.assertion_consumer_service_url).endswith(source)
+
+    answer = b2b.sso.authenticate(sso_token=browser_login(sso_server, sso_project, external.connection_id)[1])
+    assert answer.organization_id == user and answer.member.email_address == idp.user.email
+    assert role_sources(answer.member) == {
+        "stytch_member": ["direct_assignment"],
+        "stytch_admin": ["sso_connection"],
+    }
+    (factor,) = answer.member_session.authentication_factors if answer.member_session else []
+    assert factor.saml_sso_factor is not None
+    assert factor.saml_sso_factor.provider_id == external.connection_id
+    missing = error_of(
+        lambda: b2b.organizations.members.get(organization_id=owner, email_address=idp.user.email)
+    )
+    assert missing.error_type == "member_not_found"  # the owner organization got no member
+
+    # Once the external connection is deleted, a login it started lands nowhere.
+    pending = pending_request(sso_server, sso_project, external.connection_id)
+    b2b.sso.delete_connection(organization_id=user, connection_id=external.connection_id)
+    acs = f"{sso_server.base_url}v1/b2b/sso/callback/{source}"
+    late = idp.response(acs_url=acs, audience=acs, in_response_to=pending[0])
+    refused = post_response(sso_server, source, late, pending[1])
+    assert (refused.status_code, refused.json()["error_type"]) == (404, "sso_connection_not_found")

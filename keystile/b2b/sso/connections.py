@@ -14,7 +14,7 @@ import httpx
 from keystile.b2b.organizations import administered_organization
 from keystile.b2b.sso import certificates, saml_protocol
 from keystile.b2b.sso.models import ExternalConnection, OIDCConnection, SAMLConnection, SSOToken
-from keystile.b2b.sso.repository import EXTERNAL_PREFIX, SSORepository, connection_model
+from keystile.b2b.sso.repository import SSORepository, external_or_own_model
 from keystile.b2b.views import OrganizationView
 from keystile.calls import Call
 from keystile.errors import KeystileError
@@ -364,14 +364,6 @@ async def get_connections(
         oidc=await repo.connections(OIDCConnection, organization.organization_id),
         external=await repo.connections(ExternalConnection, organization.organization_id),
     )
-
-
-def external_or_own_model(
-    connection_id: str,
-) -> type[SAMLConnection] | type[OIDCConnection] | type[ExternalConnection]:
-    if connection_id.startswith(EXTERNAL_PREFIX):
-        return ExternalConnection
-    return connection_model(connection_id)
 
 
 async def delete_connection(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from keystile.b2b.organizations import organization_view
-from keystile.b2b.sso.connections import administered, display_name_of
+from keystile.b2b.sso.connections import administered, become_default, display_name_of
 from keystile.b2b.sso.models import ExternalConnection, OIDCConnection, SAMLConnection
 from keystile.b2b.sso.repository import EXTERNAL_PREFIX, SSORepository, connection_model
 from keystile.calls import Call
@@ -86,6 +86,7 @@ async def create_connection(
     )
     _apply(call, row, display_name, roles)
     call.db.add(row)
+    become_default(organization, row.connection_id)
     return row
 
 

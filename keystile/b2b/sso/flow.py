@@ -17,8 +17,15 @@ from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.organizations import organization_view
 from keystile.b2b.sso import saml_protocol
 from keystile.b2b.sso.connections import ACTIVE
-from keystile.b2b.sso.models import OIDCConnection, OIDCRequest, SAMLConnection, SAMLRequest, SSOToken
-from keystile.b2b.sso.repository import Connection, SSORepository, connection_model
+from keystile.b2b.sso.models import (
+    ExternalConnection,
+    OIDCConnection,
+    OIDCRequest,
+    SAMLConnection,
+    SAMLRequest,
+    SSOToken,
+)
+from keystile.b2b.sso.repository import EXTERNAL_PREFIX, Connection, SSORepository, connection_model
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.calls import Call
 from keystile.clock import rfc3339
@@ -74,12 +81,14 @@ async def start(
     call: Call,
     *,
     connection_id: str,
+    external_connection_id: str | None = None,
     base_url: str,
     login_redirect_url: str | None,
     signup_redirect_url: str | None,
     code_challenge: str | None,
 ) -> str:
-    """The IdP URL carrying keystile's AuthnRequest; the request is remembered by its RelayState."""
+    """The IdP URL carrying keystile's AuthnRequest; the request is remembered by its RelayState (and
+    the external connection it is for, if any)."""
     row = await active_connection(call, SAMLConnection, connection_id)
     challenge = tokens.check_challenge(code_challenge)
     login = await redirect_url(call, "login", login_redirect_url)
@@ -99,6 +108,7 @@ async def start(
             request_id=request_id,
             project_id=call.project_id,
             connection_id=connection_id,
+            external_connection_id=external_connection_id,
             login_redirect_url=login,
             signup_redirect_url=signup,
             code_challenge=challenge,
@@ -197,7 +207,15 @@ async def hand_token(
     request: SAMLRequest | OIDCRequest | None,
 ) -> str:
     """The app's redirect URL (login for an active member, signup otherwise) with a new SSO token for
-    what the IdP asserted, bound to the app's PKCE challenge of the request."""
+    what the IdP asserted, bound to the app's PKCE challenge of the request; a login started through an
+    external connection is for that connection's organization."""
+    if request is not None and request.external_connection_id is not None:
+        external = await SSORepository(call.db, call.project_id).find_by(
+            ExternalConnection, connection_id=request.external_connection_id
+        )
+        if external is None:
+            raise KeystileError("sso_connection_not_found", "The external connection was deleted.")
+        organization_id, connection_id = external.organization_id, external.connection_id
     token = tokens.new_token()
     call.db.add(
         SSOToken(
@@ -225,9 +243,8 @@ async def hand_token(
     return tokens.link(url, token, TOKEN_TYPE)
 
 
-def sso_factor(token: SSOToken, now_stamp: str | None) -> dict[str, Any]:
+def sso_factor(token: SSOToken, now_stamp: str | None, protocol: str) -> dict[str, Any]:
     """The AuthenticationFactor of a SAML or OIDC login through a connection."""
-    protocol = "oidc" if connection_model(token.connection_id) is OIDCConnection else "saml"
     return {
         "type": "sso",
         "delivery_method": f"sso_{protocol}",
@@ -252,16 +269,25 @@ async def _redeemed(call: Call, token: str, code_verifier: str | None) -> SSOTok
     return row
 
 
-async def _implicit_roles(
+async def _connection_roles(
     call: Call, connection_id: str
-) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """The active connection's implicit roles, of the connection and by IdP group (an OIDC connection
-    has none: the SDK's OIDCConnection carries no role assignments)."""
+) -> tuple[str, list[dict[str, str]], list[dict[str, str]]]:
+    """The login's protocol and the active connection's implicit roles, of the connection and by IdP
+    group (an OIDC connection has none: the SDK's OIDCConnection carries no role assignments); an
+    external connection's roles are its own, over the other organization's active connection."""
+    if connection_id.startswith(EXTERNAL_PREFIX):
+        external = await SSORepository(call.db, call.project_id).find_by(
+            ExternalConnection, connection_id=connection_id
+        )
+        if external is None:
+            raise KeystileError("sso_connection_not_found")
+        protocol, _, _ = await _connection_roles(call, external.external_connection_id)
+        return protocol, external.connection_role_assignments, external.group_role_assignments
     if connection_model(connection_id) is OIDCConnection:
         await active_connection(call, OIDCConnection, connection_id)
-        return [], []
+        return "oidc", [], []
     saml = await active_connection(call, SAMLConnection, connection_id)
-    return saml.connection_role_assignments, saml.group_role_assignments
+    return "saml", saml.connection_role_assignments, saml.group_role_assignments
 
 
 def _may_join(organization: OrganizationView, connection_id: str) -> bool:
@@ -298,11 +324,9 @@ async def authenticate(
         )
     elif member.status == "deleted":
         raise KeystileError("member_not_found", "This member was deleted; reactivate it to let it log in.")
+    protocol, connection_roles, group_roles = await _connection_roles(call, row.connection_id)
     member.sso_role_sources = policy.sso_role_sources(
-        member.sso_role_sources,
-        row.connection_id,
-        *await _implicit_roles(call, row.connection_id),
-        row.idp_groups,
+        member.sso_role_sources, row.connection_id, connection_roles, group_roles, row.idp_groups
     )
     presented = (
         await intermediate.presented(call, intermediate_session_token) if intermediate_session_token else None
@@ -310,7 +334,7 @@ async def authenticate(
     return await enter(
         call,
         member=MemberView(member, organization),
-        factors=[sso_factor(row, rfc3339(call.now))],
+        factors=[sso_factor(row, rfc3339(call.now), protocol)],
         request=request,
         presented=presented,
     )

@@ -60,6 +60,8 @@ class SAMLRequest(SingleUse, Base):
     login_redirect_url: Mapped[str] = mapped_column(String(2048))
     signup_redirect_url: Mapped[str] = mapped_column(String(2048))
     code_challenge: Mapped[str | None] = mapped_column(String(128))
+    # The external connection of another organization this login is for (None: the connection's own).
+    external_connection_id: Mapped[str | None] = mapped_column(id_column_type(), nullable=True)
 
 
 class SAMLAssertionSeen(Base):
@@ -111,6 +113,8 @@ class OIDCRequest(SingleUse, Base):
     login_redirect_url: Mapped[str] = mapped_column(String(2048))
     signup_redirect_url: Mapped[str] = mapped_column(String(2048))
     code_challenge: Mapped[str | None] = mapped_column(String(128))
+    # The external connection of another organization this login is for (None: the connection's own).
+    external_connection_id: Mapped[str | None] = mapped_column(id_column_type(), nullable=True)
 
 
 class SSOToken(SingleUseToken, Base):

@@ -24,6 +24,15 @@ def connection_model(connection_id: str) -> type[SAMLConnection] | type[OIDCConn
     return OIDCConnection if connection_id.startswith(OIDC_PREFIX) else SAMLConnection
 
 
+def external_or_own_model(
+    connection_id: str,
+) -> type[SAMLConnection] | type[OIDCConnection] | type[ExternalConnection]:
+    """The table of any connection an organization lists, external ones included."""
+    if connection_id.startswith(EXTERNAL_PREFIX):
+        return ExternalConnection
+    return connection_model(connection_id)
+
+
 async def connection_project(db: AsyncSession, model: type[Connection], connection_id: str) -> str | None:
     """The project of a connection, for the IdP's callback, which carries no project credentials."""
     return await db.scalar(select(model.project_id).where(model.connection_id == connection_id))

@@ -8,7 +8,7 @@ from keystile import tokens
 from keystile.b2b.organizations import organization_view
 from keystile.b2b.sso import flow, oidc_flow
 from keystile.b2b.sso.models import ExternalConnection, OIDCConnection, SAMLConnection
-from keystile.b2b.sso.repository import SSORepository, connection_model
+from keystile.b2b.sso.repository import EXTERNAL_PREFIX, SSORepository, connection_model
 from keystile.calls import Call
 from keystile.errors import KeystileError
 
@@ -45,11 +45,21 @@ async def start(
     code_challenge: str | None,
     custom_scopes: str | None,
 ) -> str:
-    """Where the browser goes next: the IdP's URL carrying keystile's request."""
+    """Where the browser goes next: the IdP's URL carrying keystile's request (for an external
+    connection, the request of the other organization's connection it uses)."""
+    external_connection_id = None
+    if connection_id.startswith(EXTERNAL_PREFIX):
+        external = await SSORepository(call.db, call.project_id).find_by(
+            ExternalConnection, connection_id=connection_id
+        )
+        if external is None:
+            raise KeystileError("sso_connection_not_found")
+        connection_id, external_connection_id = external.external_connection_id, external.connection_id
     if connection_model(connection_id) is not OIDCConnection:
         return await flow.start(
             call,
             connection_id=connection_id,
+            external_connection_id=external_connection_id,
             base_url=base_url,
             login_redirect_url=login_redirect_url,
             signup_redirect_url=signup_redirect_url,
@@ -58,6 +68,7 @@ async def start(
     return await oidc_flow.start(
         call,
         connection_id=connection_id,
+        external_connection_id=external_connection_id,
         base_url=base_url,
         login_url=await flow.redirect_url(call, "login", login_redirect_url),
         signup_url=await flow.redirect_url(call, "signup", signup_redirect_url),
