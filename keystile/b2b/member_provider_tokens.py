@@ -5,11 +5,12 @@ once expired."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from keystile.b2b.members import get_member
-from keystile.b2b.models import B2BOAuthToken
+from keystile.b2b.models import B2BOAuthToken, Member, RetiredMemberEmail
 from keystile.calls import Call
 from keystile.errors import KeystileError
 from keystile.factors.oauth.client import ProviderTokens
@@ -26,16 +27,25 @@ class ProviderRegistration:
     access_token_expires_in: int | None
 
 
-async def _redeemed_logins(
-    call: Call, organization_id: str, email: str, provider: str
-) -> list[B2BOAuthToken]:
-    """The organization's OAuth logins at `provider` of the address `email`, newest first."""
+async def _held_since(call: Call, member: Member) -> datetime:
+    """Since when the member's address has been its own: its creation or its last change of address."""
+    changed = await call.db.scalar(
+        select(func.max(RetiredMemberEmail.retired_at)).where(
+            RetiredMemberEmail.project_id == call.project_id, RetiredMemberEmail.member_id == member.member_id
+        )
+    )
+    return member.created_at if changed is None else max(member.created_at, changed)
+
+
+async def _redeemed_logins(call: Call, member: Member, provider: str) -> list[B2BOAuthToken]:
+    """The member's OAuth logins at `provider`, newest first: the organization's logins of its address
+    made while the address was its own (not those of a member that held the address before)."""
     query = select(B2BOAuthToken).where(
         B2BOAuthToken.project_id == call.project_id,
-        B2BOAuthToken.organization_id == organization_id,
-        B2BOAuthToken.email_address == email,
+        B2BOAuthToken.organization_id == member.organization_id,
+        B2BOAuthToken.email_address == member.email_address,
         B2BOAuthToken.provider == provider,
-        B2BOAuthToken.consumed_at.is_not(None),
+        B2BOAuthToken.consumed_at >= await _held_since(call, member),
     )
     order = (B2BOAuthToken.consumed_at.desc(), B2BOAuthToken.token_id.desc())
     return list(await call.db.scalars(query.order_by(*order)))
@@ -58,9 +68,7 @@ async def registrations(
     """The member's accounts at `provider`, each with its newest login's tokens, newest first (none
     when the member never logged in with it)."""
     view = await get_member(call, organization_ref, member_ref=member_ref, email=None)
-    logins = await _redeemed_logins(
-        call, view.organization.organization_id, view.member.email_address, provider
-    )
+    logins = await _redeemed_logins(call, view.member, provider)
     newest: dict[str, B2BOAuthToken] = {}
     for row in logins:
         newest.setdefault(row.provider_subject, row)
