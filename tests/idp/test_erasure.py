@@ -1,7 +1,8 @@
 """Deleting whoever granted a Connected App takes the grant with it: a deleted user (`users.delete`),
-member (`organizations.members.delete`) or organization (`organizations.delete`) leaves no grant, code,
-token family or refresh token behind; the refresh token is refused and the access token introspects
-as inactive. So does revoking a grant. Another user's grant at the same client stays."""
+member (`organizations.members.delete`, or deprovisioned by SCIM) or organization
+(`organizations.delete`) leaves no grant, code, token family or refresh token behind; the refresh
+token is refused and the access token introspects as inactive. So does revoking a grant. Another
+user's grant at the same client stays."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from dataclasses import replace
 from typing import Any
 
 from tests.idp.conftest import SignedIn
-from tests.idp.relying_party import RelyingParty, assert_tokens_dead, granted, sign_in
-from tests.support.connected_apps import provider_rows
+from tests.idp.relying_party import RelyingParty, assert_tokens_dead, granted, new_client, sign_in
+from tests.support.connected_apps import provider_rows, seed_grant
+from tests.support.scim import connection, patch, scim_send
+from tests.support.scim import new_user as new_scim_user
 from tests.support.server import KeystileServer
 
 NONE_LEFT = {
@@ -90,3 +93,28 @@ def test_a_revoked_grant_and_a_deleted_client_leave_no_token(
     rp, token, secret = _granted(idp_server, signed_in)
     signed_in.sdk.connected_app.clients.delete(rp.oauth.client_id)
     assert provider_rows(idp_server, signed_in.project.project_id, rp.oauth.client_id) == NONE_LEFT
+
+
+def test_members_deprovisioned_by_scim_leave_no_grant(
+    idp_server: KeystileServer, member_signed_in: SignedIn
+) -> None:
+    organization_id, base_url, token = connection(member_signed_in.sdk, idp_server)
+    client_id, _ = new_client(member_signed_in)
+    project_id = member_signed_in.project.project_id
+    deleted, deactivated = (new_scim_user(base_url, token, name) for name in ("grace", "alan"))
+    for member_id in (deleted, deactivated):
+        seed_grant(
+            idp_server,
+            project_id,
+            subject_id=member_id,
+            client_id=client_id,
+            scopes=["openid"],
+            organization_id=organization_id,
+        )
+    assert provider_rows(idp_server, project_id, client_id)["connected_app_grants"] == 2
+
+    assert scim_send("DELETE", f"{base_url}/Users/{deleted}", token, None).status_code == 204
+    assert provider_rows(idp_server, project_id, client_id)["connected_app_grants"] == 1
+    inactive = patch([{"op": "replace", "value": {"active": False}}])
+    assert scim_send("PATCH", f"{base_url}/Users/{deactivated}", token, inactive).status_code == 200
+    assert provider_rows(idp_server, project_id, client_id) == NONE_LEFT
