@@ -18,6 +18,7 @@ from keystile.api.middleware import RequestGuard
 from keystile.api.schemas.common import ErrorResponse
 from keystile.api.sdk import factors as sdk_factors
 from keystile.api.sdk import sessions as sdk_sessions
+from keystile.api.sdk import telemetry as sdk_telemetry
 from keystile.api.sdk.cors import SdkCors
 from keystile.api.state import AppState, app_state
 from keystile.api.v1 import connected_apps, idp_public, oauth2, project, rbac
@@ -109,6 +110,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_impersonation.router,
     sdk_sessions.router,
     sdk_factors.router,
+    sdk_telemetry.router,
 )
 # Young objects are collected after this many allocations instead of CPython's 700, which one request
 # makes several times over; older generations keep their default pace.

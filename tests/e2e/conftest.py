@@ -1,16 +1,22 @@
 """Browser-test fixtures: one keystile as a person runs it (SQLite, dev inbox), not parametrised by
-engine, and Debian's Chromium driven headless by Playwright (never a downloaded browser)."""
+engine, and Debian's Chromium driven headless by Playwright (never a downloaded browser); for the
+`@stytch/vanilla-js` tests, keystile over HTTPS on a host name and an app page serving the SDK."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from functools import partial
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.support.server import KeystileServer
+from tests.e2e.vanilla import HOST, LOGIN_PATH, PageFiles
+from tests.support.certificates import key_and_certificate
+from tests.support.server import KeystileServer, Project, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -61,3 +67,79 @@ def page(browser: Browser) -> Iterator[Page]:
     context.set_default_timeout(TIMEOUT_MS)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def app_origin() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), partial(PageFiles, directory="/nonexistent"))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://localhost:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def tls_keystile(run_dir: Path) -> Iterator[KeystileServer]:
+    """keystile on SQLite with the dev inbox, over HTTPS with a throwaway certificate for HOST."""
+    key, certificate = key_and_certificate(run_dir, HOST)
+    env = {
+        "KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "KEYSTILE_OUTBOX_POLL_SECONDS": "0.1",
+        "KEYSTILE_DEV_INBOX": "true",
+    }
+    server = KeystileServer(
+        f"sqlite:///{run_dir / 'browser-sdk.db'}",
+        run_dir / "keystile-browser-sdk.log",
+        extra_env=env,
+        tls=(certificate, key),
+    ).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sdk_page(tls_keystile: KeystileServer, app_origin: str) -> Iterator[Page]:
+    """Chromium on the app's page, HOST mapped to the test's keystile (its certificate trusted by no one)."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/test does)", pytrace=False)
+    mapping = f"--host-resolver-rules=MAP {HOST}:443 127.0.0.1:{tls_keystile.port}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, mapping, "--ignore-certificate-errors"]
+        )
+        context = browser.new_context()
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        page.goto(app_origin)
+        yield page
+        browser.close()
+
+
+@pytest.fixture
+def sdk_project(tls_keystile: KeystileServer, app_origin: str) -> Project:
+    """A test project, made by the CLI as a developer would, its SDK on for the app's origin."""
+    made = tls_keystile.cli_json(
+        "projects",
+        "create",
+        "--name",
+        "vanilla",
+        "--environment",
+        "test",
+        "--redirect-url",
+        f"{app_origin}/authenticate",
+        "--redirect-url",
+        f"{app_origin}{LOGIN_PATH}",
+        "--json",
+    )
+    assert isinstance(made, dict)
+    tls_keystile.cli_json(
+        "projects",
+        "sdk",
+        "--project",
+        made["project_id"],
+        "--enable",
+        "--authorized-domain",
+        app_origin,
+        "--json",
+    )
+    return Project(made["project_id"], made["secret"], made["public_token"], "consumer", "test")

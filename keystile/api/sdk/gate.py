@@ -18,6 +18,7 @@ from keystile.api.credential_cache import CachedProject
 from keystile.api.state import app_state
 from keystile.db.uow import unit_of_work
 from keystile.errors import KeystileError
+from keystile.projects.models import Project
 from keystile.projects.sdk import check_sdk_method, sdk_project
 
 # The request-state key under which the gate leaves the origin it checked, for `SdkCors` to answer.
@@ -52,6 +53,15 @@ def _public_token_and_password(authorization: str | None) -> tuple[str, str]:
     return public_token, password
 
 
+async def admit_origin(request: Request, public_token: str) -> Project:
+    """The project of `public_token`, once the request's `Origin` is one of its authorized domains."""
+    async with unit_of_work(app_state(request).sessions) as db:
+        project = await sdk_project(db, public_token, request.headers.get("origin"))
+    # Known origin from here on: refusals are answered with CORS headers, so the SDK can read them.
+    setattr(request.state, SDK_ORIGIN, request.headers.get("origin"))
+    return project
+
+
 def sdk_gate(*methods: str, consumer: bool = True) -> Callable[[Request], Awaitable[SdkCaller]]:
     """A dependency admitting an SDK request that uses the products `methods` (of a consumer project
     unless `consumer` is False). It leaves the project in the request state, where the `/v1` rate
@@ -59,11 +69,7 @@ def sdk_gate(*methods: str, consumer: bool = True) -> Callable[[Request], Awaita
 
     async def admitted(request: Request) -> SdkCaller:
         public_token, password = _public_token_and_password(request.headers.get("authorization"))
-        origin = request.headers.get("origin")
-        async with unit_of_work(app_state(request).sessions) as db:
-            project = await sdk_project(db, public_token, origin)
-        # Known origin from here on: refusals are answered with CORS headers, so the SDK can read them.
-        setattr(request.state, SDK_ORIGIN, origin)
+        project = await admit_origin(request, public_token)
         check_sdk_method(project, methods)
         cached = CachedProject(project.project_id, project.vertical, project.environment)
         if consumer:

@@ -17,6 +17,7 @@ from keystile.api.sdk.gate import SdkCaller, data, sdk_gate
 from keystile.api.v1.consumer import sessions
 from keystile.credentials.policy import project_rules
 from keystile.errors import KeystileError
+from keystile.rbac import service as rbac
 
 router = APIRouter(prefix="/sdk/v1", tags=["frontend SDK"])
 
@@ -33,11 +34,13 @@ class SessionDurationIn(RequestBody):
 async def bootstrap(
     public_token: str, ctx: Ctx, caller: Annotated[SdkCaller, Depends(AnyProject)]
 ) -> JSONResponse:
-    """The SDK's configuration: what vanilla-js's `BootstrapDataManager` maps."""
+    """The SDK's configuration: what vanilla-js's `BootstrapDataManager` maps, with the project's RBAC
+    policy (without it the SDK logs an error and assumes no permissions)."""
     if public_token != caller.public_token:
         raise KeystileError("unauthorized_credentials")
     async with ctx.work() as db:
         rules = await project_rules(db, caller.project.project_id)
+        policy = await rbac.project_policy(db, caller.project.project_id, caller.project.vertical)
     luds = rules.strength_policy == "luds"
     return data(
         {
@@ -62,7 +65,7 @@ async def bootstrap(
             ),
             "dfp_protected_auth_enabled": False,
             "dfp_protected_auth_mode": None,
-            "rbac_policy": None,
+            "rbac_policy": policy.document(),
             "siwe_required_for_crypto_wallets": False,
         }
     )

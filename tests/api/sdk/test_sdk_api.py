@@ -92,6 +92,9 @@ def test_the_cli_configures_the_sdk_and_bootstrap_answers_the_authorized_origin_
     assert bootstrap["vertical"] == "CONSUMER"
     assert bootstrap["captcha_settings"] == {"enabled": False}
     assert bootstrap["pkce_required_for_email_magic_links"] is False
+    # The project's RBAC policy, as the backend reads it (vanilla-js's RBAC client caches it).
+    policy = httpx.get(f"{server.base_url}v1/rbac/policy", auth=(project.project_id, project.secret))
+    assert bootstrap["rbac_policy"] == policy.json()["policy"]
 
     preflight = httpx.options(
         f"{server.base_url}sdk/v1/passwords/authenticate",
@@ -230,3 +233,34 @@ def test_another_projects_session_is_refused_and_left_alone(server: KeystileServ
     with pytest.raises(StytchError):
         backend(server, project).users.get(user_id=created.user_id)
     assert backend(server, other).sessions.authenticate(session_token=foreign).user.user_id == created.user_id
+
+
+def telemetry(public_token: str) -> dict[str, Any]:
+    """One record of the batches vanilla-js's `EventLogger` posts, trimmed."""
+    return {
+        "telemetry": {"event_id": "event-1", "sdk": {"identifier": "Stytch.js Javascript SDK"}},
+        "event": {"public_token": public_token, "event_name": "render_login_screen", "details": {}},
+    }
+
+
+def test_telemetry_is_accepted_from_an_authorized_origin_and_dropped(
+    server: KeystileServer, project: Project
+) -> None:
+    enable_sdk(server, project)
+    url = f"{server.base_url}sdk/v1/events"
+    # As the SDK posts it: no Authorization header, the public token inside each event.
+    batch = [telemetry(project.public_token)] * 2
+    accepted = httpx.post(url, json=batch, headers={"Origin": ORIGIN})
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.headers["access-control-allow-origin"] == ORIGIN
+    assert accepted.json()["data"]["status_code"] == 200
+
+    elsewhere = httpx.post(url, json=batch, headers={"Origin": "http://localhost:4000"})
+    assert error_type(elsewhere) == "bad_domain_for_stytch_sdk"
+    assert "access-control-allow-origin" not in elsewhere.headers
+    other = server.create_project()
+    mixed = httpx.post(url, json=[*batch, telemetry(other.public_token)], headers={"Origin": ORIGIN})
+    assert error_type(mixed) == "unauthorized_credentials"
+    malformed: list[object] = [[], [{"event": {}}], {"event": batch[0]["event"]}]
+    for body in malformed:
+        assert httpx.post(url, json=body, headers={"Origin": ORIGIN}).status_code == 400

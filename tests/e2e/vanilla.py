@@ -1,0 +1,86 @@
+"""The app page the `@stytch/vanilla-js` browser tests load (tests/browser_sdk's node_modules, no CDN),
+the host name its `customBaseUrl` names, the dev inbox its magic links arrive in, and the backend
+check of the sessions it gets."""
+
+from __future__ import annotations
+
+import time
+from http.server import SimpleHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import httpx
+import requests
+import stytch
+
+from tests.support.server import KeystileServer, Project
+
+VANILLA_JS = Path(__file__).resolve().parents[1] / "browser_sdk" / "node_modules" / "@stytch" / "vanilla-js"
+# What the page's customBaseUrl names; Chromium resolves it to the test's keystile.
+HOST = "keystile.test"
+# Under this path the app serves the pre-built UI's page; everywhere else the headless client's.
+LOGIN_PATH = "/login"
+HEADLESS_PAGE = """<!doctype html><html><head><title>vanilla-js against keystile</title>
+<script src="/stytch.js"></script></head>
+<body><h1>vanilla-js headless against keystile</h1><pre id="state">signed out</pre></body></html>"""
+LOGIN_PAGE = """<!doctype html><html><head><title>Stytch's pre-built UI against keystile</title>
+<script src="/stytch-ui.js"></script></head>
+<body><h1>Stytch's pre-built login UI against keystile</h1><stytch-ui id="login"></stytch-ui>
+<pre id="state">signed out</pre></body></html>"""
+
+
+class PageFiles(SimpleHTTPRequestHandler):
+    """The app's pages and the SDK's browser builds (headless, and with the pre-built UI)."""
+
+    def do_GET(self) -> None:
+        if self.path == "/stytch.js":
+            self._send((VANILLA_JS / "dist" / "iife" / "index.headless.js").read_bytes(), "text/javascript")
+        elif self.path == "/stytch-ui.js":
+            self._send((VANILLA_JS / "dist" / "iife" / "index.js").read_bytes(), "text/javascript")
+        elif self.path.startswith(LOGIN_PATH):
+            self._send(LOGIN_PAGE.encode(), "text/html")
+        else:
+            self._send(HEADLESS_PAGE.encode(), "text/html")
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def link_in_dev_inbox(keystile: KeystileServer, project_id: str, secret: str, to: str) -> str:
+    deadline = time.monotonic() + 15
+    while True:
+        messages = httpx.get(
+            f"{keystile.base_url}dev/inbox.json", auth=(project_id, secret), verify=False
+        ).json()
+        links = [link for message in messages if message["to"] == to for link in message["links"]]
+        if links:
+            return str(links[0])
+        assert time.monotonic() < deadline, f"no email to {to} in the dev inbox"
+        time.sleep(0.1)
+
+
+def accepted_by_backend(keystile: KeystileServer, project: Project, tokens: dict[str, str]) -> str:
+    """The user id the official Python SDK finds in the browser's session, by its token and by its JWT."""
+    # The throwaway certificate is the browser's business; the backend checks what keystile answers.
+    unverified = requests.Session()
+    unverified.verify = False
+    unverified.trust_env = False  # a CA bundle named in the environment would take precedence
+    backend = stytch.Client(
+        project.project_id,
+        project.secret,
+        environment=keystile.base_url,
+        suppress_warnings=True,
+        sync_session=unverified,
+    )
+    by_token = backend.sessions.authenticate(session_token=tokens["session_token"])
+    # By JWT on the server: a local check fetches the JWKS by urllib, which trusts no test certificate.
+    by_jwt = backend.sessions.authenticate(session_jwt=tokens["session_jwt"])
+    assert by_jwt.session.session_id == by_token.session.session_id
+    return by_token.user.user_id
