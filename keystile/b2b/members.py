@@ -18,6 +18,7 @@ from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.repository import MemberSessionRepository
 from keystile.b2b.retired_emails import refuse_retired, replace_email, with_retired_emails
 from keystile.b2b.sessions import acting_member
+from keystile.b2b.sso.registrations import with_sso_registrations
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.calls import Call
 from keystile.db.uow import violated_constraint
@@ -238,15 +239,16 @@ async def get_member(
 
 
 async def detailed_view(call: Call, view: MemberView) -> MemberView:
-    """The view with its member's lock and retired addresses looked up."""
+    """The view with its member's lock, retired addresses and SSO registrations looked up."""
     await _look_up_details(call, [view])
     return view
 
 
 async def _look_up_details(call: Call, views: list[MemberView]) -> None:
-    """The members' locks and retired addresses, for the Member objects shown."""
+    """The members' locks, retired addresses and SSO registrations, for the Member objects shown."""
     await member_locks.with_locks(call, views)
     await with_retired_emails(call, views)
+    await with_sso_registrations(call, views)
 
 
 async def dangerously_get_member(call: Call, member_id: str, *, include_deleted: bool) -> MemberView:

@@ -49,6 +49,9 @@ class MemberView:
     # The member's retired addresses ({"email_id", "email_address"}), where the caller looked them up
     # (`retired_emails.with_retired_emails`).
     retired_emails: list[dict[str, str]] = field(default_factory=list)
+    # The member's SSO registrations as the SDK shows them, where the caller looked them up
+    # (`sso.registrations.with_sso_registrations`).
+    sso_registrations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def roles(self) -> list[dict[str, Any]]:

@@ -655,3 +655,26 @@ def test_login_through_an_external_connection_joins_the_organization_using_it(
     late = idp.response(acs_url=acs, audience=acs, in_response_to=pending[0])
     refused = post_response(sso_server, source, late, pending[1])
     assert (refused.status_code, refused.json()["error_type"]) == (404, "sso_connection_not_found")
+
+
+def test_members_list_their_sso_registrations(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project
+) -> None:
+    org = organization(b2b)
+    connection_id = active_connection(b2b, idp, org)
+    idp.user = User(f"ada@{new_domain()}")
+    answer = b2b.sso.authenticate(sso_token=browser_login(sso_server, sso_project, connection_id)[1])
+    (registration,) = answer.member.sso_registrations
+    assert (registration.connection_id, registration.external_id) == (connection_id, idp.user.email)
+    assert registration.sso_attributes is not None
+    assert registration.sso_attributes["firstName"] == [idp.user.first_name]
+
+    # Another login through the same connection keeps the one registration.
+    again = b2b.sso.authenticate(sso_token=browser_login(sso_server, sso_project, connection_id)[1])
+    assert [r.registration_id for r in again.member.sso_registrations] == [registration.registration_id]
+    got = b2b.organizations.members.get(organization_id=org, member_id=answer.member_id).member
+    assert [r.registration_id for r in got.sso_registrations] == [registration.registration_id]
+
+    b2b.sso.delete_connection(organization_id=org, connection_id=connection_id)
+    got = b2b.organizations.members.get(organization_id=org, member_id=answer.member_id).member
+    assert got.sso_registrations == []

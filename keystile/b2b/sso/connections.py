@@ -13,7 +13,13 @@ import httpx
 
 from keystile.b2b.organizations import administered_organization
 from keystile.b2b.sso import certificates, saml_protocol
-from keystile.b2b.sso.models import ExternalConnection, OIDCConnection, SAMLConnection, SSOToken
+from keystile.b2b.sso.models import (
+    ExternalConnection,
+    OIDCConnection,
+    SAMLConnection,
+    SSOToken,
+)
+from keystile.b2b.sso.registrations import RegistrationRepository
 from keystile.b2b.sso.repository import SSORepository, external_or_own_model
 from keystile.b2b.views import OrganizationView
 from keystile.calls import Call
@@ -369,8 +375,8 @@ async def get_connections(
 async def delete_connection(
     call: Call, *, organization_ref: str, connection_id: str, acting: MemberCredentials | None
 ) -> str:
-    """Delete the connection, the SSO tokens it issued that were not redeemed yet and other
-    organizations' external connections through it."""
+    """Delete the connection, the SSO tokens it issued that were not redeemed yet, members'
+    registrations at it, and other organizations' external connections through it."""
     organization = await administered(call, organization_ref, acting, "delete", "Deleting an SSO connection")
     repo = SSORepository(call.db, call.project_id)
     model = external_or_own_model(connection_id)
@@ -378,6 +384,7 @@ async def delete_connection(
     if row is None:
         raise KeystileError("sso_connection_not_found")
     await repo.delete_by(SSOToken, connection_id=connection_id)
+    await RegistrationRepository(call.db, call.project_id).forget_connection(row.connection_id)
     await repo.delete_by(ExternalConnection, external_connection_id=row.connection_id)
     await repo.delete_by(model, connection_id=row.connection_id)
     if organization.organization.sso_default_connection_id == connection_id:

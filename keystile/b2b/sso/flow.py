@@ -12,10 +12,10 @@ from typing import Any
 from keystile import tokens
 from keystile.b2b import intermediate, policy
 from keystile.b2b.admission import Entry, enter
-from keystile.b2b.members import NewMember, add_member
+from keystile.b2b.members import NewMember, add_member, detailed_view
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.organizations import organization_view
-from keystile.b2b.sso import saml_protocol
+from keystile.b2b.sso import registrations, saml_protocol
 from keystile.b2b.sso.connections import ACTIVE
 from keystile.b2b.sso.models import (
     ExternalConnection,
@@ -328,12 +328,15 @@ async def authenticate(
     member.sso_role_sources = policy.sso_role_sources(
         member.sso_role_sources, row.connection_id, connection_roles, group_roles, row.idp_groups
     )
+    await registrations.record(
+        call, member.member_id, row.connection_id, row.provider_subject, row.attributes
+    )
     presented = (
         await intermediate.presented(call, intermediate_session_token) if intermediate_session_token else None
     )
     return await enter(
         call,
-        member=MemberView(member, organization),
+        member=await detailed_view(call, MemberView(member, organization)),
         factors=[sso_factor(row, rfc3339(call.now), protocol)],
         request=request,
         presented=presented,

@@ -1,13 +1,13 @@
 """Tables for SAML and OIDC connections (secrets encrypted at rest), the AuthnRequests and OIDC flows
-keystile started, the assertion ids it accepted (against replay), and the single-use SSO tokens it hands
-the app."""
+keystile started, the assertion ids it accepted (against replay), the single-use SSO tokens it hands
+the app, and members' SSO registrations."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Index, String, Text
+from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keystile.db.base import Base, JSONDocument, UTCDateTime, id_column_type
@@ -147,5 +147,25 @@ class ExternalConnection(Base):
     # [{"role_id"}] and [{"role_id", "group"}]
     connection_role_assignments: Mapped[list[dict[str, str]]] = mapped_column(JSONDocument)
     group_role_assignments: Mapped[list[dict[str, str]]] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SSORegistration(Base):
+    """A member's identity at one connection (Stytch's `sso_registrations`): the IdP's subject for it and
+    the attributes of its latest login."""
+
+    __tablename__ = "member_sso_registrations"
+    __table_args__ = (
+        UniqueConstraint("project_id", "member_id", "connection_id"),
+        Index(None, "project_id", "connection_id"),
+    )
+
+    registration_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    member_id: Mapped[str] = mapped_column(id_column_type())
+    connection_id: Mapped[str] = mapped_column(id_column_type())
+    external_id: Mapped[str] = mapped_column(String(512))
+    sso_attributes: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
