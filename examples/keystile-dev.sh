@@ -30,14 +30,15 @@ start_keystile() {
 }
 
 # create_project NAME VERTICAL REDIRECT_URL: a new test project (the dev inbox shows test projects'
-# mail); exports STYTCH_PROJECT_ID and STYTCH_SECRET.
+# mail); exports STYTCH_PROJECT_ID, STYTCH_SECRET and STYTCH_PUBLIC_TOKEN.
 create_project() {
   local created
   created=$(.venv/bin/keystile projects create --name "$1" --vertical "$2" --environment test \
     --redirect-url "$3" --json)
   STYTCH_PROJECT_ID=$(.venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)["project_id"])' <<<"$created")
   STYTCH_SECRET=$(.venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)["secret"])' <<<"$created")
-  export STYTCH_PROJECT_ID STYTCH_SECRET
+  STYTCH_PUBLIC_TOKEN=$(.venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)["public_token"])' <<<"$created")
+  export STYTCH_PROJECT_ID STYTCH_SECRET STYTCH_PUBLIC_TOKEN
   echo "created $2 project $STYTCH_PROJECT_ID (redirect URL $3)"
   echo "open the dev inbox at ${STYTCH_BASE_URL}dev/inbox?project_id=$STYTCH_PROJECT_ID"
   echo "  (the browser asks for the project's credentials: user name $STYTCH_PROJECT_ID, password $STYTCH_SECRET)"

@@ -1,12 +1,15 @@
 """Stytch's B2B discovery quickstart (Python, Flask) run against keystile: email a discovery magic link,
-land in the first organization found (or a new one), a session-gated dashboard, log out.
+land in the first organization found (or a new one), a session-gated dashboard, log out; and, as in
+Stytch's SSO backend guide, sign in through an organization's SSO connection.
 
-Settings: STYTCH_PROJECT_ID, STYTCH_SECRET, STYTCH_BASE_URL (keystile's base URL), FLASK_SECRET_KEY
-(signs Flask's session cookie; random per start when unset), HOST, PORT.
+Settings: STYTCH_PROJECT_ID, STYTCH_SECRET, STYTCH_BASE_URL (keystile's base URL), STYTCH_PUBLIC_TOKEN
+(for the browser's SSO start; the SSO form is shown when it is set), FLASK_SECRET_KEY (signs Flask's
+session cookie; random per start when unset), HOST, PORT.
 """
 
 import os
 import secrets
+from urllib.parse import urlencode
 
 from flask import Flask, redirect, render_template, request, session, url_for
 from stytch import B2BClient
@@ -19,6 +22,10 @@ stytch_client = B2BClient(
     environment=os.environ.get("STYTCH_BASE_URL", "test"),
 )
 
+# The browser's SSO start is on the Stytch API's own host (keystile's, here), named by public token.
+API_BASE_URL = os.environ.get("STYTCH_BASE_URL", "https://test.stytch.com/").rstrip("/")
+PUBLIC_TOKEN = os.environ.get("STYTCH_PUBLIC_TOKEN", "")
+
 app = Flask(__name__)
 app.secret_key = os.environ.get("FLASK_SECRET_KEY") or secrets.token_hex(32)
 
@@ -30,7 +37,21 @@ def stytch_error(e: StytchError) -> tuple[dict, int]:
 
 @app.route("/", methods=["GET"])
 def index():
-    return render_template("index.html")
+    return render_template("index.html", sso=bool(PUBLIC_TOKEN))
+
+
+@app.route("/sso/start", methods=["GET"])
+def sso_start():
+    # The organization's default SSO connection, by its id or slug; Stytch sends the browser back to
+    # /authenticate with stytch_token_type=sso.
+    callback = url_for("authenticate", _external=True)
+    query = {
+        "organization_id": request.args.get("organization", ""),
+        "public_token": PUBLIC_TOKEN,
+        "login_redirect_url": callback,
+        "signup_redirect_url": callback,
+    }
+    return redirect(f"{API_BASE_URL}/v1/public/sso/start?{urlencode(query)}")
 
 
 @app.route("/login", methods=["POST"])
@@ -55,6 +76,15 @@ def authenticate():
 
     # Distinct token_type for each auth flow
     # so you know which authenticate() method to use
+    if token_type == "sso":
+        try:
+            resp = stytch_client.sso.authenticate(sso_token=token)
+        except StytchError as e:
+            return stytch_error(e)
+        if not resp.session_token:  # the organization wants a second factor, beyond this example
+            return "This organization requires MFA, which this example does not do.", 403
+        session["stytch_session_token"] = resp.session_token
+        return redirect(url_for("dashboard"))
     if token_type != "discovery":
         return f"token_type: {token_type} not supported", 400
 

@@ -1,6 +1,6 @@
 """A SAML identity provider on loopback: pysaml2's IdP with its own signing key, serving its metadata and
-an SSO endpoint (HTTP-Redirect in, an HTTP-POST form out) that signs in `user` at once; and the signed,
-unsigned, forged or expired Responses the negative tests post themselves."""
+an SSO endpoint (HTTP-Redirect in, an HTTP-POST form out) that signs in `user` at once or after a login
+form; and the signed, unsigned, forged or expired Responses the negative tests post themselves."""
 
 from __future__ import annotations
 
@@ -45,6 +45,9 @@ class SamlIdP:
     user: User = field(default_factory=lambda: User("ada@example.com"))
     # The SP's encryption certificate (PEM): when set, assertions are encrypted to it.
     encrypt_to: str | None = None
+    # Whether its SSO endpoint first asks a person to sign in (a login form), as a real IdP does; else
+    # it signs `user` in at once.
+    login_form: bool = False
     port: int = 0
     _server: ThreadingHTTPServer | None = None
 
@@ -183,14 +186,26 @@ class SamlIdP:
                 parts = urlsplit(self.path)
                 if parts.path == "/metadata":
                     self._send(200, idp.metadata(), "application/samlmetadata+xml")
+                elif parts.path == "/sso" and idp.login_form:
+                    self._send(200, login_page(parse_qs(parts.query)), "text/html")
                 elif parts.path == "/sso":
-                    query = parse_qs(parts.query)
-                    acs_url, response = idp.answer(query["SAMLRequest"][0])
-                    self._send(
-                        200, post_form(acs_url, response, query.get("RelayState", [""])[0]), "text/html"
-                    )
+                    self._answer(parse_qs(parts.query))
                 else:
                     self._send(404, "not found", "text/plain")
+
+            def do_POST(self) -> None:
+                """The login form's submission: whoever typed their address is signed in."""
+                length = int(self.headers.get("Content-Length", "0"))
+                fields = parse_qs(self.rfile.read(length).decode())
+                if self.path != "/login" or not fields.get("email"):
+                    self._send(400, "sign in with an email address", "text/plain")
+                    return
+                idp.user = User(fields["email"][0])
+                self._answer(fields)
+
+            def _answer(self, fields: dict[str, list[str]]) -> None:
+                acs_url, response = idp.answer(fields["SAMLRequest"][0])
+                self._send(200, post_form(acs_url, response, fields.get("RelayState", [""])[0]), "text/html")
 
             def _send(self, status: int, body: str, media_type: str) -> None:
                 data = body.encode()
@@ -212,6 +227,22 @@ class SamlIdP:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+
+
+def login_page(query: dict[str, list[str]]) -> str:
+    """The IdP's sign-in page, carrying the AuthnRequest and RelayState on to its answer."""
+    hidden = "".join(
+        f'<input type="hidden" name="{name}" value="{html.escape(query[name][0])}"/>'
+        for name in ("SAMLRequest", "RelayState")
+        if name in query
+    )
+    return (
+        "<!doctype html><title>Loopback IdP</title><h1>Sign in to Loopback IdP</h1>"
+        f'<form method="post" action="/login">{hidden}'
+        '<label>Email <input type="email" name="email" required></label> '
+        '<label>Password <input type="password" name="password" required></label> '
+        "<button>Sign in</button></form>"
+    )
 
 
 def post_form(acs_url: str, response_xml: str, relay_state: str) -> str:
