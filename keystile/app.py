@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from scim2_models import SCIMException
+from starlette.exceptions import HTTPException
 
 from keystile import __version__
 from keystile.api.credential_cache import CredentialCache
@@ -170,6 +171,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_exception_handler(SCIMException, b2b_scim_service.scim_error_response)  # type: ignore[arg-type]
+    # In place of install_error_handlers' own: SCIM Error messages under a SCIM connection's base URL.
+    app.add_exception_handler(HTTPException, b2b_scim_service.http_error_response)  # type: ignore[arg-type]
     app.add_middleware(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,

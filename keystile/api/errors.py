@@ -98,6 +98,11 @@ def validation_error(exc: RequestValidationError) -> KeystileError:
     return KeystileError(FIELD_ERRORS.get(field, "invalid_argument"), message[:300])
 
 
+def http_error_response(request: Request, exc: HTTPException) -> JSONResponse:
+    """An unknown route, a wrong method or an oversized body, as Stytch's error JSON."""
+    return error_response(request, KeystileError(HTTP_ERRORS.get(exc.status_code, "bad_request")))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(KeystileError)
     async def on_keystile_error(request: Request, exc: KeystileError) -> JSONResponse:
@@ -109,8 +114,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def on_http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        error_type = HTTP_ERRORS.get(exc.status_code, "bad_request")
-        return error_response(request, KeystileError(error_type))
+        return http_error_response(request, exc)
 
     async def on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
         error = database_unavailable(exc)

@@ -7,7 +7,18 @@ import httpx
 import stytch
 
 from tests.support.b2b_mail import new_domain
-from tests.support.scim import ERROR, PATCH_SCHEMA, USER_SCHEMA, connection, scim_get, scim_send
+from tests.support.scim import (
+    ERROR,
+    GROUP_SCHEMA,
+    PATCH_SCHEMA,
+    SEARCH_SCHEMA,
+    USER_SCHEMA,
+    connection,
+    new_user,
+    patch,
+    scim_get,
+    scim_send,
+)
 from tests.support.server import KeystileServer
 
 
@@ -27,7 +38,11 @@ def test_discovery_resources_answer_the_connection_token(
     listed = scim_get(base_url, token, "/Schemas").json()
     user_schema = "urn:ietf:params:scim:schemas:core:2.0:User"
     assert user_schema in {item["id"] for item in listed["Resources"]}
-    assert scim_get(base_url, token, f"/Schemas/{user_schema}").json()["name"] == "User"
+    served = scim_get(base_url, token, f"/Schemas/{user_schema}").json()
+    assert served["name"] == "User"
+    emails = next(item for item in served["attributes"] if item["name"] == "emails")
+    value = next(item for item in emails["subAttributes"] if item["name"] == "value")
+    assert emails["required"] is True and value["required"] is True
 
     unknown = scim_get(base_url, token, "/Schemas/urn:nothing")
     assert unknown.status_code == 404
@@ -117,3 +132,66 @@ def test_users_provision_members_of_the_organization(
         == 204
     )
     assert scim_get(base_url, token, f"/Users/{member_id}").status_code == 404
+
+
+def test_post_search_at_the_root_and_per_resource_type(
+    b2b_client: stytch.B2BClient, server: KeystileServer
+) -> None:
+    _, base_url, token = connection(b2b_client, server)
+    member_id = new_user(base_url, token, "grace")
+    group = {"schemas": [GROUP_SCHEMA], "displayName": "Ops", "members": [{"value": member_id}]}
+    group_id = scim_send("POST", f"{base_url}/Groups", token, group).json()["id"]
+    search = {"schemas": [SEARCH_SCHEMA], "attributes": ["id"]}
+
+    both = scim_send("POST", f"{base_url}/.search", token, search)
+    assert both.status_code == 200 and both.headers["content-type"].startswith("application/scim+json")
+    assert both.json()["totalResults"] == 2
+    assert {item["id"] for item in both.json()["Resources"]} == {member_id, group_id}
+    assert all("displayName" not in item for item in both.json()["Resources"])
+    # userName is not a Group attribute: at the root it matches no Group rather than failing.
+    by_name = scim_send("POST", f"{base_url}/.search", token, {**search, "filter": 'userName sw "grace"'})
+    assert [item["id"] for item in by_name.json()["Resources"]] == [member_id]
+
+    users = scim_send("POST", f"{base_url}/Users/.search", token, {**search, "count": 0}).json()
+    assert (users["totalResults"], users.get("Resources", [])) == (1, [])
+    groups = scim_send("POST", f"{base_url}/Groups/.search", token, {"schemas": [SEARCH_SCHEMA]}).json()
+    (member,) = groups["Resources"][0]["members"]
+    assert sorted(member) == ["$ref", "type", "value"] and member["value"] == member_id
+    bad = scim_send("POST", f"{base_url}/Users/.search", token, {**search, "filter": "userName eq"})
+    assert bad.status_code == 400 and bad.json()["schemas"] == [ERROR]
+
+
+def test_unknown_urls_and_wrong_methods_are_scim_errors(
+    b2b_client: stytch.B2BClient, server: KeystileServer
+) -> None:
+    org, base_url, token = connection(b2b_client, server)
+    unknown = scim_get(base_url, token, "/Nothing/here")
+    assert unknown.status_code == 404 and unknown.headers["content-type"].startswith("application/scim+json")
+    assert unknown.json() == {"schemas": [ERROR], "status": "404", "detail": "There is nothing at this URL."}
+    wrong = scim_send("DELETE", f"{base_url}/ServiceProviderConfig", token, None)
+    assert wrong.status_code == 405 and wrong.json()["schemas"] == [ERROR] and wrong.json()["status"] == "405"
+    # The management API beside the service keeps Stytch's errors.
+    management = httpx.get(f"{server.base_url.rstrip('/')}/v1/b2b/scim/{org}/nothing")
+    assert management.status_code == 404 and management.json()["error_type"] == "route_not_found"
+
+
+def test_removing_active_deactivates_the_member(b2b_client: stytch.B2BClient, server: KeystileServer) -> None:
+    _, base_url, token = connection(b2b_client, server)
+    member_id = new_user(base_url, token, "alan")
+    url = f"{base_url}/Users/{member_id}"
+    removed = scim_send("PATCH", url, token, patch([{"op": "remove", "path": "active"}]))
+    assert removed.status_code == 200 and "active" not in removed.json()
+    assert "active" not in scim_get(base_url, token, f"/Users/{member_id}").json()
+    member = b2b_client.organizations.members.dangerously_get(
+        member_id=member_id, include_deleted=True
+    ).member
+    assert member.status == "deleted"
+
+    renamed = scim_send("PATCH", url, token, patch([{"op": "replace", "path": "displayName", "value": "A"}]))
+    assert "active" not in renamed.json()
+    again = scim_send("PATCH", url, token, patch([{"op": "replace", "path": "active", "value": True}]))
+    assert again.json()["active"] is True
+    member = b2b_client.organizations.members.dangerously_get(
+        member_id=member_id, include_deleted=True
+    ).member
+    assert member.status == "active"

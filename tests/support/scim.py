@@ -15,6 +15,7 @@ ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+SEARCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
 
 
 def connection(client: stytch.B2BClient, server: KeystileServer) -> tuple[str, str, str]:

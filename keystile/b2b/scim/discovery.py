@@ -17,6 +17,7 @@ from scim2_models import (
     Meta,
     NotFoundException,
     Patch,
+    Required,
     Resource,
     ResourceType,
     Schema,
@@ -63,10 +64,28 @@ def _resource_types(base_url: str) -> list[ResourceType]:
     return found
 
 
+def _served(schema: Schema) -> Schema:
+    """The schema as keystile serves it: a User is a member, who needs an email address, so `emails` and
+    their `value` are required (an IdP, and scim2-tester, send one); a Group's members are `value`,
+    `$ref` and `type`, as in RFC 7643 section 8.7.1 (no `display`, which keystile does not keep)."""
+    for attribute in schema.attributes or []:
+        if attribute.name == "emails":
+            attribute.required = Required.true
+            for sub_attribute in attribute.sub_attributes or []:
+                sub_attribute.required = (
+                    Required.true if sub_attribute.name == "value" else sub_attribute.required
+                )
+        if attribute.name == "members":
+            attribute.sub_attributes = [
+                item for item in attribute.sub_attributes or [] if item.name != "display"
+            ]
+    return schema
+
+
 def _schemas(base_url: str) -> list[Schema]:
     found = []
     for resource in RESOURCES:
-        described = resource.to_schema()
+        described = _served(resource.to_schema())
         described.meta = Meta(resource_type="Schema", location=f"{base_url}/Schemas/{described.id}")
         found.append(described)
     return found

@@ -3,6 +3,7 @@ their weak ETags, and answering a filtered, 1-based page of resources (RFC 7644 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, TypeVar
@@ -26,7 +27,6 @@ Shown = ResponseParameters[Any]
 RESPONSE: Final = Context.RESOURCE_QUERY_RESPONSE
 COUNT_MAX: Final = 100
 Model = TypeVar("Model")
-Found = TypeVar("Found", bound=Resource[Any])
 
 
 @dataclass(frozen=True)
@@ -66,17 +66,19 @@ def dumped(resource: Resource[Any], shown: Shown | None = None) -> Document:
     return document
 
 
-def page(kind: type[Found], resources: list[Found], listing: Listing) -> Document:
-    """The resources matching the listing's filter, from its 1-based start, at most its count."""
+def page(kind: Any, resources: Sequence[Resource[Any]], listing: Listing) -> Document:
+    """The resources matching the listing's filter, from its 1-based start, at most its count. `kind` is
+    their model, or a union of models (`User | Group`) for a search at the service root, where an
+    attribute one of them lacks matches none of its resources (RFC 7644 section 3.4.2.1)."""
     try:
         text = listing.filter_text
-        matcher = ScimFilter[kind](text) if text else None  # type: ignore[valid-type]
+        matcher = ScimFilter[kind](text) if text else None
     except (ValueError, ValidationError) as error:
         raise InvalidFilterException(detail=str(error)[:300]) from error
     found = [resource for resource in resources if matcher is None or matcher.match(resource)]
     start, count = max(listing.start, 1), min(max(listing.count, 0), COUNT_MAX)
     chosen = found[start - 1 : start - 1 + count]
-    answer = ListResponse[kind](  # type: ignore[valid-type]
+    answer = ListResponse[kind](
         total_results=len(found), start_index=start, items_per_page=len(chosen), resources=chosen
     )
     document: Document = answer.model_dump(scim_ctx=RESPONSE, response_parameters=listing.shown)

@@ -42,7 +42,6 @@ def _member(base_url: str, registration: SCIMRegistration) -> GroupMember:
         value=registration.member_id,
         ref=f"{base_url}/Users/{registration.member_id}",
         type="User",
-        display=registration.attributes.get("userName"),
     )
 
 
@@ -188,14 +187,18 @@ async def delete_group(call: Call, connection: SCIMConnection, group_id: str) ->
     await call.db.delete(row)
 
 
-async def list_groups(call: Call, connection: SCIMConnection, base_url: str, listing: Listing) -> Document:
-    """Groups matching the filter (displayName eq "…", as IdPs look a group up), a 1-based page."""
+async def all_groups(call: Call, connection: SCIMConnection, base_url: str) -> list[Group]:
+    """The connection's Groups, each with its members."""
     repo = SCIMRepository(call.db, call.project_id)
     members: dict[str, list[SCIMRegistration]] = {}
     for group_id, registration in await repo.group_members(connection.connection_id):
         members.setdefault(group_id, []).append(registration)
-    groups = [
+    return [
         _resource(base_url, row, members.get(row.group_id, []))
         for row in await repo.all_groups(connection.connection_id)
     ]
-    return resources.page(Group, groups, listing)
+
+
+async def list_groups(call: Call, connection: SCIMConnection, base_url: str, listing: Listing) -> Document:
+    """Groups matching the filter (displayName eq "…", as IdPs look a group up), a 1-based page."""
+    return resources.page(Group, await all_groups(call, connection, base_url), listing)

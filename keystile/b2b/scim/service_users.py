@@ -68,7 +68,8 @@ def _resource(base_url: str, row: SCIMRegistration, groups: list[SCIMGroup]) -> 
     """The User with its `groups` (read-only: the connection's groups it is a member of)."""
     user: SCIMUser = User.model_validate(row.attributes)
     user.id = row.member_id
-    user.active = row.active
+    # `active` is shown unless a PATCH removed it, which left the member inactive.
+    user.active = row.active if row.active or user.active is not None else None
     user.groups = [_membership(base_url, group) for group in groups] or None
     user.meta = resources.meta(base_url, "User", row.member_id, row.created_at, row.updated_at, row.version)
     return user
@@ -104,15 +105,14 @@ async def _set_active(call: Call, member: Member, active: bool) -> None:
         member.status = "active"
 
 
-async def _apply(call: Call, row: SCIMRegistration, user: SCIMUser) -> None:
-    """Write `user` to the registration and its member."""
+async def _apply(call: Call, row: SCIMRegistration, user: SCIMUser, active: bool) -> None:
+    """Write `user` to the registration and its member, `active` or not."""
     member = await MemberRepository(call.db, call.project_id).find_by(
         Member, member_id=row.member_id, for_update=True
     )
     if member is None:
         raise NotFoundException(detail=f"User {row.member_id} not found.")
-    active = user.active is not False
-    user.id, user.meta, user.active, user.groups = None, None, None, None
+    user.id, user.meta, user.groups = None, None, None
     row.attributes = user.model_dump(mode="json", exclude_none=True, by_alias=True)
     row.user_name_key = str(user.user_name or "").casefold()
     row.external_id, row.active = user.external_id, active
@@ -155,7 +155,7 @@ async def create_user(call: Call, connection: SCIMConnection, base_url: str, bod
         updated_at=call.now,
     )
     call.db.add(row)
-    await _apply(call, row, user)
+    await _apply(call, row, user, user.active is not False)
     return await _document(call, base_url, row)
 
 
@@ -169,7 +169,8 @@ async def replace_user(
     call: Call, connection: SCIMConnection, base_url: str, member_id: str, body: object
 ) -> Document:
     row = await _registration(call, connection, member_id)
-    await _apply(call, row, _user(body, Context.RESOURCE_REPLACEMENT_REQUEST))
+    user = _user(body, Context.RESOURCE_REPLACEMENT_REQUEST)
+    await _apply(call, row, user, user.active is not False)
     return await _document(call, base_url, row)
 
 
@@ -180,7 +181,8 @@ async def patch_user(
     operations = resources.validated(PatchOp[SCIMUser], body, Context.RESOURCE_PATCH_REQUEST)
     user = _resource(base_url, row, await _groups(call, row))
     operations.patch(user)
-    await _apply(call, row, user)
+    # A `remove` of active unsets it (RFC 7644 section 3.5.2.2): the member is no longer active.
+    await _apply(call, row, user, user.active is True)
     return await _document(call, base_url, row)
 
 
@@ -198,14 +200,18 @@ async def delete_user(call: Call, connection: SCIMConnection, member_id: str) ->
     await call.db.delete(row)
 
 
-async def list_users(call: Call, connection: SCIMConnection, base_url: str, listing: Listing) -> Document:
-    """Users matching the filter, from the 1-based `start`, at most `count` (RFC 7644 section 3.4.2.4)."""
+async def all_users(call: Call, connection: SCIMConnection, base_url: str) -> list[SCIMUser]:
+    """The connection's Users, each with its groups."""
     repo = SCIMRepository(call.db, call.project_id)
     groups: dict[str, list[SCIMGroup]] = {}
     for member_id, group in await repo.member_groups(connection.connection_id):
         groups.setdefault(member_id, []).append(group)
-    users = [
+    return [
         _resource(base_url, row, groups.get(row.member_id, []))
         for row in await repo.registrations(connection.connection_id)
     ]
-    return resources.page(User, users, listing)
+
+
+async def list_users(call: Call, connection: SCIMConnection, base_url: str, listing: Listing) -> Document:
+    """Users matching the filter, from the 1-based `start`, at most `count` (RFC 7644 section 3.4.2.4)."""
+    return resources.page(User, await all_users(call, connection, base_url), listing)

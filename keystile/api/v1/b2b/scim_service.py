@@ -5,15 +5,25 @@ SCIM Error messages (see `scim_error_response`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Concatenate, ParamSpec
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from scim2_models import InvalidSyntaxException, InvalidValueException, ResponseParameters, SCIMException
+from scim2_models import (
+    Context,
+    Error,
+    InvalidSyntaxException,
+    InvalidValueException,
+    ResponseParameters,
+    SCIMException,
+    SearchRequest,
+)
+from starlette.exceptions import HTTPException
 
 from keystile.api.context import Ctx
-from keystile.b2b.scim import discovery, service_groups, service_users
+from keystile.api.errors import http_error_response as stytch_http_error_response
+from keystile.b2b.scim import discovery, resources, service_groups, service_search, service_users
 from keystile.b2b.scim.connections import SERVICE_PATH
 from keystile.b2b.scim.models import SCIMConnection
 from keystile.b2b.scim.resources import Listing, Shown
@@ -22,6 +32,8 @@ from keystile.calls import Call
 
 P = ParamSpec("P")
 SCIM_JSON = "application/scim+json"
+# Where the SCIM services of connections are (the management API is under SERVICE_PATH + organization id).
+CONNECTION_PATH = SERVICE_PATH + "scim-connection-"
 router = APIRouter(prefix=SERVICE_PATH + "{connection_id}", tags=["scim service"])
 
 
@@ -31,11 +43,23 @@ def scim_json(
     return JSONResponse(document, status_code=status, media_type=SCIM_JSON, headers=headers)
 
 
+def _error_json(error: Error, status: int, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return scim_json(error.model_dump(mode="json", exclude_none=True), status, dict(headers or {}))
+
+
 def scim_error_response(request: Request, exc: SCIMException) -> JSONResponse:
     """`exc` as RFC 7644's Error message (status as a string, scimType where it has one)."""
-    body = exc.to_error().model_dump(mode="json", exclude_none=True)
     headers = {"WWW-Authenticate": 'Bearer realm="SCIM"'} if exc.status == 401 else None
-    return scim_json(body, exc.status, headers)
+    return _error_json(exc.to_error(), exc.status, headers)
+
+
+def http_error_response(request: Request, exc: HTTPException) -> JSONResponse:
+    """An unknown URL or a wrong method under a SCIM connection's base URL as a SCIM Error message (RFC
+    7644 section 3.12), anywhere else as Stytch's error."""
+    if not request.url.path.startswith(CONNECTION_PATH):
+        return stytch_http_error_response(request, exc)
+    detail = "There is nothing at this URL." if exc.status_code == 404 else str(exc.detail)
+    return _error_json(Error(status=exc.status_code, detail=detail), exc.status_code, exc.headers)
 
 
 def _base_url(ctx: Ctx, connection_id: str) -> str:
@@ -126,6 +150,33 @@ def _listing(request: Request) -> Listing:
     except ValueError as error:
         raise InvalidValueException(detail="startIndex and count are integers.") from error
     return Listing(query.get("filter"), start, count, _shown(request))
+
+
+def _searched(body: object) -> Listing:
+    """A POST /.search body (RFC 7644 section 3.4.3) as the listing its query parameters would ask."""
+    search = resources.validated(SearchRequest, body, Context.SEARCH_REQUEST)
+    count = resources.COUNT_MAX if search.count is None else search.count
+    filter_text = None if search.filter is None else str(search.filter)
+    return Listing(filter_text, search.start_index or 1, count, search)
+
+
+@router.post("/.search")
+async def search(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    """Users and Groups together: a filter attribute one of them lacks matches none of its resources."""
+    base, listing = _base_url(ctx, connection_id), _searched(await _body(request))
+    return scim_json(await _serve(ctx, request, connection_id, service_search.search_all, base, listing))
+
+
+@router.post("/Users/.search")
+async def search_users(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    base, listing = _base_url(ctx, connection_id), _searched(await _body(request))
+    return scim_json(await _serve(ctx, request, connection_id, service_users.list_users, base, listing))
+
+
+@router.post("/Groups/.search")
+async def search_groups(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+    base, listing = _base_url(ctx, connection_id), _searched(await _body(request))
+    return scim_json(await _serve(ctx, request, connection_id, service_groups.list_groups, base, listing))
 
 
 @router.get("/Users")
