@@ -33,6 +33,7 @@ from tests.sdk.test_b2b_member_roles import sources as role_sources
 from tests.sdk.test_rbac_policy import AUDITOR, POLICY, set_policy
 from tests.support.b2b_mail import error_of, new_domain
 from tests.support.certificates import key_and_certificate
+from tests.support.node_sdk import run_node_scenario
 from tests.support.password_hashes import imported_hashes
 from tests.support.saml_idp import SamlIdP, User, read_form
 from tests.support.server import KeystileServer, Project
@@ -678,3 +679,33 @@ def test_members_list_their_sso_registrations(
     b2b.sso.delete_connection(organization_id=org, connection_id=connection_id)
     got = b2b.organizations.members.get(organization_id=org, member_id=answer.member_id).member
     assert got.sso_registrations == []
+
+
+def test_node_sdk(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project
+) -> None:
+    org = organization(b2b)
+    connection_id = active_connection(b2b, idp, org)
+    idp.user = User(f"ada@{new_domain()}")
+    _, token = browser_login(sso_server, sso_project, connection_id)
+    steps = run_node_scenario(
+        sso_server,
+        sso_project,
+        "b2b_sso_saml",
+        ORGANIZATION_ID=org,
+        METADATA_URL=idp.metadata_url,
+        SSO_TOKEN=token,
+    )["steps"]
+    assert steps["update_by_url"]["connection"]["idp_entity_id"] == idp.entity_id
+    updated = steps["update"]["connection"]
+    assert updated["status"] == "active" and len(updated["signing_certificates"]) == 1
+    listed = [c["connection_id"] for c in steps["list"]["saml_connections"]]
+    assert listed == [connection_id, steps["create"]["connection"]["connection_id"]]
+    signed_in = steps["authenticate"]
+    assert (signed_in["member"]["email_address"], signed_in["member_authenticated"]) == (idp.user.email, True)
+    factor = signed_in["member_session"]["authentication_factors"][0]
+    assert (factor["delivery_method"], factor["saml_sso_factor"]["provider_id"]) == (
+        "sso_saml",
+        connection_id,
+    )
+    assert (steps["again"]["status_code"], steps["again"]["error_type"]) == (404, "sso_token_not_found")
