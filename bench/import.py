@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import multiprocessing
-import os
 import resource
 import tempfile
 import time
@@ -23,11 +21,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
-import bcrypt
-
 # Run as a script, this folder is on sys.path.
 from results import record
+from scratch_pg import scratch_database
+from users_file import write_users
 
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
@@ -38,36 +35,7 @@ from keystile.portability.importer import ImportSummary, import_users
 from keystile.portability.records import read_source
 from keystile.projects.service import create_project
 
-PG_DSN = os.environ.get("KEYSTILE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 SCRATCH_DB = "keystile_bench_import"
-
-
-def write_users(path: Path, count: int) -> None:
-    """`count` users with bcrypt hashes (a small pool: hashing 100,000 passwords is not the point)."""
-    pool = [bcrypt.hashpw(f"bench password {n}".encode(), bcrypt.gensalt(4)).decode() for n in range(16)]
-    with path.open("w", encoding="utf-8") as out:
-        for n in range(count):
-            record = {
-                "email": f"bench.user{n}@example.com",
-                "email_verified": n % 2 == 0,
-                "name": {"first_name": "Bench", "last_name": f"User{n}"},
-                "external_id": f"legacy-{n}",
-                "trusted_metadata": {"legacy_id": n},
-                "created_at": "2022-01-01T00:00:00Z",
-                "password_hash": pool[n % len(pool)],
-                "password_hash_type": "bcrypt",
-            }
-            out.write(json.dumps(record) + "\n")
-
-
-async def _recreate_pg(create: bool) -> None:
-    conn = await asyncpg.connect(PG_DSN)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
-        if create:
-            await conn.execute(f'CREATE DATABASE "{SCRATCH_DB}"')
-    finally:
-        await conn.close()
 
 
 @dataclass
@@ -135,17 +103,14 @@ def main() -> None:
         )
         for engine in args.engines.split(","):
             if engine == "sqlite":
-                url = f"sqlite:///{Path(scratch) / 'bench.db'}"
+                measured = import_once(
+                    f"sqlite:///{Path(scratch) / 'bench.db'}", source, args.batch_size, args.workers
+                )
             elif engine == "postgresql":
-                asyncio.run(_recreate_pg(create=True))
-                url = PG_DSN.rsplit("/", 1)[0] + f"/{SCRATCH_DB}"
+                with scratch_database(SCRATCH_DB) as url:
+                    measured = import_once(url, source, args.batch_size, args.workers)
             else:
                 raise SystemExit(f"unsupported engine: {engine}")
-            try:
-                measured = import_once(url, source, args.batch_size, args.workers)
-            finally:
-                if engine == "postgresql":
-                    asyncio.run(_recreate_pg(create=False))
             summary, per_user = measured.summary, 1e6 / max(measured.summary.imported, 1)
             record(
                 f"users import ({engine})",
