@@ -709,3 +709,26 @@ def test_node_sdk(
         connection_id,
     )
     assert (steps["again"]["status_code"], steps["again"]["error_type"]) == (404, "sso_token_not_found")
+
+
+def test_a_migrated_connection_keeps_the_previous_providers_audience_and_acs_url(
+    b2b: stytch.B2BClient, idp: SamlIdP, sso_server: KeystileServer, sso_project: Project
+) -> None:
+    """Zero-downtime migration: the IdP keeps its settings (audience, ACS URL) of the previous provider,
+    whose ACS URL now proxies to keystile's."""
+    audience, acs = "https://old-auth.example/saml/metadata", "https://old-auth.example/saml/acs"
+    org = organization(b2b)
+    connection_id = active_connection(
+        b2b, idp, org, alternative_audience_uri=audience, alternative_acs_url=acs
+    )
+    location = start(sso_server, sso_project, connection_id).headers["location"]
+    query = parse_qs(urlsplit(location).query)
+    request = authn_request_from_string(decode_base64_and_inflate(query["SAMLRequest"][0]))
+    assert (request.assertion_consumer_service_url, request.issuer.text) == (acs, audience)
+
+    idp.user = User(f"ada@{new_domain()}")
+    answer = idp.response(acs_url=acs, audience=audience, in_response_to=str(request.id))
+    landed = post_response(sso_server, connection_id, answer, query["RelayState"][0])
+    assert landed.status_code == 302, landed.text
+    token = parse_qs(urlsplit(landed.headers["location"]).query)["token"][0]
+    assert b2b.sso.authenticate(sso_token=token).member.email_address == idp.user.email

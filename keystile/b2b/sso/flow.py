@@ -53,7 +53,13 @@ def _parties(
     base_url: str, row: SAMLConnection
 ) -> tuple[saml_protocol.ServiceProvider, saml_protocol.IdentityProvider]:
     url = acs_url(base_url, row.connection_id)
-    sp = saml_protocol.ServiceProvider(entity_id=url, acs_url=url, nameid_format=row.nameid_format)
+    # A connection migrated from another provider keeps that provider's audience and ACS URL.
+    sp = saml_protocol.ServiceProvider(
+        entity_id=row.alternative_audience_uri or url,
+        acs_url=url,
+        nameid_format=row.nameid_format,
+        alternative_acs_url=row.alternative_acs_url,
+    )
     idp = saml_protocol.IdentityProvider(
         entity_id=row.idp_entity_id,
         sso_url=row.idp_sso_url,

@@ -58,6 +58,13 @@ class ServiceProvider:
     entity_id: str
     acs_url: str
     nameid_format: str = NAMEID_FORMAT_EMAILADDRESS
+    # The ACS URL of the provider being migrated from, which proxies to keystile's: named in requests,
+    # and accepted as a Response's Destination beside keystile's own.
+    alternative_acs_url: str = ""
+
+    @property
+    def acs_urls(self) -> list[str]:
+        return [url for url in (self.alternative_acs_url, self.acs_url) if url]
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,9 @@ def _client(sp: ServiceProvider, idp: IdentityProvider, *, allow_unsolicited: bo
             "entityid": sp.entity_id,
             "service": {
                 "sp": {
-                    "endpoints": {"assertion_consumer_service": [(sp.acs_url, BINDING_HTTP_POST)]},
+                    "endpoints": {
+                        "assertion_consumer_service": [(url, BINDING_HTTP_POST) for url in sp.acs_urls]
+                    },
                     "want_assertions_or_response_signed": True,
                     "want_response_signed": False,
                     "want_assertions_signed": False,
