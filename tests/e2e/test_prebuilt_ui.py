@@ -1,33 +1,31 @@
 """Stytch's pre-built login UI (`StytchUI`, the `<stytch-ui>` element of the published
-`@stytch/vanilla-js`) in Chromium against keystile: it renders from keystile's bootstrap, sends an
-email magic link for the typed address, and the link, opened on the app's page, signs in."""
+`@stytch/vanilla-js`) in Chromium against keystile: it renders from keystile's bootstrap; with email
+magic links it sends a link for the typed address, which, opened on the app's page, signs the new user
+in; with email passcodes it sends a code, which typed into the UI signs that user in again."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.apps import save_screenshot
 from tests.e2e.vanilla import HOST, LOGIN_PATH, accepted_by_backend, link_in_dev_inbox
 from tests.support.magic_links import new_address, token_of
+from tests.support.otps import CODE
 from tests.support.server import KeystileServer, Project
 
-# The README's way to mount the UI (`mountLogin` of 6.3.0 appends the element without its props).
+# The README's way to mount the UI (`mountLogin` of 6.3.0 appends the element without its props),
+# with `args.products` named as in `stytch.Products`.
 MOUNT = f"""(args) => {{
     customElements.define("stytch-ui", stytch.StytchUI);
     window.client = stytch.createStytchClient(args.public_token, {{ customBaseUrl: "https://{HOST}" }});
     document.getElementById("login").render({{
         client: window.client,
-        config: {{
-            products: [stytch.Products.emailMagicLinks],
-            emailMagicLinksOptions: {{
-                loginRedirectURL: args.redirect_url,
-                signupRedirectURL: args.redirect_url,
-                loginExpirationMinutes: 30,
-                signupExpirationMinutes: 30,
-            }},
-        }},
+        config: {{ products: args.products.map((name) => stytch.Products[name]), ...args.options }},
     }});
 }}"""
 # What the app's redirect page does with the link's token: the SDK's authenticate.
@@ -38,24 +36,47 @@ AUTHENTICATE = f"""async (args) => {{
     document.getElementById("state").textContent = "signed in as " + user.emails[0].email;
     return {{ user, tokens: client.session.getTokens() }};
 }}"""
+SIGN_OUT = "async () => { await window.client.session.revoke(); }"
 
 
-def test_prebuilt_ui_signs_in_by_email_magic_link(
+def mount(page: Page, url: str, project: Project, products: list[str], options: dict[str, Any]) -> None:
+    page.goto(url)
+    page.evaluate(MOUNT, {"public_token": project.public_token, "products": products, "options": options})
+    expect(page.get_by_text("Sign up or log in")).to_be_visible()
+
+
+def send_to(page: Page, email: str) -> None:
+    page.get_by_placeholder("example@email.com").fill(email)
+    page.get_by_role("button", name="Continue with email").click()
+
+
+def code_in_dev_inbox(keystile: KeystileServer, project: Project, to: str) -> str:
+    deadline = time.monotonic() + 15
+    while True:
+        messages = httpx.get(
+            f"{keystile.base_url}dev/inbox.json", auth=(project.project_id, project.secret), verify=False
+        ).json()
+        codes = [CODE.search(m["body_text"]) for m in messages if m["to"] == to and not m["links"]]
+        if codes and codes[0] is not None:
+            return codes[0].group(1)
+        assert time.monotonic() < deadline, f"no passcode to {to} in the dev inbox"
+        time.sleep(0.1)
+
+
+def test_prebuilt_ui_signs_up_by_email_magic_link_and_back_in_by_email_passcode(
     tls_keystile: KeystileServer, sdk_project: Project, sdk_page: Page, app_origin: str, tmp_path: Path
 ) -> None:
-    # A request the browser could not complete (a CORS refusal, a missing route's answer without
-    # CORS headers) is what leaves the UI blank or stuck.
+    # A request to keystile the browser could not complete (a CORS refusal, a missing route's answer
+    # without CORS headers) is what leaves the UI blank or stuck.
     failed: list[str] = []
     sdk_page.on("requestfailed", lambda request: failed.append(f"{request.method} {request.url}"))
     login_url = f"{app_origin}{LOGIN_PATH}"
-    sdk_page.goto(login_url)
-    sdk_page.evaluate(MOUNT, {"public_token": sdk_project.public_token, "redirect_url": login_url})
-    expect(sdk_page.get_by_text("Sign up or log in")).to_be_visible()
-    save_screenshot(sdk_page, tmp_path, "prebuilt-ui-login")
-
     email = new_address("prebuilt-ui")
-    sdk_page.get_by_placeholder("example@email.com").fill(email)
-    sdk_page.get_by_role("button", name="Continue with email").click()
+
+    links = {"loginRedirectURL": login_url, "signupRedirectURL": login_url, "loginExpirationMinutes": 30}
+    mount(sdk_page, login_url, sdk_project, ["emailMagicLinks"], {"emailMagicLinksOptions": links})
+    save_screenshot(sdk_page, tmp_path, "prebuilt-ui-login")
+    send_to(sdk_page, email)
     expect(sdk_page.get_by_text("Check your email")).to_be_visible()
     expect(sdk_page.get_by_text(email)).to_be_visible()
     save_screenshot(sdk_page, tmp_path, "prebuilt-ui-link-sent")
@@ -63,15 +84,38 @@ def test_prebuilt_ui_signs_in_by_email_magic_link(
     link = link_in_dev_inbox(tls_keystile, sdk_project.project_id, sdk_project.secret, email)
     assert link.startswith(f"{login_url}?")
     sdk_page.goto(link)
-    signed_in = sdk_page.evaluate(
+    signed_up = sdk_page.evaluate(
         AUTHENTICATE, {"public_token": sdk_project.public_token, "token": token_of(link)}
     )
     expect(sdk_page.get_by_text(f"signed in as {email}")).to_be_visible()
     save_screenshot(sdk_page, tmp_path, "prebuilt-ui-signed-in")
-    assert signed_in["user"]["emails"][0] == {
-        **signed_in["user"]["emails"][0],
+    user_id = signed_up["user"]["user_id"]
+    assert signed_up["user"]["emails"][0] == {
+        **signed_up["user"]["emails"][0],
         "email": email,
         "verified": True,
     }
-    assert accepted_by_backend(tls_keystile, sdk_project, signed_in["tokens"]) == signed_in["user"]["user_id"]
-    assert failed == []
+    assert accepted_by_backend(tls_keystile, sdk_project, signed_up["tokens"]) == user_id
+
+    mount(
+        sdk_page,
+        login_url,
+        sdk_project,
+        ["otp"],
+        {"otpOptions": {"methods": ["email"], "expirationMinutes": 10}},
+    )
+    sdk_page.evaluate(SIGN_OUT)
+    send_to(sdk_page, email)
+    expect(sdk_page.get_by_text("Enter passcode")).to_be_visible()
+    save_screenshot(sdk_page, tmp_path, "prebuilt-ui-passcode-sent")
+    sdk_page.get_by_role("textbox").first.click()
+    sdk_page.keyboard.type(code_in_dev_inbox(tls_keystile, sdk_project, email))
+    expect(sdk_page.get_by_text("Your passcode has been successfully verified")).to_be_visible()
+    save_screenshot(sdk_page, tmp_path, "prebuilt-ui-passcode-verified")
+    tokens = sdk_page.evaluate("() => window.client.session.getTokens()")
+    assert tokens["session_token"] != signed_up["tokens"]["session_token"]
+    assert accepted_by_backend(tls_keystile, sdk_project, tokens) == user_id
+
+    # The OTP UI also loads Stytch's phone-number helper from js.stytch.com (`endpoints.
+    # clientsideServicesIframeURL`), which this offline browser cannot reach; it serves SMS only.
+    assert [request for request in failed if HOST in request] == []

@@ -67,6 +67,17 @@ class AuthenticateRequest(SessionFields):
     options: AuthenticateOptionsIn | None = None
 
 
+class SdkAuthenticateRequest(SessionFields):
+    """`/sdk/v1/otps/authenticate` as vanilla-js sends it: the passcode as `token`."""
+
+    method_id: MethodId
+    token: str = Field(max_length=16)
+
+    def to_v1(self) -> AuthenticateRequest:
+        """The `/v1` request for the same passcode."""
+        return AuthenticateRequest(**self.model_dump(exclude={"token"}), code=self.token)
+
+
 class EmailLoginOrCreateResponse(StytchResponse):
     user_id: str
     email_id: str

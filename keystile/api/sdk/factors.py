@@ -1,6 +1,7 @@
 """`/sdk/v1` magic links, OTPs and passwords: each route admits the call through the SDK gate, then
 runs the `/v1` handler on the body as a browser may send it (server-only fields cleared), with the
-caller's session as the one a new factor joins."""
+caller's session as the one a new factor joins. An OTP send also answers `method_id` (the email or
+phone the passcode went to), which vanilla-js passes back to `otps/authenticate`."""
 
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ async def otp_email_login_or_create(
     ctx: Ctx,
     caller: Annotated[SdkCaller, Depends(OtpsCreatingUsers)],
 ) -> JSONResponse:
-    return data(await otps.email_login_or_create(browser_body(body, caller), ctx, caller.project))
+    sent = await otps.email_login_or_create(browser_body(body, caller), ctx, caller.project)
+    return data({**sent.model_dump(), "method_id": sent.email_id})
 
 
 @router.post("/otps/sms/login_or_create", dependencies=[Depends(OtpsCreatingUsers), Sends])
@@ -58,14 +60,15 @@ async def otp_sms_login_or_create(
     ctx: Ctx,
     caller: Annotated[SdkCaller, Depends(OtpsCreatingUsers)],
 ) -> JSONResponse:
-    return data(await otps.sms_login_or_create(browser_body(body, caller), ctx, caller.project))
+    sent = await otps.sms_login_or_create(browser_body(body, caller), ctx, caller.project)
+    return data({**sent.model_dump(), "method_id": sent.phone_id})
 
 
 @router.post("/otps/authenticate", dependencies=[Depends(Otps), Attempts])
 async def otp_authenticate(
-    body: otp_schemas.AuthenticateRequest, ctx: Ctx, caller: Annotated[SdkCaller, Depends(Otps)]
+    body: otp_schemas.SdkAuthenticateRequest, ctx: Ctx, caller: Annotated[SdkCaller, Depends(Otps)]
 ) -> JSONResponse:
-    return data(await otps.authenticate(browser_body(body, caller), ctx, caller.project))
+    return data(await otps.authenticate(browser_body(body.to_v1(), caller), ctx, caller.project))
 
 
 @router.post("/passwords", dependencies=[Depends(PasswordsCreatingUsers)])
