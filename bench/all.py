@@ -28,7 +28,7 @@ from typing import Any
 from results import RESULTS_ENV
 
 HERE = Path(__file__).parent
-SCRIPTS = ("sessions", "m2m", "passwords", "import", "soak")
+SCRIPTS = ("sessions", "m2m", "idp", "passwords", "import", "soak")
 FIGURES = ("rate", "p50_ms", "p99_ms", "cpu_ms", "errors", "rss_start_mib", "rss_end_mib")
 # The reference each scenario is compared with: the framework's ceiling in the same app, or the bare
 # hash on the same cores.
@@ -43,7 +43,7 @@ def script_arguments(script: str, args: argparse.Namespace) -> list[str]:
     timed = ["--seconds", str(args.seconds)]
     if script == "sessions":
         return [*database, *timed, "--rounds", "1"]
-    if script in ("m2m", "passwords"):
+    if script in ("m2m", "idp", "passwords"):
         return [*database, *timed]
     if script == "import":
         return ["--users", str(args.import_users)]

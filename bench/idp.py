@@ -41,6 +41,7 @@ from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
 from keystile.config import Settings
 from keystile.connected_apps.clients import NewClient, create_client
+from keystile.connected_apps.grants import record_grant
 from keystile.encryption import at_rest_cipher
 from keystile.identity.models import User
 from keystile.idp.models import IdpAuthorizationCode, IdpRefreshToken, IdpTokenFamily
@@ -51,6 +52,7 @@ from keystile.tokens import digest, new_token
 
 REDIRECT = "https://rp.example/callback"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+SCOPES = ["openid", "email", "offline_access"]
 
 
 def serve(port: int, workers: int) -> None:
@@ -82,7 +84,7 @@ def _rows(project_id: str, client_id: str, user_id: str, count: int, now: Any) -
                 code_challenge=create_s256_code_challenge(verifier),
                 subject_id=user_id,
                 redirect_uri=REDIRECT,
-                scopes=["openid", "email", "offline_access"],
+                scopes=SCOPES,
                 nonce="n",
                 auth_time=now,
                 **common,
@@ -129,6 +131,8 @@ def create_fixture(settings: Settings, count: int) -> dict[str, Any]:
             created_at=now,
         )
         db.add(user)
+        # The consent the refresh tokens' families were issued under: without it they are refused.
+        await record_grant(call, subject_id=user.user_id, client_id=client.client.client_id, scopes=SCOPES)
         codes, refreshes = [], []
         for label, row in _rows(project_id, client.client.client_id, user.user_id, count, now):
             db.add(row)
