@@ -11,6 +11,7 @@ from keystile.b2b.intermediate import IssuedIntermediateSession, PresentedInterm
 from keystile.b2b.members import add_member
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member, Organization
+from keystile.b2b.oauth_registrations import record_discovered
 from keystile.b2b.organizations import organization_view
 from keystile.b2b.otps import sending
 from keystile.b2b.sessions import (
@@ -150,11 +151,14 @@ async def enter(
     more: then a new intermediate session tied to the organization and member comes back, with the
     factors so far (those of a presented intermediate session of the same member too), and a code is
     texted when its MFA goes by SMS. A presented intermediate session is used up either way (the new
-    one expires with it), so that one cannot create or enter any number of organizations."""
+    one expires with it), so that one cannot create or enter any number of organizations; the OAuth
+    logins of a discovery intermediate session become the member's OAuth registrations."""
     row = member.member
     if presented is not None:
         if presented.row.member_id in (None, row.member_id):
             factors = _joined(presented.row.authentication_factors or [], factors)
+        if presented.row.member_id is None:
+            await record_discovered(call, row, presented.row.authentication_factors or [])
         await intermediate.consume(call, presented)
     primary, mfa = unmet_requirements(member.organization.organization, row, factors)
     if primary is not None or mfa:

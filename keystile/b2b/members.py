@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keystile.b2b import erasure, member_locks, permissions, policy, search
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
+from keystile.b2b.oauth_registrations import forget_member, with_oauth_registrations
 from keystile.b2b.organizations import administered_organization, organization_view
 from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.repository import MemberSessionRepository
@@ -239,16 +240,17 @@ async def get_member(
 
 
 async def detailed_view(call: Call, view: MemberView) -> MemberView:
-    """The view with its member's lock, retired addresses and SSO registrations looked up."""
+    """The view with its member's lock, retired addresses, SSO and OAuth registrations looked up."""
     await _look_up_details(call, [view])
     return view
 
 
 async def _look_up_details(call: Call, views: list[MemberView]) -> None:
-    """The members' locks, retired addresses and SSO registrations, for the Member objects shown."""
+    """The members' locks, retired addresses, SSO and OAuth registrations, for the Member objects shown."""
     await member_locks.with_locks(call, views)
     await with_retired_emails(call, views)
     await with_sso_registrations(call, views)
+    await with_oauth_registrations(call, views)
 
 
 async def dangerously_get_member(call: Call, member_id: str, *, include_deleted: bool) -> MemberView:
@@ -344,17 +346,25 @@ async def update_member(
 async def delete_member(
     call: Call, organization_ref: str, member_ref: str, *, acting: MemberCredentials | None
 ) -> str:
-    """Mark the member deleted: its sessions end, its outstanding links stop working at once, and what
-    other packages keep of it (Connected Apps grants and tokens) is erased."""
+    """Delete the member (`mark_deleted`); its id."""
     deleted = await acted_on(
         call, organization_ref, member_ref, acting, [permissions.DELETE], what="Deleting the member"
     )
     member = deleted.member
-    member.status, member.updated_at = "deleted", call.now
+    member.updated_at = call.now
+    await mark_deleted(call, member)
+    return member.member_id
+
+
+async def mark_deleted(call: Call, member: Member) -> None:
+    """Mark the member deleted: its sessions end, its outstanding links stop working at once, its OAuth
+    registrations (with their tokens) go, and what other packages keep of it (Connected Apps grants
+    and tokens) is erased."""
+    member.status = "deleted"
     await MemberSessionRepository(call.db, call.project_id).delete_for_member(member.member_id)
     await MemberRepository(call.db, call.project_id).retire_links(member.member_id, call.now)
+    await forget_member(call, member.member_id)
     await erasure.erase_member(call.db, call.project_id, member.member_id)
-    return member.member_id
 
 
 async def delete_member_external_id(

@@ -1,6 +1,6 @@
-"""Tables for organizations (with their email domains), members (and their retired addresses), member
-sessions, intermediate sessions and B2B magic-link tokens; tokens of every kind are stored as SHA-256
-digests only."""
+"""Tables for organizations (with their email domains), members (with their retired addresses and OAuth
+registrations), member sessions, intermediate sessions and B2B magic-link and OAuth tokens; tokens of
+every kind are stored as SHA-256 digests only."""
 
 from __future__ import annotations
 
@@ -204,29 +204,67 @@ class B2BMagicLinkToken(SingleUseToken, Base):
     member_id: Mapped[str | None] = mapped_column(id_column_type())
 
 
-class B2BDiscoveryOAuthToken(SingleUseToken, Base):
-    """The token of `?stytch_token_type=discovery_oauth&token=…`: the address a provider vouched for,
-    redeemed once by `oauth.discovery.authenticate` for an intermediate session."""
-
-    __tablename__ = "b2b_oauth_discovery_tokens"
+class VouchedAccount:
+    """The columns of a B2B OAuth token: the account a provider vouched for (its verified address,
+    tenant, name, picture and locale), kept for the member registration its login records."""
 
     email_address: Mapped[str] = mapped_column(String(320))
     provider: Mapped[str] = mapped_column(String(32))
     provider_subject: Mapped[str] = mapped_column(String(255))
     provider_tenant_id: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(512))
+    profile_picture_url: Mapped[str] = mapped_column(String(2048), default="", server_default="")
+    locale: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
-class B2BOAuthToken(SingleUseToken, Base):
+class B2BDiscoveryOAuthToken(VouchedAccount, SingleUseToken, Base):
+    """The token of `?stytch_token_type=discovery_oauth&token=…`: the address a provider vouched for,
+    redeemed once by `oauth.discovery.authenticate` for an intermediate session; the provider's tokens
+    (encrypted; NULL in tokens issued before they were kept) go to the registration of the member the
+    intermediate session enters."""
+
+    __tablename__ = "b2b_oauth_discovery_tokens"
+
+    provider_tokens_encrypted: Mapped[str | None] = mapped_column(Text)
+
+
+class B2BOAuthToken(VouchedAccount, SingleUseToken, Base):
     """The token of an organization OAuth login's `?stytch_token_type=oauth&token=…`: the account a
     provider vouched for and its tokens (encrypted), redeemed once by `b2b.oauth.authenticate`."""
 
     __tablename__ = "b2b_oauth_tokens"
 
     organization_id: Mapped[str] = mapped_column(id_column_type())
-    email_address: Mapped[str] = mapped_column(String(320))
+    provider_tokens_encrypted: Mapped[str] = mapped_column(Text)
+
+
+class MemberOAuthRegistration(Base):
+    """A member's account at an OAuth provider (Stytch's `oauth_registrations` entry), one per provider
+    subject, with the tenant and the provider's tokens (encrypted) of its latest login."""
+
+    __tablename__ = "member_oauth_registrations"
+    __table_args__ = (
+        # Named: the convention's name would pass MySQL's 64 characters.
+        UniqueConstraint(
+            "project_id",
+            "member_id",
+            "provider",
+            "provider_subject",
+            name="uq_member_oauth_registrations_account",
+        ),
+        Index(None, "project_id", "organization_id"),
+    )
+
+    registration_id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(id_column_type())
+    organization_id: Mapped[str] = mapped_column(id_column_type())
+    member_id: Mapped[str] = mapped_column(id_column_type())
     provider: Mapped[str] = mapped_column(String(32))
     provider_subject: Mapped[str] = mapped_column(String(255))
     provider_tenant_id: Mapped[str] = mapped_column(String(255))
-    full_name: Mapped[str] = mapped_column(String(512))
-    provider_tokens_encrypted: Mapped[str] = mapped_column(Text)
+    profile_picture_url: Mapped[str] = mapped_column(String(2048))
+    locale: Mapped[str] = mapped_column(String(64))
+    # NULL when the login's tokens were not kept (a discovery token issued before they were).
+    provider_tokens_encrypted: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

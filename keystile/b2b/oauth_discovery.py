@@ -1,6 +1,7 @@
 """B2B OAuth discovery: a flow at a provider without an organization (the OAuth kernel of
 `factors.oauth`), whose callback (`oauth_login.finish`) hands the app a `discovery_oauth` token for the
-address the provider vouched for; `authenticate` redeems it once (PKCE checked) into an intermediate
+address the provider vouched for (with the provider's tokens, for the registration of the member the
+intermediate session enters); `authenticate` redeems it once (PKCE checked) into an intermediate
 session and the organizations of the address."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from keystile.calls import Call
 from keystile.db import single_use
 from keystile.errors import KeystileError
 from keystile.factors.common import authentication_factor
-from keystile.factors.oauth.flow import FlowPlan, Returned, Started, begin, configured
+from keystile.factors.oauth.flow import FlowPlan, Returned, Started, begin, configured, encrypted_tokens
 from keystile.factors.oauth.providers import value_at
 from keystile.ids import new_id
 from keystile.projects.models import Project
@@ -108,6 +109,9 @@ def finish(call: Call, done: Returned) -> str:
             provider_subject=done.account.subject,
             provider_tenant_id=found.tenant,
             full_name=found.name,
+            profile_picture_url=done.account.picture,
+            locale=done.account.locale,
+            provider_tokens_encrypted=encrypted_tokens(call, done.issued),
             created_at=call.now,
             expires_at=call.now + TOKEN_LIFETIME,
         )

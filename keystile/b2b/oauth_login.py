@@ -1,7 +1,8 @@
 """B2B OAuth login into one organization: a flow at a provider (the OAuth kernel of `factors.oauth`)
 that names the organization; its callback hands the app an `oauth` token for the account the provider
 vouched for, and `authenticate` redeems it once (PKCE checked) into the organization, provisioning a
-new member by the organization's allowed OAuth tenants or email domains."""
+new member by the organization's allowed OAuth tenants or email domains, and records the member's
+registration at the provider."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from datetime import timedelta
 from typing import Final
 
 from keystile import tokens
-from keystile.b2b import intermediate, oauth_discovery, policy
+from keystile.b2b import intermediate, oauth_discovery, oauth_registrations, policy
 from keystile.b2b.admission import Entry, enter
-from keystile.b2b.members import NewMember, add_member
+from keystile.b2b.members import NewMember, add_member, detailed_view
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import B2BOAuthToken, Member
 from keystile.b2b.organizations import organization_view
@@ -111,6 +112,8 @@ def _hand_token(call: Call, done: Returned, organization_id: str) -> str:
             provider_subject=done.account.subject,
             provider_tenant_id=found.tenant,
             full_name=found.name,
+            profile_picture_url=done.account.picture,
+            locale=done.account.locale,
             provider_tokens_encrypted=encrypted_tokens(call, done.issued),
             created_at=call.now,
             expires_at=call.now + TOKEN_LIFETIME,
@@ -162,6 +165,7 @@ async def authenticate(
         raise KeystileError("oauth_token_not_found")
     organization = await organization_view(call, row.organization_id)
     member = await _member(call, organization, row)
+    await oauth_registrations.record(call, member, row, row.provider_tokens_encrypted)
     details = {"id": row.token_id, "provider_subject": row.provider_subject}
     factor = authentication_factor(
         "oauth", f"oauth_{row.provider}", call.now, **{f"{row.provider}_oauth_factor": details}
@@ -169,9 +173,8 @@ async def authenticate(
     presented = (
         await intermediate.presented(call, intermediate_session_token) if intermediate_session_token else None
     )
-    entry = await enter(
-        call, member=MemberView(member, organization), factors=[factor], request=request, presented=presented
-    )
+    view = await detailed_view(call, MemberView(member, organization))
+    entry = await enter(call, member=view, factors=[factor], request=request, presented=presented)
     return OAuthLogin(
         entry, row.provider, row.provider_subject, stored_tokens(row.provider_tokens_encrypted, call)
     )

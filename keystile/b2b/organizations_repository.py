@@ -14,6 +14,7 @@ from keystile.b2b.models import (
     B2BMagicLinkToken,
     IntermediateSession,
     Member,
+    MemberOAuthRegistration,
     MemberSession,
     Organization,
     OrganizationDomain,
@@ -180,6 +181,13 @@ class OrganizationRepository(ProjectScoped):
 
     async def delete(self, organization_id: str) -> None:
         """Delete an organization and everything that belongs to it (no foreign keys cascade for us)."""
-        owned = (OrganizationDomain, Member, MemberSession, B2BMagicLinkToken, IntermediateSession)
+        owned = (
+            OrganizationDomain,
+            Member,
+            MemberOAuthRegistration,
+            MemberSession,
+            B2BMagicLinkToken,
+            IntermediateSession,
+        )
         for model in (*owned, Organization):
             await self.delete_by(model, organization_id=organization_id)

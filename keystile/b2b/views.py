@@ -52,6 +52,9 @@ class MemberView:
     # The member's SSO registrations as the SDK shows them, where the caller looked them up
     # (`sso.registrations.with_sso_registrations`).
     sso_registrations: list[dict[str, Any]] = field(default_factory=list)
+    # The member's OAuth registrations as the SDK shows them, where the caller looked them up
+    # (`oauth_registrations.with_oauth_registrations`).
+    oauth_registrations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def roles(self) -> list[dict[str, Any]]:

@@ -1,15 +1,20 @@
-"""A member's provider tokens in process: the newest login of each provider account first, and only the
-logins made while the address was the member's (not those of a former holder of a recycled address)."""
+"""A member's provider tokens in process: its OAuth registrations, the latest login of each provider
+account first; they are the member's own, so a member that takes over a recycled address never reads
+its former holder's tokens, and a deleted member's go with it."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile import tokens
+from keystile.b2b.email_updates import unlink_retired_email
 from keystile.b2b.member_provider_tokens import registrations
-from keystile.b2b.models import B2BOAuthToken, RetiredMemberEmail
+from keystile.b2b.members import MemberChanges, delete_member, update_member
+from keystile.b2b.models import B2BOAuthToken, Member, MemberOAuthRegistration
+from keystile.b2b.oauth_registrations import record
 from keystile.calls import Call
 from keystile.factors.oauth.client import ProviderTokens
 from keystile.factors.oauth.flow import encrypted_tokens
@@ -18,69 +23,78 @@ from keystile.sessions.keys import KeyRing
 from tests.b2b.test_services import ADDRESS, new_member, new_organization
 from tests.support.services import NOW, Sessions, call_for, within
 
-
-async def _log_in(call: Call, organization_id: str, logins: list[tuple[str, str, datetime]]) -> None:
-    """Redeemed Google logins into the organization of ADDRESS: (subject, access token, when)."""
-    for subject, access_token, at in logins:
-        issued = ProviderTokens(access_token, "", "", ["openid"], None)
-        call.db.add(
-            B2BOAuthToken(
-                token_id=new_id("oauth-token"),
-                project_id=call.project_id,
-                token_digest=tokens.digest(access_token),
-                organization_id=organization_id,
-                email_address=ADDRESS,
-                provider="google",
-                provider_subject=subject,
-                provider_tenant_id="",
-                full_name="",
-                provider_tokens_encrypted=encrypted_tokens(call, issued),
-                created_at=at,
-                expires_at=at,
-                consumed_at=at,
-            )
-        )
+Login = tuple[str, str, datetime]  # (subject, access token, when)
 
 
-async def _retire_old_address(
-    db: AsyncSession, project_id: str, organization_id: str, member_id: str
+async def _record_login(
+    db: AsyncSession, keys: KeyRing, project_id: str, member_id: str, login: Login
 ) -> None:
-    db.add(
-        RetiredMemberEmail(
-            email_id=new_id("member-email"),
-            project_id=project_id,
-            organization_id=organization_id,
-            member_id=member_id,
-            email_address="ada.old@acme.example.com",
-            retired_at=NOW + timedelta(seconds=150),
-        )
+    """A Google login of the member, recorded as `b2b.oauth.authenticate` records it."""
+    subject, access_token, at = login
+    call = call_for(db, project_id, keys, now=at)
+    member = await db.get(Member, member_id)
+    assert member is not None
+    encrypted = encrypted_tokens(call, ProviderTokens(access_token, "", "", ["openid"], None))
+    redeemed = B2BOAuthToken(
+        token_id=new_id("oauth-token"),
+        project_id=project_id,
+        token_digest=tokens.digest(access_token),
+        organization_id=member.organization_id,
+        email_address=member.email_address,
+        provider="google",
+        provider_subject=subject,
+        provider_tenant_id="",
+        full_name="",
+        profile_picture_url="",
+        locale="",
+        provider_tokens_encrypted=encrypted,
+        created_at=at,
+        expires_at=at,
     )
+    await record(call, member, redeemed, encrypted)
 
 
-async def test_only_logins_while_the_address_was_the_members(
+async def test_registrations_are_the_members_own(
     db_sessions: Sessions, keys: KeyRing, b2b_project_id: str
 ) -> None:
     acme = await new_organization(db_sessions, b2b_project_id, "Acme")
-    ada = await new_member(db_sessions, keys, b2b_project_id, acme.organization_id)  # at NOW
-    organization_id, member_id = acme.organization_id, ada.member.member_id
+    organization_id = acme.organization_id
+    ada = (await new_member(db_sessions, keys, b2b_project_id, organization_id)).member.member_id
     logins = [
-        ("former-holder", "before", NOW - timedelta(days=1)),
         ("ada", "first", NOW + timedelta(minutes=1)),
         ("ada", "second", NOW + timedelta(minutes=2)),
         ("ada-work", "third", NOW + timedelta(minutes=3)),
     ]
-    await within(db_sessions, lambda db: _log_in(call_for(db, b2b_project_id, keys), organization_id, logins))
+    for login in logins:
+        await within(db_sessions, lambda db, login=login: _record_login(db, keys, b2b_project_id, ada, login))
 
-    async def held() -> list[tuple[str, str]]:
+    def call(db: AsyncSession) -> Call:
+        return call_for(db, b2b_project_id, keys)
+
+    async def held(member_id: str) -> list[tuple[str, str]]:
         found = await within(
-            db_sessions,
-            lambda db: registrations(
-                call_for(db, b2b_project_id, keys), organization_id, member_id, "google"
-            ),
+            db_sessions, lambda db: registrations(call(db), organization_id, member_id, "google")
         )
         return [(one.provider_subject, one.tokens.access_token) for one in found]
 
-    assert await held() == [("ada-work", "third"), ("ada", "second")]
-    # Ada took the address over from her old one after its first logins: those are not hers.
-    await within(db_sessions, lambda db: _retire_old_address(db, b2b_project_id, organization_id, member_id))
-    assert await held() == [("ada-work", "third")]
+    assert await held(ada) == [("ada-work", "third"), ("ada", "second")]
+    # Ada moves to another address and lets the old one go; Bo takes it over and reads none of her tokens.
+    moved = MemberChanges(email_address="ada.new@acme.example.com")
+    await within(db_sessions, lambda db: update_member(call(db), organization_id, ada, moved, acting=None))
+    await within(
+        db_sessions,
+        lambda db: unlink_retired_email(
+            call(db), organization_id, ada, email_id=None, email=ADDRESS, acting=None
+        ),
+    )
+    bo = (await new_member(db_sessions, keys, b2b_project_id, organization_id, ADDRESS)).member.member_id
+    assert await held(bo) == []
+    assert await held(ada) == [("ada-work", "third"), ("ada", "second")]
+
+    async def kept(db: AsyncSession) -> int:
+        query = select(func.count()).where(MemberOAuthRegistration.member_id == ada)
+        return int(await db.scalar(query.select_from(MemberOAuthRegistration)) or 0)
+
+    assert await within(db_sessions, kept) == 2
+    await within(db_sessions, lambda db: delete_member(call(db), organization_id, ada, acting=None))
+    assert await within(db_sessions, kept) == 0

@@ -1,14 +1,16 @@
 """A member's provider tokens through the official Python SDK (`organizations.members.oauth_providers.*`
 and `members.oidc_providers`) after logins through the loopback OpenID Connect provider standing in
 for Google: the newest login's tokens, the refresh token only when asked for, an expired access token
-refreshed, and the answers for a provider the member never used, an unknown member or organization,
-and another organization's member."""
+refreshed, the answers for a provider the member never used, an unknown member or organization,
+and another organization's member; and the member's OAuth registrations each login (organization
+login, or discovery into the organization) records, shown on the Member object, gone with the member."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import stytch
@@ -16,8 +18,8 @@ from stytch.b2b.models.oauth import ProviderValues
 from stytch.b2b.models.organizations import Organization
 
 from tests.sdk.test_b2b_oauth import b2b_setup, log_in
-from tests.sdk.test_oauth import google, oauth_server, token_of
-from tests.support.oidc_provider import OidcProvider
+from tests.sdk.test_oauth import challenge_of, google, oauth_server, token_of
+from tests.support.oidc_provider import OidcProvider, consent
 from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer, Project
 
@@ -137,3 +139,49 @@ def test_unknown_and_foreign_members(oauth_server: KeystileServer, google: OidcP
     # The same address in another organization, which it never logged in to.
     twin = b2b.organizations.members.create(organization_id=other, email_address=cy.email).member
     assert refusal(providers.google, other, twin.member_id) == "oauth_user_registration_not_found"
+
+
+def test_each_login_records_the_members_registration(
+    oauth_server: KeystileServer, google: OidcProvider
+) -> None:
+    ed = google_member(oauth_server, google, "ed")
+    ed.log_in()
+    answer = log_in(oauth_server, ed.project, ed.sub, organization_id=ed.organization.organization_id)
+    done = ed.b2b.oauth.authenticate(oauth_token=token_of(answer.headers["location"]))
+    [registration] = done.member.oauth_registrations
+    assert (registration.provider_type, registration.provider_subject) == ("google", ed.sub)
+    assert registration.member_oauth_registration_id.startswith("member-oauth-registration-test-")
+
+    members = ed.b2b.organizations.members
+    assert members.get(**ed.ids).member.oauth_registrations == [registration]
+    found = members.search(organization_ids=[ed.organization.organization_id]).members
+    assert [member.oauth_registrations for member in found] == [[registration]]
+
+    members.delete(**ed.ids)
+    deleted = members.dangerously_get(member_id=ed.member_id, include_deleted=True).member
+    assert deleted.status == "deleted" and deleted.oauth_registrations == []
+
+
+def test_discovery_into_the_organization_records_the_registration(
+    oauth_server: KeystileServer, google: OidcProvider
+) -> None:
+    fay = google_member(oauth_server, google, "fay")
+    verifier = "f" * 43
+    params = {"public_token": fay.project.public_token, "pkce_code_challenge": challenge_of(verifier)}
+    start = f"{oauth_server.base_url}v1/b2b/public/oauth/google/discovery/start"
+    with httpx.Client() as browser:
+        answer = consent(browser, start, params, fay.sub)
+    assert answer.status_code == 302, answer.text
+    token = parse_qs(urlsplit(answer.headers["location"]).query)["token"][0]
+    found = fay.b2b.oauth.discovery.authenticate(discovery_oauth_token=token, pkce_code_verifier=verifier)
+    assert fay.b2b.organizations.members.get(**fay.ids).member.oauth_registrations == []
+
+    exchanged = fay.b2b.discovery.intermediate_sessions.exchange(
+        intermediate_session_token=found.intermediate_session_token,
+        organization_id=fay.organization.organization_id,
+    )
+    assert exchanged.member_id == fay.member_id
+    [registration] = fay.b2b.organizations.members.get(**fay.ids).member.oauth_registrations
+    assert (registration.provider_type, registration.provider_subject) == ("google", fay.sub)
+    tokens = fay.b2b.organizations.members.oauth_providers.google(**fay.ids)
+    assert tokens.provider_subject == fay.sub and tokens.access_token and tokens.id_token

@@ -312,6 +312,7 @@ def member_out(view: MemberView, roles: list[dict[str, Any]] | None = None) -> M
             "external_id": member.external_id or "",
             "retired_email_addresses": view.retired_emails,
             "sso_registrations": view.sso_registrations,
+            "oauth_registrations": view.oauth_registrations,
             "is_locked": view.lock is not None,
             "lock_created_at": rfc3339(view.lock.created_at) if view.lock is not None else None,
             "lock_expires_at": rfc3339(view.lock.expires_at) if view.lock is not None else None,

@@ -15,12 +15,10 @@ from scim2_models import (
     User,
 )
 
-from keystile.b2b import erasure
-from keystile.b2b.members import NewMember, add_member
+from keystile.b2b.members import NewMember, add_member, mark_deleted
 from keystile.b2b.members_repository import MemberRepository
 from keystile.b2b.models import Member
 from keystile.b2b.organizations import organization_view
-from keystile.b2b.repository import MemberSessionRepository
 from keystile.b2b.scim import resources
 from keystile.b2b.scim.connections import refresh_member_roles
 from keystile.b2b.scim.models import SCIMConnection, SCIMGroup, SCIMGroupMember, SCIMRegistration
@@ -94,13 +92,10 @@ async def _registration(call: Call, connection: SCIMConnection, member_id: str) 
 
 
 async def _set_active(call: Call, member: Member, active: bool) -> None:
-    """An inactive member is deleted (sessions ended, links retired, Connected Apps grants erased); an
-    active one can sign in."""
+    """An inactive member is deleted (sessions ended, links retired, OAuth registrations and Connected
+    Apps grants erased); an active one can sign in."""
     if not active and member.status != "deleted":
-        member.status = "deleted"
-        await MemberSessionRepository(call.db, call.project_id).delete_for_member(member.member_id)
-        await MemberRepository(call.db, call.project_id).retire_links(member.member_id, call.now)
-        await erasure.erase_member(call.db, call.project_id, member.member_id)
+        await mark_deleted(call, member)
     elif active:
         member.status = "active"
 
