@@ -9,7 +9,7 @@ import httpx
 from scim2_client import BaseSyncSCIMClient
 
 
-class HttpxSCIMClient(BaseSyncSCIMClient):  # type: ignore[misc]
+class HttpxSCIMClient(BaseSyncSCIMClient):
     """Sends scim2-client's requests with `client`, whose base URL is the SCIM service's."""
 
     def __init__(self, client: httpx.Client, **kwargs: Any) -> None:

@@ -15,6 +15,7 @@ from scim2_models import (
     InvalidValueException,
     ListResponse,
     Meta,
+    PreconditionFailedException,
     Resource,
     ResponseParameters,
     ScimFilter,
@@ -48,6 +49,25 @@ def validated(model: type[Model], body: object, context: Context, policy: ScimPo
         raise InvalidValueException(detail=detail) from error
 
 
+def version_tag(version: int) -> str:
+    """The weak ETag of a resource's `version`."""
+    return f'W/"{version}"'
+
+
+def weakly_matches(header: str, tag: str) -> bool:
+    """Whether an If-Match or If-None-Match `header` names the ETag `tag` or is "*" (RFC 7232's weak
+    comparison: RFC 7644 section 3.14 uses weak ETags)."""
+    named = {item.strip().removeprefix("W/") for item in header.split(",")}
+    return "*" in named or tag.removeprefix("W/") in named
+
+
+def require_version(if_match: str | None, version: int) -> None:
+    """A change sent with If-Match applies only to the version it names: otherwise 412 (RFC 7644
+    section 3.14)."""
+    if if_match is not None and not weakly_matches(if_match, version_tag(version)):
+        raise PreconditionFailedException(detail="The resource has changed since the version If-Match names.")
+
+
 def meta(
     base_url: str, kind: str, resource_id: str, created: datetime, updated: datetime, version: int
 ) -> Meta:
@@ -56,7 +76,7 @@ def meta(
         resource_type=kind,
         created=created,
         last_modified=updated,
-        version=f'W/"{version}"',
+        version=version_tag(version),
         location=f"{base_url}/{kind}s/{resource_id}",
     )
 

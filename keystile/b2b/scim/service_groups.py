@@ -68,13 +68,15 @@ async def _document(
 
 
 async def _group(
-    call: Call, connection: SCIMConnection, group_id: str, *, for_update: bool = True
+    call: Call, connection: SCIMConnection, group_id: str, if_match: str | None, *, for_update: bool = True
 ) -> SCIMGroup:
+    """The group (locked to change it), once it is at the version `if_match` names (if any)."""
     row = await SCIMRepository(call.db, call.project_id).find_by(
         SCIMGroup, for_update=for_update, connection_id=connection.connection_id, group_id=group_id
     )
     if row is None:
         raise NotFoundException(detail=f"Group {group_id} not found.")
+    resources.require_version(if_match, row.version)
     return row
 
 
@@ -146,14 +148,14 @@ async def create_group(call: Call, connection: SCIMConnection, base_url: str, bo
 async def get_group(
     call: Call, connection: SCIMConnection, base_url: str, group_id: str, shown: Shown | None
 ) -> Document:
-    row = await _group(call, connection, group_id, for_update=False)
+    row = await _group(call, connection, group_id, None, for_update=False)
     return await _document(call, connection, base_url, row, shown)
 
 
 async def replace_group(
-    call: Call, connection: SCIMConnection, base_url: str, group_id: str, body: object
+    call: Call, connection: SCIMConnection, base_url: str, group_id: str, body: object, if_match: str | None
 ) -> Document:
-    row = await _group(call, connection, group_id)
+    row = await _group(call, connection, group_id, if_match)
     current = [found.member_id for found in await _members(call, connection, group_id)]
     group = resources.validated(Group, body, Context.RESOURCE_REPLACEMENT_REQUEST)
     await _write(call, connection, row, group, current)
@@ -161,11 +163,11 @@ async def replace_group(
 
 
 async def patch_group(
-    call: Call, connection: SCIMConnection, base_url: str, group_id: str, body: object
+    call: Call, connection: SCIMConnection, base_url: str, group_id: str, body: object, if_match: str | None
 ) -> Document:
     """RFC 7644 PATCH operations as Okta (members by path filter) and Entra (op names capitalised, a
     `remove` listing members in its value) send them."""
-    row = await _group(call, connection, group_id)
+    row = await _group(call, connection, group_id, if_match)
     members = await _members(call, connection, group_id)
     operations = resources.validated(PatchOp[Group], body, Context.RESOURCE_PATCH_REQUEST, ENTRA_TOLERANT)
     group = _resource(base_url, row, members)
@@ -174,9 +176,9 @@ async def patch_group(
     return await _document(call, connection, base_url, row, None)
 
 
-async def delete_group(call: Call, connection: SCIMConnection, group_id: str) -> None:
+async def delete_group(call: Call, connection: SCIMConnection, group_id: str, if_match: str | None) -> None:
     """Delete the group with its memberships and the connection's role assignments to it."""
-    row = await _group(call, connection, group_id)
+    row = await _group(call, connection, group_id, if_match)
     repo = SCIMRepository(call.db, call.project_id)
     members = [found.member_id for found in await _members(call, connection, group_id)]
     await repo.delete_by(SCIMGroupMember, group_id=group_id)

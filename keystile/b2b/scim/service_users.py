@@ -82,12 +82,16 @@ async def _document(call: Call, base_url: str, row: SCIMRegistration, shown: Sho
     return resources.dumped(_resource(base_url, row, await _groups(call, row)), shown)
 
 
-async def _registration(call: Call, connection: SCIMConnection, member_id: str) -> SCIMRegistration:
+async def _registration(
+    call: Call, connection: SCIMConnection, member_id: str, if_match: str | None = None
+) -> SCIMRegistration:
+    """The User's registration, locked, once it is at the version `if_match` names (if any)."""
     row = await SCIMRepository(call.db, call.project_id).find_by(
         SCIMRegistration, for_update=True, connection_id=connection.connection_id, member_id=member_id
     )
     if row is None:
         raise NotFoundException(detail=f"User {member_id} not found.")
+    resources.require_version(if_match, row.version)
     return row
 
 
@@ -161,18 +165,18 @@ async def get_user(
 
 
 async def replace_user(
-    call: Call, connection: SCIMConnection, base_url: str, member_id: str, body: object
+    call: Call, connection: SCIMConnection, base_url: str, member_id: str, body: object, if_match: str | None
 ) -> Document:
-    row = await _registration(call, connection, member_id)
+    row = await _registration(call, connection, member_id, if_match)
     user = _user(body, Context.RESOURCE_REPLACEMENT_REQUEST)
     await _apply(call, row, user, user.active is not False)
     return await _document(call, base_url, row)
 
 
 async def patch_user(
-    call: Call, connection: SCIMConnection, base_url: str, member_id: str, body: object
+    call: Call, connection: SCIMConnection, base_url: str, member_id: str, body: object, if_match: str | None
 ) -> Document:
-    row = await _registration(call, connection, member_id)
+    row = await _registration(call, connection, member_id, if_match)
     operations = resources.validated(PatchOp[SCIMUser], body, Context.RESOURCE_PATCH_REQUEST)
     user = _resource(base_url, row, await _groups(call, row))
     operations.patch(user)
@@ -181,8 +185,8 @@ async def patch_user(
     return await _document(call, base_url, row)
 
 
-async def delete_user(call: Call, connection: SCIMConnection, member_id: str) -> None:
-    row = await _registration(call, connection, member_id)
+async def delete_user(call: Call, connection: SCIMConnection, member_id: str, if_match: str | None) -> None:
+    row = await _registration(call, connection, member_id, if_match)
     member = await MemberRepository(call.db, call.project_id).find_by(
         Member, member_id=member_id, for_update=True
     )

@@ -125,8 +125,23 @@ async def _body(request: Request) -> object:
 def _resource(document: dict[str, Any], status: int = 200) -> JSONResponse:
     """A resource with its ETag header (RFC 7644 section 3.14) and, once created, its Location."""
     meta = document.get("meta", {})
-    headers = {"ETag": meta.get("version", ""), "Location": meta.get("location", "")}
+    headers = {
+        name: meta[key] for name, key in (("ETag", "version"), ("Location", "location")) if key in meta
+    }
     return scim_json(document, status, headers)
+
+
+def _read(request: Request, document: dict[str, Any]) -> Response:
+    """The resource, or 304 when If-None-Match names its current version (RFC 7644 section 3.14)."""
+    version = document.get("meta", {}).get("version")
+    unchanged = request.headers.get("if-none-match")
+    if version is not None and unchanged is not None and resources.weakly_matches(unchanged, version):
+        return Response(status_code=304, headers={"ETag": version})
+    return _resource(document)
+
+
+def _if_match(request: Request) -> str | None:
+    return request.headers.get("if-match")
 
 
 def _shown(request: Request) -> Shown | None:
@@ -193,17 +208,19 @@ async def create_user(connection_id: str, request: Request, ctx: Ctx) -> JSONRes
 
 
 @router.get("/Users/{member_id}")
-async def get_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+async def get_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> Response:
     base, shown = _base_url(ctx, connection_id), _shown(request)
     found = await _serve(ctx, request, connection_id, service_users.get_user, base, member_id, shown)
-    return _resource(found)
+    return _read(request, found)
 
 
 @router.put("/Users/{member_id}")
 async def replace_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> JSONResponse:
     body = await _body(request)
     base = _base_url(ctx, connection_id)
-    found = await _serve(ctx, request, connection_id, service_users.replace_user, base, member_id, body)
+    found = await _serve(
+        ctx, request, connection_id, service_users.replace_user, base, member_id, body, _if_match(request)
+    )
     return _resource(found)
 
 
@@ -211,13 +228,15 @@ async def replace_user(connection_id: str, member_id: str, request: Request, ctx
 async def patch_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> JSONResponse:
     body = await _body(request)
     base = _base_url(ctx, connection_id)
-    found = await _serve(ctx, request, connection_id, service_users.patch_user, base, member_id, body)
+    found = await _serve(
+        ctx, request, connection_id, service_users.patch_user, base, member_id, body, _if_match(request)
+    )
     return _resource(found)
 
 
 @router.delete("/Users/{member_id}")
 async def delete_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> Response:
-    await _serve(ctx, request, connection_id, service_users.delete_user, member_id)
+    await _serve(ctx, request, connection_id, service_users.delete_user, member_id, _if_match(request))
     return Response(status_code=204)
 
 
@@ -235,17 +254,19 @@ async def create_group(connection_id: str, request: Request, ctx: Ctx) -> JSONRe
 
 
 @router.get("/Groups/{group_id}")
-async def get_group(connection_id: str, group_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+async def get_group(connection_id: str, group_id: str, request: Request, ctx: Ctx) -> Response:
     base, shown = _base_url(ctx, connection_id), _shown(request)
     found = await _serve(ctx, request, connection_id, service_groups.get_group, base, group_id, shown)
-    return _resource(found)
+    return _read(request, found)
 
 
 @router.put("/Groups/{group_id}")
 async def replace_group(connection_id: str, group_id: str, request: Request, ctx: Ctx) -> JSONResponse:
     body = await _body(request)
     base = _base_url(ctx, connection_id)
-    found = await _serve(ctx, request, connection_id, service_groups.replace_group, base, group_id, body)
+    found = await _serve(
+        ctx, request, connection_id, service_groups.replace_group, base, group_id, body, _if_match(request)
+    )
     return _resource(found)
 
 
@@ -253,11 +274,13 @@ async def replace_group(connection_id: str, group_id: str, request: Request, ctx
 async def patch_group(connection_id: str, group_id: str, request: Request, ctx: Ctx) -> JSONResponse:
     body = await _body(request)
     base = _base_url(ctx, connection_id)
-    found = await _serve(ctx, request, connection_id, service_groups.patch_group, base, group_id, body)
+    found = await _serve(
+        ctx, request, connection_id, service_groups.patch_group, base, group_id, body, _if_match(request)
+    )
     return _resource(found)
 
 
 @router.delete("/Groups/{group_id}")
 async def delete_group(connection_id: str, group_id: str, request: Request, ctx: Ctx) -> Response:
-    await _serve(ctx, request, connection_id, service_groups.delete_group, group_id)
+    await _serve(ctx, request, connection_id, service_groups.delete_group, group_id, _if_match(request))
     return Response(status_code=204)
