@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 import stytch
-from cryptography.fernet import Fernet
 from playwright.sync_api import Page, expect
 
 from tests.e2e.apps import EXAMPLES, create_project, running_app, save_screenshot
 from tests.sdk.test_b2b_sso_saml import active_connection
 from tests.support.saml_idp import SamlIdP
-from tests.support.server import KeystileServer, free_port
+from tests.support.server import KeystileServer, free_port, self_addressed
 
 APP = EXAMPLES / "b2b-discovery" / "app.py"
 
@@ -26,14 +25,7 @@ APP = EXAMPLES / "b2b-discovery" / "app.py"
 @pytest.fixture(scope="module")
 def sso_keystile(run_dir: Path) -> Iterator[KeystileServer]:
     """keystile on SQLite whose public URL is its own address, where the IdP sends the browser back."""
-    server = KeystileServer(f"sqlite:///{run_dir / 'e2e-sso.db'}", run_dir / "keystile-e2e-sso.log")
-    server.extra_env.update(
-        {
-            "KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "KEYSTILE_PUBLIC_URL": server.base_url.rstrip("/"),
-        }
-    )
-    server.start()
+    server = self_addressed(f"sqlite:///{run_dir / 'e2e-sso.db'}", run_dir / "keystile-e2e-sso.log").start()
     yield server
     server.stop()
 

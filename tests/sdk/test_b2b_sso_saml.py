@@ -16,7 +16,6 @@ import jwt
 import pytest
 import stytch
 from cryptography import x509
-from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from saml2.s_utils import decode_base64_and_inflate
@@ -36,7 +35,7 @@ from tests.support.certificates import key_and_certificate
 from tests.support.node_sdk import run_node_scenario
 from tests.support.password_hashes import imported_hashes
 from tests.support.saml_idp import SamlIdP, User, read_form
-from tests.support.server import KeystileServer, Project
+from tests.support.server import KeystileServer, Project, self_addressed
 
 APP = "http://localhost:3000/authenticate"
 SIGNUP = "http://localhost:3000/signup"
@@ -47,14 +46,7 @@ MAPPING = {"email": "email", "first_name": "firstName", "last_name": "lastName",
 def sso_server(database_url: str, run_dir: Path) -> Iterator[KeystileServer]:
     """A keystile whose public URL is its own address, so that the IdP posts back to it."""
     engine = database_url.split(":", 1)[0]
-    srv = KeystileServer(database_url, run_dir / f"sso-server-{engine}.log")
-    srv.extra_env.update(
-        {
-            "KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "KEYSTILE_PUBLIC_URL": srv.base_url.rstrip("/"),
-        }
-    )
-    srv.start()
+    srv = self_addressed(database_url, run_dir / f"sso-server-{engine}.log").start()
     yield srv
     srv.stop()
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
 
 from keystile.cli.runtime import run_in_transaction
 from keystile.clock import SystemClock
@@ -138,3 +139,16 @@ class KeystileServer:
         done = self.cli(*args)
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
+
+
+def self_addressed(database_url: str, log_path: Path) -> KeystileServer:
+    """A keystile (not started yet) whose public URL is its own address, so that an IdP or provider on
+    loopback sends the browser back to it, with an at-rest key of its own."""
+    server = KeystileServer(database_url, log_path)
+    server.extra_env.update(
+        {
+            "KEYSTILE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "KEYSTILE_PUBLIC_URL": server.base_url.rstrip("/"),
+        }
+    )
+    return server
