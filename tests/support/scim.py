@@ -22,9 +22,14 @@ def connection(client: stytch.B2BClient, server: KeystileServer) -> tuple[str, s
     """(organization_id, base URL, bearer token) of a new organization's SCIM connection; the base URL
     is the path the connection reports, on the test server (whose public URL is another)."""
     org = str(client.organizations.create(organization_name=new_domain()).organization.organization_id)
+    return (org, *connection_of(client, server, org))
+
+
+def connection_of(client: stytch.B2BClient, server: KeystileServer, org: str) -> tuple[str, str]:
+    """(base URL, bearer token) of a new SCIM connection of the organization `org`."""
     created = client.scim.connection.create(organization_id=org).connection
     assert created is not None
-    return org, server.base_url.rstrip("/") + urlsplit(created.base_url).path, created.bearer_token
+    return server.base_url.rstrip("/") + urlsplit(created.base_url).path, created.bearer_token
 
 
 def scim_get(base_url: str, token: str, path: str) -> httpx.Response:
