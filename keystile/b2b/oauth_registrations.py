@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from keystile.b2b.members_repository import rows_by_member
 from keystile.b2b.models import B2BDiscoveryOAuthToken, Member, MemberOAuthRegistration, VouchedAccount
 from keystile.b2b.views import MemberView
 from keystile.calls import Call
@@ -17,17 +18,6 @@ from keystile.ids import new_id
 
 
 class OAuthRegistrationRepository(ProjectScoped):
-    async def of_members(self, member_ids: Sequence[str]) -> list[MemberOAuthRegistration]:
-        """The registrations of `member_ids`, oldest first."""
-        if not member_ids:
-            return []
-        query = select(MemberOAuthRegistration).where(
-            MemberOAuthRegistration.project_id == self.project_id,
-            MemberOAuthRegistration.member_id.in_(member_ids),
-        )
-        order = (MemberOAuthRegistration.created_at, MemberOAuthRegistration.registration_id)
-        return list(await self.db.scalars(query.order_by(*order)))
-
     async def with_tokens(self, member_id: str, provider: str) -> list[MemberOAuthRegistration]:
         """The member's registrations at `provider` whose tokens were kept, latest login first."""
         query = select(MemberOAuthRegistration).where(
@@ -102,9 +92,7 @@ async def forget_member(call: Call, member_id: str) -> None:
 
 async def with_oauth_registrations(call: Call, views: Sequence[MemberView]) -> None:
     """Set each view's `oauth_registrations` as the SDK's `OAuthRegistration` objects (one query)."""
-    rows = await OAuthRegistrationRepository(call.db, call.project_id).of_members(
-        [view.member.member_id for view in views]
-    )
+    rows = await rows_by_member(call, MemberOAuthRegistration, views, "created_at", "registration_id")
     for view in views:
         view.oauth_registrations = [
             {
@@ -114,6 +102,5 @@ async def with_oauth_registrations(call: Call, views: Sequence[MemberView]) -> N
                 "profile_picture_url": row.profile_picture_url,
                 "locale": row.locale,
             }
-            for row in rows
-            if row.member_id == view.member.member_id
+            for row in rows[view.member.member_id]
         ]

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
-
+from keystile.b2b.members_repository import rows_by_member
 from keystile.b2b.models import Member, RetiredMemberEmail
 from keystile.b2b.views import MemberView
 from keystile.calls import Call
@@ -18,15 +17,6 @@ from keystile.ids import new_id
 class RetiredEmailRepository(ProjectScoped):
     """Reads and writes the retired addresses of one project's members."""
 
-    async def of_members(self, member_ids: Sequence[str]) -> list[RetiredMemberEmail]:
-        """The retired addresses of `member_ids`, oldest first."""
-        if not member_ids:
-            return []
-        query = select(RetiredMemberEmail).where(
-            RetiredMemberEmail.project_id == self.project_id, RetiredMemberEmail.member_id.in_(member_ids)
-        )
-        return list(await self.db.scalars(query.order_by(RetiredMemberEmail.retired_at)))
-
     async def holder(self, organization_id: str, email: str) -> RetiredMemberEmail | None:
         """The retired address `email` of one of the organization's members, if any."""
         return await self.find_by(RetiredMemberEmail, organization_id=organization_id, email_address=email)
@@ -34,14 +24,11 @@ class RetiredEmailRepository(ProjectScoped):
 
 async def with_retired_emails(call: Call, views: Sequence[MemberView]) -> None:
     """Set each view's `retired_emails` to its member's retired addresses (one query)."""
-    retired = await RetiredEmailRepository(call.db, call.project_id).of_members(
-        [view.member.member_id for view in views]
-    )
+    retired = await rows_by_member(call, RetiredMemberEmail, views, "retired_at")
     for view in views:
         view.retired_emails = [
             {"email_id": row.email_id, "email_address": row.email_address}
-            for row in retired
-            if row.member_id == view.member.member_id
+            for row in retired[view.member.member_id]
         ]
 
 

@@ -3,6 +3,7 @@ another table's rows of the same project, and `ProjectScoped`, the base of a per
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keystile.db.base import Base
 from keystile.db.pages import Conditions, CreationOrder, Position, page_in_creation_order
 from keystile.db.results import rows_changed
+from keystile.errors import ErrorType, KeystileError
 
 Row = TypeVar("Row", bound=Base)
 
@@ -60,6 +62,23 @@ class ProjectScoped:
     async def find_by(self, model: type[Row], *, for_update: bool = False, **values: Any) -> Row | None:
         """The project's row of `model` whose columns hold `values`."""
         return await find_by(self.db, model, self.project_id, for_update=for_update, **values)
+
+    async def get_by(
+        self, model: type[Row], missing: ErrorType, *, for_update: bool = False, **values: Any
+    ) -> Row:
+        """The project's row of `model` whose columns hold `values`; the error `missing` if there is none."""
+        row = await find_by(self.db, model, self.project_id, for_update=for_update, **values)
+        if row is None:
+            raise KeystileError(missing)
+        return row
+
+    async def with_any(self, model: type[Row], column: str, values: Sequence[Any], *order: str) -> list[Row]:
+        """The project's rows of `model` whose `column` holds one of `values`, sorted by `order`."""
+        if not values:
+            return []
+        columns = model.__table__.c
+        query = select(model).where(*matching(model, self.project_id), columns[column].in_(values))
+        return list(await self.db.scalars(query.order_by(*(columns[name] for name in order))))
 
     async def use_up(self, model: type[Base], now: datetime, **values: Any) -> int:
         """Use up the project's unused rows of `model` whose columns hold `values`."""

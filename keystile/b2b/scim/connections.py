@@ -90,15 +90,13 @@ async def _administered(
 async def _connection(
     call: Call, organization: OrganizationView, connection_id: str, *, for_update: bool = False
 ) -> SCIMConnection:
-    row = await SCIMRepository(call.db, call.project_id).find_by(
+    return await SCIMRepository(call.db, call.project_id).get_by(
         SCIMConnection,
+        "scim_connection_not_found",
         for_update=for_update,
         organization_id=organization.organization_id,
         connection_id=connection_id,
     )
-    if row is None:
-        raise KeystileError("scim_connection_not_found")
-    return row
 
 
 async def create_connection(

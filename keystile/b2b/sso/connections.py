@@ -186,15 +186,13 @@ async def administered(
 async def _connection(
     call: Call, organization: OrganizationView, connection_id: str, *, for_update: bool = False
 ) -> SAMLConnection:
-    row = await SSORepository(call.db, call.project_id).find_by(
+    return await SSORepository(call.db, call.project_id).get_by(
         SAMLConnection,
+        "saml_connection_not_found",
         for_update=for_update,
         organization_id=organization.organization_id,
         connection_id=connection_id,
     )
-    if row is None:
-        raise KeystileError("saml_connection_not_found")
-    return row
 
 
 async def create_connection(
@@ -380,9 +378,12 @@ async def delete_connection(
     organization = await administered(call, organization_ref, acting, "delete", "Deleting an SSO connection")
     repo = SSORepository(call.db, call.project_id)
     model = external_or_own_model(connection_id)
-    row = await repo.find_by(model, organization_id=organization.organization_id, connection_id=connection_id)
-    if row is None:
-        raise KeystileError("sso_connection_not_found")
+    row = await repo.get_by(
+        model,
+        "sso_connection_not_found",
+        organization_id=organization.organization_id,
+        connection_id=connection_id,
+    )
     await repo.delete_by(SSOToken, connection_id=connection_id)
     await RegistrationRepository(call.db, call.project_id).forget_connection(row.connection_id)
     await repo.delete_by(ExternalConnection, external_connection_id=row.connection_id)

@@ -35,12 +35,12 @@ async def _source(call: Call, organization_id: str, connection_id: str) -> SAMLC
     """The other organization's connection; another organization's or project's is not found."""
     if connection_id.startswith(EXTERNAL_PREFIX):
         raise KeystileError("sso_connection_not_found", "An external connection cannot be used by another.")
-    row = await SSORepository(call.db, call.project_id).find_by(
-        connection_model(connection_id), organization_id=organization_id, connection_id=connection_id
+    return await SSORepository(call.db, call.project_id).get_by(
+        connection_model(connection_id),
+        "sso_connection_not_found",
+        organization_id=organization_id,
+        connection_id=connection_id,
     )
-    if row is None:
-        raise KeystileError("sso_connection_not_found")
-    return row
 
 
 def _apply(call: Call, row: ExternalConnection, display_name: str | None, roles: RoleAssignments) -> None:
@@ -100,14 +100,13 @@ async def update_connection(
     acting: MemberCredentials | None,
 ) -> ExternalConnection:
     organization = await administered(call, organization_ref, acting, "update", "Updating an SSO connection")
-    row = await SSORepository(call.db, call.project_id).find_by(
+    row = await SSORepository(call.db, call.project_id).get_by(
         ExternalConnection,
+        "sso_connection_not_found",
         for_update=True,
         organization_id=organization.organization_id,
         connection_id=connection_id,
     )
-    if row is None:
-        raise KeystileError("sso_connection_not_found")
     await _check_roles(call, organization.organization_id, roles)
     _apply(call, row, display_name, roles)
     return row

@@ -69,9 +69,9 @@ def _parties(
 
 
 async def active_connection(call: Call, model: type[Connection], connection_id: str) -> Connection:
-    row = await SSORepository(call.db, call.project_id).find_by(model, connection_id=connection_id)
-    if row is None:
-        raise KeystileError("sso_connection_not_found")
+    row = await SSORepository(call.db, call.project_id).get_by(
+        model, "sso_connection_not_found", connection_id=connection_id
+    )
     if row.status != ACTIVE:
         raise KeystileError("requires_active_sso_connection")
     return row
@@ -282,11 +282,9 @@ async def _connection_roles(
     group (an OIDC connection has none: the SDK's OIDCConnection carries no role assignments); an
     external connection's roles are its own, over the other organization's active connection."""
     if connection_id.startswith(EXTERNAL_PREFIX):
-        external = await SSORepository(call.db, call.project_id).find_by(
-            ExternalConnection, connection_id=connection_id
+        external = await SSORepository(call.db, call.project_id).get_by(
+            ExternalConnection, "sso_connection_not_found", connection_id=connection_id
         )
-        if external is None:
-            raise KeystileError("sso_connection_not_found")
         protocol, _, _ = await _connection_roles(call, external.external_connection_id)
         return protocol, external.connection_role_assignments, external.group_role_assignments
     if connection_model(connection_id) is OIDCConnection:

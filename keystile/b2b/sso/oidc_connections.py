@@ -155,14 +155,13 @@ async def update_connection(
 ) -> Updated:
     """Apply `settings` over what the issuer's discovery document (`found`) says; the explicit values win."""
     organization = await administered(call, organization_ref, acting, "update", "Updating an SSO connection")
-    row = await SSORepository(call.db, call.project_id).find_by(
+    row = await SSORepository(call.db, call.project_id).get_by(
         OIDCConnection,
+        "sso_connection_not_found",
         for_update=True,
         organization_id=organization.organization_id,
         connection_id=connection_id,
     )
-    if row is None:
-        raise KeystileError("sso_connection_not_found")
     _apply(call, row, settings, found)
     warning = DISCOVERY_WARNING if settings.issuer and found is None else None
     return Updated(row, warning)

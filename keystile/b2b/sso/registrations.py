@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select
 
+from keystile.b2b.members_repository import rows_by_member
 from keystile.b2b.sso.models import ExternalConnection, SSORegistration
 from keystile.b2b.views import MemberView
 from keystile.calls import Call
@@ -16,15 +17,6 @@ from keystile.ids import new_id
 
 
 class RegistrationRepository(ProjectScoped):
-    async def of_members(self, member_ids: Sequence[str]) -> list[SSORegistration]:
-        """The registrations of `member_ids`, oldest first."""
-        if not member_ids:
-            return []
-        query = select(SSORegistration).where(
-            SSORegistration.project_id == self.project_id, SSORegistration.member_id.in_(member_ids)
-        )
-        return list(await self.db.scalars(query.order_by(SSORegistration.created_at)))
-
     async def forget_connection(self, connection_id: str) -> None:
         """Delete the registrations at a connection and at the external connections through it."""
         through = select(ExternalConnection.connection_id).where(
@@ -66,9 +58,7 @@ async def record(
 
 async def with_sso_registrations(call: Call, views: Sequence[MemberView]) -> None:
     """Set each view's `sso_registrations` as the SDK's `SSORegistration` objects (one query)."""
-    rows = await RegistrationRepository(call.db, call.project_id).of_members(
-        [view.member.member_id for view in views]
-    )
+    rows = await rows_by_member(call, SSORegistration, views, "created_at")
     for view in views:
         view.sso_registrations = [
             {
@@ -77,6 +67,5 @@ async def with_sso_registrations(call: Call, views: Sequence[MemberView]) -> Non
                 "registration_id": row.registration_id,
                 "sso_attributes": row.sso_attributes,
             }
-            for row in rows
-            if row.member_id == view.member.member_id
+            for row in rows[view.member.member_id]
         ]

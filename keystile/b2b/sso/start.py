@@ -49,11 +49,9 @@ async def start(
     connection, the request of the other organization's connection it uses)."""
     external_connection_id = None
     if connection_id.startswith(EXTERNAL_PREFIX):
-        external = await SSORepository(call.db, call.project_id).find_by(
-            ExternalConnection, connection_id=connection_id
+        external = await SSORepository(call.db, call.project_id).get_by(
+            ExternalConnection, "sso_connection_not_found", connection_id=connection_id
         )
-        if external is None:
-            raise KeystileError("sso_connection_not_found")
         connection_id, external_connection_id = external.external_connection_id, external.connection_id
     if connection_model(connection_id) is not OIDCConnection:
         return await flow.start(
