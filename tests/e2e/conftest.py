@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -48,25 +49,48 @@ def dev_keystile(run_dir: Path) -> Iterator[KeystileServer]:
     server.stop()
 
 
+@contextmanager
+def chromium(*args: str) -> Iterator[Browser]:
+    """Debian's Chromium, headless, with CHROMIUM_ARGS and `args`, until the block ends."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/test does)", pytrace=False)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *args])
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def new_page(browser: Browser) -> Page:
+    """A fresh browser profile (no cookies)."""
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     # Module scope: Playwright's sync API keeps an event loop running in this thread while it is
     # open, which would break `asyncio.run` in the sync fixtures of later test modules.
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/test does)", pytrace=False)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser profile (no cookies) per test."""
-    context = browser.new_context()
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
+    opened = new_page(browser)
+    yield opened
+    opened.context.close()
+
+
+@pytest.fixture
+def engine_page() -> Iterator[Page]:
+    """A fresh profile of a Chromium of the test's own, for tests parametrised by engine: a module's
+    browser would still be open when the next engine's database fixture runs `asyncio.run`."""
+    with chromium() as launched:
+        yield new_page(launched)
 
 
 @pytest.fixture(scope="module")
@@ -100,19 +124,11 @@ def tls_keystile(run_dir: Path) -> Iterator[KeystileServer]:
 @pytest.fixture
 def sdk_page(tls_keystile: KeystileServer, app_origin: str) -> Iterator[Page]:
     """Chromium on the app's page, HOST mapped to the test's keystile (its certificate trusted by no one)."""
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/test does)", pytrace=False)
     mapping = f"--host-resolver-rules=MAP {HOST}:443 127.0.0.1:{tls_keystile.port}"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, mapping, "--ignore-certificate-errors"]
-        )
-        context = browser.new_context()
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
+    with chromium(mapping, "--ignore-certificate-errors") as launched:
+        page = new_page(launched)
         page.goto(app_origin)
         yield page
-        browser.close()
 
 
 @pytest.fixture

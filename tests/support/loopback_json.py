@@ -1,5 +1,6 @@
 """A real HTTP server on loopback answering JSON (a token issuer's JWKS, an identity provider's
-userinfo endpoint), recording the requests it got; run in a thread for the length of a test."""
+userinfo endpoint, a relying party's callback), recording the requests it got; run in a thread for the
+length of a test. Routes match the request's path without its query."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def loopback_json(routes: dict[str, Route]) -> Iterator[LoopbackJson]:
         def do_GET(self) -> None:
             headers = {name.lower(): value for name, value in self.headers.items()}
             state.seen.append((self.path, headers))
-            route = state.routes.get(self.path)
+            route = state.routes.get(self.path.split("?", 1)[0])
             status, body = route(headers) if route is not None else (404, {"error": "not_found"})
             payload = json.dumps(body).encode()
             self.send_response(status)
