@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec
 
 from fastapi import APIRouter, Request, Response
@@ -26,7 +27,7 @@ from keystile.api.errors import http_error_response as stytch_http_error_respons
 from keystile.b2b.scim import discovery, resources, service_groups, service_search, service_users
 from keystile.b2b.scim.connections import SERVICE_PATH
 from keystile.b2b.scim.models import SCIMConnection
-from keystile.b2b.scim.resources import Listing, Shown
+from keystile.b2b.scim.resources import Document, Listing, Shown
 from keystile.b2b.scim.service_auth import authenticated_connection
 from keystile.calls import Call
 
@@ -182,105 +183,91 @@ async def search(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse
     return scim_json(await _serve(ctx, request, connection_id, service_search.search_all, base, listing))
 
 
-@router.post("/Users/.search")
-async def search_users(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
-    base, listing = _base_url(ctx, connection_id), _searched(await _body(request))
-    return scim_json(await _serve(ctx, request, connection_id, service_users.list_users, base, listing))
+@dataclass(frozen=True)
+class ResourceService:
+    """One resource type's use cases (`service_users`, `service_groups`), served under its endpoint."""
+
+    list: Callable[..., Awaitable[Document]]
+    create: Callable[..., Awaitable[Document]]
+    get: Callable[..., Awaitable[Document]]
+    replace: Callable[..., Awaitable[Document]]
+    patch: Callable[..., Awaitable[Document]]
+    delete: Callable[..., Awaitable[None]]
 
 
-@router.post("/Groups/.search")
-async def search_groups(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
-    base, listing = _base_url(ctx, connection_id), _searched(await _body(request))
-    return scim_json(await _serve(ctx, request, connection_id, service_groups.list_groups, base, listing))
+def _serve_resources(endpoint: str, service: ResourceService) -> None:
+    """The endpoint's routes (RFC 7644 section 3): search, list, create, get, replace, patch, delete."""
+
+    async def search(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+        base, listing = _base_url(ctx, connection_id), _searched(await _body(request))
+        return scim_json(await _serve(ctx, request, connection_id, service.list, base, listing))
+
+    async def list_all(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+        base, listing = _base_url(ctx, connection_id), _listing(request)
+        return scim_json(await _serve(ctx, request, connection_id, service.list, base, listing))
+
+    async def create(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+        body, base = await _body(request), _base_url(ctx, connection_id)
+        return _resource(await _serve(ctx, request, connection_id, service.create, base, body), 201)
+
+    async def get(connection_id: str, resource_id: str, request: Request, ctx: Ctx) -> Response:
+        base, shown = _base_url(ctx, connection_id), _shown(request)
+        return _read(
+            request, await _serve(ctx, request, connection_id, service.get, base, resource_id, shown)
+        )
+
+    async def replace(connection_id: str, resource_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+        return await _change(ctx, request, connection_id, service.replace, resource_id)
+
+    async def patch(connection_id: str, resource_id: str, request: Request, ctx: Ctx) -> JSONResponse:
+        return await _change(ctx, request, connection_id, service.patch, resource_id)
+
+    async def delete(connection_id: str, resource_id: str, request: Request, ctx: Ctx) -> Response:
+        await _serve(ctx, request, connection_id, service.delete, resource_id, _if_match(request))
+        return Response(status_code=204)
+
+    one = f"/{endpoint}/{{resource_id}}"
+    router.add_api_route(f"/{endpoint}/.search", search, methods=["POST"], name=f"search {endpoint}")
+    router.add_api_route(f"/{endpoint}", list_all, methods=["GET"], name=f"list {endpoint}")
+    router.add_api_route(f"/{endpoint}", create, methods=["POST"], name=f"create {endpoint}")
+    router.add_api_route(one, get, methods=["GET"], name=f"get {endpoint}")
+    router.add_api_route(one, replace, methods=["PUT"], name=f"replace {endpoint}")
+    router.add_api_route(one, patch, methods=["PATCH"], name=f"patch {endpoint}")
+    router.add_api_route(one, delete, methods=["DELETE"], name=f"delete {endpoint}")
 
 
-@router.get("/Users")
-async def list_users(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
-    base, listing = _base_url(ctx, connection_id), _listing(request)
-    return scim_json(await _serve(ctx, request, connection_id, service_users.list_users, base, listing))
-
-
-@router.post("/Users")
-async def create_user(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
-    body = await _body(request)
-    base = _base_url(ctx, connection_id)
-    return _resource(await _serve(ctx, request, connection_id, service_users.create_user, base, body), 201)
-
-
-@router.get("/Users/{member_id}")
-async def get_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> Response:
-    base, shown = _base_url(ctx, connection_id), _shown(request)
-    found = await _serve(ctx, request, connection_id, service_users.get_user, base, member_id, shown)
-    return _read(request, found)
-
-
-@router.put("/Users/{member_id}")
-async def replace_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> JSONResponse:
-    body = await _body(request)
-    base = _base_url(ctx, connection_id)
-    found = await _serve(
-        ctx, request, connection_id, service_users.replace_user, base, member_id, body, _if_match(request)
-    )
+async def _change(
+    ctx: Ctx,
+    request: Request,
+    connection_id: str,
+    use_case: Callable[..., Awaitable[Document]],
+    resource_id: str,
+) -> JSONResponse:
+    """A PUT or PATCH of one resource, under the request's If-Match."""
+    body, base = await _body(request), _base_url(ctx, connection_id)
+    found = await _serve(ctx, request, connection_id, use_case, base, resource_id, body, _if_match(request))
     return _resource(found)
 
 
-@router.patch("/Users/{member_id}")
-async def patch_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> JSONResponse:
-    body = await _body(request)
-    base = _base_url(ctx, connection_id)
-    found = await _serve(
-        ctx, request, connection_id, service_users.patch_user, base, member_id, body, _if_match(request)
-    )
-    return _resource(found)
-
-
-@router.delete("/Users/{member_id}")
-async def delete_user(connection_id: str, member_id: str, request: Request, ctx: Ctx) -> Response:
-    await _serve(ctx, request, connection_id, service_users.delete_user, member_id, _if_match(request))
-    return Response(status_code=204)
-
-
-@router.get("/Groups")
-async def list_groups(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
-    base, listing = _base_url(ctx, connection_id), _listing(request)
-    return scim_json(await _serve(ctx, request, connection_id, service_groups.list_groups, base, listing))
-
-
-@router.post("/Groups")
-async def create_group(connection_id: str, request: Request, ctx: Ctx) -> JSONResponse:
-    body = await _body(request)
-    base = _base_url(ctx, connection_id)
-    return _resource(await _serve(ctx, request, connection_id, service_groups.create_group, base, body), 201)
-
-
-@router.get("/Groups/{group_id}")
-async def get_group(connection_id: str, group_id: str, request: Request, ctx: Ctx) -> Response:
-    base, shown = _base_url(ctx, connection_id), _shown(request)
-    found = await _serve(ctx, request, connection_id, service_groups.get_group, base, group_id, shown)
-    return _read(request, found)
-
-
-@router.put("/Groups/{group_id}")
-async def replace_group(connection_id: str, group_id: str, request: Request, ctx: Ctx) -> JSONResponse:
-    body = await _body(request)
-    base = _base_url(ctx, connection_id)
-    found = await _serve(
-        ctx, request, connection_id, service_groups.replace_group, base, group_id, body, _if_match(request)
-    )
-    return _resource(found)
-
-
-@router.patch("/Groups/{group_id}")
-async def patch_group(connection_id: str, group_id: str, request: Request, ctx: Ctx) -> JSONResponse:
-    body = await _body(request)
-    base = _base_url(ctx, connection_id)
-    found = await _serve(
-        ctx, request, connection_id, service_groups.patch_group, base, group_id, body, _if_match(request)
-    )
-    return _resource(found)
-
-
-@router.delete("/Groups/{group_id}")
-async def delete_group(connection_id: str, group_id: str, request: Request, ctx: Ctx) -> Response:
-    await _serve(ctx, request, connection_id, service_groups.delete_group, group_id, _if_match(request))
-    return Response(status_code=204)
+_serve_resources(
+    "Users",
+    ResourceService(
+        service_users.list_users,
+        service_users.create_user,
+        service_users.get_user,
+        service_users.replace_user,
+        service_users.patch_user,
+        service_users.delete_user,
+    ),
+)
+_serve_resources(
+    "Groups",
+    ResourceService(
+        service_groups.list_groups,
+        service_groups.create_group,
+        service_groups.get_group,
+        service_groups.replace_group,
+        service_groups.patch_group,
+        service_groups.delete_group,
+    ),
+)
