@@ -115,6 +115,7 @@ def _client(endpoints: Endpoints, redirect_uri: str | None, scopes: list[str]) -
         scope=" ".join(scopes),
         redirect_uri=redirect_uri,
         code_challenge_method="S256",
+        token_endpoint_auth_method=endpoints.provider.client_auth,
         timeout=TIMEOUT_SECONDS,
     )
 

@@ -49,6 +49,9 @@ class Provider:
     claims: Claims = Claims()
     emails: EmailList | None = None
     verticals: tuple[str, ...] = ("consumer",)
+    # How the token endpoint takes the client's credentials (RFC 7591's names): HTTP Basic, or in the
+    # form body where the provider documents only that (GitHub).
+    client_auth: str = "client_secret_basic"
 
     @property
     def oidc(self) -> bool:
@@ -124,6 +127,7 @@ PROVIDERS: Final[dict[str, Provider]] = {
             claims=Claims(subject="id", email=None, email_verified=None, picture="avatar_url", locale=None),
             emails=EmailList(None, "email", "primary", "verified"),
             verticals=BOTH,
+            client_auth="client_secret_post",
         ),
         Provider("gitlab", OIDC_SCOPES, issuer="https://gitlab.com"),
         Provider("google", OIDC_SCOPES, issuer="https://accounts.google.com", verticals=BOTH),
