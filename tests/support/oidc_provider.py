@@ -40,11 +40,17 @@ class OidcProvider:
         httpx.put(f"{self.issuer}/users/{sub}", json=claims).raise_for_status()
 
     def configure(
-        self, server: KeystileServer, project: Project, *, client_id: str = "google-client"
+        self,
+        server: KeystileServer,
+        project: Project,
+        *,
+        client_id: str = "google-client",
+        provider: str = "google",
     ) -> None:
-        """Set the project's Google client to this provider through the CLI's issuer override."""
+        """Set the project's client at `provider` (Google unless told otherwise: another OpenID Connect
+        provider, such as Slack) to this provider through the CLI's issuer override."""
         server.cli_json(
-            "oauth", "providers", "set", "--project", project.project_id, "--provider", "google",
+            "oauth", "providers", "set", "--project", project.project_id, "--provider", provider,
             "--client-id", client_id, "--client-secret", "google-secret", "--issuer", self.issuer, "--json",
         )  # fmt: skip
 

@@ -201,9 +201,12 @@ def provider(name: str) -> Provider:
 
 
 def value_at(document: object, path: str | None) -> object:
-    """The value at a dotted `path` of a JSON document, or None."""
+    """The value at a dotted `path` of a JSON document, or None; a key holding the whole path comes
+    first (a claim named by a URL, such as Slack's `https://slack.com/team_id`)."""
     if path is None:
         return None
+    if isinstance(document, dict) and path in document:
+        return document[path]
     for key in path.split("."):
         if not isinstance(document, dict):
             return None
