@@ -1,6 +1,6 @@
-"""keystile as an OpenID provider, end to end: Authlib's OAuth 2.0 client as the relying party
-(discovery, PKCE S256, code exchange, refresh, revocation), the official Python SDK as the app's
-authorization page (`idp.oauth.authorize_start` / `authorize`) and as a resource server
+"""keystile as an OpenID provider, end to end, for a user and for a member: Authlib's OAuth 2.0 client as
+the relying party (discovery, PKCE S256, code exchange, refresh, revocation), the official Python SDK as
+the app's authorization page (`idp.oauth.authorize_start` / `authorize`) and as a resource server
 (`idp.introspect_token_network`); ID tokens verified from the published JWKS. Then the refusals."""
 
 from __future__ import annotations
@@ -182,3 +182,39 @@ def test_scope_escalation_is_refused(idp_server: KeystileServer, signed_in: Sign
         scope="openid offline_access email",
     )
     assert wider == "invalid_scope"
+
+
+def test_a_relying_party_signs_a_member_in(idp_server: KeystileServer, member_signed_in: SignedIn) -> None:
+    member, organization_id = member_signed_in, member_signed_in.organization_id
+    client_id, secret = new_client(member)
+    rp = relying_party(idp_server, member, client_id, secret)
+    token, nonce = sign_in(rp, member)
+
+    claims = verified_id_token(rp, token["id_token"], nonce)
+    assert (claims["sub"], claims["email"]) == (member.user_id, member.email)
+    info = rp.oauth.get(rp.metadata["userinfo_endpoint"]).json()
+    assert (info["sub"], info["email"]) == (member.user_id, member.email)
+    active = introspected(member, token["access_token"], client_id, secret)
+    assert active is not None and active.subject == member.user_id
+    assert active.organization_claim["organization_id"] == organization_id
+    assert set((active.scope or "").split()) == set(SCOPE.split())
+    local = member.sdk.idp.introspect_access_token_local(token["access_token"])
+    assert local is not None and local.organization_claim["organization_id"] == organization_id
+
+    refreshed = dict(
+        rp.oauth.refresh_token(rp.metadata["token_endpoint"], refresh_token=token["refresh_token"])
+    )
+    assert refreshed["refresh_token"] != token["refresh_token"]
+    again = introspected(member, refreshed["access_token"], client_id, secret)
+    assert again is not None and again.subject == member.user_id
+    revoked = rp.oauth.revoke_token(
+        rp.metadata["revocation_endpoint"], token=refreshed["refresh_token"], token_type_hint="refresh_token"
+    )
+    assert revoked.status_code == 200
+    assert introspected(member, refreshed["access_token"], client_id, secret) is None
+    assert (
+        token_error(rp, grant_type="refresh_token", refresh_token=refreshed["refresh_token"])
+        == "invalid_grant"
+    )
+    listed = member.sdk.organizations.members.get_connected_apps(organization_id, member.user_id)
+    assert [app.connected_app_id for app in listed.connected_apps] == [client_id]
