@@ -123,6 +123,18 @@ def test_b2b_checks_remote_and_local(
         )
     )
     assert (tenancy.status_code, tenancy.error_type) == (403, "session_authorization_tenancy_error")
+    # An action or a resource the policy does not define is bad input (400), not a refusal (403).
+    for unknown, named in (
+        ({"resource_id": "documents", "action": "fly"}, "'fly'"),
+        ({"resource_id": "invoices", "action": "read"}, "'invoices'"),
+    ):
+        bad = error_of(
+            lambda unknown=unknown: b2b_client.sessions.authenticate(
+                session_token=editor.session_token, authorization_check=check(unknown)
+            )
+        )
+        assert (bad.status_code, bad.error_type) == (400, "invalid_authorization_check")
+        assert named in bad.error_message
 
     # Local checks: the SDK merges the project's policy and the organization's custom roles.
     local = b2b_client.sessions.authenticate_jwt_local(
@@ -152,3 +164,8 @@ def test_b2b_checks_remote_and_local(
     assert node["remote_refused"]["error_type"] == "session_authorization_error"
     assert node["local_allowed"]["roles"] == ["stytch_member", "editor"]
     assert node["local_refused"] == "invalid_permissions"
+    unknown_action = node["remote_unknown_action"]
+    assert (unknown_action["status_code"], unknown_action["error_type"]) == (
+        400,
+        "invalid_authorization_check",
+    )

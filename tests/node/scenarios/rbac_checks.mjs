@@ -1,6 +1,6 @@
 // authorization_check through the Node SDK's B2BClient, remote (sessions.authenticate) and local
 // (authenticateJwtLocal, which fetches the policy and the organization's roles). Sessions come from
-// Python (EDITOR_*, PLAIN_*). Asserted on by tests/sdk/test_rbac_checks.py.
+// Python (EDITOR_*, PLAIN_*); a remote check on an action the policy does not define is a 400. Asserted on by tests/sdk/test_rbac_checks.py.
 
 export default async function ({ stytch, env, step, expectError, record }) {
   const client = new stytch.B2BClient({
@@ -18,6 +18,12 @@ export default async function ({ stytch, env, step, expectError, record }) {
   );
   await expectError("remote_refused", () =>
     client.sessions.authenticate({ session_token: env.PLAIN_TOKEN, authorization_check }),
+  );
+  await expectError("remote_unknown_action", () =>
+    client.sessions.authenticate({
+      session_token: env.EDITOR_TOKEN,
+      authorization_check: { ...authorization_check, action: "fly" },
+    }),
   );
   await step("local_allowed", () =>
     client.sessions.authenticateJwtLocal({ session_jwt: env.EDITOR_JWT, authorization_check }),
