@@ -1,7 +1,7 @@
 """Members' roles through the official Python SDK: explicit roles must be defined by the project's
 policy or the organization's custom roles (else Stytch's `invalid_rbac_role_id`, nothing written);
 roles implied by the organization's email-domain assignments; each listed with its sources, carried
-in the session JWT and granting authorization checks."""
+in the session JWT and granting authorization checks; the same roles and refusal through the Node SDK."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import stytch
 
 from tests.sdk.test_rbac_policy import AUDITOR
 from tests.support.b2b_mail import Mailbox, error_of, new_domain
-from tests.support.server import Project
+from tests.support.node_sdk import run_node_scenario
+from tests.support.server import KeystileServer, Project
 from tests.support.smtp_sink import SmtpSink
 
 SESSION_CLAIM = "https://stytch.com/session"
@@ -116,3 +117,27 @@ def test_implicit_roles_by_email_domain(
     assert jwt.decode(again.session_jwt, options={"verify_signature": False})[SESSION_CLAIM]["roles"] == [
         "stytch_member"
     ]
+
+
+def test_explicit_implicit_and_unknown_roles_through_the_node_sdk(
+    server: KeystileServer, documents_policy: Project, b2b_client: stytch.B2BClient
+) -> None:
+    domain = new_domain("node-roles")
+    steps = run_node_scenario(server, documents_policy, "member_roles", RBAC_DOMAIN=domain)["steps"]
+    expected = {
+        "stytch_member": ["direct_assignment"],
+        "stytch_admin": ["direct_assignment"],
+        "editor": ["email_assignment"],
+    }
+    for shown in (steps["member_create"]["member"], steps["member_get"]["member"]):
+        assert {role["role_id"]: [s["type"] for s in role["sources"]] for role in shown["roles"]} == expected
+    unknown = steps["unknown_role"]
+    assert (unknown["status_code"], unknown["error_type"]) == (400, "invalid_rbac_role_id")
+    assert "'ghost'" in unknown["error_message"]
+    org = steps["organization_create"]["organization"]["organization_id"]
+    assert (
+        error_of(
+            lambda: b2b_client.organizations.members.get(organization_id=org, email_address=f"ghost@{domain}")
+        ).error_type
+        == "member_not_found"
+    )
