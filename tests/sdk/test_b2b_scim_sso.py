@@ -2,7 +2,8 @@
 through the SCIM 2.0 /Users endpoint signs in by SAML (pysaml2 on loopback) or OIDC (oidc-provider-mock
 on loopback) as itself, no second member provisioned; once the IdP deactivates it (PATCH active=false)
 or deletes it, its sessions are gone and `sso.authenticate` refuses it with Stytch's error, writing
-nothing; reactivated by SCIM, it signs in again."""
+nothing; provisioned again by SCIM (PATCH active=true, or a new POST after a DELETE), it signs in again
+as the same member."""
 
 from __future__ import annotations
 
@@ -148,21 +149,33 @@ def test_a_scim_member_signs_in_by_sso_until_the_idp_deactivates_it(
         assert user.status_code == 404
 
 
-def test_a_member_the_idp_reactivates_signs_in_again(
-    b2b: stytch.B2BClient, sso_server: KeystileServer, sso_project: Project, sso: Protocol
+def reactivate(way: str, base_url: str, token: str, member_id: str, email: str) -> None:
+    """Provision the User again: a deactivated one by PATCH active=true; a deleted one by creating it
+    anew, which brings back the same member (RFC 7644 section 3.6: a deleted User is no conflict)."""
+    if way == "patch":
+        url = f"{base_url}/Users/{member_id}"
+        again = scim_send("PATCH", url, token, patch([{"op": "replace", "path": "active", "value": True}]))
+        assert again.status_code == 200 and again.json()["active"] is True, again.text
+    else:
+        assert scim_user(base_url, token, email) == member_id
+        found = scim_get(base_url, token, f'/Users?filter=userName eq "{email}"').json()
+        assert [user["id"] for user in found["Resources"]] == [member_id]
+
+
+@pytest.mark.parametrize("way", ["patch", "delete"])
+def test_a_member_the_idp_provisions_again_signs_in_again(
+    b2b: stytch.B2BClient, sso_server: KeystileServer, sso_project: Project, sso: Protocol, way: str
 ) -> None:
     org = organization(b2b)
     connection_id = sso.connect(org)
     base_url, token = connection_of(b2b, sso_server, org)
     email = f"alan@{new_domain()}"
     member_id = scim_user(base_url, token, email)
-    deactivate("patch", base_url, token, member_id)
+    deactivate(way, base_url, token, member_id)
     _, sso_token = sso.sign_in(connection_id, email)
     assert error_of(lambda: b2b.sso.authenticate(sso_token=sso_token)).error_type == "member_not_found"
 
-    url = f"{base_url}/Users/{member_id}"
-    again = scim_send("PATCH", url, token, patch([{"op": "replace", "path": "active", "value": True}]))
-    assert again.status_code == 200 and again.json()["active"] is True
+    reactivate(way, base_url, token, member_id, email)
     app_url, sso_token = sso.sign_in(connection_id, email)
     assert app_url == APP
     answer = b2b.sso.authenticate(sso_token=sso_token)

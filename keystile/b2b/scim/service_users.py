@@ -121,24 +121,42 @@ async def _apply(call: Call, row: SCIMRegistration, user: SCIMUser, active: bool
     await _set_active(call, member, active)
 
 
-async def create_user(call: Call, connection: SCIMConnection, base_url: str, body: object) -> Document:
-    user = _user(body, Context.RESOURCE_CREATION_REQUEST)
-    repo = SCIMRepository(call.db, call.project_id)
-    key = str(user.user_name or "").casefold()
-    if await repo.find_by(SCIMRegistration, connection_id=connection.connection_id, user_name_key=key):
-        raise UniquenessException(detail="A User with this userName exists.")
+async def _member_for(call: Call, connection: SCIMConnection, user: SCIMUser) -> Member:
+    """The new User's member: a new one; or the organization's deleted member of that address that no
+    User stands for any more (a User the IdP deleted, which RFC 7644 section 3.6 says is no conflict),
+    brought back as this User (`_apply` makes it active)."""
+    email = _email(user)
     organization = await organization_view(call, connection.organization_id)
+    existing = await MemberRepository(call.db, call.project_id).by_email(
+        organization.organization_id, email, for_update=True
+    )
+    if existing is not None and existing.status == "deleted":
+        registered = await SCIMRepository(call.db, call.project_id).find_by(
+            SCIMRegistration, member_id=existing.member_id
+        )
+        if registered is None:
+            existing.email_address_verified = True  # as the IdP's members are
+            return existing
     try:
-        member = await add_member(
+        return await add_member(
             call,
             organization,
-            _email(user),
+            email,
             status="active",
             verified=True,
             new=NewMember(name=_name(user), external_id=user.external_id),
         )
     except KeystileError as error:
         raise UniquenessException(detail=error.error_message) from error
+
+
+async def create_user(call: Call, connection: SCIMConnection, base_url: str, body: object) -> Document:
+    user = _user(body, Context.RESOURCE_CREATION_REQUEST)
+    repo = SCIMRepository(call.db, call.project_id)
+    key = str(user.user_name or "").casefold()
+    if await repo.find_by(SCIMRegistration, connection_id=connection.connection_id, user_name_key=key):
+        raise UniquenessException(detail="A User with this userName exists.")
+    member = await _member_for(call, connection, user)
     row = SCIMRegistration(
         registration_id=new_id("scim-registration"),
         project_id=call.project_id,
