@@ -19,26 +19,7 @@ MAX_DESCRIPTION_LENGTH = 1024
 MAX_AUDIENCE_LENGTH = 512
 
 
-@dataclass(frozen=True)
-class NewClient:
-    """What a caller sets when creating a client; the id (and a confidential client's secret) are
-    generated."""
-
-    client_type: str
-    client_name: str | None = None
-    client_description: str | None = None
-    redirect_urls: list[str] | None = None
-    full_access_allowed: bool | None = None
-    access_token_expiry_minutes: int | None = None
-    access_token_custom_audience: str | None = None
-    access_token_template_content: str | None = None
-    post_logout_redirect_urls: list[str] | None = None
-    logo_url: str | None = None
-    bypass_consent_for_offline_access: bool | None = None
-    id_token_template_content: str | None = None
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClientChanges:
     """What a caller may change on a client (not its type, id or secrets); None leaves a field as it is."""
 
@@ -53,6 +34,14 @@ class ClientChanges:
     logo_url: str | None = None
     bypass_consent_for_offline_access: bool | None = None
     id_token_template_content: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewClient(ClientChanges):
+    """What a caller sets when creating a client; the id (and a confidential client's secret) are
+    generated."""
+
+    client_type: str
 
 
 @dataclass(frozen=True)
@@ -74,7 +63,7 @@ def is_public(client: ConnectedAppClient) -> bool:
     return client.client_type in settings.PUBLIC_TYPES
 
 
-def _apply(client: ConnectedAppClient, changes: ClientChanges | NewClient) -> None:
+def _apply(client: ConnectedAppClient, changes: ClientChanges) -> None:
     """Set on `client` every field `changes` gives, each checked."""
     if changes.client_name is not None:
         client.client_name = settings.check_text(
