@@ -18,6 +18,7 @@ from keystile.api.errors import install_error_handlers
 from keystile.api.middleware import RequestGuard
 from keystile.api.schemas.common import ErrorResponse
 from keystile.api.sdk import factors as sdk_factors
+from keystile.api.sdk import idp as sdk_idp
 from keystile.api.sdk import sessions as sdk_sessions
 from keystile.api.sdk import telemetry as sdk_telemetry
 from keystile.api.sdk.cors import SdkCors
@@ -111,6 +112,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_impersonation.router,
     sdk_sessions.router,
     sdk_factors.router,
+    sdk_idp.router,
     sdk_telemetry.router,
 )
 # Young objects are collected after this many allocations instead of CPython's 700, which one request

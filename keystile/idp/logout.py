@@ -1,7 +1,8 @@
 """OpenID Connect RP-Initiated Logout 1.0: the client sends the browser with the ID token it holds
 (`id_token_hint`, checked against the project's keys and issuer; an expired one is accepted); the
 session the ID token came from ends, and the browser goes back to one of the client's registered
-post-logout redirect URIs with the client's `state`. Refusals redirect nowhere."""
+post-logout redirect URIs with the client's `state`. Refusals redirect nowhere. Or the app's own logout
+page asks first (the frontend SDK's `oauthLogoutStart`) and ends its session itself."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from keystile.idp.clients import IdpClient
 from keystile.idp.models import IdpTokenFamily
 from keystile.idp.protocol import SESSION_CLAIM
 from keystile.idp.repository import ProviderRepository
+from keystile.idp.subjects import signed_in_user
 from keystile.sessions.jwts import ALGORITHM, CLOCK_SKEW_SECONDS
 from keystile.sessions.repository import SessionRepository
 
@@ -128,3 +130,31 @@ async def end_session(call: Call, request: LogoutRequest, *, issuer: str) -> str
     redirect = _redirect(client, request)
     await _end_sessions(call, await _families(call, hint))
     return redirect
+
+
+@dataclass(frozen=True)
+class LogoutStart:
+    """Where the app's logout page sends the browser once its session has ended, and whether it must
+    ask the user first."""
+
+    redirect_uri: str
+    consent_required: bool
+
+
+async def start(call: Call, request: LogoutRequest, *, issuer: str, session_token: str | None) -> LogoutStart:
+    """Check a logout request for the app's logout page, which ends the user's session itself. The
+    user need not confirm when the ID token hint, issued to this client, names the user whose
+    session the page holds; without a hint (or a session) they must."""
+    if not request.client_id or not request.post_logout_redirect_uri:
+        raise _refused("Send the client_id and the post_logout_redirect_uri.")
+    client = await directory.active_client(call, request.client_id)
+    if client is None:
+        raise _refused("The client_id names no active client of this project.")
+    redirect = _redirect(client, request)
+    assert redirect is not None, "a post_logout_redirect_uri was given"
+    hint = await _hint(call, request, issuer) if request.id_token_hint else None
+    subject = None
+    if hint is not None and session_token is not None:
+        signed_in = await signed_in_user(call, user_id=None, session_token=session_token, session_jwt=None)
+        subject = signed_in.subject_id
+    return LogoutStart(redirect, consent_required=hint is None or hint.subject_id != subject)

@@ -1,7 +1,8 @@
 """Stytch's own browser SDK, the published `@stytch/vanilla-js` (tests/browser_sdk), in Chromium against
 keystile over HTTPS on a host name: the headless client signs in by email magic link (the link read
 from the dev inbox) and by password, reads `users.me` and `session.getTokens`, and the official Python
-SDK accepts the resulting sessions on the backend."""
+SDK accepts the resulting sessions on the backend; and its `idp.oauthLogoutStart` checks a Connected
+App's logout request before the page ends its session."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page
+from stytch.core.response_base import StytchError
 
 from tests.e2e.apps import save_screenshot
-from tests.e2e.vanilla import HOST, accepted_by_backend, link_in_dev_inbox
+from tests.e2e.vanilla import HOST, accepted_by_backend, id_token_of, link_in_dev_inbox
 from tests.support.magic_links import new_address, token_of
 from tests.support.server import KeystileServer, Project
 
@@ -74,3 +77,35 @@ def test_vanilla_js_signs_in_by_magic_link_and_password(
     assert by_password["user"]["emails"][0]["email"] == password_email
     assert accepted_by_backend(tls_keystile, project, by_password["tokens"]) == by_password["user"]["user_id"]
     assert re.fullmatch(r"user-test-[0-9a-f-]{36}", by_password["user"]["user_id"])
+
+
+def test_vanilla_js_starts_a_connected_apps_logout(
+    tls_keystile: KeystileServer, sdk_project: Project, sdk_page: Page
+) -> None:
+    """The app's logout page as Stytch's IdentityProvider runs it: `idp.oauthLogoutStart` with the relying
+    party's request, then `session.revoke`, then the browser to the answered URI."""
+    project, logged_out = sdk_project, "https://rp.example/logged-out"
+    signed_in = in_page(
+        sdk_page,
+        """await client.passwords.create({ email: args.email, password: args.password,
+            session_duration_minutes: 60 });
+        return client.session.getTokens();""",
+        public_token=project.public_token,
+        email=new_address("vanilla-logout"),
+        password=PASSWORD,
+    )
+    id_token, client_id = id_token_of(tls_keystile, project, signed_in["session_token"], logged_out)
+    started = in_page(
+        sdk_page,
+        """return await client.idp.oauthLogoutStart({ client_id: args.client_id,
+            post_logout_redirect_uri: args.uri, state: "s1", id_token_hint: args.id_token });""",
+        public_token=project.public_token,
+        client_id=client_id,
+        uri=logged_out,
+        id_token=id_token,
+    )
+    assert (started["redirect_uri"], started["consent_required"]) == (f"{logged_out}?state=s1", False)
+    assert accepted_by_backend(tls_keystile, project, signed_in)  # nothing ended yet
+    in_page(sdk_page, "await client.session.revoke();", public_token=project.public_token)
+    with pytest.raises(StytchError):
+        accepted_by_backend(tls_keystile, project, signed_in)

@@ -1,9 +1,10 @@
 """The app page the `@stytch/vanilla-js` browser tests load (tests/browser_sdk's node_modules, no CDN),
 the host name its `customBaseUrl` names, the dev inbox its magic links arrive in, and the backend
-check of the sessions it gets."""
+check of the sessions it gets (and the ID token a Connected App gets for one)."""
 
 from __future__ import annotations
 
+import secrets
 import time
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
@@ -12,6 +13,8 @@ from typing import Any
 import httpx
 import requests
 import stytch
+from authlib.integrations.httpx_client import OAuth2Client
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from tests.support.server import KeystileServer, Project
 
@@ -66,21 +69,55 @@ def link_in_dev_inbox(keystile: KeystileServer, project_id: str, secret: str, to
         time.sleep(0.1)
 
 
-def accepted_by_backend(keystile: KeystileServer, project: Project, tokens: dict[str, str]) -> str:
-    """The user id the official Python SDK finds in the browser's session, by its token and by its JWT."""
+def backend_sdk(keystile: KeystileServer, project: Project) -> stytch.Client:
+    """The official Python SDK on the app's backend."""
     # The throwaway certificate is the browser's business; the backend checks what keystile answers.
     unverified = requests.Session()
     unverified.verify = False
     unverified.trust_env = False  # a CA bundle named in the environment would take precedence
-    backend = stytch.Client(
+    return stytch.Client(
         project.project_id,
         project.secret,
         environment=keystile.base_url,
         suppress_warnings=True,
         sync_session=unverified,
     )
+
+
+def accepted_by_backend(keystile: KeystileServer, project: Project, tokens: dict[str, str]) -> str:
+    """The user id the official Python SDK finds in the browser's session, by its token and by its JWT."""
+    backend = backend_sdk(keystile, project)
     by_token = backend.sessions.authenticate(session_token=tokens["session_token"])
     # By JWT on the server: a local check fetches the JWKS by urllib, which trusts no test certificate.
     by_jwt = backend.sessions.authenticate(session_jwt=tokens["session_jwt"])
     assert by_jwt.session.session_id == by_token.session.session_id
     return by_token.user.user_id
+
+
+def id_token_of(
+    keystile: KeystileServer, project: Project, session_token: str, post_logout_uri: str
+) -> tuple[str, str]:
+    """A new Connected App (with `post_logout_uri`) the session's user signed in to by the code flow
+    (`idp.oauth.authorize` on the backend, Authlib's client exchanging the code): its ID token and the
+    client's id."""
+    sdk, callback = backend_sdk(keystile, project), "https://rp.example/callback"
+    app = sdk.connected_app.clients.create(
+        client_type="first_party", redirect_urls=[callback], post_logout_redirect_urls=[post_logout_uri]
+    ).connected_app
+    verifier = secrets.token_urlsafe(48)
+    authorized = sdk.idp.oauth.authorize(
+        consent_granted=True,
+        scopes=["openid"],
+        client_id=app.client_id,
+        redirect_uri=callback,
+        response_type="code",
+        session_token=session_token,
+        code_challenge=create_s256_code_challenge(verifier),
+    )
+    rp = OAuth2Client(app.client_id, app.client_secret, redirect_uri=callback, verify=False)
+    token = rp.fetch_token(
+        f"{keystile.base_url}v1/public/{project.project_id}/oauth2/token",
+        authorization_response=authorized.redirect_uri,
+        code_verifier=verifier,
+    )
+    return str(token["id_token"]), app.client_id
