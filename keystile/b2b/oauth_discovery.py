@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Final
+from typing import Final, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keystile import tokens
 from keystile.b2b.discovery import Discovery, discover_with
 from keystile.b2b.links import DISCOVERY
-from keystile.b2b.models import B2BDiscoveryOAuthToken
+from keystile.b2b.models import B2BDiscoveryOAuthToken, B2BOAuthToken
 from keystile.calls import Call
 from keystile.db import single_use
 from keystile.errors import KeystileError
@@ -26,6 +26,7 @@ from keystile.ids import new_id
 from keystile.projects.models import Project
 from keystile.projects.service import project_by_public_token, resolve_redirect_url
 
+HandedToken = TypeVar("HandedToken", B2BDiscoveryOAuthToken, B2BOAuthToken)
 TOKEN_TYPE: Final = "discovery_oauth"  # noqa: S105 (a stytch_token_type)
 TOKEN_LIFETIME: Final = timedelta(minutes=10)
 # Where a provider's profile names the account's tenant (Google Workspace's hosted domain) and name.
@@ -96,11 +97,19 @@ def vouched(done: Returned) -> Vouched:
 
 def finish(call: Call, done: Returned) -> str:
     """The app's discovery URL with a `discovery_oauth` token for the provider's verified address."""
+    return hand_token(call, done, B2BDiscoveryOAuthToken, "oauth-discovery-token", TOKEN_TYPE)
+
+
+def hand_token(
+    call: Call, done: Returned, model: type[HandedToken], id_kind: str, token_type: str, **columns: str
+) -> str:
+    """The app's redirect URL with a new single-use token of `model` (and its `columns`) for the account
+    the provider vouched for, keeping the provider's tokens encrypted."""
     found = vouched(done)
     token = tokens.new_token()
     call.db.add(
-        B2BDiscoveryOAuthToken(
-            token_id=new_id("oauth-discovery-token"),
+        model(
+            token_id=new_id(id_kind),
             project_id=call.project_id,
             token_digest=tokens.digest(token),
             code_challenge=done.flow.code_challenge,
@@ -114,9 +123,10 @@ def finish(call: Call, done: Returned) -> str:
             provider_tokens_encrypted=encrypted_tokens(call, done.issued),
             created_at=call.now,
             expires_at=call.now + TOKEN_LIFETIME,
+            **columns,
         )
     )
-    return tokens.link(done.flow.login_redirect_url, token, TOKEN_TYPE)
+    return tokens.link(done.flow.login_redirect_url, token, token_type)
 
 
 async def authenticate(call: Call, *, token: str, code_verifier: str | None) -> OAuthDiscovery:

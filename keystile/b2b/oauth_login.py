@@ -7,7 +7,6 @@ registration at the provider."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Final
 
 from keystile import tokens
@@ -26,20 +25,16 @@ from keystile.factors.oauth.client import ProviderTokens
 from keystile.factors.oauth.flow import (
     FlowPlan,
     ProviderReturn,
-    Returned,
     Started,
     begin,
     configured,
-    encrypted_tokens,
     returned_account,
     stored_tokens,
 )
-from keystile.ids import new_id
 from keystile.projects.service import resolve_redirect_url
 from keystile.sessions.types import SessionRequest
 
 TOKEN_TYPE: Final = "oauth"  # noqa: S105 (a stytch_token_type)
-TOKEN_LIFETIME: Final = timedelta(minutes=10)
 # The providers an organization logs its members in with (Stytch's B2B OAuth providers).
 B2B_PROVIDERS: Final = ("google", "microsoft", "github", "hubspot", "slack")
 
@@ -94,32 +89,9 @@ async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, publ
     organization_id = done.flow.organization_id
     if organization_id is None:
         return oauth_discovery.finish(call, done)
-    return _hand_token(call, done, organization_id)
-
-
-def _hand_token(call: Call, done: Returned, organization_id: str) -> str:
-    found = oauth_discovery.vouched(done)
-    token = tokens.new_token()
-    call.db.add(
-        B2BOAuthToken(
-            token_id=new_id("oauth-token"),
-            project_id=call.project_id,
-            token_digest=tokens.digest(token),
-            code_challenge=done.flow.code_challenge,
-            organization_id=organization_id,
-            email_address=found.email,
-            provider=done.config.provider.name,
-            provider_subject=done.account.subject,
-            provider_tenant_id=found.tenant,
-            full_name=found.name,
-            profile_picture_url=done.account.picture,
-            locale=done.account.locale,
-            provider_tokens_encrypted=encrypted_tokens(call, done.issued),
-            created_at=call.now,
-            expires_at=call.now + TOKEN_LIFETIME,
-        )
+    return oauth_discovery.hand_token(
+        call, done, B2BOAuthToken, "oauth-token", TOKEN_TYPE, organization_id=organization_id
     )
-    return tokens.link(done.flow.login_redirect_url, token, TOKEN_TYPE)
 
 
 def _admits_tenant(organization: OrganizationView, provider: str, tenant: str) -> bool:
