@@ -23,7 +23,7 @@ from keystile.api.sdk import sessions as sdk_sessions
 from keystile.api.sdk import telemetry as sdk_telemetry
 from keystile.api.sdk.cors import SdkCors
 from keystile.api.state import AppState, app_state
-from keystile.api.v1 import connected_apps, idp_public, oauth2, project, rbac
+from keystile.api.v1 import connected_apps, idp_public, oauth2, project, rbac, samlshield
 from keystile.api.v1.b2b import connected_apps as b2b_connected_apps
 from keystile.api.v1.b2b import discovery as b2b_discovery
 from keystile.api.v1.b2b import idp as b2b_idp
@@ -108,6 +108,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_scim_service.router,
     project.router,
     rbac.router,
+    samlshield.router,
     impersonation.router,
     b2b_impersonation.router,
     sdk_sessions.router,

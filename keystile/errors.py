@@ -243,6 +243,8 @@ ErrorType = Literal[
     "not_yet_valid_saml_response",
     "duplicate_saml_response",
     "unsolicited_saml_response",
+    "xml_validation_error",
+    "saml_assertion_not_signed",
     "invalid_connection_for_jit_provisioning",
     "invalid_oidc_state",
     "sso_token_not_found",
@@ -530,6 +532,9 @@ TABLE: Final[tuple[ErrorEntry, ...]] = (
     E("not_yet_valid_saml_response", 400, STYTCH, "The SAML response is not valid yet."),
     E("duplicate_saml_response", 400, STYTCH, "This SAML assertion has already been used."),
     E("unsolicited_saml_response", 400, STYTCH, "The SAML response does not answer a request of this flow, and IdP-initiated login is disabled or not applicable."),
+    # SAML Shield (`/v1/saml/validate`): the codes and messages of Stytch's SAML Shield
+    E("xml_validation_error", 400, STYTCH, "Invalid input: the SAML response is not a well-formed, safe SAML Response."),
+    E("saml_assertion_not_signed", 400, STYTCH, "Invalid input: one of response or assertion must be signed"),
     E("invalid_connection_for_jit_provisioning", 403, STYTCH, "The organization's sso_jit_provisioning setting does not let a new member join through this connection."),
     E("invalid_oidc_state", 400, KEYSTILE, "The OIDC provider's redirect names no pending login of this connection: its state is unknown, expired or was used already."),
     E("sso_token_not_found", 404, STYTCH, "SSO token could not be found: it does not exist, was used, or has expired."),

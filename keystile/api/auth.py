@@ -27,7 +27,14 @@ def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     return user, password
 
 
-def _project_credentials(authorization: str | None) -> tuple[str, str]:
+def _project_credentials(authorization: str | None, *, bearer: bool) -> tuple[str | None, str]:
+    """(project_id, secret) of HTTP Basic credentials; with `bearer`, (None, secret) of a Bearer secret
+    instead, as the SAML Shield client sends its token."""
+    if bearer:
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip() or len(token) > 256:
+            raise KeystileError("unauthorized_credentials")
+        return None, token.strip()
     try:
         credentials = basic_credentials(authorization)
     except ValueError as error:  # not ASCII, not base64, or not UTF-8 once decoded
@@ -45,14 +52,19 @@ async def authenticated_project(request: Request) -> CachedProject:
     return checked or await verified_project(app_state(request), request.headers.get("authorization"))
 
 
-async def verified_project(state: AppState, authorization: str | None) -> CachedProject:
-    """The project whose `project_id:secret` the Authorization header carries, checked against the
-    credential cache or, once for concurrent callers, the database; else `unauthorized_credentials`."""
-    project_id, secret = _project_credentials(authorization)
+async def verified_project(
+    state: AppState, authorization: str | None, *, bearer: bool = False
+) -> CachedProject:
+    """The project whose `project_id:secret` the Authorization header carries (with `bearer`, whose
+    secret alone it carries), checked against the credential cache or, once for concurrent callers,
+    the database; else `unauthorized_credentials`."""
+    project_id, secret = _project_credentials(authorization, bearer=bearer)
     digest = secret_digest(secret)
     cached = state.credentials.get(digest)
     if cached is not None:
-        if not hmac.compare_digest(cached.project_id.encode(), project_id.encode()):
+        if project_id is not None and not hmac.compare_digest(
+            cached.project_id.encode(), project_id.encode()
+        ):
             raise KeystileError("unauthorized_credentials")
         return cached
 
@@ -61,7 +73,11 @@ async def verified_project(state: AppState, authorization: str | None) -> Cached
             project = await authenticate_secret(session, project_id, secret)
         return CachedProject(project.project_id, project.vertical, project.environment)
 
-    return await state.credentials.check_once(digest, project_id, check)
+    return await state.credentials.check_once(digest, project_id or "", check)
+
+
+def _same_id(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
 
 
 ProjectAuth = Annotated[CachedProject, Depends(authenticated_project)]

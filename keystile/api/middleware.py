@@ -28,6 +28,8 @@ ONE_TAP_CALLBACK_PREFIX = "/v1/oauth/callback/"
 SSO_CALLBACK_PREFIX = "/v1/b2b/sso/callback/"
 # A SCIM connection's service: the IdP authenticates with the connection's bearer token.
 SCIM_SERVICE_PREFIX = "/v1/b2b/scim/scim-connection-"
+# SAML Shield's client authenticates with a Bearer token: the project's secret alone.
+SAML_SHIELD_PATH = "/v1/saml/validate"
 PUBLIC_PREFIXES = ("/v1/public/", ONE_TAP_CALLBACK_PREFIX, SSO_CALLBACK_PREFIX, SCIM_SERVICE_PREFIX)
 
 
@@ -118,7 +120,9 @@ class RequestGuard:
         if not _made_with_project_credentials(scope):
             return min(self.max_body_bytes, PRE_AUTH_MAX_BODY_BYTES)
         state = scope["app"].state.keystile
-        scope["state"]["project"] = await verified_project(state, headers.get("authorization"))
+        scope["state"]["project"] = await verified_project(
+            state, headers.get("authorization"), bearer=scope["path"] == SAML_SHIELD_PATH
+        )
         return self.max_body_bytes
 
     async def _read_body(self, headers: Headers, receive: Receive, max_body_bytes: int) -> bytes | None:

@@ -144,14 +144,15 @@ async def delete_secret(session: AsyncSession, project_id: str, secret_id: str) 
     await ProjectRepository(session).delete_secret(project_id, secret_id)
 
 
-async def authenticate_secret(session: AsyncSession, project_id: str, secret: str) -> Project:
-    """The project whose `secret` this is, or `unauthorized_credentials`.
+async def authenticate_secret(session: AsyncSession, project_id: str | None, secret: str) -> Project:
+    """The project whose `secret` this is (and whose id is `project_id`, when given), or
+    `unauthorized_credentials`.
 
     One indexed lookup by the secret's digest: the digest of a 256-bit random secret reveals
     nothing through timing, and the project id is then compared in constant time.
     """
     project = await ProjectRepository(session).by_secret_digest(secret_digest(secret))
-    if project is None or not _same(project.project_id, project_id):
+    if project is None or (project_id is not None and not _same(project.project_id, project_id)):
         raise KeystileError("unauthorized_credentials")
     return project
 
