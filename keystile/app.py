@@ -17,6 +17,7 @@ from keystile.api.credential_cache import CredentialCache
 from keystile.api.errors import install_error_handlers
 from keystile.api.middleware import RequestGuard
 from keystile.api.schemas.common import ErrorResponse
+from keystile.api.sdk import b2b as sdk_b2b
 from keystile.api.sdk import factors as sdk_factors
 from keystile.api.sdk import idp as sdk_idp
 from keystile.api.sdk import sessions as sdk_sessions
@@ -115,6 +116,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     sdk_factors.router,
     sdk_idp.router,
     sdk_telemetry.router,
+    sdk_b2b.router,
 )
 # Young objects are collected after this many allocations instead of CPython's 700, which one request
 # makes several times over; older generations keep their default pace.

@@ -15,7 +15,7 @@ import pytest
 from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.e2e.vanilla import HOST, LOGIN_PATH, PageFiles
+from tests.e2e.vanilla import B2B_LOGIN_PATH, HOST, LOGIN_PATH, PageFiles
 from tests.support.certificates import key_and_certificate
 from tests.support.server import KeystileServer, Project, free_port
 
@@ -131,24 +131,24 @@ def sdk_page(tls_keystile: KeystileServer, app_origin: str) -> Iterator[Page]:
         yield page
 
 
-@pytest.fixture
-def sdk_project(tls_keystile: KeystileServer, app_origin: str) -> Project:
-    """A test project, made by the CLI as a developer would, its SDK on for the app's origin."""
-    made = tls_keystile.cli_json(
+def sdk_enabled_project(keystile: KeystileServer, app_origin: str, vertical: str, *paths: str) -> Project:
+    """A test project of `vertical`, made by the CLI as a developer would, redirecting to the app's
+    `paths`, its SDK on for the app's origin."""
+    redirect_urls = [arg for path in paths for arg in ("--redirect-url", f"{app_origin}{path}")]
+    made = keystile.cli_json(
         "projects",
         "create",
         "--name",
         "vanilla",
+        "--vertical",
+        vertical,
         "--environment",
         "test",
-        "--redirect-url",
-        f"{app_origin}/authenticate",
-        "--redirect-url",
-        f"{app_origin}{LOGIN_PATH}",
+        *redirect_urls,
         "--json",
     )
     assert isinstance(made, dict)
-    tls_keystile.cli_json(
+    keystile.cli_json(
         "projects",
         "sdk",
         "--project",
@@ -158,4 +158,14 @@ def sdk_project(tls_keystile: KeystileServer, app_origin: str) -> Project:
         app_origin,
         "--json",
     )
-    return Project(made["project_id"], made["secret"], made["public_token"], "consumer", "test")
+    return Project(made["project_id"], made["secret"], made["public_token"], vertical, "test")
+
+
+@pytest.fixture
+def sdk_project(tls_keystile: KeystileServer, app_origin: str) -> Project:
+    return sdk_enabled_project(tls_keystile, app_origin, "consumer", "/authenticate", LOGIN_PATH)
+
+
+@pytest.fixture
+def b2b_sdk_project(tls_keystile: KeystileServer, app_origin: str) -> Project:
+    return sdk_enabled_project(tls_keystile, app_origin, "b2b", B2B_LOGIN_PATH)

@@ -1,6 +1,6 @@
 """The app page the `@stytch/vanilla-js` browser tests load (tests/browser_sdk's node_modules, no CDN),
 the host name its `customBaseUrl` names, the dev inbox its magic links arrive in, and the backend
-check of the sessions it gets (and the ID token a Connected App gets for one)."""
+check of the sessions (and B2B member sessions) it gets, and the ID token a Connected App gets for one."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import secrets
 import time
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import requests
@@ -21,8 +21,10 @@ from tests.support.server import KeystileServer, Project
 VANILLA_JS = Path(__file__).resolve().parents[1] / "browser_sdk" / "node_modules" / "@stytch" / "vanilla-js"
 # What the page's customBaseUrl names; Chromium resolves it to the test's keystile.
 HOST = "keystile.test"
-# Under this path the app serves the pre-built UI's page; everywhere else the headless client's.
+# Under this path the app serves the pre-built UI's page, under the next the B2B pre-built UI's;
+# everywhere else the headless client's.
 LOGIN_PATH = "/login"
+B2B_LOGIN_PATH = "/b2b-login"
 HEADLESS_PAGE = """<!doctype html><html><head><title>vanilla-js against keystile</title>
 <script src="/stytch.js"></script></head>
 <body><h1>vanilla-js headless against keystile</h1><pre id="state">signed out</pre></body></html>"""
@@ -30,16 +32,24 @@ LOGIN_PAGE = """<!doctype html><html><head><title>Stytch's pre-built UI against 
 <script src="/stytch-ui.js"></script></head>
 <body><h1>Stytch's pre-built login UI against keystile</h1><stytch-ui id="login"></stytch-ui>
 <pre id="state">signed out</pre></body></html>"""
+B2B_LOGIN_PAGE = """<!doctype html><html><head><title>Stytch's B2B pre-built UI against keystile</title>
+<script src="/stytch-b2b-ui.js"></script></head>
+<body><h1>Stytch's B2B pre-built login UI against keystile</h1><stytch-b2b id="login"></stytch-b2b>
+</body></html>"""
 
 
 class PageFiles(SimpleHTTPRequestHandler):
-    """The app's pages and the SDK's browser builds (headless, and with the pre-built UI)."""
+    """The app's pages and the SDK's browser builds (headless, with the pre-built UI, and B2B's)."""
 
     def do_GET(self) -> None:
         if self.path == "/stytch.js":
             self._send((VANILLA_JS / "dist" / "iife" / "index.headless.js").read_bytes(), "text/javascript")
         elif self.path == "/stytch-ui.js":
             self._send((VANILLA_JS / "dist" / "iife" / "index.js").read_bytes(), "text/javascript")
+        elif self.path == "/stytch-b2b-ui.js":
+            self._send((VANILLA_JS / "dist" / "iife" / "b2b" / "index.js").read_bytes(), "text/javascript")
+        elif self.path.startswith(B2B_LOGIN_PATH):
+            self._send(B2B_LOGIN_PAGE.encode(), "text/html")
         elif self.path.startswith(LOGIN_PATH):
             self._send(LOGIN_PAGE.encode(), "text/html")
         else:
@@ -69,13 +79,16 @@ def link_in_dev_inbox(keystile: KeystileServer, project_id: str, secret: str, to
         time.sleep(0.1)
 
 
-def backend_sdk(keystile: KeystileServer, project: Project) -> stytch.Client:
-    """The official Python SDK on the app's backend."""
+Backend = TypeVar("Backend", stytch.Client, stytch.B2BClient)
+
+
+def backend_of(keystile: KeystileServer, project: Project, client: type[Backend]) -> Backend:
+    """The official Python SDK's client of `project`, as the app's backend holds it."""
     # The throwaway certificate is the browser's business; the backend checks what keystile answers.
     unverified = requests.Session()
     unverified.verify = False
     unverified.trust_env = False  # a CA bundle named in the environment would take precedence
-    return stytch.Client(
+    return client(
         project.project_id,
         project.secret,
         environment=keystile.base_url,
@@ -86,7 +99,7 @@ def backend_sdk(keystile: KeystileServer, project: Project) -> stytch.Client:
 
 def accepted_by_backend(keystile: KeystileServer, project: Project, tokens: dict[str, str]) -> str:
     """The user id the official Python SDK finds in the browser's session, by its token and by its JWT."""
-    backend = backend_sdk(keystile, project)
+    backend = backend_of(keystile, project, stytch.Client)
     by_token = backend.sessions.authenticate(session_token=tokens["session_token"])
     # By JWT on the server: a local check fetches the JWKS by urllib, which trusts no test certificate.
     by_jwt = backend.sessions.authenticate(session_jwt=tokens["session_jwt"])
@@ -100,7 +113,7 @@ def id_token_of(
     """A new Connected App (with `post_logout_uri`) the session's user signed in to by the code flow
     (`idp.oauth.authorize` on the backend, Authlib's client exchanging the code): its ID token and the
     client's id."""
-    sdk, callback = backend_sdk(keystile, project), "https://rp.example/callback"
+    sdk, callback = backend_of(keystile, project, stytch.Client), "https://rp.example/callback"
     app = sdk.connected_app.clients.create(
         client_type="first_party", redirect_urls=[callback], post_logout_redirect_urls=[post_logout_uri]
     ).connected_app

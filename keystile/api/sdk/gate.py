@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from keystile.api.auth import basic_credentials, consumer_project
+from keystile.api.auth import b2b_project, basic_credentials, consumer_project
 from keystile.api.credential_cache import CachedProject
 from keystile.api.state import app_state
 from keystile.db.uow import unit_of_work
@@ -25,6 +25,8 @@ from keystile.projects.sdk import check_sdk_method, sdk_project
 SDK_ORIGIN = "sdk_origin"
 # Fields only a backend may set: a browser's values are dropped before a `/v1` handler sees the body.
 SERVER_ONLY_FIELDS = ("session_token", "session_jwt", "session_custom_claims", "trusted_metadata")
+# The check that a project is of the vertical a route serves (`invalid_b2b_endpoint` and the like).
+VERTICAL_CHECKS = {"consumer": consumer_project, "b2b": b2b_project}
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,11 @@ async def admit_origin(request: Request, public_token: str) -> Project:
     return project
 
 
-def sdk_gate(*methods: str, consumer: bool = True) -> Callable[[Request], Awaitable[SdkCaller]]:
-    """A dependency admitting an SDK request that uses the products `methods` (of a consumer project
-    unless `consumer` is False). It leaves the project in the request state, where the `/v1` rate
+def sdk_gate(
+    *methods: str, vertical: Literal["consumer", "b2b"] | None = "consumer"
+) -> Callable[[Request], Awaitable[SdkCaller]]:
+    """A dependency admitting an SDK request that uses the products `methods`, of a project of
+    `vertical` (either when None). It leaves the project in the request state, where the `/v1` rate
     limits (`Sends`, `Attempts`) find it."""
 
     async def admitted(request: Request) -> SdkCaller:
@@ -72,8 +76,8 @@ def sdk_gate(*methods: str, consumer: bool = True) -> Callable[[Request], Awaita
         project = await admit_origin(request, public_token)
         check_sdk_method(project, methods)
         cached = CachedProject(project.project_id, project.vertical, project.environment)
-        if consumer:
-            await consumer_project(cached)
+        if vertical is not None:
+            await VERTICAL_CHECKS[vertical](cached)
         request.state.project = cached
         session_token = password if password and password != public_token else None
         return SdkCaller(cached, project.name, public_token, session_token)

@@ -21,7 +21,7 @@ from keystile.rbac import service as rbac
 
 router = APIRouter(prefix="/sdk/v1", tags=["frontend SDK"])
 
-AnyProject = sdk_gate(consumer=False)
+AnyProject = sdk_gate(vertical=None)
 Sessions = sdk_gate()
 Users = sdk_gate("users")
 
