@@ -31,6 +31,7 @@ SENDS = {
     "/sdk/v1/magic_links/email/login_or_create",
     "/sdk/v1/otps/email/login_or_create",
     "/sdk/v1/otps/sms/login_or_create",
+    "/sdk/v1/b2b/magic_links/email/discovery/send",
 }
 ATTEMPTS = {
     "/v1/magic_links/authenticate",
@@ -64,12 +65,14 @@ ATTEMPTS = {
     "/sdk/v1/magic_links/authenticate",
     "/sdk/v1/otps/authenticate",
     "/sdk/v1/passwords/authenticate",
+    "/sdk/v1/b2b/magic_links/discovery/authenticate",
 }
 SESSION_CHECKS = {
     "/v1/sessions/authenticate",
     "/v1/b2b/sessions/authenticate",
     "/sdk/v1/sessions/authenticate",
     "/sdk/v1/users/me",
+    "/sdk/v1/b2b/sessions/authenticate",
 }
 
 

@@ -52,7 +52,7 @@ async def discovered_organizations(
     return data(await discovery.list_organizations(browser_body(body, caller), ctx, caller.project))
 
 
-@router.post("/discovery/intermediate_sessions/exchange", dependencies=[Depends(Sessions), Attempts])
+@router.post("/discovery/intermediate_sessions/exchange", dependencies=[Depends(Sessions)])
 async def exchange_intermediate_session(
     body: discovery_schemas.ExchangeIntermediateSessionRequest,
     ctx: Ctx,
