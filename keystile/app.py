@@ -24,7 +24,7 @@ from keystile.api.sdk import sessions as sdk_sessions
 from keystile.api.sdk import telemetry as sdk_telemetry
 from keystile.api.sdk.cors import SdkCors
 from keystile.api.state import AppState, app_state
-from keystile.api.v1 import connected_apps, idp_public, oauth2, project, rbac, samlshield
+from keystile.api.v1 import connected_apps, fraud, idp_public, oauth2, project, rbac, samlshield
 from keystile.api.v1.b2b import connected_apps as b2b_connected_apps
 from keystile.api.v1.b2b import discovery as b2b_discovery
 from keystile.api.v1.b2b import idp as b2b_idp
@@ -110,6 +110,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     project.router,
     rbac.router,
     samlshield.router,
+    fraud.router,
     impersonation.router,
     b2b_impersonation.router,
     sdk_sessions.router,

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     # Cache of verified (project_id, secret digest) pairs; deleting a secret takes effect
     # on every server within this many seconds.
     credential_cache_seconds: float = 5.0
+    # The DNS server (`HOST` or `HOST:PORT`) that email risk asks for a domain's MX and A records; empty:
+    # the system's resolvers. Each check gives up after `dns_timeout_seconds` (no record, then).
+    dns_resolver: str = ""
+    dns_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
     # Fernet key(s) that encrypt JWT signing keys, TOTP secrets and passcode keys at rest;
     # comma-separate several to rotate it (the first encrypts, all decrypt). Unset: a random key is
     # generated once into
