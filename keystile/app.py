@@ -70,7 +70,7 @@ from keystile.rbac.cache import PolicyCache
 from keystile.sessions.direct_store import DirectSessionStore
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.store import attach_session_store
-from keystile.ui import dev_inbox
+from keystile.ui import dev_inbox, hosted_login
 
 # The `/v1` API, router by router. FastAPI tries routes in turn, at several microseconds each: the
 # session checks, most of a server's requests, come first.
@@ -188,6 +188,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.add_middleware(SdkCors, cache_seconds=settings.credential_cache_seconds)
     for router in API_ROUTERS:
         app.include_router(router)
+    app.include_router(hosted_login.router)
     if settings.dev_inbox:
         app.include_router(dev_inbox.router)
 

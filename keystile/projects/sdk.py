@@ -13,11 +13,22 @@ from keystile.errors import KeystileError
 from keystile.projects.domains import canonical_origin
 from keystile.projects.models import Project
 from keystile.projects.repository import ProjectRepository
-from keystile.projects.service import TEST, get_project, project_by_public_token
+from keystile.projects.service import TEST, get_project, project_by_public_token, resolve_redirect_url
 
 # What the SDK configuration can forbid, as Stytch's dashboard does product by product; `create_users`
 # covers the calls that may create a user (login_or_create, passwords.create). Sessions are always on.
 SDK_METHODS: Final = ("magic_links", "otps", "passwords", "users", "create_users")
+
+
+@dataclass(frozen=True)
+class HostedLogin:
+    """What the hosted login page mounts Stytch's pre-built UI with: the project, and where its email
+    magic links send the user (the app's allowlisted URLs, whose backend authenticates the token)."""
+
+    project_name: str
+    public_token: str
+    login_redirect_url: str
+    signup_redirect_url: str
 
 
 @dataclass(frozen=True)
@@ -88,10 +99,15 @@ async def authorized_origins(db: AsyncSession) -> frozenset[str]:
     )
 
 
-async def sdk_project(db: AsyncSession, public_token: str, origin: str | None) -> Project:
+async def sdk_project(
+    db: AsyncSession, public_token: str, origin: str | None, *, same_origin: bool = False
+) -> Project:
     """The project whose public token an SDK request carries, once the request's `Origin` is one of
-    its authorized domains (`bad_domain_for_stytch_sdk` otherwise)."""
+    its authorized domains, or the request comes from keystile's own hosted login page (`same_origin`);
+    `bad_domain_for_stytch_sdk` otherwise."""
     project = await project_by_public_token(db, public_token)
+    if same_origin:
+        return project
     if origin is None or origin.lower() not in settings_of(project).authorized_domains:
         raise KeystileError("bad_domain_for_stytch_sdk")
     return project
@@ -112,3 +128,19 @@ def check_sdk_method(project: Project, methods: Iterable[str]) -> None:
             "endpoint_not_authorized_for_sdk",
             f"The project's SDK configuration does not allow {', '.join(forbidden)} (keystile projects sdk).",
         )
+
+
+async def hosted_login(db: AsyncSession, public_token: str, redirect_url: str | None) -> HostedLogin:
+    """The hosted login page of the consumer project of `public_token`: its SDK on with email magic
+    links allowed, the links pointing at `redirect_url` (the project's default login and signup URLs
+    when None), which must be on the project's allowlist."""
+    project = await project_by_public_token(db, public_token)
+    if project.vertical != "consumer":
+        raise KeystileError("invalid_consumer_endpoint", "The hosted login page serves consumer projects.")
+    check_sdk_method(project, ("magic_links",))
+    return HostedLogin(
+        project_name=project.name,
+        public_token=public_token,
+        login_redirect_url=await resolve_redirect_url(db, project.project_id, "login", redirect_url),
+        signup_redirect_url=await resolve_redirect_url(db, project.project_id, "signup", redirect_url),
+    )

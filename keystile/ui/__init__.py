@@ -1,1 +1,1 @@
-"""Pages keystile serves as HTML: the dev inbox (and, later, hosted login pages)."""
+"""Pages keystile serves as HTML: the dev inbox and the hosted login page."""

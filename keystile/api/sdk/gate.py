@@ -56,9 +56,12 @@ def _public_token_and_password(authorization: str | None) -> tuple[str, str]:
 
 
 async def admit_origin(request: Request, public_token: str) -> Project:
-    """The project of `public_token`, once the request's `Origin` is one of its authorized domains."""
+    """The project of `public_token`, once the request's `Origin` is one of its authorized domains (or
+    the request is same-origin: from keystile's hosted login page)."""
+    # Set by the browser, never by a page's script: the call comes from a page keystile served itself.
+    same_origin = request.headers.get("sec-fetch-site") == "same-origin"
     async with unit_of_work(app_state(request).sessions) as db:
-        project = await sdk_project(db, public_token, request.headers.get("origin"))
+        project = await sdk_project(db, public_token, request.headers.get("origin"), same_origin=same_origin)
     # Known origin from here on: refusals are answered with CORS headers, so the SDK can read them.
     setattr(request.state, SDK_ORIGIN, request.headers.get("origin"))
     return project
