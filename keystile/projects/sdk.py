@@ -23,12 +23,13 @@ SDK_METHODS: Final = ("magic_links", "otps", "passwords", "users", "create_users
 @dataclass(frozen=True)
 class HostedLogin:
     """What the hosted login page mounts Stytch's pre-built UI with: the project, and where its email
-    magic links send the user (the app's allowlisted URLs, whose backend authenticates the token)."""
+    magic links send the user (the app's allowlisted URLs, whose backend authenticates the token), as
+    the UI's `emailMagicLinksOptions` name them."""
 
     project_name: str
     public_token: str
-    login_redirect_url: str
-    signup_redirect_url: str
+    vertical: str
+    email_magic_links_options: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -131,16 +132,17 @@ def check_sdk_method(project: Project, methods: Iterable[str]) -> None:
 
 
 async def hosted_login(db: AsyncSession, public_token: str, redirect_url: str | None) -> HostedLogin:
-    """The hosted login page of the consumer project of `public_token`: its SDK on with email magic
-    links allowed, the links pointing at `redirect_url` (the project's default login and signup URLs
-    when None), which must be on the project's allowlist."""
+    """The hosted login page of the project of `public_token`: its SDK on with email magic links
+    allowed, the links pointing at `redirect_url` (the project's default when None), which must be on
+    the project's allowlist: for login and signup (consumer), or for discovery (B2B)."""
     project = await project_by_public_token(db, public_token)
-    if project.vertical != "consumer":
-        raise KeystileError("invalid_consumer_endpoint", "The hosted login page serves consumer projects.")
     check_sdk_method(project, ("magic_links",))
-    return HostedLogin(
-        project_name=project.name,
-        public_token=public_token,
-        login_redirect_url=await resolve_redirect_url(db, project.project_id, "login", redirect_url),
-        signup_redirect_url=await resolve_redirect_url(db, project.project_id, "signup", redirect_url),
-    )
+
+    async def allowed(url_type: str) -> str:
+        return await resolve_redirect_url(db, project.project_id, url_type, redirect_url)
+
+    if project.vertical == "b2b":
+        options = {"discoveryRedirectURL": await allowed("discovery")}
+    else:
+        options = {"loginRedirectURL": await allowed("login"), "signupRedirectURL": await allowed("signup")}
+    return HostedLogin(project.name, public_token, project.vertical, options)

@@ -1,8 +1,9 @@
 """`GET /login/{public_token}`: keystile's hosted login page, for an app with no frontend code. It mounts
-Stytch's pre-built login UI (a vendored, unmodified build of `@stytch/vanilla-js`, served from here: no
-CDN) against this keystile's `/sdk/v1`, with the project's name and SDK settings; its email magic links
-point at the app's allowlisted URL (`?redirect_url=`, else the project's default), whose backend
-authenticates the token as for any magic link."""
+Stytch's pre-built login UI (`StytchLogin`, or `StytchB2B` in its discovery flow for a B2B project; a
+vendored, unmodified build of `@stytch/vanilla-js`, served from here: no CDN) against this keystile's
+`/sdk/v1`, with the project's name and SDK settings; its email magic links point at the app's
+allowlisted URL (`?redirect_url=`, else the project's default), whose backend authenticates the token
+as for any magic link (or discovery link)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,16 @@ from fastapi.responses import HTMLResponse, Response
 
 from keystile.api.state import app_state
 from keystile.db.uow import unit_of_work
+from keystile.errors import KeystileError
 from keystile.projects.sdk import hosted_login
 from keystile.ui.pages import render_page
 
 router = APIRouter(tags=["hosted login page"], include_in_schema=False)
 
 VENDOR: Final = Path(__file__).parent / "vendor"
-SCRIPT_PATH: Final = "/login/static/stytch-vanilla-js.js"
+STATIC: Final = "/login/static/"
+# The vendored browser builds (see vendor/LICENSE), by the vertical whose pre-built UI they carry.
+SCRIPTS: Final = {"consumer": "stytch-vanilla-js.js", "b2b": "stytch-vanilla-js-b2b.js"}
 # The page runs only its own script and the vendored SDK; it must not be framed (clickjacking).
 PAGE_HEADERS: Final = {
     "X-Frame-Options": "DENY",
@@ -30,11 +34,13 @@ PAGE_HEADERS: Final = {
 }
 
 
-@router.get(SCRIPT_PATH)
-async def vendored_sdk() -> Response:
-    """The vendored `@stytch/vanilla-js` browser build (see vendor/LICENSE)."""
+@router.get(STATIC + "{name}")
+async def vendored_sdk(name: str) -> Response:
+    """A vendored `@stytch/vanilla-js` browser build (see vendor/LICENSE)."""
+    if name not in SCRIPTS.values():
+        raise KeystileError("route_not_found", "No such file.")
     return Response(
-        (VENDOR / "stytch-vanilla-js.js").read_bytes(),
+        (VENDOR / name).read_bytes(),
         media_type="text/javascript",
         headers={"Cache-Control": "public, max-age=86400"},
     )
@@ -48,5 +54,6 @@ async def login_page(
 ) -> HTMLResponse:
     async with unit_of_work(app_state(request).sessions) as db:
         login = await hosted_login(db, public_token, redirect_url)
-    page = render_page("hosted_login.html", login=login, config=asdict(login), script_url=SCRIPT_PATH)
+    script_url = STATIC + SCRIPTS[login.vertical]
+    page = render_page("hosted_login.html", login=login, config=asdict(login), script_url=script_url)
     return HTMLResponse(page, headers=PAGE_HEADERS)

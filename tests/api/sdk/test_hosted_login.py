@@ -1,6 +1,6 @@
 """The hosted login page (`GET /login/{public_token}`) over plain HTTP: the page and its vendored
-script, configured from the project; the refusals (unknown token, a URL off the allowlist, SDK off,
-magic links forbidden, a B2B project, oversized input); and the SDK calls its page makes, admitted as
+script, configured from the project (consumer or B2B); the refusals (unknown token, a URL off the
+allowlist, SDK off, magic links forbidden, oversized input); and the SDK calls its page makes, admitted as
 same-origin without an authorized domain, while a cross-site caller still needs one."""
 
 from __future__ import annotations
@@ -40,8 +40,11 @@ def test_the_page_mounts_the_vendored_ui_with_the_projects_settings(
     assert config == {
         "project_name": config["project_name"],
         "public_token": project.public_token,
-        "login_redirect_url": f"{ORIGIN}/authenticate",
-        "signup_redirect_url": f"{ORIGIN}/authenticate",
+        "vertical": "consumer",
+        "email_magic_links_options": {
+            "loginRedirectURL": f"{ORIGIN}/authenticate",
+            "signupRedirectURL": f"{ORIGIN}/authenticate",
+        },
     }
     assert '<script src="/login/static/stytch-vanilla-js.js">' in shown.text
     assert "cdn" not in shown.text.lower()
@@ -53,6 +56,26 @@ def test_the_page_mounts_the_vendored_ui_with_the_projects_settings(
 
     chosen = page(server, project.public_token, redirect_url=f"{ORIGIN}/authenticate")
     assert chosen.status_code == 200, chosen.text
+    missing = httpx.get(f"{server.base_url}login/static/..%2F..%2Fapp.py", timeout=30)
+    assert (missing.status_code, error_type(missing)) == (404, "route_not_found")
+
+
+def test_a_b2b_projects_page_mounts_the_b2b_ui_in_its_discovery_flow(
+    server: KeystileServer, b2b_project: Project
+) -> None:
+    enable_sdk(server, b2b_project)
+    shown = page(server, b2b_project.public_token)
+    assert shown.status_code == 200, shown.text
+    found = CONFIG.search(shown.text)
+    assert found is not None
+    config = json.loads(found.group(1))
+    assert (config["vertical"], config["email_magic_links_options"]) == (
+        "b2b",
+        {"discoveryRedirectURL": f"{ORIGIN}/authenticate"},
+    )
+    assert '<script src="/login/static/stytch-vanilla-js-b2b.js">' in shown.text
+    script = httpx.get(f"{server.base_url}login/static/stytch-vanilla-js-b2b.js", timeout=30)
+    assert script.content == (VENDORED / "stytch-vanilla-js-b2b.js").read_bytes()
 
 
 def test_bad_requests_for_the_page_are_refused_with_stytch_errors(
@@ -70,10 +93,6 @@ def test_bad_requests_for_the_page_are_refused_with_stytch_errors(
     enable_sdk(server, project, "--forbid-method", "magic_links")
     forbidden = page(server, project.public_token)
     assert (forbidden.status_code, error_type(forbidden)) == (403, "endpoint_not_authorized_for_sdk")
-    b2b = server.create_project(vertical="b2b")
-    enable_sdk(server, b2b)
-    refused_b2b = page(server, b2b.public_token)
-    assert (refused_b2b.status_code, error_type(refused_b2b)) == (400, "invalid_consumer_endpoint")
 
 
 def test_a_disabled_sdk_has_no_page(server: KeystileServer, project: Project) -> None:
