@@ -175,9 +175,11 @@ async def enter(
             entry.mfa_options = mfa_options(row)
             entry.secondary_auth_initiated = await _text_second_factor(call, member)
         return entry
-    row.status, row.updated_at = "active", call.now
     proven = set(policy.primary_methods(factors)) & set(EMAIL_PROVING_METHODS)
-    row.email_address_verified = row.email_address_verified or bool(proven)
+    verified = row.email_address_verified or bool(proven)
+    # Only a change is written: an active member's every login would otherwise rewrite its row.
+    if row.status != "active" or verified != row.email_address_verified:
+        row.status, row.email_address_verified, row.updated_at = "active", verified, call.now
     issued = await start_or_extend(call, member=member, factors=factors, request=request)
     return Entry(member, issued=issued)
 
