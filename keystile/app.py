@@ -20,6 +20,7 @@ from keystile.api.schemas.common import ErrorResponse
 from keystile.api.sdk import b2b as sdk_b2b
 from keystile.api.sdk import factors as sdk_factors
 from keystile.api.sdk import idp as sdk_idp
+from keystile.api.sdk import passwords as sdk_passwords
 from keystile.api.sdk import sessions as sdk_sessions
 from keystile.api.sdk import telemetry as sdk_telemetry
 from keystile.api.sdk.cors import SdkCors
@@ -116,6 +117,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     sdk_sessions.router,
     sdk_factors.router,
     sdk_idp.router,
+    sdk_passwords.router,
     sdk_telemetry.router,
     sdk_b2b.router,
 )

@@ -11,6 +11,7 @@ from keystile.api.schemas.sessions import TOKEN_MAX, SessionFields, SessionOut
 from keystile.api.schemas.users import Metadata, NameIn, Roles, UserOut
 from keystile.credentials.checks import StrengthCheck
 from keystile.credentials.strength import LudsRequirements
+from keystile.factors.passwords.service import AccountKind
 
 # Any UTF-8 is allowed in a password; the bound keeps hashing and strength estimation cheap.
 PASSWORD_MAX = 256
@@ -165,3 +166,15 @@ def strength_verdict(checked: StrengthCheck) -> dict[str, Any]:
         "strength_policy": checked.rules.strength_policy,
         "breach_detection_on_create": checked.rules.breach_detection_on_create,
     }
+
+
+class UserSearchRequest(RequestBody):
+    """`/sdk/v1/users/search` as vanilla-js's `SearchDataManager` sends it (with its DFP and captcha
+    fields, which keystile does not use)."""
+
+    email: str = Field(max_length=EMAIL_MAX)
+
+
+class UserSearchResponse(StytchResponse):
+    # vanilla-js reads the answer's `userType` (camelCase, unlike the rest of the API).
+    user_type: AccountKind = Field(serialization_alias="userType")

@@ -1,7 +1,8 @@
-"""`/sdk/v1` magic links, OTPs and passwords: each route admits the call through the SDK gate, then
-runs the `/v1` handler on the body as a browser may send it (server-only fields cleared), with the
-caller's session as the one a new factor joins. An OTP send also answers `method_id` (the email or
-phone the passcode went to), which vanilla-js passes back to `otps/authenticate`."""
+"""`/sdk/v1` magic links and OTPs (passwords are in `passwords`): each route admits the call through
+the SDK gate, then runs the `/v1` handler on the body as a browser may send it (server-only fields
+cleared), with the caller's session as the one a new factor joins. An OTP send also answers
+`method_id` (the email or phone the passcode went to), which vanilla-js passes back to
+`otps/authenticate`."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from keystile.api.context import Ctx
 from keystile.api.limits import Attempts, Sends
 from keystile.api.schemas import magic_links as magic_link_schemas
 from keystile.api.schemas import otps as otp_schemas
-from keystile.api.schemas import passwords as password_schemas
 from keystile.api.sdk.gate import SdkCaller, browser_body, data, sdk_gate
-from keystile.api.v1.consumer import magic_links, otps, passwords
+from keystile.api.v1.consumer import magic_links, otps
 
 router = APIRouter(prefix="/sdk/v1", tags=["frontend SDK"])
 
@@ -24,8 +24,6 @@ MagicLinks = sdk_gate("magic_links")
 MagicLinksCreatingUsers = sdk_gate("magic_links", "create_users")
 Otps = sdk_gate("otps")
 OtpsCreatingUsers = sdk_gate("otps", "create_users")
-Passwords = sdk_gate("passwords")
-PasswordsCreatingUsers = sdk_gate("passwords", "create_users")
 
 
 @router.post("/magic_links/email/login_or_create", dependencies=[Depends(MagicLinksCreatingUsers), Sends])
@@ -69,26 +67,3 @@ async def otp_authenticate(
     body: otp_schemas.SdkAuthenticateRequest, ctx: Ctx, caller: Annotated[SdkCaller, Depends(Otps)]
 ) -> JSONResponse:
     return data(await otps.authenticate(browser_body(body.to_v1(), caller), ctx, caller.project))
-
-
-@router.post("/passwords", dependencies=[Depends(PasswordsCreatingUsers)])
-async def password_create(
-    body: password_schemas.CreateRequest,
-    ctx: Ctx,
-    caller: Annotated[SdkCaller, Depends(PasswordsCreatingUsers)],
-) -> JSONResponse:
-    return data(await passwords.create(browser_body(body, caller), ctx, caller.project))
-
-
-@router.post("/passwords/authenticate", dependencies=[Depends(Passwords), Attempts])
-async def password_authenticate(
-    body: password_schemas.AuthenticateRequest, ctx: Ctx, caller: Annotated[SdkCaller, Depends(Passwords)]
-) -> JSONResponse:
-    return data(await passwords.authenticate(browser_body(body, caller), ctx, caller.project))
-
-
-@router.post("/passwords/strength_check", dependencies=[Depends(Passwords)])
-async def password_strength_check(
-    body: password_schemas.StrengthCheckRequest, ctx: Ctx, caller: Annotated[SdkCaller, Depends(Passwords)]
-) -> JSONResponse:
-    return data(await passwords.strength_check(body, ctx, caller.project))

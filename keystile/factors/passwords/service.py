@@ -1,11 +1,12 @@
-"""Use cases for consumer passwords: create, authenticate, strength check, migrate an imported hash, and
-the three resets (by emailed token, by existing password, by session)."""
+"""Use cases for consumer passwords: create, authenticate, strength check, migrate an imported hash, the
+three resets (by emailed token, by existing password, by session), and what kind of account an address
+has (the pre-built UI's first question)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from keystile import tokens
 from keystile.calls import Call
@@ -41,6 +42,9 @@ from keystile.sessions.types import SessionRequest
 
 RESET_EXPIRATION_MINUTES: Final = 30
 RESET_TOKEN_TYPE: Final = "reset_password"  # noqa: S105
+
+# Stytch's SDK `users/search` answer: no user has the address, its user has a password, or not.
+AccountKind = Literal["new", "password", "passwordless"]
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,15 @@ async def migrate(
         email_row.verified = True
     await repo.set(user.user_id, stored, email_verified=email_row.verified, now=now)
     return Migrated(await _view(call, user), email_row.email_id, found is None)
+
+
+async def account_kind(call: Call, *, email: object) -> AccountKind:
+    """What the pre-built UI asks of a typed address before it shows a password form: whether a user has
+    it, and whether that user has a password. Nothing else about the user is told."""
+    found = await PasswordRepository(call.db, call.project_id).credentials(normalize_email(email), call.now)
+    if found is None:
+        return "new"
+    return "password" if found.password is not None else "passwordless"
 
 
 async def reset_start(
