@@ -7,27 +7,24 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.apps import save_screenshot
-from tests.e2e.vanilla import HOST, LOGIN_PATH, accepted_by_backend, link_in_dev_inbox
+from tests.e2e.vanilla import (
+    HOST,
+    LOGIN_PATH,
+    SIGN_OUT,
+    accepted_by_backend,
+    link_in_dev_inbox,
+    mount,
+    send_to,
+)
 from tests.support.magic_links import new_address, token_of
 from tests.support.otps import CODE
 from tests.support.server import KeystileServer, Project
 
-# The README's way to mount the UI (`mountLogin` of 6.3.0 appends the element without its props),
-# with `args.products` named as in `stytch.Products`.
-MOUNT = f"""(args) => {{
-    customElements.define("stytch-ui", stytch.StytchUI);
-    window.client = stytch.createStytchClient(args.public_token, {{ customBaseUrl: "https://{HOST}" }});
-    document.getElementById("login").render({{
-        client: window.client,
-        config: {{ products: args.products.map((name) => stytch.Products[name]), ...args.options }},
-    }});
-}}"""
 # What the app's redirect page does with the link's token: the SDK's authenticate.
 AUTHENTICATE = f"""async (args) => {{
     const client = stytch.createStytchClient(args.public_token, {{ customBaseUrl: "https://{HOST}" }});
@@ -36,18 +33,6 @@ AUTHENTICATE = f"""async (args) => {{
     document.getElementById("state").textContent = "signed in as " + user.emails[0].email;
     return {{ user, tokens: client.session.getTokens() }};
 }}"""
-SIGN_OUT = "async () => { await window.client.session.revoke(); }"
-
-
-def mount(page: Page, url: str, project: Project, products: list[str], options: dict[str, Any]) -> None:
-    page.goto(url)
-    page.evaluate(MOUNT, {"public_token": project.public_token, "products": products, "options": options})
-    expect(page.get_by_text("Sign up or log in")).to_be_visible()
-
-
-def send_to(page: Page, email: str) -> None:
-    page.get_by_placeholder("example@email.com").fill(email)
-    page.get_by_role("button", name="Continue with email").click()
 
 
 def code_in_dev_inbox(keystile: KeystileServer, project: Project, to: str) -> str:

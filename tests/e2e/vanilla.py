@@ -15,6 +15,7 @@ import requests
 import stytch
 from authlib.integrations.httpx_client import OAuth2Client
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from playwright.sync_api import Page, expect
 
 from tests.support.server import KeystileServer, Project
 
@@ -36,6 +37,18 @@ B2B_LOGIN_PAGE = """<!doctype html><html><head><title>Stytch's B2B pre-built UI 
 <script src="/stytch-b2b-ui.js"></script></head>
 <body><h1>Stytch's B2B pre-built login UI against keystile</h1><stytch-b2b id="login"></stytch-b2b>
 </body></html>"""
+
+# The README's way to mount the UI (`mountLogin` of 6.3.0 appends the element without its props),
+# with `args.products` named as in `stytch.Products`.
+MOUNT = f"""(args) => {{
+    customElements.define("stytch-ui", stytch.StytchUI);
+    window.client = stytch.createStytchClient(args.public_token, {{ customBaseUrl: "https://{HOST}" }});
+    document.getElementById("login").render({{
+        client: window.client,
+        config: {{ products: args.products.map((name) => stytch.Products[name]), ...args.options }},
+    }});
+}}"""
+SIGN_OUT = "async () => { await window.client.session.revoke(); }"
 
 
 class PageFiles(SimpleHTTPRequestHandler):
@@ -134,3 +147,14 @@ def id_token_of(
         code_verifier=verifier,
     )
     return str(token["id_token"]), app.client_id
+
+
+def mount(page: Page, url: str, project: Project, products: list[str], options: dict[str, Any]) -> None:
+    page.goto(url)
+    page.evaluate(MOUNT, {"public_token": project.public_token, "products": products, "options": options})
+    expect(page.get_by_text("Sign up or log in")).to_be_visible()
+
+
+def send_to(page: Page, email: str) -> None:
+    page.get_by_placeholder("example@email.com").fill(email)
+    page.get_by_role("button", name="Continue with email").click()
