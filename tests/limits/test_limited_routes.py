@@ -32,6 +32,7 @@ SENDS = {
     "/sdk/v1/otps/email/login_or_create",
     "/sdk/v1/otps/sms/login_or_create",
     "/sdk/v1/b2b/magic_links/email/discovery/send",
+    "/sdk/v1/passwords/email/reset/start",
 }
 ATTEMPTS = {
     "/v1/magic_links/authenticate",
@@ -66,6 +67,8 @@ ATTEMPTS = {
     "/sdk/v1/otps/authenticate",
     "/sdk/v1/passwords/authenticate",
     "/sdk/v1/b2b/magic_links/discovery/authenticate",
+    # Tells whether an address has an account: counted per IP like a credential tried.
+    "/sdk/v1/users/search",
 }
 SESSION_CHECKS = {
     "/v1/sessions/authenticate",

@@ -1,7 +1,8 @@
 """`/sdk/v1` passwords, as the pre-built UI's password flow calls them: `users/search` (has the typed
 address an account, and a password?), then create or authenticate, the strength check while a new
 password is typed, and the three resets. Each route admits the call through the SDK gate and runs the
-`/v1` handler on the body as a browser may send it; a session-bound reset acts on the caller's session."""
+`/v1` handler on the body as a browser may send it, limited as that handler is; a session-bound reset
+acts on the caller's session."""
 
 from __future__ import annotations
 
@@ -65,14 +66,14 @@ async def password_reset_start(
     return data(await passwords.reset_start(body, ctx, caller.project))
 
 
-@router.post("/passwords/email/reset", dependencies=[Depends(Passwords), Attempts])
+@router.post("/passwords/email/reset", dependencies=[Depends(Passwords)])
 async def password_reset_by_email(
     body: schemas.EmailResetRequest, ctx: Ctx, caller: Annotated[SdkCaller, Depends(Passwords)]
 ) -> JSONResponse:
     return data(await passwords.reset_by_email(browser_body(body, caller), ctx, caller.project))
 
 
-@router.post("/passwords/existing_password/reset", dependencies=[Depends(Passwords), Attempts])
+@router.post("/passwords/existing_password/reset", dependencies=[Depends(Passwords)])
 async def password_reset_existing(
     body: schemas.ExistingPasswordResetRequest, ctx: Ctx, caller: Annotated[SdkCaller, Depends(Passwords)]
 ) -> JSONResponse:
