@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.sdk.test_sdk_api import enable_sdk, error_type, sdk_call
 from tests.idp.conftest import SignedIn
 from tests.idp.relying_party import new_client, relying_party, sign_in
+from tests.support.sdk_api import enable_sdk, error_type, sdk_call
 from tests.support.server import KeystileServer
 
 LOGGED_OUT = "https://rp.example/logged-out"
