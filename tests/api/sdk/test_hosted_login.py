@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.sdk.test_sdk_api import ORIGIN, basic, enable_sdk, error_type
 from tests.support.magic_links import new_address
+from tests.support.sdk_api import ORIGIN, basic, enable_sdk, error_type
 from tests.support.server import KeystileServer, Project
 
 VENDORED = Path(__file__).resolve().parents[3] / "keystile" / "ui" / "vendor"

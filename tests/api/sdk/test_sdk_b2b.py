@@ -11,9 +11,9 @@ import pytest
 import stytch
 from stytch.core.response_base import StytchError
 
-from tests.api.sdk.test_sdk_api import ORIGIN, enable_sdk, error_type, sdk_call
 from tests.support.b2b_mail import DISCOVERY, new_domain
 from tests.support.magic_links import received_link, token_of
+from tests.support.sdk_api import ORIGIN, enable_sdk, error_type, sdk_call
 from tests.support.server import KeystileServer, Project
 from tests.support.smtp_sink import SmtpSink
 
