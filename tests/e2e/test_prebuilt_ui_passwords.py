@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import stytch
 from playwright.sync_api import Page, expect
 
 from tests.e2e.apps import save_screenshot
@@ -16,7 +17,7 @@ from tests.e2e.vanilla import (
     LOGIN_PATH,
     SIGN_OUT,
     accepted_by_backend,
-    backend_sdk,
+    backend_of,
     link_in_dev_inbox,
     mount,
     send_to,
@@ -65,7 +66,7 @@ def test_prebuilt_ui_signs_up_by_password_and_back_in_by_it(
     save_screenshot(sdk_page, tmp_path, "prebuilt-ui-password-signed-up")
     signed_up = sdk_page.evaluate(TOKENS)
     user_id = accepted_by_backend(tls_keystile, sdk_project, signed_up)
-    user = backend_sdk(tls_keystile, sdk_project).users.get(user_id=user_id)
+    user = backend_of(tls_keystile, sdk_project, stytch.Client).users.get(user_id=user_id)
     assert [e.email for e in user.emails] == [email]
     assert user.password is not None
 
@@ -94,7 +95,7 @@ def test_prebuilt_ui_sets_a_first_password_by_emailed_reset_link(
     login_url = f"{app_origin}{LOGIN_PATH}"
     options = {"passwordOptions": {"loginRedirectURL": login_url, "resetPasswordRedirectURL": login_url}}
     email = new_address("prebuilt-passwordless")
-    user_id = backend_sdk(tls_keystile, sdk_project).users.create(email=email).user_id
+    user_id = backend_of(tls_keystile, sdk_project, stytch.Client).users.create(email=email).user_id
 
     mount(sdk_page, login_url, sdk_project, ["passwords"], options)
     send_to(sdk_page, email)
@@ -111,5 +112,5 @@ def test_prebuilt_ui_sets_a_first_password_by_emailed_reset_link(
     expect(sdk_page.get_by_text(SIGNED_IN)).to_be_visible()
     save_screenshot(sdk_page, tmp_path, "prebuilt-ui-password-reset")
     assert accepted_by_backend(tls_keystile, sdk_project, sdk_page.evaluate(TOKENS)) == user_id
-    backend = backend_sdk(tls_keystile, sdk_project)
+    backend = backend_of(tls_keystile, sdk_project, stytch.Client)
     assert backend.passwords.authenticate(email=email, password=NEW_PASSWORD).user_id == user_id
