@@ -33,6 +33,7 @@ SENDS = {
     "/sdk/v1/otps/sms/login_or_create",
     "/sdk/v1/b2b/magic_links/email/discovery/send",
     "/sdk/v1/passwords/email/reset/start",
+    "/sdk/v1/b2b/magic_links/email/login_or_signup",
 }
 ATTEMPTS = {
     "/v1/magic_links/authenticate",
@@ -69,6 +70,7 @@ ATTEMPTS = {
     "/sdk/v1/b2b/magic_links/discovery/authenticate",
     # Tells whether an address has an account: counted per IP like a credential tried.
     "/sdk/v1/users/search",
+    "/sdk/v1/b2b/magic_links/authenticate",
 }
 SESSION_CHECKS = {
     "/v1/sessions/authenticate",

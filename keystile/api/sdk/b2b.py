@@ -1,8 +1,9 @@
 """`/sdk/v1/b2b`: what `StytchB2B`'s discovery flow calls (a B2B project's discovery email magic link,
 sent and authenticated; the organizations the intermediate session or member session discovers; the
-intermediate session's exchange for a member session) and the member session itself (authenticate,
-revoke). Each route admits the call through the SDK gate, then runs the `/v1/b2b` handler on the body
-as a browser may send it; session-bound calls act on the caller's member session only."""
+intermediate session's exchange for a member session), its organization flow's email magic link (sent,
+authenticated), and the member session itself (authenticate, revoke). Each route admits the call
+through the SDK gate, then runs the `/v1/b2b` handler on the body as a browser may send it;
+session-bound calls act on the caller's member session only."""
 
 from __future__ import annotations
 
@@ -23,7 +24,26 @@ from keystile.api.v1.b2b import discovery, magic_links, sessions
 router = APIRouter(prefix="/sdk/v1/b2b", tags=["frontend SDK"])
 
 MagicLinks = sdk_gate("magic_links", vertical="b2b")
+# A login_or_signup may make the address a member (JIT provisioning by its email domain).
+MagicLinksCreatingMembers = sdk_gate("magic_links", "create_users", vertical="b2b")
 Sessions = sdk_gate(vertical="b2b")
+
+
+@router.post("/magic_links/email/login_or_signup", dependencies=[Depends(MagicLinksCreatingMembers), Sends])
+async def login_or_signup(
+    body: magic_link_schemas.LoginOrSignupRequest,
+    ctx: Ctx,
+    caller: Annotated[SdkCaller, Depends(MagicLinksCreatingMembers)],
+) -> JSONResponse:
+    return data(await magic_links.login_or_signup(browser_body(body, caller), ctx, caller.project))
+
+
+@router.post("/magic_links/authenticate", dependencies=[Depends(MagicLinks), Attempts])
+async def magic_link_authenticate(
+    body: magic_link_schemas.AuthenticateRequest, ctx: Ctx, caller: Annotated[SdkCaller, Depends(MagicLinks)]
+) -> JSONResponse:
+    """An organization login link: a member session (the caller's, when it has one, gains the factor)."""
+    return data(await magic_links.authenticate(browser_body(body, caller), ctx, caller.project))
 
 
 @router.post("/magic_links/email/discovery/send", dependencies=[Depends(MagicLinks), Sends])

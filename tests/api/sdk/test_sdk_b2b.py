@@ -1,7 +1,8 @@
-"""The B2B frontend SDK API (`/sdk/v1/b2b`) over plain HTTP, as `StytchB2B`'s discovery flow sends it:
-a discovery link mailed and authenticated, the organizations found, the intermediate session exchanged
-for a member session the backend accepts; then the refusals (bad input, an unauthorized origin, a
-consumer project, a forbidden method, another project's session), which write nothing."""
+"""The B2B frontend SDK API (`/sdk/v1/b2b`) over plain HTTP, as `StytchB2B` sends it: a discovery link
+mailed and authenticated, the organizations found, the intermediate session exchanged for a member
+session the backend accepts; an organization login link likewise; then the refusals (bad input, an
+unauthorized origin, a consumer project, a forbidden method, another project's session), which write
+nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 import stytch
 from stytch.core.response_base import StytchError
 
-from tests.support.b2b_mail import DISCOVERY, new_domain
+from tests.support.b2b_mail import DISCOVERY, ORGANIZATION_LINK, new_domain
 from tests.support.magic_links import received_link, token_of
 from tests.support.sdk_api import ORIGIN, enable_sdk, error_type, sdk_call
 from tests.support.server import KeystileServer, Project
@@ -110,10 +111,55 @@ def test_discovery_by_email_magic_link_ends_in_a_member_session_the_backend_acce
     assert (gone.status_code, error_type(gone)) == (404, "session_not_found")
 
 
+def test_an_organization_login_link_ends_in_a_member_session_the_backend_accepts(
+    server: KeystileServer, b2b_project: Project, b2b_client: stytch.B2BClient, smtp_sink: SmtpSink
+) -> None:
+    enable_sdk(server, b2b_project)
+    email = f"grace@{new_domain()}"
+    organization_id = member_of_new_organization(b2b_client, email)
+    body = {"organization_id": organization_id, "email_address": email}
+    sent = sdk_call(server, "/b2b/magic_links/email/login_or_signup", b2b_project, body)
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["data"]["member_created"] is False
+    token = token_of(received_link(smtp_sink, email), ORGANIZATION_LINK)
+
+    login = {
+        "magic_links_token": token,
+        "session_duration_minutes": 60,
+        "session_custom_claims": {"admin": True},
+    }
+    signed_in = sdk_call(server, "/b2b/magic_links/authenticate", b2b_project, login)
+    assert signed_in.status_code == 200, signed_in.text
+    answer = signed_in.json()["data"]
+    assert (answer["organization_id"], answer["member"]["email_address"]) == (organization_id, email)
+    by_backend = b2b_client.sessions.authenticate(session_token=answer["session_token"])
+    assert by_backend.member.member_id == answer["member_id"]
+    assert not by_backend.member_session.custom_claims
+    replayed = sdk_call(server, "/b2b/magic_links/authenticate", b2b_project, login)
+    assert error_type(replayed) == "unable_to_auth_magic_link"
+
+
 @pytest.mark.parametrize(
     ("path", "body", "status", "error"),
     [
         ("/b2b/magic_links/email/discovery/send", {"email_address": "not an email"}, 400, "invalid_email"),
+        (
+            "/b2b/magic_links/email/login_or_signup",
+            {"email_address": "ada@example.com"},
+            400,
+            "invalid_argument",
+        ),
+        (
+            "/b2b/magic_links/email/login_or_signup",
+            {
+                "email_address": "ada@example.com",
+                "organization_id": "organization-test-00000000-0000-4000-8000-000000000000",
+            },
+            404,
+            "organization_not_found",
+        ),
+        ("/b2b/magic_links/authenticate", {"magic_links_token": ""}, 400, "invalid_argument"),
+        ("/b2b/magic_links/authenticate", {"magic_links_token": "x" * 44}, 404, "magic_link_not_found"),
         ("/b2b/magic_links/email/discovery/send", {}, 400, "invalid_argument"),
         (
             "/b2b/magic_links/email/discovery/send",
@@ -155,6 +201,8 @@ def test_bad_input_is_refused_with_a_stytch_error(
 
 
 B2B_ROUTES = [
+    ("/b2b/magic_links/email/login_or_signup", {"email_address": "ada@example.com", "organization_id": "x"}),
+    ("/b2b/magic_links/authenticate", {"magic_links_token": "x" * 44}),
     ("/b2b/magic_links/email/discovery/send", {"email_address": "ada@example.com"}),
     ("/b2b/magic_links/discovery/authenticate", {"discovery_magic_links_token": "x" * 44}),
     ("/b2b/discovery/organizations", {"intermediate_session_token": "x" * 44}),
@@ -200,11 +248,11 @@ def test_a_forbidden_method_and_another_projects_session_are_refused_and_nothing
     other_client = stytch.B2BClient(
         other.project_id, other.secret, environment=server.base_url, suppress_warnings=True
     )
-    organization_id = member_of_new_organization(other_client, email)
+    other_organization_id = member_of_new_organization(other_client, email)
     found = discovered(server, other, smtp_sink, email)
     exchange = {
         "intermediate_session_token": found["intermediate_session_token"],
-        "organization_id": organization_id,
+        "organization_id": other_organization_id,
     }
     foreign = sdk_call(server, "/b2b/discovery/intermediate_sessions/exchange", other, exchange).json()[
         "data"
