@@ -18,6 +18,7 @@ from keystile.api.errors import install_error_handlers
 from keystile.api.middleware import RequestGuard
 from keystile.api.schemas.common import ErrorResponse
 from keystile.api.sdk import b2b as sdk_b2b
+from keystile.api.sdk import dfp as sdk_dfp
 from keystile.api.sdk import factors as sdk_factors
 from keystile.api.sdk import idp as sdk_idp
 from keystile.api.sdk import passwords as sdk_passwords
@@ -25,7 +26,7 @@ from keystile.api.sdk import sessions as sdk_sessions
 from keystile.api.sdk import telemetry as sdk_telemetry
 from keystile.api.sdk.cors import SdkCors
 from keystile.api.state import AppState, app_state
-from keystile.api.v1 import connected_apps, fraud, idp_public, oauth2, project, rbac, samlshield
+from keystile.api.v1 import connected_apps, dfp, fraud, idp_public, oauth2, project, rbac, samlshield
 from keystile.api.v1.b2b import connected_apps as b2b_connected_apps
 from keystile.api.v1.b2b import discovery as b2b_discovery
 from keystile.api.v1.b2b import idp as b2b_idp
@@ -71,7 +72,7 @@ from keystile.rbac.cache import PolicyCache
 from keystile.sessions.direct_store import DirectSessionStore
 from keystile.sessions.keys import KeyRing
 from keystile.sessions.store import attach_session_store
-from keystile.ui import dev_inbox, hosted_login
+from keystile.ui import dev_inbox, dfp_script, hosted_login
 
 # The `/v1` API, router by router. FastAPI tries routes in turn, at several microseconds each: the
 # session checks, most of a server's requests, come first.
@@ -112,6 +113,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     rbac.router,
     samlshield.router,
     fraud.router,
+    dfp.router,
     impersonation.router,
     b2b_impersonation.router,
     sdk_sessions.router,
@@ -119,6 +121,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     sdk_idp.router,
     sdk_passwords.router,
     sdk_telemetry.router,
+    sdk_dfp.router,
     sdk_b2b.router,
 )
 # Young objects are collected after this many allocations instead of CPython's 700, which one request
@@ -191,6 +194,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     for router in API_ROUTERS:
         app.include_router(router)
     app.include_router(hosted_login.router)
+    app.include_router(dfp_script.router)
     if settings.dev_inbox:
         app.include_router(dev_inbox.router)
 

@@ -20,6 +20,7 @@ from keystile.factors.session_migration import models as session_migration_model
 from keystile.factors.totp import models as totp_models
 from keystile.factors.trusted_tokens import models as trusted_token_models
 from keystile.factors.webauthn import models as webauthn_models
+from keystile.fraud.fingerprinting import models as dfp_models
 from keystile.identity import models as identity_models
 from keystile.idp import models as idp_models
 from keystile.limits import models as limit_models
@@ -37,6 +38,7 @@ __all__ = [
     "credential_models",
     "crypto_wallet_models",
     "delivery_models",
+    "dfp_models",
     "identity_models",
     "idp_models",
     "impersonation_models",

@@ -14,6 +14,8 @@ NOT_IDS: dict[str, str] = {
     "external_id": "the caller's own id, free text",
     "organization_external_id": "the caller's own id, free text",
     "telemetry_id": "a device fingerprint, passed through",
+    "visitor_id": "a Device Fingerprinting rule's identifier: a rule may name one never seen",
+    "browser_id": "a Device Fingerprinting rule's identifier: a rule may name one never seen",
     "login_template_id": "an email template's name",
     "signup_template_id": "an email template's name",
     "invite_template_id": "an email template's name",
