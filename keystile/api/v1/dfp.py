@@ -36,7 +36,7 @@ async def fingerprint_lookup(body: LookupRequest, ctx: Ctx, project: ProjectAuth
     return LookupResponse.of(ctx.request_id, found, body.external_metadata)
 
 
-@router.post("/rules/set", response_model=RuleSetResponse, response_model_exclude_none=False)
+@router.post("/rules/set", response_model=RuleSetResponse)
 async def set_rule(body: RuleSetRequest, ctx: Ctx, project: ProjectAuth) -> RuleSetResponse:
     async with ctx.work() as db:
         rule = await service.set_rule(

@@ -15,6 +15,7 @@ class DfpTelemetry(Base):
     """One collection of a browser's signals and of the request that carried them."""
 
     __tablename__ = "dfp_telemetry"
+    __table_args__ = (Index(None, "project_id", "expires_at"),)
 
     telemetry_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     project_id: Mapped[str] = mapped_column(id_column_type())

@@ -12,6 +12,12 @@ from keystile.fraud.fingerprinting.models import DfpRule, DfpTelemetry, DfpVerdi
 
 
 async def add_telemetry(db: AsyncSession, record: DfpTelemetry) -> None:
+    """Adds the record, and drops the project's expired ones (nothing else removes them)."""
+    await db.execute(
+        delete(DfpTelemetry).where(
+            DfpTelemetry.project_id == record.project_id, DfpTelemetry.expires_at <= record.created_at
+        )
+    )
     db.add(record)
     await db.flush()
 

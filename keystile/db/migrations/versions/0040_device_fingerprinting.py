@@ -31,6 +31,10 @@ def upgrade() -> None:
         sa.Column("expires_at", keystile.db.base.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("telemetry_id", name=op.f("pk_dfp_telemetry")),
     )
+    with op.batch_alter_table("dfp_telemetry", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_dfp_telemetry_project_id_expires_at"), ["project_id", "expires_at"], unique=False
+        )
     op.create_table(
         "dfp_rules",
         sa.Column("project_id", sa.String(length=96), nullable=False),
@@ -66,4 +70,6 @@ def downgrade() -> None:
     with op.batch_alter_table("dfp_rules", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dfp_rules_project_id_created_at_rule_id"))
     op.drop_table("dfp_rules")
+    with op.batch_alter_table("dfp_telemetry", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dfp_telemetry_project_id_expires_at"))
     op.drop_table("dfp_telemetry")
