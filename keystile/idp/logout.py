@@ -22,7 +22,7 @@ from keystile.idp.clients import IdpClient
 from keystile.idp.models import IdpTokenFamily
 from keystile.idp.protocol import SESSION_CLAIM
 from keystile.idp.repository import ProviderRepository
-from keystile.idp.subjects import signed_in_user
+from keystile.idp.subjects import session_subject
 from keystile.sessions.jwts import ALGORITHM, CLOCK_SKEW_SECONDS
 from keystile.sessions.repository import SessionRepository
 
@@ -141,10 +141,12 @@ class LogoutStart:
     consent_required: bool
 
 
-async def start(call: Call, request: LogoutRequest, *, issuer: str, session_token: str | None) -> LogoutStart:
-    """Check a logout request for the app's logout page, which ends the user's session itself. The
-    user need not confirm when the ID token hint, issued to this client, names the user whose
-    session the page holds; without a hint (or a session) they must."""
+async def start(
+    call: Call, request: LogoutRequest, *, issuer: str, session_token: str | None, vertical: str = "consumer"
+) -> LogoutStart:
+    """Check a logout request for the app's logout page, which ends the user's (or member's) session
+    itself. They need not confirm when the ID token hint, issued to this client, names the user or
+    member whose session the page holds; without a hint (or a session) they must."""
     if not request.client_id or not request.post_logout_redirect_uri:
         raise _refused("Send the client_id and the post_logout_redirect_uri.")
     client = await directory.active_client(call, request.client_id)
@@ -155,6 +157,5 @@ async def start(call: Call, request: LogoutRequest, *, issuer: str, session_toke
     hint = await _hint(call, request, issuer) if request.id_token_hint else None
     subject = None
     if hint is not None and session_token is not None:
-        signed_in = await signed_in_user(call, user_id=None, session_token=session_token, session_jwt=None)
-        subject = signed_in.subject_id
+        subject = (await session_subject(call, session_token, vertical)).subject_id
     return LogoutStart(redirect, consent_required=hint is None or hint.subject_id != subject)

@@ -82,6 +82,15 @@ async def signed_in_member(
     return SignedIn(view.member.member_id, member_claims(view), session.session_id, member=view)
 
 
+async def session_subject(call: Call, session_token: str, vertical: str) -> SignedIn:
+    """The user (consumer) or member (`vertical` "b2b") of an active session."""
+    if vertical == "b2b":
+        return await signed_in_member(
+            call, organization_id=None, member_id=None, session_token=session_token, session_jwt=None
+        )
+    return await signed_in_user(call, user_id=None, session_token=session_token, session_jwt=None)
+
+
 async def current_subject(call: Call, subject_id: str, organization_id: str | None) -> SignedIn | None:
     """The subject of earlier tokens as it is now, or None when it is gone."""
     try:
