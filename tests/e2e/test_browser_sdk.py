@@ -1,8 +1,9 @@
 """Stytch's own browser SDK, the published `@stytch/vanilla-js` (tests/browser_sdk), in Chromium against
 keystile over HTTPS on a host name: the headless client signs in by email magic link (the link read
 from the dev inbox) and by password, reads `users.me` and `session.getTokens`, and the official Python
-SDK accepts the resulting sessions on the backend; and its `idp.oauthLogoutStart` checks a Connected
-App's logout request before the page ends its session."""
+SDK accepts the resulting sessions on the backend; its `idp.oauthAuthorizeStart` / `oauthAuthorizeSubmit`
+show a Connected App's consent request and answer the redirect whose code the app exchanges (PKCE); and
+its `idp.oauthLogoutStart` checks a Connected App's logout request before the page ends its session."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from playwright.sync_api import Page
 from stytch.core.response_base import StytchError
 
 from tests.e2e.apps import save_screenshot
-from tests.e2e.vanilla import HOST, accepted_by_backend, id_token_of, link_in_dev_inbox
+from tests.e2e.vanilla import HOST, accepted_by_backend, authorization_request, id_token_of, link_in_dev_inbox
 from tests.support.magic_links import new_address, token_of
 from tests.support.server import KeystileServer, Project
 
@@ -109,3 +110,35 @@ def test_vanilla_js_starts_a_connected_apps_logout(
     in_page(sdk_page, "await client.session.revoke();", public_token=project.public_token)
     with pytest.raises(StytchError):
         accepted_by_backend(tls_keystile, project, signed_in)
+
+
+def test_vanilla_js_authorizes_a_connected_app(
+    tls_keystile: KeystileServer, sdk_project: Project, sdk_page: Page
+) -> None:
+    """The app's authorization page as Stytch's IdentityProvider runs it for a signed-in user: the
+    consent screen's `idp.oauthAuthorizeStart`, then `idp.oauthAuthorizeSubmit` with consent; the
+    relying party exchanges the code with its PKCE verifier for tokens of that user."""
+    project = sdk_project
+    signed_in = in_page(
+        sdk_page,
+        """const created = await client.passwords.create({ email: args.email, password: args.password,
+            session_duration_minutes: 60 });
+        return created.user_id;""",
+        public_token=project.public_token,
+        email=new_address("vanilla-idp"),
+        password=PASSWORD,
+    )
+    request = authorization_request(tls_keystile, project)
+    answers = in_page(
+        sdk_page,
+        """const start = await client.idp.oauthAuthorizeStart(args.params);
+        const submit = await client.idp.oauthAuthorizeSubmit({ ...args.params, consent_granted: true });
+        return { start, submit };""",
+        public_token=project.public_token,
+        params=request.params,
+    )
+    start = answers["start"]
+    assert (start["consent_required"], start["user_id"]) == (True, signed_in)
+    assert start["client"]["client_id"] == request.params["client_id"]
+    assert {result["scope"] for result in start["scope_results"]} == set(request.params["scopes"])
+    assert request.exchanged_for(answers["submit"]["redirect_uri"]) == signed_in

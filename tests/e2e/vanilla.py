@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any, TypeVar
@@ -158,3 +159,58 @@ def mount(page: Page, url: str, project: Project, products: list[str], options: 
 def send_to(page: Page, email: str) -> None:
     page.get_by_placeholder("example@email.com").fill(email)
     page.get_by_role("button", name="Continue with email").click()
+
+
+@dataclass(frozen=True)
+class AuthorizationRequest:
+    """A new third-party Connected App's authorization request (PKCE, S256), as the IdentityProvider
+    page parses it for the SDK, and the relying party's side of the code flow."""
+
+    keystile: KeystileServer
+    project: Project
+    params: dict[str, Any]
+    client_secret: str
+    verifier: str
+
+    def exchanged_for(self, redirect_uri: str) -> str:
+        """The user id the access token the code in `redirect_uri` is exchanged for names."""
+        rp = OAuth2Client(
+            self.params["client_id"],
+            self.client_secret,
+            redirect_uri=self.params["redirect_uri"],
+            verify=False,
+        )
+        token = rp.fetch_token(
+            f"{self.keystile.base_url}v1/public/{self.project.project_id}/oauth2/token",
+            authorization_response=redirect_uri,
+            code_verifier=self.verifier,
+            state=self.params["state"],
+        )
+        active = backend_of(self.keystile, self.project, stytch.Client).idp.introspect_token_network(
+            token=token["access_token"], client_id=self.params["client_id"], client_secret=self.client_secret
+        )
+        assert active is not None
+        return str(active.subject)
+
+
+def authorization_request(keystile: KeystileServer, project: Project) -> AuthorizationRequest:
+    """A new third-party client's request for `openid email`, with state, nonce and PKCE challenge."""
+    callback = "https://rp.example/callback"
+    app = (
+        backend_of(keystile, project, stytch.Client)
+        .connected_app.clients.create(
+            client_type="third_party", client_name="Reports", redirect_urls=[callback]
+        )
+        .connected_app
+    )
+    verifier = secrets.token_urlsafe(48)
+    params = {
+        "client_id": app.client_id,
+        "redirect_uri": callback,
+        "response_type": "code",
+        "scopes": ["openid", "email"],
+        "state": secrets.token_urlsafe(12),
+        "nonce": secrets.token_urlsafe(12),
+        "code_challenge": create_s256_code_challenge(verifier),
+    }
+    return AuthorizationRequest(keystile, project, params, str(app.client_secret), verifier)
