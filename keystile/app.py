@@ -18,6 +18,7 @@ from keystile.api.errors import install_error_handlers
 from keystile.api.middleware import RequestGuard
 from keystile.api.schemas.common import ErrorResponse
 from keystile.api.sdk import b2b as sdk_b2b
+from keystile.api.sdk import biometrics as sdk_biometrics
 from keystile.api.sdk import dfp as sdk_dfp
 from keystile.api.sdk import factors as sdk_factors
 from keystile.api.sdk import idp as sdk_idp
@@ -118,6 +119,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     b2b_impersonation.router,
     sdk_sessions.router,
     sdk_factors.router,
+    sdk_biometrics.router,
     sdk_idp.router,
     sdk_passwords.router,
     sdk_telemetry.router,

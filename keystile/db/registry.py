@@ -10,6 +10,7 @@ from keystile.connected_apps import models as connected_app_models
 from keystile.credentials import models as credential_models
 from keystile.db.base import Base
 from keystile.delivery import models as delivery_models
+from keystile.factors.biometrics import models as biometric_models
 from keystile.factors.crypto_wallets import models as crypto_wallet_models
 from keystile.factors.impersonation import models as impersonation_models
 from keystile.factors.magic_links import models as magic_link_models
@@ -34,6 +35,7 @@ __all__ = [
     "b2b_models",
     "b2b_otp_models",
     "b2b_totp_models",
+    "biometric_models",
     "connected_app_models",
     "credential_models",
     "crypto_wallet_models",

@@ -17,7 +17,7 @@ from keystile.projects.service import TEST, get_project, project_by_public_token
 
 # What the SDK configuration can forbid, as Stytch's dashboard does product by product; `create_users`
 # covers the calls that may create a user (login_or_create, passwords.create). Sessions are always on.
-SDK_METHODS: Final = ("magic_links", "otps", "passwords", "users", "create_users")
+SDK_METHODS: Final = ("magic_links", "otps", "passwords", "biometrics", "users", "create_users")
 
 
 @dataclass(frozen=True)

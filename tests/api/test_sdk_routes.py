@@ -9,7 +9,7 @@ from tests.support.sdk_routes import Route, coverage, sdk_routes
 from tests.support.server import KeystileServer
 
 # Raise it as routes land; never lower it.
-SERVED_AT_LEAST = 186
+SERVED_AT_LEAST = 187
 
 
 def test_the_sdk_routes_are_read_from_its_source() -> None:

@@ -95,6 +95,12 @@ OAuthUserRegistrationId = Annotated[
 CryptoWalletId = Annotated[
     str, TypedId(("crypto-wallet",), "invalid_crypto_wallet_id", "crypto_wallet_not_found")
 ]
+BiometricRegistrationId = Annotated[
+    str,
+    TypedId(
+        ("biometric-registration",), "invalid_biometric_registration_id", "biometric_registration_not_found"
+    ),
+]
 TrustedTokenProfileId = Annotated[
     str,
     TypedId(

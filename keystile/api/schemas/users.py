@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from keystile.api.schemas.common import RequestBody, StytchResponse
 from keystile.clock import rfc3339
+from keystile.factors.biometrics.profile import BIOMETRIC_REGISTRATIONS
 from keystile.factors.crypto_wallets.profile import CRYPTO_WALLETS
 from keystile.factors.oauth.profile import PROVIDERS
 from keystile.factors.passwords.profile import PASSWORD
@@ -181,6 +182,7 @@ def user_out(view: UserView) -> UserOut:
             "totps": [{"totp_id": totp.totp_id, "verified": totp.verified} for totp in view.part(TOTPS)],
             "webauthn_registrations": [vars(r) for r in view.part(WEBAUTHN_REGISTRATIONS)],
             "crypto_wallets": [vars(w) for w in view.part(CRYPTO_WALLETS)],
+            "biometric_registrations": [vars(r) for r in view.part(BIOMETRIC_REGISTRATIONS)],
             "providers": [asdict(summary) for summary in view.part(PROVIDERS)],
             "is_locked": lock is not None,
             "lock_created_at": rfc3339(lock.created_at) if lock is not None else None,

@@ -8,6 +8,7 @@ from keystile.api.auth import ConsumerProject
 from keystile.api.context import Ctx, RequestContext
 from keystile.api.credential_cache import CachedProject
 from keystile.api.schemas.ids import (
+    BiometricRegistrationId,
     CryptoWalletId,
     EmailId,
     OAuthUserRegistrationId,
@@ -116,6 +117,13 @@ async def delete_crypto_wallet(
     crypto_wallet_id: CryptoWalletId, ctx: Ctx, project: ConsumerProject
 ) -> UserResponse:
     return await _detach("crypto_wallet", crypto_wallet_id, ctx, project)
+
+
+@router.delete("/biometric_registrations/{biometric_registration_id}", response_model=UserResponse)
+async def delete_biometric_registration(
+    biometric_registration_id: BiometricRegistrationId, ctx: Ctx, project: ConsumerProject
+) -> UserResponse:
+    return await _detach("biometric_registration", biometric_registration_id, ctx, project)
 
 
 @router.put("/{user_id}/exchange_primary_factor", response_model=UserResponse)
