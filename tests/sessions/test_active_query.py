@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from keystile.api.schemas.users import user_out
 from keystile.db.direct_reads import engine_fetch_all
 from keystile.db.uow import unit_of_work
+from keystile.factors.biometrics.models import BiometricRegistration
 from keystile.factors.crypto_wallets.models import CryptoWallet
 from keystile.factors.oauth.models import OAuthRegistration
 from keystile.factors.passwords.models import UserPassword
@@ -41,8 +42,8 @@ Sessions = async_sessionmaker[Any]
 
 def give_every_part(db: AsyncSession, project_id: str, user_id: str, phone_number: str) -> None:
     """A second (verified, older) email, a phone, a password, an active lock, TOTPs (one verified, one
-    pending and one pending past its deadline: not listed), a WebAuthn and an OAuth registration, and a
-    crypto wallet."""
+    pending and one pending past its deadline: not listed), a WebAuthn and an OAuth registration, a
+    crypto wallet and a biometric registration."""
     owner = {"project_id": project_id, "user_id": user_id}
     earlier = NOW - timedelta(days=1)
     db.add_all(
@@ -118,6 +119,13 @@ def give_every_part(db: AsyncSession, project_id: str, user_id: str, phone_numbe
                 crypto_wallet_id=new_id("crypto-wallet"),
                 crypto_wallet_type="solana",
                 crypto_wallet_address=new_id("w")[-36:],
+                verified=True,
+                created_at=NOW,
+                **owner,
+            ),
+            BiometricRegistration(
+                biometric_registration_id=new_id("biometric-registration"),
+                public_key=new_id("k")[-44:],
                 verified=True,
                 created_at=NOW,
                 **owner,
