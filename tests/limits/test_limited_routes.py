@@ -71,6 +71,8 @@ ATTEMPTS = {
     # Tells whether an address has an account: counted per IP like a credential tried.
     "/sdk/v1/users/search",
     "/sdk/v1/b2b/magic_links/authenticate",
+    "/sdk/v1/biometrics/register",
+    "/sdk/v1/biometrics/authenticate",
 }
 SESSION_CHECKS = {
     "/v1/sessions/authenticate",
