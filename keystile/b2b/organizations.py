@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from keystile.b2b import erasure, policy, search
 from keystile.b2b.models import Organization
-from keystile.b2b.organizations_repository import ALLOWED, CLAIMED, OrganizationRepository
+from keystile.b2b.organization_rows import ALLOWED, CLAIMED
+from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.permissions import DELETE, organization_actions
 from keystile.b2b.sessions import acting_member
 from keystile.b2b.views import OrganizationView

@@ -3,13 +3,11 @@ one project."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, or_, select
 
-from keystile.b2b import policy
+from keystile.b2b import organization_rows, policy
 from keystile.b2b.models import (
     B2BMagicLinkToken,
     IntermediateSession,
@@ -19,16 +17,10 @@ from keystile.b2b.models import (
     Organization,
     OrganizationDomain,
 )
-from keystile.b2b.sso.models import OIDCConnection, SAMLConnection
 from keystile.b2b.sso.repository import external_or_own_model
 from keystile.b2b.views import OrganizationView
 from keystile.db.pages import Position
 from keystile.db.project_rows import ProjectScoped, joined_on
-from keystile.rbac import service as rbac
-
-ALLOWED, CLAIMED = "allowed", "claimed"
-ACTIVE = "active"  # an SSO connection's status once complete
-
 
 # Search pages run in creation order, ties broken by id.
 ORGANIZATION_ORDER = (Organization.created_at, Organization.organization_id)
@@ -59,62 +51,21 @@ class OrganizationRepository(ProjectScoped):
 
     async def views(self, organizations: Sequence[Organization]) -> list[OrganizationView]:
         """Each organization with its email domains, active SSO connections and custom roles, in one
-        query of each for the whole batch."""
+        query for the whole batch (`organization_rows`)."""
         ids = [org.organization_id for org in organizations]
-        active = await self._active_connections(ids)
-        custom_roles = await rbac.organizations_role_documents(self.db, self.project_id, ids)
-        domains: dict[tuple[str, str], list[str]] = defaultdict(list)
-        if ids:
-            for row in await self.db.scalars(
-                select(OrganizationDomain)
-                .where(
-                    OrganizationDomain.project_id == self.project_id,
-                    OrganizationDomain.organization_id.in_(ids),
-                )
-                .order_by(OrganizationDomain.domain)
-            ):
-                domains[(row.organization_id, row.kind)].append(row.domain)
-        return [
-            OrganizationView(
-                org,
-                domains[(org.organization_id, ALLOWED)],
-                domains[(org.organization_id, CLAIMED)],
-                active[org.organization_id],
-                custom_roles.get(org.organization_id, []),
+        rows = (
+            await self.db.execute(
+                organization_rows.parts_statement(), {"project_id": self.project_id, "organization_ids": ids}
             )
-            for org in organizations
-        ]
+            if ids
+            else []
+        )
+        return organization_rows.views(organizations, rows)
 
     async def owns_connection(self, organization_id: str, connection_id: str) -> bool:
         model = external_or_own_model(connection_id)
         found = await self.find_by(model, organization_id=organization_id, connection_id=connection_id)
         return found is not None
-
-    async def _active_connections(self, ids: list[str]) -> dict[str, list[dict[str, str]]]:
-        """The active SAML and OIDC connections of each organization, oldest first."""
-        found: dict[str, list[tuple[datetime, dict[str, str]]]] = defaultdict(list)
-        for model in (SAMLConnection, OIDCConnection) if ids else ():
-            columns = (model.connection_id, model.display_name, model.identity_provider)
-            query = select(model.organization_id, model.created_at, *columns).where(
-                model.project_id == self.project_id, model.organization_id.in_(ids), model.status == ACTIVE
-            )
-            for (
-                organization_id,
-                created_at,
-                connection_id,
-                display_name,
-                identity_provider,
-            ) in await self.db.execute(query):
-                entry = {
-                    "connection_id": connection_id,
-                    "display_name": display_name,
-                    "identity_provider": identity_provider,
-                }
-                found[organization_id].append((created_at, entry))
-        ordered = {
-            org: [entry for _, entry in sorted(rows, key=lambda row: row[0])] for org, rows in found.items()
-        }
-        return defaultdict(list, ordered)
 
     async def set_domains(self, organization_id: str, kind: str, domains: list[str]) -> None:
         await self.delete_by(OrganizationDomain, organization_id=organization_id, kind=kind)
@@ -145,7 +96,7 @@ class OrganizationRepository(ProjectScoped):
             .join(OrganizationDomain, joined_on(OrganizationDomain, Organization, "organization_id"))
             .where(
                 OrganizationDomain.project_id == self.project_id,
-                OrganizationDomain.kind == ALLOWED,
+                OrganizationDomain.kind == organization_rows.ALLOWED,
                 OrganizationDomain.domain == domain,
                 Organization.email_jit_provisioning == policy.RESTRICTED,
                 vouched,

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, exists, false, func, select, true
 
 from keystile.b2b import policy
 from keystile.b2b.models import Member, Organization, OrganizationDomain
-from keystile.b2b.organizations_repository import ALLOWED, CLAIMED
+from keystile.b2b.organization_rows import ALLOWED, CLAIMED
 from keystile.errors import KeystileError
 from keystile.identity.contact import normalize_email, normalize_phone
 from keystile.search_operands import Filters, boolean, contains_pattern, string, strings

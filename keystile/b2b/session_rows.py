@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 from keystile.b2b.models import Member, MemberSession, Organization, OrganizationDomain
-from keystile.b2b.organizations_repository import ALLOWED, CLAIMED
+from keystile.b2b.organization_rows import ALLOWED, CLAIMED
 from keystile.b2b.views import MemberView, OrganizationView
 from keystile.db.base import UTCDateTime, detached
 from keystile.sessions.active_query import Rows, SessionQueries, SessionRowsLayout, table_of

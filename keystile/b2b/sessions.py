@@ -10,7 +10,7 @@ from typing import Any
 
 from keystile.b2b import policy as b2b_policy
 from keystile.b2b.members_repository import MemberRepository
-from keystile.b2b.models import Member, MemberSession
+from keystile.b2b.models import Member, MemberSession, Organization
 from keystile.b2b.organizations_repository import OrganizationRepository
 from keystile.b2b.permissions import Actor
 from keystile.b2b.repository import MemberSessionRepository
@@ -89,18 +89,25 @@ async def _name(call: Call, credentials: MemberCredentials) -> SessionName:
     )
 
 
-async def current(call: Call, credentials: MemberCredentials) -> tuple[MemberSession, MemberView]:
-    """The active session named by exactly one of a token and a JWT, with its member, in this unit of
-    work (unchanged)."""
-    db, project_id, now = call.db, call.project_id, call.now
+async def _current_rows(
+    call: Call, credentials: MemberCredentials
+) -> tuple[MemberSession, Member, Organization]:
+    """The active session named by exactly one of a token and a JWT, with its member and organization
+    rows, in this unit of work (unchanged)."""
     name = await _name(call, credentials)
-    found = await MemberSessionRepository(db, project_id).active(
-        token_digest=name.token_digest, session_id=name.session_id, now=now
+    found = await MemberSessionRepository(call.db, call.project_id).active(
+        token_digest=name.token_digest, session_id=name.session_id, now=call.now
     )
     if found is None or not named(name, found[0]):
         raise KeystileError("session_not_found")
-    session, member, organization = found
-    view = (await OrganizationRepository(db, project_id).views([organization]))[0]
+    return found
+
+
+async def current(call: Call, credentials: MemberCredentials) -> tuple[MemberSession, MemberView]:
+    """The active session named by exactly one of a token and a JWT, with its member, in this unit of
+    work (unchanged)."""
+    session, member, organization = await _current_rows(call, credentials)
+    view = (await OrganizationRepository(call.db, call.project_id).views([organization]))[0]
     return session, MemberView(member, view)
 
 
@@ -115,8 +122,9 @@ async def start_or_extend(
     lifetime = policy.session_lifetime(minutes)
     if request.session_token or request.session_jwt:
         credentials = MemberCredentials(request.session_token, request.session_jwt)
-        session, owner = await current(call, credentials)
-        if owner.member.member_id != member.member.member_id:
+        # The organization's view of the session's member is not needed: only whose session it is.
+        session, owner, _ = await _current_rows(call, credentials)
+        if owner.member_id != member.member.member_id:
             raise KeystileError("user_id_mismatch", "The session belongs to a different member.")
         extended = lifetime if request.duration_minutes is not None else None
         lifecycle.extend(session, factors, request.custom_claims, extended, now)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from keystile.db.base import Base
 from keystile.db.pages import Conditions, CreationOrder, Position, page_in_creation_order
@@ -58,6 +59,12 @@ class ProjectScoped:
     def __init__(self, db: AsyncSession, project_id: str) -> None:
         self.db = db
         self.project_id = project_id
+
+    async def attached(self, row: Row) -> Row:
+        """`row`, read without the ORM (`detached`), in the session as a loaded row (or the session's
+        own copy), so that changing it is written as usual."""
+        make_transient_to_detached(row)
+        return await self.db.merge(row, load=False)
 
     async def find_by(self, model: type[Row], *, for_update: bool = False, **values: Any) -> Row | None:
         """The project's row of `model` whose columns hold `values`."""

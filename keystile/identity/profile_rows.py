@@ -6,20 +6,35 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, literal_column
 from sqlalchemy.sql.type_api import TypeEngine
 
+from keystile.db.base import Base
 from keystile.db.dialects import TypedNull
 from keystile.identity.profile import ProfilePart, Row
 
 
-class PartRows:
+class RowPart(Protocol):
+    """What a layout needs of a part: its table's model and the columns it reads (`ProfilePart`, and
+    B2B's organization parts)."""
+
+    @property
+    def model(self) -> type[Base]: ...
+
+    @property
+    def columns(self) -> tuple[str, ...]: ...
+
+
+P = TypeVar("P", bound=RowPart)
+
+
+class PartRows(Generic[P]):
     """The layout of `parts`' rows: each column of a part takes the first free value column of its
     type, so the union is as wide as the widest part of each type (not the sum of all parts)."""
 
-    def __init__(self, parts: Sequence[ProfilePart[Any]]) -> None:
+    def __init__(self, parts: Sequence[P]) -> None:
         self.parts = tuple(parts)
         self.types: list[TypeEngine[Any]] = []
         self._slots: list[tuple[int, ...]] = []
@@ -58,6 +73,6 @@ class PartRows:
 
 
 @cache
-def part_rows(parts: tuple[ProfilePart[Any], ...]) -> PartRows:
+def part_rows(parts: tuple[ProfilePart[Any], ...]) -> PartRows[ProfilePart[Any]]:
     """The layout of `parts` (`profile_parts()`), worked out once."""
     return PartRows(parts)

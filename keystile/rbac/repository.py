@@ -26,17 +26,6 @@ class PolicyRepository:
         )
         return {owner: document for owner, document in rows}
 
-    async def organization_documents(self, organization_ids: list[str]) -> dict[str, dict[str, Any]]:
-        """The stored documents of these organizations, by organization id."""
-        if not organization_ids:
-            return {}
-        rows = await self.db.execute(
-            select(RbacPolicy.organization_id, RbacPolicy.document).where(
-                RbacPolicy.project_id == self.project_id, RbacPolicy.organization_id.in_(organization_ids)
-            )
-        )
-        return {owner: document for owner, document in rows}
-
     async def put(self, organization_id: str, document: dict[str, Any], now: datetime) -> None:
         row = await self.db.get(RbacPolicy, (self.project_id, organization_id), with_for_update=True)
         if row is None:

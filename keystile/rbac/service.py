@@ -47,12 +47,9 @@ async def organization_roles(db: AsyncSession, project_id: str, organization_id:
     return _roles(await repo.documents(organization_id), organization_id)
 
 
-async def organizations_role_documents(
-    db: AsyncSession, project_id: str, organization_ids: list[str]
-) -> dict[str, list[dict[str, Any]]]:
-    """Each organization's custom roles as Stytch's `custom_roles` shows them (one query)."""
-    documents = await PolicyRepository(db, project_id).organization_documents(organization_ids)
-    return {owner: [role_document(role) for role in _roles(documents, owner)] for owner in documents}
+def custom_role_documents(stored: dict[str, Any]) -> list[dict[str, Any]]:
+    """An organization's stored custom roles (its document) as Stytch's `custom_roles` shows them."""
+    return [role_document(role_of(item)) for item in stored["roles"]]
 
 
 async def set_organization_roles(

@@ -43,7 +43,7 @@ def _of_the_sessions_user(table: FromClause) -> ColumnElement[bool]:
 class _UserSessionRows:
     """The query and the decoding of user sessions' rows, for the profile parts `layout` has."""
 
-    def __init__(self, layout: PartRows) -> None:
+    def __init__(self, layout: PartRows[ProfilePart[Any]]) -> None:
         self.layout = layout
 
     def statement(self, match: Column[str], keys: int) -> CompoundSelect[Any]:

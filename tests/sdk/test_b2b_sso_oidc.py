@@ -18,13 +18,25 @@ from keystile.b2b.models import Member
 from keystile.b2b.sso.models import OIDCConnection, SSOToken
 from keystile.cli.runtime import run_in_transaction
 from keystile.config import Settings
-from tests.sdk.test_b2b_sso_saml import APP, SIGNUP, b2b, count, organization, sso_project, sso_server
+from tests.sdk.test_b2b_passwords import STRONG, member_with_password
+from tests.sdk.test_b2b_sso_saml import (
+    APP,
+    SIGNUP,
+    b2b,
+    count,
+    idp,
+    organization,
+    sso_project,
+    sso_server,
+)
+from tests.sdk.test_b2b_sso_saml import active_connection as active_saml_connection
 from tests.support.b2b_mail import error_of, new_domain
 from tests.support.node_sdk import run_node_scenario
 from tests.support.oidc_provider import OidcProvider, oidc_provider
+from tests.support.saml_idp import SamlIdP
 from tests.support.server import KeystileServer, Project
 
-__all__ = ["b2b", "sso_project", "sso_server"]  # fixtures shared with the SAML tests
+__all__ = ["b2b", "idp", "sso_project", "sso_server"]  # fixtures shared with the SAML tests
 
 
 @pytest.fixture(scope="module")
@@ -305,3 +317,29 @@ def test_organization_shows_its_active_and_default_connections(
     b2b.sso.delete_connection(org, second.connection.connection_id)
     after = b2b.organizations.get(org).organization
     assert (after.sso_active_connections, after.sso_default_connection_id) == ([], None)
+
+
+def test_a_password_login_shows_the_organization_as_organizations_get_does(
+    b2b: stytch.B2BClient, provider: OidcProvider, idp: SamlIdP
+) -> None:
+    """A password login reads the organization with the member's password in one statement (issue
+    #25), and shows the same Organization: allowed email domains in order, active SAML and OIDC
+    connections oldest first (not a pending one), custom roles; named by id or by slug."""
+    slug, domains = new_domain("slug"), sorted(new_domain() for _ in range(2))
+    org = organization(b2b, organization_slug=slug, email_allowed_domains=domains[::-1])
+    oidc = active_connection(b2b, provider, org)
+    saml = active_saml_connection(b2b, idp, org)
+    b2b.sso.oidc.create_connection(organization_id=org, display_name="Pending")
+    role = {"role_id": "auditor", "description": "Reads the books", "permissions": []}
+    b2b.rbac.organizations.set_org_policy(org, {"roles": [role]})
+    email = member_with_password(b2b, org)
+    shown = b2b.organizations.get(org).organization
+    assert [c.connection_id for c in shown.sso_active_connections] == [oidc, saml]
+    assert shown.email_allowed_domains == domains
+    assert [r.role_id for r in shown.custom_roles] == ["auditor"]
+    member = b2b.organizations.members.get(organization_id=org, email_address=email).member
+    for ref in (org, slug):
+        login = b2b.passwords.authenticate(organization_id=ref, email_address=email, password=STRONG)
+        assert login.member_authenticated and login.organization_id == org
+        assert login.organization == shown
+        assert login.member == member

@@ -209,14 +209,12 @@ async def reset_existing(
 ) -> Entry:
     """Replace a password by proving the current one (a password that must be reset cannot be)."""
     address = normalize_email(email)
-    organization = await organization_view(call, organization_ref)
-    rules = await project_rules(call.db, call.project_id)
-    check_new_password(new_password, rules, address)
-    found = await member_credentials(call, organization, address)
+    found = await member_credentials(call, organization_ref, address)
+    check_new_password(new_password, found.rules, address)
     member = await checked_password(call, found, existing_password, parameters)
-    await set_password(call, member, new_password, rules, parameters)
+    await set_password(call, member, new_password, found.rules, parameters)
     factors = [password_factor(call.now)]
-    return await _entered(call, MemberView(member, organization), factors, request, None)
+    return await _entered(call, MemberView(member, found.organization), factors, request, None)
 
 
 def _same_organization(organization: OrganizationView, present: MemberView) -> None:

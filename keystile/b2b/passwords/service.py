@@ -62,29 +62,31 @@ async def organization_member(call: Call, organization: OrganizationView, addres
     return None if found is None or found.status == "deleted" else found
 
 
-async def member_credentials(
-    call: Call, organization: OrganizationView, address: str
-) -> PasswordCredentials | None:
-    """The organization's member of this address (unless deleted) with its password, the password's
-    lock and the project's rules, in one read."""
-    found = await MemberPasswordRepository(call.db, call.project_id).credentials(
-        organization.organization_id, address
-    )
-    return None if found is None or found.member.status == "deleted" else found
+async def member_credentials(call: Call, organization_ref: str, address: str) -> PasswordCredentials:
+    """The organization `organization_ref` (else `organization_not_found`) with its view, its member of
+    this address with the password it holds, the password's and the member's locks and the project's
+    rules, in one read."""
+    repo = MemberPasswordRepository(call.db, call.project_id)
+    found = await repo.credentials(organization_ref, address)
+    if found is None:
+        raise KeystileError("organization_not_found")
+    return found
 
 
 async def checked_password(
-    call: Call, found: PasswordCredentials | None, password: str, parameters: Argon2Parameters
+    call: Call, found: PasswordCredentials, password: str, parameters: Argon2Parameters
 ) -> Member:
     """The member of `found` if `password` matches its password (see `checked_row`) and the member is
-    not locked; no member, or none with a password, answers as a wrong password does, as slowly."""
-    if found is None or found.password is None:
+    not locked; no member (or a deleted one), or none with a password, answers as a wrong password
+    does, as slowly."""
+    member = found.member
+    if member is None or member.status == "deleted" or found.password is None:
         await decoy_check(password, parameters)
         raise KeystileError("unauthorized_credentials")
     if found.member_lock is not None and lockout.is_locked(found.member_lock, call.now):
         raise KeystileError("user_lock_limit_reached")  # a member locked by another factor
     await checked_row(call, found.password, found.lock, password, found.rules, parameters)
-    return found.member
+    return member
 
 
 async def checked_row(
@@ -132,15 +134,14 @@ async def authenticate(
     """Log a member in to an organization by password: a member session, or an intermediate session
     when the organization does not allow passwords (`primary_required`) or wants MFA."""
     address = normalize_email(email)
-    organization = await organization_view(call, organization_ref)
-    found = await member_credentials(call, organization, address)
+    found = await member_credentials(call, organization_ref, address)
     member = await checked_password(call, found, password, parameters)
     presented = (
         await intermediate.presented(call, intermediate_session_token) if intermediate_session_token else None
     )
     return await enter(
         call,
-        member=MemberView(member, organization),
+        member=MemberView(member, found.organization),
         factors=[password_factor(call.now)],
         request=request,
         presented=presented,

@@ -53,7 +53,7 @@ class HeadRows:
 class CredentialRows:
     """The statement (parameters `project_id`, `email`, `now`) and its decoding, for `parts`' layout."""
 
-    def __init__(self, layout: PartRows) -> None:
+    def __init__(self, layout: PartRows[ProfilePart[Any]]) -> None:
         self.layout = layout
         self.tables = [_table(model) for model in HEAD_MODELS]
         self.listed_start = sum(len(table.c) for table in self.tables)

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
-
-from sqlalchemy.orm import make_transient_to_detached
 
 from keystile.credentials.imported import StoredHash
 from keystile.credentials.policy import PasswordRules, rules_of
@@ -18,8 +15,6 @@ from keystile.identity.models import User, UserEmail, UserLock
 from keystile.identity.profile import profile_parts
 from keystile.identity.views import UserView
 from keystile.ids import new_id
-
-Row = TypeVar("Row", UserEmail, User, UserPassword)
 
 
 def stored_hash(row: UserPassword) -> StoredHash:
@@ -50,16 +45,11 @@ class PasswordRepository(ProjectScoped):
         found = rows.decode((await self.db.execute(statement, parameters)).all())
         if found is None:
             return None
-        user = await self._attached(found.user)
-        password = await self._attached(found.password) if found.password is not None else None
+        user = await self.attached(found.user)
+        password = await self.attached(found.password) if found.password is not None else None
         found.view.user = user
         rules = rules_of(found.policy)
-        return Credentials(await self._attached(found.email), user, password, found.lock, rules, found.view)
-
-    async def _attached(self, row: Row) -> Row:
-        """`row`, read without the ORM, in the session as a loaded row (or the session's own copy)."""
-        make_transient_to_detached(row)
-        return await self.db.merge(row, load=False)
+        return Credentials(await self.attached(found.email), user, password, found.lock, rules, found.view)
 
     async def of_user(self, user_id: str) -> UserPassword | None:
         return await self.find_by(UserPassword, user_id=user_id)
