@@ -12,7 +12,7 @@ from keystile.b2b.oauth_registrations import OAuthRegistrationRepository
 from keystile.calls import Call
 from keystile.errors import KeystileError
 from keystile.factors.oauth.client import ProviderTokens
-from keystile.factors.oauth.flow import encrypted_tokens, refreshed, stored_tokens
+from keystile.factors.oauth.flow import encrypted_tokens, refreshed, stored_tenant_ids, stored_tokens
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class ProviderRegistration:
 
     provider_subject: str
     provider_tenant_id: str
+    provider_tenant_ids: list[str]
     tokens: ProviderTokens
     access_token_expires_in: int | None
 
@@ -30,11 +31,12 @@ async def _registration(call: Call, row: MemberOAuthRegistration) -> ProviderReg
     refresh token (when the provider issued one) and the new tokens stored in its place."""
     assert row.provider_tokens_encrypted is not None
     held = stored_tokens(row.provider_tokens_encrypted, call)
+    tenants = stored_tenant_ids(row.provider_tokens_encrypted, call, row.provider_tenant_id)
     if held.expires_at is not None and held.expires_at <= call.now and held.refresh_token:
         held = await refreshed(call, row.provider, held)
-        row.provider_tokens_encrypted = encrypted_tokens(call, held)
+        row.provider_tokens_encrypted = encrypted_tokens(call, held, tenant_ids=tenants)
     left = None if held.expires_at is None else max(0, int((held.expires_at - call.now).total_seconds()))
-    return ProviderRegistration(row.provider_subject, row.provider_tenant_id, held, left)
+    return ProviderRegistration(row.provider_subject, row.provider_tenant_id, tenants, held, left)
 
 
 async def registrations(

@@ -20,7 +20,16 @@ from keystile.calls import Call
 from keystile.db import single_use
 from keystile.errors import KeystileError
 from keystile.factors.common import authentication_factor
-from keystile.factors.oauth.flow import FlowPlan, Returned, Started, begin, configured, encrypted_tokens
+from keystile.factors.oauth import client
+from keystile.factors.oauth.flow import (
+    FlowPlan,
+    Returned,
+    Started,
+    begin,
+    configured,
+    encrypted_tokens,
+    stored_tenant_ids,
+)
 from keystile.factors.oauth.providers import value_at
 from keystile.ids import new_id
 from keystile.projects.models import Project
@@ -33,12 +42,21 @@ TOKEN_LIFETIME: Final = timedelta(minutes=10)
 TENANT_CLAIMS: Final = {"google": "hd", "microsoft": "tid", "slack": "https://slack.com/team_id"}
 
 
+def sole_tenant(tenants: list[str]) -> str:
+    """The `provider_tenant_id` Stytch shows: the one tenant, only when there is exactly one."""
+    return tenants[0] if len(tenants) == 1 else ""
+
+
 @dataclass(frozen=True)
 class OAuthDiscovery:
     discovery: Discovery
     provider_type: str
-    provider_tenant_id: str
+    provider_tenant_ids: list[str]
     full_name: str
+
+    @property
+    def provider_tenant_id(self) -> str:
+        return sole_tenant(self.provider_tenant_ids)
 
 
 async def b2b_project(db: AsyncSession, public_token: str | None) -> Project:
@@ -75,37 +93,43 @@ async def start(
 @dataclass(frozen=True)
 class Vouched:
     """What a provider vouched for at the end of a B2B flow: the verified address, the account's
-    tenant (workspace, team) and name."""
+    tenants (workspace, team, organizations) and name."""
 
     email: str
-    tenant: str
+    tenants: list[str]
     name: str
 
 
-def vouched(done: Returned) -> Vouched:
-    """The verified address, tenant and name of a returned B2B flow (`oauth_provider_error` when the
-    provider vouched for no address)."""
+async def _tenants(done: Returned) -> list[str]:
+    """The account's tenants: the one its profile names, or the organizations the provider lists."""
+    if done.config.provider.organizations is not None:
+        at = await client.provider_endpoints(done.config)
+        return await client.organization_ids(done.config, at, done.issued.access_token)
+    tenant = value_at(done.profile, TENANT_CLAIMS.get(done.config.provider.name))
+    return [tenant] if isinstance(tenant, str) and tenant else []
+
+
+async def vouched(done: Returned) -> Vouched:
+    """The verified address, tenants and name of a returned B2B flow (`oauth_provider_error` when the
+    provider vouched for no address, or failed to list the account's organizations)."""
     email = done.account.verified_email
     if email is None:
         raise KeystileError("oauth_provider_error", "The OAuth provider vouched for no email address.")
-    tenant, name = (
-        value_at(done.profile, TENANT_CLAIMS.get(done.config.provider.name)),
-        done.profile.get("name"),
-    )
-    return Vouched(email, tenant if isinstance(tenant, str) else "", name if isinstance(name, str) else "")
+    name = done.profile.get("name")
+    return Vouched(email, await _tenants(done), name if isinstance(name, str) else "")
 
 
-def finish(call: Call, done: Returned) -> str:
+async def finish(call: Call, done: Returned) -> str:
     """The app's discovery URL with a `discovery_oauth` token for the provider's verified address."""
-    return hand_token(call, done, B2BDiscoveryOAuthToken, "oauth-discovery-token", TOKEN_TYPE)
+    return await hand_token(call, done, B2BDiscoveryOAuthToken, "oauth-discovery-token", TOKEN_TYPE)
 
 
-def hand_token(
+async def hand_token(
     call: Call, done: Returned, model: type[HandedToken], id_kind: str, token_type: str, **columns: str
 ) -> str:
     """The app's redirect URL with a new single-use token of `model` (and its `columns`) for the account
-    the provider vouched for, keeping the provider's tokens encrypted."""
-    found = vouched(done)
+    the provider vouched for, keeping the provider's tokens (and the account's tenants) encrypted."""
+    found = await vouched(done)
     token = tokens.new_token()
     call.db.add(
         model(
@@ -116,11 +140,11 @@ def hand_token(
             email_address=found.email,
             provider=done.config.provider.name,
             provider_subject=done.account.subject,
-            provider_tenant_id=found.tenant,
+            provider_tenant_id=sole_tenant(found.tenants),
             full_name=found.name,
             profile_picture_url=done.account.picture,
             locale=done.account.locale,
-            provider_tokens_encrypted=encrypted_tokens(call, done.issued),
+            provider_tokens_encrypted=encrypted_tokens(call, done.issued, tenant_ids=found.tenants),
             created_at=call.now,
             expires_at=call.now + TOKEN_LIFETIME,
             **columns,
@@ -143,4 +167,5 @@ async def authenticate(call: Call, *, token: str, code_verifier: str | None) -> 
         "oauth", f"oauth_{row.provider}", call.now, **{f"{row.provider}_oauth_factor": details}
     )
     found = await discover_with(call, row.email_address, factor, proven=True)
-    return OAuthDiscovery(found, row.provider, row.provider_tenant_id, row.full_name)
+    tenants = stored_tenant_ids(row.provider_tokens_encrypted, call, row.provider_tenant_id)
+    return OAuthDiscovery(found, row.provider, tenants, row.full_name)

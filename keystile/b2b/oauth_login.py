@@ -29,6 +29,7 @@ from keystile.factors.oauth.flow import (
     begin,
     configured,
     returned_account,
+    stored_tenant_ids,
     stored_tokens,
 )
 from keystile.projects.service import resolve_redirect_url
@@ -88,17 +89,19 @@ async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, publ
     done = await returned_account(call, callback_id=callback_id, returned=returned, public_url=public_url)
     organization_id = done.flow.organization_id
     if organization_id is None:
-        return oauth_discovery.finish(call, done)
-    return oauth_discovery.hand_token(
+        return await oauth_discovery.finish(call, done)
+    return await oauth_discovery.hand_token(
         call, done, B2BOAuthToken, "oauth-token", TOKEN_TYPE, organization_id=organization_id
     )
 
 
-def _admits_tenant(organization: OrganizationView, provider: str, tenant: str) -> bool:
-    """JIT provisioning by OAuth tenant, per `oauth_tenant_jit_provisioning` and `allowed_oauth_tenants`."""
+def _admits_tenant(organization: OrganizationView, provider: str, tenants: list[str]) -> bool:
+    """JIT provisioning by OAuth tenant, per `oauth_tenant_jit_provisioning` and `allowed_oauth_tenants`:
+    any of the account's tenants allowed."""
     settings = organization.organization
     allowed = (settings.allowed_oauth_tenants or {}).get(provider) or []
-    return settings.oauth_tenant_jit_provisioning == policy.RESTRICTED and bool(tenant) and tenant in allowed
+    listed = {str(one) for one in allowed} if isinstance(allowed, list) else set()
+    return settings.oauth_tenant_jit_provisioning == policy.RESTRICTED and not listed.isdisjoint(tenants)
 
 
 async def _member(call: Call, organization: OrganizationView, row: B2BOAuthToken) -> Member:
@@ -107,7 +110,8 @@ async def _member(call: Call, organization: OrganizationView, row: B2BOAuthToken
     repo = MemberRepository(call.db, call.project_id)
     member = await repo.by_email(organization.organization_id, row.email_address, for_update=True)
     if member is None:
-        joins = _admits_tenant(organization, row.provider, row.provider_tenant_id)
+        tenants = stored_tenant_ids(row.provider_tokens_encrypted, call, row.provider_tenant_id)
+        joins = _admits_tenant(organization, row.provider, tenants)
         if not (joins or organization.admits_by_email_domain(row.email_address)):
             raise KeystileError("invalid_email_for_jit_provisioning")
         new = NewMember(name=row.full_name or None)

@@ -19,6 +19,7 @@ from keystile.errors import KeystileError
 from keystile.factors.oauth import configuration
 from keystile.factors.oauth.models import OAuthProviderConfig
 from keystile.logs import configure_logging
+from keystile.projects.service import get_project
 
 app = typer.Typer(help="OAuth social login.", no_args_is_help=True)
 providers_app = typer.Typer(help="A project's OAuth providers.", no_args_is_help=True)
@@ -31,8 +32,8 @@ Name = Annotated[str, typer.Option("--provider", help="google, github, microsoft
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
 
-def _shown(row: OAuthProviderConfig, settings: Settings) -> dict[str, Any]:
-    """A configuration as printed: never its client secret."""
+def _shown(row: OAuthProviderConfig, settings: Settings, vertical: str) -> dict[str, Any]:
+    """A configuration (of a project of `vertical`) as printed: never its client secret."""
     return {
         "provider": row.provider,
         "client_id": row.client_id,
@@ -41,7 +42,7 @@ def _shown(row: OAuthProviderConfig, settings: Settings) -> dict[str, Any]:
         "authorize_url": row.authorize_url,
         "token_url": row.token_url,
         "userinfo_url": row.userinfo_url,
-        "scopes": list(configuration.scopes_of(row)),
+        "scopes": list(configuration.scopes_of(row, vertical)),
         "updated_at": rfc3339(row.updated_at),
     }
 
@@ -85,7 +86,7 @@ def set_provider(
         row = await configuration.set_provider(
             db, cipher, project_id=project_id, name=name, options=options, now=now
         )
-        return _shown(row, settings)
+        return _shown(row, settings, (await get_project(db, project_id)).vertical)
 
     shown = _run(settings, work)
     if as_json:
@@ -101,7 +102,9 @@ def list_providers(project_id: Project, as_json: AsJson = False) -> None:
     configure_logging(settings)
 
     async def work(db: AsyncSession) -> list[dict[str, Any]]:
-        return [_shown(row, settings) for row in await configuration.list_providers(db, project_id)]
+        rows = await configuration.list_providers(db, project_id)
+        vertical = (await get_project(db, project_id)).vertical
+        return [_shown(row, settings, vertical) for row in rows]
 
     shown = _run(settings, work)
     if as_json:

@@ -3,8 +3,10 @@ built on Authlib's authorization server and resource protector on Flask, on GitH
 form at `/login/oauth/authorize` (PKCE S256 honoured), `/login/oauth/access_token` (client
 credentials in the body, as GitHub documents them; a form-encoded answer unless the client accepts
 JSON; granted scopes comma-separated; no expiry, no refresh token; a refused exchange answered 200
-with GitHub's error codes), and the API's `/user` and `/user/emails` (each address with its
-`primary` and `verified` flags; the latter needs the `user:email` scope)."""
+with GitHub's error codes), and the API's `/user`, `/user/emails` (each address with its `primary`
+and `verified` flags; the latter needs the `user:email` scope, which `user` includes) and
+`/user/orgs` (the account's organizations, paginated by `per_page`/`page` with a `Link` header; its
+private memberships only with `read:org`, which `write:org` and `admin:org` include)."""
 
 from __future__ import annotations
 
@@ -33,6 +35,28 @@ CLIENT_SECRET = "github-secret"
 TOKEN_PATH = "/login/oauth/access_token"
 # Authlib's error codes as GitHub's token endpoint names them.
 GITHUB_ERRORS = {"invalid_client": "incorrect_client_credentials", "invalid_grant": "bad_verification_code"}
+# GitHub's scopes that include others.
+IMPLIED_SCOPES = {
+    "user": ("read:user", "user:email", "user:follow"),
+    "write:org": ("read:org",),
+    "admin:org": ("write:org", "read:org"),
+}
+
+
+@dataclass
+class GithubOrganization:
+    id: int
+    login: str
+
+    def listed(self) -> dict[str, Any]:
+        """An item of `/user/orgs`."""
+        return {"login": self.login, "id": self.id, "node_id": f"O_{self.id}", "description": None}
+
+
+@dataclass
+class Membership:
+    organization: GithubOrganization
+    public: bool  # shown without `read:org`
 
 
 @dataclass
@@ -51,6 +75,10 @@ class GithubAccount:
     name: str | None
     emails: list[GithubEmail]
     email: str | None = None
+    memberships: list[Membership] = field(default_factory=list)
+
+    def join(self, organization: GithubOrganization, *, public: bool = False) -> None:
+        self.memberships.append(Membership(organization, public))
 
     def profile(self) -> dict[str, Any]:
         """The `/user` answer (the fields keystile and apps read)."""
@@ -116,7 +144,9 @@ class _Token:
     scope: str
 
     def get_scope(self) -> str:
-        return self.scope
+        """The granted scopes with those they include, as GitHub's API checks them."""
+        granted = self.scope.split()
+        return " ".join(dict.fromkeys([*granted, *(s for g in granted for s in IMPLIED_SCOPES.get(g, ()))]))
 
     def is_expired(self) -> bool:
         return False
@@ -135,6 +165,9 @@ class GithubProvider:
     codes: dict[str, _Code] = field(default_factory=dict)
     tokens: dict[str, _Token] = field(default_factory=dict)
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(583231))
+    page_size: int = 30  # GitHub's default `per_page`
+    max_page_size: int = 100  # GitHub's largest
+    organizations_down: bool = False  # `/user/orgs` answers 503
 
     @property
     def url(self) -> str:
@@ -147,6 +180,9 @@ class GithubProvider:
         account = GithubAccount(next(self.ids), login, name, [GithubEmail(*e) for e in emails], email)
         self.accounts[login] = account
         return account
+
+    def add_organization(self, login: str) -> GithubOrganization:
+        return GithubOrganization(next(self.ids), login)
 
     def configure(
         self, server: KeystileServer, project: Project, *, client_secret: str = CLIENT_SECRET
@@ -264,6 +300,25 @@ def _application(provider: GithubProvider) -> flask.Flask:
             {"email": e.email, "primary": e.primary, "verified": e.verified, "visibility": "private"}
             for e in listed
         ]
+
+    @app.route("/user/orgs")
+    @require()  # type: ignore[untyped-decorator]
+    def organizations() -> Any:
+        if provider.organizations_down:
+            return flask.Response("Service Unavailable", 503)
+        everything = "read:org" in current_token.get_scope().split()
+        listed = [
+            m.organization.listed()
+            for m in provider.accounts[current_token.login].memberships
+            if everything or m.public
+        ]
+        size = min(int(flask.request.args.get("per_page", provider.page_size)), provider.max_page_size)
+        page = int(flask.request.args.get("page", 1))
+        answer = flask.jsonify(listed[(page - 1) * size : page * size])
+        if page * size < len(listed):
+            next_page = urlencode({"per_page": size, "page": page + 1})
+            answer.headers["Link"] = f'<{flask.request.base_url}?{next_page}>; rel="next"'
+        return answer
 
     app.after_request(_github_answer)
     return app

@@ -99,7 +99,7 @@ def github_response(request_id: str, found: list[ProviderRegistration]) -> Githu
     registrations = [
         GithubRegistrationOut(
             provider_subject=one.provider_subject,
-            provider_tenant_ids=[one.provider_tenant_id] if one.provider_tenant_id else [],
+            provider_tenant_ids=one.provider_tenant_ids,
             access_token=one.tokens.access_token,
             scopes=one.tokens.scopes,
         )

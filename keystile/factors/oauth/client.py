@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
+from urllib.parse import urlencode
 
 import httpx
 from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
@@ -31,6 +32,10 @@ HTTP_ERRORS: Final = (httpx.HTTPError, authlib_http.HTTPError)
 ID_TOKEN_ALGORITHMS: Final = ["RS256"]
 LEEWAY_SECONDS: Final = 60
 PROVIDER_ERROR: Final = re.compile(r"[a-z_]{1,64}")
+# An organizations list is read a page of (at most) 100 at a time, GitHub's largest, following its
+# `Link: <…>; rel="next"` headers, up to this many pages.
+PAGE_SIZE: Final = 100
+MAX_PAGES: Final = 10
 # Parameters keystile sets itself; `provider_*` parameters of a start request cannot replace them.
 RESERVED: Final = frozenset(
     {"client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge",
@@ -70,17 +75,42 @@ def provider_failed(what: str) -> KeystileError:
     return KeystileError("oauth_provider_error", f"The OAuth provider failed to {what}.")
 
 
-async def _json(url: str, *, token: str | None = None) -> Any:
+def _headers(token: str | None) -> dict[str, str]:
     headers = {"Accept": "application/json"}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
+    return headers
+
+
+async def _json(url: str, *, token: str | None = None) -> Any:
     try:
         async with httpx.AsyncClient(timeout=TIMEOUT) as http:
-            answer = await http.get(url, headers=headers)
+            answer = await http.get(url, headers=_headers(token))
             answer.raise_for_status()
             return answer.json()
     except (httpx.HTTPError, ValueError) as error:
         raise provider_failed("answer") from error
+
+
+async def _listed(url: str, token: str) -> list[Any]:
+    """The items of a paginated list (each page a JSON array, the next one named by `Link`)."""
+    items: list[Any] = []
+    next_url: str | None = url
+    try:
+        async with httpx.AsyncClient(timeout=TIMEOUT) as http:
+            for _ in range(MAX_PAGES):
+                if next_url is None:
+                    break
+                answer = await http.get(next_url, headers=_headers(token))
+                answer.raise_for_status()
+                page = answer.json()
+                if not isinstance(page, list):
+                    raise ValueError("not a list")
+                items.extend(page)
+                next_url = answer.links.get("next", {}).get("url")
+    except (httpx.HTTPError, ValueError) as error:
+        raise provider_failed("list the account's organizations") from error
+    return items
 
 
 async def provider_endpoints(endpoints: Endpoints) -> ProviderEndpoints:
@@ -221,7 +251,26 @@ async def userinfo(endpoints: Endpoints, at: ProviderEndpoints, access_token: st
     profile = answer if isinstance(answer, dict) else {}
     listing = endpoints.provider.emails
     if listing is not None:
-        listed = await _json(f"{at.userinfo_url.split('?', 1)[0].rstrip('/')}/emails", token=access_token)
+        listed = await _json(_beside_userinfo(at, "emails"), token=access_token)
         items = value_at(listed, listing.items) if listing.items else listed
         profile = {**profile, "emails": items if isinstance(items, list) else []}
     return profile
+
+
+def _beside_userinfo(at: ProviderEndpoints, path: str) -> str:
+    """A URL beside the userinfo endpoint (GitHub's `/user/emails`, `/user/orgs`)."""
+    assert at.userinfo_url is not None
+    return f"{at.userinfo_url.split('?', 1)[0].rstrip('/')}/{path}"
+
+
+async def organization_ids(endpoints: Endpoints, at: ProviderEndpoints, access_token: str) -> list[str]:
+    """The ids of the organizations the account belongs to, where the provider lists them (GitHub's
+    `/user/orgs`; all of them with the `read:org` scope), in its order; a provider that fails to
+    answer is `oauth_provider_error`."""
+    listing = endpoints.provider.organizations
+    if listing is None or at.userinfo_url is None:
+        return []
+    url = f"{_beside_userinfo(at, listing)}?{urlencode({'per_page': PAGE_SIZE})}"
+    found = [value_at(item, "id") for item in await _listed(url, access_token)]
+    ids = [str(one) for one in found if isinstance(one, str | int) and not isinstance(one, bool)]
+    return list(dict.fromkeys(ids))

@@ -121,20 +121,21 @@ async def remove_provider(db: AsyncSession, project_id: str, name: str) -> None:
         raise KeystileError("oauth_config_not_found")
 
 
-def scopes_of(row: OAuthProviderConfig) -> tuple[str, ...]:
-    """The configured scopes, or the provider's defaults."""
-    return tuple(row.scopes.split()) if row.scopes else provider(row.provider).scopes
+def scopes_of(row: OAuthProviderConfig, vertical: str) -> tuple[str, ...]:
+    """The configured scopes, or the provider's defaults for a project of `vertical`."""
+    return tuple(row.scopes.split()) if row.scopes else provider(row.provider).default_scopes(vertical)
 
 
-def endpoints(row: OAuthProviderConfig, cipher: MultiFernet) -> Endpoints:
-    """The configuration's endpoints: its overrides, else the provider's built-in ones."""
+def endpoints(row: OAuthProviderConfig, cipher: MultiFernet, vertical: str) -> Endpoints:
+    """The configuration's endpoints (of a project of `vertical`): its overrides, else the provider's
+    built-in ones."""
     spec = provider(row.provider)
     return Endpoints(
         provider=spec,
         callback_id=row.callback_id,
         client_id=row.client_id,
         client_secret=cipher.decrypt(row.client_secret_encrypted.encode()).decode(),
-        scopes=scopes_of(row),
+        scopes=scopes_of(row, vertical),
         issuer=row.issuer or spec.issuer,
         authorize_url=row.authorize_url or spec.authorize_url,
         token_url=row.token_url or spec.token_url,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -30,6 +30,7 @@ from keystile.projects.models import Project
 from keystile.projects.service import get_project, project_by_public_token, resolve_redirect_url
 
 FLOW_LIFETIME: Final = timedelta(minutes=10)
+TENANT_IDS: Final = "provider_tenant_ids"  # their key beside the tokens stored at rest
 TOKEN_LIFETIME: Final = timedelta(minutes=10)
 
 
@@ -69,7 +70,8 @@ async def configured(call: Call, name: str) -> Endpoints:
     row = await ProviderConfigRepository(call.db, call.project_id).get(spec.name)
     if row is None:
         raise KeystileError("oauth_config_not_found")
-    return endpoints(row, call.keys.cipher)
+    project = await get_project(call.db, call.project_id)
+    return endpoints(row, call.keys.cipher, project.vertical)
 
 
 async def _attached_user(call: Call, token: str | None, provider_name: str) -> str | None:
@@ -229,17 +231,38 @@ async def finish(call: Call, *, callback_id: str, returned: ProviderReturn, publ
     return redirect_to_app(call, signed_in, done.issued, app_url, code_challenge=flow.code_challenge)
 
 
-def encrypted_tokens(call: Call, issued: client.ProviderTokens) -> str:
-    """The provider's tokens as stored at rest: JSON, encrypted with the project's cipher."""
+def encrypted_tokens(
+    call: Call, issued: client.ProviderTokens, *, tenant_ids: Sequence[str] | None = None
+) -> str:
+    """The provider's tokens as stored at rest: JSON, encrypted with the project's cipher; with them,
+    when given, the tenants the provider named for the account at that login (B2B flows: GitHub's
+    organizations are many, more than a tenant column holds)."""
     provider_tokens = asdict(issued)
     if issued.expires_at is not None:
         provider_tokens["expires_at"] = issued.expires_at.isoformat()
+    if tenant_ids is not None:
+        provider_tokens[TENANT_IDS] = list(tenant_ids)
     return call.keys.cipher.encrypt(json.dumps(provider_tokens).encode()).decode("ascii")
+
+
+def _stored(encrypted: str, call: Call) -> dict[str, Any]:
+    stored = json.loads(call.keys.cipher.decrypt(encrypted.encode()))
+    assert isinstance(stored, dict)
+    return stored
+
+
+def stored_tenant_ids(encrypted: str | None, call: Call, tenant_id: str) -> list[str]:
+    """The account's tenants kept with the provider's tokens (see `encrypted_tokens`); for a login
+    stored without them, its one `tenant_id`, if any."""
+    kept = _stored(encrypted, call).get(TENANT_IDS) if encrypted else None
+    if isinstance(kept, list):
+        return [str(one) for one in kept]
+    return [tenant_id] if tenant_id else []
 
 
 def stored_tokens(encrypted: str, call: Call) -> client.ProviderTokens:
     """The provider's tokens stored at rest (see `flow.encrypted_tokens`)."""
-    stored = json.loads(call.keys.cipher.decrypt(encrypted.encode()))
+    stored = _stored(encrypted, call)
     expires_at = stored.get("expires_at")
     return client.ProviderTokens(
         access_token=stored["access_token"],

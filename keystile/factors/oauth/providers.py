@@ -52,10 +52,20 @@ class Provider:
     # How the token endpoint takes the client's credentials (RFC 7591's names): HTTP Basic, or in the
     # form body where the provider documents only that (GitHub).
     client_auth: str = "client_secret_basic"
+    # B2B projects' default scopes where Stytch asks for others than consumer projects' (GitHub's
+    # `read:org`, for the account's organizations).
+    b2b_scopes: tuple[str, ...] | None = None
+    # A list beside the userinfo endpoint (`{userinfo_url}/{organizations}`) of the organizations the
+    # account belongs to, each with its `id`: the account's tenants in B2B flows (GitHub's `/user/orgs`).
+    organizations: str | None = None
 
     @property
     def oidc(self) -> bool:
         return self.issuer is not None
+
+    def default_scopes(self, vertical: str) -> tuple[str, ...]:
+        """The scopes a project of `vertical` asks for unless it configured its own."""
+        return self.b2b_scopes if vertical == "b2b" and self.b2b_scopes is not None else self.scopes
 
 
 OIDC_SCOPES: Final = ("openid", "email", "profile")
@@ -128,6 +138,9 @@ PROVIDERS: Final[dict[str, Provider]] = {
             emails=EmailList(None, "email", "primary", "verified"),
             verticals=BOTH,
             client_auth="client_secret_post",
+            # Stytch's B2B GitHub integration asks for `user` and `read:org`.
+            b2b_scopes=("user", "read:org"),
+            organizations="orgs",
         ),
         Provider("gitlab", OIDC_SCOPES, issuer="https://gitlab.com"),
         Provider("google", OIDC_SCOPES, issuer="https://accounts.google.com", verticals=BOTH),

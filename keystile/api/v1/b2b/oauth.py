@@ -125,14 +125,13 @@ async def discovery_authenticate(
         code_verifier=body.pkce_code_verifier,
     )
     ist = found.discovery.intermediate
-    tenant = found.provider_tenant_id
     return schemas.DiscoveryAuthenticateResponse(
         request_id=ctx.request_id,
         intermediate_session_token=ist.token if ist is not None else "",
         intermediate_session_token_expires_at=rfc3339(ist.expires_at) if ist is not None else None,
         provider_type=found.provider_type,
-        provider_tenant_id=tenant,
-        provider_tenant_ids=[tenant] if tenant else [],
+        provider_tenant_id=found.provider_tenant_id,
+        provider_tenant_ids=found.provider_tenant_ids,
         full_name=found.full_name,
         **discovery_fields(found.discovery),
     )
