@@ -9,6 +9,7 @@ from stytch.core.response_base import StytchError
 
 from tests.idp.conftest import SignedIn
 from tests.idp.relying_party import authorization_page, new_client, relying_party, sign_in
+from tests.support.node_sdk import run_node_scenario
 from tests.support.sdk_errors import error_type
 from tests.support.server import KeystileServer
 
@@ -81,3 +82,18 @@ def test_a_full_access_token_exchanges_for_a_member_session(
     assert authenticated.member.member_id == member_signed_in.user_id
     again = member_signed_in.sdk.sessions.exchange_access_token
     assert error_type(lambda: again(access_token=access_token)) == "invalid_access_token"
+
+
+@pytest.mark.parametrize("vertical", ["consumer", "b2b"])
+def test_the_node_sdk_exchanges_a_token_once(
+    idp_server: KeystileServer, signed_in: SignedIn, member_signed_in: SignedIn, vertical: str
+) -> None:
+    subject = signed_in if vertical == "consumer" else member_signed_in
+    token = full_access_token(idp_server, subject)
+    steps = run_node_scenario(
+        idp_server, subject.project, "session_exchange", VERTICAL=vertical, ACCESS_TOKEN=token
+    )["steps"]
+    exchanged = steps["exchange"]
+    assert (exchanged["user_id"] if vertical == "consumer" else exchanged["member_id"]) == subject.user_id
+    assert subject.sdk.sessions.authenticate(session_token=exchanged["session_token"])
+    assert (steps["again"]["status_code"], steps["again"]["error_type"]) == (401, "invalid_access_token")

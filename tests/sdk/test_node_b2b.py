@@ -99,6 +99,47 @@ def test_b2b_member_routes(server: KeystileServer, b2b_project: Project) -> None
     assert {name: (steps[name]["status_code"], steps[name]["error_type"]) for name in expected} == expected
 
 
+def test_b2b_email_update(server: KeystileServer, b2b_project: Project, smtp_sink: SmtpSink) -> None:
+    """members.startEmailUpdate and unlinkRetiredEmail through the Node SDK, around the magic link to the
+    new address that the app (here the Python SDK) redeems."""
+    client = stytch.B2BClient(
+        b2b_project.project_id, b2b_project.secret, environment=server.base_url, suppress_warnings=True
+    )
+    mail, domain = Mailbox(client, smtp_sink), new_domain("node")
+    org = jit_organization(client, domain)
+    old, new = f"ada@{domain}", f"ada.new@{domain}"
+    ada = mail.log_in(org, old).member_id
+    mail.log_in(org, f"bob@{domain}")
+    member = {"B2B_ORG": org, "B2B_MEMBER": ada}
+    started = run_node_scenario(
+        server,
+        b2b_project,
+        "b2b_email_update",
+        B2B_PHASE="start",
+        B2B_NEW=new,
+        B2B_TAKEN=f"bob@{domain}",
+        **member,
+    )["steps"]
+    assert (started["start_taken"]["status_code"], started["start_taken"]["error_type"]) == (
+        409,
+        "duplicate_member_email",
+    )
+    assert started["start"]["member"]["email_address"] == old
+    assert client.magic_links.authenticate(magic_links_token=mail.token(new)).member.email_address == new
+    retired = client.organizations.members.get(org, member_id=ada).member.retired_email_addresses
+    assert [email.email_address for email in retired] == [old]
+
+    unlinked = run_node_scenario(
+        server, b2b_project, "b2b_email_update", B2B_PHASE="unlink", B2B_OLD=old, **member
+    )["steps"]
+    assert (unlinked["unlink_unknown"]["status_code"], unlinked["unlink_unknown"]["error_type"]) == (
+        404,
+        "email_not_found",
+    )
+    assert unlinked["unlink"]["member"]["email_address"] == new
+    assert unlinked["unlink"]["member"]["retired_email_addresses"] == []
+
+
 def test_b2b_mfa_flow(
     server: KeystileServer, b2b_project: Project, smtp_sink: SmtpSink, sms_sink: SmsSink
 ) -> None:
