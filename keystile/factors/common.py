@@ -1,6 +1,6 @@
 """What every factor shares: the session's record of an authenticated factor (the SDK's
 AuthenticationFactor shape), the session a proof starts or extends, the answer of a proof, and the end
-of the sessions a first proof makes suspect."""
+of the sessions a first proof makes suspect; the caller's session, read as it is."""
 
 from __future__ import annotations
 
@@ -17,7 +17,12 @@ from keystile.identity.models import User
 from keystile.identity.repository import UserRepository
 from keystile.identity.views import UserView
 from keystile.sessions.repository import SessionRepository
-from keystile.sessions.service import IssuedSession, start_or_extend_session
+from keystile.sessions.service import (
+    AuthenticatedSession,
+    IssuedSession,
+    authenticate_session,
+    start_or_extend_session,
+)
 from keystile.sessions.types import SessionRequest
 
 
@@ -93,3 +98,19 @@ async def session_for_email(
         raise KeystileError("user_not_found")
     view, issued = await session_for(call, user, factor, session_request)
     return Authenticated(view, owner.email_id, issued)
+
+
+async def caller_session(
+    call: Call, session_token: str | None, session_jwt: str | None
+) -> AuthenticatedSession:
+    """The active session a token or JWT names, with its user, read as it is (not extended)."""
+    return await authenticate_session(
+        call.db,
+        call.keys,
+        project_id=call.project_id,
+        session_token=session_token,
+        session_jwt=session_jwt,
+        duration_minutes=None,
+        custom_claims=None,
+        now=call.now,
+    )

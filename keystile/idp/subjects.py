@@ -11,9 +11,9 @@ from keystile.b2b import sessions as member_sessions
 from keystile.b2b.views import MemberView
 from keystile.calls import Call
 from keystile.errors import KeystileError
+from keystile.factors.common import caller_session
 from keystile.identity import service as identity
 from keystile.identity.views import UserView
-from keystile.sessions import service as sessions
 from keystile.sessions.types import MemberCredentials
 
 
@@ -47,16 +47,7 @@ async def signed_in_user(
     if user_id is not None:
         view = await identity.get_user(call.db, call.project_id, user_id, now=call.now)
         return SignedIn(view.user.user_id, user_claims(view), None, user=view)
-    authenticated = await sessions.authenticate_session(
-        call.db,
-        call.keys,
-        project_id=call.project_id,
-        session_token=session_token,
-        session_jwt=session_jwt,
-        duration_minutes=None,
-        custom_claims=None,
-        now=call.now,
-    )
+    authenticated = await caller_session(call, session_token, session_jwt)
     view = authenticated.user
     return SignedIn(view.user.user_id, user_claims(view), authenticated.session.session_id, user=view)
 

@@ -19,12 +19,12 @@ from keystile.factors.biometrics.models import (
     BiometricRegistration,
 )
 from keystile.factors.biometrics.repository import BiometricRepository
-from keystile.factors.common import authentication_factor, session_for
+from keystile.factors.common import authentication_factor, caller_session, session_for
 from keystile.identity.lockout import refuse_if_locked
 from keystile.identity.service import existing_user
 from keystile.identity.views import UserView
 from keystile.ids import new_id
-from keystile.sessions.service import IssuedSession, authenticate_session
+from keystile.sessions.service import IssuedSession
 from keystile.sessions.types import SessionRequest
 
 CHALLENGE_LIFETIME: Final = timedelta(minutes=5)
@@ -63,16 +63,7 @@ def _challenge(call: Call, ceremony: str, registration_id: str, user_id: str, pu
 
 async def _session_user_id(call: Call, session_token: str) -> str:
     """The user of the caller's active session (`session_not_found` otherwise)."""
-    found = await authenticate_session(
-        call.db,
-        call.keys,
-        project_id=call.project_id,
-        session_token=session_token,
-        session_jwt=None,
-        duration_minutes=None,
-        custom_claims=None,
-        now=call.now,
-    )
+    found = await caller_session(call, session_token, None)
     return found.user.user.user_id
 
 

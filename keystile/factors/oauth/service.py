@@ -12,7 +12,7 @@ from keystile import tokens
 from keystile.calls import Call
 from keystile.db import single_use
 from keystile.errors import KeystileError
-from keystile.factors.common import authentication_factor, end_other_sessions
+from keystile.factors.common import authentication_factor, caller_session, end_other_sessions
 from keystile.factors.oauth.client import ProviderTokens
 from keystile.factors.oauth.flow import stored_tokens
 from keystile.factors.oauth.models import OAuthAttachToken, OAuthRegistration
@@ -22,7 +22,7 @@ from keystile.identity.repository import UserRepository
 from keystile.identity.service import existing_user
 from keystile.identity.views import UserView
 from keystile.ids import new_id
-from keystile.sessions.service import IssuedSession, authenticate_session, start_or_extend_session
+from keystile.sessions.service import IssuedSession, start_or_extend_session
 from keystile.sessions.types import SessionRequest
 
 ATTACH_TOKEN_LIFETIME: Final = timedelta(minutes=10)
@@ -102,16 +102,7 @@ async def _attach_target(
         )
     if user_id:
         return (await existing_user(call.db, call.project_id, user_id)).user_id
-    found = await authenticate_session(
-        call.db,
-        call.keys,
-        project_id=call.project_id,
-        session_token=session_token,
-        session_jwt=session_jwt,
-        duration_minutes=None,
-        custom_claims=None,
-        now=call.now,
-    )
+    found = await caller_session(call, session_token, session_jwt)
     return found.user.user.user_id
 
 

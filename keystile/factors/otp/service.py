@@ -13,7 +13,13 @@ from keystile.delivery.outbox import enqueue_email, enqueue_text
 from keystile.delivery.tollfraud import admit_text_message
 from keystile.errors import KeystileError
 from keystile.factors import passcode_attempts, passcodes, sandbox
-from keystile.factors.common import Authenticated, authentication_factor, end_other_sessions, session_for
+from keystile.factors.common import (
+    Authenticated,
+    authentication_factor,
+    caller_session,
+    end_other_sessions,
+    session_for,
+)
 from keystile.factors.otp.models import OtpCode
 from keystile.factors.otp.repository import OtpRepository
 from keystile.identity import service as users
@@ -23,7 +29,6 @@ from keystile.identity.repository import UserRepository
 from keystile.ids import is_well_formed_id, new_id
 from keystile.limits.send_slots import claim_send_slot, slot_key
 from keystile.projects import sandbox as sandbox_values
-from keystile.sessions.service import authenticate_session
 from keystile.sessions.types import SessionRequest
 
 EMAIL_SEND_INTERVAL = timedelta(seconds=1)
@@ -184,16 +189,7 @@ async def _named_user_id(call: Call, named: NamedUser) -> str | None:
     db, project_id = call.db, call.project_id
     from_session: str | None = None
     if named.session_token or named.session_jwt:
-        session = await authenticate_session(
-            db,
-            call.keys,
-            project_id=project_id,
-            session_token=named.session_token,
-            session_jwt=named.session_jwt,
-            duration_minutes=None,
-            custom_claims=None,
-            now=call.now,
-        )
+        session = await caller_session(call, named.session_token, named.session_jwt)
         from_session = session.user.user.user_id
     if not named.user_id:
         return from_session
