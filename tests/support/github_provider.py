@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import json
 import secrets
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator
 from authlib.oauth2.rfc7636 import CodeChallenge
 
 from tests.support.server import KeystileServer, Project
+from tests.support.serving import serving
 
 CLIENT_ID = "github-client"
 CLIENT_SECRET = "github-secret"
@@ -330,13 +330,8 @@ def github_provider() -> Iterator[GithubProvider]:
     server = werkzeug.serving.make_server("localhost", 0, flask.Flask("placeholder"), threaded=True)
     provider = GithubProvider(port=server.server_port)
     server.app = _application(provider)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield provider
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def authorize(browser: httpx.Client, start_url: str, params: dict[str, str], login: str) -> httpx.Response:

@@ -5,12 +5,13 @@ length of a test. Routes match the request's path without its query."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.support.serving import serving
 
 # A route answers (status, JSON body) for the request's headers.
 Route = Callable[[dict[str, str]], tuple[int, Any]]
@@ -52,10 +53,5 @@ def loopback_json(routes: dict[str, Route]) -> Iterator[LoopbackJson]:
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state = LoopbackJson(f"http://127.0.0.1:{httpd.server_address[1]}", routes)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(httpd):
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()

@@ -6,7 +6,6 @@ an OAuth flow (httpx, one redirect at a time)."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from authlib.jose import jwt
 from oidc_provider_mock._storage import storage
 
 from tests.support.server import KeystileServer, Project
+from tests.support.serving import serving
 
 
 @dataclass
@@ -95,13 +95,8 @@ def oidc_provider() -> Iterator[OidcProvider]:
     server = werkzeug.serving.make_server("localhost", 0, application, threaded=True)
     provider = OidcProvider(port=server.server_port)
     application.after_request(lambda response: _alter_token_answer(provider, response))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield provider
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def consent(browser: httpx.Client, start_url: str, params: dict[str, str], sub: str) -> httpx.Response:
